@@ -1,0 +1,24 @@
+// Bundles the three entry points. Deterministic: same src, same output.
+// `node scripts/build.mjs [outdir]` (default dist/; tests build into .test-dist/).
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+const outdir = process.argv[2] ?? 'dist';
+await rm(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // ssh2's optional native speed-ups; it falls back to pure JS without them.
+  external: ['cpu-features', '*.node'],
+  banner: {
+    js: "import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);",
+  },
+});

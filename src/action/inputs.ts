@@ -1,0 +1,151 @@
+/**
+ * Action inputs → validated values. Credentials are masked here, before any
+ * other code runs, so nothing later can print them.
+ */
+import * as core from '@actions/core';
+import { DURATION, DURATION_RULE, SUITES, TEARDOWN_POLICIES } from '../config/schema.js';
+import type { SuiteName, TeardownPolicy } from '../config/types.js';
+import { closest } from '../config/suggest.js';
+import { UserError } from '../errors.js';
+import { secrets } from '../log.js';
+
+export const SECRET_INPUTS = [
+  'github-token',
+  'aws-access-key-id',
+  'aws-secret-access-key',
+  'aws-session-token',
+  'gcp-credentials',
+  'azure-credentials',
+  'registry-password',
+  'ssh-private-key',
+] as const;
+
+export type ActionCommand = 'run' | 'plan' | 'janitor';
+
+export interface ActionInputs {
+  command: ActionCommand;
+  sites: string;
+  profile?: string;
+  ttl?: string;
+  suites?: SuiteName[];
+  comment: boolean;
+  teardown: TeardownPolicy;
+  raceRetries: number;
+  resultsDir: string;
+  prNumber?: number;
+  registryUsername?: string;
+  credentials: Partial<Record<(typeof SECRET_INPUTS)[number], string>>;
+}
+
+/** Register every credential input (and each line and JSON string inside it) as a secret. */
+export function maskCredentialInputs(
+  read: (name: string) => string = (n) => core.getInput(n),
+): void {
+  for (const name of SECRET_INPUTS) {
+    const value = read(name);
+    if (!value) continue;
+    for (const part of secretParts(value)) {
+      core.setSecret(part);
+      secrets.add(part);
+    }
+  }
+}
+
+/** A JSON credential's inner strings can be printed on their own (a private key, a client secret). */
+export function secretParts(value: string): string[] {
+  const parts = new Set([value, ...value.split(/\r?\n/).map((l) => l.trim())]);
+  try {
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') {
+        parts.add(v);
+        for (const line of v.split(/\r?\n/)) parts.add(line.trim());
+      } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(JSON.parse(value));
+  } catch {
+    // not JSON: the whole value and its lines are enough
+  }
+  return [...parts].filter(
+    (p) => p.length >= 4 && !/^[{}[\],:"\s]*$/.test(p) && !PUBLIC_JSON_WORDS.has(p),
+  );
+}
+
+/** Non-secret words every service-account JSON holds; masking them would blank ordinary logs. */
+const PUBLIC_JSON_WORDS = new Set([
+  'service_account',
+  'https://oauth2.googleapis.com/token',
+  'true',
+  'false',
+]);
+
+function input(name: string): string {
+  return core.getInput(name).trim();
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const guess = closest(value, allowed);
+  throw new UserError(
+    `action input '${name}' is "${value}"; use one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}.`,
+  );
+}
+
+export function readInputs(): ActionInputs {
+  const command = oneOf('command', input('command') || 'run', ['run', 'plan', 'janitor'] as const);
+  const sites = core.getInput('sites');
+  if (command !== 'janitor' && !sites.trim()) {
+    throw new UserError(
+      `action input 'sites' is empty; give the path of a site file (e.g. examples/local.yml) or the site file's YAML inline.`,
+    );
+  }
+  const ttl = input('ttl');
+  if (ttl && !DURATION.test(ttl)) {
+    throw new UserError(`action input 'ttl' is "${ttl}"; it must be ${DURATION_RULE}.`);
+  }
+  const suitesText = input('suites');
+  const suites = suitesText
+    ? suitesText
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((s) => oneOf('suites', s, SUITES))
+    : undefined;
+  const retriesText = input('race-retries') || '3';
+  const raceRetries = Number(retriesText);
+  if (!Number.isInteger(raceRetries) || raceRetries < 0 || raceRetries > 10) {
+    throw new UserError(
+      `action input 'race-retries' is "${retriesText}"; use a whole number from 0 to 10.`,
+    );
+  }
+  const commentText = (input('comment') || 'true').toLowerCase();
+  if (!['true', 'false'].includes(commentText)) {
+    throw new UserError(`action input 'comment' is "${commentText}"; use true or false.`);
+  }
+  const prText = input('pr-number');
+  const prNumber = prText ? Number(prText) : undefined;
+  if (prNumber !== undefined && (!Number.isInteger(prNumber) || prNumber <= 0)) {
+    throw new UserError(
+      `action input 'pr-number' is "${prText}"; use a pull request number like 42.`,
+    );
+  }
+  const credentials: ActionInputs['credentials'] = {};
+  for (const name of SECRET_INPUTS) {
+    const v = core.getInput(name);
+    if (v) credentials[name] = v;
+  }
+  const profile = input('profile');
+  const registryUsername = input('registry-username');
+  return {
+    command,
+    sites,
+    ...(profile ? { profile } : {}),
+    ...(ttl ? { ttl } : {}),
+    ...(suites ? { suites } : {}),
+    comment: commentText === 'true',
+    teardown: oneOf('teardown', input('teardown') || 'always', TEARDOWN_POLICIES),
+    raceRetries,
+    resultsDir: input('results-dir') || 'tungsten-e2e-results',
+    ...(prNumber ? { prNumber } : {}),
+    ...(registryUsername ? { registryUsername } : {}),
+    credentials,
+  };
+}

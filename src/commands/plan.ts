@@ -1,0 +1,72 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadSiteFile } from '../config/load.js';
+import type { ConfigOverrides } from '../config/load.js';
+import { UserError } from '../errors.js';
+import { planToJson, planToText } from '../plan/format.js';
+import type { PlanJson } from '../plan/format.js';
+import { buildPlanFromConfig } from '../plan/plan.js';
+import { renderSiteManifest } from '../plan/render/site.js';
+import type { CommandIO } from './io.js';
+
+export interface PlanOptions {
+  sites: string;
+  sitesLabel?: string;
+  overrides?: ConfigOverrides;
+  json?: boolean;
+  /** a TF manifest file to render for every site (the docs gate renders a changed manifest) */
+  manifest?: string;
+  /** where rendered files go: <out>/<site>/tf.yaml and kubeadm.yaml */
+  out?: string;
+}
+
+export async function planCommand(options: PlanOptions, io: CommandIO): Promise<PlanJson> {
+  const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
+  const plan = buildPlanFromConfig(config);
+  const json = planToJson(plan);
+
+  let manifestText: string | undefined;
+  if (options.manifest) {
+    try {
+      manifestText = await readFile(options.manifest, 'utf8');
+    } catch {
+      throw new UserError(
+        `${options.manifest}: cannot read the manifest; pass the path of a TF manifest file.`,
+      );
+    }
+  }
+  const rendered = plan.sites.map((site) => ({
+    site,
+    manifest:
+      manifestText === undefined
+        ? undefined
+        : renderSiteManifest(manifestText, options.manifest!, plan, site),
+  }));
+
+  if (options.out) {
+    for (const { site, manifest } of rendered) {
+      const dir = join(options.out, site.name);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'kubeadm.yaml'), site.kubeadm.config);
+      if (manifest !== undefined) await writeFile(join(dir, 'tf.yaml'), manifest);
+    }
+    await writeFile(join(options.out, 'plan.json'), `${JSON.stringify(json, null, 2)}\n`);
+  }
+
+  if (options.json) {
+    io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+    for (const w of plan.warnings) io.logger.warn(w);
+  } else {
+    io.stdout(`${planToText(plan)}\n`);
+    if (manifestText !== undefined) {
+      io.stdout(
+        `manifest ${options.manifest} renders for ${plan.sites.length} sites with no placeholder left.\n`,
+      );
+    }
+    if (options.out)
+      io.stdout(`wrote ${options.out}/plan.json and per-site files under ${options.out}/\n`);
+  }
+  for (const note of plan.profile.unverified)
+    io.logger.debug(`unverified in profile ${plan.profile.name}: ${note}`);
+  return json;
+}

@@ -1,0 +1,506 @@
+/**
+ * Site file → RunConfig. Pure apart from reading the file: YAML with node
+ * positions, schema validation, then the cross-field rules. Every error names
+ * the file, line, column and field and says what to change.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { UserError, UserErrors } from '../errors.js';
+import { contains, parseCidr, parseIp } from '../plan/cidr.js';
+import { parseDuration } from './duration.js';
+import { allowedKeys, siteFileSchema } from './schema.js';
+import type { SiteFile, SiteFileSite } from './schema.js';
+import { closest } from './suggest.js';
+import type { NodePosition, RunConfig, SiteConfig, SuiteName } from './types.js';
+
+export type PathSegment = string | number;
+
+/** Values given outside the file (action inputs, CLI flags); they win over the file. */
+export interface ConfigOverrides {
+  profile?: string;
+  ttl?: string;
+  suites?: SuiteName[];
+}
+
+export function pathKey(path: readonly PathSegment[]): string {
+  return path.join('.');
+}
+
+/** `sites[1].cidrs.pod`, the way users read a path. */
+export function displayPath(path: readonly PathSegment[]): string {
+  return path
+    .map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`))
+    .join('');
+}
+
+/** An error at a node of the file; falls back to the nearest positioned parent. */
+export function errorAt(
+  config: Pick<RunConfig, 'file' | 'positions'>,
+  path: readonly PathSegment[],
+  sentence: string,
+  opts: { atKey?: boolean } = {},
+): UserError {
+  const pos = positionOf(config.positions, path, opts.atKey);
+  const where = pos ? `${config.file}:${pos.line}:${pos.col}` : config.file;
+  return new UserError(
+    `${where}: ${sentence}`,
+    pos ? { file: config.file, line: pos.line, col: pos.col } : undefined,
+  );
+}
+
+export function positionOf(
+  positions: Record<string, NodePosition>,
+  path: readonly PathSegment[],
+  atKey = false,
+): { line: number; col: number } | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const p = positions[pathKey(path.slice(0, n))];
+    if (!p) continue;
+    if (atKey && n === path.length && p.keyLine !== undefined) {
+      return { line: p.keyLine, col: p.keyCol ?? 1 };
+    }
+    return { line: p.line, col: p.col };
+  }
+  return undefined;
+}
+
+export function looksInline(sites: string): boolean {
+  return /\n/.test(sites.trim()) || /^\s*(sites|profile)\s*:/.test(sites) || /^\s*\{/.test(sites);
+}
+
+/** Read a site file from a path, or parse inline YAML (the action's `sites` input may be either). */
+export async function loadSiteFile(
+  pathOrInline: string,
+  overrides: ConfigOverrides = {},
+  inlineLabel = 'inline sites',
+): Promise<RunConfig> {
+  if (looksInline(pathOrInline)) return parseSiteFile(pathOrInline, inlineLabel, overrides);
+  let text: string;
+  try {
+    text = await readFile(pathOrInline, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `${pathOrInline}: no such site file; pass the path of a YAML site file (see examples/).`
+        : `${pathOrInline}: cannot read the site file (${code ?? String(e)}); check the path and its permissions.`,
+    );
+  }
+  return parseSiteFile(text, pathOrInline, overrides);
+}
+
+export function parseSiteFile(
+  text: string,
+  file: string,
+  overrides: ConfigOverrides = {},
+): RunConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    // later syntax errors are usually echoes of the first
+    throw yamlSyntaxError(doc.errors[0]!, file);
+  }
+  const positions: Record<string, NodePosition> = {};
+  indexPositions(doc.contents as YamlNode | null, [], positions, lineCounter);
+  const raw: unknown = doc.toJS();
+  const ctx = { file, positions };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw errorAt(
+      ctx,
+      [],
+      'the site file must be a YAML mapping with at least a "sites:" list of two sites; see examples/local.yml.',
+    );
+  }
+
+  const parsed = siteFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserErrors(parsed.error.issues.map((issue) => schemaIssueError(issue, raw, ctx)));
+  }
+  const value = applyOverrides(parsed.data, overrides);
+  const errors = crossFieldErrors(value, ctx);
+  if (errors.length > 0) throw new UserErrors(errors);
+  return toRunConfig(value, ctx);
+}
+
+function applyOverrides(file: SiteFile, o: ConfigOverrides): SiteFile {
+  return {
+    ...file,
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.ttl ? { ttl: o.ttl } : {}),
+    tests: { ...file.tests, ...(o.suites ? { suites: o.suites } : {}) },
+  };
+}
+
+const YAML_ADVICE: Record<string, string> = {
+  BAD_INDENT: 'indent this line like the other keys at its level',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  DUPLICATE_KEY: 'remove or rename one of the two keys',
+  MULTILINE_IMPLICIT_KEY: 'check the indentation of this line and the next, or quote the value',
+  MISSING_CHAR: 'close the quote or bracket that is open here',
+  BLOCK_AS_IMPLICIT_KEY: 'check the indentation of this line and the next',
+  MULTIPLE_DOCS: 'keep one YAML document in the file (remove the extra "---")',
+};
+
+function yamlSyntaxError(
+  e: { code: string; message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
+  file: string,
+): UserError {
+  const pos = e.linePos?.[0];
+  const what = e.message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+.*$/, '')
+    .replace(/\.$/, '');
+  const advice = YAML_ADVICE[e.code] ?? 'fix the YAML syntax here';
+  return new UserError(
+    `${pos ? `${file}:${pos.line}:${pos.col}` : file}: the file is not valid YAML (${what}); ${advice}.`,
+    pos ? { file, line: pos.line, col: pos.col } : undefined,
+  );
+}
+
+function indexPositions(
+  node: YamlNode | null,
+  path: PathSegment[],
+  out: Record<string, NodePosition>,
+  lc: LineCounter,
+  keyRange?: [number, number, number],
+): void {
+  if (!node) return;
+  const range = node.range;
+  if (range) {
+    const p = lc.linePos(range[0]);
+    const entry: NodePosition = { line: p.line, col: p.col };
+    if (keyRange) {
+      const k = lc.linePos(keyRange[0]);
+      entry.keyLine = k.line;
+      entry.keyCol = k.col;
+    }
+    out[pathKey(path)] = entry;
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const keyNode = pair.key as YamlNode | null;
+      const childPath = [...path, key];
+      if (pair.value) {
+        indexPositions(pair.value as YamlNode, childPath, out, lc, keyNode?.range ?? undefined);
+      } else if (keyNode?.range) {
+        const k = lc.linePos(keyNode.range[0]);
+        out[pathKey(childPath)] = { line: k.line, col: k.col, keyLine: k.line, keyCol: k.col };
+      }
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => indexPositions(item as YamlNode, [...path, i], out, lc));
+  }
+}
+
+function valueAt(raw: unknown, path: readonly PathSegment[]): unknown {
+  let cur: unknown = raw;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg as string];
+  }
+  return cur;
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+};
+
+function schemaIssueError(
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  ctx: Pick<RunConfig, 'file' | 'positions'>,
+): UserError {
+  const path = issue.path as PathSegment[];
+  const field = displayPath(path) || 'the file';
+  const got = valueAt(raw, path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeys(siteFileSchema, path);
+      const sentences = issue.keys.map((k) => {
+        const guess = closest(k, allowed);
+        const where = path.length ? `in ${field}` : 'at the top level';
+        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : ''} Allowed keys: ${allowed.join(', ')}.`;
+      });
+      return errorAt(ctx, [...path, issue.keys[0]!], sentences.join(' '), { atKey: true });
+    }
+    case 'invalid_type': {
+      if (got === undefined) {
+        return errorAt(ctx, path, `${field} is required; add it.`, { atKey: true });
+      }
+      const want = TYPE_WORDS[issue.expected] ?? issue.expected;
+      return errorAt(ctx, path, `${field} must be ${want}, not ${show(got)}.`);
+    }
+    case 'invalid_value': {
+      const allowed = issue.values.map(String);
+      const guess = typeof got === 'string' ? closest(got, allowed) : undefined;
+      return errorAt(
+        ctx,
+        path,
+        `${field} is ${show(got)}, which is not allowed; use one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}.`,
+      );
+    }
+    case 'too_small':
+    case 'too_big': {
+      const limit = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const bound = issue.code === 'too_small' ? 'at least' : 'at most';
+      if (issue.origin === 'array') {
+        if (issue.message && !issue.message.startsWith('Too')) {
+          return errorAt(ctx, path, `${field} ${issue.message}.`);
+        }
+        return errorAt(ctx, path, `${field} must hold ${bound} ${limit} entries.`);
+      }
+      return errorAt(ctx, path, `${field} is ${show(got)}; it must be ${bound} ${limit}.`);
+    }
+    case 'invalid_format':
+      return errorAt(ctx, path, `${field} is ${show(got)}; it ${issue.message}.`);
+    default:
+      return errorAt(ctx, path, `${field} is ${show(got)}: ${issue.message}.`);
+  }
+}
+
+const CLOUD_PROVIDERS = new Set(['aws', 'gcp', 'azure']);
+
+function crossFieldErrors(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positions'>): UserError[] {
+  const errors: UserError[] = [];
+  const has = (path: PathSegment[]) => ctx.positions[pathKey(path)] !== undefined;
+
+  if (parseDuration(file.ttl)! < 600 || parseDuration(file.ttl)! > 7 * 86400) {
+    errors.push(errorAt(ctx, ['ttl'], `ttl is "${file.ttl}"; it must be between 10m and 7d.`));
+  }
+
+  const seen = new Map<string, number>();
+  file.sites.forEach((site, i) => {
+    const at = (...rest: PathSegment[]) => ['sites', i, ...rest];
+    const first = seen.get(site.name);
+    if (first !== undefined) {
+      errors.push(
+        errorAt(
+          ctx,
+          at('name'),
+          `sites[${i}].name "${site.name}" is already the name of sites[${first}]; site names must be unique.`,
+        ),
+      );
+    } else {
+      seen.set(site.name, i);
+    }
+    errors.push(...providerRuleErrors(site, i, ctx, has));
+    for (const [kind, text] of Object.entries(site.cidrs)) {
+      if (text === undefined) continue;
+      const r = parseCidr(text);
+      if (!r.ok) {
+        errors.push(
+          errorAt(
+            ctx,
+            at('cidrs', kind),
+            `sites[${i}].cidrs.${kind} "${text}" ${r.reason}; ${r.suggestion ? `write ${r.suggestion}` : 'write an IPv4 range like 10.32.0.0/12'}.`,
+          ),
+        );
+      }
+    }
+    if (site['ssh-cidr'] !== undefined && !parseCidr(site['ssh-cidr']).ok) {
+      errors.push(
+        errorAt(
+          ctx,
+          at('ssh-cidr'),
+          `sites[${i}].ssh-cidr "${site['ssh-cidr']}" is not an IPv4 range; write one like 203.0.113.0/24.`,
+        ),
+      );
+    }
+  });
+  return errors;
+}
+
+function providerRuleErrors(
+  site: SiteFileSite,
+  i: number,
+  ctx: Pick<RunConfig, 'file' | 'positions'>,
+  has: (path: PathSegment[]) => boolean,
+): UserError[] {
+  const errors: UserError[] = [];
+  const at = (...rest: PathSegment[]) => ['sites', i, ...rest];
+  const p = site.provider;
+  const notUsed = (key: string, why: string) => {
+    if (has(at(key))) {
+      errors.push(
+        errorAt(
+          ctx,
+          at(key),
+          `sites[${i}].${key} is not used by provider ${p} (${why}); remove it.`,
+          {
+            atKey: true,
+          },
+        ),
+      );
+    }
+  };
+  if (CLOUD_PROVIDERS.has(p) && !site.region) {
+    errors.push(
+      errorAt(
+        ctx,
+        at('provider'),
+        `sites[${i}] ("${site.name}") uses provider ${p}, which needs a region; add region: under it.`,
+      ),
+    );
+  }
+  if (p === 'local' || p === 'static') {
+    for (const key of ['region', 'zone', 'image', 'spot', 'ssh-cidr']) {
+      notUsed(
+        key,
+        p === 'local'
+          ? 'local sites are network namespaces on this host'
+          : 'static hosts already exist',
+      );
+    }
+  }
+  if (p !== 'local' && site.faults.length > 0) {
+    errors.push(
+      errorAt(
+        ctx,
+        at('faults'),
+        `sites[${i}].faults is only for provider local (faults are injected into the emulated fabric); remove it.`,
+        { atKey: true },
+      ),
+    );
+  }
+  if (p !== 'static' && site.hosts) {
+    errors.push(
+      errorAt(
+        ctx,
+        at('hosts'),
+        `sites[${i}].hosts is only for provider static; remove it or set provider: static.`,
+        { atKey: true },
+      ),
+    );
+  }
+  if (p === 'static') {
+    notUsed('nodes', 'its hosts list names the nodes');
+    if (!site.hosts) {
+      errors.push(
+        errorAt(
+          ctx,
+          at('provider'),
+          `sites[${i}] ("${site.name}") uses provider static; add a hosts: list with one master.`,
+        ),
+      );
+    } else {
+      const masters = site.hosts.filter((h) => h.role === 'master').length;
+      if (masters !== 1) {
+        errors.push(
+          errorAt(
+            ctx,
+            at('hosts'),
+            `sites[${i}].hosts has ${masters} hosts with role master; it needs exactly one.`,
+          ),
+        );
+      }
+      if (!site.cidrs.underlay) {
+        errors.push(
+          errorAt(
+            ctx,
+            at('hosts'),
+            `sites[${i}] ("${site.name}") is static, so its underlay range cannot be chosen for it; add cidrs.underlay holding the hosts' private addresses.`,
+          ),
+        );
+      }
+      const underlay = site.cidrs.underlay ? parseCidr(site.cidrs.underlay) : undefined;
+      site.hosts.forEach((h, j) => {
+        if (h['private-address'] === undefined) return;
+        const ip = parseIp(h['private-address']);
+        if (ip === undefined) {
+          errors.push(
+            errorAt(
+              ctx,
+              at('hosts', j, 'private-address'),
+              `sites[${i}].hosts[${j}].private-address "${h['private-address']}" is not an IPv4 address.`,
+            ),
+          );
+        } else if (underlay?.ok && !contains(underlay.cidr, ip)) {
+          errors.push(
+            errorAt(
+              ctx,
+              at('hosts', j, 'private-address'),
+              `sites[${i}].hosts[${j}].private-address ${h['private-address']} is outside cidrs.underlay ${site.cidrs.underlay}; fix one of the two.`,
+            ),
+          );
+        }
+      });
+    }
+  }
+  return errors;
+}
+
+function toRunConfig(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positions'>): RunConfig {
+  return {
+    file: ctx.file,
+    positions: ctx.positions,
+    profile: file.profile,
+    ttl: file.ttl,
+    ttlSeconds: parseDuration(file.ttl)!,
+    allowUnsupported: file['allow-unsupported'],
+    versions: { kubernetes: file.versions.kubernetes, tfTag: file.versions['tf-tag'] },
+    registry: { mirror: file.registry.mirror, username: file.registry.username },
+    tests: {
+      suites: file.tests.suites,
+      isolationModes: file.tests['isolation-modes'],
+      namespaces: file.tests.namespaces,
+    },
+    sites: file.sites.map(toSiteConfig),
+  };
+}
+
+function toSiteConfig(s: SiteFileSite): SiteConfig {
+  const site: SiteConfig = {
+    name: s.name,
+    provider: s.provider,
+    spot: s.spot,
+    nodes: {
+      workers:
+        s.provider === 'static'
+          ? (s.hosts ?? []).filter((h) => h.role === 'worker').length
+          : s.nodes.workers,
+      masterType: s.nodes['master-type'],
+      workerType: s.nodes['worker-type'],
+      edgeType: s.nodes['edge-type'],
+    },
+    cidrs: {
+      underlay: s.cidrs.underlay,
+      pod: s.cidrs.pod,
+      service: s.cidrs.service,
+      ipFabric: s.cidrs['ip-fabric'],
+    },
+    faults: [...new Set(s.faults)],
+  };
+  if (s.region) site.region = s.region;
+  if (s.zone) site.zone = s.zone;
+  if (s.image) site.image = s.image;
+  if (s['ssh-cidr']) site.sshCidr = s['ssh-cidr'];
+  if (s.asn !== undefined) site.asn = s.asn;
+  if (s.hosts) {
+    site.hosts = s.hosts.map((h) => ({
+      address: h.address,
+      ...(h['private-address'] ? { privateAddress: h['private-address'] } : {}),
+      port: h.port,
+      user: h.user,
+      role: h.role,
+      ...(h.jump ? { jump: h.jump } : {}),
+    }));
+  }
+  return site;
+}

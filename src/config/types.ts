@@ -1,0 +1,71 @@
+import type {
+  CIDR_KINDS,
+  FAULTS,
+  ISOLATION_MODES,
+  PROVIDERS,
+  SUITES,
+  TEARDOWN_POLICIES,
+} from './schema.js';
+
+export type ProviderName = (typeof PROVIDERS)[number];
+export type FaultName = (typeof FAULTS)[number];
+export type SuiteName = (typeof SUITES)[number];
+export type IsolationMode = (typeof ISOLATION_MODES)[number];
+export type CidrKindKey = (typeof CIDR_KINDS)[number];
+export type TeardownPolicy = (typeof TEARDOWN_POLICIES)[number];
+
+/** Internal (camelCase) names of the four per-site ranges. */
+export type CidrKind = 'underlay' | 'pod' | 'service' | 'ipFabric';
+export const CIDR_KIND_KEYS: Record<CidrKind, CidrKindKey> = {
+  underlay: 'underlay',
+  pod: 'pod',
+  service: 'service',
+  ipFabric: 'ip-fabric',
+};
+
+export interface StaticHostConfig {
+  address: string;
+  privateAddress?: string;
+  port: number;
+  user: string;
+  role: 'master' | 'worker' | 'edge';
+  jump?: string;
+}
+
+export interface SiteConfig {
+  name: string;
+  provider: ProviderName;
+  region?: string;
+  zone?: string;
+  image?: string;
+  spot: boolean;
+  sshCidr?: string;
+  nodes: { workers: number; masterType?: string; workerType?: string; edgeType?: string };
+  cidrs: Partial<Record<CidrKind, string>>;
+  asn?: number;
+  hosts?: StaticHostConfig[];
+  faults: FaultName[];
+}
+
+/** Line and column (1-based) of a node in the source file, keyed by dotted path. */
+export interface NodePosition {
+  line: number;
+  col: number;
+  keyLine?: number;
+  keyCol?: number;
+}
+
+export interface RunConfig {
+  /** the site file's path, or a label such as "action input 'sites'" */
+  file: string;
+  /** positions of every node, keyed like "sites.1.cidrs.pod" */
+  positions: Record<string, NodePosition>;
+  profile: string;
+  ttl: string;
+  ttlSeconds: number;
+  allowUnsupported: boolean;
+  versions: { kubernetes?: string; tfTag?: string };
+  registry: { mirror?: string; username?: string };
+  tests: { suites: SuiteName[]; isolationModes: IsolationMode[]; namespaces: string[] };
+  sites: SiteConfig[];
+}

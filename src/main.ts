@@ -1,0 +1,3 @@
+import { runMain } from './action/mainImpl.js';
+
+process.exitCode = await runMain();

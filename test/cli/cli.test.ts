@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runBundle } from '../bundle.js';
+import { tempDir, writeTemp } from '../helpers.js';
+
+describe('tungsten-e2e CLI (bundled)', () => {
+  it('plan prints the table for the local example', () => {
+    const r = runBundle('cli', ['plan', '--sites', 'examples/local.yml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('site east (local)');
+    expect(r.stdout).toContain('site west (local)');
+    expect(r.stdout).toMatch(/asn {8}64513, router id 172\.16\.1\.10/);
+  });
+
+  it('plan --json prints exactly the documented shape', () => {
+    const r = runBundle('cli', ['plan', '--sites', 'examples/aws-azure.yml', '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.sites.map((s: { name: string }) => s.name)).toEqual(['aws', 'azure']);
+    expect(json.sites[0]).toMatchObject({
+      name: 'aws',
+      provider: 'aws',
+      asn: 64512,
+      routerId: '172.16.0.10',
+      gateway: '172.16.0.1',
+      cidrs: {
+        underlay: '172.16.0.0/24',
+        pod: '10.32.0.0/12',
+        service: '10.96.0.0/12',
+        ipFabric: '10.64.0.0/12',
+      },
+      peers: [{ site: 'azure', asn: 64513 }],
+    });
+  });
+
+  it('exits 2 naming both sites, fields and lines for overlapping ranges', () => {
+    const file = writeTemp(
+      'overlap.yml',
+      `sites:
+  - name: east
+    provider: local
+    cidrs:
+      pod: 10.32.0.0/12
+  - name: west
+    provider: local
+    cidrs:
+      pod: 10.40.0.0/16
+`,
+    );
+    const r = runBundle('cli', ['plan', '--sites', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `error: ${file}:9:12: sites[1].cidrs.pod 10.40.0.0/16 (site "west") overlaps sites[0].cidrs.pod 10.32.0.0/12 (site "east", line 5); ranges must not overlap within or across sites, so change one of them or remove it to have one chosen.`,
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it.each([
+    [
+      'bad indentation',
+      'sites:\n  - name: east\n    provider: local\n   nodes: 2\n',
+      /:\d+:\d+: the file is not valid YAML/,
+    ],
+    [
+      'wrong type',
+      'sites:\n  - name: east\n    provider: local\n    asn: lots\n  - name: w\n    provider: local\n',
+      /:4:10: sites\[0\]\.asn must be a number, not "lots"\./,
+    ],
+    [
+      'unknown key',
+      'sites:\n  - name: east\n    provider: local\n    colour: red\n  - name: w\n    provider: local\n',
+      /:4:5: unknown key "colour" in sites\[0\]/,
+    ],
+    [
+      'shell metacharacters',
+      'sites:\n  - name: "e$(id)"\n    provider: local\n  - name: w\n    provider: local\n',
+      /:2:11: sites\[0\]\.name is "e\$\(id\)"/,
+    ],
+  ])('exits 2 with the position for %s, and no stack trace', (_label, text, pattern) => {
+    const r = runBundle('cli', ['plan', '--sites', writeTemp('bad.yml', text)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('renders a manifest per site into --out', () => {
+    const out = tempDir();
+    const r = runBundle('cli', [
+      'plan',
+      '--sites',
+      'examples/local.yml',
+      '--manifest',
+      'test/fixtures/manifests/tf-2018-single-step.yaml',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('renders for 2 sites with no placeholder left');
+    const west = readFileSync(join(out, 'west', 'tf.yaml'), 'utf8');
+    expect(west).toContain('VROUTER_GATEWAY: "172.16.1.1"');
+    expect(west).toContain('KUBERNETES_POD_SUBNETS: "10.128.0.0/16"');
+    expect(existsSync(join(out, 'east', 'kubeadm.yaml'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).sites).toHaveLength(2);
+  });
+
+  it('says "not available yet" for commands later versions bring, with exit 2', () => {
+    const r = runBundle('cli', ['janitor']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tungsten-e2e janitor is not available yet/);
+  });
+
+  it('suggests the right command or flag', () => {
+    expect(runBundle('cli', ['plna']).stderr).toContain('did you mean "plan"?');
+    const r = runBundle('cli', ['plan', '--site', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option --site; did you mean --sites?');
+  });
+
+  it('lists profiles and prints help', () => {
+    expect(runBundle('cli', ['profiles']).stdout).toBe('opensdn-24\ntf-2018\n');
+    const help = runBundle('cli', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(
+      'exit codes: 0 success, 1 checks failed, 2 bad input, 3 infrastructure failure',
+    );
+  });
+});

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadSiteFile, parseSiteFile } from '../../src/config/load.js';
+import { UserError } from '../../src/errors.js';
+import { userErrorMessages } from '../helpers.js';
+
+const two = (extra = '') => `profile: tf-2018
+sites:
+  - name: east
+    provider: local
+  - name: west
+    provider: local
+${extra}`;
+
+describe('site file loading', () => {
+  it('loads the local example with defaults filled in', () => {
+    const c = parseSiteFile(readFileSync('examples/local.yml', 'utf8'), 'examples/local.yml');
+    expect(c.sites.map((s) => s.name)).toEqual(['east', 'west']);
+    expect(c.sites[0]!.nodes.workers).toBe(1);
+    expect(c.ttlSeconds).toBe(3600);
+    expect(c.tests.isolationModes).toEqual(['default', 'namespace', 'service', 'container']);
+    expect(c.tests.namespaces).toEqual(['tenant-a', 'tenant-b']);
+  });
+
+  it('names file, line, column and the allowed keys for an unknown key, with a suggestion', () => {
+    const text = `sites:
+  - name: east
+    provider: local
+    nodes:
+      wrokers: 2
+  - name: west
+    provider: local
+`;
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'my-sites.yml'));
+    expect(msg).toBe(
+      'my-sites.yml:5:7: unknown key "wrokers" in sites[0].nodes; did you mean "workers"? Allowed keys: workers, master-type, worker-type, edge-type.',
+    );
+  });
+
+  it('reports a top-level unknown key', () => {
+    const [msg] = userErrorMessages(() => parseSiteFile(two('profle: x\n'), 'f.yml'));
+    expect(msg).toMatch(
+      /^f\.yml:7:1: unknown key "profle" at the top level; did you mean "profile"\?/,
+    );
+  });
+
+  it('refuses a site name with shell metacharacters, at the name', () => {
+    const text = two().replace('name: west', 'name: "west;rm -rf /"');
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msg).toMatch(
+      /^f\.yml:5:11: sites\[1\]\.name is "west;rm -rf \/"; it must be a lowercase DNS label/,
+    );
+  });
+
+  it.each([['$(reboot)'], ['East'], ['a b'], ['x`id`'], ['-lead'], ['averyveryverylongsitename']])(
+    'refuses site name %j',
+    (name) => {
+      const text = two().replace('name: west', `name: ${JSON.stringify(name)}`);
+      expect(userErrorMessages(() => parseSiteFile(text, 'f.yml'))[0]).toMatch(/sites\[1\]\.name/);
+    },
+  );
+
+  it('reports a wrong type with what was given', () => {
+    const text = two().replace(
+      'provider: local\n  - name: west',
+      'provider: local\n    nodes: { workers: two }\n  - name: west',
+    );
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msg).toBe('f.yml:5:23: sites[0].nodes.workers must be a number, not "two".');
+  });
+
+  it('reports bad indentation as a YAML error with a position', () => {
+    const text = `sites:
+  - name: east
+    provider: local
+     nodes: 2
+`;
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msg).toMatch(/^f\.yml:\d+:\d+: the file is not valid YAML \(.+\); .+\.$/);
+  });
+
+  it('reports tabs and duplicate keys with advice', () => {
+    const dup = userErrorMessages(() =>
+      parseSiteFile('sites:\n  - name: a\n    name: b\n    provider: local\n', 'f.yml'),
+    )[0];
+    expect(dup).toMatch(/^f\.yml:3:5: .*remove or rename one of the two keys\.$/);
+  });
+
+  it('suggests the closest allowed value for an enum', () => {
+    const text = two().replace(
+      'provider: local\n  - name: west',
+      'provider: lcoal\n  - name: west',
+    );
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msg).toBe(
+      'f.yml:4:15: sites[0].provider is "lcoal", which is not allowed; use one of local, aws, gcp, azure, static (did you mean "local"?).',
+    );
+  });
+
+  it('requires at least two sites', () => {
+    const [msg] = userErrorMessages(() =>
+      parseSiteFile('sites:\n  - name: a\n    provider: local\n', 'f.yml'),
+    );
+    expect(msg).toBe('f.yml:2:3: sites must list at least two sites.');
+  });
+
+  it('refuses duplicate site names naming both entries', () => {
+    const text = two().replace('name: west', 'name: east');
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msg).toBe(
+      'f.yml:5:11: sites[1].name "east" is already the name of sites[0]; site names must be unique.',
+    );
+  });
+
+  it('applies provider rules: clouds need a region, faults only locally, hosts only static', () => {
+    const text = `sites:
+  - name: a
+    provider: aws
+    faults: [no-bgp]
+  - name: b
+    provider: local
+    region: us-east-1
+  - name: c
+    provider: static
+    hosts:
+      - { address: 203.0.113.5, role: worker }
+`;
+    const msgs = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msgs).toEqual([
+      'f.yml:3:15: sites[0] ("a") uses provider aws, which needs a region; add region: under it.',
+      'f.yml:4:5: sites[0].faults is only for provider local (faults are injected into the emulated fabric); remove it.',
+      'f.yml:7:5: sites[1].region is not used by provider local (local sites are network namespaces on this host); remove it.',
+      'f.yml:11:7: sites[2].hosts has 0 hosts with role master; it needs exactly one.',
+      'f.yml:11:7: sites[2] ("c") is static, so its underlay range cannot be chosen for it; add cidrs.underlay holding the hosts\' private addresses.',
+    ]);
+  });
+
+  it('refuses a range with host bits set and suggests the network', () => {
+    const text = two().replace(
+      'provider: local\n  - name: west',
+      'provider: local\n    cidrs: { pod: 10.33.1.0/12 }\n  - name: west',
+    );
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msg).toBe(
+      'f.yml:5:19: sites[0].cidrs.pod "10.33.1.0/12" has host bits set (the network is 10.32.0.0/12); write 10.32.0.0/12.',
+    );
+  });
+
+  it('refuses a ttl outside 10m..7d', () => {
+    const [msg] = userErrorMessages(() => parseSiteFile(two('ttl: 8d\n'), 'f.yml'));
+    expect(msg).toBe('f.yml:7:6: ttl is "8d"; it must be between 10m and 7d.');
+  });
+
+  it('lets overrides (action inputs, flags) win over the file', () => {
+    const c = parseSiteFile(two('ttl: 2h\n'), 'f.yml', {
+      ttl: '30m',
+      profile: 'opensdn-24',
+      suites: ['connectivity'],
+    });
+    expect([c.ttl, c.ttlSeconds, c.profile, c.tests.suites]).toEqual([
+      '30m',
+      1800,
+      'opensdn-24',
+      ['connectivity'],
+    ]);
+  });
+
+  it('takes inline YAML and names it in messages', async () => {
+    const c = await loadSiteFile(two(), {}, "action input 'sites'");
+    expect(c.file).toBe("action input 'sites'");
+    await expect(
+      loadSiteFile(
+        two().replace('local\n  - name: west', 'lcl\n  - name: west'),
+        {},
+        "action input 'sites'",
+      ),
+    ).rejects.toThrow(/^action input 'sites':4:15: /);
+  });
+
+  it('says when the file does not exist', async () => {
+    await expect(loadSiteFile('does/not/exist.yml')).rejects.toBeInstanceOf(UserError);
+    await expect(loadSiteFile('does/not/exist.yml')).rejects.toThrow(
+      'does/not/exist.yml: no such site file; pass the path of a YAML site file (see examples/).',
+    );
+  });
+
+  it('loads every example file', async () => {
+    for (const f of ['local.yml', 'local-three.yml', 'aws-azure.yml', 'opensdn-aws-gcp.yml']) {
+      const c = await loadSiteFile(`examples/${f}`);
+      expect(c.sites.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+});

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseSiteFile } from '../../src/config/load.js';
+import { planAddresses } from '../../src/plan/ipplan.js';
+import { UserErrors } from '../../src/errors.js';
+import { userErrorMessages } from '../helpers.js';
+
+function config(sites: string[]): ReturnType<typeof parseSiteFile> {
+  return parseSiteFile(`sites:\n${sites.join('')}`, 'f.yml');
+}
+const site = (name: string, extra = '') => `  - name: ${name}\n    provider: local\n${extra}`;
+
+/** An oracle independent of src/plan/cidr.ts: BigInt interval arithmetic. */
+function interval(cidr: string): [bigint, bigint] {
+  const [ip, len] = cidr.split('/');
+  const n = ip!.split('.').reduce((a, o) => a * 256n + BigInt(o), 0n);
+  const sizeN = 1n << BigInt(32 - Number(len));
+  return [n, n + sizeN - 1n];
+}
+function reallyOverlap(a: string, b: string): boolean {
+  const [a0, a1] = interval(a);
+  const [b0, b1] = interval(b);
+  return a0 <= b1 && b0 <= a1;
+}
+
+describe('IP plan', () => {
+  it('gives the first site TF defaults and later sites non-overlapping /16s', () => {
+    const plan = planAddresses(config([site('east'), site('west'), site('north')]));
+    expect(plan[0]!.cidrs).toEqual({
+      underlay: '172.16.0.0/24',
+      pod: '10.32.0.0/12',
+      service: '10.96.0.0/12',
+      ipFabric: '10.64.0.0/12',
+    });
+    expect(plan[1]!.cidrs).toEqual({
+      underlay: '172.16.1.0/24',
+      pod: '10.128.0.0/16',
+      service: '10.192.0.0/16',
+      ipFabric: '10.224.0.0/16',
+    });
+    expect(plan[2]!.cidrs.pod).toBe('10.129.0.0/16');
+    expect(plan.map((s) => s.asn)).toEqual([64512, 64513, 64514]);
+  });
+
+  it('keeps fixed ranges and allocates around them, in any site', () => {
+    const plan = planAddresses(
+      config([
+        site('east'),
+        site('west', '    cidrs: { pod: 10.32.0.0/16, underlay: 172.16.0.0/24 }\n'),
+      ]),
+    );
+    expect(plan[1]!.cidrs.pod).toBe('10.32.0.0/16');
+    expect(plan[1]!.given.pod).toBe(true);
+    expect(plan[0]!.cidrs.pod).toBe('10.128.0.0/16');
+    expect(plan[0]!.cidrs.underlay).toBe('172.16.1.0/24');
+  });
+
+  it('names both sites, both fields and both lines of an overlap', () => {
+    const msgs = userErrorMessages(() =>
+      planAddresses(
+        config([
+          site('east', '    cidrs:\n      service: 10.96.0.0/12\n'),
+          site('west', '    cidrs:\n      pod: 10.100.0.0/16\n'),
+        ]),
+      ),
+    );
+    expect(msgs).toEqual([
+      'f.yml:9:12: sites[1].cidrs.pod 10.100.0.0/16 (site "west") overlaps sites[0].cidrs.service 10.96.0.0/12 (site "east", line 5); ranges must not overlap within or across sites, so change one of them or remove it to have one chosen.',
+    ]);
+  });
+
+  it('catches an overlap inside one site', () => {
+    const msgs = userErrorMessages(() =>
+      planAddresses(
+        config([
+          site('east', '    cidrs: { pod: 10.0.0.0/8, underlay: 10.1.0.0/24 }\n'),
+          site('west'),
+        ]),
+      ),
+    );
+    expect(msgs[0]).toMatch(
+      /sites\[0\]\.cidrs\.pod 10\.0\.0\.0\/8 \(site "east"\) overlaps sites\[0\]\.cidrs\.underlay/,
+    );
+  });
+
+  it.each([
+    ['underlay', '172.20.0.0/24', 'underlay', '172.20.0.0/25'],
+    ['pod', '10.32.0.0/12', 'pod', '10.32.0.0/12'],
+    ['service', '10.100.0.0/16', 'ip-fabric', '10.100.128.0/17'],
+    ['ip-fabric', '10.64.0.0/12', 'service', '10.70.0.0/16'],
+    ['underlay', '10.200.0.0/24', 'pod', '10.200.0.0/16'],
+  ])('refuses %s %s against %s %s across sites', (k1, r1, k2, r2) => {
+    const msgs = userErrorMessages(() =>
+      planAddresses(
+        config([
+          site('a', `    cidrs: { ${k1}: ${r1} }\n`),
+          site('b', `    cidrs: { ${k2}: ${r2} }\n`),
+        ]),
+      ),
+    );
+    expect(msgs[0]).toContain(`sites[1].cidrs.${k2}`);
+    expect(msgs[0]).toContain(`sites[0].cidrs.${k1}`);
+    expect(msgs[0]).toContain('site "a"');
+    expect(msgs[0]).toContain('site "b"');
+  });
+
+  it('refuses duplicate ASNs and skips given ASNs when choosing', () => {
+    const msgs = userErrorMessages(() =>
+      planAddresses(config([site('a', '    asn: 65000\n'), site('b', '    asn: 65000\n')])),
+    );
+    expect(msgs).toEqual([
+      'f.yml:7:10: sites[1].asn 65000 (site "b") is also the ASN of site "a" (line 4); sites peer over eBGP, so give each a unique ASN.',
+    ]);
+    const plan = planAddresses(config([site('a'), site('b', '    asn: 64512\n')]));
+    expect(plan.map((s) => s.asn)).toEqual([64513, 64512]);
+  });
+
+  it('refuses an underlay too small for the nodes', () => {
+    const msgs = userErrorMessages(() =>
+      planAddresses(config([site('a', '    cidrs: { underlay: 172.16.0.0/29 }\n'), site('b')])),
+    );
+    expect(msgs[0]).toMatch(/sites\[0\]\.cidrs\.underlay 172\.16\.0\.0\/29 is too small/);
+  });
+
+  // Property: random site sets with random fixed ranges either plan with no
+  // overlap anywhere (and every fixed range kept), or fail with overlap errors
+  // that are each true.
+  it('never plans an overlap, and every overlap error it reports is real', () => {
+    const kinds = ['underlay', 'pod', 'service', 'ip-fabric'] as const;
+    const cidrArb = fc
+      .tuple(
+        fc.constantFrom(10, 172),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 12, max: 24 }),
+      )
+      .map(([a, b, len]) => {
+        const base = a === 172 ? (172 * 256 + (16 + (b % 16))) * 65536 : (10 * 256 + b) * 65536;
+        const size = 2 ** (32 - len);
+        const net = Math.floor(base / size) * size;
+        return `${[net >>> 24, (net >>> 16) & 255, (net >>> 8) & 255, net & 255].join('.')}/${len}`;
+      });
+    const siteArb = fc.record(
+      Object.fromEntries(
+        kinds.map((k) => [k, fc.option(cidrArb, { nil: undefined, freq: 3 })]),
+      ) as Record<(typeof kinds)[number], fc.Arbitrary<string | undefined>>,
+    );
+    fc.assert(
+      fc.property(fc.array(siteArb, { minLength: 2, maxLength: 6 }), (sites) => {
+        const text = sites
+          .map((s, i) => {
+            const given = kinds.filter((k) => s[k] !== undefined).map((k) => `${k}: ${s[k]}`);
+            return site(`s${i}`, given.length ? `    cidrs: { ${given.join(', ')} }\n` : '');
+          })
+          .join('');
+        const cfg = config([text]);
+        let plan;
+        try {
+          plan = planAddresses(cfg);
+        } catch (e) {
+          if (!(e instanceof UserErrors)) throw e;
+          for (const err of e.errors) {
+            const m =
+              /cidrs\.\S+ (\S+) \(site "[^"]+"\) overlaps sites\[\d+\]\.cidrs\.\S+ (\S+) \(site/.exec(
+                err.message,
+              );
+            if (!m) {
+              expect(err.message).toMatch(/is too small/);
+              continue;
+            }
+            expect(reallyOverlap(m[1]!, m[2]!)).toBe(true);
+          }
+          return;
+        }
+        const all = plan.flatMap((p) => Object.values(p.cidrs));
+        for (let i = 0; i < all.length; i++) {
+          for (let j = i + 1; j < all.length; j++)
+            expect(reallyOverlap(all[i]!, all[j]!)).toBe(false);
+        }
+        sites.forEach((s, i) => {
+          if (s.pod) expect(plan[i]!.cidrs.pod).toBe(s.pod);
+          if (s.underlay) expect(plan[i]!.cidrs.underlay).toBe(s.underlay);
+        });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  // Negative control for the property's oracle: a deliberately overlapping plan is caught.
+  it('the oracle itself catches an overlap', () => {
+    expect(reallyOverlap('10.32.0.0/12', '10.40.0.0/16')).toBe(true);
+    expect(reallyOverlap('10.32.0.0/12', '10.48.0.0/16')).toBe(false);
+  });
+});

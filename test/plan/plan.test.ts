@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { parseSiteFile } from '../../src/config/load.js';
+import { buildPlanFromConfig } from '../../src/plan/plan.js';
+import { planToJson, planToText } from '../../src/plan/format.js';
+import { userErrorMessages } from '../helpers.js';
+
+const load = (text: string) => parseSiteFile(text, 'f.yml');
+const local = (extra = '') => `${extra}sites:
+  - name: east
+    provider: local
+  - name: west
+    provider: local
+  - name: north
+    provider: local
+`;
+
+describe('plan', () => {
+  it('plans hosts, gateway, router id and a full mesh of peers', () => {
+    const plan = buildPlanFromConfig(load(local()));
+    const east = plan.sites[0]!;
+    expect(east.gateway).toBe('172.16.0.1');
+    expect(east.routerId).toBe('172.16.0.10');
+    expect(east.hosts.map((h) => [h.name, h.role, h.privateAddress])).toEqual([
+      ['east-master', 'master', '172.16.0.10'],
+      ['east-worker-1', 'worker', '172.16.0.11'],
+      ['east-edge', 'edge', '172.16.0.1'],
+    ]);
+    expect(east.peers).toEqual([
+      { site: 'west', asn: 64513, address: '172.16.1.10' },
+      { site: 'north', asn: 64514, address: '172.16.2.10' },
+    ]);
+    expect(plan.peerings).toEqual([
+      { a: 'east', b: 'west' },
+      { a: 'east', b: 'north' },
+      { a: 'west', b: 'north' },
+    ]);
+  });
+
+  it('puts the underlay gateway (not the master) in VROUTER_GATEWAY and the plan ranges in kube-manager', () => {
+    const plan = buildPlanFromConfig(load(local()));
+    for (const s of plan.sites) {
+      expect(s.configMapValues.env.VROUTER_GATEWAY).toBe(s.gateway);
+      expect(s.configMapValues.env.VROUTER_GATEWAY).not.toBe(s.routerId);
+      expect(s.configMapValues.kubeManager).toEqual({
+        KUBERNETES_POD_SUBNETS: s.cidrs.pod,
+        KUBERNETES_SERVICE_SUBNETS: s.cidrs.service,
+        KUBERNETES_IP_FABRIC_SUBNETS: s.cidrs.ipFabric,
+      });
+      expect(s.manifestValues.K8S_MASTER_IP).toBe(s.routerId);
+    }
+  });
+
+  it('passes the same ranges to kubeadm as to TF', () => {
+    const plan = buildPlanFromConfig(load(local()));
+    const west = plan.sites[1]!;
+    expect(west.kubeadm.args).toContain(`--pod-network-cidr=${west.cidrs.pod}`);
+    expect(west.kubeadm.args).toContain(`--service-cidr=${west.cidrs.service}`);
+    expect(west.kubeadm.args).toContain('--apiserver-cert-extra-sans=172.16.1.10,west-master');
+    const cfg = parse(west.kubeadm.config);
+    expect(cfg).toMatchObject({
+      apiVersion: 'kubeadm.k8s.io/v1alpha1',
+      kind: 'MasterConfiguration',
+      kubernetesVersion: 'v1.10.11',
+      imageRepository: 'registry.k8s.io',
+      networking: { podSubnet: west.cidrs.pod, serviceSubnet: west.cidrs.service },
+    });
+  });
+
+  it('renders a v1beta3 kubeadm config for opensdn-24', () => {
+    const plan = buildPlanFromConfig(load(local('profile: opensdn-24\n')));
+    const docs = plan.sites[0]!.kubeadm.config.split(/^---$/m).map((d) => parse(d));
+    expect(docs.map((d) => d.kind)).toEqual(['InitConfiguration', 'ClusterConfiguration']);
+    expect(docs[1].kubernetesVersion).toBe('v1.28.15');
+  });
+
+  it('refuses Kubernetes 1.12 with tf-2018 unless allow-unsupported', () => {
+    const [msg] = userErrorMessages(() =>
+      buildPlanFromConfig(load(local('versions: { kubernetes: 1.12.3 }\n'))),
+    );
+    expect(msg).toMatch(
+      /^f\.yml:1:25: Kubernetes 1\.12\.3 with profile tf-2018 is refused: TF of 2018 did not support Kubernetes 1\.12/,
+    );
+    expect(msg).toMatch(/set allow-unsupported: true to try it anyway\.$/);
+    const plan = buildPlanFromConfig(
+      load(local('versions: { kubernetes: 1.12.3 }\nallow-unsupported: true\n')),
+    );
+    expect(plan.versions.kubernetes).toBe('1.12.3');
+    expect(plan.warnings[0]).toMatch(/unsupported/);
+  });
+
+  it('refuses an unknown profile naming the known ones', () => {
+    const [msg] = userErrorMessages(() => buildPlanFromConfig(load(local('profile: tf-2017\n'))));
+    expect(msg).toBe('profile "tf-2017" does not exist; use one of opensdn-24, tf-2018.');
+  });
+
+  it('says clearly when a cloud has no image for the profile', () => {
+    const plan = buildPlanFromConfig(
+      load(`sites:
+  - name: g
+    provider: gcp
+    region: europe-west1
+  - name: a
+    provider: aws
+    region: us-east-1
+    image: ami-0123456789abcdef0
+`),
+    );
+    expect(plan.sites[0]!.image.ref).toBeUndefined();
+    expect(plan.warnings.join('\n')).toMatch(
+      /site "g": gcp offers no image for profile tf-2018 .* set sites\[0\]\.image/,
+    );
+    expect(plan.sites[1]!.image.ref).toBe('ami-0123456789abcdef0');
+    expect(plan.sites[1]!.hosts.map((h) => h.instanceType)).toEqual([
+      'm5.2xlarge',
+      'm5.xlarge',
+      't3.small',
+    ]);
+    expect(plan.sites[1]!.hosts.find((h) => h.role === 'edge')!.privateAddress).toBe('172.16.1.5');
+    expect(plan.warnings.join('\n')).toMatch(/exceed Docker Hub's anonymous limit/);
+  });
+
+  it('uses a registry mirror for TF images', () => {
+    const plan = buildPlanFromConfig(
+      load(local('registry: { mirror: mirror.example.com:5000 }\n')),
+    );
+    expect(plan.sites[0]!.manifestValues.CONTRAIL_REPO).toBe(
+      'mirror.example.com:5000/docker.io/opencontrailnightly',
+    );
+  });
+
+  it('prints JSON of the documented shape and a readable table', () => {
+    const plan = buildPlanFromConfig(load(local()));
+    const json = planToJson(plan);
+    const site = json.sites[0]!;
+    expect(Object.keys(site)).toEqual(
+      expect.arrayContaining(['name', 'provider', 'asn', 'routerId', 'gateway', 'cidrs', 'peers']),
+    );
+    expect(Object.keys(site.cidrs)).toEqual(['underlay', 'pod', 'service', 'ipFabric']);
+    expect(site.peers[0]).toEqual({ site: 'west', asn: 64513, address: '172.16.1.10' });
+    const text = planToText(plan);
+    expect(text).toContain('site east (local)');
+    expect(text).toContain('peers      west AS64513 at 172.16.1.10, north AS64514 at 172.16.2.10');
+  });
+
+  it('plans static hosts from the file', () => {
+    const plan = buildPlanFromConfig(
+      load(`sites:
+  - name: onprem
+    provider: static
+    cidrs: { underlay: 192.168.10.0/24 }
+    hosts:
+      - { address: 203.0.113.10, private-address: 192.168.10.10, role: master }
+      - { address: 192.168.10.11, role: worker, jump: 203.0.113.10 }
+  - name: lab
+    provider: local
+`),
+    );
+    expect(plan.sites[0]!.hosts.map((h) => [h.name, h.privateAddress, h.ssh?.jump])).toEqual([
+      ['onprem-master', '192.168.10.10', undefined],
+      ['onprem-worker-1', '192.168.10.11', '203.0.113.10'],
+    ]);
+    expect(plan.sites[1]!.cidrs.underlay).toBe('172.16.0.0/24');
+  });
+
+  it('plans the example files', () => {
+    for (const f of ['local.yml', 'aws-azure.yml', 'opensdn-aws-gcp.yml']) {
+      const plan = buildPlanFromConfig(parseSiteFile(readFileSync(`examples/${f}`, 'utf8'), f));
+      expect(plan.sites.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+});
