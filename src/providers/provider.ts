@@ -1,0 +1,101 @@
+/**
+ * The Provider seam: where machines come from. Keep it small; a method only one
+ * implementation needs does not belong here.
+ *
+ * Every resource a provider creates carries the run id and an expiry (as tags,
+ * labels or names), so `destroy` and the janitor find it without the state file.
+ */
+import type { ProviderName } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { HostRole, Plan, SitePlan } from '../plan/types.js';
+
+export interface SshEndpoint {
+  /** address the runner connects to */
+  host: string;
+  port: number;
+  user: string;
+  /** name of another Host of the same run to jump through (its site's master) */
+  jumpHost?: string;
+}
+
+export interface Host {
+  /** unique in the run, as planned: "<site>-master", "<site>-worker-1", "<site>-edge" */
+  name: string;
+  site: string;
+  role: HostRole;
+  privateAddress: string;
+  publicAddress?: string;
+  ssh: SshEndpoint;
+  /** OpenSSH public host keys ("ssh-ed25519 AAAA…") when the provider knows them */
+  hostKeys?: string[];
+}
+
+export interface ProvisionedSite {
+  name: string;
+  provider: ProviderName;
+  hosts: Host[];
+}
+
+/** One thing a provider made; recorded the moment it exists. */
+export interface CreatedResource {
+  provider: ProviderName;
+  site: string;
+  /** e.g. "netns", "process", "vpc", "instance", "resource-group" */
+  kind: string;
+  id: string;
+  region?: string;
+}
+
+export interface ProviderContext {
+  /** short run id ([a-z0-9]{6}); every resource name or tag carries it */
+  runId: string;
+  expiresAt: Date;
+  /** "owner/name" of the repository, when known */
+  repo?: string;
+  /** the run's public key, OpenSSH format, to authorize on every host */
+  sshPublicKey: string;
+  /** the run's state directory (provider files go below it) */
+  stateDir: string;
+  logger: Logger;
+  signal: AbortSignal;
+  /** persist a resource as soon as it exists, so teardown sees half-made runs */
+  recordResource(resource: CreatedResource): Promise<void>;
+}
+
+export interface TeardownTarget {
+  runId: string;
+  /** the sites of the run this provider serves (regions to search, for clouds) */
+  sites: { name: string; region?: string; zone?: string }[];
+}
+
+export interface DestroyReport {
+  deleted: CreatedResource[];
+  /** what could not be deleted, with the cloud's or the kernel's own message and how to delete it by hand */
+  remaining: { resource: CreatedResource; error: string; howToDelete: string }[];
+}
+
+export interface ExpiredRun {
+  runId: string;
+  expiresAt: Date;
+  resources: CreatedResource[];
+}
+
+export interface ProviderOpContext {
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  /**
+   * Everything that can be checked before the first create: tools, privileges,
+   * credentials, instance sizes against the profile's minimums. Throws UserError.
+   */
+  preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void>;
+  /** Create the site's machines (nodes and edge) and return how to reach them. */
+  provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite>;
+  /** Delete everything carrying the run id; idempotent, safe on a half-made run. */
+  destroy(target: TeardownTarget, ctx: ProviderOpContext): Promise<DestroyReport>;
+  /** Runs whose expiry has passed, for the janitor. */
+  listExpired(now: Date, ctx: ProviderOpContext & { regions?: string[] }): Promise<ExpiredRun[]>;
+}

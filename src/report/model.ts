@@ -1,0 +1,75 @@
+/**
+ * The results of a run: what results.json holds and every report is rendered
+ * from. Shape fixed by the suites issue (more fields welcome, none removed).
+ */
+import type { IsolationMode, ProviderName, SuiteName } from '../config/types.js';
+
+export type Verdict = 'allow' | 'deny';
+export type CheckStatus = 'pass' | 'fail' | 'flaky';
+export type PhaseName =
+  'load' | 'plan' | 'provision' | 'install' | 'ready' | 'connect' | 'test' | 'report' | 'teardown';
+export type PhaseStatus = 'ok' | 'failed' | 'skipped' | 'cancelled';
+
+export interface PhaseRecord {
+  name: PhaseName;
+  startedAt: string;
+  endedAt?: string;
+  status: PhaseStatus;
+  error?: string;
+}
+
+export interface RemediationRecord {
+  site: string;
+  /** e.g. "control: initializing (No BGP configuration for self)" */
+  problem: string;
+  /** e.g. "delete control pod", "provision bgp-router" */
+  action: string;
+  attempt: number;
+  at: string;
+  resolved: boolean;
+}
+
+export interface CheckRecord {
+  suite: SuiteName;
+  /** isolation mode the check ran under; null for connectivity */
+  mode: IsolationMode | null;
+  /** "site/namespace/name" */
+  from: string;
+  /** "site/namespace/name" of a pod or a service */
+  to: string;
+  toKind: 'pod' | 'service';
+  expected: Verdict;
+  actual: Verdict | 'error';
+  attempts: number;
+  status: CheckStatus;
+  /** what the probe saw: the echo reply, the error, the timeout */
+  detail?: string;
+}
+
+export interface SiteRecord {
+  name: string;
+  provider: ProviderName;
+  region?: string;
+  asn: number;
+  routerId: string;
+  gateway: string;
+  cidrs: { underlay: string; pod: string; service: string; ipFabric: string };
+}
+
+export interface RunResults {
+  runId: string;
+  passed: boolean;
+  profile: string;
+  versions: { kubernetes: string; tfRegistry: string; tfTag: string };
+  startedAt: string;
+  endedAt: string;
+  sites: SiteRecord[];
+  phases: PhaseRecord[];
+  remediations: RemediationRecord[];
+  checks: CheckRecord[];
+  totals: { pass: number; fail: number; flaky: number };
+  /** the command that reproduces this run locally */
+  reproduce: string;
+  /** why the run stopped early, when it did */
+  error?: string;
+}
