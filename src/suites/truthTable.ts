@@ -1,0 +1,102 @@
+/**
+ * Truth tables in the manner of cyclonus: rows are "from", columns are "to";
+ * `.` allowed, `X` blocked, `?` the probe errored. The comparison table marks
+ * each cell `.` when actual matched expected, `X` when it did not, `~` when it
+ * matched only on a retry (flaky).
+ */
+import type { CheckRecord, Verdict } from '../report/model.js';
+
+export interface TruthTable {
+  title: string;
+  rows: string[];
+  /** column targets, with their kind, in display order */
+  cols: { to: string; kind: 'pod' | 'service' }[];
+  cell(row: string, col: string): CheckRecord | undefined;
+}
+
+export function truthTables(checks: readonly CheckRecord[]): TruthTable[] {
+  const groups = new Map<string, CheckRecord[]>();
+  for (const c of checks) {
+    const title = c.mode ? `${c.suite} / ${c.mode}` : c.suite;
+    groups.set(title, [...(groups.get(title) ?? []), c]);
+  }
+  return [...groups.entries()].map(([title, group]) => {
+    const index = new Map(group.map((c) => [`${c.from}\0${c.to}`, c]));
+    const rows = [...new Set(group.map((c) => c.from))].sort();
+    const colMap = new Map(group.map((c) => [c.to, c.toKind]));
+    const cols = [...colMap.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([to, kind]) => ({ to, kind }));
+    return { title, rows, cols, cell: (row, col) => index.get(`${row}\0${col}`) };
+  });
+}
+
+const mark = (v: Verdict | 'error'): string => (v === 'allow' ? '.' : v === 'deny' ? 'X' : '?');
+
+export function expectedMark(c: CheckRecord | undefined): string {
+  return c ? mark(c.expected) : ' ';
+}
+
+export function actualMark(c: CheckRecord | undefined): string {
+  return c ? mark(c.actual) : ' ';
+}
+
+export function comparisonMark(c: CheckRecord | undefined): string {
+  if (!c) return ' ';
+  return c.status === 'pass' ? '.' : c.status === 'flaky' ? '~' : 'X';
+}
+
+const VIEWS: [string, (c: CheckRecord | undefined) => string][] = [
+  ['expected', expectedMark],
+  ['actual', actualMark],
+  ['comparison', comparisonMark],
+];
+
+function colLabel(i: number): string {
+  return String(i + 1);
+}
+
+/** Plain text: the three tables stacked, columns numbered, with a legend. */
+export function renderTruthTableText(t: TruthTable): string {
+  const width = Math.max(...t.rows.map((r) => r.length), 4);
+  const cw = Math.max(...t.cols.map((_, i) => colLabel(i).length)) + 2;
+  const out: string[] = [];
+  for (const [name, view] of VIEWS) {
+    out.push(`${t.title}: ${name}`);
+    out.push(`${''.padEnd(width)} ${t.cols.map((_, i) => colLabel(i).padStart(cw)).join('')}`);
+    for (const row of t.rows) {
+      out.push(
+        `${row.padEnd(width)} ${t.cols.map((c) => view(t.cell(row, c.to)).padStart(cw)).join('')}`,
+      );
+    }
+    out.push('');
+  }
+  out.push(
+    `columns: ${t.cols.map((c, i) => `${colLabel(i)}=${c.to}${c.kind === 'service' ? ' (service)' : ''}`).join(', ')}`,
+  );
+  out.push(
+    'legend: . allowed, X blocked, ? probe error; comparison: . as expected, X wrong, ~ right only on retry (flaky)',
+  );
+  return out.join('\n');
+}
+
+/** Markdown: the comparison view with expected/actual in each wrong cell. */
+export function renderTruthTableMarkdown(t: TruthTable): string {
+  const header = `| from \\ to | ${t.cols.map((c, i) => `${colLabel(i)}`).join(' | ')} |`;
+  const rule = `| --- | ${t.cols.map(() => ':---:').join(' | ')} |`;
+  const rows = t.rows.map((row) => {
+    const cells = t.cols.map((c) => {
+      const check = t.cell(row, c.to);
+      if (!check) return ' ';
+      const m = comparisonMark(check);
+      return m === '.'
+        ? `${expectedMark(check)}`
+        : `**${m}** (want ${expectedMark(check)}, got ${actualMark(check)})`;
+    });
+    return `| \`${row}\` | ${cells.join(' | ')} |`;
+  });
+  const legend = t.cols
+    .map((c, i) => `${colLabel(i)} = \`${c.to}\`${c.kind === 'service' ? ' (service)' : ''}`)
+    .join(', ');
+  return [`**${t.title}**`, '', header, rule, ...rows, '', `Columns: ${legend}.`].join('\n');
+}
