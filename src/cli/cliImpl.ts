@@ -11,7 +11,15 @@ import { closest } from '../config/suggest.js';
 import { secrets, streamLogger } from '../log.js';
 import type { Logger } from '../log.js';
 import { planCommand } from '../commands/plan.js';
+import { downCommand } from '../commands/down.js';
 import type { CommandIO } from '../commands/io.js';
+import { reexecAsRoot, shouldReexecAsRoot } from '../commands/root.js';
+import { runCommand } from '../commands/run.js';
+import { upCommand } from '../commands/up.js';
+import { loadSiteFile } from '../config/load.js';
+import { TEARDOWN_POLICIES } from '../config/schema.js';
+import type { TeardownPolicy } from '../config/types.js';
+import { StateStore } from '../state/runState.js';
 import { VERSION } from '../version.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -20,7 +28,40 @@ interface CommandSpec {
   summary: string;
   usage: string;
   options: Options;
-  run(values: Record<string, string | boolean | undefined>, io: CommandIO): Promise<ExitCodeValue>;
+  run(
+    values: Record<string, string | boolean | undefined>,
+    io: CommandIO,
+    args: string[],
+  ): Promise<ExitCodeValue>;
+}
+
+/** Local sites need root: hand over to `sudo -n` when that works (see commands/root.ts). */
+async function sitesNeedRoot(sites: string): Promise<boolean> {
+  try {
+    return (await loadSiteFile(sites)).sites.some((s) => s.provider === 'local');
+  } catch {
+    return false; // the command itself reports the bad file
+  }
+}
+
+async function stateNeedsRoot(stateDir: string): Promise<boolean> {
+  try {
+    const s = (await StateStore.open(stateDir)).state;
+    const providers = [...s.sites.map((x) => x.provider), ...s.resources.map((r) => r.provider)];
+    return providers.length === 0 || providers.includes('local');
+  } catch {
+    return false;
+  }
+}
+
+function teardownPolicy(v: string | boolean | undefined): TeardownPolicy | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string' && (TEARDOWN_POLICIES as readonly string[]).includes(v)) {
+    return v as TeardownPolicy;
+  }
+  throw new UserError(
+    `tungsten-e2e run: --teardown must be one of ${TEARDOWN_POLICIES.join(', ')}, not "${String(v)}".`,
+  );
 }
 
 const common: Options = {
@@ -63,15 +104,34 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   up: {
     summary: 'provision and install every site, join them, leave them running',
-    usage: 'up --sites FILE --state DIR',
-    options: { sites: { type: 'string' }, state: { type: 'string' } },
-    run: notYet('up'),
+    usage: 'up --sites FILE --state DIR [--profile NAME]',
+    options: { sites: { type: 'string' }, state: { type: 'string' }, profile: { type: 'string' } },
+    run: async (v, io, args) => {
+      const sites = required(v, 'sites', 'up');
+      const stateDir = required(v, 'state', 'up');
+      if (shouldReexecAsRoot(await sitesNeedRoot(sites))) return reexecAsRoot(args);
+      await upCommand(
+        {
+          sites,
+          stateDir,
+          ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
+        },
+        io,
+        { signal: interruptSignal(io) },
+      );
+      return ExitCode.ok;
+    },
   },
   down: {
     summary: 'tear down everything a run made (idempotent)',
     usage: 'down --state DIR',
     options: { state: { type: 'string' } },
-    run: notYet('down'),
+    run: async (v, io, args) => {
+      const stateDir = required(v, 'state', 'down');
+      if (shouldReexecAsRoot(await stateNeedsRoot(stateDir))) return reexecAsRoot(args);
+      await downCommand({ stateDir }, io);
+      return ExitCode.ok;
+    },
   },
   test: {
     summary: 'run the connectivity and isolation suites against sites that are up',
@@ -81,13 +141,31 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   run: {
     summary: 'up, test, report, down',
-    usage: 'run --sites FILE [--results DIR] [--teardown always|on-success|never]',
+    usage:
+      'run --sites FILE [--state DIR] [--results DIR] [--teardown always|on-success|never] [--profile NAME]',
     options: {
       sites: { type: 'string' },
+      state: { type: 'string' },
       results: { type: 'string' },
       teardown: { type: 'string' },
+      profile: { type: 'string' },
     },
-    run: notYet('run'),
+    run: async (v, io, args) => {
+      const sites = required(v, 'sites', 'run');
+      const teardown = teardownPolicy(v.teardown);
+      if (shouldReexecAsRoot(await sitesNeedRoot(sites))) return reexecAsRoot(args);
+      const outcome = await runCommand(
+        {
+          sites,
+          ...(typeof v.state === 'string' ? { stateDir: v.state } : {}),
+          ...(teardown ? { teardown } : {}),
+          ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
+        },
+        io,
+        { signal: interruptSignal(io) },
+      );
+      return outcome.passed ? ExitCode.ok : ExitCode.checksFailed;
+    },
   },
   janitor: {
     summary: 'delete resources of any run past their expiry',
@@ -105,6 +183,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
 };
+
+/** Ctrl-C / SIGTERM stop the pipeline between steps (run still tears down). */
+function interruptSignal(io: CommandIO): AbortSignal {
+  const controller = new AbortController();
+  const stop = (sig: NodeJS.Signals) => {
+    io.logger.warn(`${sig}: stopping after the current step`);
+    controller.abort(new InfraError(`interrupted by ${sig}`));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
 
 function required(
   values: Record<string, string | boolean | undefined>,
@@ -174,7 +264,7 @@ export async function runCli(
       streams.stdout(`usage: tungsten-e2e ${spec.usage}\n${spec.summary}\n`);
       return ExitCode.ok;
     }
-    return await spec.run(values, io);
+    return await spec.run(values, io, rest.length ? [name, ...rest] : [name]);
   } catch (e) {
     return reportError(e, logger);
   }

@@ -55,7 +55,8 @@ export interface Workloads {
  */
 export interface IsolationConfig {
   mode: IsolationMode;
-  namespaces: { name: string; annotations: Record<string, string> }[];
+  /** labels are what namespaceSelectors match; `kubernetes.io/metadata.name` is implied */
+  namespaces: { name: string; annotations: Record<string, string>; labels?: Record<string, string> }[];
   networkPolicies: NetworkPolicy[];
 }
 
@@ -88,6 +89,15 @@ export interface ProbeOutcome {
 
 export type RemediationAction = 'delete-control-pod' | 'provision-bgp-router';
 
+/** One BGP session from a site's control node to another site's. */
+export interface BgpSession {
+  /** the other site */
+  site: string;
+  /** BGP's state (Established, Active, Connect, …) or why there is none ("not configured") */
+  state: string;
+  established: boolean;
+}
+
 export interface Fabric {
   readonly name: 'tungsten' | 'emulated';
   /** Install the cluster and TF (or its emulation) on a provisioned site. */
@@ -98,6 +108,8 @@ export interface Fabric {
   remediate(site: FabricSite, action: RemediationAction, ctx: FabricContext): Promise<void>;
   /** Configure BGP from this site's control node to every peer the plan names. */
   peer(site: FabricSite, all: FabricSite[], ctx: FabricContext): Promise<void>;
+  /** The site's sessions to every peer the plan names (what the connect phase waits for). */
+  peerStatus(site: FabricSite, ctx: FabricContext): Promise<BgpSession[]>;
   /** Create the test namespaces, echo backends, their services and client pods. */
   deployWorkloads(site: FabricSite, namespaces: string[], ctx: FabricContext): Promise<Workloads>;
   /** Apply a mode's workload configuration on a site (replacing the previous mode's). */

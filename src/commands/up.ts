@@ -1,0 +1,46 @@
+import type { ConfigOverrides } from '../config/load.js';
+import { up } from '../pipeline.js';
+import type { LiveRun, PipelineEnv } from '../pipeline.js';
+import type { CommandIO } from './io.js';
+
+export interface UpCommandOptions {
+  sites: string;
+  stateDir: string;
+  overrides?: ConfigOverrides;
+}
+
+/** What `up` prints: where each site's machines are and how to take them down. */
+export function upSummary(live: LiveRun): string {
+  const lines = [`run ${live.runId} is up (state: ${live.stateDir})`];
+  for (const s of live.sites) {
+    lines.push(
+      `site ${s.plan.name}: AS${s.plan.asn}, router id ${s.plan.routerId}, pods ${s.plan.cidrs.pod}, services ${s.plan.cidrs.service}`,
+    );
+    for (const h of s.machines.hosts) {
+      const via = h.ssh.jumpHost ? ` via ${h.ssh.jumpHost}` : '';
+      lines.push(`  ${h.name.padEnd(20)} ${h.role.padEnd(7)} ${h.privateAddress.padEnd(15)} ssh ${h.ssh.user}@${h.ssh.host}:${h.ssh.port}${via}`);
+    }
+  }
+  for (const p of live.connect.established) lines.push(`bgp ${p.a} <-> ${p.b}: established`);
+  for (const p of live.connect.down) lines.push(`bgp ${p.a} <-> ${p.b}: not established (${p.state})`);
+  lines.push(`tear down: tungsten-e2e down --state ${live.stateDir}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function upCommand(
+  options: UpCommandOptions,
+  io: CommandIO,
+  env: Omit<PipelineEnv, 'logger'> = {},
+): Promise<LiveRun> {
+  const live = await up(
+    {
+      sites: options.sites,
+      stateDir: options.stateDir,
+      ...(options.overrides ? { overrides: options.overrides } : {}),
+    },
+    { ...env, logger: io.logger },
+  );
+  await live.close();
+  io.stdout(upSummary(live));
+  return live;
+}

@@ -1,0 +1,458 @@
+/**
+ * Fabric `emulated`: TF's roles played by real components on the local
+ * provider's machines, installed over SSH like the real fabric (see
+ * layout.ts for the mapping). Its durable state lives on the nodes (the
+ * control node's configuration in control.json on the master, the workloads
+ * in cluster.json), as TF keeps it in its config database, so a new process
+ * can pick a run up.
+ */
+import { InfraError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { SitePlan } from '../../plan/types.js';
+import { hostDir } from '../../providers/local/naming.js';
+import type { RemoteHost } from '../../remote/target.js';
+import { remoteHostsOf } from '../../remote/target.js';
+import type {
+  BgpSession,
+  Fabric,
+  FabricContext,
+  FabricSite,
+  IsolationConfig,
+  PodInfo,
+  PodRef,
+  ProbeOutcome,
+  ProbeTarget,
+  RemediationAction,
+  ServiceInfo,
+  Workloads,
+} from '../fabric.js';
+import type { ControlPeer } from './bird.js';
+import { MASTER_AGENT_LINK, renderAgentConfig, renderControlConfig } from './bird.js';
+import type { PodIdentity } from './isolation.js';
+import { podRules } from './isolation.js';
+import type { NodeLayout, PodPlacement, ServicePlacement, SiteFabricLayout } from './layout.js';
+import {
+  backendsOf,
+  siteFabricLayout,
+  siteWorkloadLayout,
+  tunnelEnd,
+  VXLAN_PORT,
+} from './layout.js';
+import { renderIsolation, renderServices } from './nft.js';
+import { ECHO_SERVER, PROBE } from './programs.js';
+import { prelude, sh, showProtocols, splitSections, writeFileLine } from './scripts.js';
+import { parseProtocols, peerSessions, renderStatus } from './status.js';
+
+/** What the fabric needs of the SSH layer (RemotePool has it). */
+export interface RemoteRunner {
+  exec(
+    host: RemoteHost,
+    command: string[] | { script: string },
+    options?: { timeoutMs?: number },
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+export interface EmulatedFabricOptions {
+  runId: string;
+  remote: RemoteRunner;
+  /** the node binary the pods' programs run with (this host's) */
+  nodePath?: string;
+  /** per remote command */
+  commandTimeoutMs?: number;
+}
+
+/** The control node's desired configuration, kept on the master. */
+export interface ControlState {
+  selfConfigured: boolean;
+  peers: ControlPeer[];
+}
+
+interface Registry {
+  pods: PodPlacement[];
+  services: ServicePlacement[];
+}
+
+const CONTROL = 'control';
+const AGENT = 'agent';
+
+export class EmulatedFabric implements Fabric {
+  readonly name = 'emulated' as const;
+  private readonly runId: string;
+  private readonly remote: RemoteRunner;
+  private readonly nodePath: string;
+  private readonly timeoutMs: number;
+  private readonly sites = new Map<string, FabricSite>();
+  private readonly registries = new Map<string, Registry>();
+
+  constructor(options: EmulatedFabricOptions) {
+    this.runId = options.runId;
+    this.remote = options.remote;
+    this.nodePath = options.nodePath ?? process.execPath;
+    this.timeoutMs = options.commandTimeoutMs ?? 60_000;
+  }
+
+  async install(site: FabricSite, ctx: FabricContext): Promise<void> {
+    this.sites.set(site.plan.name, site);
+    const layout = siteFabricLayout(site.plan);
+    const control: ControlState = {
+      selfConfigured: !site.plan.faults.includes('control-race'),
+      peers: [],
+    };
+    if (!control.selfConfigured) {
+      ctx.logger.warn(
+        `install ${site.plan.name}: fault control-race: the control node starts without its own BGP configuration`,
+      );
+    }
+    await Promise.all(
+      layout.nodes.map(async (node) => {
+        ctx.logger.info(
+          `install ${site.plan.name}: ${node.host}: ${node.role === 'master' ? 'control node, ' : ''}vrouter agent${node.hostsPods ? ', pod network' : ''}`,
+        );
+        const dir = this.dir(node.host);
+        const lines = [prelude(dir)];
+        if (node.role === 'master') {
+          lines.push(
+            writeFileLine(`${dir}/control.json`, `${JSON.stringify(control)}\n`),
+            writeFileLine(`${dir}/control.conf`, this.controlConfig(site.plan, layout, control)),
+            'start_bird control',
+          );
+        }
+        lines.push(writeFileLine(`${dir}/agent.conf`, this.agentConfig(site.plan, layout, node, [])));
+        if (node.hostsPods) {
+          lines.push(
+            writeFileLine(`${dir}/echo.mjs`, ECHO_SERVER),
+            writeFileLine(`${dir}/probe.mjs`, PROBE),
+            sh('ip', 'addr', 'replace', `${node.podGateway}/32`, 'dev', 'lo'),
+            `${sh('nft', '-f', '-')} <<'EOF'\n${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`,
+          );
+        }
+        lines.push('start_bird agent');
+        await this.run(site, node.host, lines.join('\n'), 'install');
+      }),
+    );
+  }
+
+  async status(site: FabricSite, ctx: FabricContext): Promise<Record<string, string>> {
+    this.sites.set(site.plan.name, site);
+    const layout = siteFabricLayout(site.plan);
+    const out: Record<string, string> = {};
+    await Promise.all(
+      layout.nodes.map(async (node) => {
+        const hasControl = node.role === 'master';
+        const names = hasControl ? [CONTROL, AGENT] : [AGENT];
+        const text = await this.run(
+          site,
+          node.host,
+          `${prelude(this.dir(node.host))}${showProtocols(names)}`,
+          'status',
+        );
+        const sections = splitSections(text);
+        out[node.host] = renderStatus({
+          hasControl,
+          control: hasControl ? parseProtocols(sections.get(CONTROL) ?? '') : undefined,
+          agent: parseProtocols(sections.get(AGENT) ?? ''),
+          controlAddress: layout.routerId,
+        });
+      }),
+    );
+    ctx.logger.debug(`status ${site.plan.name}: ${Object.keys(out).join(', ')}`);
+    return out;
+  }
+
+  async remediate(site: FabricSite, action: RemediationAction, ctx: FabricContext): Promise<void> {
+    this.sites.set(site.plan.name, site);
+    const layout = siteFabricLayout(site.plan);
+    const master = layout.master.host;
+    const control = await this.controlState(site);
+    control.selfConfigured = true;
+    const dir = this.dir(master);
+    const write = [
+      writeFileLine(`${dir}/control.json`, `${JSON.stringify(control)}\n`),
+      writeFileLine(`${dir}/control.conf`, this.controlConfig(site.plan, layout, control)),
+    ];
+    if (action === 'delete-control-pod') {
+      ctx.logger.info(`remediate ${site.plan.name}: deleting the control pod (restart with full configuration)`);
+      await this.run(site, master, [prelude(dir), ...write, 'stop_bird control', 'start_bird control'].join('\n'), action);
+    } else {
+      ctx.logger.info(`remediate ${site.plan.name}: provisioning the control node's own bgp-router`);
+      await this.run(site, master, [prelude(dir), ...write, 'start_bird control'].join('\n'), action);
+    }
+  }
+
+  async peer(site: FabricSite, all: FabricSite[], ctx: FabricContext): Promise<void> {
+    this.sites.set(site.plan.name, site);
+    for (const s of all) this.sites.set(s.plan.name, s);
+    if (site.plan.faults.includes('no-bgp')) {
+      ctx.logger.warn(`connect ${site.plan.name}: fault no-bgp: BGP peering is not configured`);
+      return;
+    }
+    const layout = siteFabricLayout(site.plan);
+    const master = layout.master.host;
+    const dir = this.dir(master);
+    const lines = [prelude(dir)];
+    const peers: ControlPeer[] = [];
+    for (const p of site.plan.peers) {
+      const other = ctx.plan.sites.find((s) => s.name === p.site);
+      if (!other) throw new InfraError(`site ${site.plan.name}: peer site ${p.site} is not in the plan`);
+      const t = tunnelEnd(this.runId, site.plan, other);
+      ctx.logger.info(
+        `connect ${site.plan.name}: ${master}: VXLAN ${t.vni} to ${p.site} (${t.remote}), eBGP AS${layout.asn} ↔ AS${p.asn} at ${p.address}`,
+      );
+      lines.push(
+        `${sh('ip', 'link', 'del', t.device)} 2>/dev/null || true`,
+        sh('ip', 'link', 'add', t.device, 'type', 'vxlan', 'id', String(t.vni), 'local', t.local, 'remote', t.remote, 'dstport', String(VXLAN_PORT)),
+        sh('ip', 'addr', 'add', `${t.address}/31`, 'dev', t.device),
+        sh('ip', 'link', 'set', t.device, 'up'),
+      );
+      peers.push({ site: p.site, asn: p.asn, address: p.address, nextHop: t.address });
+    }
+    const control = await this.controlState(site);
+    control.peers = peers;
+    lines.push(
+      writeFileLine(`${dir}/control.json`, `${JSON.stringify(control)}\n`),
+      writeFileLine(`${dir}/control.conf`, this.controlConfig(site.plan, layout, control)),
+      'start_bird control',
+    );
+    await this.run(site, master, lines.join('\n'), 'peer');
+  }
+
+  /** The control node's BGP sessions to the other sites (used to wait for "connect"). */
+  async peerStatus(site: FabricSite, _ctx: FabricContext): Promise<BgpSession[]> {
+    this.sites.set(site.plan.name, site);
+    const master = siteFabricLayout(site.plan).master.host;
+    const text = await this.run(site, master, `${prelude(this.dir(master))}${showProtocols([CONTROL])}`, 'peer status');
+    return peerSessions(
+      parseProtocols(splitSections(text).get(CONTROL) ?? ''),
+      site.plan.peers.map((p) => p.site),
+    );
+  }
+
+  async deployWorkloads(site: FabricSite, namespaces: string[], ctx: FabricContext): Promise<Workloads> {
+    this.sites.set(site.plan.name, site);
+    const layout = siteFabricLayout(site.plan);
+    const wl = siteWorkloadLayout(this.runId, site.plan, layout, namespaces);
+    await Promise.all(
+      layout.compute.map(async (node) => {
+        const pods = wl.pods.filter((p) => p.node === node.host);
+        ctx.logger.info(
+          `workloads ${site.plan.name}: ${node.host}: ${pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'no pods'}`,
+        );
+        await this.run(site, node.host, this.podsProgram(site.plan, layout, node, pods, wl), 'deploy workloads');
+      }),
+    );
+    const registry: Registry = { pods: wl.pods, services: wl.services };
+    this.registries.set(site.plan.name, registry);
+    const master = layout.master.host;
+    await this.run(
+      site,
+      master,
+      [prelude(this.dir(master)), writeFileLine(`${this.dir(master)}/cluster.json`, `${JSON.stringify(registry)}\n`)].join('\n'),
+      'record workloads',
+    );
+    return {
+      pods: wl.pods.map(
+        (p): PodInfo => ({
+          site: p.site,
+          namespace: p.namespace,
+          name: p.name,
+          role: p.role,
+          ip: p.ip,
+          labels: { ...p.labels },
+        }),
+      ),
+      services: wl.services.map(
+        (s): ServiceInfo => ({
+          site: s.site,
+          namespace: s.namespace,
+          name: s.name,
+          ip: s.ip,
+          port: s.port,
+          selector: { ...s.selector },
+        }),
+      ),
+    };
+  }
+
+  async applyIsolation(
+    site: FabricSite,
+    config: IsolationConfig,
+    world: Workloads,
+    ctx: FabricContext,
+  ): Promise<void> {
+    this.sites.set(site.plan.name, site);
+    if (site.plan.faults.includes('leak-isolation')) {
+      ctx.logger.warn(
+        `isolation ${site.plan.name}: fault leak-isolation: the ${config.mode} mode's rules are not applied`,
+      );
+      return;
+    }
+    const layout = siteFabricLayout(site.plan);
+    const registry = await this.registry(site);
+    const sources: PodIdentity[] = world.pods;
+    await Promise.all(
+      layout.compute.map(async (node) => {
+        const here = registry.pods.filter((p) => p.node === node.host);
+        const rules = here.map((p) => ({
+          pod: `${p.namespace}/${p.name}`,
+          link: p.nodeLink,
+          rules: podRules(p, config, sources),
+        }));
+        ctx.logger.debug(`isolation ${site.plan.name}: ${node.host}: ${config.mode}: ${JSON.stringify(rules)}`);
+        await this.run(
+          site,
+          node.host,
+          `${prelude(this.dir(node.host))}${sh('nft', '-f', '-')} <<'EOF'\n${renderIsolation(this.runId, rules)}EOF`,
+          `isolation ${config.mode}`,
+        );
+      }),
+    );
+  }
+
+  async probe(from: PodRef, to: ProbeTarget, timeoutMs: number, _ctx: FabricContext): Promise<ProbeOutcome> {
+    const site = this.sites.get(from.site);
+    if (!site) throw new InfraError(`probe from ${from.site}/${from.namespace}/${from.name}: site ${from.site} is unknown to the fabric`);
+    const pod = (await this.registry(site)).pods.find(
+      (p) => p.namespace === from.namespace && p.name === from.name,
+    );
+    if (!pod) {
+      return { result: 'error', detail: `no pod ${from.site}/${from.namespace}/${from.name}`, durationMs: 0 };
+    }
+    const started = Date.now();
+    const host = this.host(site, pod.node);
+    const r = await this.remote
+      .exec(
+        host,
+        ['ip', 'netns', 'exec', pod.netns, this.nodePath, `${this.dir(pod.node)}/probe.mjs`, to.ip, String(to.port), String(timeoutMs)],
+        { timeoutMs: timeoutMs + 10_000 },
+      )
+      .catch((e: unknown) => ({ code: -1, stdout: '', stderr: e instanceof Error ? e.message : String(e) }));
+    try {
+      const outcome = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as ProbeOutcome;
+      if (['connected', 'refused', 'timeout', 'error'].includes(outcome.result)) return outcome;
+    } catch {
+      // fall through
+    }
+    return {
+      result: 'error',
+      detail: `probe did not run (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  private dir(host: string): string {
+    return hostDir(this.runId, host);
+  }
+
+  private host(site: FabricSite, name: string): RemoteHost {
+    const host = remoteHostsOf(site.machines.hosts).get(name);
+    if (!host) throw new InfraError(`site ${site.plan.name}: no machine named ${name}`);
+    return host;
+  }
+
+  private async run(site: FabricSite, hostName: string, script: string, what: string): Promise<string> {
+    const host = this.host(site, hostName);
+    const r = await this.remote.exec(host, { script }, { timeoutMs: this.timeoutMs });
+    if (r.code !== 0) {
+      throw new InfraError(
+        `${what} on ${hostName} failed (exit ${r.code}): ${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join(' / ')}`,
+      );
+    }
+    return r.stdout;
+  }
+
+  private async controlState(site: FabricSite): Promise<ControlState> {
+    const master = siteFabricLayout(site.plan).master.host;
+    const text = await this.run(site, master, sh('cat', `${this.dir(master)}/control.json`), 'read control state');
+    return JSON.parse(text) as ControlState;
+  }
+
+  private async registry(site: FabricSite): Promise<Registry> {
+    const known = this.registries.get(site.plan.name);
+    if (known) return known;
+    const master = siteFabricLayout(site.plan).master.host;
+    const r = await this.remote.exec(this.host(site, master), ['cat', `${this.dir(master)}/cluster.json`], {
+      timeoutMs: this.timeoutMs,
+    });
+    const registry: Registry = r.code === 0 ? (JSON.parse(r.stdout) as Registry) : { pods: [], services: [] };
+    this.registries.set(site.plan.name, registry);
+    return registry;
+  }
+
+  private controlConfig(plan: SitePlan, layout: SiteFabricLayout, control: ControlState): string {
+    return renderControlConfig({
+      title: `tungsten-e2e ${this.runId}: emulated TF control node of site ${plan.name}`,
+      asn: plan.asn,
+      routerId: plan.routerId,
+      logFile: `${this.dir(layout.master.host)}/control.log`,
+      selfConfigured: control.selfConfigured,
+      aggregates: [plan.cidrs.pod, plan.cidrs.service],
+      agents: layout.nodes.filter((n) => n.role === 'worker').map((n) => ({ host: n.host, address: n.address })),
+      peers: control.peers,
+      tunnelPattern: `te${this.runId}t*`,
+    });
+  }
+
+  private agentConfig(plan: SitePlan, layout: SiteFabricLayout, node: NodeLayout, vips: string[]): string {
+    const onMaster = node.role === 'master';
+    return renderAgentConfig({
+      title: `tungsten-e2e ${this.runId}: emulated vrouter agent of ${node.host}`,
+      asn: plan.asn,
+      routerId: node.address,
+      logFile: `${this.dir(node.host)}/agent.log`,
+      control: onMaster ? MASTER_AGENT_LINK.control : layout.routerId,
+      local: onMaster ? MASTER_AGENT_LINK.agent : node.address,
+      statusOnly: onMaster,
+      announce: onMaster ? [] : [node.podSlice, ...vips.map((v) => `${v}/32`)],
+    });
+  }
+
+  /** Create this node's pods, start the backends, program its services and announce their VIPs. */
+  private podsProgram(
+    plan: SitePlan,
+    layout: SiteFabricLayout,
+    node: NodeLayout,
+    pods: readonly PodPlacement[],
+    wl: { pods: PodPlacement[]; services: ServicePlacement[] },
+  ): string {
+    const dir = this.dir(node.host);
+    const lines = [prelude(dir)];
+    for (const p of pods) {
+      lines.push(
+        `${sh('ip', 'netns', 'del', p.netns)} 2>/dev/null || true`,
+        sh('ip', 'netns', 'add', p.netns),
+        sh('ip', 'link', 'add', p.nodeLink, 'type', 'veth', 'peer', 'name', p.podLink, 'netns', p.netns),
+        sh('ip', 'link', 'set', p.nodeLink, 'up'),
+        sh('ip', 'route', 'replace', `${p.ip}/32`, 'dev', p.nodeLink),
+        sh('ip', '-n', p.netns, 'link', 'set', 'lo', 'up'),
+        sh('ip', '-n', p.netns, 'addr', 'add', `${p.ip}/32`, 'dev', p.podLink),
+        sh('ip', '-n', p.netns, 'link', 'set', p.podLink, 'up'),
+        sh('ip', '-n', p.netns, 'route', 'add', p.gateway, 'dev', p.podLink),
+        sh('ip', '-n', p.netns, 'route', 'add', 'default', 'via', p.gateway, 'dev', p.podLink),
+      );
+      if (p.role === 'backend') {
+        const ready = `${dir}/${p.namespace}-${p.name}.ready`;
+        const port = wl.services.find((s) => s.namespace === p.namespace)?.targetPort ?? 8080;
+        lines.push(
+          sh('rm', '-f', ready),
+          `${sh('ip', 'netns', 'exec', p.netns, 'setsid', '-f', this.nodePath, `${dir}/echo.mjs`, p.name, String(port), ready)} >>${sh(`${dir}/${p.namespace}-${p.name}.log`)} 2>&1 </dev/null`,
+          `i=0; while [ ! -s ${sh(ready)} ] && [ $i -lt 200 ]; do sleep 0.025; i=$((i+1)); done; [ -s ${sh(ready)} ] || { echo ${sh(`echo backend ${p.namespace}/${p.name} did not start`)} >&2; exit 1; }`,
+        );
+      }
+    }
+    const services = wl.services.map((s) => ({
+      vip: s.ip,
+      port: s.port,
+      targetPort: s.targetPort,
+      backends: backendsOf(s, wl.pods)
+        .filter((b) => b.node === node.host)
+        .map((b) => b.ip),
+    }));
+    const vips = services.filter((s) => s.backends.length > 0).map((s) => s.vip);
+    lines.push(
+      `${sh('nft', '-f', '-')} <<'EOF'\n${renderServices(this.runId, services)}EOF`,
+      writeFileLine(`${dir}/agent.conf`, this.agentConfig(plan, layout, node, vips)),
+      'start_bird agent',
+    );
+    return lines.join('\n');
+  }
+}

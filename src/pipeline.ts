@@ -1,0 +1,383 @@
+/**
+ * The pipeline: one run as a straight line of phases, each recorded in the
+ * run state the moment it starts and ends, with every resource saved as it is
+ * made, so `down` always sees everything.
+ *
+ *   load → plan → provision → install → ready → connect → (test → report) … teardown
+ *
+ * `up` runs the phases up to connect and hands back the live run; `down` tears
+ * a run down from its state directory (idempotent, also after `up` died half
+ * way); `run` is up, then whatever runs between (the suites), then down.
+ */
+import { stat, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConfigOverrides } from './config/load.js';
+import { loadSiteFile } from './config/load.js';
+import type { ProviderName, TeardownPolicy } from './config/types.js';
+import { InfraError, UserError } from './errors.js';
+import type { Fabric, FabricContext, FabricSite } from './fabric/fabric.js';
+import type { Logger } from './log.js';
+import { buildPlanFromConfig } from './plan/plan.js';
+import type { Plan } from './plan/types.js';
+import type { ConnectReport } from './pipeline/readiness.js';
+import { waitPeered, waitSiteReady } from './pipeline/readiness.js';
+import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
+import type { FabricFactory, ProviderFactory } from './pipeline/registry.js';
+import { defaultFabric, providerRegistry } from './pipeline/registry.js';
+import type { CreatedResource, DestroyReport, ProvisionedSite } from './providers/provider.js';
+import { HostKeyStore } from './remote/hostKeys.js';
+import { generateRunKey } from './remote/keys.js';
+import { RemotePool } from './remote/pool.js';
+import type { PhaseName, PhaseRecord } from './report/model.js';
+import { newRunId, STATE_FILE, StateStore } from './state/runState.js';
+
+export interface PipelineEnv {
+  logger: Logger;
+  signal?: AbortSignal;
+  providers?: ProviderFactory;
+  fabric?: FabricFactory;
+  /** ready: how long a site may take to become healthy; default 90 s */
+  readyDeadlineMs?: number;
+  /** how long the control-node race may show before the control pod is deleted; default 3 s */
+  raceGraceMs?: number;
+  /** connect: how long BGP sessions may take to establish; default 30 s */
+  connectDeadlineMs?: number;
+}
+
+export interface UpOptions {
+  /** site file path or inline YAML */
+  sites: string;
+  sitesLabel?: string;
+  overrides?: ConfigOverrides;
+  /** default .tungsten-e2e/<runid> */
+  stateDir?: string;
+  /** "owner/name", carried by cloud tags */
+  repo?: string;
+  /** default: a new one */
+  runId?: string;
+}
+
+/** A run that is up: what the suites need, and close() for its SSH connections. */
+export interface LiveRun {
+  runId: string;
+  stateDir: string;
+  plan: Plan;
+  sites: FabricSite[];
+  fabric: Fabric;
+  store: StateStore;
+  /** a context for fabric calls (logger, signal, plan) */
+  ctx: FabricContext;
+  connect: ConnectReport;
+  close(): Promise<void>;
+}
+
+export const KNOWN_HOSTS = 'known_hosts';
+
+const ID = /^[a-z][a-z0-9]{5}$/;
+
+/** Run fn as a recorded phase: started, then ok / failed / cancelled with the error. */
+async function phase<T>(
+  store: StateStore,
+  name: PhaseName,
+  logger: Logger,
+  signal: AbortSignal,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const record: PhaseRecord = { name, startedAt: new Date().toISOString(), status: 'ok' };
+  await store.update((s) => s.phases.push(record));
+  const started = Date.now();
+  logger.info(`${name}: started`);
+  try {
+    const result = await fn();
+    await store.update(() => {
+      record.endedAt = new Date().toISOString();
+    });
+    logger.info(`${name}: done in ${formatSeconds(Date.now() - started)}`);
+    return result;
+  } catch (e) {
+    await store.update(() => {
+      record.endedAt = new Date().toISOString();
+      record.status = signal.aborted ? 'cancelled' : 'failed';
+      record.error = e instanceof Error ? e.message : String(e);
+    });
+    throw e;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun> {
+  const started = Date.now();
+  const logger = elapsedLogger(env.logger, started);
+  const signal = env.signal ?? new AbortController().signal;
+  const providers = env.providers ?? providerRegistry();
+
+  const loadStart = new Date().toISOString();
+  const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
+  const planStart = new Date().toISOString();
+  const plan = buildPlanFromConfig(config);
+  for (const w of plan.warnings) logger.warn(w);
+  const planEnd = new Date().toISOString();
+
+  const runId = options.runId ?? newRunId();
+  if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
+  const fabricOf = env.fabric ?? defaultFabric;
+  const byProvider = new Map<ProviderName, typeof plan.sites>();
+  for (const s of plan.sites) byProvider.set(s.provider, [...(byProvider.get(s.provider) ?? []), s]);
+  for (const [name, sites] of byProvider) {
+    await providers(name).preflight(sites, plan, { logger, signal });
+  }
+
+  const stateDir = options.stateDir ?? join('.tungsten-e2e', runId);
+  if (await exists(join(stateDir, STATE_FILE))) {
+    const old = await StateStore.open(stateDir);
+    if (!old.state.teardown?.complete) {
+      throw new UserError(
+        `${stateDir} holds run ${old.state.runId}, which is not torn down; run "tungsten-e2e down --state ${stateDir}" first, or pass another --state directory.`,
+      );
+    }
+  }
+  const expiresAt = new Date(Date.now() + plan.ttlSeconds * 1000);
+  const store = await StateStore.create(stateDir, {
+    runId,
+    createdAt: new Date(started).toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    source: {
+      sites: options.sites,
+      ...(options.sitesLabel ? { label: options.sitesLabel } : {}),
+      overrides: options.overrides ?? {},
+    },
+  });
+  await store.update((s) => {
+    s.phases.push(
+      { name: 'load', startedAt: loadStart, endedAt: planStart, status: 'ok' },
+      { name: 'plan', startedAt: planStart, endedAt: planEnd, status: 'ok' },
+    );
+  });
+  logger.info(
+    `run ${runId}: ${plan.sites.length} sites (${plan.sites.map((s) => `${s.name}/${s.provider}`).join(', ')}), state in ${stateDir}, expires ${expiresAt.toISOString()}`,
+  );
+
+  const key = generateRunKey(`tungsten-e2e-${runId}`);
+  const keyFile = await key.writePrivateKey(stateDir);
+  await store.update((s) => {
+    s.keyFile = keyFile;
+  });
+  const pool = new RemotePool({
+    privateKey: key.privateKey,
+    hostKeys: new HostKeyStore({ file: join(stateDir, KNOWN_HOSTS), logger }),
+    logger,
+  });
+  const close = () => pool.close();
+
+  try {
+    const provisioned = await phase(store, 'provision', logger, signal, () =>
+      Promise.all(
+        plan.sites.map(async (site): Promise<ProvisionedSite> => {
+          const machines = await providers(site.provider).provision(site, plan, {
+            runId,
+            expiresAt,
+            ...(options.repo ? { repo: options.repo } : {}),
+            sshPublicKey: key.publicKey,
+            stateDir,
+            logger,
+            signal,
+            recordResource: (r: CreatedResource) => store.recordResource(r),
+          });
+          await store.recordSite({
+            name: site.name,
+            provider: site.provider,
+            ...(site.region ? { region: site.region } : {}),
+            ...(site.zone ? { zone: site.zone } : {}),
+            hosts: machines.hosts,
+          });
+          return machines;
+        }),
+      ),
+    );
+    const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
+    const fabric = fabricOf(plan, { runId, remote: pool });
+    const ctx: FabricContext = { plan, logger, signal };
+
+    await phase(store, 'install', logger, signal, () =>
+      Promise.all(sites.map((s) => fabric.install(s, ctx))),
+    );
+    await phase(store, 'ready', logger, signal, () =>
+      Promise.all(
+        sites.map((s) =>
+          waitSiteReady(fabric, s, ctx, {
+            deadlineMs: env.readyDeadlineMs ?? 90_000,
+            raceGraceMs: env.raceGraceMs ?? 3_000,
+            onRemediation: (r) => store.update((st) => st.remediations.push(r)),
+          }),
+        ),
+      ),
+    );
+    const connect = await phase(store, 'connect', logger, signal, async () => {
+      await Promise.all(sites.map((s) => fabric.peer(s, sites, ctx)));
+      const report = await waitPeered(fabric, sites, plan.peerings, ctx, {
+        deadlineMs: env.connectDeadlineMs ?? 30_000,
+      });
+      for (const p of report.established) logger.info(`connect: ${p.a} ↔ ${p.b}: BGP established`);
+      for (const p of report.down) logger.warn(`connect: ${p.a} ↔ ${p.b}: BGP not established (${p.state})`);
+      return report;
+    });
+    logger.info(`run ${runId} is up in ${formatSeconds(Date.now() - started)}`);
+    return { runId, stateDir, plan, sites, fabric, store, ctx, connect, close };
+  } catch (e) {
+    await close();
+    logger.error(
+      `run ${runId} stopped; what it made is recorded in ${stateDir}: tear it down with "tungsten-e2e down --state ${stateDir}"`,
+    );
+    throw e;
+  }
+}
+
+export interface DownOptions {
+  stateDir: string;
+}
+
+export interface DownResult {
+  runId: string;
+  /** true when an earlier down had already removed everything */
+  alreadyDown: boolean;
+  deleted: CreatedResource[];
+  remaining: DestroyReport['remaining'];
+}
+
+/** Tear a run down from its state directory; safe to repeat, and after `up` died half way. */
+export async function down(options: DownOptions, env: PipelineEnv): Promise<DownResult> {
+  const started = Date.now();
+  const logger = elapsedLogger(env.logger, started);
+  const signal = env.signal ?? new AbortController().signal;
+  const providers = env.providers ?? providerRegistry();
+  const store = await StateStore.open(options.stateDir);
+  const state = store.state;
+  const runId = state.runId;
+  if (!ID.test(runId)) throw new UserError(`${store.file}: run id ${runId} is not valid.`);
+  const alreadyDown = state.teardown?.complete === true;
+  logger.info(
+    alreadyDown
+      ? `teardown ${runId}: already torn down at ${state.teardown!.at}; checking nothing is left`
+      : `teardown ${runId}: deleting everything carrying the run id`,
+  );
+
+  const names = new Set<ProviderName>([
+    ...state.sites.map((s) => s.provider),
+    ...state.resources.map((r) => r.provider),
+  ]);
+  if (names.size === 0) {
+    // up stopped before it recorded anything: the site file says which providers to sweep
+    try {
+      const config = await loadSiteFile(state.source.sites, state.source.overrides, state.source.label);
+      for (const s of config.sites) names.add(s.provider);
+    } catch {
+      logger.warn(`teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`);
+      names.add('local');
+    }
+  }
+  const siteNames = new Set([...state.sites.map((s) => s.name), ...state.resources.map((r) => r.site)]);
+  const target = {
+    runId,
+    sites: [...siteNames]
+      .filter((n) => n !== '')
+      .map((name) => {
+        const s = state.sites.find((x) => x.name === name);
+        return { name, ...(s?.region ? { region: s.region } : {}), ...(s?.zone ? { zone: s.zone } : {}) };
+      }),
+  };
+
+  const record: PhaseRecord = { name: 'teardown', startedAt: new Date().toISOString(), status: 'ok' };
+  const result: DownResult = { runId, alreadyDown, deleted: [], remaining: [] };
+  for (const name of names) {
+    const report = await providers(name).destroy(target, { logger, signal });
+    result.deleted.push(...report.deleted);
+    result.remaining.push(...report.remaining);
+  }
+  if (state.keyFile) await rm(state.keyFile, { force: true });
+  await rm(join(options.stateDir, KNOWN_HOSTS), { force: true });
+  record.endedAt = new Date().toISOString();
+  if (result.remaining.length > 0) {
+    record.status = 'failed';
+    record.error = `${result.remaining.length} resources left`;
+  }
+  await store.update((s) => {
+    s.phases.push(record);
+    s.teardown = {
+      at: record.endedAt!,
+      complete: result.remaining.length === 0,
+      remaining: result.remaining.map((r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`),
+    };
+  });
+  if (result.remaining.length > 0) {
+    throw new InfraError(
+      `teardown of run ${runId} left ${result.remaining.length} resources:\n${result.remaining
+        .map((r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`)
+        .join('\n')}`,
+    );
+  }
+  logger.info(
+    result.deleted.length === 0
+      ? `teardown ${runId}: nothing left to delete`
+      : `teardown ${runId}: deleted ${result.deleted.length} resources in ${formatSeconds(Date.now() - started)}`,
+  );
+  return result;
+}
+
+export interface RunOptions extends UpOptions {
+  teardown?: TeardownPolicy;
+  /** what runs while the sites are up (the suites and the report, once they exist) */
+  between?: (live: LiveRun) => Promise<boolean>;
+}
+
+export interface RunOutcome {
+  runId: string;
+  stateDir: string;
+  /** what `between` reported; true when nothing ran */
+  passed: boolean;
+  teardown?: DownResult;
+  kept?: boolean;
+}
+
+/** up, then `between`, then down (per the teardown policy); errors surface after teardown. */
+export async function run(options: RunOptions, env: PipelineEnv): Promise<RunOutcome> {
+  const policy = options.teardown ?? 'always';
+  const runId = options.runId ?? newRunId();
+  const stateDir = options.stateDir ?? join('.tungsten-e2e', runId);
+  let live: LiveRun | undefined;
+  let failure: unknown;
+  let passed = false;
+  try {
+    live = await up({ ...options, runId, stateDir }, env);
+    passed = options.between ? await options.between(live) : true;
+  } catch (e) {
+    failure = e;
+  } finally {
+    await live?.close();
+  }
+  const outcome: RunOutcome = { passed, runId, stateDir };
+  const keep = policy === 'never' || (policy === 'on-success' && (failure !== undefined || !passed));
+  // a state file for this run id means up made (or tried to make) something
+  const made = await exists(join(stateDir, STATE_FILE)).then(
+    async (yes) => yes && (await StateStore.open(stateDir)).state.runId === runId,
+  );
+  if (made) {
+    if (keep) {
+      outcome.kept = true;
+      env.logger.warn(`teardown ${policy}: keeping the run; delete it with "tungsten-e2e down --state ${stateDir}"`);
+    } else {
+      try {
+        outcome.teardown = await down({ stateDir }, { ...env, signal: new AbortController().signal });
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return outcome;
+}
