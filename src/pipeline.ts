@@ -128,7 +128,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
   const fabricOf = env.fabric ?? defaultFabric;
   const byProvider = new Map<ProviderName, typeof plan.sites>();
-  for (const s of plan.sites) byProvider.set(s.provider, [...(byProvider.get(s.provider) ?? []), s]);
+  for (const s of plan.sites)
+    byProvider.set(s.provider, [...(byProvider.get(s.provider) ?? []), s]);
   for (const [name, sites] of byProvider) {
     await providers(name).preflight(sites, plan, { logger, signal });
   }
@@ -224,7 +225,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
         deadlineMs: env.connectDeadlineMs ?? 30_000,
       });
       for (const p of report.established) logger.info(`connect: ${p.a} ↔ ${p.b}: BGP established`);
-      for (const p of report.down) logger.warn(`connect: ${p.a} ↔ ${p.b}: BGP not established (${p.state})`);
+      for (const p of report.down)
+        logger.warn(`connect: ${p.a} ↔ ${p.b}: BGP not established (${p.state})`);
       return report;
     });
     logger.info(`run ${runId} is up in ${formatSeconds(Date.now() - started)}`);
@@ -274,25 +276,42 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
   if (names.size === 0) {
     // up stopped before it recorded anything: the site file says which providers to sweep
     try {
-      const config = await loadSiteFile(state.source.sites, state.source.overrides, state.source.label);
+      const config = await loadSiteFile(
+        state.source.sites,
+        state.source.overrides,
+        state.source.label,
+      );
       for (const s of config.sites) names.add(s.provider);
     } catch {
-      logger.warn(`teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`);
+      logger.warn(
+        `teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`,
+      );
       names.add('local');
     }
   }
-  const siteNames = new Set([...state.sites.map((s) => s.name), ...state.resources.map((r) => r.site)]);
+  const siteNames = new Set([
+    ...state.sites.map((s) => s.name),
+    ...state.resources.map((r) => r.site),
+  ]);
   const target = {
     runId,
     sites: [...siteNames]
       .filter((n) => n !== '')
       .map((name) => {
         const s = state.sites.find((x) => x.name === name);
-        return { name, ...(s?.region ? { region: s.region } : {}), ...(s?.zone ? { zone: s.zone } : {}) };
+        return {
+          name,
+          ...(s?.region ? { region: s.region } : {}),
+          ...(s?.zone ? { zone: s.zone } : {}),
+        };
       }),
   };
 
-  const record: PhaseRecord = { name: 'teardown', startedAt: new Date().toISOString(), status: 'ok' };
+  const record: PhaseRecord = {
+    name: 'teardown',
+    startedAt: new Date().toISOString(),
+    status: 'ok',
+  };
   const result: DownResult = { runId, alreadyDown, deleted: [], remaining: [] };
   for (const name of names) {
     const report = await providers(name).destroy(target, { logger, signal });
@@ -311,13 +330,17 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
     s.teardown = {
       at: record.endedAt!,
       complete: result.remaining.length === 0,
-      remaining: result.remaining.map((r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`),
+      remaining: result.remaining.map(
+        (r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`,
+      ),
     };
   });
   if (result.remaining.length > 0) {
     throw new InfraError(
       `teardown of run ${runId} left ${result.remaining.length} resources:\n${result.remaining
-        .map((r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`)
+        .map(
+          (r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`,
+        )
         .join('\n')}`,
     );
   }
@@ -361,7 +384,8 @@ export async function run(options: RunOptions, env: PipelineEnv): Promise<RunOut
     await live?.close();
   }
   const outcome: RunOutcome = { passed, runId, stateDir };
-  const keep = policy === 'never' || (policy === 'on-success' && (failure !== undefined || !passed));
+  const keep =
+    policy === 'never' || (policy === 'on-success' && (failure !== undefined || !passed));
   // a state file for this run id means up made (or tried to make) something
   const made = await exists(join(stateDir, STATE_FILE)).then(
     async (yes) => yes && (await StateStore.open(stateDir)).state.runId === runId,
@@ -369,10 +393,15 @@ export async function run(options: RunOptions, env: PipelineEnv): Promise<RunOut
   if (made) {
     if (keep) {
       outcome.kept = true;
-      env.logger.warn(`teardown ${policy}: keeping the run; delete it with "tungsten-e2e down --state ${stateDir}"`);
+      env.logger.warn(
+        `teardown ${policy}: keeping the run; delete it with "tungsten-e2e down --state ${stateDir}"`,
+      );
     } else {
       try {
-        outcome.teardown = await down({ stateDir }, { ...env, signal: new AbortController().signal });
+        outcome.teardown = await down(
+          { stateDir },
+          { ...env, signal: new AbortController().signal },
+        );
       } catch (e) {
         failure ??= e;
       }

@@ -18,11 +18,14 @@ export function upSummary(live: LiveRun): string {
     );
     for (const h of s.machines.hosts) {
       const via = h.ssh.jumpHost ? ` via ${h.ssh.jumpHost}` : '';
-      lines.push(`  ${h.name.padEnd(20)} ${h.role.padEnd(7)} ${h.privateAddress.padEnd(15)} ssh ${h.ssh.user}@${h.ssh.host}:${h.ssh.port}${via}`);
+      lines.push(
+        `  ${h.name.padEnd(20)} ${h.role.padEnd(7)} ${h.privateAddress.padEnd(15)} ssh ${h.ssh.user}@${h.ssh.host}:${h.ssh.port}${via}`,
+      );
     }
   }
   for (const p of live.connect.established) lines.push(`bgp ${p.a} <-> ${p.b}: established`);
-  for (const p of live.connect.down) lines.push(`bgp ${p.a} <-> ${p.b}: not established (${p.state})`);
+  for (const p of live.connect.down)
+    lines.push(`bgp ${p.a} <-> ${p.b}: not established (${p.state})`);
   lines.push(`tear down: tungsten-e2e down --state ${live.stateDir}`);
   return `${lines.join('\n')}\n`;
 }

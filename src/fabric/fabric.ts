@@ -56,7 +56,11 @@ export interface Workloads {
 export interface IsolationConfig {
   mode: IsolationMode;
   /** labels are what namespaceSelectors match; `kubernetes.io/metadata.name` is implied */
-  namespaces: { name: string; annotations: Record<string, string>; labels?: Record<string, string> }[];
+  namespaces: {
+    name: string;
+    annotations: Record<string, string>;
+    labels?: Record<string, string>;
+  }[];
   networkPolicies: NetworkPolicy[];
 }
 

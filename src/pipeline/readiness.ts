@@ -74,7 +74,9 @@ export async function waitSiteReady(
     const status = await fabric.status(site, ctx);
     const pending = notReady(status);
     if (pending.length === 0) {
-      ctx.logger.info(`ready ${site.plan.name}: every service active (${formatSeconds(Date.now() - started)})`);
+      ctx.logger.info(
+        `ready ${site.plan.name}: every service active (${formatSeconds(Date.now() - started)})`,
+      );
       return;
     }
     const now = Date.now();
@@ -140,7 +142,11 @@ export async function waitPeered(
       sites.map(async (s) => sessions.set(s.plan.name, await fabric.peerStatus(s, ctx))),
     );
     const state = (from: string, to: string) =>
-      sessions.get(from)?.find((x) => x.site === to) ?? { site: to, state: 'unknown', established: false };
+      sessions.get(from)?.find((x) => x.site === to) ?? {
+        site: to,
+        state: 'unknown',
+        established: false,
+      };
     const report: ConnectReport = { established: [], down: [] };
     let waiting = false;
     for (const { a, b } of pairs) {

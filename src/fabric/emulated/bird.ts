@@ -18,7 +18,7 @@ export const BGP_TIMERS = [
 /** Control node ↔ the master's own agent: a loopback session (XMPP's stand-in on the master). */
 export const MASTER_AGENT_LINK = { control: '127.0.0.1', agent: '127.0.0.2' } as const;
 
-export const SELF_PROTOCOL = 'self';
+export const SELF_PROTOCOL = 'self_config';
 export const AGENT_SESSION = 'xmpp';
 export const PEER_PREFIX = 'peer';
 export const AGENT_PREFIX = 'agent';
@@ -85,6 +85,8 @@ export function renderControlConfig(c: ControlConfigInput): string {
     '',
     ...block(`template bgp ${AGENT_PREFIX}`, [
       `local ${c.routerId} as ${c.asn};`,
+      // agents share the underlay with the control node: next hops resolve on it directly
+      'direct;',
       'strict bind yes;',
       'rr client;',
       ...BGP_TIMERS,
@@ -102,10 +104,10 @@ export function renderControlConfig(c: ControlConfigInput): string {
     ...block(`protocol bgp ${AGENT_PREFIX}_master`, [
       `local ${MASTER_AGENT_LINK.control} as ${c.asn};`,
       `neighbor ${MASTER_AGENT_LINK.agent} as ${c.asn};`,
-      'direct;',
       'strict bind yes;',
       ...BGP_TIMERS,
-      'ipv4 { import none; export none; };',
+      // loopback addresses are no next hop BIRD accepts by itself; nothing is exchanged anyway
+      `ipv4 { import none; export none; next hop address ${MASTER_AGENT_LINK.control}; };`,
     ]),
   );
   for (const p of c.peers) {
@@ -137,7 +139,11 @@ export interface AgentConfigInput {
   /** the control node's address, and this agent's own end of the session */
   control: string;
   local: string;
-  /** a loopback session on the master: no routes either way (the control node programs the master) */
+  /**
+   * the master's agent: a loopback session with no routes either way (the
+   * control node programs the master); its router id must differ from the
+   * control node's, so the caller passes the loopback address
+   */
   statusOnly: boolean;
   /** the node's pod slice and the VIPs of the backends it hosts */
   announce: string[];
@@ -158,7 +164,10 @@ export function renderAgentConfig(c: AgentConfigInput): string {
         'ipv4 { import none; export where source = RTS_BGP; };',
         'scan time 10;',
       ]),
-      ...block('protocol static node', ['ipv4;', ...c.announce.map((a) => `route ${a} unreachable;`)]),
+      ...block('protocol static node', [
+        'ipv4;',
+        ...c.announce.map((a) => `route ${a} unreachable;`),
+      ]),
     );
   }
   out.push(
@@ -166,11 +175,11 @@ export function renderAgentConfig(c: AgentConfigInput): string {
       `description "XMPP to control node ${c.control}";`,
       `local ${c.local} as ${c.asn};`,
       `neighbor ${c.control} as ${c.asn};`,
-      ...(c.statusOnly ? ['direct;', 'strict bind yes;'] : []),
+      ...(c.statusOnly ? ['strict bind yes;'] : ['direct;']),
       ...BGP_TIMERS,
       c.statusOnly
-        ? 'ipv4 { import none; export none; };'
-        : 'ipv4 { import all; export where proto = "node"; };',
+        ? `ipv4 { import none; export none; next hop address ${c.local}; };`
+        : 'ipv4 { import all; export where proto = "node"; next hop self; };',
     ]),
   );
   return `${out.join('\n')}\n`;

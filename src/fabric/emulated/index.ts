@@ -7,7 +7,6 @@
  * can pick a run up.
  */
 import { InfraError } from '../../errors.js';
-import type { Logger } from '../../log.js';
 import type { SitePlan } from '../../plan/types.js';
 import { hostDir } from '../../providers/local/naming.js';
 import type { RemoteHost } from '../../remote/target.js';
@@ -117,7 +116,9 @@ export class EmulatedFabric implements Fabric {
             'start_bird control',
           );
         }
-        lines.push(writeFileLine(`${dir}/agent.conf`, this.agentConfig(site.plan, layout, node, [])));
+        lines.push(
+          writeFileLine(`${dir}/agent.conf`, this.agentConfig(site.plan, layout, node, [])),
+        );
         if (node.hostsPods) {
           lines.push(
             writeFileLine(`${dir}/echo.mjs`, ECHO_SERVER),
@@ -171,11 +172,25 @@ export class EmulatedFabric implements Fabric {
       writeFileLine(`${dir}/control.conf`, this.controlConfig(site.plan, layout, control)),
     ];
     if (action === 'delete-control-pod') {
-      ctx.logger.info(`remediate ${site.plan.name}: deleting the control pod (restart with full configuration)`);
-      await this.run(site, master, [prelude(dir), ...write, 'stop_bird control', 'start_bird control'].join('\n'), action);
+      ctx.logger.info(
+        `remediate ${site.plan.name}: deleting the control pod (restart with full configuration)`,
+      );
+      await this.run(
+        site,
+        master,
+        [prelude(dir), ...write, 'stop_bird control', 'start_bird control'].join('\n'),
+        action,
+      );
     } else {
-      ctx.logger.info(`remediate ${site.plan.name}: provisioning the control node's own bgp-router`);
-      await this.run(site, master, [prelude(dir), ...write, 'start_bird control'].join('\n'), action);
+      ctx.logger.info(
+        `remediate ${site.plan.name}: provisioning the control node's own bgp-router`,
+      );
+      await this.run(
+        site,
+        master,
+        [prelude(dir), ...write, 'start_bird control'].join('\n'),
+        action,
+      );
     }
   }
 
@@ -193,14 +208,30 @@ export class EmulatedFabric implements Fabric {
     const peers: ControlPeer[] = [];
     for (const p of site.plan.peers) {
       const other = ctx.plan.sites.find((s) => s.name === p.site);
-      if (!other) throw new InfraError(`site ${site.plan.name}: peer site ${p.site} is not in the plan`);
+      if (!other)
+        throw new InfraError(`site ${site.plan.name}: peer site ${p.site} is not in the plan`);
       const t = tunnelEnd(this.runId, site.plan, other);
       ctx.logger.info(
         `connect ${site.plan.name}: ${master}: VXLAN ${t.vni} to ${p.site} (${t.remote}), eBGP AS${layout.asn} ↔ AS${p.asn} at ${p.address}`,
       );
       lines.push(
         `${sh('ip', 'link', 'del', t.device)} 2>/dev/null || true`,
-        sh('ip', 'link', 'add', t.device, 'type', 'vxlan', 'id', String(t.vni), 'local', t.local, 'remote', t.remote, 'dstport', String(VXLAN_PORT)),
+        sh(
+          'ip',
+          'link',
+          'add',
+          t.device,
+          'type',
+          'vxlan',
+          'id',
+          String(t.vni),
+          'local',
+          t.local,
+          'remote',
+          t.remote,
+          'dstport',
+          String(VXLAN_PORT),
+        ),
         sh('ip', 'addr', 'add', `${t.address}/31`, 'dev', t.device),
         sh('ip', 'link', 'set', t.device, 'up'),
       );
@@ -220,14 +251,23 @@ export class EmulatedFabric implements Fabric {
   async peerStatus(site: FabricSite, _ctx: FabricContext): Promise<BgpSession[]> {
     this.sites.set(site.plan.name, site);
     const master = siteFabricLayout(site.plan).master.host;
-    const text = await this.run(site, master, `${prelude(this.dir(master))}${showProtocols([CONTROL])}`, 'peer status');
+    const text = await this.run(
+      site,
+      master,
+      `${prelude(this.dir(master))}${showProtocols([CONTROL])}`,
+      'peer status',
+    );
     return peerSessions(
       parseProtocols(splitSections(text).get(CONTROL) ?? ''),
       site.plan.peers.map((p) => p.site),
     );
   }
 
-  async deployWorkloads(site: FabricSite, namespaces: string[], ctx: FabricContext): Promise<Workloads> {
+  async deployWorkloads(
+    site: FabricSite,
+    namespaces: string[],
+    ctx: FabricContext,
+  ): Promise<Workloads> {
     this.sites.set(site.plan.name, site);
     const layout = siteFabricLayout(site.plan);
     const wl = siteWorkloadLayout(this.runId, site.plan, layout, namespaces);
@@ -237,7 +277,12 @@ export class EmulatedFabric implements Fabric {
         ctx.logger.info(
           `workloads ${site.plan.name}: ${node.host}: ${pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'no pods'}`,
         );
-        await this.run(site, node.host, this.podsProgram(site.plan, layout, node, pods, wl), 'deploy workloads');
+        await this.run(
+          site,
+          node.host,
+          this.podsProgram(site.plan, layout, node, pods, wl),
+          'deploy workloads',
+        );
       }),
     );
     const registry: Registry = { pods: wl.pods, services: wl.services };
@@ -246,30 +291,29 @@ export class EmulatedFabric implements Fabric {
     await this.run(
       site,
       master,
-      [prelude(this.dir(master)), writeFileLine(`${this.dir(master)}/cluster.json`, `${JSON.stringify(registry)}\n`)].join('\n'),
+      [
+        prelude(this.dir(master)),
+        writeFileLine(`${this.dir(master)}/cluster.json`, `${JSON.stringify(registry)}\n`),
+      ].join('\n'),
       'record workloads',
     );
     return {
-      pods: wl.pods.map(
-        (p): PodInfo => ({
-          site: p.site,
-          namespace: p.namespace,
-          name: p.name,
-          role: p.role,
-          ip: p.ip,
-          labels: { ...p.labels },
-        }),
-      ),
-      services: wl.services.map(
-        (s): ServiceInfo => ({
-          site: s.site,
-          namespace: s.namespace,
-          name: s.name,
-          ip: s.ip,
-          port: s.port,
-          selector: { ...s.selector },
-        }),
-      ),
+      pods: wl.pods.map((p): PodInfo => ({
+        site: p.site,
+        namespace: p.namespace,
+        name: p.name,
+        role: p.role,
+        ip: p.ip,
+        labels: { ...p.labels },
+      })),
+      services: wl.services.map((s): ServiceInfo => ({
+        site: s.site,
+        namespace: s.namespace,
+        name: s.name,
+        ip: s.ip,
+        port: s.port,
+        selector: { ...s.selector },
+      })),
     };
   }
 
@@ -297,7 +341,9 @@ export class EmulatedFabric implements Fabric {
           link: p.nodeLink,
           rules: podRules(p, config, sources),
         }));
-        ctx.logger.debug(`isolation ${site.plan.name}: ${node.host}: ${config.mode}: ${JSON.stringify(rules)}`);
+        ctx.logger.debug(
+          `isolation ${site.plan.name}: ${node.host}: ${config.mode}: ${JSON.stringify(rules)}`,
+        );
         await this.run(
           site,
           node.host,
@@ -308,24 +354,50 @@ export class EmulatedFabric implements Fabric {
     );
   }
 
-  async probe(from: PodRef, to: ProbeTarget, timeoutMs: number, _ctx: FabricContext): Promise<ProbeOutcome> {
+  async probe(
+    from: PodRef,
+    to: ProbeTarget,
+    timeoutMs: number,
+    _ctx: FabricContext,
+  ): Promise<ProbeOutcome> {
     const site = this.sites.get(from.site);
-    if (!site) throw new InfraError(`probe from ${from.site}/${from.namespace}/${from.name}: site ${from.site} is unknown to the fabric`);
+    if (!site)
+      throw new InfraError(
+        `probe from ${from.site}/${from.namespace}/${from.name}: site ${from.site} is unknown to the fabric`,
+      );
     const pod = (await this.registry(site)).pods.find(
       (p) => p.namespace === from.namespace && p.name === from.name,
     );
     if (!pod) {
-      return { result: 'error', detail: `no pod ${from.site}/${from.namespace}/${from.name}`, durationMs: 0 };
+      return {
+        result: 'error',
+        detail: `no pod ${from.site}/${from.namespace}/${from.name}`,
+        durationMs: 0,
+      };
     }
     const started = Date.now();
     const host = this.host(site, pod.node);
     const r = await this.remote
       .exec(
         host,
-        ['ip', 'netns', 'exec', pod.netns, this.nodePath, `${this.dir(pod.node)}/probe.mjs`, to.ip, String(to.port), String(timeoutMs)],
+        [
+          'ip',
+          'netns',
+          'exec',
+          pod.netns,
+          this.nodePath,
+          `${this.dir(pod.node)}/probe.mjs`,
+          to.ip,
+          String(to.port),
+          String(timeoutMs),
+        ],
         { timeoutMs: timeoutMs + 10_000 },
       )
-      .catch((e: unknown) => ({ code: -1, stdout: '', stderr: e instanceof Error ? e.message : String(e) }));
+      .catch((e: unknown) => ({
+        code: -1,
+        stdout: '',
+        stderr: e instanceof Error ? e.message : String(e),
+      }));
     try {
       const outcome = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as ProbeOutcome;
       if (['connected', 'refused', 'timeout', 'error'].includes(outcome.result)) return outcome;
@@ -349,7 +421,12 @@ export class EmulatedFabric implements Fabric {
     return host;
   }
 
-  private async run(site: FabricSite, hostName: string, script: string, what: string): Promise<string> {
+  private async run(
+    site: FabricSite,
+    hostName: string,
+    script: string,
+    what: string,
+  ): Promise<string> {
     const host = this.host(site, hostName);
     const r = await this.remote.exec(host, { script }, { timeoutMs: this.timeoutMs });
     if (r.code !== 0) {
@@ -362,7 +439,12 @@ export class EmulatedFabric implements Fabric {
 
   private async controlState(site: FabricSite): Promise<ControlState> {
     const master = siteFabricLayout(site.plan).master.host;
-    const text = await this.run(site, master, sh('cat', `${this.dir(master)}/control.json`), 'read control state');
+    const text = await this.run(
+      site,
+      master,
+      sh('cat', `${this.dir(master)}/control.json`),
+      'read control state',
+    );
     return JSON.parse(text) as ControlState;
   }
 
@@ -370,10 +452,15 @@ export class EmulatedFabric implements Fabric {
     const known = this.registries.get(site.plan.name);
     if (known) return known;
     const master = siteFabricLayout(site.plan).master.host;
-    const r = await this.remote.exec(this.host(site, master), ['cat', `${this.dir(master)}/cluster.json`], {
-      timeoutMs: this.timeoutMs,
-    });
-    const registry: Registry = r.code === 0 ? (JSON.parse(r.stdout) as Registry) : { pods: [], services: [] };
+    const r = await this.remote.exec(
+      this.host(site, master),
+      ['cat', `${this.dir(master)}/cluster.json`],
+      {
+        timeoutMs: this.timeoutMs,
+      },
+    );
+    const registry: Registry =
+      r.code === 0 ? (JSON.parse(r.stdout) as Registry) : { pods: [], services: [] };
     this.registries.set(site.plan.name, registry);
     return registry;
   }
@@ -386,18 +473,25 @@ export class EmulatedFabric implements Fabric {
       logFile: `${this.dir(layout.master.host)}/control.log`,
       selfConfigured: control.selfConfigured,
       aggregates: [plan.cidrs.pod, plan.cidrs.service],
-      agents: layout.nodes.filter((n) => n.role === 'worker').map((n) => ({ host: n.host, address: n.address })),
+      agents: layout.nodes
+        .filter((n) => n.role === 'worker')
+        .map((n) => ({ host: n.host, address: n.address })),
       peers: control.peers,
       tunnelPattern: `te${this.runId}t*`,
     });
   }
 
-  private agentConfig(plan: SitePlan, layout: SiteFabricLayout, node: NodeLayout, vips: string[]): string {
+  private agentConfig(
+    plan: SitePlan,
+    layout: SiteFabricLayout,
+    node: NodeLayout,
+    vips: string[],
+  ): string {
     const onMaster = node.role === 'master';
     return renderAgentConfig({
       title: `tungsten-e2e ${this.runId}: emulated vrouter agent of ${node.host}`,
       asn: plan.asn,
-      routerId: node.address,
+      routerId: onMaster ? MASTER_AGENT_LINK.agent : node.address,
       logFile: `${this.dir(node.host)}/agent.log`,
       control: onMaster ? MASTER_AGENT_LINK.control : layout.routerId,
       local: onMaster ? MASTER_AGENT_LINK.agent : node.address,
@@ -418,9 +512,23 @@ export class EmulatedFabric implements Fabric {
     const lines = [prelude(dir)];
     for (const p of pods) {
       lines.push(
-        `${sh('ip', 'netns', 'del', p.netns)} 2>/dev/null || true`,
+        // a pod made before (deployWorkloads again) goes with its processes
+        `if [ -e ${sh(`/run/netns/${p.netns}`)} ]; then for q in $(ip netns pids ${sh(p.netns)}); do kill -9 "$q" 2>/dev/null || true; done; ip netns del ${sh(p.netns)}; fi`,
+        `${sh('ip', 'link', 'del', p.nodeLink)} 2>/dev/null || true`,
         sh('ip', 'netns', 'add', p.netns),
-        sh('ip', 'link', 'add', p.nodeLink, 'type', 'veth', 'peer', 'name', p.podLink, 'netns', p.netns),
+        sh(
+          'ip',
+          'link',
+          'add',
+          p.nodeLink,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          p.podLink,
+          'netns',
+          p.netns,
+        ),
         sh('ip', 'link', 'set', p.nodeLink, 'up'),
         sh('ip', 'route', 'replace', `${p.ip}/32`, 'dev', p.nodeLink),
         sh('ip', '-n', p.netns, 'link', 'set', 'lo', 'up'),

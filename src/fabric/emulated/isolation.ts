@@ -89,7 +89,11 @@ function ingressTypes(p: NetworkPolicy): boolean {
   return p.policyTypes.length === 0 || p.policyTypes.includes('Ingress');
 }
 
-function policyPeers(policy: NetworkPolicy, world: readonly PodIdentity[], config: IsolationConfig) {
+function policyPeers(
+  policy: NetworkPolicy,
+  world: readonly PodIdentity[],
+  config: IsolationConfig,
+) {
   let allowed: Sources = { any: false, ips: [] };
   for (const rule of policy.ingress) {
     if (rule.from.length === 0) return ANY;

@@ -124,11 +124,12 @@ export interface SiteWorkloadLayout {
 export const BACKEND_LABELS = { app: 'echo' } as const;
 export const CLIENT_LABELS = { app: 'client' } as const;
 
-export function backendName(site: string): string {
-  return `echo-${site}`;
+/** Unique per site, so an echo reply names exactly one backend. */
+export function backendName(site: string, namespace: string): string {
+  return `echo-${site}-${namespace}`;
 }
-export function clientName(site: string): string {
-  return `client-${site}`;
+export function clientName(site: string, namespace: string): string {
+  return `client-${site}-${namespace}`;
 }
 export const SERVICE_NAME = 'echo';
 
@@ -150,8 +151,8 @@ export function siteWorkloadLayout(
   const service = mustParseCidr(site.cidrs.service);
   namespaces.forEach((ns, i) => {
     for (const [role, name, slot] of [
-      ['backend', backendName(site.name), 2 * i],
-      ['client', clientName(site.name), 2 * i + 1],
+      ['backend', backendName(site.name, ns), 2 * i],
+      ['client', clientName(site.name, ns), 2 * i + 1],
     ] as const) {
       const node = layout.compute[slot % layout.compute.length]!;
       const slice = mustParseCidr(node.podSlice);
@@ -189,10 +190,9 @@ export function siteWorkloadLayout(
 }
 
 /** Pods a service selects: same site, same namespace, labels matching. */
-export function backendsOf<P extends { site: string; namespace: string; labels: Record<string, string> }>(
-  service: Pick<ServicePlacement, 'site' | 'namespace' | 'selector'>,
-  pods: readonly P[],
-): P[] {
+export function backendsOf<
+  P extends { site: string; namespace: string; labels: Record<string, string> },
+>(service: Pick<ServicePlacement, 'site' | 'namespace' | 'selector'>, pods: readonly P[]): P[] {
   return pods.filter(
     (p) =>
       p.site === service.site &&

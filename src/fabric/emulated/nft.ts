@@ -71,7 +71,9 @@ export function renderIsolation(runId: string, pods: readonly NodePodRules[]): s
   pods.forEach((p, i) => {
     const { direct, viaService, egressDenied } = p.rules;
     if (egressDenied) {
-      dispatch.push(`iifname "${p.link}" meta l4proto tcp reject with tcp reset comment "egress ${p.pod}"`);
+      dispatch.push(
+        `iifname "${p.link}" meta l4proto tcp reject with tcp reset comment "egress ${p.pod}"`,
+      );
       dispatch.push(`iifname "${p.link}" reject comment "egress ${p.pod}"`);
     }
     if (direct.any && viaService.any) return;

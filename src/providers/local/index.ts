@@ -82,7 +82,8 @@ export class LocalProvider implements Provider {
 
   constructor(options: LocalProviderOptions = {}) {
     this.sys = options.sys ?? hostSys;
-    this.pickBlock = options.pickBlock ?? ((free) => free[Math.floor(Math.random() * free.length)]!);
+    this.pickBlock =
+      options.pickBlock ?? ((free) => free[Math.floor(Math.random() * free.length)]!);
   }
 
   async preflight(sites: SitePlan[], plan: Plan, _ctx: ProviderOpContext): Promise<void> {
@@ -106,9 +107,7 @@ export class LocalProvider implements Provider {
       for (const h of layout.hosts) if (existing.has(h.netns)) await record('netns', h.netns);
     }
     for (const h of layout.hosts) if (h.public) await record('link', h.public.b.name);
-    await Promise.all(
-      [...batches.perNetns].map(([ns, lines]) => ipBatch(this.sys, lines, ns)),
-    );
+    await Promise.all([...batches.perNetns].map(([ns, lines]) => ipBatch(this.sys, lines, ns)));
     await ipBatch(this.sys, batches.rootAfter);
     await Promise.all(layout.hosts.map((h) => this.routerSysctls(h.netns)));
     ctx.signal.throwIfAborted();
@@ -178,7 +177,9 @@ export class LocalProvider implements Provider {
           kind: 'process',
           id: `${p.pid} ${p.argv.join(' ')}`,
         })),
-        ...(found.dir ? [{ provider: 'local' as const, site: '', kind: 'dir', id: found.dir }] : []),
+        ...(found.dir
+          ? [{ provider: 'local' as const, site: '', kind: 'dir', id: found.dir }]
+          : []),
       ];
       out.push({ runId, expiresAt, resources });
     }
@@ -224,7 +225,12 @@ export class LocalProvider implements Provider {
   private async chooseBlock(plan: Plan): Promise<number> {
     const used = [
       ...(await hostPrefixes(this.sys)),
-      ...plan.sites.flatMap((s) => [s.cidrs.underlay, s.cidrs.pod, s.cidrs.service, s.cidrs.ipFabric]),
+      ...plan.sites.flatMap((s) => [
+        s.cidrs.underlay,
+        s.cidrs.pod,
+        s.cidrs.service,
+        s.cidrs.ipFabric,
+      ]),
     ];
     const taken = new Set((await readMarkers()).map((m) => m.publicBlock));
     const free: number[] = [];

@@ -20,7 +20,8 @@ export const REQUIRED_TOOLS = [
   { tool: 'nft', pkg: 'nftables' },
 ] as const;
 
-export const APT_LINE = 'sudo apt-get install -y bird2 openssh-server openssh-client nftables iproute2';
+export const APT_LINE =
+  'sudo apt-get install -y bird2 openssh-server openssh-client nftables iproute2';
 
 const SBIN = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 

@@ -173,7 +173,8 @@ export async function sweepRun(
         howToDelete: `sudo ip netns delete ${ns}`,
       });
   }
-  if (found.netns.length > 0) logger.info(`teardown ${runId}: deleted ${found.netns.length} network namespaces`);
+  if (found.netns.length > 0)
+    logger.info(`teardown ${runId}: deleted ${found.netns.length} network namespaces`);
 
   // veth ends in the root namespace die with their peer's namespace; what is left is ours to delete
   const links = (await listRootLinks(sys)).filter((n) => ownsLink(runId, n));

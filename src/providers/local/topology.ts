@@ -167,7 +167,11 @@ export function runNetworkBatch(net: PublicNetwork): { root: string[]; wan: stri
       `addr add ${net.rootAddress}/24 dev ${net.bridge}`,
       `link set ${net.bridge} up`,
     ],
-    wan: ['link set lo up', `link add ${net.wanBridge} type bridge`, `link set ${net.wanBridge} up`],
+    wan: [
+      'link set lo up',
+      `link add ${net.wanBridge} type bridge`,
+      `link set ${net.wanBridge} up`,
+    ],
   };
 }
 
