@@ -894,7 +894,13 @@ export class RemotePool {
     const conns = [...this.conns.values()];
     this.conns.clear();
     for (const c of conns) c.client.end();
-    await Promise.race([Promise.all(conns.map((c) => c.closed)), sleep(3000)]);
+    // a pending 3 s timer would keep the process alive after everything closed
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(conns.map((c) => c.closed)),
+      new Promise<void>((r) => (timer = setTimeout(r, 3000))),
+    ]);
+    clearTimeout(timer);
     for (const c of conns) if (c.alive) c.client.destroy();
   }
 }
