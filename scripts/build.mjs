@@ -18,7 +18,15 @@ await build({
   logLevel: 'warning',
   // ssh2's optional native speed-ups; it falls back to pure JS without them.
   external: ['cpu-features', '*.node'],
+  // CommonJS dependencies (ssh2) use require, __dirname and __filename
   banner: {
-    js: "import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __teCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __teFileURLToPath } from 'node:url';",
+      "import { dirname as __teDirname } from 'node:path';",
+      'const require = __teCreateRequire(import.meta.url);',
+      'const __filename = __teFileURLToPath(import.meta.url);',
+      'const __dirname = __teDirname(__filename);',
+    ].join(' '),
   },
 });
