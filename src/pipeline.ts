@@ -55,7 +55,12 @@ export interface UpOptions {
   repo?: string;
   /** default: a new one */
   runId?: string;
+  /** stop after this phase (default: connect, the last one up runs) */
+  until?: UpPhase;
 }
+
+export type UpPhase = 'provision' | 'install' | 'ready' | 'connect';
+const UP_PHASES: UpPhase[] = ['provision', 'install', 'ready', 'connect'];
 
 /** A run that is up: what the suites need, and close() for its SSH connections. */
 export interface LiveRun {
@@ -205,9 +210,24 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     const fabric = fabricOf(plan, { runId, remote: pool });
     const ctx: FabricContext = { plan, logger, signal };
 
+    const live = (connect: ConnectReport): LiveRun => ({
+      runId,
+      stateDir,
+      plan,
+      sites,
+      fabric,
+      store,
+      ctx,
+      connect,
+      close,
+    });
+    const last = UP_PHASES.indexOf(options.until ?? 'connect');
+    const notConnected: ConnectReport = { established: [], down: [] };
+    if (last < UP_PHASES.indexOf('install')) return live(notConnected);
     await phase(store, 'install', logger, signal, () =>
       Promise.all(sites.map((s) => fabric.install(s, ctx))),
     );
+    if (last < UP_PHASES.indexOf('ready')) return live(notConnected);
     await phase(store, 'ready', logger, signal, () =>
       Promise.all(
         sites.map((s) =>
@@ -219,6 +239,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
         ),
       ),
     );
+    if (last < UP_PHASES.indexOf('connect')) return live(notConnected);
     const connect = await phase(store, 'connect', logger, signal, async () => {
       await Promise.all(sites.map((s) => fabric.peer(s, sites, ctx)));
       const report = await waitPeered(fabric, sites, plan.peerings, ctx, {
@@ -230,7 +251,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       return report;
     });
     logger.info(`run ${runId} is up in ${formatSeconds(Date.now() - started)}`);
-    return { runId, stateDir, plan, sites, fabric, store, ctx, connect, close };
+    return live(connect);
   } catch (e) {
     await close();
     logger.error(

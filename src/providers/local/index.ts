@@ -3,6 +3,7 @@
  * each with its own real sshd, wired as in topology.ts. Everything carries the
  * run id (naming.ts); destroy and listExpired work from the id alone.
  */
+import { mkdir } from 'node:fs/promises';
 import { InfraError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
 import { startSshd } from '../../remote/sshd.js';
@@ -17,7 +18,7 @@ import type {
   ProvisionedSite,
   TeardownTarget,
 } from '../provider.js';
-import { readMarker, readMarkers, runIdsOnHost, writeMarker } from './marker.js';
+import { readMarker, readMarkers, reserveBlock, runIdsOnHost, writeMarker } from './marker.js';
 import { hostDir, runDir } from './naming.js';
 import { preflightLocal } from './preflight.js';
 import { findRunResources, listNetns, sweepRun } from './sweep.js';
@@ -198,8 +199,10 @@ export class LocalProvider implements Provider {
   }
 
   private async makeRunNetwork(plan: Plan, ctx: ProviderContext): Promise<PublicNetwork> {
+    // the run directory first: it marks a block reservation of this run as live
+    await mkdir(runDir(ctx.runId), { recursive: true, mode: 0o755 });
     const existing = await readMarker(ctx.runId);
-    const block = existing?.publicBlock ?? (await this.chooseBlock(plan));
+    const block = existing?.publicBlock ?? (await this.chooseBlock(plan, ctx.runId));
     // the marker comes first: from here on the janitor can find the run
     await writeMarker({
       runId: ctx.runId,
@@ -222,7 +225,7 @@ export class LocalProvider implements Provider {
     return net;
   }
 
-  private async chooseBlock(plan: Plan): Promise<number> {
+  private async chooseBlock(plan: Plan, runId: string): Promise<number> {
     const used = [
       ...(await hostPrefixes(this.sys)),
       ...plan.sites.flatMap((s) => [
@@ -237,12 +240,14 @@ export class LocalProvider implements Provider {
     for (let b = 0; b < PUBLIC_BLOCKS; b++) {
       if (!taken.has(b) && !blockInUse(b, used)) free.push(b);
     }
-    if (free.length === 0) {
-      throw new InfraError(
-        'no free /23 left in 198.18.0.0/15 for the run\'s public network (every block is routed on this host or used by another run); run "tungsten-e2e janitor" or free some of that range.',
-      );
+    while (free.length > 0) {
+      const block = this.pickBlock(free);
+      if (await reserveBlock(block, runId)) return block;
+      free.splice(free.indexOf(block), 1);
     }
-    return this.pickBlock(free);
+    throw new InfraError(
+      'no free /23 left in 198.18.0.0/15 for the run\'s public network (every block is routed on this host or used by another run); run "tungsten-e2e janitor" or free some of that range.',
+    );
   }
 
   private async routerSysctls(netns: string): Promise<void> {

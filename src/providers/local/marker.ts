@@ -4,7 +4,16 @@
  * public block (so concurrent runs never pick the same one), and is found by
  * listing the directory: no state file needed.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { RUN_ID } from '../../state/runState.js';
 import { RUN_ROOT, runDir } from './naming.js';
 
@@ -53,4 +62,48 @@ export async function runIdsOnHost(): Promise<string[]> {
 export async function readMarkers(): Promise<RunMarker[]> {
   const markers = await Promise.all((await runIdsOnHost()).map((id) => readMarker(id)));
   return markers.filter((m): m is RunMarker => m !== undefined);
+}
+
+/**
+ * Reserve a public block for a run: /run/tungsten-e2e/block-<b> is a symlink
+ * to the run id. Creating a symlink is atomic, so two runs starting at once
+ * never get the same block. A reservation whose run directory is gone is
+ * stale and is taken over.
+ */
+export function blockLink(block: number): string {
+  return `${RUN_ROOT}/block-${block}`;
+}
+
+export async function reserveBlock(block: number, runId: string): Promise<boolean> {
+  await mkdir(RUN_ROOT, { recursive: true, mode: 0o755 });
+  const link = blockLink(block);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await symlink(runId, link);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = await readlink(link).catch(() => undefined);
+      if (owner === runId) return true;
+      if (owner !== undefined && (await runIdsOnHost()).includes(owner)) return false;
+      await rm(link, { force: true });
+    }
+  }
+  return false;
+}
+
+/** The blocks reserved for a run (normally one). */
+export async function blocksOf(runId: string): Promise<string[]> {
+  let names: string[] = [];
+  try {
+    names = (await readdir(RUN_ROOT)).filter((n) => /^block-\d+$/.test(n));
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const n of names) {
+    const owner = await readlink(`${RUN_ROOT}/${n}`).catch(() => undefined);
+    if (owner === runId) out.push(`${RUN_ROOT}/${n}`);
+  }
+  return out;
 }

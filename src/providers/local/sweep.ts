@@ -8,6 +8,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import type { Logger } from '../../log.js';
 import type { CreatedResource, DestroyReport } from '../provider.js';
+import { blocksOf } from './marker.js';
 import { linkPrefix, netnsPrefix, ownsCommandLine, ownsLink, ownsNetns, runDir } from './naming.js';
 import type { Sys } from './sys.js';
 
@@ -193,6 +194,10 @@ export async function sweepRun(
     report.deleted.push(resource('link', link));
   }
 
+  for (const link of await blocksOf(runId)) {
+    await rm(link, { force: true });
+    report.deleted.push(resource('reservation', link));
+  }
   if (found.dir) {
     try {
       await rm(found.dir, { recursive: true, force: true });

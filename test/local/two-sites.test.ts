@@ -1,0 +1,172 @@
+/**
+ * Acceptance, end to end on this host: two local sites up, a pod at one site
+ * reaches a service at the other over a route learned by BGP, isolation
+ * rules are enforced, and down leaves nothing carrying the run id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IsolationConfig, Workloads } from '../../src/fabric/fabric.js';
+import { down } from '../../src/pipeline.js';
+import type { LiveRun } from '../../src/pipeline.js';
+import {
+  birdc,
+  IS_ROOT,
+  ipIn,
+  leftovers,
+  NOTHING,
+  noteSkip,
+  Runs,
+  siteFile,
+  testLogger,
+} from './helpers.js';
+
+noteSkip('local provider, two sites');
+
+describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
+  const runs = new Runs();
+  let live: LiveRun;
+  let world: Workloads;
+
+  beforeAll(async () => {
+    ({ live } = await runs.up(siteFile([{ name: 'east' }, { name: 'west' }])));
+    const deployed = await Promise.all(
+      live.sites.map((s) => live.fabric.deployWorkloads(s, ['tenant-a', 'tenant-b'], live.ctx)),
+    );
+    world = {
+      pods: deployed.flatMap((w) => w.pods),
+      services: deployed.flatMap((w) => w.services),
+    };
+  }, 90_000);
+
+  afterAll(async () => {
+    await live?.close();
+    await runs.downAll();
+  }, 60_000);
+
+  const client = (site: string, ns: string) =>
+    world.pods.find((p) => p.site === site && p.namespace === ns && p.role === 'client')!;
+  const service = (site: string, ns: string) =>
+    world.services.find((s) => s.site === site && s.namespace === ns)!;
+  const backend = (site: string, ns: string) =>
+    world.pods.find((p) => p.site === site && p.namespace === ns && p.role === 'backend')!;
+
+  it('establishes BGP between the two control nodes and reports every service active', async () => {
+    expect(live.connect.established).toEqual([{ a: 'east', b: 'west' }]);
+    expect(live.connect.down).toEqual([]);
+    for (const site of live.sites) {
+      const status = await live.fabric.status(site, live.ctx);
+      expect(Object.keys(status).sort()).toEqual(
+        [`${site.plan.name}-master`, `${site.plan.name}-worker-1`].sort(),
+      );
+      expect(status[`${site.plan.name}-master`]).toContain(
+        '== Contrail control ==\ncontrol: active',
+      );
+      for (const text of Object.values(status)) {
+        expect(text).toContain('== Contrail vrouter ==');
+        expect(text).toContain('agent: active');
+        expect(text).not.toMatch(/initializing|inactive/);
+      }
+    }
+  });
+
+  it("a pod at east reaches a service at west and gets west's backend name", async () => {
+    const from = client('east', 'tenant-a');
+    const to = service('west', 'tenant-a');
+    const outcome = await live.fabric.probe(from, { ip: to.ip, port: to.port }, 2000, live.ctx);
+    expect(outcome).toMatchObject({
+      result: 'connected',
+      detail: backend('west', 'tenant-a').name,
+    });
+    // and the other way round, to a pod address directly
+    const back = await live.fabric.probe(
+      client('west', 'tenant-b'),
+      { ip: backend('east', 'tenant-b').ip, port: 8080 },
+      2000,
+      live.ctx,
+    );
+    expect(back).toMatchObject({ result: 'connected', detail: backend('east', 'tenant-b').name });
+  });
+
+  it('the route used was learned over BGP (birdc show route) and is in the kernel', () => {
+    const runId = live.runId;
+    const west = live.plan.sites.find((s) => s.name === 'west')!;
+    const vip = service('west', 'tenant-a').ip;
+    // east's control node learned west's service range from its eBGP peer
+    const control = birdc(runId, 'east-master', 'control', 'show', 'route', 'for', vip, 'all');
+    expect(control).toContain(west.cidrs.service);
+    expect(control).toMatch(/\[peer_west [^\]]* from 172\.16\.1\.10\]/);
+    expect(control).toContain('BGP.as_path: 64513');
+    // east's worker (where the client runs) got it from the control node over its "XMPP" session
+    const agent = birdc(runId, 'east-worker-1', 'agent', 'show', 'route', 'for', vip, 'all');
+    expect(agent).toMatch(/unicast \[xmpp /);
+    expect(agent).toContain('Type: BGP');
+    expect(agent).toContain('BGP.next_hop: 172.16.0.10');
+    expect(agent).toContain('BGP.as_path: 64513');
+    // and BIRD put both into the kernels that forward the packet
+    expect(ipIn(`te-${runId}-east-worker-1`, 'route', 'get', vip)).toMatch(
+      /via 172\.16\.0\.10 .*\n?/,
+    );
+    expect(ipIn(`te-${runId}-east-worker-1`, 'route', 'show', west.cidrs.service)).toContain(
+      'proto bird',
+    );
+    expect(ipIn(`te-${runId}-east-master`, 'route', 'show', west.cidrs.service)).toMatch(
+      /via 169\.254\.0\.1 dev te\w+t1 proto bird/,
+    );
+  });
+
+  it('applies namespace isolation from the annotations, and lifts it again', async () => {
+    const isolated: IsolationConfig = {
+      mode: 'namespace',
+      namespaces: [
+        { name: 'tenant-a', annotations: { 'opencontrail.org/isolation': 'true' } },
+        { name: 'tenant-b', annotations: {} },
+      ],
+      networkPolicies: [],
+    };
+    await Promise.all(
+      live.sites.map((s) => live.fabric.applyIsolation(s, isolated, world, live.ctx)),
+    );
+    const target = service('west', 'tenant-a');
+    const outsider = await live.fabric.probe(
+      client('east', 'tenant-b'),
+      { ip: target.ip, port: target.port },
+      2000,
+      live.ctx,
+    );
+    expect(outsider.result).toBe('refused');
+    const insider = await live.fabric.probe(
+      client('east', 'tenant-a'),
+      { ip: target.ip, port: target.port },
+      2000,
+      live.ctx,
+    );
+    expect(insider).toMatchObject({
+      result: 'connected',
+      detail: backend('west', 'tenant-a').name,
+    });
+
+    const open: IsolationConfig = { mode: 'default', namespaces: [], networkPolicies: [] };
+    await Promise.all(live.sites.map((s) => live.fabric.applyIsolation(s, open, world, live.ctx)));
+    const again = await live.fabric.probe(
+      client('east', 'tenant-b'),
+      { ip: target.ip, port: target.port },
+      2000,
+      live.ctx,
+    );
+    expect(again.result).toBe('connected');
+  });
+
+  it('down leaves nothing carrying the run id, and a second down is a no-op', async () => {
+    const runId = live.runId;
+    expect(leftovers(runId).netns.length).toBeGreaterThan(0);
+    await live.close();
+    const first = await down({ stateDir: live.stateDir }, { logger: testLogger() });
+    expect(first.alreadyDown).toBe(false);
+    expect(first.deleted.filter((d) => d.kind === 'netns').length).toBe(
+      1 /* wan */ + 2 * 3 /* hosts */ + 2 * 4 /* pods */,
+    );
+    expect(leftovers(runId)).toEqual(NOTHING);
+    const second = await down({ stateDir: live.stateDir }, { logger: testLogger() });
+    expect(second).toMatchObject({ alreadyDown: true, deleted: [], remaining: [] });
+    expect(leftovers(runId)).toEqual(NOTHING);
+  });
+});
