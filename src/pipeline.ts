@@ -131,7 +131,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
 
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const fabricOf = env.fabric ?? defaultFabric;
+  const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const byProvider = new Map<ProviderName, typeof plan.sites>();
   for (const s of plan.sites)
     byProvider.set(s.provider, [...(byProvider.get(s.provider) ?? []), s]);
@@ -207,7 +207,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       ),
     );
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
-    const fabric = fabricOf(plan, { runId, remote: pool });
+    const fabric = makeFabric({ runId, remote: pool });
     const ctx: FabricContext = { plan, logger, signal };
 
     const live = (connect: ConnectReport): LiveRun => ({

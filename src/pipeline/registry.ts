@@ -13,7 +13,10 @@ import type { Provider } from '../providers/provider.js';
 import { VERSION } from '../version.js';
 
 export type ProviderFactory = (name: ProviderName) => Provider;
-export type FabricFactory = (plan: Plan, run: { runId: string; remote: RemoteRunner }) => Fabric;
+/** Chooses (and validates) the fabric for a plan up front; makes it once machines exist. */
+export type FabricFactory = (
+  plan: Plan,
+) => (run: { runId: string; remote: RemoteRunner }) => Fabric;
 
 /** One instance per provider name for the life of a pipeline. */
 export function providerRegistry(): ProviderFactory {
@@ -34,10 +37,10 @@ export function providerRegistry(): ProviderFactory {
 }
 
 /** Local sites get the emulated fabric; the rest would get real TF, which must not be mixed with it. */
-export const defaultFabric: FabricFactory = (plan, run) => {
+export const defaultFabric: FabricFactory = (plan) => {
   const local = plan.sites.filter((s) => s.provider === 'local');
   if (local.length === plan.sites.length) {
-    return new EmulatedFabric({ runId: run.runId, remote: run.remote });
+    return (run) => new EmulatedFabric({ runId: run.runId, remote: run.remote });
   }
   if (local.length > 0) {
     throw new UserError(

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runBundle } from '../bundle.js';
+import { writeTemp } from '../helpers.js';
+
+describe('up/down/run: bad input, exit 2, nothing made', () => {
+  it('needs its flags', () => {
+    const up = runBundle('cli', ['up', '--sites', 'examples/local.yml']);
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain('tungsten-e2e up needs --state');
+    const down = runBundle('cli', ['down']);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain('tungsten-e2e down needs --state');
+  });
+
+  it('refuses an unknown teardown policy', () => {
+    const r = runBundle('cli', ['run', '--sites', 'examples/local.yml', '--teardown', 'sometimes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: tungsten-e2e run: --teardown must be one of always, on-success, never, not "sometimes".\n',
+    );
+  });
+
+  it('down on a directory without a run says which directory to pass', () => {
+    const r = runBundle('cli', ['down', '--state', '/nonexistent/te-state']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/nonexistent/te-state: no run state here');
+  });
+
+  it('cloud providers are refused before anything is made', () => {
+    const r = runBundle('cli', [
+      'up',
+      '--sites',
+      'examples/aws-azure.yml',
+      '--state',
+      '/nonexistent/x',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'error: the tungsten fabric (real TF on cloud machines) is not available yet in version',
+    );
+  });
+
+  it('local sites cannot be mixed with cloud sites', () => {
+    const file = writeTemp(
+      'mixed.yml',
+      'sites:\n  - { name: a, provider: local }\n  - { name: b, provider: static, cidrs: { underlay: 192.0.2.0/24 }, hosts: [{ address: 192.0.2.10, role: master }] }\n',
+    );
+    const r = runBundle('cli', ['up', '--sites', file, '--state', '/nonexistent/x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'sites "a" use provider local, which runs the emulated fabric on this host, and cannot be joined with cloud sites',
+    );
+  });
+});
