@@ -1,4 +1,4 @@
-import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 import {
   actionLogger,
   error,
@@ -7,17 +7,17 @@ import {
   readInputs,
   setFailed,
   setOutput
-} from "./chunks/chunk-BGDCQK3N.js";
+} from "./chunks/chunk-ELSYKLTY.js";
 import {
   planCommand
-} from "./chunks/chunk-MREBTLIM.js";
+} from "./chunks/chunk-KVBC6JM3.js";
 import {
   ExitCode,
   InfraError,
   UserError,
   isUserError,
   userErrorsOf
-} from "./chunks/chunk-CM362J6Q.js";
+} from "./chunks/chunk-KJQ7JTRI.js";
 
 // src/action/mainImpl.ts
 import { mkdir, writeFile } from "node:fs/promises";

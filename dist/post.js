@@ -1,13 +1,13 @@
-import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 import {
   actionLogger,
   getState,
   maskCredentialInputs,
   setFailed
-} from "./chunks/chunk-BGDCQK3N.js";
+} from "./chunks/chunk-ELSYKLTY.js";
 import {
   ExitCode
-} from "./chunks/chunk-CM362J6Q.js";
+} from "./chunks/chunk-KJQ7JTRI.js";
 
 // src/action/postImpl.ts
 var STATE_DIR_KEY = "state-dir";

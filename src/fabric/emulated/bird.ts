@@ -5,15 +5,18 @@
  */
 import { birdSymbol } from './layout.js';
 
-export const BGP_TIMERS = [
+export const TUNED_TIMERS = [
   'hold time 6;',
   'startup hold time 6;',
   'keepalive time 2;',
-  'connect delay time 1;',
+  'connect delay time 0;',
   'connect retry time 1;',
   'error wait time 1, 4;',
   'error forget time 10;',
 ];
+
+/** BIRD's own defaults (no timer lines): the benchmark's baseline. */
+export const BIRD_DEFAULT_TIMERS: string[] = [];
 
 /** Control node ↔ the master's own agent: a loopback session (XMPP's stand-in on the master). */
 export const MASTER_AGENT_LINK = { control: '127.0.0.1', agent: '127.0.0.2' } as const;
@@ -50,6 +53,8 @@ export interface ControlConfigInput {
   peers: ControlPeer[];
   /** interface name pattern of the VXLAN tunnels (for next-hop resolution) */
   tunnelPattern: string;
+  /** BGP timer lines; default TUNED_TIMERS */
+  timers?: readonly string[];
 }
 
 function block(head: string, lines: readonly string[], indent = ''): string[] {
@@ -89,7 +94,7 @@ export function renderControlConfig(c: ControlConfigInput): string {
       'direct;',
       'strict bind yes;',
       'rr client;',
-      ...BGP_TIMERS,
+      ...(c.timers ?? TUNED_TIMERS),
       'ipv4 { import all; export where source = RTS_BGP; next hop self ebgp; };',
     ]),
   );
@@ -105,7 +110,7 @@ export function renderControlConfig(c: ControlConfigInput): string {
       `local ${MASTER_AGENT_LINK.control} as ${c.asn};`,
       `neighbor ${MASTER_AGENT_LINK.agent} as ${c.asn};`,
       'strict bind yes;',
-      ...BGP_TIMERS,
+      ...(c.timers ?? TUNED_TIMERS),
       // loopback addresses are no next hop BIRD accepts by itself; nothing is exchanged anyway
       `ipv4 { import none; export none; next hop address ${MASTER_AGENT_LINK.control}; };`,
     ]),
@@ -119,7 +124,7 @@ export function renderControlConfig(c: ControlConfigInput): string {
         `neighbor ${p.address} as ${p.asn};`,
         'multihop 8;',
         'strict bind yes;',
-        ...BGP_TIMERS,
+        ...(c.timers ?? TUNED_TIMERS),
         'ipv4 {',
         '  import all;',
         `  export where proto = "${SELF_PROTOCOL}";`,
@@ -147,6 +152,8 @@ export interface AgentConfigInput {
   statusOnly: boolean;
   /** the node's pod slice and the VIPs of the backends it hosts */
   announce: string[];
+  /** BGP timer lines; default TUNED_TIMERS */
+  timers?: readonly string[];
 }
 
 export function renderAgentConfig(c: AgentConfigInput): string {
@@ -176,7 +183,7 @@ export function renderAgentConfig(c: AgentConfigInput): string {
       `local ${c.local} as ${c.asn};`,
       `neighbor ${c.control} as ${c.asn};`,
       ...(c.statusOnly ? ['strict bind yes;'] : ['direct;']),
-      ...BGP_TIMERS,
+      ...(c.timers ?? TUNED_TIMERS),
       c.statusOnly
         ? `ipv4 { import none; export none; next hop address ${c.local}; };`
         : 'ipv4 { import all; export where proto = "node"; next hop self; };',

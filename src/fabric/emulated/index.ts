@@ -26,7 +26,12 @@ import type {
   Workloads,
 } from '../fabric.js';
 import type { ControlPeer } from './bird.js';
-import { MASTER_AGENT_LINK, renderAgentConfig, renderControlConfig } from './bird.js';
+import {
+  MASTER_AGENT_LINK,
+  renderAgentConfig,
+  renderControlConfig,
+  TUNED_TIMERS,
+} from './bird.js';
 import type { PodIdentity } from './isolation.js';
 import { podRules } from './isolation.js';
 import type { NodeLayout, PodPlacement, ServicePlacement, SiteFabricLayout } from './layout.js';
@@ -58,6 +63,8 @@ export interface EmulatedFabricOptions {
   nodePath?: string;
   /** per remote command */
   commandTimeoutMs?: number;
+  /** BGP timers of every BIRD; default TUNED_TIMERS (the benchmark compares BIRD's defaults) */
+  bgpTimers?: readonly string[];
 }
 
 /** The control node's desired configuration, kept on the master. */
@@ -80,6 +87,7 @@ export class EmulatedFabric implements Fabric {
   private readonly remote: RemoteRunner;
   private readonly nodePath: string;
   private readonly timeoutMs: number;
+  private readonly timers: readonly string[];
   private readonly sites = new Map<string, FabricSite>();
   private readonly registries = new Map<string, Registry>();
 
@@ -88,6 +96,7 @@ export class EmulatedFabric implements Fabric {
     this.remote = options.remote;
     this.nodePath = options.nodePath ?? process.execPath;
     this.timeoutMs = options.commandTimeoutMs ?? 60_000;
+    this.timers = options.bgpTimers ?? TUNED_TIMERS;
   }
 
   async install(site: FabricSite, ctx: FabricContext): Promise<void> {
@@ -478,6 +487,7 @@ export class EmulatedFabric implements Fabric {
         .map((n) => ({ host: n.host, address: n.address })),
       peers: control.peers,
       tunnelPattern: `te${this.runId}t*`,
+      timers: this.timers,
     });
   }
 
@@ -497,6 +507,7 @@ export class EmulatedFabric implements Fabric {
       local: onMaster ? MASTER_AGENT_LINK.agent : node.address,
       statusOnly: onMaster,
       announce: onMaster ? [] : [node.podSlice, ...vips.map((v) => `${v}/32`)],
+      timers: this.timers,
     });
   }
 

@@ -1,4 +1,4 @@
-import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -76,69 +76,6 @@ function isUserError(e) {
 }
 function userErrorsOf(e) {
   return e instanceof UserErrors ? e.errors : [e];
-}
-
-// src/config/suggest.ts
-function closest(word, allowed) {
-  let best;
-  for (const candidate of allowed) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (!best || d < best.d) best = { w: candidate, d };
-  }
-  if (!best) return void 0;
-  const limit = Math.max(1, Math.floor(Math.max(word.length, best.w.length) / 3));
-  return best.d <= limit ? best.w : void 0;
-}
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, d[i - 2][j - 2] + 1);
-      }
-      d[i][j] = v;
-    }
-  }
-  return d[a.length][b.length];
-}
-
-// src/log.ts
-var SecretRegistry = class {
-  values = /* @__PURE__ */ new Set();
-  add(value) {
-    if (!value) return;
-    for (const v of [value, ...value.split(/\r?\n/)]) {
-      if (v.trim().length >= 4) this.values.add(v.trim());
-    }
-  }
-  redact(text) {
-    let out = text;
-    for (const v of [...this.values].sort((a, b) => b.length - a.length)) {
-      out = out.split(v).join("***");
-    }
-    return out;
-  }
-};
-var secrets = new SecretRegistry();
-function streamLogger(write, options = {}) {
-  const emit = (level, message) => {
-    for (const line of secrets.redact(message).split("\n")) {
-      write(level ? `${level}: ${line}` : line);
-    }
-  };
-  return {
-    info: (m) => emit("", m),
-    warn: (m) => emit("warning", m),
-    error: (m) => emit("error", m),
-    debug: (m) => {
-      if (options.verbose) emit("debug", m);
-    }
-  };
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -19951,6 +19888,69 @@ function unwrap(t) {
     cur = cur.unwrap();
   }
   return cur;
+}
+
+// src/config/suggest.ts
+function closest(word, allowed) {
+  let best;
+  for (const candidate of allowed) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (!best || d < best.d) best = { w: candidate, d };
+  }
+  if (!best) return void 0;
+  const limit = Math.max(1, Math.floor(Math.max(word.length, best.w.length) / 3));
+  return best.d <= limit ? best.w : void 0;
+}
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[i - 2][j - 2] + 1);
+      }
+      d[i][j] = v;
+    }
+  }
+  return d[a.length][b.length];
+}
+
+// src/log.ts
+var SecretRegistry = class {
+  values = /* @__PURE__ */ new Set();
+  add(value) {
+    if (!value) return;
+    for (const v of [value, ...value.split(/\r?\n/)]) {
+      if (v.trim().length >= 4) this.values.add(v.trim());
+    }
+  }
+  redact(text) {
+    let out = text;
+    for (const v of [...this.values].sort((a, b) => b.length - a.length)) {
+      out = out.split(v).join("***");
+    }
+    return out;
+  }
+};
+var secrets = new SecretRegistry();
+function streamLogger(write, options = {}) {
+  const emit = (level, message) => {
+    for (const line of secrets.redact(message).split("\n")) {
+      write(level ? `${level}: ${line}` : line);
+    }
+  };
+  return {
+    info: (m) => emit("", m),
+    warn: (m) => emit("warning", m),
+    error: (m) => emit("error", m),
+    debug: (m) => {
+      if (options.verbose) emit("debug", m);
+    }
+  };
 }
 
 export {

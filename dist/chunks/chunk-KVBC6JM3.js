@@ -1,4 +1,4 @@
-import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 import {
   DURATION,
   UserError,
@@ -10,7 +10,7 @@ import {
   closest,
   external_exports,
   siteFileSchema
-} from "./chunk-CM362J6Q.js";
+} from "./chunk-KJQ7JTRI.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -7342,153 +7342,8 @@ var require_dist = __commonJS({
   }
 });
 
-// src/config/profile.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-var PLACEHOLDER_SOURCES = [
-  "master-ip",
-  "gateway",
-  "registry",
-  "tag",
-  "api-server",
-  "api-port",
-  "controller-nodes",
-  "agent-nodes",
-  "cluster-name",
-  "pod-subnets",
-  "service-subnets",
-  "ip-fabric-subnets",
-  "asn",
-  "cloud-orchestrator",
-  "log-level",
-  "phys-int",
-  "kube-manager-nodes"
-];
-var size = external_exports.strictObject({
-  "memory-gib": external_exports.number().positive(),
-  "disk-gib": external_exports.number().positive()
-});
-var imageRef = external_exports.union([
-  external_exports.strictObject({ owner: external_exports.string(), name: external_exports.string(), note: external_exports.string().optional() }),
-  external_exports.strictObject({ project: external_exports.string(), family: external_exports.string(), note: external_exports.string().optional() }),
-  external_exports.strictObject({
-    publisher: external_exports.string(),
-    offer: external_exports.string(),
-    sku: external_exports.string(),
-    version: external_exports.string().default("latest"),
-    note: external_exports.string().optional()
-  }),
-  external_exports.strictObject({ none: external_exports.string() })
-]);
-var instanceTypes = external_exports.strictObject({ master: external_exports.string(), worker: external_exports.string(), edge: external_exports.string() });
-var profileSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  description: external_exports.string(),
-  sources: external_exports.array(external_exports.string()).default([]),
-  os: external_exports.strictObject({
-    distro: external_exports.string(),
-    release: external_exports.string(),
-    kernel: external_exports.string(),
-    "kernel-notes": external_exports.string().optional(),
-    "kernel-headers": external_exports.boolean().default(false),
-    repos: external_exports.array(external_exports.strictObject({ name: external_exports.string(), baseurl: external_exports.string() })).default([]),
-    packages: external_exports.record(external_exports.string(), external_exports.string()).default({})
-  }),
-  "container-runtime": external_exports.strictObject({ name: external_exports.string(), version: external_exports.string() }),
-  kubernetes: external_exports.strictObject({
-    version: external_exports.string(),
-    "supported-minors": external_exports.array(external_exports.string()).min(1),
-    unsupported: external_exports.array(external_exports.strictObject({ minor: external_exports.string(), reason: external_exports.string() })).default([]),
-    "package-repo": external_exports.string().nullable(),
-    "package-repo-note": external_exports.string().optional(),
-    binaries: external_exports.strictObject({
-      url: external_exports.string(),
-      checksums: external_exports.record(external_exports.string(), external_exports.string()).default({}),
-      "checksum-url": external_exports.string().optional()
-    }),
-    "image-repository": external_exports.string(),
-    "kubeadm-api": external_exports.string(),
-    "pause-image": external_exports.string().optional()
-  }),
-  tf: external_exports.strictObject({
-    registry: external_exports.string(),
-    tag: external_exports.string(),
-    "tag-note": external_exports.string().optional(),
-    "image-prefix": external_exports.string(),
-    "images-per-node": external_exports.number().int().positive(),
-    manifest: external_exports.strictObject({
-      name: external_exports.string(),
-      url: external_exports.string(),
-      /** placeholder name → a plan value (`from`) or a fixed text (`value`) */
-      placeholders: external_exports.record(
-        external_exports.string(),
-        external_exports.union([
-          external_exports.strictObject({ from: external_exports.enum(PLACEHOLDER_SOURCES) }),
-          external_exports.strictObject({ value: external_exports.string() })
-        ])
-      ),
-      "env-configmap": external_exports.string(),
-      "kube-manager-configmap": external_exports.string(),
-      namespace: external_exports.string().default("kube-system"),
-      "api-versions": external_exports.array(external_exports.string()).default([])
-    }),
-    "control-pod-selector": external_exports.string()
-  }),
-  minimums: external_exports.strictObject({ master: size, worker: size, edge: size }),
-  images: external_exports.strictObject({ aws: imageRef, gcp: imageRef, azure: imageRef }),
-  "instance-types": external_exports.strictObject({
-    aws: instanceTypes,
-    gcp: instanceTypes,
-    azure: instanceTypes
-  }),
-  /** facts the profile states that no source could confirm; plan prints them */
-  unverified: external_exports.array(external_exports.string()).default([])
-});
-function profilesDir() {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "profiles");
-    if (existsSync(join(candidate, "tf-2018.yaml"))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error("profiles/ folder not found next to the program; reinstall tungsten-e2e.");
-}
-function listProfiles(dir = profilesDir()) {
-  return readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
-}
-var cache = /* @__PURE__ */ new Map();
-function loadProfile(name, dir = profilesDir()) {
-  const key = `${dir}\0${name}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const known = listProfiles(dir);
-  if (!known.includes(name)) {
-    throw new UserError(`profile "${name}" does not exist; use one of ${known.join(", ")}.`);
-  }
-  const file = join(dir, `${name}.yaml`);
-  const parsed = profileSchema.safeParse((0, import_yaml.parse)(readFileSync(file, "utf8")));
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`profile file ${file} is invalid at ${first.path.join(".")}: ${first.message}`);
-  }
-  if (parsed.data.name !== name) {
-    throw new Error(`profile file ${file} names itself "${parsed.data.name}"`);
-  }
-  cache.set(key, parsed.data);
-  return parsed.data;
-}
-function minorOf(version) {
-  return version.split(".").slice(0, 2).join(".");
-}
-
-// src/commands/plan.ts
-import { mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
-
 // src/config/load.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
 
 // src/plan/cidr.ts
@@ -7526,11 +7381,11 @@ function networkOf(ip2, prefix) {
   const size3 = 2 ** (32 - prefix);
   return Math.floor(ip2 / size3) * size3;
 }
-function size2(c) {
+function size(c) {
   return 2 ** (32 - c.prefix);
 }
 function lastAddress(c) {
-  return c.base + size2(c) - 1;
+  return c.base + size(c) - 1;
 }
 function overlaps(a, b) {
   return a.base <= lastAddress(b) && b.base <= lastAddress(a);
@@ -7542,7 +7397,7 @@ function formatCidr(c) {
   return `${formatIp(c.base)}/${c.prefix}`;
 }
 function nthAddress(c, n) {
-  if (n < 0 || n >= size2(c)) throw new Error(`address ${n} is outside ${formatCidr(c)}`);
+  if (n < 0 || n >= size(c)) throw new Error(`address ${n} is outside ${formatCidr(c)}`);
   return formatIp(c.base + n);
 }
 
@@ -7598,8 +7453,8 @@ async function loadSiteFile(pathOrInline, overrides = {}, inlineLabel = "inline 
   return parseSiteFile(text, pathOrInline, overrides);
 }
 function parseSiteFile(text, file, overrides = {}) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw yamlSyntaxError(doc.errors[0], file);
   }
@@ -7662,10 +7517,10 @@ function indexPositions(node, path, out, lc, keyRange) {
     }
     out[pathKey(path)] = entry;
   }
-  if ((0, import_yaml2.isMap)(node)) {
+  if ((0, import_yaml.isMap)(node)) {
     for (const pair of node.items) {
-      if (!(0, import_yaml2.isPair)(pair)) continue;
-      const key = (0, import_yaml2.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!(0, import_yaml.isPair)(pair)) continue;
+      const key = (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
       const keyNode = pair.key;
       const childPath = [...path, key];
       if (pair.value) {
@@ -7675,7 +7530,7 @@ function indexPositions(node, path, out, lc, keyRange) {
         out[pathKey(childPath)] = { line: k.line, col: k.col, keyLine: k.line, keyCol: k.col };
       }
     }
-  } else if ((0, import_yaml2.isSeq)(node)) {
+  } else if ((0, import_yaml.isSeq)(node)) {
     node.items.forEach((item, i) => indexPositions(item, [...path, i], out, lc));
   }
 }
@@ -7963,6 +7818,151 @@ function toSiteConfig(s) {
   }
   return site;
 }
+
+// src/config/profile.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+var PLACEHOLDER_SOURCES = [
+  "master-ip",
+  "gateway",
+  "registry",
+  "tag",
+  "api-server",
+  "api-port",
+  "controller-nodes",
+  "agent-nodes",
+  "cluster-name",
+  "pod-subnets",
+  "service-subnets",
+  "ip-fabric-subnets",
+  "asn",
+  "cloud-orchestrator",
+  "log-level",
+  "phys-int",
+  "kube-manager-nodes"
+];
+var size2 = external_exports.strictObject({
+  "memory-gib": external_exports.number().positive(),
+  "disk-gib": external_exports.number().positive()
+});
+var imageRef = external_exports.union([
+  external_exports.strictObject({ owner: external_exports.string(), name: external_exports.string(), note: external_exports.string().optional() }),
+  external_exports.strictObject({ project: external_exports.string(), family: external_exports.string(), note: external_exports.string().optional() }),
+  external_exports.strictObject({
+    publisher: external_exports.string(),
+    offer: external_exports.string(),
+    sku: external_exports.string(),
+    version: external_exports.string().default("latest"),
+    note: external_exports.string().optional()
+  }),
+  external_exports.strictObject({ none: external_exports.string() })
+]);
+var instanceTypes = external_exports.strictObject({ master: external_exports.string(), worker: external_exports.string(), edge: external_exports.string() });
+var profileSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  description: external_exports.string(),
+  sources: external_exports.array(external_exports.string()).default([]),
+  os: external_exports.strictObject({
+    distro: external_exports.string(),
+    release: external_exports.string(),
+    kernel: external_exports.string(),
+    "kernel-notes": external_exports.string().optional(),
+    "kernel-headers": external_exports.boolean().default(false),
+    repos: external_exports.array(external_exports.strictObject({ name: external_exports.string(), baseurl: external_exports.string() })).default([]),
+    packages: external_exports.record(external_exports.string(), external_exports.string()).default({})
+  }),
+  "container-runtime": external_exports.strictObject({ name: external_exports.string(), version: external_exports.string() }),
+  kubernetes: external_exports.strictObject({
+    version: external_exports.string(),
+    "supported-minors": external_exports.array(external_exports.string()).min(1),
+    unsupported: external_exports.array(external_exports.strictObject({ minor: external_exports.string(), reason: external_exports.string() })).default([]),
+    "package-repo": external_exports.string().nullable(),
+    "package-repo-note": external_exports.string().optional(),
+    binaries: external_exports.strictObject({
+      url: external_exports.string(),
+      checksums: external_exports.record(external_exports.string(), external_exports.string()).default({}),
+      "checksum-url": external_exports.string().optional()
+    }),
+    "image-repository": external_exports.string(),
+    "kubeadm-api": external_exports.string(),
+    "pause-image": external_exports.string().optional()
+  }),
+  tf: external_exports.strictObject({
+    registry: external_exports.string(),
+    tag: external_exports.string(),
+    "tag-note": external_exports.string().optional(),
+    "image-prefix": external_exports.string(),
+    "images-per-node": external_exports.number().int().positive(),
+    manifest: external_exports.strictObject({
+      name: external_exports.string(),
+      url: external_exports.string(),
+      /** placeholder name → a plan value (`from`) or a fixed text (`value`) */
+      placeholders: external_exports.record(
+        external_exports.string(),
+        external_exports.union([
+          external_exports.strictObject({ from: external_exports.enum(PLACEHOLDER_SOURCES) }),
+          external_exports.strictObject({ value: external_exports.string() })
+        ])
+      ),
+      "env-configmap": external_exports.string(),
+      "kube-manager-configmap": external_exports.string(),
+      namespace: external_exports.string().default("kube-system"),
+      "api-versions": external_exports.array(external_exports.string()).default([])
+    }),
+    "control-pod-selector": external_exports.string()
+  }),
+  minimums: external_exports.strictObject({ master: size2, worker: size2, edge: size2 }),
+  images: external_exports.strictObject({ aws: imageRef, gcp: imageRef, azure: imageRef }),
+  "instance-types": external_exports.strictObject({
+    aws: instanceTypes,
+    gcp: instanceTypes,
+    azure: instanceTypes
+  }),
+  /** facts the profile states that no source could confirm; plan prints them */
+  unverified: external_exports.array(external_exports.string()).default([])
+});
+function profilesDir() {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, "profiles");
+    if (existsSync(join(candidate, "tf-2018.yaml"))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error("profiles/ folder not found next to the program; reinstall tungsten-e2e.");
+}
+function listProfiles(dir = profilesDir()) {
+  return readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
+}
+var cache = /* @__PURE__ */ new Map();
+function loadProfile(name, dir = profilesDir()) {
+  const key = `${dir}\0${name}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const known = listProfiles(dir);
+  if (!known.includes(name)) {
+    throw new UserError(`profile "${name}" does not exist; use one of ${known.join(", ")}.`);
+  }
+  const file = join(dir, `${name}.yaml`);
+  const parsed = profileSchema.safeParse((0, import_yaml2.parse)(readFileSync(file, "utf8")));
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`profile file ${file} is invalid at ${first.path.join(".")}: ${first.message}`);
+  }
+  if (parsed.data.name !== name) {
+    throw new Error(`profile file ${file} names itself "${parsed.data.name}"`);
+  }
+  cache.set(key, parsed.data);
+  return parsed.data;
+}
+function minorOf(version) {
+  return version.split(".").slice(0, 2).join(".");
+}
+
+// src/commands/plan.ts
+import { mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
 
 // src/plan/format.ts
 function planToJson(plan) {
@@ -8566,6 +8566,11 @@ async function planCommand(options, io) {
 }
 
 export {
+  parseIp,
+  formatIp,
+  mustParseCidr,
+  loadSiteFile,
   listProfiles,
+  buildPlanFromConfig,
   planCommand
 };

@@ -1,4 +1,4 @@
-import { createRequire as __teCreateRequire } from 'node:module'; const require = __teCreateRequire(import.meta.url);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 import {
   DURATION,
   DURATION_RULE,
@@ -10,7 +10,7 @@ import {
   __toESM,
   closest,
   secrets
-} from "./chunk-CM362J6Q.js";
+} from "./chunk-KJQ7JTRI.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

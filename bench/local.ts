@@ -1,0 +1,138 @@
+/**
+ * The local provider + emulated fabric, end to end: wall time of `up` phase
+ * by phase and of `down`, for 2 and 8 sites (one worker each), with the
+ * baseline beside it: the same 2-site run with BIRD's default BGP timers
+ * (connect delay 5 s, connect retry 120 s, hold 240 s).
+ *
+ *   npm run bench -- local [--reps N] [--sizes 2,8] [--no-baseline]
+ *
+ * Needs root, like the local provider.
+ */
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIRD_DEFAULT_TIMERS } from '../src/fabric/emulated/bird.js';
+import { EmulatedFabric } from '../src/fabric/emulated/index.js';
+import { silentLogger } from '../src/log.js';
+import { down, up } from '../src/pipeline.js';
+import type { PipelineEnv } from '../src/pipeline.js';
+import type { FabricFactory } from '../src/pipeline/registry.js';
+
+const PHASES = ['provision', 'install', 'ready', 'connect'] as const;
+
+interface Sample {
+  label: string;
+  sites: number;
+  phases: Record<string, number>;
+  up: number;
+  down: number;
+  established: string;
+}
+
+function siteFile(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'te-bench-'));
+  const lines = ['ttl: 1h', 'sites:'];
+  for (let i = 0; i < n; i++)
+    lines.push(`  - { name: s${i}, provider: local, nodes: { workers: 1 } }`);
+  const path = join(dir, 'sites.yml');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+const ms = (a: string, b?: string) => (b ? Date.parse(b) - Date.parse(a) : NaN);
+const s = (x: number) => (Number.isNaN(x) ? '-' : `${(x / 1000).toFixed(2)}s`);
+
+async function once(label: string, n: number, env: Partial<PipelineEnv>): Promise<Sample> {
+  const file = siteFile(n);
+  const stateDir = join(mkdtempSync(join(tmpdir(), 'te-bench-state-')), 'state');
+  const t0 = Date.now();
+  let upMs = NaN;
+  const phases: Record<string, number> = {};
+  let established = '';
+  let failure: unknown;
+  try {
+    const live = await up({ sites: file, stateDir }, { logger: silentLogger, ...env });
+    upMs = Date.now() - t0;
+    for (const p of live.store.state.phases) phases[p.name] = ms(p.startedAt, p.endedAt);
+    established = `${live.connect.established.length}/${live.plan.peerings.length}`;
+    await live.close();
+  } catch (e) {
+    failure = e;
+  }
+  const t1 = Date.now();
+  await down({ stateDir }, { logger: silentLogger });
+  const downMs = Date.now() - t1;
+  if (failure) throw failure;
+  return { label, sites: n, phases, up: upMs, down: downMs, established };
+}
+
+function row(x: Sample): string {
+  return [
+    x.label.padEnd(22),
+    String(x.sites).padStart(5),
+    ...PHASES.map((p) => s(x.phases[p] ?? NaN).padStart(10)),
+    s(x.up).padStart(9),
+    s(x.down).padStart(8),
+    x.established.padStart(7),
+  ].join(' ');
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function main(args: string[]): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.error('the local benchmark needs root (network namespaces): run it with sudo');
+    process.exit(2);
+  }
+  const flag = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const reps = Number(flag('--reps') ?? 3);
+  const sizes = (flag('--sizes') ?? '2,8').split(',').map(Number);
+  const baseline = !args.includes('--no-baseline');
+  const defaults: FabricFactory = () => (run) =>
+    new EmulatedFabric({ runId: run.runId, remote: run.remote, bgpTimers: BIRD_DEFAULT_TIMERS });
+
+  console.log(
+    [
+      'run'.padEnd(22),
+      'sites'.padStart(5),
+      ...PHASES.map((p) => p.padStart(10)),
+      'up'.padStart(9),
+      'down'.padStart(8),
+      'bgp'.padStart(7),
+    ].join(' '),
+  );
+  const samples: Sample[] = [];
+  for (const n of sizes) {
+    for (let r = 1; r <= reps; r++) {
+      const x = await once(`tuned timers #${r}`, n, {});
+      samples.push(x);
+      console.log(row(x));
+    }
+  }
+  if (baseline) {
+    const x = await once('BIRD default timers', 2, {
+      fabric: defaults,
+      readyDeadlineMs: 300_000,
+      connectDeadlineMs: 300_000,
+    });
+    samples.push(x);
+    console.log(row(x));
+  }
+  console.log('');
+  for (const n of sizes) {
+    const xs = samples.filter((x) => x.sites === n && x.label.startsWith('tuned'));
+    console.log(
+      `local ${n} sites (median of ${xs.length}): up ${s(median(xs.map((x) => x.up)))} (${PHASES.map((p) => `${p} ${s(median(xs.map((x) => x.phases[p] ?? NaN)))}`).join(', ')}), down ${s(median(xs.map((x) => x.down)))}`,
+    );
+  }
+  const base = samples.find((x) => x.label.startsWith('BIRD default'));
+  const tuned2 = samples.filter((x) => x.sites === 2 && x.label.startsWith('tuned'));
+  if (base && tuned2.length > 0) {
+    console.log(
+      `baseline, 2 sites with BIRD's default timers: up ${s(base.up)} (ready ${s(base.phases.ready ?? NaN)}, connect ${s(base.phases.connect ?? NaN)}); tuned timers are ${(base.up / median(tuned2.map((x) => x.up))).toFixed(1)}x faster`,
+    );
+  }
+}
