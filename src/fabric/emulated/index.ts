@@ -26,12 +26,7 @@ import type {
   Workloads,
 } from '../fabric.js';
 import type { ControlPeer } from './bird.js';
-import {
-  MASTER_AGENT_LINK,
-  renderAgentConfig,
-  renderControlConfig,
-  TUNED_TIMERS,
-} from './bird.js';
+import { MASTER_AGENT_LINK, renderAgentConfig, renderControlConfig, TUNED_TIMERS } from './bird.js';
 import type { PodIdentity } from './isolation.js';
 import { podRules } from './isolation.js';
 import type { NodeLayout, PodPlacement, ServicePlacement, SiteFabricLayout } from './layout.js';
