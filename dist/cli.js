@@ -21291,7 +21291,8 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
         name: p.name,
         role: p.role,
         ip: p.ip,
-        labels: { ...p.labels }
+        labels: { ...p.labels },
+        ...p.role === "backend" ? { port: BACKEND_PORT } : {}
       })),
       services: wl.services.map((s) => ({
         site: s.site,
@@ -21487,7 +21488,7 @@ ${renderIsolation(this.runId, rules)}EOF`,
       );
       if (p.role === "backend") {
         const ready = `${dir}/${p.namespace}-${p.name}.ready`;
-        const port = wl.services.find((s) => s.namespace === p.namespace)?.targetPort ?? 8080;
+        const port = wl.services.find((s) => s.namespace === p.namespace)?.targetPort ?? BACKEND_PORT;
         lines.push(
           sh("rm", "-f", ready),
           `${sh("ip", "netns", "exec", p.netns, "setsid", "-f", this.nodePath, `${dir}/echo.mjs`, p.name, String(port), ready)} >>${sh(`${dir}/${p.namespace}-${p.name}.log`)} 2>&1 </dev/null`,

@@ -31,6 +31,8 @@ export interface PodInfo extends PodRef {
   role: 'backend' | 'client';
   ip: string;
   labels: Record<string, string>;
+  /** backends: the port they serve on (a service's target port) */
+  port?: number;
 }
 
 export interface ServiceInfo {

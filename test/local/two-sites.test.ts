@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IsolationConfig, Workloads } from '../../src/fabric/fabric.js';
 import { down } from '../../src/pipeline.js';
+import { LocalProvider } from '../../src/providers/local/index.js';
 import type { LiveRun } from '../../src/pipeline.js';
 import {
   birdc,
@@ -153,6 +154,71 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
       live.ctx,
     );
     expect(again.result).toBe('connected');
+  });
+
+  it('service isolation opens services but not pods; a NetworkPolicy admits only its peers', async () => {
+    const apply = (config: IsolationConfig) =>
+      Promise.all(live.sites.map((s) => live.fabric.applyIsolation(s, config, world, live.ctx)));
+    const probe = (from: string, ip: string, port: number) =>
+      live.fabric.probe(client('east', from), { ip, port }, 2000, live.ctx).then((r) => r.result);
+    const svc = service('west', 'tenant-a');
+    const pod = backend('west', 'tenant-a');
+
+    await apply({
+      mode: 'service',
+      namespaces: [
+        {
+          name: 'tenant-a',
+          annotations: {
+            'opencontrail.org/isolation': 'true',
+            'opencontrail.org/isolation.service': 'false',
+          },
+        },
+        { name: 'tenant-b', annotations: {} },
+      ],
+      networkPolicies: [],
+    });
+    expect(await probe('tenant-b', svc.ip, svc.port)).toBe('connected');
+    expect(await probe('tenant-b', pod.ip, pod.port!)).toBe('refused');
+    expect(await probe('tenant-a', pod.ip, pod.port!)).toBe('connected');
+
+    await apply({
+      mode: 'container',
+      namespaces: [
+        { name: 'tenant-a', annotations: {} },
+        { name: 'tenant-b', annotations: {} },
+      ],
+      networkPolicies: [
+        {
+          name: 'echo-from-clients',
+          namespace: 'tenant-a',
+          podSelector: { app: 'echo' },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ podSelector: { app: 'client' } }] }],
+        },
+      ],
+    });
+    expect(await probe('tenant-b', svc.ip, svc.port)).toBe('refused');
+    expect(await probe('tenant-b', pod.ip, pod.port!)).toBe('refused');
+    expect(await probe('tenant-a', svc.ip, svc.port)).toBe('connected');
+    // tenant-b's pods are selected by no policy
+    expect(await probe('tenant-a', backend('west', 'tenant-b').ip, 8080)).toBe('connected');
+
+    await apply({ mode: 'default', namespaces: [], networkPolicies: [] });
+  });
+
+  it('the janitor finds the run by its marker once it has expired, and not before', async () => {
+    const provider = new LocalProvider();
+    const ctx = { logger: testLogger(), signal: new AbortController().signal };
+    const now = await provider.listExpired(new Date(), ctx);
+    expect(now.map((r) => r.runId)).not.toContain(live.runId);
+    const later = await provider.listExpired(new Date(Date.now() + 2 * 3600_000), ctx);
+    const mine = later.find((r) => r.runId === live.runId)!;
+    expect(mine.expiresAt.toISOString()).toBe(live.store.state.expiresAt);
+    expect(mine.resources.filter((r) => r.kind === 'netns')).toHaveLength(1 + 2 * 3 + 2 * 4);
+    expect(mine.resources.filter((r) => r.kind === 'process').length).toBeGreaterThanOrEqual(
+      2 * 3 /* sshd */ + 2 * 3 /* bird */ + 2 * 2 /* echo */,
+    );
   });
 
   it('down leaves nothing carrying the run id, and a second down is a no-op', async () => {

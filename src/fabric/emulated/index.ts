@@ -31,6 +31,7 @@ import type { PodIdentity } from './isolation.js';
 import { podRules } from './isolation.js';
 import type { NodeLayout, PodPlacement, ServicePlacement, SiteFabricLayout } from './layout.js';
 import {
+  BACKEND_PORT,
   backendsOf,
   siteFabricLayout,
   siteWorkloadLayout,
@@ -309,6 +310,7 @@ export class EmulatedFabric implements Fabric {
         role: p.role,
         ip: p.ip,
         labels: { ...p.labels },
+        ...(p.role === 'backend' ? { port: BACKEND_PORT } : {}),
       })),
       services: wl.services.map((s): ServiceInfo => ({
         site: s.site,
@@ -545,7 +547,8 @@ export class EmulatedFabric implements Fabric {
       );
       if (p.role === 'backend') {
         const ready = `${dir}/${p.namespace}-${p.name}.ready`;
-        const port = wl.services.find((s) => s.namespace === p.namespace)?.targetPort ?? 8080;
+        const port =
+          wl.services.find((s) => s.namespace === p.namespace)?.targetPort ?? BACKEND_PORT;
         lines.push(
           sh('rm', '-f', ready),
           `${sh('ip', 'netns', 'exec', p.netns, 'setsid', '-f', this.nodePath, `${dir}/echo.mjs`, p.name, String(port), ready)} >>${sh(`${dir}/${p.namespace}-${p.name}.log`)} 2>&1 </dev/null`,
