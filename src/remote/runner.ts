@@ -15,7 +15,7 @@
  * never run.
  */
 import { randomBytes } from 'node:crypto';
-import type { Client, ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { quoteArgv } from './quote.js';
 import { TrailerScanner } from './output.js';
 
@@ -83,17 +83,19 @@ export class CommandRunner {
     return !this.isClosed;
   }
 
-  /** Open a session, start the runner in it, and wait for its ready line. */
-  static async start(client: Client, timeoutMs: number): Promise<CommandRunner> {
+  /** The exec command that starts a runner, and the nonce of its ready line. */
+  static launchCommand(): { command: string; ready: string } {
     const ready = nonce();
     const command = `exec ${quoteArgv(['bash', '--noprofile', '--norc', '-c', RUNNER_SCRIPT, 'tungsten-e2e-runner', ready])}`;
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      try {
-        client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)));
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
+    return { command, ready };
+  }
+
+  /** Wait on a channel running launchCommand() until the runner says it is ready. */
+  static async attach(
+    channel: ClientChannel,
+    ready: string,
+    timeoutMs: number,
+  ): Promise<CommandRunner> {
     const runner = new CommandRunner(channel);
     const scanner = new TrailerScanner(Buffer.from(`${ready} `));
     let noise = '';
