@@ -904,8 +904,19 @@ export class RemotePool {
     this.options.logger.info(
       `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`,
     );
+    const unchanged = () =>
+      new RemoteError(
+        host.name,
+        `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`,
+      );
+    let sameIdSeen = false;
     for (;;) {
-      await this.waitForSsh(host, until);
+      try {
+        await this.waitForSsh(host, until);
+      } catch (e) {
+        if (sameIdSeen && !(e instanceof HostKeyMismatchError)) throw unchanged();
+        throw e;
+      }
       const after = await readBootId();
       if (after !== before) {
         this.options.logger.info(
@@ -913,12 +924,8 @@ export class RemotePool {
         );
         return;
       }
-      if (Date.now() >= until) {
-        throw new RemoteError(
-          host.name,
-          `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`,
-        );
-      }
+      sameIdSeen = true;
+      if (Date.now() >= until) throw unchanged();
       // an sshd that is still shutting down can answer once more; look again shortly
       await this.disconnect(host);
       await sleep(Math.min(1000, Math.max(0, until - Date.now())));

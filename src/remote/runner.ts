@@ -6,7 +6,9 @@
  *
  * Protocol (all over the session's stdin/stdout/stderr):
  *   request:  "<nonce>\n<command line(s)>\n<nonce>\n"
- *   the runner runs the command with `bash -c`, stdin /dev/null, its stdout and
+ *   the runner runs the command line in a subshell (eval: the lines the pool
+ *   builds are quoted words only, so they read no runner variable; scripts run
+ *   in a `bash -c` of their own), stdin /dev/null, its stdout and
  *   stderr each through a pipe that is drained until every writer has closed it
  *   (as an SSH channel would), then writes "<nonce> <exit code>\n" to stderr and
  *   "<nonce> end\n" to stdout.
@@ -20,6 +22,7 @@ import { quoteArgv } from './quote.js';
 import { TrailerScanner } from './output.js';
 
 export const RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
+set --
 while IFS= read -r n; do
   c= t=
   while IFS= read -r l; do
@@ -27,7 +30,7 @@ while IFS= read -r n; do
     c+=$l$'\\n'
   done
   [ -n "$t" ] || exit 0
-  { bash -c "$c" </dev/null 2>&1 >&3 3>&- | cat >&2 3>&-; printf '%s %s\\n' "$n" "\${PIPESTATUS[0]}" >&2; } 3>&1 | cat
+  { eval "$c" </dev/null 2>&1 >&3 3>&- | cat >&2 3>&-; printf '%s %s\\n' "$n" "\${PIPESTATUS[0]}" >&2; } 3>&1 | cat
   printf '%s end\\n' "$n"
 done
 `;
