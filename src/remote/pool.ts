@@ -38,14 +38,13 @@ import {
 import type { HostKeyStore } from './hostKeys.js';
 import { fingerprintOf } from './keys.js';
 import { OutputBuffer } from './output.js';
-import { quoteArgv } from './quote.js';
 import { CommandRunner, RunnerClosedError, type OutputSink } from './runner.js';
 import { describeHost, endpointKey, type RemoteHost } from './target.js';
 
 export type { RemoteCommand } from './command.js';
 
 export interface ExecOptions {
-  /** the remote process group is killed after this long (and the call fails) */
+  /** the remote process group is killed this long after the command starts (and the call fails) */
   timeoutMs?: number;
   /** passed with `env NAME=value` (visible in the remote ps: no secrets here, use stdin) */
   env?: Record<string, string>;
@@ -63,6 +62,7 @@ export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** how long the command ran (waiting for a free session slot not included) */
   durationMs: number;
   truncated: boolean;
   /** the signal that ended the command, when one did (code is then 128 + its number) */
@@ -127,7 +127,7 @@ function signalNumber(name: string): number {
 
 class Connection {
   alive = true;
-  closeReason = 'connection closed';
+  closeReason = 'the server closed the connection';
   open = 0;
   readonly idle: CommandRunner[] = [];
   readonly waiters: Waiter[] = [];
@@ -566,6 +566,9 @@ export class RemotePool {
       ? await this.forwardThrough(host, deadline)
       : await this.tcpConnect(host, timeoutMs);
     const client = new ssh2.Client();
+    // errors are handled through the promise below and, once connected, by Connection;
+    // this keeps a late second error during a failed login from going unhandled
+    client.on('error', () => {});
     let mismatch: HostKeyMismatchError | undefined;
     const algorithms = this.options.hostKeys.algorithmsFor(host);
     try {
@@ -751,8 +754,7 @@ export class RemotePool {
     mode = 0o644,
   ): Promise<void> {
     const started = Date.now();
-    const conn = await this.connection(host);
-    await this.acquire(conn, 'session');
+    const conn = await this.sessionSlot(host);
     const tmp = `${remotePath}.tmp-${randomBytes(4).toString('hex')}`;
     let sftp: SFTPWrapper | undefined;
     try {
@@ -795,6 +797,25 @@ export class RemotePool {
     this.options.logger.debug(
       `${host.name}: uploaded ${remotePath} (${content.length} bytes, mode ${mode.toString(8)})`,
     );
+  }
+
+  /** A connection and a session slot on it, retrying if the connection closes while queued. */
+  private async sessionSlot(host: RemoteHost): Promise<Connection> {
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.connection(host);
+      try {
+        await this.acquire(conn, 'session');
+        return conn;
+      } catch (e) {
+        if (!(e instanceof ConnectionGone)) throw e;
+        if (attempt >= 2) {
+          throw new RemoteError(
+            host.name,
+            `connection to ${describeHost(host)} keeps closing: ${e.message}`,
+          );
+        }
+      }
+    }
   }
 
   /** Upload a local file (see upload). */
@@ -945,6 +966,3 @@ export class RemotePool {
     for (const c of conns) if (c.alive) c.client.destroy();
   }
 }
-
-/** For messages elsewhere: the quoted form of an argv (re-exported for callers building logs). */
-export const formatArgv = quoteArgv;

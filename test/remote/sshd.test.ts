@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import {
   isAlive,
+  shadowEntryLocked,
   sshdUnavailableReason,
   startSshd,
   stopSshd,
@@ -122,6 +123,13 @@ describeWithSshd('startSshd (a real OpenSSH sshd)', () => {
     expect((await pool.run(server.host, ['echo', 'strict'])).stdout).toBe('strict\n');
   });
 
+  it('can use PAM, for accounts sshd would otherwise treat as locked', async () => {
+    const server = await startServer(each, key, { usePam: true });
+    expect(readFileSync(server.sshd.files.config, 'utf8').split('\n')).toContain('UsePAM yes');
+    const { pool } = makePool(each, key);
+    expect((await pool.run(server.host, ['echo', 'pam'])).stdout).toBe('pam\n');
+  });
+
   it('runs inside a network namespace, reachable there and not from outside', async () => {
     const ns = `te-ssh-${randomBytes(3).toString('hex')}`;
     execFileSync('ip', ['netns', 'add', ns]);
@@ -175,6 +183,15 @@ describeWithSshd('startSshd (a real OpenSSH sshd)', () => {
       pool.exec({ name: 'outside', host: '127.0.0.1', port: s.port, user: 'root' }, ['true']),
     ).rejects.toThrow(/ECONNREFUSED/);
   });
+});
+
+it('recognises a locked account in /etc/shadow', () => {
+  const shadow =
+    'root:!:19000:0:99999:7:::\nubuntu:*:19000:0:99999:7:::\nbob:$y$j9T$abc:19000::::::\n';
+  expect(shadowEntryLocked(shadow, 'root')).toBe(true);
+  expect(shadowEntryLocked(shadow, 'ubuntu')).toBe(false);
+  expect(shadowEntryLocked(shadow, 'bob')).toBe(false);
+  expect(shadowEntryLocked(shadow, 'nobody')).toBe(false);
 });
 
 it('says why a real sshd cannot run', () => {
