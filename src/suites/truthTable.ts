@@ -9,9 +9,9 @@ import type { CheckRecord, Verdict } from '../report/model.js';
 export interface TruthTable {
   title: string;
   rows: string[];
-  /** column targets, with their kind, in display order */
-  cols: { to: string; kind: 'pod' | 'service' }[];
-  cell(row: string, col: string): CheckRecord | undefined;
+  /** column targets, with their kind, in display order; `key` tells a pod and a service of the same path apart */
+  cols: { key: string; to: string; kind: 'pod' | 'service' }[];
+  cell(row: string, colKey: string): CheckRecord | undefined;
 }
 
 export function truthTables(checks: readonly CheckRecord[]): TruthTable[] {
@@ -21,12 +21,15 @@ export function truthTables(checks: readonly CheckRecord[]): TruthTable[] {
     groups.set(title, [...(groups.get(title) ?? []), c]);
   }
   return [...groups.entries()].map(([title, group]) => {
-    const index = new Map(group.map((c) => [`${c.from}\0${c.to}`, c]));
+    const keyOf = (c: CheckRecord) => `${c.to}\0${c.toKind}`;
+    const index = new Map(group.map((c) => [`${c.from}\0${keyOf(c)}`, c]));
     const rows = [...new Set(group.map((c) => c.from))].sort();
-    const colMap = new Map(group.map((c) => [c.to, c.toKind]));
-    const cols = [...colMap.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([to, kind]) => ({ to, kind }));
+    const colMap = new Map(
+      group.map((c) => [keyOf(c), { key: keyOf(c), to: c.to, kind: c.toKind }]),
+    );
+    const cols = [...colMap.values()].sort(
+      (a, b) => a.to.localeCompare(b.to) || a.kind.localeCompare(b.kind),
+    );
     return { title, rows, cols, cell: (row, col) => index.get(`${row}\0${col}`) };
   });
 }
@@ -66,7 +69,7 @@ export function renderTruthTableText(t: TruthTable): string {
     out.push(`${''.padEnd(width)} ${t.cols.map((_, i) => colLabel(i).padStart(cw)).join('')}`);
     for (const row of t.rows) {
       out.push(
-        `${row.padEnd(width)} ${t.cols.map((c) => view(t.cell(row, c.to)).padStart(cw)).join('')}`,
+        `${row.padEnd(width)} ${t.cols.map((c) => view(t.cell(row, c.key)).padStart(cw)).join('')}`,
       );
     }
     out.push('');
@@ -86,7 +89,7 @@ export function renderTruthTableMarkdown(t: TruthTable): string {
   const rule = `| --- | ${t.cols.map(() => ':---:').join(' | ')} |`;
   const rows = t.rows.map((row) => {
     const cells = t.cols.map((c) => {
-      const check = t.cell(row, c.to);
+      const check = t.cell(row, c.key);
       if (!check) return ' ';
       const m = comparisonMark(check);
       return m === '.'
