@@ -9,7 +9,8 @@
  * `initializing (No BGP configuration for self)` and/or the agent
  * `initializing (XMPP:control-node:<ip> connection down…)`. Both also show
  * for a while during a normal start, so only a race that persists past a
- * grace period counts (waitReady.ts keeps the time).
+ * grace period counts (waitReady.ts keeps the time), and the agent's half only
+ * while control is not reported starting for some other reason.
  */
 import {
   parseContrailStatus,
@@ -110,9 +111,16 @@ export function detectRace(problems: readonly ServiceProblem[]): RaceSignal | un
   const control = initializing.filter(
     (p) => p.pod === 'control' && p.service === 'control' && CONTROL_NO_BGP.test(p.detail!),
   );
-  const agent = initializing.filter(
-    (p) => p.pod === 'vrouter' && p.service === 'agent' && AGENT_XMPP_DOWN.test(p.detail!),
+  // the agent's XMPP session is down whenever control is still starting; it only
+  // points at the race when control is not busy starting for another reason
+  const controlStarting = problems.some(
+    (p) => p.pod === 'control' && p.service === 'control' && !control.includes(p),
   );
+  const agent = controlStarting
+    ? []
+    : initializing.filter(
+        (p) => p.pod === 'vrouter' && p.service === 'agent' && AGENT_XMPP_DOWN.test(p.detail!),
+      );
   if (control.length === 0 && agent.length === 0) return undefined;
   const texts = [...new Set([...control, ...agent].map((p) => p.text))];
   return { problem: texts.join('; '), control, agent };

@@ -102,6 +102,15 @@ describe('readiness', () => {
       'agent: timeout',
     ].join('\n');
     expect(assessSite({ m: notRace }).race).toBeUndefined();
+    // control still starting (no detail, or another reason): the agent's XMPP down is expected
+    for (const control of [
+      'control: initializing',
+      'control: initializing (IFMap Server End-Of-RIB not computed)',
+      'control: timeout',
+    ]) {
+      const starting = `== Contrail control ==\n${control}\n== Contrail vrouter ==\nagent: initializing (XMPP:control-node:172.16.0.10 connection down)\n`;
+      expect(assessSite({ m: starting }).race).toBeUndefined();
+    }
     expect(detectRace([])).toBeUndefined();
   });
 
