@@ -142,7 +142,7 @@ describe('results.md', () => {
     const r = sampleResults();
     const chart = mermaidBlock(renderMarkdown(r)).replace(
       'dateFormat YYYY-MM-DD HH:mm:ss.SSS',
-      'dateFormat YYYY-MM-DD',
+      'dateFormat YYYY-DD-MM HH:mm:ss.SSS', // day and month swapped: still parses, wrongly
     );
     const tasks = await ganttTasks(chart).catch(() => undefined);
     const starts = tasks?.map((t) => t.start);
