@@ -45,7 +45,7 @@ export function renderMarkdown(results: RunResults, options: MarkdownOptions = {
 
 const STATUS_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', flaky: '⚠️' };
 
-/** "## ✅ tungsten-e2e passed: 23 passed, 0 failed, 1 flaky (24 checks)" */
+/** "## ✅ tungsten-e2e passed (east, west): 23 passed, 0 failed, 1 flaky (24 checks)" */
 export function verdictLine(r: RunResults): string {
   const { pass, fail, flaky } = r.totals;
   const total = pass + fail + flaky;
@@ -57,7 +57,8 @@ export function verdictLine(r: RunResults): string {
     r.error && stopped
       ? `; ${stopped.status === 'cancelled' ? 'cancelled' : 'stopped'} in ${stopped.name}`
       : '';
-  return `## ${r.passed ? '✅' : '❌'} tungsten-e2e ${r.passed ? 'passed' : 'failed'}: ${counts}${where}`;
+  const sites = r.sites.length ? ` (${r.sites.map((s) => text(s.name)).join(', ')})` : '';
+  return `## ${r.passed ? '✅' : '❌'} tungsten-e2e ${r.passed ? 'passed' : 'failed'}${sites}: ${counts}${where}`;
 }
 
 function factsLine(r: RunResults): string {

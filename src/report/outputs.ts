@@ -106,7 +106,11 @@ export async function publishResults(
     ...(runUrl ? { runUrl } : {}),
   });
   const comment = await postResultsComment(results, { ...o.comment, logger: o.logger, env });
-  if (comment.status === 'skipped') core.notice(`tungsten-e2e: no PR comment: ${comment.reason}.`);
+  if (comment.status === 'skipped') {
+    // turning the comment off is a choice, not news; anything else gets a notice on the run
+    if (o.comment.enabled === false) o.logger.info(`No PR comment: ${comment.reason}.`);
+    else core.notice(`tungsten-e2e: no PR comment: ${comment.reason}.`);
+  }
   setResultOutputs({
     passed: results.passed,
     files,

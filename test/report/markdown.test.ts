@@ -28,13 +28,13 @@ function checkRows(doc: Document): string[][] {
 describe('results.md', () => {
   it('starts with a verdict line carrying the totals', () => {
     expect(renderMarkdown(sampleResults()).split('\n')[0]).toBe(
-      '## ❌ tungsten-e2e failed: 4 passed, 1 failed, 1 flaky (6 checks)',
+      '## ❌ tungsten-e2e failed (east, west): 4 passed, 1 failed, 1 flaky (6 checks)',
     );
     expect(verdictLine(passingResults())).toBe(
-      '## ✅ tungsten-e2e passed: 5 passed, 0 failed, 1 flaky (6 checks)',
+      '## ✅ tungsten-e2e passed (east, west): 5 passed, 0 failed, 1 flaky (6 checks)',
     );
     expect(verdictLine(stoppedResults())).toBe(
-      '## ❌ tungsten-e2e failed: no checks ran; stopped in provision',
+      '## ❌ tungsten-e2e failed (east, west): no checks ran; stopped in provision',
     );
   });
 

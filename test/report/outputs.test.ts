@@ -156,12 +156,19 @@ describe('publishResults', () => {
 
   it('negative control: a failed run publishes passed=false', async () => {
     const r: RunResults = sampleResults();
-    await publishResults(r, {
-      resultsDir: join(files.dir, 'red'),
-      logger: memoryLogger(),
-      comment: { enabled: false },
-      env: env('push', {}),
-    });
+    const log = memoryLogger();
+    const { stdout } = await captureStdout(() =>
+      publishResults(r, {
+        resultsDir: join(files.dir, 'red'),
+        logger: log,
+        comment: { enabled: false, token: PAT },
+        env: env('pull_request', { number: 3, pull_request: { number: 3 } }),
+      }),
+    );
     expect(readOutputs(files.output).passed).toBe('false');
+    // comment: false is the user's choice: logged, no notice, no API call
+    expect(stdout).not.toContain('::notice::');
+    expect(log.lines).toContain('info:No PR comment: comment is false.');
+    expect(server.requests).toEqual([]);
   });
 });

@@ -85,7 +85,9 @@ describe('PR comment', () => {
     expect(comments).toHaveLength(1);
     const body = String(comments[0]!.body);
     expect(
-      body.startsWith('<!-- tungsten-e2e:sites=east,west -->\n## ❌ tungsten-e2e failed'),
+      body.startsWith(
+        '<!-- tungsten-e2e:sites=east,west -->\n## ❌ tungsten-e2e failed (east, west)',
+      ),
     ).toBe(true);
     expect(body).toContain(
       '[job summary](https://github.com/tungsten-e2e/demo/actions/runs/987654)',
@@ -123,7 +125,7 @@ describe('PR comment', () => {
       id: (first as { id: number }).id,
       url: (first as { url: string }).url,
     });
-    expect(String(ours()[0]!.body)).toContain('## ✅ tungsten-e2e passed');
+    expect(String(ours()[0]!.body)).toContain('## ✅ tungsten-e2e passed (east, west)');
     const patch = server.requests.find((r) => r.operationId === 'issues/update-comment')!;
     expect(patch.path).toBe(
       `/repos/${OWNER}/${REPO}/issues/comments/${(first as { id: number }).id}`,
