@@ -97,3 +97,14 @@ export function findLeaksInFiles(
 ): Leak[] {
   return findLeaks(Object.fromEntries(paths.map((p) => [p, readFileSync(p, 'utf8')])), credentials);
 }
+
+/**
+ * The runner's own masking commands (`::add-mask::VALUE`) necessarily carry
+ * the value; drop them before scanning a step's stdout for leaks.
+ */
+export function withoutAddMask(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}

@@ -5,7 +5,7 @@ import { maskCredentialInputs } from '../../src/action/inputs.js';
 import { memoryLogger } from '../../src/log.js';
 import type { RunResults } from '../../src/report/model.js';
 import { publishResults } from '../../src/report/outputs.js';
-import { FAKE_CREDENTIALS, findLeaks, leakNeedles } from '../masking.js';
+import { FAKE_CREDENTIALS, findLeaks, leakNeedles, withoutAddMask } from '../masking.js';
 import { actionFiles, captureStdout } from './actionFiles.js';
 import type { ActionFiles } from './actionFiles.js';
 import { sampleResults } from './fixtures.js';
@@ -101,6 +101,8 @@ describe('credentials never reach a report', () => {
     for (const value of Object.values(C)) {
       expect(stdout).toContain(`::add-mask::${value.split('\n')[0]!.trim()}`);
     }
+    expect(findLeaks({ stdout }).length).toBeGreaterThan(0);
+    expect(findLeaks({ stdout: withoutAddMask(stdout) })).toEqual([]);
     const texts = await publishEverything('masked');
     expect(findLeaks(texts)).toEqual([]);
     expect(texts['results.md']).toContain('***');

@@ -31,15 +31,17 @@ type MermaidApi = {
   };
 };
 
-// the chart's times are UTC wall-clock times; Mermaid reads them in the local zone
-process.env.TZ = 'UTC';
-
 let mermaid: MermaidApi | undefined;
 let dom: JSDOM | undefined;
 const g = globalThis as Record<string, unknown>;
 
+let savedTz: string | undefined;
+
 async function load(): Promise<MermaidApi> {
   if (!mermaid) {
+    // the chart's times are UTC wall-clock times; Mermaid reads them in the local zone
+    savedTz = process.env.TZ;
+    process.env.TZ = 'UTC';
     dom = new JSDOM('<!doctype html><html><body></body></html>');
     g.window = dom.window;
     g.document = dom.window.document;
@@ -54,6 +56,8 @@ export function unloadMermaid(): void {
   delete g.window;
   delete g.document;
   dom = undefined;
+  if (savedTz === undefined) delete process.env.TZ;
+  else process.env.TZ = savedTz;
 }
 
 /** The first ```mermaid block of a markdown text. */
