@@ -14,13 +14,25 @@ export interface TruthTable {
   cell(row: string, colKey: string): CheckRecord | undefined;
 }
 
-export function truthTables(checks: readonly CheckRecord[]): TruthTable[] {
+/** The group a check belongs to in every report: its suite, and its isolation mode if any. */
+export function checkGroupTitle(c: CheckRecord): string {
+  return c.mode ? `${c.suite} / ${c.mode}` : c.suite;
+}
+
+/** Checks grouped by suite and mode, groups and checks in the order first seen. */
+export function groupChecks(checks: readonly CheckRecord[]): Map<string, CheckRecord[]> {
   const groups = new Map<string, CheckRecord[]>();
   for (const c of checks) {
-    const title = c.mode ? `${c.suite} / ${c.mode}` : c.suite;
-    groups.set(title, [...(groups.get(title) ?? []), c]);
+    const title = checkGroupTitle(c);
+    const group = groups.get(title);
+    if (group) group.push(c);
+    else groups.set(title, [c]);
   }
-  return [...groups.entries()].map(([title, group]) => {
+  return groups;
+}
+
+export function truthTables(checks: readonly CheckRecord[]): TruthTable[] {
+  return [...groupChecks(checks).entries()].map(([title, group]) => {
     const keyOf = (c: CheckRecord) => `${c.to}\0${c.toKind}`;
     const index = new Map(group.map((c) => [`${c.from}\0${keyOf(c)}`, c]));
     const rows = [...new Set(group.map((c) => c.from))].sort();
@@ -84,7 +96,7 @@ export function renderTruthTableText(t: TruthTable): string {
 }
 
 /** Markdown: the comparison view with expected/actual in each wrong cell. */
-export function renderTruthTableMarkdown(t: TruthTable): string {
+export function renderTruthTableMarkdown(t: TruthTable, options: { title?: boolean } = {}): string {
   const header = `| from \\ to | ${t.cols.map((c, i) => `${colLabel(i)}`).join(' | ')} |`;
   const rule = `| --- | ${t.cols.map(() => ':---:').join(' | ')} |`;
   const rows = t.rows.map((row) => {
@@ -101,5 +113,6 @@ export function renderTruthTableMarkdown(t: TruthTable): string {
   const legend = t.cols
     .map((c, i) => `${colLabel(i)} = \`${c.to}\`${c.kind === 'service' ? ' (service)' : ''}`)
     .join(', ');
-  return [`**${t.title}**`, '', header, rule, ...rows, '', `Columns: ${legend}.`].join('\n');
+  const body = [header, rule, ...rows, '', `Columns: ${legend}.`];
+  return (options.title === false ? body : [`**${t.title}**`, '', ...body]).join('\n');
 }
