@@ -79,7 +79,7 @@ function row(x: Sample): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export async function main(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   if (process.getuid?.() !== 0) {
     console.error('the local benchmark needs root (network namespaces): run it with sudo');
     process.exit(2);

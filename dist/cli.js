@@ -16286,11 +16286,11 @@ var require_Channel = __commonJS({
           );
         }
       }
-      signal(signalName) {
+      signal(signalName2) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (this.type === "session" && this.writable && this.outgoing.state === "open") {
-          this._client._protocol.signal(this.outgoing.id, signalName);
+          this._client._protocol.signal(this.outgoing.id, signalName2);
         }
       }
       exit(statusOrSignal, coreDumped, msg) {
@@ -20248,6 +20248,10 @@ async function waitSiteReady(fabric, site, ctx, options) {
 }
 async function waitPeered(fabric, sites, pairs, ctx, options) {
   const started = Date.now();
+  if (!fabric.peerStatus) {
+    ctx.logger.warn(`connect: the ${fabric.name} fabric cannot report BGP sessions; not waiting`);
+    return { established: [], down: [] };
+  }
   for (; ; ) {
     const sessions = /* @__PURE__ */ new Map();
     await Promise.all(
@@ -20713,7 +20717,6 @@ function renderAgentConfig(c) {
 // src/fabric/emulated/isolation.ts
 var ISOLATION_ANNOTATION = "opencontrail.org/isolation";
 var SERVICE_ISOLATION_ANNOTATION = "opencontrail.org/isolation.service";
-var NAME_LABEL = "kubernetes.io/metadata.name";
 var ANY = { any: true };
 function intersect(a, b) {
   if (a.any) return b;
@@ -20729,8 +20732,7 @@ function matches(selector, labels) {
   return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 }
 function namespaceLabels(config, name) {
-  const ns = config.namespaces.find((n) => n.name === name);
-  return { ...ns?.labels ?? {}, [NAME_LABEL]: name };
+  return { ...config.namespaces.find((n) => n.name === name)?.labels ?? {} };
 }
 function annotations(config, name) {
   return config.namespaces.find((n) => n.name === name)?.annotations ?? {};
@@ -21519,8 +21521,17 @@ import { mkdir as mkdir4 } from "node:fs/promises";
 // src/remote/sshd.ts
 import { spawn } from "node:child_process";
 import { execFile } from "node:child_process";
-import { accessSync, closeSync, constants, openSync, statSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  statSync
+} from "node:fs";
 import { mkdir as mkdir2, readFile as readFile2, readdir, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { userInfo } from "node:os";
 import { dirname, join as join2, resolve } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
@@ -21555,6 +21566,18 @@ function strictModesSafe(dir) {
     current = parent;
   }
 }
+function shadowEntryLocked(shadowText, user) {
+  const line2 = shadowText.split("\n").find((l) => l.startsWith(`${user}:`));
+  return line2?.split(":")[1]?.startsWith("!") ?? false;
+}
+function currentAccountLocked() {
+  try {
+    const user = userInfo().username;
+    return shadowEntryLocked(readFileSync("/etc/shadow", "utf8"), user);
+  } catch {
+    return false;
+  }
+}
 function renderConfig(files, o) {
   const address = o.listenAddress.includes(":") ? `[${o.listenAddress}]` : o.listenAddress;
   return [
@@ -21563,7 +21586,7 @@ function renderConfig(files, o) {
     ...o.hostKeyTypes.map((t) => `HostKey ${files.hostKey(t)}`),
     `AuthorizedKeysFile ${files.authorizedKeys}`,
     `PidFile ${files.pidFile}`,
-    "UsePAM no",
+    `UsePAM ${o.usePam ? "yes" : "no"}`,
     "PermitRootLogin prohibit-password",
     "PubkeyAuthentication yes",
     "PasswordAuthentication no",
@@ -21636,6 +21659,7 @@ async function startSshd(options) {
   );
   const listenAddress = options.listenAddress ?? "127.0.0.1";
   const strictModes = options.strictModes ?? strictModesSafe(options.dir);
+  const usePam = options.usePam ?? (currentAccountLocked() && existsSync("/etc/pam.d/sshd"));
   const attempts = options.port === void 0 ? 10 : 1;
   let lastError = "";
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -21647,6 +21671,7 @@ async function startSshd(options) {
         port,
         maxSessions: options.maxSessions ?? 10,
         strictModes,
+        usePam,
         hostKeyTypes,
         extraConfig: options.extraConfig ?? []
       }),
@@ -22648,10 +22673,11 @@ function fingerprintOf(key) {
 function publicKeyBlob(line2) {
   const parts = line2.trim().split(/\s+/);
   const b64 = parts[1];
-  if (!parts[0] || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) {
+  const blob = b64 && /^[A-Za-z0-9+/]+=*$/.test(b64) ? Buffer.from(b64, "base64") : void 0;
+  if (!parts[0] || !blob || keyTypeOfBlob(blob) !== parts[0]) {
     throw new TypeError(`not an OpenSSH public key line: ${JSON.stringify(line2.slice(0, 60))}`);
   }
-  return Buffer.from(b64, "base64");
+  return blob;
 }
 function keyTypeOfBlob(blob) {
   if (blob.length < 4) return "unknown";
@@ -22951,6 +22977,7 @@ var TrailerScanner = class {
 // src/remote/runner.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 var RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
+set --
 while IFS= read -r n; do
   c= t=
   while IFS= read -r l; do
@@ -22958,7 +22985,7 @@ while IFS= read -r n; do
     c+=$l$'\\n'
   done
   [ -n "$t" ] || exit 0
-  { bash -c "$c" </dev/null 2>&1 >&3 3>&- | cat >&2 3>&-; printf '%s %s\\n' "$n" "\${PIPESTATUS[0]}" >&2; } 3>&1 | cat
+  { eval "$c" </dev/null 2>&1 >&3 3>&- | cat >&2 3>&-; printf '%s %s\\n' "$n" "\${PIPESTATUS[0]}" >&2; } 3>&1 | cat
   printf '%s end\\n' "$n"
 done
 `;
@@ -22996,17 +23023,14 @@ var CommandRunner = class _CommandRunner {
   get isOpen() {
     return !this.isClosed;
   }
-  /** Open a session, start the runner in it, and wait for its ready line. */
-  static async start(client, timeoutMs) {
+  /** The exec command that starts a runner, and the nonce of its ready line. */
+  static launchCommand() {
     const ready = nonce();
     const command = `exec ${quoteArgv(["bash", "--noprofile", "--norc", "-c", RUNNER_SCRIPT, "tungsten-e2e-runner", ready])}`;
-    const channel = await new Promise((resolve2, reject) => {
-      try {
-        client.exec(command, (err, ch) => err ? reject(err) : resolve2(ch));
-      } catch (e) {
-        reject(e);
-      }
-    });
+    return { command, ready };
+  }
+  /** Wait on a channel running launchCommand() until the runner says it is ready. */
+  static async attach(channel, ready, timeoutMs) {
     const runner = new _CommandRunner(channel);
     const scanner = new TrailerScanner(Buffer.from(`${ready} `));
     let noise = "";
@@ -23103,9 +23127,11 @@ var DEFAULT_REBOOT_COMMAND = {
 var ConnectionGone = class extends Error {
 };
 var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+function signalName(name) {
+  return name.startsWith("SIG") ? name : `SIG${name}`;
+}
 function signalNumber(name) {
-  const n = osConstants.signals[`SIG${name}`];
-  return n ?? 0;
+  return osConstants.signals[signalName(name)] ?? 0;
 }
 var Connection = class {
   constructor(host, client, limit, onClose) {
@@ -23128,12 +23154,16 @@ var Connection = class {
   client;
   limit;
   alive = true;
-  closeReason = "connection closed";
+  closeReason = "the server closed the connection";
   open = 0;
   idle = [];
   waiters = [];
+  /** sessions the server confirmed and that have not closed yet */
+  sessions = 0;
+  /** session opens in flight */
+  opening = /* @__PURE__ */ new Set();
+  lastSessionClose = 0;
   runnerBroken = false;
-  warnedLimit = false;
   closed;
 };
 var RemotePool = class {
@@ -23293,10 +23323,11 @@ var RemotePool = class {
       channel.on("data", (b) => sink.stdout(b));
       channel.stderr.on("data", (b) => sink.stderr(b));
       channel.on("exit", (code, signal2) => {
-        exit = code !== null && code !== void 0 ? { code } : { code: 128 + signalNumber(signal2 ?? ""), signal: signal2 ?? "unknown" };
+        exit = code !== null && code !== void 0 ? { code } : { code: 128 + signalNumber(signal2 ?? ""), signal: signalName(signal2 ?? "unknown") };
       });
       channel.on("close", () => {
         clearTimeout(timer);
+        this.sessionClosed(conn);
         this.releaseSlot(conn);
         if (stuck) return resolve2({ stuck: true });
         if (exit) return resolve2(exit);
@@ -23352,12 +23383,20 @@ var RemotePool = class {
   /** Start a runner in a slot the caller holds; falls back to a plain session if runners cannot start. */
   async startRunner(conn) {
     let runner;
+    let channelClosed;
     try {
-      runner = await this.openSession(
+      const launch2 = CommandRunner.launchCommand();
+      const channel = await this.openSession(
         conn,
-        async (client) => CommandRunner.start(client, this.connectTimeoutMs)
+        (c, cb) => c.exec(launch2.command, cb)
       );
+      channelClosed = new Promise((r) => channel.once("close", r));
+      runner = await CommandRunner.attach(channel, launch2.ready, this.connectTimeoutMs);
     } catch (e) {
+      if (channelClosed) {
+        await Promise.race([channelClosed, conn.closed, sleep4(2e3)]);
+        this.sessionClosed(conn);
+      }
       if (!conn.alive) {
         this.releaseSlot(conn);
         throw new ConnectionGone(conn.closeReason);
@@ -23373,6 +23412,7 @@ var RemotePool = class {
       return { kind: "slot" };
     }
     void runner.closed.then(() => {
+      this.sessionClosed(conn);
       const i = conn.idle.indexOf(runner);
       if (i >= 0) conn.idle.splice(i, 1);
       if (!runner.keepSlotOnClose) this.releaseSlot(conn);
@@ -23380,39 +23420,50 @@ var RemotePool = class {
     return { kind: "runner", runner };
   }
   /**
-   * Open a session in a slot the caller holds. If the server refuses because
-   * it allows fewer sessions than we assumed (MaxSessions below our limit),
-   * lower this connection's limit and wait for a slot under the new one.
+   * Open a session in a slot the caller holds (the caller reports its close
+   * with sessionClosed). If the server refuses:
+   * - right after one of our sessions closed, sshd may not have freed that
+   *   slot yet (it does so a loop later): try again shortly;
+   * - otherwise it allows no more sessions than are open now (MaxSessions
+   *   below our limit): lower this connection's limit to that and queue.
    */
   async openSession(conn, open) {
+    let pause = 10;
     for (; ; ) {
+      const opening = new Promise((resolve2, reject) => {
+        try {
+          const r = open(conn.client, (err, v) => err ? reject(err) : resolve2(v));
+          if (r instanceof Promise) r.then(resolve2, reject);
+        } catch (e) {
+          reject(e);
+        }
+      });
+      conn.opening.add(opening);
       try {
-        return await new Promise((resolve2, reject) => {
-          try {
-            const r = open(conn.client, (err, value) => err ? reject(err) : resolve2(value));
-            if (r instanceof Promise) r.then(resolve2, reject);
-          } catch (e) {
-            reject(e);
-          }
-        });
+        const value = await opening;
+        conn.sessions++;
+        return value;
       } catch (e) {
         const refused = /Channel open failure/.test(e.message);
         if (!refused || !conn.alive) throw e;
-        if (conn.open <= 1) {
+        conn.opening.delete(opening);
+        await Promise.allSettled([...conn.opening]);
+        if (conn.sessions === 0) {
           throw new RemoteError(
             conn.host.name,
             `${describeHost(conn.host)} refused to open a session: ${e.message}`
           );
         }
-        const lowered = conn.open - 1;
-        if (lowered < conn.limit) {
-          conn.limit = lowered;
-          if (!conn.warnedLimit) {
-            conn.warnedLimit = true;
-            this.options.logger.warn(
-              `${conn.host.name} allows fewer concurrent sessions than ${this.limit} (its sshd MaxSessions); using ${lowered}`
-            );
-          }
+        if (Date.now() - conn.lastSessionClose < 250) {
+          await sleep4(pause);
+          pause = Math.min(pause * 2, 500);
+          continue;
+        }
+        if (conn.sessions < conn.limit) {
+          conn.limit = conn.sessions;
+          this.options.logger.warn(
+            `${conn.host.name} allows fewer concurrent sessions than ${this.limit} (its sshd MaxSessions); using ${conn.limit}`
+          );
         }
         conn.open--;
         try {
@@ -23424,8 +23475,14 @@ var RemotePool = class {
           conn.open++;
           throw gone;
         }
+      } finally {
+        conn.opening.delete(opening);
       }
     }
+  }
+  sessionClosed(conn) {
+    conn.sessions--;
+    conn.lastSessionClose = Date.now();
   }
   // ---- connections --------------------------------------------------------
   async connection(host, timeoutMs = this.connectTimeoutMs) {
@@ -23446,6 +23503,8 @@ var RemotePool = class {
     const deadline = started + timeoutMs;
     const sock = host.jump ? await this.forwardThrough(host, deadline) : await this.tcpConnect(host, timeoutMs);
     const client = new import_ssh22.default.Client();
+    client.on("error", () => {
+    });
     let mismatch;
     const algorithms = this.options.hostKeys.algorithmsFor(host);
     try {
@@ -23620,8 +23679,7 @@ var RemotePool = class {
    */
   async upload(host, remotePath, content, mode = 420) {
     const started = Date.now();
-    const conn = await this.connection(host);
-    await this.acquire(conn, "session");
+    const conn = await this.sessionSlot(host);
     const tmp = `${remotePath}.tmp-${randomBytes3(4).toString("hex")}`;
     let sftp;
     try {
@@ -23657,12 +23715,31 @@ var RemotePool = class {
         const closed = new Promise((r) => sftp.once("close", () => r()));
         sftp.end();
         await Promise.race([closed, conn.closed, sleep4(2e3)]);
+        this.sessionClosed(conn);
       }
       this.releaseSlot(conn);
     }
     this.options.logger.debug(
       `${host.name}: uploaded ${remotePath} (${content.length} bytes, mode ${mode.toString(8)})`
     );
+  }
+  /** A connection and a session slot on it, retrying if the connection closes while queued. */
+  async sessionSlot(host) {
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.connection(host);
+      try {
+        await this.acquire(conn, "session");
+        return conn;
+      } catch (e) {
+        if (!(e instanceof ConnectionGone)) throw e;
+        if (attempt >= 2) {
+          throw new RemoteError(
+            host.name,
+            `connection to ${describeHost(host)} keeps closing: ${e.message}`
+          );
+        }
+      }
+    }
   }
   /** Upload a local file (see upload). */
   async uploadFile(host, remotePath, localPath, mode = 420) {
@@ -23762,8 +23839,18 @@ var RemotePool = class {
     this.options.logger.info(
       `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`
     );
+    const unchanged = () => new RemoteError(
+      host.name,
+      `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
+    );
+    let sameIdSeen = false;
     for (; ; ) {
-      await this.waitForSsh(host, until);
+      try {
+        await this.waitForSsh(host, until);
+      } catch (e) {
+        if (sameIdSeen && !(e instanceof HostKeyMismatchError)) throw unchanged();
+        throw e;
+      }
       const after = await readBootId();
       if (after !== before) {
         this.options.logger.info(
@@ -23771,12 +23858,8 @@ var RemotePool = class {
         );
         return;
       }
-      if (Date.now() >= until) {
-        throw new RemoteError(
-          host.name,
-          `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
-        );
-      }
+      sameIdSeen = true;
+      if (Date.now() >= until) throw unchanged();
       await this.disconnect(host);
       await sleep4(Math.min(1e3, Math.max(0, until - Date.now())));
     }

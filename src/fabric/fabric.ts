@@ -30,9 +30,9 @@ export interface PodRef {
 export interface PodInfo extends PodRef {
   role: 'backend' | 'client';
   ip: string;
-  labels: Record<string, string>;
-  /** backends: the port they serve on (a service's target port) */
+  /** backends: the TCP port the echo server listens on (else the port of a service selecting it) */
   port?: number;
+  labels: Record<string, string>;
 }
 
 export interface ServiceInfo {
@@ -57,11 +57,11 @@ export interface Workloads {
  */
 export interface IsolationConfig {
   mode: IsolationMode;
-  /** labels are what namespaceSelectors match; `kubernetes.io/metadata.name` is implied */
+  /** labels let NetworkPolicy namespaceSelectors name a namespace (1.10 adds none itself) */
   namespaces: {
     name: string;
+    labels: Record<string, string>;
     annotations: Record<string, string>;
-    labels?: Record<string, string>;
   }[];
   networkPolicies: NetworkPolicy[];
 }
@@ -114,8 +114,12 @@ export interface Fabric {
   remediate(site: FabricSite, action: RemediationAction, ctx: FabricContext): Promise<void>;
   /** Configure BGP from this site's control node to every peer the plan names. */
   peer(site: FabricSite, all: FabricSite[], ctx: FabricContext): Promise<void>;
-  /** The site's sessions to every peer the plan names (what the connect phase waits for). */
-  peerStatus(site: FabricSite, ctx: FabricContext): Promise<BgpSession[]>;
+  /**
+   * The site's sessions to every peer the plan names: what the connect phase
+   * waits for (real TF: the control node's introspect bgp_neighbor list). A
+   * fabric without it is not waited for.
+   */
+  peerStatus?(site: FabricSite, ctx: FabricContext): Promise<BgpSession[]>;
   /** Create the test namespaces, echo backends, their services and client pods. */
   deployWorkloads(site: FabricSite, namespaces: string[], ctx: FabricContext): Promise<Workloads>;
   /** Apply a mode's workload configuration on a site (replacing the previous mode's). */

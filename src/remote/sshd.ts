@@ -11,8 +11,17 @@
  */
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../log.js';
@@ -45,6 +54,12 @@ export interface SshdOptions {
   strictModes?: boolean;
   /** default ['ed25519']; existing key files in `dir` are reused, so a restart keeps its keys */
   hostKeyTypes?: readonly HostKeyType[];
+  /**
+   * default: no, unless the account sshd serves (this process's user) has a
+   * locked password ("!" in /etc/shadow, as on some images): without PAM, sshd
+   * refuses every login to such an account, keys included
+   */
+  usePam?: boolean;
   /** extra sshd_config lines, appended as given */
   extraConfig?: readonly string[];
   sshdPath?: string;
@@ -119,9 +134,24 @@ export function strictModesSafe(dir: string): boolean {
   }
 }
 
+/** Whether a shadow(5) entry's password field marks the account locked ("!…"). */
+export function shadowEntryLocked(shadowText: string, user: string): boolean {
+  const line = shadowText.split('\n').find((l) => l.startsWith(`${user}:`));
+  return line?.split(':')[1]?.startsWith('!') ?? false;
+}
+
+function currentAccountLocked(): boolean {
+  try {
+    const user = userInfo().username;
+    return shadowEntryLocked(readFileSync('/etc/shadow', 'utf8'), user);
+  } catch {
+    return false;
+  }
+}
+
 function renderConfig(
   files: SshdFiles,
-  o: Required<Pick<SshdOptions, 'listenAddress' | 'maxSessions' | 'strictModes'>> & {
+  o: Required<Pick<SshdOptions, 'listenAddress' | 'maxSessions' | 'strictModes' | 'usePam'>> & {
     port: number;
     hostKeyTypes: readonly HostKeyType[];
     extraConfig: readonly string[];
@@ -134,7 +164,7 @@ function renderConfig(
     ...o.hostKeyTypes.map((t) => `HostKey ${files.hostKey(t)}`),
     `AuthorizedKeysFile ${files.authorizedKeys}`,
     `PidFile ${files.pidFile}`,
-    'UsePAM no',
+    `UsePAM ${o.usePam ? 'yes' : 'no'}`,
     'PermitRootLogin prohibit-password',
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
@@ -213,6 +243,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
   );
   const listenAddress = options.listenAddress ?? '127.0.0.1';
   const strictModes = options.strictModes ?? strictModesSafe(options.dir);
+  const usePam = options.usePam ?? (currentAccountLocked() && existsSync('/etc/pam.d/sshd'));
   const attempts = options.port === undefined ? 10 : 1;
   let lastError = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -224,6 +255,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
         port,
         maxSessions: options.maxSessions ?? 10,
         strictModes,
+        usePam,
         hostKeyTypes,
         extraConfig: options.extraConfig ?? [],
       }),

@@ -137,8 +137,8 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: faults', () => {
     const config: IsolationConfig = {
       mode: 'namespace',
       namespaces: [
-        { name: 'tenant-a', annotations: { 'opencontrail.org/isolation': 'true' } },
-        { name: 'tenant-b', annotations: {} },
+        { name: 'tenant-a', labels: {}, annotations: { 'opencontrail.org/isolation': 'true' } },
+        { name: 'tenant-b', labels: {}, annotations: {} },
       ],
       networkPolicies: [],
     };

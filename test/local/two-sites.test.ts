@@ -118,8 +118,8 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
     const isolated: IsolationConfig = {
       mode: 'namespace',
       namespaces: [
-        { name: 'tenant-a', annotations: { 'opencontrail.org/isolation': 'true' } },
-        { name: 'tenant-b', annotations: {} },
+        { name: 'tenant-a', labels: {}, annotations: { 'opencontrail.org/isolation': 'true' } },
+        { name: 'tenant-b', labels: {}, annotations: {} },
       ],
       networkPolicies: [],
     };
@@ -169,12 +169,13 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
       namespaces: [
         {
           name: 'tenant-a',
+          labels: {},
           annotations: {
             'opencontrail.org/isolation': 'true',
             'opencontrail.org/isolation.service': 'false',
           },
         },
-        { name: 'tenant-b', annotations: {} },
+        { name: 'tenant-b', labels: {}, annotations: {} },
       ],
       networkPolicies: [],
     });
@@ -185,8 +186,8 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
     await apply({
       mode: 'container',
       namespaces: [
-        { name: 'tenant-a', annotations: {} },
-        { name: 'tenant-b', annotations: {} },
+        { name: 'tenant-a', labels: {}, annotations: {} },
+        { name: 'tenant-b', labels: {}, annotations: {} },
       ],
       networkPolicies: [
         {

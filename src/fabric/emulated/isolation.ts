@@ -12,8 +12,9 @@
  * - A pod selected by a NetworkPolicy of its namespace (policyTypes Ingress,
  *   or none given) accepts only the policy's peers: `podSelector` alone means
  *   pods of the policy's namespace, `namespaceSelector` pods of the namespaces
- *   whose labels match (every namespace has `kubernetes.io/metadata.name`),
- *   both together pods matching both, a rule without `from` everyone.
+ *   whose labels match (only the labels the configuration gives: Kubernetes
+ *   1.10 adds none), both together pods matching both, a rule without `from`
+ *   everyone.
  *   Egress in policyTypes with no egress rules denies the pod's egress.
  * - Namespace isolation and policies both apply: a source must pass both.
  * Replies of allowed connections always pass (connection tracking).
@@ -22,7 +23,6 @@ import type { IsolationConfig, NetworkPolicy } from '../fabric.js';
 
 export const ISOLATION_ANNOTATION = 'opencontrail.org/isolation';
 export const SERVICE_ISOLATION_ANNOTATION = 'opencontrail.org/isolation.service';
-export const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export interface PodIdentity {
   site: string;
@@ -61,9 +61,9 @@ function matches(selector: Record<string, string> | undefined, labels: Record<st
   return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
 }
 
+/** A namespace's labels as the configuration gives them (Kubernetes 1.10 adds none itself). */
 export function namespaceLabels(config: IsolationConfig, name: string): Record<string, string> {
-  const ns = config.namespaces.find((n) => n.name === name);
-  return { ...(ns?.labels ?? {}), [NAME_LABEL]: name };
+  return { ...(config.namespaces.find((n) => n.name === name)?.labels ?? {}) };
 }
 
 function annotations(config: IsolationConfig, name: string): Record<string, string> {

@@ -35,7 +35,7 @@ const cfg = (
   namespaces: ['tenant-a', 'tenant-b'].map((name) => ({
     name,
     annotations: annotations[name] ?? {},
-    ...(labels[name] ? { labels: labels[name] } : {}),
+    labels: labels[name] ?? {},
   })),
   networkPolicies,
 });
@@ -102,23 +102,28 @@ describe('isolation rules from the workload configuration', () => {
         world,
       ).direct,
     ).toEqual({ any: false, ips: ipsOf((p) => p.namespace === 'tenant-b') });
-    // the implied name label works with no labels given
+    // both selectors together; no label is implied (Kubernetes 1.10)
+    const both: NetworkPolicy = {
+      ...fromClients,
+      ingress: [{ from: [{ namespaceSelector: { team: 'b' }, podSelector: { app: 'client' } }] }],
+    };
+    expect(
+      podRules(
+        pod('west', 'tenant-a', 'echo'),
+        cfg({}, [both], { 'tenant-b': { team: 'b' } }),
+        world,
+      ).direct,
+    ).toEqual({
+      any: false,
+      ips: ipsOf((p) => p.namespace === 'tenant-b' && p.labels.app === 'client'),
+    });
     const byName: NetworkPolicy = {
       ...fromClients,
-      ingress: [
-        {
-          from: [
-            {
-              namespaceSelector: { 'kubernetes.io/metadata.name': 'tenant-b' },
-              podSelector: { app: 'client' },
-            },
-          ],
-        },
-      ],
+      ingress: [{ from: [{ namespaceSelector: { 'kubernetes.io/metadata.name': 'tenant-b' } }] }],
     };
     expect(podRules(pod('west', 'tenant-a', 'echo'), cfg({}, [byName]), world).direct).toEqual({
       any: false,
-      ips: ipsOf((p) => p.namespace === 'tenant-b' && p.labels.app === 'client'),
+      ips: [],
     });
   });
 
