@@ -20152,39 +20152,458 @@ import { parseArgs } from "node:util";
 import { stat as stat3, rm as rm3 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 
-// src/pipeline/progress.ts
-function formatSeconds(ms) {
-  return `${(ms / 1e3).toFixed(1)}s`;
-}
-function elapsedLogger(logger, startedAt, now = Date.now) {
-  const stamp = (m) => `[${formatSeconds(now() - startedAt).padStart(6)}] ${m}`;
-  return {
-    info: (m) => logger.info(stamp(m)),
-    warn: (m) => logger.warn(stamp(m)),
-    error: (m) => logger.error(stamp(m)),
-    debug: (m) => logger.debug(stamp(m))
-  };
+// src/health/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal2) => new Promise((resolve2, reject) => {
+    if (signal2?.aborted) {
+      reject(signal2.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal2.reason);
+    };
+    const timer = setTimeout(() => {
+      signal2?.removeEventListener("abort", onAbort);
+      resolve2();
+    }, ms);
+    signal2?.addEventListener("abort", onAbort, { once: true });
+  })
+};
+function formatElapsed(ms) {
+  const s = Math.max(0, Math.round(ms / 1e3));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s % 3600 / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, "0")}m`;
+  if (m > 0) return `${m}m${String(sec).padStart(2, "0")}s`;
+  return `${sec}s`;
 }
 
-// src/pipeline/readiness.ts
-function serviceLines(status) {
+// src/health/contrailStatus.ts
+var SERVICE_STATES = ["active", "backup", "initializing", "inactive", "timeout"];
+var SECTION = /^==\s*(?:Contrail|OpenSDN)\s+(\S(?:.*\S)?)\s*==$/i;
+var SERVICE_LINE = /^([A-Za-z0-9][A-Za-z0-9_.-]*):\s+([a-z][a-z-]*)(?:\s+(.*))?$/;
+var DRIVER_LINES = [
+  [/^vrouter kernel module is PRESENT$/, "kernel"],
+  [/^vrouter DPDK module is PRESENT$/, "dpdk"],
+  [/^vrouter driver is not PRESENT but agent pod is present$/, "missing"]
+];
+var COLUMN_FIELDS = {
+  Pod: "pod",
+  Service: "service",
+  "Original Name": "originalName",
+  "Original Version": "originalVersion",
+  State: "state",
+  Id: "id",
+  Status: "status"
+};
+function cells(line2) {
   const out = [];
-  for (const [host, text] of Object.entries(status)) {
-    for (const line2 of text.split("\n")) {
-      const m = /^([a-z][a-z0-9-]*): (\S+)(?: \((.*)\))?$/.exec(line2.trim());
-      if (m) out.push({ host, service: m[1], state: m[2], ...m[3] ? { detail: m[3] } : {} });
-    }
+  const re = /\S+(?: \S+)*/g;
+  const expanded = line2.replace(/\t/g, "  ");
+  for (let m = re.exec(expanded); m; m = re.exec(expanded)) {
+    out.push({ start: m.index, text: m[0] });
   }
   return out;
 }
-function notReady(status) {
-  return serviceLines(status).filter((l) => l.state !== "active" && l.state !== "backup");
+function isHeader(line2) {
+  const c = cells(line2);
+  const names = c.map((x) => x.text);
+  if (names[0] !== "Pod" || !names.includes("Service") || !names.includes("Status")) {
+    return void 0;
+  }
+  return c;
 }
-function showsControlRace(lines) {
-  return lines.some(
-    (l) => l.service === "control" && /No BGP configuration for self/.test(l.detail ?? "")
+function parseRow(line2, lineNo, header) {
+  const values = header.map(() => "");
+  for (const cell of cells(line2)) {
+    let index = 0;
+    for (let i = 0; i < header.length; i++) {
+      if (header[i].start <= cell.start) index = i;
+    }
+    values[index] = values[index] ? `${values[index]}  ${cell.text}` : cell.text;
+  }
+  const row = {
+    pod: "",
+    service: "",
+    originalName: "",
+    state: "",
+    status: "",
+    line: lineNo
+  };
+  header.forEach((h, i) => {
+    const field = COLUMN_FIELDS[h.text];
+    if (field) row[field] = values[i];
+  });
+  return row;
+}
+function parseService(pod, line2, lineNo) {
+  const m = SERVICE_LINE.exec(line2);
+  if (!m) return void 0;
+  const [, service, stateText, rest] = m;
+  let detail;
+  if (rest !== void 0) {
+    if (!rest.startsWith("(")) return void 0;
+    detail = rest.slice(1).replace(/\)\s*$/, "").trim();
+  }
+  const state = SERVICE_STATES.includes(stateText) ? stateText : "unknown";
+  return {
+    pod,
+    service,
+    state,
+    stateText,
+    ...detail !== void 0 ? { detail } : {},
+    line: lineNo,
+    text: line2
+  };
+}
+function parseContrailStatus(text) {
+  const out = {
+    columns: [],
+    containers: [],
+    sections: [],
+    services: [],
+    warnings: [],
+    unknown: []
+  };
+  let header;
+  let phase2 = "start";
+  let section;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const lineNo = i + 1;
+    const line2 = raw.trim();
+    if (phase2 === "table") {
+      if (!line2) {
+        phase2 = "body";
+        return;
+      }
+      if (!isBodyLine(line2)) {
+        out.containers.push(parseRow(raw.trimEnd(), lineNo, header));
+        return;
+      }
+      phase2 = "body";
+    }
+    if (!line2) return;
+    if (phase2 === "start") {
+      const h = isHeader(raw.trimEnd());
+      if (h) {
+        header = h;
+        out.columns = h.map((c) => c.text);
+        phase2 = "table";
+        return;
+      }
+    }
+    const sectionMatch = SECTION.exec(line2);
+    if (sectionMatch) {
+      phase2 = "body";
+      section = { pod: sectionMatch[1], line: lineNo, services: [] };
+      out.sections.push(section);
+      return;
+    }
+    if (line2.startsWith("WARNING:")) {
+      out.warnings.push({ line: lineNo, text: line2 });
+      return;
+    }
+    const driver = DRIVER_LINES.find(([re]) => re.test(line2));
+    if (driver) {
+      out.driver = { state: driver[1], text: line2 };
+      return;
+    }
+    if (section) {
+      const svc = parseService(section.pod, line2, lineNo);
+      if (svc) {
+        section.services.push(svc);
+        out.services.push(svc);
+        return;
+      }
+    }
+    out.unknown.push({ line: lineNo, text: line2 });
+  });
+  return out;
+}
+function isBodyLine(line2) {
+  return SECTION.test(line2) || line2.startsWith("WARNING:") || DRIVER_LINES.some(([re]) => re.test(line2));
+}
+
+// src/health/readiness.ts
+var NTP_UNSYNCHRONIZED = {
+  state: "initializing",
+  detail: "NTP state unsynchronized",
+  reason: "nodemgr reports NTP sync, not the service; the clock is not what the suites test (tolerated by default)"
+};
+function tolerationFor(s, tolerations) {
+  return tolerations.find((t) => {
+    if (t.pod !== void 0 && t.pod !== s.pod) return false;
+    if (t.service !== void 0 && t.service !== s.service) return false;
+    if (t.state !== void 0 && t.state !== s.state) return false;
+    if (t.detail !== void 0) {
+      if (!s.detail) return false;
+      return s.detail.split(/,\s+/).every((part) => part.includes(t.detail));
+    }
+    return true;
+  });
+}
+var CONTROL_NO_BGP = /No BGP configuration for self/;
+var AGENT_XMPP_DOWN = /XMPP:control-node:\S+.*connection down/;
+function detectRace(problems) {
+  const initializing = problems.filter((p) => p.state === "initializing" && p.detail);
+  const control = initializing.filter(
+    (p) => p.pod === "control" && p.service === "control" && CONTROL_NO_BGP.test(p.detail)
   );
+  const controlStarting = problems.some(
+    (p) => p.pod === "control" && p.service === "control" && !control.includes(p)
+  );
+  const agent = controlStarting ? [] : initializing.filter(
+    (p) => p.pod === "vrouter" && p.service === "agent" && AGENT_XMPP_DOWN.test(p.detail)
+  );
+  if (control.length === 0 && agent.length === 0) return void 0;
+  const texts = [...new Set([...control, ...agent].map((p) => p.text))];
+  return { problem: texts.join("; "), control, agent };
 }
+function assessSite(statusByHost, tolerations = [NTP_UNSYNCHRONIZED]) {
+  const health = { ready: false, problems: [], tolerated: [], unknown: [], parsed: {} };
+  const hosts = Object.keys(statusByHost).sort();
+  for (const host of hosts) {
+    const parsed = parseContrailStatus(statusByHost[host]);
+    health.parsed[host] = parsed;
+    health.unknown.push(...parsed.unknown.map((u) => ({ ...u, host })));
+    if (parsed.services.length === 0) {
+      health.problems.push({
+        host,
+        pod: "",
+        service: "",
+        state: "no-output",
+        text: "no service listed in the contrail-status output"
+      });
+      continue;
+    }
+    for (const s of parsed.services) {
+      if (s.state === "active" || s.state === "backup") continue;
+      const problem = {
+        host,
+        pod: s.pod,
+        service: s.service,
+        state: s.state,
+        ...s.detail !== void 0 ? { detail: s.detail } : {},
+        text: s.text
+      };
+      const t = s.state === "unknown" ? void 0 : tolerationFor(s, tolerations);
+      if (t) health.tolerated.push({ ...problem, reason: t.reason });
+      else health.problems.push(problem);
+    }
+  }
+  health.ready = hosts.length > 0 && health.problems.length === 0;
+  const race = detectRace(health.problems);
+  if (race) health.race = race;
+  return health;
+}
+function describeProblems(problems, limit = 6) {
+  if (problems.length === 0) return "no problem";
+  const shown = problems.slice(0, limit).map((p) => p.pod ? `${p.host} ${p.pod}/${p.text}` : `${p.host}: ${p.text}`);
+  const more = problems.length > limit ? ` (+${problems.length - limit} more)` : "";
+  return `${shown.join(", ")}${more}`;
+}
+
+// src/health/waitReady.ts
+var DEFAULT_LADDER = [
+  "delete-control-pod",
+  "provision-bgp-router"
+];
+var ACTION_LABELS = {
+  "delete-control-pod": "delete control pod",
+  "provision-bgp-router": "provision bgp-router"
+};
+var ReadinessError = class extends InfraError {
+  constructor(failures, remediations) {
+    super(
+      failures.map((f) => `${f.message}
+last contrail-status of site ${f.site}:
+${f.statusText}`).join("\n")
+    );
+    this.failures = failures;
+    this.remediations = remediations;
+    this.name = "ReadinessError";
+  }
+  failures;
+  remediations;
+  /** the last status text of every failed site */
+  get statusText() {
+    return this.failures.map((f) => f.statusText).join("\n");
+  }
+};
+var SiteFailed = class extends Error {
+  constructor(failure) {
+    super(failure.message);
+    this.failure = failure;
+  }
+  failure;
+};
+function formatStatusText(statusByHost) {
+  const hosts = Object.keys(statusByHost).sort();
+  if (hosts.length === 0) return "(no status was read)";
+  return hosts.map((h) => `--- ${h} ---
+${statusByHost[h].trimEnd()}`).join("\n");
+}
+async function waitReady(fabric, sites, ctx, options) {
+  const remediations = [];
+  const stop = new AbortController();
+  const signal2 = AbortSignal.any([ctx.signal, stop.signal]);
+  const siteCtx = { ...ctx, signal: signal2 };
+  const record = async (r) => {
+    remediations.push(r);
+    await options.onRemediation?.(r);
+  };
+  const settled = await Promise.allSettled(
+    sites.map(
+      (site) => waitSite(fabric, site, siteCtx, options, record).catch((e) => {
+        if (e instanceof SiteFailed)
+          stop.abort(new Error(`stopped: site ${e.failure.site} failed`));
+        throw e;
+      })
+    )
+  );
+  const failures = settled.flatMap(
+    (s) => s.status === "rejected" && s.reason instanceof SiteFailed ? [s.reason.failure] : []
+  );
+  if (failures.length > 0) throw new ReadinessError(failures, remediations);
+  const other = settled.find((s) => s.status === "rejected");
+  if (other) throw other.reason;
+  return {
+    sites: settled.map((s) => s.value),
+    remediations
+  };
+}
+async function waitSite(fabric, site, ctx, options, record) {
+  const clock = options.clock ?? systemClock;
+  const pollMs = options.pollIntervalMs ?? 5e3;
+  const graceMs = options.raceGraceMs ?? 6e4;
+  const progressMs = options.progressEveryMs ?? 3e4;
+  const ladder = options.ladder ?? DEFAULT_LADDER;
+  const tolerations = options.tolerations ?? [NTP_UNSYNCHRONIZED];
+  const name = site.plan.name;
+  const log = ctx.logger;
+  const start = clock.now();
+  let polls = 0;
+  let attempts = 0;
+  let raceSince;
+  let pending;
+  let lastStatus = {};
+  let lastProgressAt = -Infinity;
+  let lastDescription = "";
+  const reportedUnknown = /* @__PURE__ */ new Set();
+  const settle = async (resolved, detail) => {
+    if (!pending) return;
+    const r = { ...pending, resolved, ...detail ? { detail } : {} };
+    pending = void 0;
+    await record(r);
+  };
+  const fail = async (reason, message, detail) => {
+    await settle(false, detail);
+    throw new SiteFailed({ site: name, reason, message, statusText: formatStatusText(lastStatus) });
+  };
+  for (; ; ) {
+    ctx.signal.throwIfAborted();
+    polls++;
+    let health;
+    try {
+      lastStatus = await fabric.status(site, ctx);
+      health = assessSite(lastStatus, tolerations);
+    } catch (e) {
+      ctx.signal.throwIfAborted();
+      const message = e instanceof Error ? e.message : String(e);
+      lastStatus = { [`${name} (status failed)`]: message };
+      health = {
+        ready: false,
+        problems: [
+          {
+            host: name,
+            pod: "",
+            service: "",
+            state: "no-output",
+            text: `status failed: ${message}`
+          }
+        ],
+        tolerated: [],
+        unknown: [],
+        parsed: {}
+      };
+    }
+    const now = clock.now();
+    const elapsed = now - start;
+    for (const u of health.unknown) {
+      const key = `${u.host}\0${u.text}`;
+      if (reportedUnknown.has(key)) continue;
+      reportedUnknown.add(key);
+      log.warn(`ready: ${u.host}: contrail-status line ${u.line} not understood: ${u.text}`);
+    }
+    if (health.ready) {
+      await settle(true);
+      const tolerated = health.tolerated.map((t) => `${t.host} ${t.text}`);
+      log.info(
+        `ready: ${name} ready after ${formatElapsed(elapsed)}` + (tolerated.length ? ` (tolerated: ${tolerated.join(", ")})` : "")
+      );
+      return { site: name, elapsedMs: elapsed, polls, tolerated };
+    }
+    const race = health.race;
+    if (race) raceSince ??= now;
+    else raceSince = void 0;
+    if (race && now - raceSince >= graceMs) {
+      const lasted = formatElapsed(now - raceSince);
+      await settle(false, `the race still showed ${lasted} later: ${race.problem}`);
+      if (attempts >= options.raceRetries) {
+        await fail(
+          "race-exhausted",
+          `site ${name}: the control-node race (${race.problem}) persisted after ${attempts} remediation step${attempts === 1 ? "" : "s"} (race-retries ${options.raceRetries})`,
+          "race-retries exhausted"
+        );
+      }
+      attempts++;
+      const action = ladder[(attempts - 1) % ladder.length];
+      log.warn(
+        `ready: ${name}: control-node race for ${lasted} (${race.problem}); step ${attempts}/${options.raceRetries}: ${ACTION_LABELS[action]}`
+      );
+      const at = new Date(clock.now()).toISOString();
+      const base = {
+        site: name,
+        problem: race.problem,
+        action: ACTION_LABELS[action],
+        attempt: attempts,
+        at,
+        resolved: false
+      };
+      try {
+        await fabric.remediate(site, action, ctx);
+        pending = base;
+      } catch (e) {
+        ctx.signal.throwIfAborted();
+        const message = e instanceof Error ? e.message : String(e);
+        log.warn(`ready: ${name}: ${ACTION_LABELS[action]} failed: ${message}`);
+        await record({ ...base, detail: `the step failed: ${message}` });
+      }
+      raceSince = void 0;
+    }
+    if (clock.now() - start >= options.timeoutMs) {
+      await fail(
+        "timeout",
+        `site ${name} not ready after ${formatElapsed(clock.now() - start)}: ${describeProblems(health.problems)}`,
+        "the site was not ready by the deadline"
+      );
+    }
+    const description = describeProblems(health.problems);
+    if (description !== lastDescription || now - lastProgressAt >= progressMs) {
+      log.info(`ready: ${name} not ready after ${formatElapsed(elapsed)}: ${description}`);
+      lastDescription = description;
+      lastProgressAt = now;
+    }
+    const remaining = options.timeoutMs - (clock.now() - start);
+    await clock.sleep(Math.max(0, Math.min(pollMs, remaining)), ctx.signal);
+  }
+}
+
+// src/pipeline/connect.ts
 var sleep = (ms, signal2) => new Promise((resolve2, reject) => {
   signal2.throwIfAborted();
   const onAbort = () => {
@@ -20197,55 +20616,6 @@ var sleep = (ms, signal2) => new Promise((resolve2, reject) => {
   }, ms);
   signal2.addEventListener("abort", onAbort, { once: true });
 });
-async function waitSiteReady(fabric, site, ctx, options) {
-  const started = Date.now();
-  let raceSince;
-  let attempts = 0;
-  let lastReport = 0;
-  for (; ; ) {
-    const status = await fabric.status(site, ctx);
-    const pending = notReady(status);
-    if (pending.length === 0) {
-      ctx.logger.info(
-        `ready ${site.plan.name}: every service active (${formatSeconds(Date.now() - started)})`
-      );
-      return;
-    }
-    const now = Date.now();
-    if (showsControlRace(pending)) {
-      raceSince ??= now;
-      if (now - raceSince >= options.raceGraceMs && attempts === 0) {
-        attempts++;
-        const problem = pending.find((l) => l.service === "control");
-        ctx.logger.warn(
-          `ready ${site.plan.name}: ${problem.host}: control: ${problem.state} (${problem.detail}) for ${formatSeconds(now - raceSince)}: deleting the control pod`
-        );
-        await fabric.remediate(site, "delete-control-pod", ctx);
-        await options.onRemediation?.({
-          site: site.plan.name,
-          problem: `control: ${problem.state} (${problem.detail})`,
-          action: "delete control pod",
-          attempt: attempts,
-          at: (/* @__PURE__ */ new Date()).toISOString(),
-          resolved: true
-        });
-      }
-    }
-    if (now - started > options.deadlineMs) {
-      throw new InfraError(
-        `site ${site.plan.name} is not ready after ${formatSeconds(now - started)}: ${pending.map((l) => `${l.host} ${l.service}: ${l.state}${l.detail ? ` (${l.detail})` : ""}`).join("; ")}`
-      );
-    }
-    if (now - lastReport > 2e3) {
-      lastReport = now;
-      const first = pending[0];
-      ctx.logger.info(
-        `ready ${site.plan.name}: waiting for ${first.host} ${first.service} (${first.state}${first.detail ? `: ${first.detail}` : ""})${pending.length > 1 ? ` and ${pending.length - 1} more` : ""}, ${formatSeconds(now - started)}`
-      );
-    }
-    await sleep(options.pollMs ?? 200, ctx.signal);
-  }
-}
 async function waitPeered(fabric, sites, pairs, ctx, options) {
   const started = Date.now();
   if (!fabric.peerStatus) {
@@ -20278,6 +20648,20 @@ async function waitPeered(fabric, sites, pairs, ctx, options) {
     if (!waiting || Date.now() - started > options.deadlineMs) return report;
     await sleep(options.pollMs ?? 200, ctx.signal);
   }
+}
+
+// src/pipeline/progress.ts
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)}s`;
+}
+function elapsedLogger(logger, startedAt, now = Date.now) {
+  const stamp = (m) => `[${formatSeconds(now() - startedAt).padStart(6)}] ${m}`;
+  return {
+    info: (m) => logger.info(stamp(m)),
+    warn: (m) => logger.warn(stamp(m)),
+    error: (m) => logger.error(stamp(m)),
+    debug: (m) => logger.debug(stamp(m))
+  };
 }
 
 // src/state/runState.ts
@@ -22570,7 +22954,7 @@ import { appendFile, mkdir as mkdir6, readFile as readFile6 } from "node:fs/prom
 import { dirname as dirname2 } from "node:path";
 
 // src/remote/errors.ts
-function formatElapsed(ms) {
+function formatElapsed2(ms) {
   return `${(ms / 1e3).toFixed(1)}s`;
 }
 function tail(text, maxChars = 1500) {
@@ -22609,7 +22993,7 @@ var RemoteCommandError = class extends RemoteError {
     const err = tail(stderr);
     super(
       host,
-      `command on ${host} exited with code ${code} after ${formatElapsed(elapsedMs)}: ${command}` + (err ? `
+      `command on ${host} exited with code ${code} after ${formatElapsed2(elapsedMs)}: ${command}` + (err ? `
 stderr (tail):
 ${err}` : "")
     );
@@ -22630,7 +23014,7 @@ var RemoteTimeoutError = class extends RemoteError {
   constructor(host, command, timeoutMs, elapsedMs, stdout, stderr) {
     super(
       host,
-      `command on ${host} timed out after ${formatElapsed(elapsedMs)} (limit ${formatElapsed(timeoutMs)}) and was killed: ${command}`
+      `command on ${host} timed out after ${formatElapsed2(elapsedMs)} (limit ${formatElapsed2(timeoutMs)}) and was killed: ${command}`
     );
     this.command = command;
     this.timeoutMs = timeoutMs;
@@ -22649,7 +23033,7 @@ var ConnectionLostError = class extends RemoteError {
   constructor(host, command, elapsedMs, reason) {
     super(
       host,
-      `connection to ${host} was lost after ${formatElapsed(elapsedMs)} while running: ${command} (${reason}); the command may or may not have finished; the next command opens a new connection`
+      `connection to ${host} was lost after ${formatElapsed2(elapsedMs)} while running: ${command} (${reason}); the command may or may not have finished; the next command opens a new connection`
     );
     this.command = command;
     this.elapsedMs = elapsedMs;
@@ -23279,7 +23663,7 @@ var RemotePool = class {
       truncated: stdout.truncated || stderr.truncated
     };
     if (outcome.signal) result.signal = outcome.signal;
-    log.debug(`${host.name}: ${display} -> exit ${result.code} in ${formatElapsed(durationMs)}`);
+    log.debug(`${host.name}: ${display} -> exit ${result.code} in ${formatElapsed2(durationMs)}`);
     return result;
   }
   async onRunner(conn, runner, line2, sink, localLimit) {
@@ -23551,7 +23935,7 @@ var RemotePool = class {
         throw new SshConnectError(
           host.name,
           "handshake",
-          `no SSH login to ${describeHost(host)} within ${formatElapsed(timeoutMs)} (the handshake did not finish)`,
+          `no SSH login to ${describeHost(host)} within ${formatElapsed2(timeoutMs)} (the handshake did not finish)`,
           { cause: e }
         );
       }
@@ -23591,7 +23975,7 @@ var RemotePool = class {
           new SshConnectError(
             host.name,
             "unreachable",
-            `cannot reach ${describeHost(host)}: no TCP connection within ${formatElapsed(timeoutMs)}`
+            `cannot reach ${describeHost(host)}: no TCP connection within ${formatElapsed2(timeoutMs)}`
           )
         );
       }, timeoutMs);
@@ -23626,7 +24010,7 @@ var RemotePool = class {
             new SshConnectError(
               host.name,
               "unreachable",
-              `cannot reach ${describeHost(host)} through ${jump.name}: no connection within ${formatElapsed(deadline - Date.now() + 1)}`
+              `cannot reach ${describeHost(host)} through ${jump.name}: no connection within ${formatElapsed2(deadline - Date.now() + 1)}`
             )
           );
         },
@@ -23707,7 +24091,7 @@ var RemotePool = class {
       }
       throw new RemoteError(
         host.name,
-        `upload of ${remotePath} to ${host.name} failed after ${formatElapsed(Date.now() - started)}: ${e.message}`,
+        `upload of ${remotePath} to ${host.name} failed after ${formatElapsed2(Date.now() - started)}: ${e.message}`,
         { cause: e }
       );
     } finally {
@@ -23763,7 +24147,7 @@ var RemotePool = class {
         await this.probe(conn, host, Math.min(15e3, Math.max(1, deadline - Date.now())));
         if (attempt > 1) {
           this.options.logger.info(
-            `${host.name}: SSH is up after ${formatElapsed(Date.now() - started)}`
+            `${host.name}: SSH is up after ${formatElapsed2(Date.now() - started)}`
           );
         }
         return;
@@ -23779,7 +24163,7 @@ var RemotePool = class {
     }
     throw new RemoteError(
       host.name,
-      `SSH on ${describeHost(host)} did not come up within ${formatElapsed(Date.now() - started)}; last error: ${last}`
+      `SSH on ${describeHost(host)} did not come up within ${formatElapsed2(Date.now() - started)}; last error: ${last}`
     );
   }
   /** Prove a connection works by running `true`; a connection that does not answer is dropped. */
@@ -23793,7 +24177,7 @@ var RemotePool = class {
       probe.catch(() => {
       });
       conn.client.destroy();
-      throw new Error(`the connection did not answer within ${formatElapsed(timeoutMs)}`);
+      throw new Error(`the connection did not answer within ${formatElapsed2(timeoutMs)}`);
     }
   }
   /**
@@ -23833,15 +24217,15 @@ var RemotePool = class {
     if (!dropped) {
       throw new RemoteError(
         host.name,
-        `${host.name} did not go down within ${formatElapsed(Date.now() - started)} of the reboot command (${describeCommand(command)})`
+        `${host.name} did not go down within ${formatElapsed2(Date.now() - started)} of the reboot command (${describeCommand(command)})`
       );
     }
     this.options.logger.info(
-      `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`
+      `${host.name}: went down after ${formatElapsed2(Date.now() - started)}; waiting for it to return`
     );
     const unchanged = () => new RemoteError(
       host.name,
-      `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
+      `${host.name} answered again after ${formatElapsed2(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
     );
     let sameIdSeen = false;
     for (; ; ) {
@@ -23854,7 +24238,7 @@ var RemotePool = class {
       const after = await readBootId();
       if (after !== before) {
         this.options.logger.info(
-          `${host.name}: back after ${formatElapsed(Date.now() - started)} with a new boot id (${after})`
+          `${host.name}: back after ${formatElapsed2(Date.now() - started)} with a new boot id (${after})`
         );
         return;
       }
@@ -24027,20 +24411,20 @@ async function up(options, env) {
       () => Promise.all(sites.map((s) => fabric.install(s, ctx)))
     );
     if (last < UP_PHASES.indexOf("ready")) return live(notConnected);
+    const local = fabric.name === "emulated";
     await phase(
       store,
       "ready",
       logger,
       signal2,
-      () => Promise.all(
-        sites.map(
-          (s) => waitSiteReady(fabric, s, ctx, {
-            deadlineMs: env.readyDeadlineMs ?? 9e4,
-            raceGraceMs: env.raceGraceMs ?? 3e3,
-            onRemediation: (r) => store.update((st) => st.remediations.push(r))
-          })
-        )
-      )
+      () => waitReady(fabric, sites, ctx, {
+        timeoutMs: env.readyDeadlineMs ?? (local ? 9e4 : 18e5),
+        raceRetries: env.raceRetries ?? 2,
+        raceGraceMs: env.raceGraceMs ?? (local ? 3e3 : 12e4),
+        pollIntervalMs: local ? 200 : 5e3,
+        progressEveryMs: local ? 2e3 : 3e4,
+        onRemediation: (r) => store.update((st) => st.remediations.push(r))
+      })
     );
     if (last < UP_PHASES.indexOf("connect")) return live(notConnected);
     const connect = await phase(store, "connect", logger, signal2, async () => {

@@ -19,8 +19,9 @@ import type { Fabric, FabricContext, FabricSite } from './fabric/fabric.js';
 import type { Logger } from './log.js';
 import { buildPlanFromConfig } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
-import type { ConnectReport } from './pipeline/readiness.js';
-import { waitPeered, waitSiteReady } from './pipeline/readiness.js';
+import { waitReady } from './health/waitReady.js';
+import type { ConnectReport } from './pipeline/connect.js';
+import { waitPeered } from './pipeline/connect.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
 import type { FabricFactory, ProviderFactory } from './pipeline/registry.js';
 import { defaultFabric, providerRegistry } from './pipeline/registry.js';
@@ -36,10 +37,12 @@ export interface PipelineEnv {
   signal?: AbortSignal;
   providers?: ProviderFactory;
   fabric?: FabricFactory;
-  /** ready: how long a site may take to become healthy; default 90 s */
+  /** ready: how long a site may take to become healthy; default 90 s (emulated), 30 min (TF) */
   readyDeadlineMs?: number;
-  /** how long the control-node race may show before the control pod is deleted; default 3 s */
+  /** how long the control-node race may show before a remediation step; default 3 s (emulated), 2 min (TF) */
   raceGraceMs?: number;
+  /** remediation steps allowed per site (the action's race-retries); default 2 */
+  raceRetries?: number;
   /** connect: how long BGP sessions may take to establish; default 30 s */
   connectDeadlineMs?: number;
 }
@@ -228,16 +231,17 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       Promise.all(sites.map((s) => fabric.install(s, ctx))),
     );
     if (last < UP_PHASES.indexOf('ready')) return live(notConnected);
+    // the emulated fabric settles in about a second; real TF in minutes
+    const local = fabric.name === 'emulated';
     await phase(store, 'ready', logger, signal, () =>
-      Promise.all(
-        sites.map((s) =>
-          waitSiteReady(fabric, s, ctx, {
-            deadlineMs: env.readyDeadlineMs ?? 90_000,
-            raceGraceMs: env.raceGraceMs ?? 3_000,
-            onRemediation: (r) => store.update((st) => st.remediations.push(r)),
-          }),
-        ),
-      ),
+      waitReady(fabric, sites, ctx, {
+        timeoutMs: env.readyDeadlineMs ?? (local ? 90_000 : 1_800_000),
+        raceRetries: env.raceRetries ?? 2,
+        raceGraceMs: env.raceGraceMs ?? (local ? 3_000 : 120_000),
+        pollIntervalMs: local ? 200 : 5_000,
+        progressEveryMs: local ? 2_000 : 30_000,
+        onRemediation: (r) => store.update((st) => st.remediations.push(r)),
+      }),
     );
     if (last < UP_PHASES.indexOf('connect')) return live(notConnected);
     const connect = await phase(store, 'connect', logger, signal, async () => {

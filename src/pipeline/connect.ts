@@ -1,0 +1,72 @@
+/**
+ * The connect phase's wait: every BGP session whose two ends are configured
+ * must reach Established (an end that is not configured never will, so it is
+ * reported at once instead of waited for).
+ */
+import type { BgpSession, Fabric, FabricContext, FabricSite } from '../fabric/fabric.js';
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    signal.throwIfAborted();
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+export interface ConnectReport {
+  established: { a: string; b: string }[];
+  /** pairs that never came up, with each end's state */
+  down: { a: string; b: string; state: string }[];
+}
+
+/**
+ * Wait until every peering whose two ends are configured is Established (an
+ * end reporting "not configured" can never come up, so it is reported at
+ * once instead of waited for).
+ */
+export async function waitPeered(
+  fabric: Fabric,
+  sites: readonly FabricSite[],
+  pairs: readonly { a: string; b: string }[],
+  ctx: FabricContext,
+  options: { deadlineMs: number; pollMs?: number },
+): Promise<ConnectReport> {
+  const started = Date.now();
+  if (!fabric.peerStatus) {
+    ctx.logger.warn(`connect: the ${fabric.name} fabric cannot report BGP sessions; not waiting`);
+    return { established: [], down: [] };
+  }
+  for (;;) {
+    const sessions = new Map<string, BgpSession[]>();
+    await Promise.all(
+      sites.map(async (s) => sessions.set(s.plan.name, await fabric.peerStatus!(s, ctx))),
+    );
+    const state = (from: string, to: string) =>
+      sessions.get(from)?.find((x) => x.site === to) ?? {
+        site: to,
+        state: 'unknown',
+        established: false,
+      };
+    const report: ConnectReport = { established: [], down: [] };
+    let waiting = false;
+    for (const { a, b } of pairs) {
+      const ab = state(a, b);
+      const ba = state(b, a);
+      if (ab.established && ba.established) {
+        report.established.push({ a, b });
+        continue;
+      }
+      const hopeless = ab.state === 'not configured' || ba.state === 'not configured';
+      if (!hopeless) waiting = true;
+      report.down.push({ a, b, state: `${a}: ${ab.state}, ${b}: ${ba.state}` });
+    }
+    if (!waiting || Date.now() - started > options.deadlineMs) return report;
+    await sleep(options.pollMs ?? 200, ctx.signal);
+  }
+}
