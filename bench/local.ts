@@ -8,9 +8,9 @@
  *
  * Needs root, like the local provider.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BIRD_DEFAULT_TIMERS } from '../src/fabric/emulated/bird.js';
 import { EmulatedFabric } from '../src/fabric/emulated/index.js';
 import { silentLogger } from '../src/log.js';
@@ -62,6 +62,8 @@ async function once(label: string, n: number, env: Partial<PipelineEnv>): Promis
   const t1 = Date.now();
   await down({ stateDir }, { logger: silentLogger });
   const downMs = Date.now() - t1;
+  rmSync(dirname(file), { recursive: true, force: true });
+  rmSync(dirname(stateDir), { recursive: true, force: true });
   if (failure) throw failure;
   return { label, sites: n, phases, up: upMs, down: downMs, established };
 }

@@ -2,17 +2,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NOT_ROOT } from '../../src/providers/local/preflight.js';
 import { BUNDLE, runBundle } from '../bundle.js';
-import { tempDir } from '../helpers.js';
-import { IS_ROOT, leftovers, NOTHING, noteSkip } from './helpers.js';
+import { IS_ROOT, leftovers, NOTHING, noteSkip, removeScratch, scratch } from './helpers.js';
 
 noteSkip('local provider through the CLI');
 
 describe.skipIf(!IS_ROOT)('tungsten-e2e run/up on the local provider (bundled CLI)', () => {
+  afterAll(removeScratch);
   it('run --sites examples/local.yml: up two sites, then down, leaving nothing', () => {
-    const stateDir = join(tempDir('te-cli-'), 'state');
+    const stateDir = join(scratch('te-cli-'), 'state');
     const r = runBundle('cli', ['run', '--sites', 'examples/local.yml', '--state', stateDir]);
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'));
     try {
@@ -38,7 +38,7 @@ describe.skipIf(!IS_ROOT)('tungsten-e2e run/up on the local provider (bundled CL
   }, 90_000);
 
   it('says to use sudo when not root (and sudo -n does not work), exit 2, before making anything', () => {
-    const stateDir = join(tempDir('te-cli-'), 'state');
+    const stateDir = join(scratch('te-cli-'), 'state');
     const r = spawnSync(
       process.execPath,
       [resolve(BUNDLE, 'cli.js'), 'up', '--sites', 'examples/local.yml', '--state', stateDir],

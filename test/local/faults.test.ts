@@ -4,10 +4,20 @@
  * shows the race until the control pod is deleted), leak-isolation (the
  * isolation rules are never applied).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { IsolationConfig, Workloads } from '../../src/fabric/fabric.js';
 import type { LiveRun } from '../../src/pipeline.js';
-import { birdc, eventually, IS_ROOT, ipIn, noteSkip, Runs, siteFile, sleep } from './helpers.js';
+import {
+  birdc,
+  eventually,
+  IS_ROOT,
+  ipIn,
+  noteSkip,
+  removeScratch,
+  Runs,
+  siteFile,
+  sleep,
+} from './helpers.js';
 
 noteSkip('local provider, faults');
 
@@ -37,6 +47,7 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: faults', () => {
     live = undefined;
     await runs.downAll();
   }, 60_000);
+  afterAll(removeScratch);
 
   it('no-bgp: peering is never configured, so a pod at one site cannot reach the other', async () => {
     ({ live } = await runs.up(siteFile([{ name: 'east', faults: ['no-bgp'] }, { name: 'west' }])));
@@ -113,9 +124,8 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: faults', () => {
 
   it('control-race: up deletes the control pod once, records it, and the run comes up', async () => {
     ({ live } = await runs.up(
+      // the default grace (3 s): agents of a healthy site connect well within it
       siteFile([{ name: 'east', faults: ['control-race'] }, { name: 'west' }]),
-      {},
-      { raceGraceMs: 500 },
     ));
     expect(live.connect.established).toEqual([{ a: 'east', b: 'west' }]);
     const remediations = live.store.state.remediations;

@@ -5,7 +5,7 @@
  * when a test fails.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memoryLogger } from '../../src/log.js';
 import type { Logger } from '../../src/log.js';
@@ -28,6 +28,19 @@ export interface SiteSpec {
   faults?: string[];
 }
 
+const scratchDirs: string[] = [];
+
+/** A temporary directory removed by removeScratch() (call it in afterAll, after teardown). */
+export function scratch(prefix: string): string {
+  const dir = tempDir(prefix);
+  scratchDirs.push(dir);
+  return dir;
+}
+
+export function removeScratch(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function siteFile(sites: readonly SiteSpec[], extra = ''): string {
   const text = [
     'ttl: 1h',
@@ -41,7 +54,7 @@ export function siteFile(sites: readonly SiteSpec[], extra = ''): string {
     ]),
     '',
   ].join('\n');
-  const path = join(tempDir('te-local-'), 'sites.yml');
+  const path = join(scratch('te-local-'), 'sites.yml');
   writeFileSync(path, text);
   return path;
 }
@@ -76,7 +89,7 @@ export class Runs {
     options: Partial<UpOptions> = {},
     env: Partial<PipelineEnv> = {},
   ): Promise<Started> {
-    const stateDir = options.stateDir ?? join(tempDir('te-state-'), 'state');
+    const stateDir = options.stateDir ?? join(scratch('te-state-'), 'state');
     this.dirs.push(stateDir);
     const logger = testLogger();
     const live = await up({ sites, stateDir, ...options }, { logger, ...env });

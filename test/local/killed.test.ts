@@ -6,11 +6,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RunState } from '../../src/state/runState.js';
 import { BUNDLE, runBundle } from '../bundle.js';
-import { tempDir } from '../helpers.js';
-import { IS_ROOT, leftovers, NOTHING, noteSkip, Runs, siteFile, sleep } from './helpers.js';
+import {
+  IS_ROOT,
+  leftovers,
+  NOTHING,
+  noteSkip,
+  removeScratch,
+  Runs,
+  scratch,
+  siteFile,
+  sleep,
+} from './helpers.js';
 
 noteSkip('local provider, down after a killed up');
 
@@ -50,6 +59,7 @@ async function killUpWhen(
 describe.skipIf(!IS_ROOT)('local provider: down after up was killed', () => {
   const runs = new Runs();
   afterEach(() => runs.downAll(), 60_000);
+  afterAll(removeScratch);
 
   it.each([
     [
@@ -63,7 +73,7 @@ describe.skipIf(!IS_ROOT)('local provider: down after up was killed', () => {
   ])(
     '%s',
     async (_label, when) => {
-      const stateDir = join(tempDir('te-killed-'), 'state');
+      const stateDir = join(scratch('te-killed-'), 'state');
       runs.track(stateDir);
       const state = await killUpWhen(
         siteFile([{ name: 'east' }, { name: 'west' }]),

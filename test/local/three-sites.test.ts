@@ -2,7 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workloads } from '../../src/fabric/fabric.js';
 import type { LiveRun } from '../../src/pipeline.js';
-import { birdc, IS_ROOT, leftovers, NOTHING, noteSkip, Runs, siteFile } from './helpers.js';
+import {
+  birdc,
+  IS_ROOT,
+  leftovers,
+  NOTHING,
+  noteSkip,
+  removeScratch,
+  Runs,
+  siteFile,
+} from './helpers.js';
 
 noteSkip('local provider, three sites');
 
@@ -28,6 +37,7 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: three sites, full m
   afterAll(async () => {
     await live?.close();
     await runs.downAll();
+    removeScratch();
     if (live) expect(leftovers(live.runId)).toEqual(NOTHING);
   }, 60_000);
 

@@ -15,6 +15,7 @@ import {
   leftovers,
   NOTHING,
   noteSkip,
+  removeScratch,
   Runs,
   siteFile,
   testLogger,
@@ -41,6 +42,7 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
   afterAll(async () => {
     await live?.close();
     await runs.downAll();
+    removeScratch();
   }, 60_000);
 
   const client = (site: string, ns: string) =>

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderAgentConfig, renderControlConfig } from '../../../src/fabric/emulated/bird.js';
 import type { ControlConfigInput } from '../../../src/fabric/emulated/bird.js';
 import { findTool } from '../../../src/providers/local/preflight.js';
@@ -10,8 +10,15 @@ import { tempDir } from '../../helpers.js';
 const BIRD = findTool('bird');
 
 /** BIRD's own parser (`bird -p`) on a rendered configuration: no root needed. */
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 function birdParses(config: string): { ok: boolean; error: string } {
-  const file = join(tempDir('te-bird-'), 'bird.conf');
+  const dir = tempDir('te-bird-');
+  dirs.push(dir);
+  const file = join(dir, 'bird.conf');
   writeFileSync(file, config);
   const r = spawnSync(BIRD!, ['-p', '-c', file], { encoding: 'utf8' });
   return { ok: r.status === 0, error: r.stderr.trim() };
