@@ -190,7 +190,7 @@ export async function run(args: string[]): Promise<void> {
     console.error(`ssh benchmark needs a real sshd: ${reason}`);
     process.exit(1);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'te-bench-ssh-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tungsten-e2e-bench-ssh-'));
   const key = generateRunKey('tungsten-e2e-bench');
   const sshd = await startSshd({
     dir,

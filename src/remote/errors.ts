@@ -54,13 +54,6 @@ export class HostKeyMismatchError extends RemoteError {
   }
 }
 
-export interface CommandFailureDetail {
-  command: string;
-  elapsedMs: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** A command ran and exited non-zero (thrown by `run`, not `exec`). */
 export class RemoteCommandError extends RemoteError {
   constructor(

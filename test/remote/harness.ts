@@ -57,7 +57,7 @@ export class Cleanup {
   }
 }
 
-export function tempDir(cleanup: Cleanup, prefix = 'te-ssh-'): string {
+export function tempDir(cleanup: Cleanup, prefix = 'tungsten-e2e-ssh-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
   return dir;

@@ -88,7 +88,7 @@ describe('quoteArgv', () => {
   it('quotes reserved words and assignments in command position only', () => {
     expect(quoteArgv(['time', 'x'])).toBe("'time' x");
     expect(quoteArgv(['if'])).toBe("'if'");
-    expect(quoteArgv(['A=b', 'A=b'])).toBe("'A=b' A=b");
+    expect(quoteArgv(['A=b', 'A=b'])).toBe("'A=b' 'A=b'");
     expect(wordsAfterShell('bash', quoteArgv(printfNul(['time', 'A=b'])))).toEqual(['time', 'A=b']);
     // a quoted reserved word is looked up as a command, as exec of argv[0] would
     expect(() =>
@@ -120,7 +120,7 @@ describe('buildRemoteCommand', () => {
       env: { DEBIAN_FRONTEND: 'noninteractive', NOTE: "it's $(x)" },
     });
     expect(line).toBe(
-      "sudo -n -- timeout -k 3 90s env DEBIAN_FRONTEND=noninteractive 'NOTE=it'\\''s $(x)' apt-get install -y kubelet=1.30.2-1.1",
+      "sudo -n -- timeout -k 3 90s env 'DEBIAN_FRONTEND=noninteractive' 'NOTE=it'\\''s $(x)' apt-get install -y 'kubelet=1.30.2-1.1'",
     );
     expect(
       wordsAfterShell(

@@ -94,7 +94,7 @@ describeWithSshd('reboot helper (simulated machine on a real sshd)', () => {
       .reboot(server.host, 1500, { command: ['true'], bootIdCommand: ['cat', bootId], sudo: false })
       .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(
-      /h1 did not go down within 1\.\ds of the reboot command \(true\)/,
+      /h1 did not go down within \d+\.\ds of the reboot command \(true\)/,
     );
   });
 

@@ -113,7 +113,7 @@ describeWithSshd('startSshd (a real OpenSSH sshd)', () => {
   });
 
   it('uses StrictModes yes in a directory no one else can write to', async () => {
-    const dir = `/run/te-ssh-${randomBytes(4).toString('hex')}`;
+    const dir = `/run/tungsten-e2e-ssh-test-${randomBytes(4).toString('hex')}`;
     mkdirSync(dir, { mode: 0o700 });
     each.add(() => rmSync(dir, { recursive: true, force: true }));
     expect(strictModesSafe(dir)).toBe(true);
