@@ -17,7 +17,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSiteFile } from '../../src/config/load.js';
 import { loadProfile } from '../../src/config/profile.js';
@@ -41,6 +40,7 @@ import {
   TAG_SITE,
 } from '../../src/providers/cloud/tags.js';
 import type { RetryPolicy } from '../../src/providers/cloud/retry.js';
+import { testKeyPair } from './keys.js';
 import type { ManualClock } from './manualClock.js';
 
 // ---------------------------------------------------------------------------
@@ -171,11 +171,11 @@ export function providerContract(name: string, makeFixture: () => Promise<Provid
       f: ProviderFixture,
       change: (sites: Record<string, unknown>[]) => void = () => {},
     ) => {
-      const sites = SITE_NAMES.map((n, i) => ({
-        name: n,
-        nodes: { workers: 1 },
-        ...f.site(i as 0 | 1),
-      }));
+      const sites = SITE_NAMES.map((n, i) => {
+        const entry = f.site(i as 0 | 1);
+        // sites that list their hosts (static) have no nodes: section
+        return { name: n, ...('hosts' in entry ? {} : { nodes: { workers: 1 } }), ...entry };
+      });
       change(sites);
       const profile = f.profile?.() ?? loadProfile('tf-2018');
       const text = JSON.stringify({ profile: profile.name, ttl: '3h', sites });
@@ -634,6 +634,4 @@ export function retryLines(lines: string[]): { attempt: number; delayMs: number 
   });
 }
 
-const runPublicKey = ssh2.utils
-  .generateKeyPairSync('ed25519', { comment: 'tungsten-e2e-contract' })
-  .public.trim();
+const runPublicKey = testKeyPair('tungsten-e2e-contract').public.trim();

@@ -134,7 +134,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsStub } from 'aws-sdk-client-mock';
-import ssh2 from 'ssh2';
+import { testKeyPair } from '../keys.js';
 
 // ---------------------------------------------------------------------------
 // Errors through the SDK's own deserializer
@@ -1029,9 +1029,7 @@ export class FakeEc2 {
         Tags: tagsFor(input.TagSpecifications, 'spot-instances-request'),
       });
     }
-    const key = ssh2.utils.generateKeyPairSync('ed25519', {
-      comment: `root@ip-${ip.replace(/\./g, '-')}`,
-    });
+    const key = testKeyPair(`root@ip-${ip.replace(/\./g, '-')}`);
     this.instances.set(instanceId, {
       instance,
       pollsToChange: this.options.transitionPolls,

@@ -1,0 +1,4 @@
+import { providerContract } from '../contract.js';
+import { staticFixture } from './staticFixture.js';
+
+providerContract('static', staticFixture);
