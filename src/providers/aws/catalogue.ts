@@ -33,8 +33,11 @@ export async function describeMachineTypes(
     const cause = (e as { cause?: unknown }).cause;
     const fault = awsFaultOf(cause ?? e);
     if (fault.code.startsWith('InvalidInstanceType')) {
+      // EC2 names the unknown types in brackets: "… do not exist: [m5.nope]"
+      const named = /\[([^\]]+)\]/.exec(fault.message)?.[1]?.split(/,\s*/) ?? [];
+      const bad = wanted.filter((t) => named.includes(t));
       throw new UserError(
-        `${wanted.map((t) => `${where(t)} ${t}`).join(', ')}: AWS DescribeInstanceTypes in ${api.region} says "${fault.message}"; use an instance type offered in ${api.region}.`,
+        `${(bad.length ? bad : wanted).map((t) => `${where(t)} ${t}`).join(', ')}: AWS DescribeInstanceTypes in ${api.region} says "${fault.message}"; use an instance type offered in ${api.region}.`,
       );
     }
     throw e;

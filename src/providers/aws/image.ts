@@ -1,5 +1,6 @@
 /**
- * The AMI for a site: the site's `image:` (an AMI id, or OWNER/NAME-PATTERN),
+ * The AMI for a site: the site's `image:` (an AMI id, or OWNER/NAME with the
+ * exact AMI name; the site file allows no wildcards),
  * else the profile's owner + name filter, newest first. Never a hard-coded id.
  */
 import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
@@ -36,7 +37,7 @@ export function imageQueryFor(site: SitePlan, profile: Profile): ImageQuery {
       return { owner: given.slice(0, slash), name: given.slice(slash + 1) };
     }
     throw new UserError(
-      `sites[${site.index}].image "${given}" is not an AMI id (ami-…) or OWNER/NAME-PATTERN (e.g. 792107900819/Rocky-9-EC2-Base-9.*x86_64); set one of those for site "${site.name}".`,
+      `sites[${site.index}].image "${given}" is not an AMI id (ami-…) or OWNER/NAME (e.g. 792107900819/Rocky-9-EC2-Base-9.5-20241118.0.x86_64); set one of those for site "${site.name}".`,
     );
   }
   if ('owner' in ref) return { owner: ref.owner, name: ref.name };

@@ -120,7 +120,7 @@ export async function createSiteNetwork(
       ...(site.zone ? { AvailabilityZone: site.zone } : {}),
       TagSpecifications: tagSpecs(['subnet'], ctx, site.name, name('underlay')),
     }),
-    `subnet ${name('underlay')} in ${vpcId}`,
+    `subnet ${name('underlay')} of ${vpcId}`,
     { fresh: true },
   );
   const subnetId = subnet.Subnet!.SubnetId!;
@@ -145,7 +145,7 @@ export async function createSiteNetwork(
       VpcId: vpcId,
       TagSpecifications: tagSpecs(['route-table'], ctx, site.name, name('routes')),
     }),
-    `route table ${name('routes')} in ${vpcId}`,
+    `route table ${name('routes')} of ${vpcId}`,
     { fresh: true },
   );
   const routeTableId = rt.RouteTable!.RouteTableId!;
@@ -191,7 +191,7 @@ async function createGroup(
       VpcId: vpcId,
       TagSpecifications: tagSpecs(['security-group'], ctx, site.name, name),
     }),
-    `security group ${name} in ${vpcId}`,
+    `security group ${name} of ${vpcId}`,
     { fresh: true },
   );
   const groupId = out.GroupId!;

@@ -6,6 +6,7 @@
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { InfraError, UserError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
+import type { RemotePool } from '../../remote/pool.js';
 import type {
   CreatedResource,
   DestroyReport,
@@ -38,19 +39,8 @@ import { findTagged, removeAll, runFilter, runFilterByName, tagKeyFilter } from 
 import type { Found } from './teardown.js';
 import { SSH_USER } from './userData.js';
 
-/** Where an SSH check goes; the remote layer's RemoteHost has this shape. */
-export interface SshTarget {
-  name: string;
-  host: string;
-  port: number;
-  user: string;
-  hostKeys?: string[];
-}
-
-/** What provisioning needs of the remote layer (RemotePool has it). */
-export interface SshWaiter {
-  waitForSsh(host: SshTarget, deadline: number): Promise<void>;
-}
+/** What provisioning needs of the remote layer: the run's RemotePool. */
+export type SshWaiter = Pick<RemotePool, 'waitForSsh'>;
 
 export interface AwsWaits {
   /** until every instance is running */
@@ -285,17 +275,19 @@ export class AwsProvider implements Provider {
     const report: DestroyReport = { deleted: [], remaining: [] };
     for (const region of regionsOf(target.sites)) {
       const api = this.api(region, ctx);
-      const found = await findTagged(api, runFilter(target.runId));
-      if (found.length) {
-        ctx.logger.info(
-          `aws ${region}: deleting ${found.length} resources of run ${target.runId} (${summary(found)})`,
-        );
-      }
-      const result = await removeAll(api, found, {
-        clock: this.clock,
-        terminateDeadline: this.clock.now() + this.waits.terminateMs,
-        signal: ctx.signal,
-      });
+      const result = await removeAll(
+        api,
+        runFilter(target.runId),
+        {
+          clock: this.clock,
+          terminateDeadline: this.clock.now() + this.waits.terminateMs,
+          signal: ctx.signal,
+        },
+        (items) =>
+          ctx.logger.info(
+            `aws ${region}: deleting ${items.length} ${items[0]!.kind} of run ${target.runId}: ${items.map((i) => i.id).join(', ')}`,
+          ),
+      );
       report.deleted.push(...result.deleted.map((f) => resourceOf(f, region)));
       report.remaining.push(
         ...result.failed.map((f) => ({
@@ -304,7 +296,7 @@ export class AwsProvider implements Provider {
           howToDelete: f.howToDelete,
         })),
       );
-      if (found.length) {
+      if (result.deleted.length || result.failed.length) {
         const failedIds = new Set(result.failed.map((f) => f.item.id));
         for (const left of await findTagged(api, runFilter(target.runId))) {
           if (failedIds.has(left.id)) continue;
@@ -383,10 +375,4 @@ function envRegions(): string[] {
 
 function resourceOf(f: Found, region: string): CreatedResource {
   return { provider: 'aws', site: f.tags[TAG_SITE] ?? '', kind: f.kind, id: f.id, region };
-}
-
-function summary(found: Found[]): string {
-  const counts = new Map<string, number>();
-  for (const f of found) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
-  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
 }

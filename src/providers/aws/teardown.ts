@@ -411,16 +411,22 @@ export interface RemovalResult {
   failed: { item: Found; error: string; howToDelete: string }[];
 }
 
-/** Delete what was found, kind by kind in dependency order. */
+/**
+ * Find and delete, kind by kind in dependency order. Each kind is searched
+ * just before its turn: what termination leaves behind (a network interface
+ * or volume whose DeleteOnTermination was off) only shows as available then.
+ */
 export async function removeAll(
   api: Ec2Api,
-  found: Found[],
+  filters: Filter[],
   ctx: RemoveContext,
+  onFound: (items: Found[]) => void = () => {},
 ): Promise<RemovalResult> {
   const result: RemovalResult = { deleted: [], failed: [] };
   for (const k of KINDS) {
-    const items = found.filter((f) => f.kind === k.kind);
+    const items = await k.find(api, filters);
     if (items.length === 0) continue;
+    onFound(items);
     let failed: Map<string, string>;
     try {
       failed = await k.remove(api, items, ctx);

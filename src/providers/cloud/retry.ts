@@ -115,15 +115,20 @@ export async function withRetry<T>(
   }
 }
 
+/**
+ * The error for a call that failed for good. `hint` ends a give-up message;
+ * by default it says the API is throttling or unavailable.
+ */
 export function cloudCallError(
   site: CallSite,
   fault: CloudFault,
   info: AttemptInfo,
   cause?: unknown,
+  hint = 'it is throttling or unavailable, so try again later',
 ): CloudCallError {
   const said = `${fault.code}: ${fault.message}`;
   const message = info.gaveUp
-    ? `${describeCall(site)} gave up after ${info.attempts} attempts over ${seconds(info.elapsedMs)}: the cloud kept answering ${said}; it is throttling or unavailable, so try again later.`
+    ? `${describeCall(site)} gave up after ${info.attempts} attempts over ${seconds(info.elapsedMs)}, the last answer being ${said} (${hint}).`
     : `${describeCall(site)} failed: ${said}`;
   return new CloudCallError(site, fault, info.attempts, info.gaveUp, message, cause);
 }

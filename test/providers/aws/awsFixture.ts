@@ -6,7 +6,7 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AwsProvider } from '../../../src/providers/aws/provider.js';
-import type { SshTarget } from '../../../src/providers/aws/provider.js';
+import type { RemoteHost } from '../../../src/remote/target.js';
 import type { RetryPolicy } from '../../../src/providers/cloud/retry.js';
 import type { ProviderFixture, IngressRule } from '../contract.js';
 import { ManualClock } from '../manualClock.js';
@@ -16,8 +16,9 @@ import { FakeEc2, INTERNAL, THROTTLE } from './fakeEc2.js';
 export const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 
 export interface AwsFixture extends ProviderFixture {
+  provider(): AwsProvider;
   worlds: Map<string, FakeEc2>;
-  sshTargets: { target: SshTarget; deadline: number }[];
+  sshTargets: { target: RemoteHost; deadline: number }[];
   clock: ManualClock;
   retryPolicy: RetryPolicy;
 }

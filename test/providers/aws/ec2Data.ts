@@ -84,7 +84,7 @@ function image(
 
 /** Images in one region; ids differ per region as on EC2. */
 export function imagesFor(region: string): Image[] {
-  const salt = region === 'us-east-1' ? '0a' : region === 'eu-west-1' ? '0b' : '0c';
+  const salt = region === 'us-east-1' ? 'a' : region === 'eu-west-1' ? 'b' : 'c';
   return [
     // tf-2018: the CentOS 7.5 (1804_2) Marketplace AMI, deprecated since CentOS 7's end of life
     image(

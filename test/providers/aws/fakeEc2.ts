@@ -273,6 +273,8 @@ export class FakeEc2 {
   /** ids whose next delete finds them already gone (deleted by someone else meanwhile) */
   readonly vanishOnDelete = new Set<string>();
   vcpuLimit: number;
+  /** what termination leaves behind as 'available' instead of deleting (a DeleteOnTermination someone turned off) */
+  readonly leaveOnTermination = { networkInterfaces: false, volumes: false };
 
   private readonly vpcs = new Map<string, Vpc>();
   private readonly subnets = new Map<string, Subnet>();
@@ -1087,7 +1089,8 @@ export class FakeEc2 {
     delete i.PublicIpAddress;
     delete i.PrivateIpAddress;
     for (const n of i.NetworkInterfaces ?? []) {
-      if (n.Attachment?.DeleteOnTermination) this.enis.delete(n.NetworkInterfaceId!);
+      if (n.Attachment?.DeleteOnTermination && !this.leaveOnTermination.networkInterfaces)
+        this.enis.delete(n.NetworkInterfaceId!);
       else {
         const eni = this.enis.get(n.NetworkInterfaceId!);
         if (eni) {
@@ -1098,7 +1101,14 @@ export class FakeEc2 {
     }
     i.NetworkInterfaces = [];
     for (const b of i.BlockDeviceMappings ?? []) {
-      if (b.Ebs?.DeleteOnTermination) this.volumes.delete(b.Ebs.VolumeId!);
+      const volume = this.volumes.get(b.Ebs?.VolumeId ?? '');
+      if (!volume) continue;
+      if (b.Ebs?.DeleteOnTermination && !this.leaveOnTermination.volumes) {
+        this.volumes.delete(volume.VolumeId!);
+      } else {
+        volume.State = 'available';
+        volume.Attachments = [];
+      }
     }
     i.BlockDeviceMappings = [];
     if (i.SpotInstanceRequestId) {
