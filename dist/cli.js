@@ -3,17 +3,21 @@ import { createRequire as __teCreateRequire } from 'node:module'; const require 
 import {
   listProfiles,
   planCommand
-} from "./chunks/chunk-MREBTLIM.js";
+} from "./chunks/chunk-7GTWNOVD.js";
+import {
+  closest
+} from "./chunks/chunk-FXJ23UEF.js";
+import "./chunks/chunk-O4GONDKJ.js";
 import {
   ExitCode,
   InfraError,
   UserError,
-  closest,
   isUserError,
   secrets,
   streamLogger,
   userErrorsOf
-} from "./chunks/chunk-CM362J6Q.js";
+} from "./chunks/chunk-LQIDMPEG.js";
+import "./chunks/chunk-5ZXIGFGG.js";
 
 // src/cli/cliImpl.ts
 import { parseArgs } from "node:util";
@@ -34,10 +38,11 @@ var notYet = (command) => async () => {
 var COMMANDS = {
   plan: {
     summary: "validate a site file and print the plan (ranges, gateways, ASNs, peerings)",
-    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR]",
+    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud]",
     options: {
       sites: { type: "string" },
       json: { type: "boolean" },
+      "check-cloud": { type: "boolean" },
       profile: { type: "string" },
       manifest: { type: "string" },
       out: { type: "string" }
@@ -47,6 +52,7 @@ var COMMANDS = {
         {
           sites: required(v, "sites", "plan"),
           json: Boolean(v.json),
+          checkCloud: Boolean(v["check-cloud"]),
           ...typeof v.profile === "string" ? { overrides: { profile: v.profile } } : {},
           ...typeof v.manifest === "string" ? { manifest: v.manifest } : {},
           ...typeof v.out === "string" ? { out: v.out } : {}

@@ -7,17 +7,20 @@ import {
   readInputs,
   setFailed,
   setOutput
-} from "./chunks/chunk-BGDCQK3N.js";
+} from "./chunks/chunk-GEKUSJOI.js";
 import {
   planCommand
-} from "./chunks/chunk-MREBTLIM.js";
+} from "./chunks/chunk-7GTWNOVD.js";
+import "./chunks/chunk-FXJ23UEF.js";
+import "./chunks/chunk-O4GONDKJ.js";
 import {
   ExitCode,
   InfraError,
   UserError,
   isUserError,
   userErrorsOf
-} from "./chunks/chunk-CM362J6Q.js";
+} from "./chunks/chunk-LQIDMPEG.js";
+import "./chunks/chunk-5ZXIGFGG.js";
 
 // src/action/mainImpl.ts
 import { mkdir, writeFile } from "node:fs/promises";

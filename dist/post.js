@@ -4,10 +4,12 @@ import {
   getState,
   maskCredentialInputs,
   setFailed
-} from "./chunks/chunk-BGDCQK3N.js";
+} from "./chunks/chunk-GEKUSJOI.js";
+import "./chunks/chunk-FXJ23UEF.js";
 import {
   ExitCode
-} from "./chunks/chunk-CM362J6Q.js";
+} from "./chunks/chunk-LQIDMPEG.js";
+import "./chunks/chunk-5ZXIGFGG.js";
 
 // src/action/postImpl.ts
 var STATE_DIR_KEY = "state-dir";

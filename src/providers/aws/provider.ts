@@ -115,6 +115,11 @@ export class AwsProvider implements Provider {
     if (errors.length > 1) throw new UserError(errors.map((e) => e.message).join(' '));
   }
 
+  /** Each role's instance type against the minimums, from DescribeInstanceTypes; never throws for size. */
+  sizes(site: SitePlan, plan: Plan, ctx: ProviderOpContext): Promise<SizeCheck[]> {
+    return checkAwsSite(this.api(regionOf(site), ctx), site, plan);
+  }
+
   /** Sizes against the minimums and the image, from EC2's catalogue; nothing is created. */
   async check(
     site: SitePlan,
@@ -124,7 +129,7 @@ export class AwsProvider implements Provider {
     const hit = this.checked.get(site.name);
     if (hit) return hit;
     const api = this.api(regionOf(site), ctx);
-    const sizes = await checkAwsSite(api, site, plan);
+    const sizes = await this.sizes(site, plan, ctx);
     refuseUndersized(sizes);
     const image = await resolveImage(api, site, plan.profile, new Date(this.clock.now()));
     if (image.deprecated) {

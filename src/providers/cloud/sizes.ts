@@ -5,6 +5,22 @@
  */
 import { UserError, UserErrors } from '../../errors.js';
 import type { HostRole, Plan, SitePlan } from '../../plan/types.js';
+import type { ProviderOpContext } from '../provider.js';
+
+/** A cloud's instance catalogue, as `plan --check-cloud` asks it. */
+export interface SizeCatalogue {
+  /** "aws", "gcp", "azure" */
+  provider: string;
+  /**
+   * Where credentials would come from, judged without a network call (so an
+   * offline plan never waits); undefined when there are none.
+   */
+  credentialSource(): string | undefined;
+  /** The sites' roles against the minimums; undersized ones come back with ok false, not thrown. */
+  check(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<SizeCheck[]>;
+  /** what to set up when credentialSource() finds none */
+  credentialsHint: string;
+}
 
 /** One machine type as the cloud's catalogue describes it. */
 export interface MachineType {

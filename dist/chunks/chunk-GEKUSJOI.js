@@ -4,13 +4,17 @@ import {
   DURATION_RULE,
   SUITES,
   TEARDOWN_POLICIES,
+  closest
+} from "./chunk-FXJ23UEF.js";
+import {
   UserError,
+  secrets
+} from "./chunk-LQIDMPEG.js";
+import {
   __commonJS,
   __require,
-  __toESM,
-  closest,
-  secrets
-} from "./chunk-CM362J6Q.js";
+  __toESM
+} from "./chunk-5ZXIGFGG.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
