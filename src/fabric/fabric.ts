@@ -30,6 +30,8 @@ export interface PodRef {
 export interface PodInfo extends PodRef {
   role: 'backend' | 'client';
   ip: string;
+  /** backends: the TCP port the echo server listens on (else the port of a service selecting it) */
+  port?: number;
   labels: Record<string, string>;
 }
 
@@ -55,7 +57,12 @@ export interface Workloads {
  */
 export interface IsolationConfig {
   mode: IsolationMode;
-  namespaces: { name: string; annotations: Record<string, string> }[];
+  /** labels let NetworkPolicy namespaceSelectors name a namespace (1.10 adds none itself) */
+  namespaces: {
+    name: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  }[];
   networkPolicies: NetworkPolicy[];
 }
 

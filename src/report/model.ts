@@ -27,6 +27,8 @@ export interface RemediationRecord {
   attempt: number;
   at: string;
   resolved: boolean;
+  /** what happened when it did not resolve: the step's own error, or the state it left */
+  detail?: string;
 }
 
 export interface CheckRecord {

@@ -9,24 +9,39 @@ import type { CheckRecord, Verdict } from '../report/model.js';
 export interface TruthTable {
   title: string;
   rows: string[];
-  /** column targets, with their kind, in display order */
-  cols: { to: string; kind: 'pod' | 'service' }[];
-  cell(row: string, col: string): CheckRecord | undefined;
+  /** column targets, with their kind, in display order; `key` tells a pod and a service of the same path apart */
+  cols: { key: string; to: string; kind: 'pod' | 'service' }[];
+  cell(row: string, colKey: string): CheckRecord | undefined;
+}
+
+/** The group a check belongs to in every report: its suite, and its isolation mode if any. */
+export function checkGroupTitle(c: CheckRecord): string {
+  return c.mode ? `${c.suite} / ${c.mode}` : c.suite;
+}
+
+/** Checks grouped by suite and mode, groups and checks in the order first seen. */
+export function groupChecks(checks: readonly CheckRecord[]): Map<string, CheckRecord[]> {
+  const groups = new Map<string, CheckRecord[]>();
+  for (const c of checks) {
+    const title = checkGroupTitle(c);
+    const group = groups.get(title);
+    if (group) group.push(c);
+    else groups.set(title, [c]);
+  }
+  return groups;
 }
 
 export function truthTables(checks: readonly CheckRecord[]): TruthTable[] {
-  const groups = new Map<string, CheckRecord[]>();
-  for (const c of checks) {
-    const title = c.mode ? `${c.suite} / ${c.mode}` : c.suite;
-    groups.set(title, [...(groups.get(title) ?? []), c]);
-  }
-  return [...groups.entries()].map(([title, group]) => {
-    const index = new Map(group.map((c) => [`${c.from}\0${c.to}`, c]));
+  return [...groupChecks(checks).entries()].map(([title, group]) => {
+    const keyOf = (c: CheckRecord) => `${c.to}\0${c.toKind}`;
+    const index = new Map(group.map((c) => [`${c.from}\0${keyOf(c)}`, c]));
     const rows = [...new Set(group.map((c) => c.from))].sort();
-    const colMap = new Map(group.map((c) => [c.to, c.toKind]));
-    const cols = [...colMap.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([to, kind]) => ({ to, kind }));
+    const colMap = new Map(
+      group.map((c) => [keyOf(c), { key: keyOf(c), to: c.to, kind: c.toKind }]),
+    );
+    const cols = [...colMap.values()].sort(
+      (a, b) => a.to.localeCompare(b.to) || a.kind.localeCompare(b.kind),
+    );
     return { title, rows, cols, cell: (row, col) => index.get(`${row}\0${col}`) };
   });
 }
@@ -66,7 +81,7 @@ export function renderTruthTableText(t: TruthTable): string {
     out.push(`${''.padEnd(width)} ${t.cols.map((_, i) => colLabel(i).padStart(cw)).join('')}`);
     for (const row of t.rows) {
       out.push(
-        `${row.padEnd(width)} ${t.cols.map((c) => view(t.cell(row, c.to)).padStart(cw)).join('')}`,
+        `${row.padEnd(width)} ${t.cols.map((c) => view(t.cell(row, c.key)).padStart(cw)).join('')}`,
       );
     }
     out.push('');
@@ -81,12 +96,12 @@ export function renderTruthTableText(t: TruthTable): string {
 }
 
 /** Markdown: the comparison view with expected/actual in each wrong cell. */
-export function renderTruthTableMarkdown(t: TruthTable): string {
+export function renderTruthTableMarkdown(t: TruthTable, options: { title?: boolean } = {}): string {
   const header = `| from \\ to | ${t.cols.map((c, i) => `${colLabel(i)}`).join(' | ')} |`;
   const rule = `| --- | ${t.cols.map(() => ':---:').join(' | ')} |`;
   const rows = t.rows.map((row) => {
     const cells = t.cols.map((c) => {
-      const check = t.cell(row, c.to);
+      const check = t.cell(row, c.key);
       if (!check) return ' ';
       const m = comparisonMark(check);
       return m === '.'
@@ -98,5 +113,6 @@ export function renderTruthTableMarkdown(t: TruthTable): string {
   const legend = t.cols
     .map((c, i) => `${colLabel(i)} = \`${c.to}\`${c.kind === 'service' ? ' (service)' : ''}`)
     .join(', ');
-  return [`**${t.title}**`, '', header, rule, ...rows, '', `Columns: ${legend}.`].join('\n');
+  const body = [header, rule, ...rows, '', `Columns: ${legend}.`];
+  return (options.title === false ? body : [`**${t.title}**`, '', ...body]).join('\n');
 }

@@ -61,3 +61,25 @@ describe('truth tables', () => {
     expect(md).toContain('Columns: 1 = `west/a/echo` (service), 2 = `west/b/echo` (service).');
   });
 });
+
+describe('truth tables with a pod and a service of the same path', () => {
+  it('keeps them in separate columns', () => {
+    const base = check('east/a/client', 'west/a/echo', 'allow', 'allow', 'pass');
+    const checks: CheckRecord[] = [
+      { ...base, toKind: 'service' },
+      { ...base, toKind: 'pod', expected: 'deny', actual: 'deny' },
+    ];
+    const [t] = truthTables(checks);
+    expect(t!.cols.map((c) => `${c.to}:${c.kind}`)).toEqual([
+      'west/a/echo:pod',
+      'west/a/echo:service',
+    ]);
+    expect(t!.cols.map((c) => t!.cell('east/a/client', c.key)?.expected)).toEqual([
+      'deny',
+      'allow',
+    ]);
+    const text = renderTruthTableText(t!);
+    expect(text).toContain('columns: 1=west/a/echo, 2=west/a/echo (service)');
+    expect(text.split('\n')[2]).toBe('east/a/client   X  .');
+  });
+});

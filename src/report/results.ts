@@ -1,0 +1,91 @@
+/**
+ * results.json: the run's results as one document (RunResults), written to the
+ * results directory; every other report is rendered from it.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
+import type { Plan } from '../plan/types.js';
+import type {
+  CheckRecord,
+  PhaseRecord,
+  RemediationRecord,
+  RunResults,
+  SiteRecord,
+} from './model.js';
+
+export const RESULTS_FILE = 'results.json';
+
+export interface ResultsInput {
+  runId: string;
+  plan: Plan;
+  startedAt: string;
+  endedAt: string;
+  phases: readonly PhaseRecord[];
+  remediations: readonly RemediationRecord[];
+  checks: readonly CheckRecord[];
+  /** the command that reproduces this run locally */
+  reproduce: string;
+  /** why the run stopped early, when it did (an InfraError's message, with the last status text) */
+  error?: string;
+}
+
+export function siteRecords(plan: Plan): SiteRecord[] {
+  return plan.sites.map((s) => ({
+    name: s.name,
+    provider: s.provider,
+    ...(s.region !== undefined ? { region: s.region } : {}),
+    asn: s.asn,
+    routerId: s.routerId,
+    gateway: s.gateway,
+    cidrs: { ...s.cidrs },
+  }));
+}
+
+/**
+ * Passed = the run did not stop early, no phase failed, at least one check ran
+ * and none failed (flaky checks count as passed, and are shown as flaky).
+ */
+export function buildResults(input: ResultsInput): RunResults {
+  const totals = {
+    pass: input.checks.filter((c) => c.status === 'pass').length,
+    fail: input.checks.filter((c) => c.status === 'fail').length,
+    flaky: input.checks.filter((c) => c.status === 'flaky').length,
+  };
+  const passed =
+    input.error === undefined &&
+    !input.phases.some((p) => p.status === 'failed') &&
+    input.checks.length > 0 &&
+    totals.fail === 0;
+  return {
+    runId: input.runId,
+    passed,
+    profile: input.plan.profile.name,
+    versions: { ...input.plan.versions },
+    startedAt: input.startedAt,
+    endedAt: input.endedAt,
+    sites: siteRecords(input.plan),
+    phases: [...input.phases],
+    remediations: [...input.remediations],
+    checks: [...input.checks],
+    totals,
+    reproduce: input.reproduce,
+    ...(input.error !== undefined ? { error: input.error } : {}),
+  };
+}
+
+/** 0 passed; 1 a check failed; 3 the run stopped early on infrastructure. */
+export function resultsExitCode(results: RunResults): ExitCodeValue {
+  if (results.error !== undefined) return ExitCode.infrastructure;
+  return results.passed ? ExitCode.ok : ExitCode.checksFailed;
+}
+
+/** Write results.json into dir (created if missing), atomically; returns its path. */
+export async function writeResults(dir: string, results: RunResults): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, RESULTS_FILE);
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(results, null, 2)}\n`);
+  await rename(tmp, path);
+  return path;
+}

@@ -1,0 +1,384 @@
+/**
+ * The suites, over the Fabric seam:
+ *
+ * - connectivity: every client pod → every service and every backend pod of
+ *   every other site (so both directions); each must connect, and the echo
+ *   reply must name the expected backend.
+ * - isolation: for each mode, apply the mode's configuration on every site,
+ *   then probe every (client, target) pair within and across sites and compare
+ *   with the expected verdict (expected.ts).
+ *
+ * Probing: bounded concurrency, a connect timeout per probe (2 s) and a wall
+ * deadline per probe call. A discrepancy is probed once more. A check expected
+ * to be blocked is never retried into a pass (a leak is a leak, even once); a
+ * check that passes only on the second probe is `flaky`.
+ */
+import type { IsolationMode, SuiteName } from '../config/types.js';
+import { InfraError } from '../errors.js';
+import type {
+  Fabric,
+  FabricContext,
+  FabricSite,
+  PodInfo,
+  ProbeOutcome,
+  ServiceInfo,
+  Workloads,
+} from '../fabric/fabric.js';
+import { formatElapsed, systemClock, type Clock } from '../health/clock.js';
+import type { CheckRecord, Verdict } from '../report/model.js';
+import { expectedMatrix, type TargetEndpoint } from './expected.js';
+import { isolationConfig } from './isolationConfig.js';
+import { renderTruthTableText, truthTables } from './truthTable.js';
+import { matchesLabels } from './workloads.js';
+
+export interface SuiteOptions {
+  suites: readonly SuiteName[];
+  modes: readonly IsolationMode[];
+  /** the run's test namespaces, in the site file's order */
+  namespaces: readonly string[];
+  /** probes in flight at once, across all sites (default 8) */
+  concurrency?: number;
+  /** connect timeout handed to each probe (default 2000 ms) */
+  probeTimeoutMs?: number;
+  /** wall time allowed for one probe call, e.g. a kubectl exec (default timeout + 15 s) */
+  probeDeadlineMs?: number;
+  clock?: Clock;
+}
+
+export interface SuiteRun {
+  world: Workloads;
+  checks: CheckRecord[];
+  /** the truth tables as printed, one per suite (and mode) */
+  tables: string[];
+}
+
+interface Target extends TargetEndpoint {
+  ip: string;
+  port: number;
+  /** names the echo reply may carry */
+  backends: string[];
+}
+
+export const pathOf = (x: { site: string; namespace: string; name: string }): string =>
+  `${x.site}/${x.namespace}/${x.name}`;
+
+/** Deploy the test workloads on every site (concurrently) and merge what they report. */
+export async function deployAll(
+  fabric: Fabric,
+  sites: readonly FabricSite[],
+  namespaces: readonly string[],
+  ctx: FabricContext,
+): Promise<Workloads> {
+  const parts = await Promise.all(
+    sites.map((s) => fabric.deployWorkloads(s, [...namespaces], ctx)),
+  );
+  return {
+    pods: parts.flatMap((p) => p.pods),
+    services: parts.flatMap((p) => p.services),
+  };
+}
+
+function backendsOf(service: ServiceInfo, world: Workloads): PodInfo[] {
+  return world.pods.filter(
+    (p) =>
+      p.role === 'backend' &&
+      p.site === service.site &&
+      p.namespace === service.namespace &&
+      matchesLabels(p.labels, service.selector),
+  );
+}
+
+/** Probe targets: every backend pod and every service, each with the names its reply may carry. */
+export function targetsOf(world: Workloads): Target[] {
+  const services: Target[] = world.services.map((s) => ({
+    site: s.site,
+    namespace: s.namespace,
+    name: s.name,
+    kind: 'service',
+    ip: s.ip,
+    port: s.port,
+    backends: backendsOf(s, world).map((p) => p.name),
+  }));
+  const pods: Target[] = world.pods
+    .filter((p) => p.role === 'backend')
+    .map((p) => {
+      const port =
+        p.port ??
+        // the service's port is the pod's only where the fabric maps port to the same port
+        world.services.find((s) => backendsOf(s, world).includes(p))?.port;
+      if (port === undefined) {
+        throw new InfraError(
+          `the fabric reported backend pod ${pathOf(p)} with no port, and no service selects it`,
+        );
+      }
+      return {
+        site: p.site,
+        namespace: p.namespace,
+        name: p.name,
+        kind: 'pod',
+        ip: p.ip,
+        port,
+        backends: [p.name],
+      };
+    });
+  return [...pods, ...services];
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Does the echo reply name one of the backends (as a whole word)? */
+export function replyNames(reply: string, backends: readonly string[]): string | undefined {
+  return backends.find((b) =>
+    new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRe(b)}($|[^A-Za-z0-9_.-])`).test(reply),
+  );
+}
+
+interface Observation {
+  verdict: Verdict | 'error';
+  /** connected, but the reply named none of the expected backends */
+  wrongBackend: boolean;
+  text: string;
+}
+
+function observe(outcome: ProbeOutcome, target: Target): Observation {
+  const detail = outcome.detail.trim().replace(/\s+/g, ' ').slice(0, 200);
+  switch (outcome.result) {
+    case 'connected': {
+      const named = replyNames(outcome.detail, target.backends);
+      return named
+        ? { verdict: 'allow', wrongBackend: false, text: `reply from ${named}` }
+        : {
+            verdict: 'allow',
+            wrongBackend: true,
+            text: `connected, but the reply did not name ${target.backends.join(' or ') || 'any backend'}: "${detail}"`,
+          };
+    }
+    case 'refused':
+    case 'timeout':
+      return {
+        verdict: 'deny',
+        wrongBackend: false,
+        text: `${outcome.result}${detail ? `: ${detail}` : ''} (${outcome.durationMs} ms)`,
+      };
+    case 'error':
+      return { verdict: 'error', wrongBackend: false, text: `probe error: ${detail}` };
+  }
+}
+
+const matches = (o: Observation, expected: Verdict) =>
+  expected === 'allow' ? o.verdict === 'allow' && !o.wrongBackend : o.verdict === 'deny';
+
+/** Run `fn` over items with at most `limit` in flight, keeping the order of results. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+interface CheckSpec {
+  suite: SuiteName;
+  mode: IsolationMode | null;
+  from: PodInfo;
+  to: Target;
+  expected: Verdict;
+}
+
+class Prober {
+  constructor(
+    private readonly fabric: Fabric,
+    private readonly ctx: FabricContext,
+    private readonly timeoutMs: number,
+    private readonly deadlineMs: number,
+  ) {}
+
+  private async probeOnce(spec: CheckSpec): Promise<Observation> {
+    const deadline = AbortSignal.timeout(this.deadlineMs);
+    const signal = AbortSignal.any([this.ctx.signal, deadline]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<ProbeOutcome>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            result: 'error',
+            detail: `no answer from the probe within ${this.deadlineMs} ms`,
+            durationMs: this.deadlineMs,
+          }),
+        this.deadlineMs,
+      );
+    });
+    try {
+      const outcome = await Promise.race([
+        this.fabric.probe(
+          { site: spec.from.site, namespace: spec.from.namespace, name: spec.from.name },
+          { ip: spec.to.ip, port: spec.to.port },
+          this.timeoutMs,
+          { ...this.ctx, signal },
+        ),
+        late,
+      ]);
+      return observe(outcome, spec.to);
+    } catch (e) {
+      this.ctx.signal.throwIfAborted();
+      return {
+        verdict: 'error',
+        wrongBackend: false,
+        text: `probe error: ${e instanceof Error ? e.message : String(e)}`,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async check(spec: CheckSpec): Promise<CheckRecord> {
+    const first = await this.probeOnce(spec);
+    const base = {
+      suite: spec.suite,
+      mode: spec.mode,
+      from: pathOf(spec.from),
+      to: pathOf(spec.to),
+      toKind: spec.to.kind,
+      expected: spec.expected,
+    };
+    if (matches(first, spec.expected)) {
+      return { ...base, actual: first.verdict, attempts: 1, status: 'pass', detail: first.text };
+    }
+    const second = await this.probeOnce(spec);
+    const detail = `attempt 1: ${first.text}; attempt 2: ${second.text}`;
+    if (spec.expected === 'deny') {
+      // a leak is a leak: an allowed first probe fails the check whatever the second says
+      if (first.verdict === 'allow') {
+        return { ...base, actual: 'allow', attempts: 2, status: 'fail', detail };
+      }
+      const status = matches(second, 'deny') ? 'flaky' : 'fail';
+      return { ...base, actual: second.verdict, attempts: 2, status, detail };
+    }
+    const status = matches(second, 'allow') ? 'flaky' : 'fail';
+    return { ...base, actual: second.verdict, attempts: 2, status, detail };
+  }
+}
+
+const byPath = (a: CheckRecord, b: CheckRecord) =>
+  a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.toKind.localeCompare(b.toKind);
+
+function summary(title: string, checks: readonly CheckRecord[], ms: number): string {
+  const count = (s: CheckRecord['status']) => checks.filter((c) => c.status === s).length;
+  return `${title}: ${checks.length} checks in ${formatElapsed(ms)}: ${count('pass')} pass, ${count('fail')} fail, ${count('flaky')} flaky`;
+}
+
+async function applyEverywhere(
+  fabric: Fabric,
+  sites: readonly FabricSite[],
+  mode: IsolationMode,
+  namespaces: readonly string[],
+  world: Workloads,
+  ctx: FabricContext,
+): Promise<void> {
+  const config = isolationConfig(mode, namespaces);
+  await Promise.all(sites.map((s) => fabric.applyIsolation(s, config, world, ctx)));
+}
+
+function prober(fabric: Fabric, ctx: FabricContext, options: SuiteOptions): Prober {
+  const timeoutMs = options.probeTimeoutMs ?? 2_000;
+  return new Prober(fabric, ctx, timeoutMs, options.probeDeadlineMs ?? timeoutMs + 15_000);
+}
+
+/** Connectivity: with no isolation applied, every client reaches every other site's services and backends. */
+export async function runConnectivity(
+  fabric: Fabric,
+  sites: readonly FabricSite[],
+  world: Workloads,
+  ctx: FabricContext,
+  options: SuiteOptions,
+): Promise<CheckRecord[]> {
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  await applyEverywhere(fabric, sites, 'default', options.namespaces, world, ctx);
+  const clients = world.pods.filter((p) => p.role === 'client');
+  const targets = targetsOf(world);
+  const specs: CheckSpec[] = clients.flatMap((from) =>
+    targets
+      .filter((to) => to.site !== from.site)
+      .map((to) => ({ suite: 'connectivity' as const, mode: null, from, to, expected: 'allow' })),
+  );
+  ctx.logger.info(`test: connectivity: ${specs.length} probes across ${sites.length} sites`);
+  const p = prober(fabric, ctx, options);
+  const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(byPath);
+  ctx.logger.info(summary('test: connectivity', checks, clock.now() - started));
+  return checks;
+}
+
+/** Isolation: per mode, apply it everywhere, probe every pair within and across sites. */
+export async function runIsolation(
+  fabric: Fabric,
+  sites: readonly FabricSite[],
+  world: Workloads,
+  ctx: FabricContext,
+  options: SuiteOptions,
+): Promise<CheckRecord[]> {
+  const clock = options.clock ?? systemClock;
+  const clients = world.pods.filter((p) => p.role === 'client');
+  const targets = targetsOf(world);
+  const targetByPath = new Map(targets.map((t) => [`${t.kind}:${pathOf(t)}`, t]));
+  const clientByPath = new Map(clients.map((c) => [pathOf(c), c]));
+  const p = prober(fabric, ctx, options);
+  const all: CheckRecord[] = [];
+  for (const mode of options.modes) {
+    const started = clock.now();
+    ctx.logger.info(`test: isolation / ${mode}: applying on ${sites.length} sites`);
+    await applyEverywhere(fabric, sites, mode, options.namespaces, world, ctx);
+    const specs: CheckSpec[] = expectedMatrix(mode, options.namespaces, clients, targets).map(
+      (cell) => ({
+        suite: 'isolation',
+        mode,
+        from: clientByPath.get(pathOf(cell.from))!,
+        to: targetByPath.get(`${cell.to.kind}:${pathOf(cell.to)}`)!,
+        expected: cell.expected,
+      }),
+    );
+    ctx.logger.info(`test: isolation / ${mode}: ${specs.length} probes`);
+    const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(
+      byPath,
+    );
+    ctx.logger.info(summary(`test: isolation / ${mode}`, checks, clock.now() - started));
+    all.push(...checks);
+  }
+  return all;
+}
+
+/** Deploy the workloads, run the suites the options name, print their truth tables. */
+export async function runSuites(
+  fabric: Fabric,
+  sites: readonly FabricSite[],
+  ctx: FabricContext,
+  options: SuiteOptions,
+): Promise<SuiteRun> {
+  const world = await deployAll(fabric, sites, options.namespaces, ctx);
+  const names = world.pods.filter((p) => p.role === 'backend').map((p) => p.name);
+  const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  if (repeated.length > 0) {
+    ctx.logger.warn(
+      `test: backend pod names repeat across sites (${repeated.join(', ')}); an echo reply naming one cannot prove which site answered`,
+    );
+  }
+  const checks: CheckRecord[] = [];
+  if (options.suites.includes('connectivity')) {
+    checks.push(...(await runConnectivity(fabric, sites, world, ctx, options)));
+  }
+  if (options.suites.includes('isolation')) {
+    checks.push(...(await runIsolation(fabric, sites, world, ctx, options)));
+  }
+  const tables = truthTables(checks).map(renderTruthTableText);
+  for (const t of tables) ctx.logger.info(t);
+  return { world, checks, tables };
+}

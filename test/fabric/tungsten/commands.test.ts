@@ -1,0 +1,486 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadProfile } from '../../../src/config/profile.js';
+import { InfraError } from '../../../src/errors.js';
+import {
+  bgpRouterBody,
+  deleteControlPodCommand,
+  deletePoliciesCommand,
+  interpretBgpRouterResponse,
+  parseProbeResult,
+  parseWorkloads,
+  PROBE_SCRIPT,
+  probeCommand,
+  provisionBgpRouterCommand,
+  shellLine,
+  workloadsQueryCommand,
+  type CommandResult,
+} from '../../../src/fabric/tungsten/commands.js';
+import { echoServerScript } from '../../../src/fabric/tungsten/manifests.js';
+import { replyNames } from '../../../src/suites/runner.js';
+import { tempDir } from '../../helpers.js';
+
+const busybox = spawnSync('sh', ['-c', 'command -v busybox']).stdout.toString().trim();
+const isRoot = process.getuid?.() === 0;
+/** In CI busybox is installed by .ci/run, so there these tests must run, never skip. */
+const withBusybox = process.env.CI ? it : it.skipIf(!busybox);
+
+/** Run a shell line the way the remote login shell would (sh -c), capturing everything. */
+function runLine(line: string, env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', line], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) =>
+      resolve({ exitCode: code ?? -1, stdout, stderr, durationMs: Date.now() - started }),
+    );
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createTcpServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitListening(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** The probe as the client pod runs it: the argv after `kubectl exec … --`. */
+function inPodArgv(argv: string[]): string[] {
+  return argv.slice(argv.indexOf('--') + 1);
+}
+
+describe('probe and echo server, run for real with busybox', () => {
+  const id = randomBytes(3).toString('hex');
+  let dir = '';
+  let bin = '';
+  let echo: ChildProcess | undefined;
+  let echoPort = 0;
+  const netns = `te-probe-${id}`;
+  let netnsMade = false;
+
+  beforeAll(async () => {
+    if (!busybox) return;
+    dir = tempDir('te-probe-');
+    bin = join(dir, 'bin');
+    mkdirSync(bin);
+    for (const applet of ['sh', 'nc', 'httpd', 'printf', 'mkdir', 'echo']) {
+      symlinkSync(busybox, join(bin, applet));
+    }
+    echoPort = await freePort();
+    echo = spawn(join(bin, 'sh'), ['-c', echoServerScript(echoPort, join(dir, 'www'))], {
+      env: { PATH: bin, POD_NAME: `echo-east-${id}` },
+      stdio: 'ignore',
+    });
+    await waitListening(echoPort);
+  });
+
+  afterAll(() => {
+    if (echo?.pid) {
+      try {
+        process.kill(echo.pid);
+      } catch {
+        // already gone
+      }
+    }
+    if (netnsMade) spawnSync('ip', ['netns', 'del', netns]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const env = () => ({ PATH: bin });
+
+  withBusybox('connected: the reply names the backend pod', async () => {
+    const argv = probeCommand(
+      { site: 'east', namespace: 'tenant-a', name: 'client' },
+      { ip: '127.0.0.1', port: echoPort },
+      2000,
+    );
+    const r = await runLine(shellLine(inPodArgv(argv)), env());
+    const outcome = parseProbeResult(r);
+    expect(outcome.result).toBe('connected');
+    expect(outcome.detail).toMatch(/^HTTP\/1\.[01] 200/);
+    expect(replyNames(outcome.detail, [`echo-east-${id}`])).toBe(`echo-east-${id}`);
+  });
+
+  withBusybox('refused: nothing listens on the port', async () => {
+    const closed = await freePort();
+    const argv = probeCommand(
+      { site: 'e', namespace: 'a', name: 'client' },
+      { ip: '127.0.0.1', port: closed },
+      1000,
+    );
+    const outcome = parseProbeResult(await runLine(shellLine(inPodArgv(argv)), env()));
+    expect(outcome).toMatchObject({ result: 'refused', detail: 'connection refused' });
+  });
+
+  (process.env.CI || isRoot ? withBusybox : it.skip)(
+    'timeout: packets to the port are dropped (netns + nftables)',
+    async () => {
+      execFileSync('ip', ['netns', 'add', netns]);
+      netnsMade = true;
+      execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+      execFileSync('ip', [
+        'netns',
+        'exec',
+        netns,
+        'nft',
+        'add table inet probe; add chain inet probe out { type filter hook output priority 0 ; } ; add rule inet probe out tcp dport 7777 drop',
+      ]);
+      const argv = probeCommand(
+        { site: 'e', namespace: 'a', name: 'client' },
+        { ip: '127.0.0.1', port: 7777 },
+        1000,
+      );
+      const line = shellLine([
+        'ip',
+        'netns',
+        'exec',
+        netns,
+        'env',
+        `PATH=${bin}`,
+        ...inPodArgv(argv),
+      ]);
+      const outcome = parseProbeResult(await runLine(line));
+      expect(outcome.result).toBe('timeout');
+      expect(outcome.durationMs).toBeGreaterThanOrEqual(900);
+    },
+  );
+});
+
+describe('probe command', () => {
+  it('is kubectl exec in the client pod under a wall timeout, with the address as arguments', () => {
+    expect(
+      probeCommand(
+        { site: 'east', namespace: 'tenant-a', name: 'client' },
+        { ip: '10.96.0.10', port: 80 },
+        2000,
+      ),
+    ).toEqual([
+      'timeout',
+      '17',
+      'kubectl',
+      'exec',
+      '-n',
+      'tenant-a',
+      'client',
+      '--',
+      'sh',
+      '-c',
+      PROBE_SCRIPT,
+      'probe',
+      '10.96.0.10',
+      '80',
+      '2',
+    ]);
+    expect(
+      shellLine(
+        probeCommand(
+          { site: 'e', namespace: 'a', name: 'client' },
+          { ip: '10.0.0.1', port: 80 },
+          2000,
+        ),
+      ),
+    ).toBe(
+      `timeout 17 kubectl exec -n a client -- sh -c 'printf '\\''GET / HTTP/1.0\\r\\n\\r\\n'\\'' | nc -w "$3" "$1" "$2"' probe 10.0.0.1 80 2`,
+    );
+  });
+
+  it('refuses values that are not what they claim to be', () => {
+    const from = { site: 'e', namespace: 'a', name: 'client' };
+    expect(() => probeCommand(from, { ip: '10.0.0.1; reboot', port: 80 }, 2000)).toThrow(
+      InfraError,
+    );
+    expect(() => probeCommand(from, { ip: '10.0.0.1', port: 0 }, 2000)).toThrow(InfraError);
+    expect(() =>
+      probeCommand({ ...from, name: 'client$(id)' }, { ip: '10.0.0.1', port: 80 }, 2000),
+    ).toThrow(InfraError);
+    expect(() => deletePoliciesCommand('Tenant A')).toThrow(InfraError);
+  });
+
+  it('reads kubectl exec failures and wall timeouts as probe errors', () => {
+    expect(
+      parseProbeResult({ exitCode: 124, stdout: '', stderr: '', durationMs: 17000 }).result,
+    ).toBe('error');
+    expect(
+      parseProbeResult({
+        exitCode: 1,
+        stdout: '',
+        stderr: 'Error from server (NotFound): pods "client" not found',
+        durationMs: 300,
+      }),
+    ).toMatchObject({
+      result: 'error',
+      detail: 'Error from server (NotFound): pods "client" not found',
+    });
+    expect(
+      parseProbeResult({
+        exitCode: 1,
+        stdout: '',
+        stderr:
+          "nc: can't connect to remote host (10.0.0.1): No route to host\ncommand terminated with exit code 1",
+        durationMs: 5,
+      }).result,
+    ).toBe('refused');
+  });
+});
+
+describe('control pod deletion', () => {
+  it('selects the control pod of each profile in kube-system', () => {
+    expect(deleteControlPodCommand(loadProfile('tf-2018'))).toEqual([
+      'kubectl',
+      '-n',
+      'kube-system',
+      'delete',
+      'pod',
+      '-l',
+      'app=contrail-controller-control',
+    ]);
+    expect(deleteControlPodCommand(loadProfile('opensdn-24')).at(-1)).toBe(
+      'app=opensdn-controller-control',
+    );
+  });
+});
+
+describe('bgp-router provisioning against a real HTTP server through a real shell and curl', () => {
+  let server: Server;
+  let port = 0;
+  const received: { method: string; url: string; type: string; body: string }[] = [];
+  let reply = { status: 200, body: '{"bgp-router": {"uuid": "0b1c"}}' };
+  const hasCurl = spawnSync('sh', ['-c', 'command -v curl']).status === 0;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received.push({
+          method: req.method!,
+          url: req.url!,
+          type: req.headers['content-type'] ?? '',
+          body,
+        });
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(reply.body);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterEach(() => {
+    received.length = 0;
+  });
+
+  const body = bgpRouterBody({ name: 'east-master', address: '172.16.0.10', asn: 64512 });
+
+  it('builds the VNC API body that provision_control.py --oper add creates', () => {
+    expect(body).toEqual({
+      'bgp-router': {
+        fq_name: ['default-domain', 'default-project', 'ip-fabric', '__default__', 'east-master'],
+        parent_type: 'routing-instance',
+        bgp_router_parameters: {
+          router_type: 'control-node',
+          vendor: 'contrail',
+          autonomous_system: 64512,
+          identifier: '172.16.0.10',
+          address: '172.16.0.10',
+          port: 179,
+          address_families: {
+            family: ['route-target', 'inet-vpn', 'e-vpn', 'erm-vpn', 'inet6-vpn'],
+          },
+        },
+      },
+    });
+    const peered = bgpRouterBody({
+      name: 'west-master',
+      address: '172.16.1.10',
+      asn: 64513,
+      routerType: 'external-control-node',
+      peers: ['east-master'],
+    });
+    const router = peered['bgp-router'] as {
+      bgp_router_refs: { to: string[] }[];
+      bgp_router_parameters: { address_families: { family: string[] } };
+    };
+    expect(router.bgp_router_refs[0]!.to.at(-1)).toBe('east-master');
+    expect(router.bgp_router_parameters.address_families.family).not.toContain('erm-vpn');
+    expect(() => bgpRouterBody({ name: 'x y', address: '1.2.3.4', asn: 1 })).toThrow(InfraError);
+  });
+
+  (process.env.CI || hasCurl ? it : it.skip)(
+    'POSTs the body to /bgp-routers and reads 200 as created, 409 as exists',
+    async () => {
+      const line = shellLine(provisionBgpRouterCommand('127.0.0.1', body, port));
+      const created = interpretBgpRouterResponse(await runLine(line));
+      expect(created).toEqual({
+        outcome: 'created',
+        httpStatus: 200,
+        body: '{"bgp-router": {"uuid": "0b1c"}}',
+      });
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({
+        method: 'POST',
+        url: '/bgp-routers',
+        type: 'application/json',
+      });
+      expect(JSON.parse(received[0]!.body)).toEqual(body);
+
+      reply = { status: 409, body: '{"msg": "exists"}' };
+      expect(interpretBgpRouterResponse(await runLine(line)).outcome).toBe('exists');
+      reply = { status: 500, body: 'boom' };
+      expect(interpretBgpRouterResponse(await runLine(line))).toEqual({
+        outcome: 'failed',
+        httpStatus: 500,
+        body: 'boom',
+      });
+      const closed = await freePort();
+      const refused = interpretBgpRouterResponse(
+        await runLine(shellLine(provisionBgpRouterCommand('127.0.0.1', body, closed))),
+      );
+      expect(refused.outcome).toBe('failed');
+      expect(refused.body).toMatch(/curl: \(7\)/);
+    },
+  );
+});
+
+describe('workloads from kubectl get -o json', () => {
+  it('reads running pods with their role and port, services with their address, and lists pending pods', () => {
+    expect(workloadsQueryCommand()).toEqual([
+      'kubectl',
+      'get',
+      'pods,services',
+      '--all-namespaces',
+      '-l',
+      'tungsten-e2e.io/workload=true',
+      '-o',
+      'json',
+    ]);
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: 'echo-5c7d9f6b8-x2kqv',
+            namespace: 'tenant-a',
+            labels: {
+              app: 'echo',
+              'pod-template-hash': '173895264',
+              'tungsten-e2e.io/workload': 'true',
+            },
+          },
+          spec: {
+            containers: [
+              {
+                name: 'echo',
+                image: 'busybox:1.28',
+                ports: [{ containerPort: 8080, protocol: 'TCP' }],
+              },
+            ],
+          },
+          status: { phase: 'Running', podIP: '10.47.255.251', hostIP: '172.16.0.11' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: 'client',
+            namespace: 'tenant-a',
+            labels: { app: 'client', 'tungsten-e2e.io/workload': 'true' },
+          },
+          spec: { containers: [{ name: 'client', image: 'busybox:1.28' }] },
+          status: { phase: 'Running', podIP: '10.47.255.250' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'client', namespace: 'tenant-b', labels: { app: 'client' } },
+          spec: { containers: [{ name: 'client' }] },
+          status: { phase: 'Pending' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: {
+            name: 'echo',
+            namespace: 'tenant-a',
+            labels: { 'tungsten-e2e.io/workload': 'true' },
+          },
+          spec: {
+            type: 'ClusterIP',
+            clusterIP: '10.97.114.9',
+            selector: { app: 'echo' },
+            ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+          },
+        },
+      ],
+    });
+    const w = parseWorkloads('east', json);
+    expect(w.pods).toEqual([
+      {
+        site: 'east',
+        namespace: 'tenant-a',
+        name: 'echo-5c7d9f6b8-x2kqv',
+        role: 'backend',
+        ip: '10.47.255.251',
+        port: 8080,
+        labels: {
+          app: 'echo',
+          'pod-template-hash': '173895264',
+          'tungsten-e2e.io/workload': 'true',
+        },
+      },
+      {
+        site: 'east',
+        namespace: 'tenant-a',
+        name: 'client',
+        role: 'client',
+        ip: '10.47.255.250',
+        labels: { app: 'client', 'tungsten-e2e.io/workload': 'true' },
+      },
+    ]);
+    expect(w.services).toEqual([
+      {
+        site: 'east',
+        namespace: 'tenant-a',
+        name: 'echo',
+        ip: '10.97.114.9',
+        port: 80,
+        selector: { app: 'echo' },
+      },
+    ]);
+    expect(w.pending).toEqual(['tenant-b/client (Pending)']);
+    expect(() =>
+      parseWorkloads('east', 'error: the server doesn\'t have a resource type "pods,services"'),
+    ).toThrow(InfraError);
+  });
+});

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckRecord } from '../../src/report/model.js';
+import { mapLimit, replyNames, runSuites, type SuiteOptions } from '../../src/suites/runner.js';
+import { scriptedSuiteFabric, type SuiteFaults } from '../support/scriptedSuiteFabric.js';
+import { localSites, testContext } from '../support/sites.js';
+
+const ALL: SuiteOptions = {
+  suites: ['connectivity', 'isolation'],
+  modes: ['default', 'namespace', 'service', 'container'],
+  namespaces: ['tenant-a', 'tenant-b'],
+};
+
+async function run(
+  faults: SuiteFaults = {},
+  options: Partial<SuiteOptions> = {},
+  names?: string[],
+) {
+  const opts = { ...ALL, ...options };
+  const { plan, sites } = localSites(names, [...opts.namespaces]);
+  const { ctx, logger } = testContext(plan);
+  const scripted = scriptedSuiteFabric(faults);
+  const result = await runSuites(scripted.fabric, sites, ctx, opts);
+  return { ...result, scripted, logger };
+}
+
+const count = (checks: CheckRecord[], status: CheckRecord['status']) =>
+  checks.filter((c) => c.status === status).length;
+const of = (checks: CheckRecord[], suite: string, mode: string | null = null) =>
+  checks.filter((c) => c.suite === suite && c.mode === mode);
+
+describe('suites over a fabric that does what it is told', () => {
+  it('two sites, all four modes: every check passes and the truth tables are printed', async () => {
+    const { checks, tables, logger, scripted } = await run();
+    // connectivity: 4 clients × (2 remote backends + 2 remote services)
+    expect(of(checks, 'connectivity')).toHaveLength(16);
+    // isolation: 4 clients × 8 targets (4 backend pods, 4 services) per mode
+    for (const mode of ALL.modes) expect(of(checks, 'isolation', mode)).toHaveLength(32);
+    expect(count(checks, 'fail')).toBe(0);
+    expect(count(checks, 'flaky')).toBe(0);
+    expect(checks.every((c) => c.attempts === 1)).toBe(true);
+    // the modes do isolate something: some checks expect and see a block
+    for (const mode of ['namespace', 'service', 'container']) {
+      expect(
+        of(checks, 'isolation', mode).some((c) => c.expected === 'deny' && c.actual === 'deny'),
+      ).toBe(true);
+    }
+    const conn = of(checks, 'connectivity');
+    expect(conn.every((c) => c.from.split('/')[0] !== c.to.split('/')[0])).toBe(true);
+    expect(
+      conn.find((c) => c.from === 'east/tenant-a/client' && c.to === 'west/tenant-b/echo'),
+    ).toMatchObject({
+      toKind: 'service',
+      expected: 'allow',
+      actual: 'allow',
+      status: 'pass',
+      detail: 'reply from echo-west-1',
+    });
+    expect(tables.map((t) => t.split('\n')[0])).toEqual([
+      'connectivity: expected',
+      'isolation / default: expected',
+      'isolation / namespace: expected',
+      'isolation / service: expected',
+      'isolation / container: expected',
+    ]);
+    expect(logger.lines.some((l) => l.includes('\nisolation / namespace: comparison\n'))).toBe(
+      true,
+    );
+    expect(logger.lines).toContain(
+      'info:test: isolation / container: 32 checks in 0s: 32 pass, 0 fail, 0 flaky',
+    );
+    // each mode applied on every site before probing; connectivity on the default config
+    expect(scripted.applyCalls).toEqual([
+      'east:default',
+      'west:default',
+      'east:default',
+      'west:default',
+      'east:namespace',
+      'west:namespace',
+      'east:service',
+      'west:service',
+      'east:container',
+      'west:container',
+    ]);
+    expect(new Set(scripted.probes.map((p) => p.timeoutMs))).toEqual(new Set([2000]));
+  });
+
+  it('three sites and three namespaces pass too', async () => {
+    const { checks } = await run({}, { namespaces: ['a', 'b', 'c'] }, ['east', 'west', 'north']);
+    // 9 clients × 18 targets per mode
+    expect(of(checks, 'isolation', 'namespace')).toHaveLength(162);
+    expect(count(checks, 'fail')).toBe(0);
+  });
+
+  it('prints a namespace-mode table where the other namespace is blocked from tenant-a', async () => {
+    const { tables } = await run({}, { suites: ['isolation'], modes: ['namespace'] });
+    const lines = tables[0]!.split('\n');
+    const expected = lines.slice(2, 6);
+    // columns: 4 pods then 4 services, sorted by path; rows: 4 clients
+    expect(lines[lines.length - 2]).toMatch(
+      /^columns: 1=east\/tenant-a\/echo \(service\), 2=east\/tenant-a\/echo-east-0,/,
+    );
+    expect(expected).toEqual([
+      'east/tenant-a/client   .  .  .  .  .  .  .  .',
+      'east/tenant-b/client   X  X  .  .  X  X  .  .',
+      'west/tenant-a/client   .  .  .  .  .  .  .  .',
+      'west/tenant-b/client   X  X  .  .  X  X  .  .',
+    ]);
+  });
+});
+
+describe('negative controls', () => {
+  it('leak-isolation: isolation checks expected blocked fail, connectivity and default still pass', async () => {
+    const { checks } = await run({ leak: true });
+    const leaked = checks.filter((c) => c.expected === 'deny');
+    expect(leaked.length).toBeGreaterThan(0);
+    expect(
+      leaked.every((c) => c.status === 'fail' && c.actual === 'allow' && c.attempts === 2),
+    ).toBe(true);
+    expect(of(checks, 'connectivity').every((c) => c.status === 'pass')).toBe(true);
+    expect(of(checks, 'isolation', 'default').every((c) => c.status === 'pass')).toBe(true);
+  });
+
+  it('a check expected blocked is never retried into a pass', async () => {
+    const { checks } = await run(
+      { leakOnce: true },
+      { suites: ['isolation'], modes: ['container'] },
+    );
+    const denied = checks.filter((c) => c.expected === 'deny');
+    expect(denied.length).toBeGreaterThan(0);
+    for (const c of denied) {
+      expect(c).toMatchObject({ status: 'fail', actual: 'allow', attempts: 2 });
+      expect(c.detail).toMatch(/^attempt 1: reply from echo-.*; attempt 2: timeout/);
+    }
+  });
+
+  it('no-bgp: cross-site traffic dropped → every connectivity check fails', async () => {
+    const { checks } = await run({ dropCrossSite: true });
+    const conn = of(checks, 'connectivity');
+    expect(conn).toHaveLength(16);
+    expect(conn.every((c) => c.status === 'fail' && c.actual === 'deny' && c.attempts === 2)).toBe(
+      true,
+    );
+    expect(conn[0]!.detail).toBe('attempt 1: timeout (2000 ms); attempt 2: timeout (2000 ms)');
+    // within a site, default mode still works
+    const local = of(checks, 'isolation', 'default').filter(
+      (c) => c.from.split('/')[0] === c.to.split('/')[0],
+    );
+    expect(local.every((c) => c.status === 'pass')).toBe(true);
+  });
+
+  it('a flaky first probe is reported flaky, not pass', async () => {
+    const { checks, tables } = await run(
+      {
+        flakyFirst: (from, to) =>
+          from.site === 'east' && from.namespace === 'tenant-a' && to.port === 80,
+      },
+      { suites: ['connectivity'] },
+    );
+    const flaky = checks.filter((c) => c.status === 'flaky');
+    expect(flaky.map((c) => `${c.from}>${c.to}`)).toEqual([
+      'east/tenant-a/client>west/tenant-a/echo',
+      'east/tenant-a/client>west/tenant-b/echo',
+    ]);
+    expect(flaky[0]).toMatchObject({ actual: 'allow', attempts: 2 });
+    expect(count(checks, 'pass')).toBe(14);
+    expect(tables[0]).toContain('~');
+  });
+
+  it('a reply from the wrong backend fails the check although it connected', async () => {
+    const { checks } = await run({ wrongBackend: true }, { suites: ['connectivity'] });
+    const services = checks.filter((c) => c.toKind === 'service');
+    expect(services.every((c) => c.status === 'fail' && c.actual === 'allow')).toBe(true);
+    expect(services[0]!.detail).toMatch(
+      /connected, but the reply did not name echo-west-0: "echo-east-0"/,
+    );
+    expect(checks.filter((c) => c.toKind === 'pod').every((c) => c.status === 'pass')).toBe(true);
+  });
+
+  it('a probe that never answers is an error after its deadline, and the suite goes on', async () => {
+    const { checks } = await run(
+      {
+        hang: (from, to) =>
+          from.site === 'west' && from.namespace === 'tenant-b' && to.port === 8080,
+      },
+      { suites: ['connectivity'], probeDeadlineMs: 30 },
+    );
+    const hung = checks.filter((c) => c.actual === 'error');
+    expect(hung).toHaveLength(2);
+    expect(hung[0]).toMatchObject({ status: 'fail', attempts: 2 });
+    expect(hung[0]!.detail).toContain('no answer from the probe within 30 ms');
+    expect(count(checks, 'pass')).toBe(14);
+  });
+});
+
+describe('probing mechanics', () => {
+  it('keeps at most `concurrency` probes in flight', async () => {
+    const { scripted } = await run({ slow: true }, { suites: ['connectivity'], concurrency: 3 });
+    expect(scripted.probes).toHaveLength(16);
+    expect(scripted.maxInFlight).toBe(3);
+  });
+
+  it('mapLimit keeps order and bounds work', async () => {
+    let active = 0;
+    let peak = 0;
+    const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, n));
+      active--;
+      return n * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30]);
+    expect(peak).toBe(2);
+    expect(await mapLimit([], 4, () => Promise.resolve(1))).toEqual([]);
+  });
+
+  it('finds the backend name as a whole word in the reply', () => {
+    expect(replyNames('echo-west-0\n', ['echo-west-0'])).toBe('echo-west-0');
+    expect(replyNames('HTTP/1.0 200 OK\r\n\r\necho-west-0\n', ['x', 'echo-west-0'])).toBe(
+      'echo-west-0',
+    );
+    expect(replyNames('echo-west-01', ['echo-west-0'])).toBeUndefined();
+    expect(replyNames('pod echo-west-0.', ['echo-west-0'])).toBeUndefined();
+    expect(replyNames('', ['echo'])).toBeUndefined();
+  });
+});
