@@ -33,10 +33,12 @@ export function fingerprintOf(key: string | Buffer): string {
 export function publicKeyBlob(line: string): Buffer {
   const parts = line.trim().split(/\s+/);
   const b64 = parts[1];
-  if (!parts[0] || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) {
+  const blob = b64 && /^[A-Za-z0-9+/]+=*$/.test(b64) ? Buffer.from(b64, 'base64') : undefined;
+  // the blob names its own type; it must be the one the line declares
+  if (!parts[0] || !blob || keyTypeOfBlob(blob) !== parts[0]) {
     throw new TypeError(`not an OpenSSH public key line: ${JSON.stringify(line.slice(0, 60))}`);
   }
-  return Buffer.from(b64, 'base64');
+  return blob;
 }
 
 /** The key type named inside a key blob ("ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"). */

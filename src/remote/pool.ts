@@ -116,9 +116,13 @@ class ConnectionGone extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** ssh2 reports "SIGKILL" (some servers "KILL"); normalised to node's "SIGKILL". */
+function signalName(name: string): string {
+  return name.startsWith('SIG') ? name : `SIG${name}`;
+}
+
 function signalNumber(name: string): number {
-  const n = (osConstants.signals as Record<string, number>)[`SIG${name}`];
-  return n ?? 0;
+  return (osConstants.signals as Record<string, number>)[signalName(name)] ?? 0;
 }
 
 class Connection {
@@ -127,8 +131,12 @@ class Connection {
   open = 0;
   readonly idle: CommandRunner[] = [];
   readonly waiters: Waiter[] = [];
+  /** sessions the server confirmed and that have not closed yet */
+  sessions = 0;
+  /** session opens in flight */
+  readonly opening = new Set<Promise<unknown>>();
+  lastSessionClose = 0;
   runnerBroken = false;
-  warnedLimit = false;
   readonly closed: Promise<void>;
 
   constructor(
@@ -354,10 +362,11 @@ export class RemotePool {
         exit =
           code !== null && code !== undefined
             ? { code }
-            : { code: 128 + signalNumber(signal ?? ''), signal: signal ?? 'unknown' };
+            : { code: 128 + signalNumber(signal ?? ''), signal: signalName(signal ?? 'unknown') };
       });
       channel.on('close', () => {
         clearTimeout(timer);
+        this.sessionClosed(conn);
         this.releaseSlot(conn);
         if (stuck) return resolve({ stuck: true });
         if (exit) return resolve(exit);
@@ -420,11 +429,20 @@ export class RemotePool {
   /** Start a runner in a slot the caller holds; falls back to a plain session if runners cannot start. */
   private async startRunner(conn: Connection): Promise<Lease> {
     let runner: CommandRunner;
+    let channelClosed: Promise<unknown> | undefined;
     try {
-      runner = await this.openSession(conn, async (client) =>
-        CommandRunner.start(client, this.connectTimeoutMs),
+      const launch = CommandRunner.launchCommand();
+      const channel = await this.openSession<ClientChannel>(conn, (c, cb) =>
+        c.exec(launch.command, cb),
       );
+      channelClosed = new Promise((r) => channel.once('close', r));
+      runner = await CommandRunner.attach(channel, launch.ready, this.connectTimeoutMs);
     } catch (e) {
+      if (channelClosed) {
+        // the session opened but no runner started in it; it is closing
+        await Promise.race([channelClosed, conn.closed, sleep(2000)]);
+        this.sessionClosed(conn);
+      }
       if (!conn.alive) {
         this.releaseSlot(conn);
         throw new ConnectionGone(conn.closeReason);
@@ -441,6 +459,7 @@ export class RemotePool {
       return { kind: 'slot' };
     }
     void runner.closed.then(() => {
+      this.sessionClosed(conn);
       const i = conn.idle.indexOf(runner);
       if (i >= 0) conn.idle.splice(i, 1);
       if (!runner.keepSlotOnClose) this.releaseSlot(conn);
@@ -449,42 +468,55 @@ export class RemotePool {
   }
 
   /**
-   * Open a session in a slot the caller holds. If the server refuses because
-   * it allows fewer sessions than we assumed (MaxSessions below our limit),
-   * lower this connection's limit and wait for a slot under the new one.
+   * Open a session in a slot the caller holds (the caller reports its close
+   * with sessionClosed). If the server refuses:
+   * - right after one of our sessions closed, sshd may not have freed that
+   *   slot yet (it does so a loop later): try again shortly;
+   * - otherwise it allows no more sessions than are open now (MaxSessions
+   *   below our limit): lower this connection's limit to that and queue.
    */
   private async openSession<T>(
     conn: Connection,
     open: (client: Client, cb: (err: Error | undefined, value: T) => void) => unknown,
   ): Promise<T> {
+    let pause = 10;
     for (;;) {
+      const opening = new Promise<T>((resolve, reject) => {
+        try {
+          const r = open(conn.client, (err, v) => (err ? reject(err) : resolve(v)));
+          if (r instanceof Promise) r.then(resolve, reject);
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+      conn.opening.add(opening);
       try {
-        return await new Promise<T>((resolve, reject) => {
-          try {
-            const r = open(conn.client, (err, value) => (err ? reject(err) : resolve(value)));
-            if (r instanceof Promise) r.then(resolve, reject);
-          } catch (e) {
-            reject(e as Error);
-          }
-        });
+        const value = await opening;
+        conn.sessions++;
+        return value;
       } catch (e) {
         const refused = /Channel open failure/.test((e as Error).message);
         if (!refused || !conn.alive) throw e;
-        if (conn.open <= 1) {
+        // sessions opened alongside this one count once they are through
+        conn.opening.delete(opening);
+        await Promise.allSettled([...conn.opening]);
+        if (conn.sessions === 0) {
           throw new RemoteError(
             conn.host.name,
             `${describeHost(conn.host)} refused to open a session: ${(e as Error).message}`,
           );
         }
-        const lowered = conn.open - 1;
-        if (lowered < conn.limit) {
-          conn.limit = lowered;
-          if (!conn.warnedLimit) {
-            conn.warnedLimit = true;
-            this.options.logger.warn(
-              `${conn.host.name} allows fewer concurrent sessions than ${this.limit} (its sshd MaxSessions); using ${lowered}`,
-            );
-          }
+        if (Date.now() - conn.lastSessionClose < 250) {
+          await sleep(pause);
+          pause = Math.min(pause * 2, 500);
+          continue;
+        }
+        if (conn.sessions < conn.limit) {
+          conn.limit = conn.sessions;
+          this.options.logger.warn(
+            `${conn.host.name} allows fewer concurrent sessions than ${this.limit} ` +
+              `(its sshd MaxSessions); using ${conn.limit}`,
+          );
         }
         // give the slot back and queue again under the lower limit
         conn.open--;
@@ -497,8 +529,15 @@ export class RemotePool {
           conn.open++; // the caller still accounts for one slot
           throw gone;
         }
+      } finally {
+        conn.opening.delete(opening);
       }
     }
+  }
+
+  private sessionClosed(conn: Connection): void {
+    conn.sessions--;
+    conn.lastSessionClose = Date.now();
   }
 
   // ---- connections --------------------------------------------------------
@@ -749,6 +788,7 @@ export class RemotePool {
         const closed = new Promise<void>((r) => sftp!.once('close', () => r()));
         sftp.end();
         await Promise.race([closed, conn.closed, sleep(2000)]);
+        this.sessionClosed(conn);
       }
       this.releaseSlot(conn);
     }
@@ -864,8 +904,19 @@ export class RemotePool {
     this.options.logger.info(
       `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`,
     );
+    const unchanged = () =>
+      new RemoteError(
+        host.name,
+        `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`,
+      );
+    let sameIdSeen = false;
     for (;;) {
-      await this.waitForSsh(host, until);
+      try {
+        await this.waitForSsh(host, until);
+      } catch (e) {
+        if (sameIdSeen && !(e instanceof HostKeyMismatchError)) throw unchanged();
+        throw e;
+      }
       const after = await readBootId();
       if (after !== before) {
         this.options.logger.info(
@@ -873,12 +924,8 @@ export class RemotePool {
         );
         return;
       }
-      if (Date.now() >= until) {
-        throw new RemoteError(
-          host.name,
-          `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`,
-        );
-      }
+      sameIdSeen = true;
+      if (Date.now() >= until) throw unchanged();
       // an sshd that is still shutting down can answer once more; look again shortly
       await this.disconnect(host);
       await sleep(Math.min(1000, Math.max(0, until - Date.now())));

@@ -6,7 +6,7 @@
  */
 
 /** Characters that never need quoting in any word position. */
-const SAFE_WORD = /^[A-Za-z0-9_./@:,+-]+$/;
+const SAFE_WORD = /^[A-Za-z0-9_./@:,+=-]+$/;
 
 /**
  * Words that mean something else when they are the first word of a command:

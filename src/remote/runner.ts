@@ -6,7 +6,9 @@
  *
  * Protocol (all over the session's stdin/stdout/stderr):
  *   request:  "<nonce>\n<command line(s)>\n<nonce>\n"
- *   the runner runs the command with `bash -c`, stdin /dev/null, its stdout and
+ *   the runner runs the command line in a subshell (eval: the lines the pool
+ *   builds are quoted words only, so they read no runner variable; scripts run
+ *   in a `bash -c` of their own), stdin /dev/null, its stdout and
  *   stderr each through a pipe that is drained until every writer has closed it
  *   (as an SSH channel would), then writes "<nonce> <exit code>\n" to stderr and
  *   "<nonce> end\n" to stdout.
@@ -15,11 +17,12 @@
  * never run.
  */
 import { randomBytes } from 'node:crypto';
-import type { Client, ClientChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import { quoteArgv } from './quote.js';
 import { TrailerScanner } from './output.js';
 
 export const RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
+set --
 while IFS= read -r n; do
   c= t=
   while IFS= read -r l; do
@@ -27,7 +30,7 @@ while IFS= read -r n; do
     c+=$l$'\\n'
   done
   [ -n "$t" ] || exit 0
-  { bash -c "$c" </dev/null 2>&1 >&3 3>&- | cat >&2 3>&-; printf '%s %s\\n' "$n" "\${PIPESTATUS[0]}" >&2; } 3>&1 | cat
+  { eval "$c" </dev/null 2>&1 >&3 3>&- | cat >&2 3>&-; printf '%s %s\\n' "$n" "\${PIPESTATUS[0]}" >&2; } 3>&1 | cat
   printf '%s end\\n' "$n"
 done
 `;
@@ -83,17 +86,19 @@ export class CommandRunner {
     return !this.isClosed;
   }
 
-  /** Open a session, start the runner in it, and wait for its ready line. */
-  static async start(client: Client, timeoutMs: number): Promise<CommandRunner> {
+  /** The exec command that starts a runner, and the nonce of its ready line. */
+  static launchCommand(): { command: string; ready: string } {
     const ready = nonce();
     const command = `exec ${quoteArgv(['bash', '--noprofile', '--norc', '-c', RUNNER_SCRIPT, 'tungsten-e2e-runner', ready])}`;
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      try {
-        client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)));
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
+    return { command, ready };
+  }
+
+  /** Wait on a channel running launchCommand() until the runner says it is ready. */
+  static async attach(
+    channel: ClientChannel,
+    ready: string,
+    timeoutMs: number,
+  ): Promise<CommandRunner> {
     const runner = new CommandRunner(channel);
     const scanner = new TrailerScanner(Buffer.from(`${ready} `));
     let noise = '';

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../src/log.js';
+import {
+  fingerprintOf,
+  generateRunKey,
+  loadRunKey,
+  writePrivateKey,
+} from '../../src/remote/keys.js';
+import { Cleanup, tempDir } from './harness.js';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+describe('run key', () => {
+  it('is an ed25519 pair OpenSSH accepts, with the fingerprint ssh-keygen prints', () => {
+    const dir = tempDir(cleanup);
+    const key = generateRunKey('tungsten-e2e abc123');
+    expect(key.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    expect(key.publicKey).toMatch(/^ssh-ed25519 AAAA[A-Za-z0-9+/=]+ tungsten-e2e abc123$/);
+    const pubFile = join(dir, 'k.pub');
+    writeFileSync(pubFile, key.publicKey + '\n');
+    const listed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], {
+      encoding: 'utf8',
+    });
+    expect(listed.split(' ')[1]).toBe(key.fingerprint);
+    expect(key.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+
+  it('is written 0600 and reads back to the same key; ssh-keygen derives the same public key', async () => {
+    const dir = join(tempDir(cleanup), 'state');
+    const key = generateRunKey();
+    const path = await key.writePrivateKey(dir);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const derived = execFileSync('ssh-keygen', ['-y', '-f', path], { encoding: 'utf8' }).trim();
+    expect(derived.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
+    const loaded = await loadRunKey(path);
+    expect(loaded.fingerprint).toBe(key.fingerprint);
+    expect(loaded.publicKey.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
+  });
+
+  it('tightens an existing file to 0600 when overwriting', async () => {
+    const dir = tempDir(cleanup);
+    writeFileSync(join(dir, 'id'), 'old', { mode: 0o644 });
+    const path = await writePrivateKey(dir, generateRunKey().privateKey, 'id');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).toMatch(/OPENSSH PRIVATE KEY/);
+  });
+
+  it('is masked in every log line', () => {
+    const key = generateRunKey();
+    const logger = memoryLogger();
+    const body = key.privateKey.split('\n')[1]!;
+    logger.info(`oops: ${key.privateKey}`);
+    logger.info(`line: ${body}`);
+    expect(logger.lines.join('\n')).not.toContain(body);
+    expect(logger.lines.join('\n')).toContain('***');
+  });
+
+  it('fingerprints a raw blob and a key line the same way', () => {
+    const key = generateRunKey();
+    const blob = Buffer.from(key.publicKey.split(' ')[1]!, 'base64');
+    expect(fingerprintOf(blob)).toBe(fingerprintOf(key.publicKey));
+    expect(() => fingerprintOf('not a key')).toThrow(/not an OpenSSH public key/);
+  });
+});
