@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; const require 
 import {
   listProfiles,
   planCommand
-} from "./chunks/chunk-7GTWNOVD.js";
+} from "./chunks/chunk-MIAPLI33.js";
 import {
   closest
 } from "./chunks/chunk-FXJ23UEF.js";

@@ -10,7 +10,7 @@ import {
 } from "./chunks/chunk-GEKUSJOI.js";
 import {
   planCommand
-} from "./chunks/chunk-7GTWNOVD.js";
+} from "./chunks/chunk-MIAPLI33.js";
 import "./chunks/chunk-FXJ23UEF.js";
 import "./chunks/chunk-O4GONDKJ.js";
 import {

@@ -4,7 +4,7 @@
  * edge VM; everything tagged with the run id and expiry, deleted by tag.
  */
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import { InfraError, UserError } from '../../errors.js';
+import { InfraError, isUserError, UserError, UserErrors, userErrorsOf } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
 import type { RemotePool } from '../../remote/pool.js';
 import type {
@@ -107,12 +107,12 @@ export class AwsProvider implements Provider {
       try {
         await this.check(site, plan, ctx);
       } catch (e) {
-        if (e instanceof UserError) errors.push(e);
+        if (isUserError(e)) errors.push(...userErrorsOf(e));
         else throw e;
       }
     }
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserError(errors.map((e) => e.message).join(' '));
+    if (errors.length > 1) throw new UserErrors(errors);
   }
 
   /** Each role's instance type against the minimums, from DescribeInstanceTypes; never throws for size. */

@@ -12,6 +12,7 @@ export const FACTS_SCRIPT = [
   'uname -r',
   "awk '/^MemTotal:/ {print $2}' /proc/meminfo",
   "df -Pk / | awk 'NR==2 {print $2}'",
+  'if [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then echo root-ok; else echo no-sudo; fi',
 ].join('\n');
 
 export const TOLERANCE = 0.9;
@@ -20,10 +21,12 @@ export interface HostFacts {
   kernel: string;
   memTotalKiB: number;
   rootFsKiB: number;
+  /** root, or passwordless sudo: what the install phases need */
+  canBecomeRoot: boolean;
 }
 
 export function parseFacts(stdout: string): HostFacts | undefined {
-  const [kernel, mem, disk] = stdout
+  const [kernel, mem, disk, root] = stdout
     .trim()
     .split('\n')
     .map((l) => l.trim());
@@ -31,7 +34,8 @@ export function parseFacts(stdout: string): HostFacts | undefined {
   const rootFsKiB = Number(disk);
   if (!kernel || !Number.isFinite(memTotalKiB) || !Number.isFinite(rootFsKiB)) return undefined;
   if (memTotalKiB <= 0 || rootFsKiB <= 0) return undefined;
-  return { kernel, memTotalKiB, rootFsKiB };
+  if (root !== 'root-ok' && root !== 'no-sudo') return undefined;
+  return { kernel, memTotalKiB, rootFsKiB, canBecomeRoot: root === 'root-ok' };
 }
 
 const gib = (kib: number) => {
@@ -50,6 +54,9 @@ export function factsProblem(
   facts: HostFacts,
   profile: Profile,
 ): string | undefined {
+  if (!facts.canBecomeRoot) {
+    return `static host ${host.name} (${where}): the user is not root and "sudo -n true" fails; give ${host.ssh?.user ?? 'the user'} passwordless sudo or log in as root.`;
+  }
   const min = profile.minimums[host.role];
   const memOk = facts.memTotalKiB >= min['memory-gib'] * 1024 * 1024 * TOLERANCE;
   const diskOk = facts.rootFsKiB >= min['disk-gib'] * 1024 * 1024 * TOLERANCE;

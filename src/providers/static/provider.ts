@@ -10,7 +10,7 @@
  * directory listing what the run installed; teardown removes exactly that,
  * never the machines.
  */
-import { UserError } from '../../errors.js';
+import { UserError, UserErrors } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { secrets } from '../../log.js';
 import type { HostPlan, Plan, SitePlan } from '../../plan/types.js';
@@ -132,7 +132,7 @@ export class StaticProvider implements Provider {
         problems.push(...found.filter((p): p is string => Boolean(p)));
       }
       if (problems.length === 1) throw new UserError(problems[0]!);
-      if (problems.length > 1) throw new UserError(problems.join(' '));
+      if (problems.length > 1) throw new UserErrors(problems.map((p) => new UserError(p)));
     } finally {
       await pool.close();
     }

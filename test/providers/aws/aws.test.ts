@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseSiteFile } from '../../../src/config/load.js';
 import { loadProfile } from '../../../src/config/profile.js';
-import { InfraError, UserError } from '../../../src/errors.js';
+import { InfraError, isUserError, UserError, userErrorsOf } from '../../../src/errors.js';
 import { memoryLogger } from '../../../src/log.js';
 import { buildPlan } from '../../../src/plan/plan.js';
 import type { Plan } from '../../../src/plan/types.js';
@@ -326,8 +326,10 @@ describe('AWS provider', () => {
       });
       const plan = planFor(awsFixture());
       const error = await failure(provider.preflight(plan.sites, plan, op()));
-      expect(error).toBeInstanceOf(UserError);
-      expect(error.message).toMatch(/^no AWS credentials for aws DescribeInstanceTypes/);
+      expect(isUserError(error)).toBe(true);
+      expect(userErrorsOf(error as UserError)[0]!.message).toMatch(
+        /^no AWS credentials for aws DescribeInstanceTypes/,
+      );
       expect(error.message).toContain('aws-actions/configure-aws-credentials');
     } finally {
       for (const c of clients) c.destroy();

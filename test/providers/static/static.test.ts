@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSiteFile } from '../../../src/config/load.js';
 import type { Profile } from '../../../src/config/profile.js';
-import { UserError } from '../../../src/errors.js';
+import { isUserError, UserError } from '../../../src/errors.js';
 import { memoryLogger } from '../../../src/log.js';
 import { buildPlan } from '../../../src/plan/plan.js';
 import type { Plan } from '../../../src/plan/types.js';
@@ -180,7 +180,7 @@ describe.skipIf(skipReason)(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(unreachable).toBeInstanceOf(UserError);
+      expect(isUserError(unreachable)).toBe(true);
       expect((unreachable as Error).message).toContain(
         `west-edge (root@${m.address}:${m.sshd.port})`,
       );
@@ -194,7 +194,7 @@ describe.skipIf(skipReason)(
         () => undefined,
         (e: unknown) => e,
       );
-      expect(denied).toBeInstanceOf(UserError);
+      expect(isUserError(denied)).toBe(true);
       expect((denied as Error).message).toMatch(/east-(master|worker-1|edge).*cannot be reached/);
     }, 60_000);
   },

@@ -8523,7 +8523,7 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-2WXWQKQA.js")).awsSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-GXAUYFJB.js")).awsSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

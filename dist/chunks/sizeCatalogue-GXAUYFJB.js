@@ -6,7 +6,10 @@ import {
 } from "./chunk-O4GONDKJ.js";
 import {
   InfraError,
-  UserError
+  UserError,
+  UserErrors,
+  isUserError,
+  userErrorsOf
 } from "./chunk-LQIDMPEG.js";
 import {
   BinaryDecisionDiagram,
@@ -96140,12 +96143,12 @@ var AwsProvider = class {
       try {
         await this.check(site, plan, ctx);
       } catch (e5) {
-        if (e5 instanceof UserError) errors.push(e5);
+        if (isUserError(e5)) errors.push(...userErrorsOf(e5));
         else throw e5;
       }
     }
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserError(errors.map((e5) => e5.message).join(" "));
+    if (errors.length > 1) throw new UserErrors(errors);
   }
   /** Each role's instance type against the minimums, from DescribeInstanceTypes; never throws for size. */
   sizes(site, plan, ctx) {
