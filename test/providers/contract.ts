@@ -13,6 +13,15 @@
  * throttle) are declared in `notApplicable` with the reason; the kit prints
  * them as skipped tests with that reason. A capability neither implemented nor
  * declared fails the suite.
+ *
+ * The least a fixture implements: provider(), site(), inventory(), mutations(),
+ * orderViolations(), cleanup(). For a provider without cloud tags (local:
+ * network namespaces, links, processes, files), inventory() derives the
+ * canonical tags from what it finds: the run id and site from the names, the
+ * expiry and repo from the run's marker, Name from the object's own name (it
+ * must contain the run id and the site). Every item needs a site; a run-wide
+ * object (the marker itself) may carry the first site's name. mutations() may
+ * be a log of observed state changes when the world has no API to record.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
