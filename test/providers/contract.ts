@@ -149,8 +149,12 @@ interface Run {
   logger: ReturnType<typeof memoryLogger>;
 }
 
-export function providerContract(name: string, makeFixture: () => Promise<ProviderFixture>): void {
-  describe(`Provider contract: ${name}`, () => {
+export function providerContract(
+  name: string,
+  makeFixture: () => Promise<ProviderFixture>,
+  options: { timeoutMs?: number } = {},
+): void {
+  describe(`Provider contract: ${name}`, { timeout: options.timeoutMs ?? 30_000 }, () => {
     let fx: ProviderFixture | undefined;
     const runs: { runId: string; sites: TeardownTarget['sites'] }[] = [];
     const dirs: string[] = [];

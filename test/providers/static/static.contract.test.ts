@@ -1,4 +1,5 @@
 import { providerContract } from '../contract.js';
 import { staticFixture } from './staticFixture.js';
 
-providerContract('static', staticFixture);
+// real sshd logins on a busy CI machine: give each case room
+providerContract('static', staticFixture, { timeoutMs: 120_000 });
