@@ -178,6 +178,30 @@ describe('AWS provider', () => {
     expect(east.dependencyViolations).toEqual([]);
   });
 
+  it('waits out a DependencyViolation while something is still going away, then deletes', async () => {
+    f = awsFixture();
+    const plan = planFor(f);
+    await f.provider().provision(plan.sites[0]!, plan, ctxFor('kaws10'));
+    const east = f.worlds.get('us-east-1')!;
+    east.inject({
+      operation: 'DeleteSubnet',
+      times: 3,
+      code: 'DependencyViolation',
+      message: "The subnet 'subnet-x' has dependencies and cannot be deleted.",
+      status: 400,
+    });
+    const ctx = { logger: memoryLogger(), signal: new AbortController().signal };
+    const report = await f
+      .provider()
+      .destroy({ runId: 'kaws10', sites: [{ name: 'east', region: 'us-east-1' }] }, ctx);
+    expect(report.remaining).toEqual([]);
+    expect(await f.inventory()).toEqual([]);
+    expect(east.calls.filter((c) => c.operation === 'DeleteSubnet')).toHaveLength(4);
+    expect(ctx.logger.lines.filter((l) => l.includes('DependencyViolation (attempt'))).toHaveLength(
+      3,
+    );
+  });
+
   it('reports what it could not delete with the cloud message and the command to delete it by hand', async () => {
     f = awsFixture();
     const plan = planFor(f);
