@@ -8,22 +8,27 @@ import {
   mustParseCidr,
   parseIp,
   planCommand
-} from "./chunks/chunk-KVBC6JM3.js";
+} from "./chunks/chunk-W5E5YYWQ.js";
+import {
+  TEARDOWN_POLICIES,
+  closest
+} from "./chunks/chunk-LVYZB7UW.js";
+import "./chunks/chunk-YBZBZLCY.js";
 import {
   ExitCode,
   InfraError,
-  TEARDOWN_POLICIES,
   UserError,
   UserErrors,
-  __commonJS,
-  __require,
-  __toESM,
-  closest,
   isUserError,
   secrets,
   streamLogger,
   userErrorsOf
-} from "./chunks/chunk-KJQ7JTRI.js";
+} from "./chunks/chunk-CH5HV6GF.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunks/chunk-YAE2FCBS.js";
 
 // node_modules/asn1/lib/ber/errors.js
 var require_errors = __commonJS({
@@ -24711,10 +24716,11 @@ var notYet = (command) => async () => {
 var COMMANDS = {
   plan: {
     summary: "validate a site file and print the plan (ranges, gateways, ASNs, peerings)",
-    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR]",
+    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud]",
     options: {
       sites: { type: "string" },
       json: { type: "boolean" },
+      "check-cloud": { type: "boolean" },
       profile: { type: "string" },
       manifest: { type: "string" },
       out: { type: "string" }
@@ -24724,6 +24730,7 @@ var COMMANDS = {
         {
           sites: required(v, "sites", "plan"),
           json: Boolean(v.json),
+          checkCloud: Boolean(v["check-cloud"]),
           ...typeof v.profile === "string" ? { overrides: { profile: v.profile } } : {},
           ...typeof v.manifest === "string" ? { manifest: v.manifest } : {},
           ...typeof v.out === "string" ? { out: v.out } : {}

@@ -7,17 +7,20 @@ import {
   readInputs,
   setFailed,
   setOutput
-} from "./chunks/chunk-ELSYKLTY.js";
+} from "./chunks/chunk-6YH53Z2H.js";
 import {
   planCommand
-} from "./chunks/chunk-KVBC6JM3.js";
+} from "./chunks/chunk-W5E5YYWQ.js";
+import "./chunks/chunk-LVYZB7UW.js";
+import "./chunks/chunk-YBZBZLCY.js";
 import {
   ExitCode,
   InfraError,
   UserError,
   isUserError,
   userErrorsOf
-} from "./chunks/chunk-KJQ7JTRI.js";
+} from "./chunks/chunk-CH5HV6GF.js";
+import "./chunks/chunk-YAE2FCBS.js";
 
 // src/action/mainImpl.ts
 import { mkdir, writeFile } from "node:fs/promises";

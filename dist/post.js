@@ -4,10 +4,12 @@ import {
   getState,
   maskCredentialInputs,
   setFailed
-} from "./chunks/chunk-ELSYKLTY.js";
+} from "./chunks/chunk-6YH53Z2H.js";
+import "./chunks/chunk-LVYZB7UW.js";
 import {
   ExitCode
-} from "./chunks/chunk-KJQ7JTRI.js";
+} from "./chunks/chunk-CH5HV6GF.js";
+import "./chunks/chunk-YAE2FCBS.js";
 
 // src/action/postImpl.ts
 var STATE_DIR_KEY = "state-dir";

@@ -80,10 +80,12 @@ const notYet =
 export const COMMANDS: Record<string, CommandSpec> = {
   plan: {
     summary: 'validate a site file and print the plan (ranges, gateways, ASNs, peerings)',
-    usage: 'plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR]',
+    usage:
+      'plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud]',
     options: {
       sites: { type: 'string' },
       json: { type: 'boolean' },
+      'check-cloud': { type: 'boolean' },
       profile: { type: 'string' },
       manifest: { type: 'string' },
       out: { type: 'string' },
@@ -93,6 +95,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
         {
           sites: required(v, 'sites', 'plan'),
           json: Boolean(v.json),
+          checkCloud: Boolean(v['check-cloud']),
           ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
           ...(typeof v.manifest === 'string' ? { manifest: v.manifest } : {}),
           ...(typeof v.out === 'string' ? { out: v.out } : {}),

@@ -7,6 +7,15 @@ import { planToJson, planToText } from '../plan/format.js';
 import type { PlanJson } from '../plan/format.js';
 import { buildPlanFromConfig } from '../plan/plan.js';
 import { renderSiteManifest } from '../plan/render/site.js';
+import type { CatalogueLoader } from '../providers/catalogues.js';
+import {
+  checkCloudSizes,
+  cloudsOf,
+  cloudSizesText,
+  OFFLINE_NOTE,
+  refuseUndersizedRows,
+} from './cloudSizes.js';
+import type { CloudSizes } from './cloudSizes.js';
 import type { CommandIO } from './io.js';
 
 export interface PlanOptions {
@@ -18,12 +27,20 @@ export interface PlanOptions {
   manifest?: string;
   /** where rendered files go: <out>/<site>/tf.yaml and kubeadm.yaml */
   out?: string;
+  /** ask each cloud's catalogue for the real sizes of the planned instance types */
+  checkCloud?: boolean;
+  /** the catalogues to ask (tests pass ones with a fake transport) */
+  catalogues?: Partial<Record<string, CatalogueLoader>>;
 }
 
-export async function planCommand(options: PlanOptions, io: CommandIO): Promise<PlanJson> {
+export async function planCommand(
+  options: PlanOptions,
+  io: CommandIO,
+): Promise<PlanJson & { cloudSizes?: CloudSizes }> {
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
   const plan = buildPlanFromConfig(config);
-  const json = planToJson(plan);
+  const json: PlanJson & { cloudSizes?: CloudSizes } = planToJson(plan);
+  if (options.checkCloud) json.cloudSizes = await checkCloudSizes(plan, io, options.catalogues);
 
   let manifestText: string | undefined;
   if (options.manifest) {
@@ -65,8 +82,11 @@ export async function planCommand(options: PlanOptions, io: CommandIO): Promise<
     }
     if (options.out)
       io.stdout(`wrote ${options.out}/plan.json and per-site files under ${options.out}/\n`);
+    if (json.cloudSizes) io.stdout(`${cloudSizesText(json.cloudSizes)}\n`);
+    else if (cloudsOf(plan).length) io.stdout(`${OFFLINE_NOTE}\n`);
   }
   for (const note of plan.profile.unverified)
     io.logger.debug(`unverified in profile ${plan.profile.name}: ${note}`);
+  if (json.cloudSizes) refuseUndersizedRows(json.cloudSizes);
   return json;
 }

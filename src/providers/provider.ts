@@ -80,6 +80,12 @@ export interface ExpiredRun {
   resources: CreatedResource[];
 }
 
+/** Another site's edge VM, as the site-to-site tunnel sees it. */
+export interface PeerEdge {
+  site: string;
+  publicAddress: string;
+}
+
 export interface ProviderOpContext {
   logger: Logger;
   signal: AbortSignal;
@@ -94,6 +100,13 @@ export interface Provider {
   preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void>;
   /** Create the site's machines (nodes and edge) and return how to reach them. */
   provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite>;
+  /**
+   * Let the other sites' edge VMs reach this site's edge (IPsec: UDP 500/4500
+   * and ESP from each peer's public address). Called once every site is
+   * provisioned, when all edge addresses are known; idempotent. Providers whose
+   * edges need no cloud firewall change (local, static) leave it out.
+   */
+  authorizeEdges?(site: SitePlan, peers: PeerEdge[], ctx: ProviderContext): Promise<void>;
   /** Delete everything carrying the run id; idempotent, safe on a half-made run. */
   destroy(target: TeardownTarget, ctx: ProviderOpContext): Promise<DestroyReport>;
   /** Runs whose expiry has passed, for the janitor. */

@@ -4,13 +4,17 @@ import {
   DURATION_RULE,
   SUITES,
   TEARDOWN_POLICIES,
+  closest
+} from "./chunk-LVYZB7UW.js";
+import {
   UserError,
+  secrets
+} from "./chunk-CH5HV6GF.js";
+import {
   __commonJS,
   __require,
-  __toESM,
-  closest,
-  secrets
-} from "./chunk-KJQ7JTRI.js";
+  __toESM
+} from "./chunk-YAE2FCBS.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

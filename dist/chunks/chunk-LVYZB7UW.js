@@ -1,82 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
-  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
-}) : x)(function(x) {
-  if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x + '" is not supported');
-});
-var __commonJS = (cb, mod) => function __require2() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
-
-// src/errors.ts
-var ExitCode = {
-  ok: 0,
-  checksFailed: 1,
-  badInput: 2,
-  infrastructure: 3
-};
-var UserError = class extends Error {
-  constructor(message, position) {
-    super(message);
-    this.position = position;
-    this.name = "UserError";
-  }
-  position;
-  exitCode = ExitCode.badInput;
-};
-var UserErrors = class extends Error {
-  constructor(errors) {
-    super(errors.map((e) => e.message).join("\n"));
-    this.errors = errors;
-    this.name = "UserErrors";
-  }
-  errors;
-  exitCode = ExitCode.badInput;
-};
-var InfraError = class extends Error {
-  exitCode = ExitCode.infrastructure;
-  constructor(message, options) {
-    super(message, options);
-    this.name = "InfraError";
-  }
-};
-function isUserError(e) {
-  return e instanceof UserError || e instanceof UserErrors;
-}
-function userErrorsOf(e) {
-  return e instanceof UserErrors ? e.errors : [e];
-}
+import {
+  __export
+} from "./chunk-YAE2FCBS.js";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -19919,50 +19844,7 @@ function editDistance(a, b) {
   return d[a.length][b.length];
 }
 
-// src/log.ts
-var SecretRegistry = class {
-  values = /* @__PURE__ */ new Set();
-  add(value) {
-    if (!value) return;
-    for (const v of [value, ...value.split(/\r?\n/)]) {
-      if (v.trim().length >= 4) this.values.add(v.trim());
-    }
-  }
-  redact(text) {
-    let out = text;
-    for (const v of [...this.values].sort((a, b) => b.length - a.length)) {
-      out = out.split(v).join("***");
-    }
-    return out;
-  }
-};
-var secrets = new SecretRegistry();
-function streamLogger(write, options = {}) {
-  const emit = (level, message) => {
-    for (const line of secrets.redact(message).split("\n")) {
-      write(level ? `${level}: ${line}` : line);
-    }
-  };
-  return {
-    info: (m) => emit("", m),
-    warn: (m) => emit("warning", m),
-    error: (m) => emit("error", m),
-    debug: (m) => {
-      if (options.verbose) emit("debug", m);
-    }
-  };
-}
-
 export {
-  __require,
-  __commonJS,
-  __toESM,
-  ExitCode,
-  UserError,
-  UserErrors,
-  InfraError,
-  isUserError,
-  userErrorsOf,
   external_exports,
   SUITES,
   TEARDOWN_POLICIES,
@@ -19970,7 +19852,5 @@ export {
   DURATION_RULE,
   siteFileSchema,
   allowedKeys,
-  closest,
-  secrets,
-  streamLogger
+  closest
 };

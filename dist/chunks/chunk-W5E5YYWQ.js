@@ -1,16 +1,23 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 import {
   DURATION,
-  UserError,
-  UserErrors,
-  __commonJS,
-  __require,
-  __toESM,
   allowedKeys,
   closest,
   external_exports,
   siteFileSchema
-} from "./chunk-KJQ7JTRI.js";
+} from "./chunk-LVYZB7UW.js";
+import {
+  sizeTable
+} from "./chunk-YBZBZLCY.js";
+import {
+  UserError,
+  UserErrors
+} from "./chunk-CH5HV6GF.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-YAE2FCBS.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -8514,11 +8521,69 @@ function renderSiteManifest(text, source, plan, site) {
   });
 }
 
+// src/providers/catalogues.ts
+var SIZE_CATALOGUES = {
+  aws: async () => (await import("./sizeCatalogue-3AU3L5C7.js")).awsSizeCatalogue()
+};
+
+// src/commands/cloudSizes.ts
+var CLOUDS = ["aws", "gcp", "azure"];
+function cloudsOf(plan) {
+  return CLOUDS.filter((c) => plan.sites.some((s) => s.provider === c));
+}
+async function checkCloudSizes(plan, io, catalogues = SIZE_CATALOGUES) {
+  const out = { checked: [], notChecked: [] };
+  for (const cloud of cloudsOf(plan)) {
+    const load = catalogues[cloud];
+    if (!load) {
+      out.notChecked.push({
+        provider: cloud,
+        reason: `this version cannot ask ${cloud}'s catalogue yet`
+      });
+      continue;
+    }
+    const catalogue = await load();
+    const credentials = catalogue.credentialSource();
+    if (!credentials) {
+      out.notChecked.push({
+        provider: cloud,
+        reason: `no ${cloud} credentials found (${catalogue.credentialsHint})`
+      });
+      continue;
+    }
+    io.logger.info(`asking ${cloud}'s catalogue (credentials from ${credentials})`);
+    const rows = await catalogue.check(plan.sites, plan, {
+      logger: io.logger,
+      signal: new AbortController().signal
+    });
+    out.checked.push({ provider: cloud, credentials, rows });
+  }
+  return out;
+}
+function cloudSizesText(result) {
+  const lines = [];
+  for (const c of result.checked) {
+    lines.push(`instance sizes from ${c.provider}'s catalogue:`);
+    lines.push(...sizeTable(c.rows));
+  }
+  for (const n of result.notChecked) {
+    lines.push(`instance sizes on ${n.provider} were not checked: ${n.reason}.`);
+  }
+  return lines.join("\n");
+}
+function refuseUndersizedRows(result) {
+  const problems = result.checked.flatMap((c) => c.rows.filter((r) => !r.ok));
+  if (problems.length === 1) throw new UserError(problems[0].problem);
+  if (problems.length > 1) throw new UserErrors(problems.map((p) => new UserError(p.problem)));
+}
+var OFFLINE_NOTE = `instance sizes were not checked against the clouds' catalogues (plan is offline); run "tungsten-e2e plan --check-cloud" with credentials to check them.`;
+
 // src/commands/plan.ts
 async function planCommand(options, io) {
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
   const plan = buildPlanFromConfig(config);
   const json = planToJson(plan);
+  if (options.checkCloud) json.cloudSizes = await checkCloudSizes(plan, io, options.catalogues);
   let manifestText;
   if (options.manifest) {
     try {
@@ -8559,9 +8624,14 @@ async function planCommand(options, io) {
     if (options.out)
       io.stdout(`wrote ${options.out}/plan.json and per-site files under ${options.out}/
 `);
+    if (json.cloudSizes) io.stdout(`${cloudSizesText(json.cloudSizes)}
+`);
+    else if (cloudsOf(plan).length) io.stdout(`${OFFLINE_NOTE}
+`);
   }
   for (const note of plan.profile.unverified)
     io.logger.debug(`unverified in profile ${plan.profile.name}: ${note}`);
+  if (json.cloudSizes) refuseUndersizedRows(json.cloudSizes);
   return json;
 }
 
