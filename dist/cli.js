@@ -23516,6 +23516,21 @@ var DEFAULT_REBOOT_COMMAND = {
 var ConnectionGone = class extends Error {
 };
 var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function settlesWithin(promise, ms) {
+  let timer;
+  const limit = new Promise((r) => timer = setTimeout(() => r(false), Math.max(0, ms)));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true
+      ),
+      limit
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 function signalName(name) {
   return name.startsWith("SIG") ? name : `SIG${name}`;
 }
@@ -23687,7 +23702,7 @@ var RemotePool = class {
     } catch (e) {
       if (stuck) return { stuck: true };
       if (!(e instanceof RunnerClosedError)) throw e;
-      await Promise.race([conn.closed, sleep4(50)]);
+      await settlesWithin(conn.closed, 50);
       return { lost: conn.alive ? `the command channel closed: ${e.message}` : conn.closeReason };
     } finally {
       clearTimeout(timer);
@@ -23720,7 +23735,7 @@ var RemotePool = class {
         this.releaseSlot(conn);
         if (stuck) return resolve2({ stuck: true });
         if (exit) return resolve2(exit);
-        void Promise.race([conn.closed, sleep4(50)]).then(
+        void settlesWithin(conn.closed, 50).then(
           () => resolve2({
             lost: conn.alive ? "the session closed without an exit status" : conn.closeReason
           })
@@ -23783,7 +23798,7 @@ var RemotePool = class {
       runner = await CommandRunner.attach(channel, launch2.ready, this.connectTimeoutMs);
     } catch (e) {
       if (channelClosed) {
-        await Promise.race([channelClosed, conn.closed, sleep4(2e3)]);
+        await settlesWithin(Promise.race([channelClosed, conn.closed]), 2e3);
         this.sessionClosed(conn);
       }
       if (!conn.alive) {
@@ -24057,7 +24072,7 @@ var RemotePool = class {
     if (!conn) return;
     this.conns.delete(endpointKey(host));
     conn.client.end();
-    await Promise.race([conn.closed, sleep4(2e3)]);
+    await settlesWithin(conn.closed, 2e3);
     if (conn.alive) conn.client.destroy();
   }
   // ---- files --------------------------------------------------------------
@@ -24103,7 +24118,7 @@ var RemotePool = class {
       if (sftp) {
         const closed = new Promise((r) => sftp.once("close", () => r()));
         sftp.end();
-        await Promise.race([closed, conn.closed, sleep4(2e3)]);
+        await settlesWithin(Promise.race([closed, conn.closed]), 2e3);
         this.sessionClosed(conn);
       }
       this.releaseSlot(conn);
@@ -24174,16 +24189,15 @@ var RemotePool = class {
   /** Prove a connection works by running `true`; a connection that does not answer is dropped. */
   async probe(conn, host, timeoutMs) {
     const probe = this.exec(host, ["true"]);
-    const answered = await Promise.race([
-      probe.then(() => true),
-      sleep4(timeoutMs).then(() => false)
-    ]);
-    if (!answered) {
-      probe.catch(() => {
-      });
-      conn.client.destroy();
-      throw new Error(`the connection did not answer within ${formatElapsed2(timeoutMs)}`);
+    const answered = await settlesWithin(probe, timeoutMs);
+    if (answered) {
+      await probe;
+      return;
     }
+    probe.catch(() => {
+    });
+    conn.client.destroy();
+    throw new Error(`the connection did not answer within ${formatElapsed2(timeoutMs)}`);
   }
   /**
    * Reboot a host and prove it happened: read the boot id, issue the reboot,
@@ -24215,10 +24229,7 @@ var RemotePool = class {
     } catch (e) {
       if (!(e instanceof ConnectionLostError)) throw e;
     }
-    const dropped = await Promise.race([
-      conn.closed.then(() => true),
-      sleep4(Math.max(0, until - Date.now())).then(() => false)
-    ]);
+    const dropped = await settlesWithin(conn.closed, until - Date.now());
     if (!dropped) {
       throw new RemoteError(
         host.name,
@@ -24261,12 +24272,7 @@ var RemotePool = class {
     const conns = [...this.conns.values()];
     this.conns.clear();
     for (const c of conns) c.client.end();
-    let timer;
-    await Promise.race([
-      Promise.all(conns.map((c) => c.closed)),
-      new Promise((r) => timer = setTimeout(r, 3e3))
-    ]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.all(conns.map((c) => c.closed)), 3e3);
     for (const c of conns) if (c.alive) c.client.destroy();
   }
 };
