@@ -9760,7 +9760,7 @@ var require_kex = __commonJS({
       createHash: createHash2,
       createPublicKey,
       diffieHellman,
-      generateKeyPairSync,
+      generateKeyPairSync: generateKeyPairSync2,
       randomFillSync
     } = __require("crypto");
     var { Ber } = require_lib();
@@ -10781,7 +10781,7 @@ var require_kex = __commonJS({
         }
         generateKeys() {
           if (!this._keys)
-            this._keys = generateKeyPairSync("x25519");
+            this._keys = generateKeyPairSync2("x25519");
         }
         getPublicKey() {
           this.generateKeys();
@@ -19689,7 +19689,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes4
+      randomBytes: randomBytes5
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -19953,7 +19953,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes4(SALT_LEN);
+            const salt = randomBytes5(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -19992,7 +19992,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes4(4);
+          const checkInt = randomBytes5(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -23050,7 +23050,7 @@ var ConnectionLostError = class extends RemoteError {
 
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes as randomBytes2 } from "node:crypto";
 import { chmod, mkdir as mkdir5, readFile as readFile5, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
@@ -23082,9 +23082,52 @@ function makeRunKey(privateKey, publicKey) {
     writePrivateKey: (dir, fileName) => writePrivateKey(dir, privateKey, fileName)
   };
 }
+function sshString(data) {
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(bytes.length);
+  return Buffer.concat([len, bytes]);
+}
+function encodeEd25519(seed, pub, comment) {
+  if (seed.length !== 32 || pub.length !== 32) throw new TypeError("ed25519 keys are 32 bytes");
+  const type = "ssh-ed25519";
+  const blob = Buffer.concat([sshString(type), sshString(pub)]);
+  const check = randomBytes2(4);
+  let secret = Buffer.concat([
+    check,
+    check,
+    sshString(type),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment)
+  ]);
+  const pad = (8 - secret.length % 8) % 8;
+  secret = Buffer.concat([secret, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    Buffer.from([0, 0, 0, 1]),
+    sshString(blob),
+    sshString(secret)
+  ]).toString("base64");
+  const lines = body.match(/.{1,70}/g) ?? [];
+  return {
+    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----
+${lines.join("\n")}
+-----END OPENSSH PRIVATE KEY-----
+`,
+    publicKey: `${type} ${blob.toString("base64")}${comment ? ` ${comment}` : ""}`
+  };
+}
 function generateRunKey(comment = "tungsten-e2e") {
-  const pair = import_ssh2.default.utils.generateKeyPairSync("ed25519", { comment });
-  return makeRunKey(pair.private, pair.public.trim());
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const jwk = privateKey.export({ format: "jwk" });
+  const seed = Buffer.from(jwk.d, "base64url");
+  const pub = Buffer.from(jwk.x, "base64url");
+  const encoded = encodeEd25519(seed, pub, comment);
+  return makeRunKey(encoded.privateKey, encoded.publicKey);
 }
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
   await mkdir5(dir, { recursive: true, mode: 448 });
@@ -23209,7 +23252,7 @@ var HostKeyStore = class _HostKeyStore {
 
 // src/remote/pool.ts
 var import_ssh22 = __toESM(require_lib2(), 1);
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 import { readFile as readFile7 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
@@ -23364,7 +23407,7 @@ var TrailerScanner = class {
 };
 
 // src/remote/runner.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 var RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
 set --
 while IFS= read -r n; do
@@ -23385,7 +23428,7 @@ var RunnerClosedError = class extends Error {
   }
 };
 function nonce() {
-  return `te${randomBytes2(16).toString("hex")}`;
+  return `te${randomBytes3(16).toString("hex")}`;
 }
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
@@ -24084,7 +24127,7 @@ var RemotePool = class {
   async upload(host, remotePath, content, mode = 420) {
     const started = Date.now();
     const conn = await this.sessionSlot(host);
-    const tmp = `${remotePath}.tmp-${randomBytes3(4).toString("hex")}`;
+    const tmp = `${remotePath}.tmp-${randomBytes4(4).toString("hex")}`;
     let sftp;
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
