@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
 import {
+  ed25519KeyPair,
   fingerprintOf,
   generateRunKey,
   loadRunKey,
@@ -65,5 +68,64 @@ describe('run key', () => {
     const blob = Buffer.from(key.publicKey.split(' ')[1]!, 'base64');
     expect(fingerprintOf(blob)).toBe(fingerprintOf(key.publicKey));
     expect(() => fingerprintOf('not a key')).toThrow(/not an OpenSSH public key/);
+  });
+});
+
+/** The raw 32-byte public key inside an ssh-ed25519 line. */
+function rawPublic(line: string): Buffer {
+  const blob = Buffer.from(line.split(' ')[1]!, 'base64');
+  expect(blob.length).toBe(4 + 11 + 4 + 32);
+  expect(blob.readUInt32BE(15)).toBe(32);
+  return blob.subarray(19);
+}
+
+/** Both halves load in ssh2, agree with each other, and a signature verifies. */
+function expectUsable(pair: { privateKey: string; publicKey: string }): void {
+  const priv = ssh2.utils.parseKey(pair.privateKey);
+  const pub = ssh2.utils.parseKey(pair.publicKey);
+  if (priv instanceof Error) throw priv;
+  if (pub instanceof Error) throw pub;
+  const blob = Buffer.from(pair.publicKey.split(' ')[1]!, 'base64');
+  expect(priv.type).toBe('ssh-ed25519');
+  expect(priv.getPublicSSH().equals(blob)).toBe(true);
+  const data = Buffer.from('tungsten-e2e');
+  expect(pub.verify(data, priv.sign(data))).toBe(true);
+}
+
+describe('run key generation (always loadable)', () => {
+  it('draws 1000 keys; ssh2 loads both halves of each and the public key is always 32 bytes', () => {
+    for (let i = 0; i < 1000; i++) {
+      const key = generateRunKey(`k${i}`);
+      rawPublic(key.publicKey);
+      expectUsable(key);
+    }
+  });
+
+  it('a public key starting with a zero byte (what ssh2 writes as 31 bytes) loads in ssh2 and ssh-keygen', () => {
+    // seeds are tried in order until the public key starts with 0x00 (about 1 in 256)
+    let found: { privateKey: string; publicKey: string } | undefined;
+    for (let i = 0; i < 5000 && !found; i++) {
+      const seed = createHash('sha256').update(`tungsten-e2e-seed-${i}`).digest();
+      const pair = ed25519KeyPair('zero-led', seed);
+      if (rawPublic(pair.publicKey)[0] === 0) found = pair;
+    }
+    expect(found, 'a seed with a zero-led public key').toBeDefined();
+    expectUsable(found!);
+    const dir = tempDir(cleanup);
+    const path = join(dir, 'id');
+    writeFileSync(path, found!.privateKey, { mode: 0o600 });
+    const derived = execFileSync('ssh-keygen', ['-y', '-f', path], { encoding: 'utf8' }).trim();
+    expect(derived.split(' ').slice(0, 2)).toEqual(found!.publicKey.split(' ').slice(0, 2));
+  });
+
+  it('the same seed gives the same key; the comment is carried in both halves', () => {
+    const seed = createHash('sha256').update('fixed').digest();
+    const a = ed25519KeyPair('one two', seed);
+    const b = ed25519KeyPair('one two', seed);
+    expect(a.publicKey).toBe(b.publicKey);
+    expect(a.publicKey.endsWith(' one two')).toBe(true);
+    const parsed = ssh2.utils.parseKey(a.privateKey);
+    if (parsed instanceof Error) throw parsed;
+    expect(parsed.comment).toBe('one two');
   });
 });
