@@ -2,12 +2,14 @@
  * The suites' negative controls, end to end on this host, each its own run
  * (up → test → report → down, in process): `no-bgp` turns cross-site
  * connectivity red and the run exits 1; `control-race` on one site costs
- * exactly one recorded remediation and everything still passes. (The
+ * exactly one recorded remediation and everything still passes, and with no
+ * remediation allowed the run stops in ready with exit 3. (The
  * `leak-isolation` control runs through the CLI in cli.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
+import type { PipelineEnv } from '../../src/pipeline.js';
 import { runAndReport } from '../../src/pipeline/testRun.js';
 import type { RunResults } from '../../src/report/model.js';
 import {
@@ -33,13 +35,13 @@ describe.skipIf(!IS_ROOT)('suites on two local sites: faults', { concurrent: tru
     removeScratch();
   }, 60_000);
 
-  const runFor = async (sites: string) => {
+  const runFor = async (sites: string, env: Partial<PipelineEnv> = {}) => {
     const dir = scratch('te-suites-');
     const stateDir = join(dir, 'state');
     const resultsDir = join(dir, 'results');
     runs.track(stateDir);
     const logger = testLogger();
-    const report = await runAndReport({ sites, stateDir, resultsDir }, { logger });
+    const report = await runAndReport({ sites, stateDir, resultsDir }, { logger, ...env });
     const onDisk = JSON.parse(readFileSync(join(resultsDir, 'results.json'), 'utf8')) as RunResults;
     return { report, onDisk, logger };
   };
@@ -98,6 +100,28 @@ describe.skipIf(!IS_ROOT)('suites on two local sites: faults', { concurrent: tru
       new Set([null, 'default', 'namespace', 'service', 'container']),
     );
     expect(onDisk.phases.find((p) => p.name === 'ready')?.status).toBe('ok');
+    expect(leftovers(onDisk.runId)).toEqual(NOTHING);
+  }, 120_000);
+
+  it('control-race with no remediation allowed (race-retries 0): the run stops in ready, exit 3, the last status text in the results', async ({
+    expect,
+  }) => {
+    const { report, onDisk } = await runFor(
+      siteFile([{ name: 'east', faults: ['control-race'] }, { name: 'west' }]),
+      { raceRetries: 0, raceGraceMs: 1_000 },
+    );
+    expect(report.exitCode).toBe(3);
+    expect(onDisk.passed).toBe(false);
+    expect(onDisk.checks).toEqual([]);
+    expect(onDisk.error).toContain('site east: the control-node race');
+    expect(onDisk.error).toContain('last contrail-status of site east');
+    expect(onDisk.error).toContain(RACE_CONTROL);
+    expect(onDisk.phases.map((p) => `${p.name}:${p.status}`).slice(-2)).toEqual([
+      'ready:failed',
+      'teardown:ok',
+    ]);
+    expect(onDisk.remediations).toEqual([]);
+    expect(readFileSync(join(report.files.markdown), 'utf8')).toContain(RACE_CONTROL);
     expect(leftovers(onDisk.runId)).toEqual(NOTHING);
   }, 120_000);
 });
