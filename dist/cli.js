@@ -24944,7 +24944,7 @@ async function attach(stateDir, env) {
   const runId = state.runId;
   if (state.teardown) {
     throw new UserError(
-      `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "tungsten-e2e up" or "tungsten-e2e run".`
+      state.teardown.complete ? `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "tungsten-e2e up" or "tungsten-e2e run".` : `${stateDir}: run ${runId} was torn down in part at ${state.teardown.at}; finish with "tungsten-e2e down --state ${stateDir}", then start a new one.`
     );
   }
   const connected = state.phases.some(

@@ -43,7 +43,7 @@ async function state(
   change: {
     phases?: PhaseName[];
     sites?: SiteState[];
-    teardown?: boolean;
+    teardown?: 'complete' | 'partial';
     keyFile?: string;
   } = {},
 ): Promise<string> {
@@ -63,7 +63,14 @@ async function state(
       status: 'ok',
     }));
     s.sites = change.sites ?? [site('east'), site('west')];
-    if (change.teardown) s.teardown = { at, complete: true, remaining: [] };
+    if (change.teardown) {
+      const complete = change.teardown === 'complete';
+      s.teardown = {
+        at,
+        complete,
+        remaining: complete ? [] : ['netns te-katt01-east-master: busy'],
+      };
+    }
     if (change.keyFile) s.keyFile = change.keyFile;
   });
   return dir;
@@ -77,10 +84,14 @@ const attachError = (dir: string) =>
 
 describe('attach', () => {
   it('refuses a run that was torn down', async () => {
-    const e = await attachError(await state({ teardown: true }));
+    const e = await attachError(await state({ teardown: 'complete' }));
     expect(e).toBeInstanceOf(UserError);
     expect(e!.message).toMatch(
       /run katt01 was torn down at 2026-01-01T00:00:00.000Z; start a new one/,
+    );
+    const partial = await attachError(await state({ teardown: 'partial' }));
+    expect(partial!.message).toMatch(
+      /run katt01 was torn down in part at .*; finish with "tungsten-e2e down --state /,
     );
   });
 
