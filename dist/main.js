@@ -1,17 +1,18 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 import {
   actionLogger,
-  error,
-  info,
   maskCredentialInputs,
-  readInputs,
-  setFailed,
-  setOutput
-} from "./chunks/chunk-6YH53Z2H.js";
+  readInputs
+} from "./chunks/chunk-XWQVIMSX.js";
 import {
   planCommand
-} from "./chunks/chunk-W5E5YYWQ.js";
-import "./chunks/chunk-LVYZB7UW.js";
+} from "./chunks/chunk-BHBH3O56.js";
+import {
+  error,
+  info,
+  setFailed,
+  setOutput
+} from "./chunks/chunk-NIF7PUOD.js";
 import "./chunks/chunk-YBZBZLCY.js";
 import {
   ExitCode,

@@ -1,11 +1,12 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
 import {
   actionLogger,
+  maskCredentialInputs
+} from "./chunks/chunk-XWQVIMSX.js";
+import {
   getState,
-  maskCredentialInputs,
   setFailed
-} from "./chunks/chunk-6YH53Z2H.js";
-import "./chunks/chunk-LVYZB7UW.js";
+} from "./chunks/chunk-NIF7PUOD.js";
 import {
   ExitCode
 } from "./chunks/chunk-CH5HV6GF.js";

@@ -5,7 +5,7 @@ import {
   closest,
   external_exports,
   siteFileSchema
-} from "./chunk-LVYZB7UW.js";
+} from "./chunk-NIF7PUOD.js";
 import {
   sizeTable
 } from "./chunk-YBZBZLCY.js";
@@ -8523,7 +8523,7 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-3AU3L5C7.js")).awsSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-WOI5AFKW.js")).awsSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

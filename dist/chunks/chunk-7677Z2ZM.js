@@ -99,7 +99,7 @@ import {
   translateTraits,
   v4,
   writeKey
-} from "./chunk-MGRX4VQZ.js";
+} from "./chunk-3UD3JZBJ.js";
 import {
   __commonJS,
   __esm,
@@ -622,7 +622,7 @@ var init_HttpProtocol = __esm({
         });
       }
       async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-7J34XWNR.js");
+        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-237AM6P4.js");
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
           marshaller,
@@ -95027,39 +95027,6 @@ var require_dist_cjs17 = __commonJS({
   }
 });
 
-// src/providers/aws/client.ts
-var import_client_ec2 = __toESM(require_dist_cjs17(), 1);
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-function ec2ClientFactory(keys) {
-  const clients = /* @__PURE__ */ new Map();
-  return (region) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = new import_client_ec2.EC2Client({ region, maxAttempts: 1, ...keys ? { credentials: keys } : {} });
-      clients.set(region, client);
-    }
-    return client;
-  };
-}
-function awsCredentialSource(env2 = process.env, home = homedir(), keys) {
-  if (keys) return "the aws-access-key-id input";
-  if (env2.AWS_ACCESS_KEY_ID && env2.AWS_SECRET_ACCESS_KEY) return "AWS_ACCESS_KEY_ID";
-  if (env2.AWS_WEB_IDENTITY_TOKEN_FILE && env2.AWS_ROLE_ARN)
-    return "AWS_WEB_IDENTITY_TOKEN_FILE (OIDC)";
-  if (env2.AWS_CONTAINER_CREDENTIALS_FULL_URI || env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) {
-    return "the container credentials endpoint";
-  }
-  if (env2.AWS_PROFILE) return `profile ${env2.AWS_PROFILE}`;
-  const files = [
-    env2.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials"),
-    env2.AWS_CONFIG_FILE ?? join(home, ".aws", "config")
-  ];
-  const found = files.find((f5) => existsSync(f5));
-  return found ? found : void 0;
-}
-
 // src/providers/aws/provider.ts
 var import_client_ec27 = __toESM(require_dist_cjs17(), 1);
 
@@ -95297,7 +95264,7 @@ function credentialsError(site, e5) {
 }
 
 // src/providers/aws/catalogue.ts
-var import_client_ec22 = __toESM(require_dist_cjs17(), 1);
+var import_client_ec2 = __toESM(require_dist_cjs17(), 1);
 var AWS_CATALOGUE = { cloud: "AWS", call: "DescribeInstanceTypes" };
 async function describeMachineTypes(api, types, where) {
   const wanted = [...new Set(types)];
@@ -95306,7 +95273,7 @@ async function describeMachineTypes(api, types, where) {
   let pages;
   try {
     pages = await api.all(
-      (NextToken) => new import_client_ec22.DescribeInstanceTypesCommand({
+      (NextToken) => new import_client_ec2.DescribeInstanceTypesCommand({
         InstanceTypes: wanted,
         ...NextToken ? { NextToken } : {}
       }),
@@ -95357,6 +95324,39 @@ async function checkAwsSite(api, site, plan) {
 }
 function bootDiskGiB(plan, role, imageGiB = 0) {
   return Math.max(plan.profile.minimums[role]["disk-gib"], imageGiB);
+}
+
+// src/providers/aws/client.ts
+var import_client_ec22 = __toESM(require_dist_cjs17(), 1);
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+function ec2ClientFactory(keys) {
+  const clients = /* @__PURE__ */ new Map();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new import_client_ec22.EC2Client({ region, maxAttempts: 1, ...keys ? { credentials: keys } : {} });
+      clients.set(region, client);
+    }
+    return client;
+  };
+}
+function awsCredentialSource(env2 = process.env, home = homedir(), keys) {
+  if (keys) return "the aws-access-key-id input";
+  if (env2.AWS_ACCESS_KEY_ID && env2.AWS_SECRET_ACCESS_KEY) return "AWS_ACCESS_KEY_ID";
+  if (env2.AWS_WEB_IDENTITY_TOKEN_FILE && env2.AWS_ROLE_ARN)
+    return "AWS_WEB_IDENTITY_TOKEN_FILE (OIDC)";
+  if (env2.AWS_CONTAINER_CREDENTIALS_FULL_URI || env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) {
+    return "the container credentials endpoint";
+  }
+  if (env2.AWS_PROFILE) return `profile ${env2.AWS_PROFILE}`;
+  const files = [
+    env2.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials"),
+    env2.AWS_CONFIG_FILE ?? join(home, ".aws", "config")
+  ];
+  const found = files.find((f5) => existsSync(f5));
+  return found ? found : void 0;
 }
 
 // src/providers/aws/image.ts
@@ -96387,26 +96387,8 @@ function resourceOf(f5, region) {
   return { provider: "aws", site: f5.tags[TAG_SITE] ?? "", kind: f5.kind, id: f5.id, region };
 }
 
-// src/providers/aws/sizeCatalogue.ts
-function awsSizeCatalogue(options = {}) {
-  const provider = new AwsProvider({
-    ...options.keys ? { keys: options.keys } : {},
-    ...options.clients ? { clients: options.clients } : {},
-    retry: { deadlineMs: 6e4 }
-  });
-  return {
-    provider: "aws",
-    credentialSource: () => awsCredentialSource(options.env, options.home, options.keys),
-    credentialsHint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or assume a role (aws-actions/configure-aws-credentials)",
-    async check(sites, plan, ctx) {
-      const rows = [];
-      for (const site of sites.filter((s2) => s2.provider === "aws")) {
-        rows.push(...await provider.sizes(site, plan, ctx));
-      }
-      return rows;
-    }
-  };
-}
 export {
-  awsSizeCatalogue
+  awsCredentialSource,
+  DEFAULT_AWS_WAITS,
+  AwsProvider
 };

@@ -11,7 +11,7 @@ import {
   init_transport,
   toHex,
   toUtf8
-} from "./chunk-MGRX4VQZ.js";
+} from "./chunk-3UD3JZBJ.js";
 import {
   __esm
 } from "./chunk-YAE2FCBS.js";
