@@ -4,6 +4,8 @@ export const ExitCode = {
   checksFailed: 1,
   badInput: 2,
   infrastructure: 3,
+  /** stopped by Ctrl-C / SIGINT / SIGTERM (128 + SIGINT, as shells report it) */
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -40,6 +42,14 @@ export class InfraError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'InfraError';
+  }
+}
+
+/** The run was stopped on purpose (Ctrl-C, a cancelled job): the abort reason of the pipeline's signal. */
+export class CancelledError extends InfraError {
+  constructor(readonly signalName: string) {
+    super(`cancelled by ${signalName}`);
+    this.name = 'CancelledError';
   }
 }
 

@@ -24,6 +24,7 @@ import type { Plan } from './plan/types.js';
 import { waitReady } from './health/waitReady.js';
 import type { ConnectReport } from './pipeline/connect.js';
 import { waitPeered } from './pipeline/connect.js';
+import { abortableRemote, runSignal } from './pipeline/abort.js';
 import { phase } from './pipeline/phase.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
 import type { FabricFactory, ProviderFactory, RegistryOptions } from './pipeline/registry.js';
@@ -100,7 +101,7 @@ async function exists(path: string): Promise<boolean> {
 export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun> {
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
-  const signal = env.signal ?? new AbortController().signal;
+  const signal = runSignal(env.signal);
 
   const loadStart = new Date().toISOString();
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
@@ -191,7 +192,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       ),
     );
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
-    const fabric = makeFabric({ runId, remote: pool });
+    const fabric = makeFabric({ runId, remote: abortableRemote(pool, signal) });
     const ctx: FabricContext = { plan, logger, signal };
 
     const live = (connect: ConnectReport): LiveRun => ({
@@ -298,13 +299,16 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
     );
   });
   const logger = env.logger;
-  const signal = env.signal ?? new AbortController().signal;
+  const signal = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
     hostKeys: await HostKeyStore.load(join(stateDir, KNOWN_HOSTS), logger),
     logger,
   });
-  const fabric = (env.fabric ?? defaultFabric)(plan)({ runId, remote: pool });
+  const fabric = (env.fabric ?? defaultFabric)(plan)({
+    runId,
+    remote: abortableRemote(pool, signal),
+  });
   const ctx: FabricContext = { plan, logger, signal };
   try {
     const connect = await waitPeered(fabric, sites, plan.peerings, ctx, { deadlineMs: 0 });
@@ -429,6 +433,11 @@ export interface RunOptions extends UpOptions {
   teardown?: TeardownPolicy;
   /** what runs while the sites are up (the suites and the report, once they exist) */
   between?: (live: LiveRun) => Promise<boolean>;
+  /**
+   * After the signal aborted: `teardown` (the CLI: tear down now, default) or
+   * `leave` (the action: the post step tears down, main must exit at once).
+   */
+  onCancel?: 'teardown' | 'leave';
 }
 
 export interface RunOutcome {
@@ -437,7 +446,15 @@ export interface RunOutcome {
   /** what `between` reported; true when nothing ran */
   passed: boolean;
   teardown?: DownResult;
+  /** kept on purpose by the teardown policy */
   kept?: boolean;
+  /** cancelled, and left standing for someone else to tear down (onCancel: leave) */
+  left?: boolean;
+}
+
+/** Whether the teardown policy keeps a run that passed (or did not). */
+export function keepsRun(policy: TeardownPolicy, passed: boolean): boolean {
+  return policy === 'never' || (policy === 'on-success' && !passed);
 }
 
 /** up, then `between`, then down (per the teardown policy); errors surface after teardown. */
@@ -457,14 +474,19 @@ export async function run(options: RunOptions, env: PipelineEnv): Promise<RunOut
     await live?.close();
   }
   const outcome: RunOutcome = { passed, runId, stateDir };
-  const keep =
-    policy === 'never' || (policy === 'on-success' && (failure !== undefined || !passed));
+  const keep = keepsRun(policy, failure === undefined && passed);
+  const leave = options.onCancel === 'leave' && env.signal?.aborted === true;
   // a state file for this run id means up made (or tried to make) something
   const made = await exists(join(stateDir, STATE_FILE)).then(
     async (yes) => yes && (await StateStore.open(stateDir)).state.runId === runId,
   );
   if (made) {
-    if (keep) {
+    if (leave) {
+      outcome.left = true;
+      env.logger.warn(
+        `run ${runId} was cancelled: leaving its teardown to the post step (or "tungsten-e2e down --state ${stateDir}")`,
+      );
+    } else if (keep) {
       outcome.kept = true;
       env.logger.warn(
         `teardown ${policy}: keeping the run; delete it with "tungsten-e2e down --state ${stateDir}"`,

@@ -8,6 +8,8 @@ import type { SuiteName, TeardownPolicy } from '../config/types.js';
 import { closest } from '../config/suggest.js';
 import { UserError } from '../errors.js';
 import { secrets } from '../log.js';
+import type { PipelineEnv } from '../pipeline.js';
+import { keysFromInputs } from '../providers/aws/credentials.js';
 
 export const SECRET_INPUTS = [
   'github-token',
@@ -78,6 +80,24 @@ const PUBLIC_JSON_WORDS = new Set([
   'false',
 ]);
 
+export function readCredentialInputs(): ActionInputs['credentials'] {
+  const credentials: ActionInputs['credentials'] = {};
+  for (const name of SECRET_INPUTS) {
+    const v = core.getInput(name);
+    if (v) credentials[name] = v;
+  }
+  return credentials;
+}
+
+/** What the providers log in with; the values never reach argv, logs or files. */
+export function providerCredentials(
+  credentials: ActionInputs['credentials'],
+): NonNullable<PipelineEnv['credentials']> {
+  const awsKeys = keysFromInputs(credentials);
+  const key = credentials['ssh-private-key'];
+  return { ...(key ? { sshPrivateKey: key } : {}), ...(awsKeys ? { awsKeys } : {}) };
+}
+
 function input(name: string): string {
   return core.getInput(name).trim();
 }
@@ -127,11 +147,7 @@ export function readInputs(): ActionInputs {
       `action input 'pr-number' is "${prText}"; use a pull request number like 42.`,
     );
   }
-  const credentials: ActionInputs['credentials'] = {};
-  for (const name of SECRET_INPUTS) {
-    const v = core.getInput(name);
-    if (v) credentials[name] = v;
-  }
+  const credentials = readCredentialInputs();
   const profile = input('profile');
   const registryUsername = input('registry-username');
   return {

@@ -11,20 +11,28 @@ import { closest } from '../config/suggest.js';
 import { secrets, streamLogger } from '../log.js';
 import type { Logger } from '../log.js';
 import { planCommand } from '../commands/plan.js';
-import { downCommand } from '../commands/down.js';
+import { downCommand as downRunCommand } from '../commands/down.js';
 import type { CommandIO } from '../commands/io.js';
 import { reexecAsRoot, shouldReexecAsRoot } from '../commands/root.js';
 import { runCommand } from '../commands/run.js';
 import { testCommand } from '../commands/test.js';
 import { upCommand } from '../commands/up.js';
+import { listenForInterrupt } from '../commands/interrupt.js';
+import type { Interrupt } from '../commands/interrupt.js';
+import { janitorCommand } from '../commands/janitor.js';
 import { loadSiteFile } from '../config/load.js';
 import { TEARDOWN_POLICIES } from '../config/schema.js';
 import { resultsExitCode } from '../report/results.js';
 import type { TeardownPolicy } from '../config/types.js';
-import { StateStore } from '../state/runState.js';
+import { newRunId, StateStore } from '../state/runState.js';
+import { downCommand } from '../state/teardown.js';
+import { join } from 'node:path';
 import { VERSION } from '../version.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Start handling Ctrl-C / SIGTERM; `first` says what the first one does. */
+type Listen = (first: string) => Interrupt;
 
 interface CommandSpec {
   summary: string;
@@ -34,8 +42,11 @@ interface CommandSpec {
     values: Record<string, string | boolean | undefined>,
     io: CommandIO,
     args: string[],
+    listen: Listen,
   ): Promise<ExitCodeValue>;
 }
+
+const AGAIN = 'press Ctrl-C again to exit at once';
 
 /** Local sites need root: hand over to `sudo -n` when that works (see commands/root.ts). */
 async function sitesNeedRoot(sites: string): Promise<boolean> {
@@ -71,14 +82,6 @@ const common: Options = {
   help: { type: 'boolean', short: 'h' },
 };
 
-const notYet =
-  (command: string): CommandSpec['run'] =>
-  async () => {
-    throw new UserError(
-      `tungsten-e2e ${command} is not available yet in version ${VERSION}; today you can run "tungsten-e2e plan --sites FILE".`,
-    );
-  };
-
 export const COMMANDS: Record<string, CommandSpec> = {
   plan: {
     summary: 'validate a site file and print the plan (ranges, gateways, ASNs, peerings)',
@@ -111,10 +114,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'provision and install every site, join them, leave them running',
     usage: 'up --sites FILE --state DIR [--profile NAME]',
     options: { sites: { type: 'string' }, state: { type: 'string' }, profile: { type: 'string' } },
-    run: async (v, io, args) => {
+    run: async (v, io, args, listen) => {
       const sites = required(v, 'sites', 'up');
       const stateDir = required(v, 'state', 'up');
-      if (shouldReexecAsRoot(await sitesNeedRoot(sites))) return reexecAsRoot(args);
+      const root = await sitesNeedRoot(sites);
+      if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
+      const interrupt = listen(`stopping; tearing down what up made so far (${AGAIN})`);
+      interrupt.setDownCommand(downCommand(stateDir, root ? ['local'] : []));
       await upCommand(
         {
           sites,
@@ -122,7 +128,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
           ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
         },
         io,
-        { signal: interruptSignal(io) },
+        { signal: interrupt.signal },
       );
       return ExitCode.ok;
     },
@@ -131,10 +137,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'tear down everything a run made (idempotent)',
     usage: 'down --state DIR',
     options: { state: { type: 'string' } },
-    run: async (v, io, args) => {
+    run: async (v, io, args, listen) => {
       const stateDir = required(v, 'state', 'down');
-      if (shouldReexecAsRoot(await stateNeedsRoot(stateDir))) return reexecAsRoot(args);
-      await downCommand({ stateDir }, io);
+      const root = await stateNeedsRoot(stateDir);
+      if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
+      listen(`finishing the teardown (${AGAIN})`).setDownCommand(
+        downCommand(stateDir, root ? ['local'] : []),
+      );
+      await downRunCommand({ stateDir }, io);
       return ExitCode.ok;
     },
   },
@@ -142,13 +152,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'run the connectivity and isolation suites against sites that are up',
     usage: 'test --state DIR [--results DIR]',
     options: { state: { type: 'string' }, results: { type: 'string' } },
-    run: async (v, io, args) => {
+    run: async (v, io, args, listen) => {
       const stateDir = required(v, 'state', 'test');
-      if (shouldReexecAsRoot(await stateNeedsRoot(stateDir))) return reexecAsRoot(args);
+      const root = await stateNeedsRoot(stateDir);
+      if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
+      const interrupt = listen(`stopping the suites; the run stays up (${AGAIN})`);
+      interrupt.setDownCommand(downCommand(stateDir, root ? ['local'] : []));
       const report = await testCommand(
         { stateDir, ...(typeof v.results === 'string' ? { resultsDir: v.results } : {}) },
         io,
-        { signal: interruptSignal(io) },
+        { signal: interrupt.signal },
       );
       return resultsExitCode(report.results);
     },
@@ -164,29 +177,56 @@ export const COMMANDS: Record<string, CommandSpec> = {
       teardown: { type: 'string' },
       profile: { type: 'string' },
     },
-    run: async (v, io, args) => {
+    run: async (v, io, args, listen) => {
       const sites = required(v, 'sites', 'run');
       const teardown = teardownPolicy(v.teardown);
-      if (shouldReexecAsRoot(await sitesNeedRoot(sites))) return reexecAsRoot(args);
+      const root = await sitesNeedRoot(sites);
+      if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
+      const runId = newRunId();
+      const stateDir = typeof v.state === 'string' ? v.state : join('.tungsten-e2e', runId);
+      const interrupt = listen(`stopping; tearing down what the run made (${AGAIN})`);
+      interrupt.setDownCommand(downCommand(stateDir, root ? ['local'] : []));
       const report = await runCommand(
         {
           sites,
-          ...(typeof v.state === 'string' ? { stateDir: v.state } : {}),
+          runId,
+          stateDir,
           ...(typeof v.results === 'string' ? { resultsDir: v.results } : {}),
           ...(teardown ? { teardown } : {}),
           ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
         },
         io,
-        { signal: interruptSignal(io) },
+        { signal: interrupt.signal },
       );
       return report.exitCode;
     },
   },
   janitor: {
     summary: 'delete resources of any run past their expiry',
-    usage: 'janitor [--older-than DURATION] [--dry-run]',
-    options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' } },
-    run: notYet('janitor'),
+    usage: 'janitor [--older-than DURATION] [--dry-run] [--region REGION]... [--sites FILE]',
+    options: {
+      'older-than': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      region: { type: 'string', multiple: true },
+      sites: { type: 'string' },
+    },
+    run: async (v, io, args, listen) => {
+      // the local provider's resources need root to delete (a dry run only reads)
+      if (!v['dry-run'] && shouldReexecAsRoot(true)) return reexecAsRoot(args);
+      listen(`stopping after the run being deleted (${AGAIN})`);
+      const regions = (v.region as unknown as string[] | undefined) ?? [];
+      const report = await janitorCommand(
+        {
+          ...(typeof v['older-than'] === 'string' ? { olderThan: v['older-than'] } : {}),
+          ...(v['dry-run'] ? { dryRun: true } : {}),
+          ...(regions.length ? { regions } : {}),
+          ...(typeof v.sites === 'string' ? { sites: v.sites } : {}),
+        },
+        io,
+      );
+      const left = report.runs.some((r) => r.remaining.length > 0) || report.failed.length > 0;
+      return left ? ExitCode.infrastructure : ExitCode.ok;
+    },
   },
   profiles: {
     summary: 'list the version profiles',
@@ -198,18 +238,6 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
   },
 };
-
-/** Ctrl-C / SIGTERM stop the pipeline between steps (run still tears down). */
-function interruptSignal(io: CommandIO): AbortSignal {
-  const controller = new AbortController();
-  const stop = (sig: NodeJS.Signals) => {
-    io.logger.warn(`${sig}: stopping after the current step`);
-    controller.abort(new InfraError(`interrupted by ${sig}`));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return controller.signal;
-}
 
 function required(
   values: Record<string, string | boolean | undefined>,
@@ -267,6 +295,11 @@ export async function runCli(
   });
   const io: CommandIO = { logger, stdout: (t) => streams.stdout(secrets.redact(t)) };
   const spec = COMMANDS[name];
+  let interrupt: Interrupt | undefined;
+  const listen: Listen = (first) => {
+    interrupt ??= listenForInterrupt({ logger, firstMessage: (sig) => `${sig}: ${first}` });
+    return interrupt;
+  };
   try {
     if (!spec) {
       const guess = closest(name, Object.keys(COMMANDS));
@@ -279,9 +312,13 @@ export async function runCli(
       streams.stdout(`usage: tungsten-e2e ${spec.usage}\n${spec.summary}\n`);
       return ExitCode.ok;
     }
-    return await spec.run(values, io, rest.length ? [name, ...rest] : [name]);
+    const code = await spec.run(values, io, rest.length ? [name, ...rest] : [name], listen);
+    return interrupt?.received ? ExitCode.interrupted : code;
   } catch (e) {
-    return reportError(e, logger);
+    const code = reportError(e, logger);
+    return interrupt?.received ? ExitCode.interrupted : code;
+  } finally {
+    interrupt?.dispose();
   }
 }
 

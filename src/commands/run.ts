@@ -8,6 +8,8 @@ import type { CommandIO } from './io.js';
 
 export interface RunCommandOptions {
   sites: string;
+  /** default: a new one */
+  runId?: string;
   stateDir?: string;
   /** default tungsten-e2e-results */
   resultsDir?: string;
@@ -25,6 +27,7 @@ export async function runCommand(
     {
       sites: options.sites,
       resultsDir: options.resultsDir ?? DEFAULT_RESULTS_DIR,
+      ...(options.runId ? { runId: options.runId } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.teardown ? { teardown: options.teardown } : {}),
       ...(options.overrides ? { overrides: options.overrides } : {}),
@@ -34,7 +37,7 @@ export async function runCommand(
   io.stdout(resultsText(report));
   const down = `tungsten-e2e down --state ${report.stateDir}`;
   io.stdout(
-    `run ${report.runId}: ${!report.teardown ? `kept (${down})` : report.teardown.complete ? 'torn down' : `teardown incomplete (${down})`}\n`,
+    `run ${report.runId}: ${!report.teardown ? `kept (${down})` : report.teardown.complete ? 'torn down' : `teardown incomplete (${down})`}${report.cancelled ? ' after a cancel' : ''}\n`,
   );
   return report;
 }

@@ -1,7 +1,14 @@
 import type { ConfigOverrides } from '../config/load.js';
 import { up } from '../pipeline.js';
 import type { LiveRun, PipelineEnv } from '../pipeline.js';
+import { StateStore } from '../state/runState.js';
+import { downCommand } from './down.js';
 import type { CommandIO } from './io.js';
+
+async function hasRun(stateDir: string): Promise<boolean> {
+  const store = await StateStore.open(stateDir).catch(() => undefined);
+  return store !== undefined && !store.state.teardown?.complete;
+}
 
 export interface UpCommandOptions {
   sites: string;
@@ -35,14 +42,24 @@ export async function upCommand(
   io: CommandIO,
   env: Omit<PipelineEnv, 'logger'> = {},
 ): Promise<LiveRun> {
-  const live = await up(
-    {
-      sites: options.sites,
-      stateDir: options.stateDir,
-      ...(options.overrides ? { overrides: options.overrides } : {}),
-    },
-    { ...env, logger: io.logger },
-  );
+  let live: LiveRun;
+  try {
+    live = await up(
+      {
+        sites: options.sites,
+        stateDir: options.stateDir,
+        ...(options.overrides ? { overrides: options.overrides } : {}),
+      },
+      { ...env, logger: io.logger },
+    );
+  } catch (e) {
+    // interrupted: what up made so far is of no use to anyone, so it goes
+    if (env.signal?.aborted && (await hasRun(options.stateDir))) {
+      io.logger.warn(`up was interrupted: tearing down what it made`);
+      await downCommand({ stateDir: options.stateDir }, io);
+    }
+    throw e;
+  }
   await live.close();
   io.stdout(upSummary(live));
   return live;

@@ -2,9 +2,20 @@
 import type { Logger } from '../log.js';
 import type { PhaseName, PhaseRecord } from '../report/model.js';
 import type { StateStore } from '../state/runState.js';
+import { settleOrAbandon } from './abort.js';
 import { formatSeconds } from './progress.js';
 
-/** Run fn as a recorded phase: started, then ok / failed / cancelled with the error. */
+/**
+ * How long a phase's work may take to stop after the signal aborts before it
+ * is abandoned: every wait in it observes the signal, so this is only a bound.
+ */
+export const CANCEL_GRACE_MS = 2_000;
+
+/**
+ * Run fn as a recorded phase: started, then ok / failed / cancelled with the
+ * error. Once the signal has aborted no phase starts its work: it is recorded
+ * as cancelled, so the state shows where the run stopped.
+ */
 export async function phase<T>(
   store: StateStore,
   name: PhaseName,
@@ -15,9 +26,10 @@ export async function phase<T>(
   const record: PhaseRecord = { name, startedAt: new Date().toISOString(), status: 'ok' };
   await store.update((s) => s.phases.push(record));
   const started = Date.now();
-  logger.info(`${name}: started`);
   try {
-    const result = await fn();
+    signal.throwIfAborted();
+    logger.info(`${name}: started`);
+    const result = await settleOrAbandon(fn(), signal, CANCEL_GRACE_MS);
     await store.update(() => {
       record.endedAt = new Date().toISOString();
     });
@@ -29,6 +41,8 @@ export async function phase<T>(
       record.status = signal.aborted ? 'cancelled' : 'failed';
       record.error = e instanceof Error ? e.message : String(e);
     });
+    if (signal.aborted)
+      logger.warn(`${name}: cancelled after ${formatSeconds(Date.now() - started)}`);
     throw e;
   }
 }

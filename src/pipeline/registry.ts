@@ -12,7 +12,7 @@ import type { RemoteRunner } from '../fabric/emulated/index.js';
 import { EmulatedFabric } from '../fabric/emulated/index.js';
 import type { Fabric } from '../fabric/fabric.js';
 import type { Plan } from '../plan/types.js';
-import type { AwsKeys } from '../providers/aws/client.js';
+import type { AwsKeys } from '../providers/aws/credentials.js';
 import type { SshWaiter } from '../providers/aws/provider.js';
 import { LocalProvider } from '../providers/local/index.js';
 import type { Provider } from '../providers/provider.js';

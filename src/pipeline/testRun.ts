@@ -11,7 +11,7 @@
  * stopped on infrastructure.
  */
 import { join } from 'node:path';
-import { isUserError } from '../errors.js';
+import { ExitCode, isUserError } from '../errors.js';
 import type { ExitCodeValue } from '../errors.js';
 import type { LiveRun, PipelineEnv, RunOptions, RunOutcome } from '../pipeline.js';
 import { replan, run } from '../pipeline.js';
@@ -109,12 +109,19 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
     // the report still says what ran and why it stopped
     error = `test: ${messageOf(e)}`;
   }
-  const written = await phase(store, 'report', ctx.logger, ctx.signal, async () => {
-    const results = resultsOf(store.state, plan, checks, error);
-    const files = await writeResultsFiles(options.resultsDir, results);
-    ctx.logger.info(`report: ${files.json}, ${files.markdown}, ${files.junit}`);
-    return { results, files };
-  });
+  // the report is written also after a cancel: it says what ran and where the run stopped
+  const written = await phase(
+    store,
+    'report',
+    ctx.logger,
+    new AbortController().signal,
+    async () => {
+      const results = resultsOf(store.state, plan, checks, error);
+      const files = await writeResultsFiles(options.resultsDir, results);
+      ctx.logger.info(`report: ${files.json}, ${files.markdown}, ${files.junit}`);
+      return { results, files };
+    },
+  );
   return { ...written, tables };
 }
 
@@ -127,8 +134,10 @@ export interface RunReport {
   results: RunResults;
   files: ResultFiles;
   tables: string[];
-  /** the teardown as recorded; undefined when the run was kept */
+  /** the teardown as recorded; undefined when the run was kept or left (see outcome) */
   teardown?: RunState['teardown'];
+  /** the signal aborted (Ctrl-C, a cancelled job) */
+  cancelled: boolean;
   exitCode: ExitCodeValue;
 }
 
@@ -180,6 +189,7 @@ export async function runAndReport(
     files,
     tables: tested?.tables ?? [],
     ...(store.state.teardown ? { teardown: store.state.teardown } : {}),
-    exitCode: resultsExitCode(results),
+    cancelled: env.signal?.aborted === true,
+    exitCode: env.signal?.aborted ? ExitCode.interrupted : resultsExitCode(results),
   };
 }

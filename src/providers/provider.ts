@@ -77,6 +77,8 @@ export interface DestroyReport {
 export interface ExpiredRun {
   runId: string;
   expiresAt: Date;
+  /** when the run was created, where the provider records it (the janitor's --older-than) */
+  createdAt?: Date;
   resources: CreatedResource[];
 }
 

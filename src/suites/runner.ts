@@ -30,6 +30,7 @@ import { expectedMatrix, type TargetEndpoint } from './expected.js';
 import { isolationConfig } from './isolationConfig.js';
 import { renderTruthTableText, truthTables } from './truthTable.js';
 import { matchesLabels } from './workloads.js';
+import { unlessAborted } from '../pipeline/abort.js';
 
 export interface SuiteOptions {
   suites: readonly SuiteName[];
@@ -220,15 +221,20 @@ class Prober {
       );
     });
     try {
-      const outcome = await Promise.race([
-        this.fabric.probe(
-          { site: spec.from.site, namespace: spec.from.namespace, name: spec.from.name },
-          { ip: spec.to.ip, port: spec.to.port },
-          this.timeoutMs,
-          { ...this.ctx, signal },
-        ),
-        late,
-      ]);
+      const outcome = await unlessAborted(
+        Promise.race([
+          this.fabric.probe(
+            { site: spec.from.site, namespace: spec.from.namespace, name: spec.from.name },
+            { ip: spec.to.ip, port: spec.to.port },
+            this.timeoutMs,
+            { ...this.ctx, signal },
+          ),
+          late,
+        ]),
+        this.ctx.signal,
+      );
+      // a probe cut short by a cancel says nothing about the network
+      this.ctx.signal.throwIfAborted();
       return observe(outcome, spec.to);
     } catch (e) {
       this.ctx.signal.throwIfAborted();

@@ -85,11 +85,25 @@ describe('the action (bundled dist/main.js), command plan', () => {
     );
   });
 
-  it('says "not available yet" for run, never silently succeeding', () => {
-    const { env } = runnerEnv({ command: 'run', sites: 'examples/local.yml' });
+  it('run with a site file that does not exist: an error naming it, exit 2; post finds nothing made', () => {
+    const { env, files } = runnerEnv({ command: 'run', sites: 'no/such/sites.yml' });
     const r = runBundle('main', [], env);
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain("action command 'run' is not available yet");
+    expect(r.stdout).toContain(
+      '::error title=tungsten-e2e%3A bad input::no/such/sites.yml: no such site file',
+    );
+    expect(outputs(files.GITHUB_OUTPUT).passed).toBe('false');
+    // what main saved reaches post as STATE_<name>
+    const saved = outputs(files.GITHUB_STATE);
+    expect(saved['run-id']).toMatch(/^[a-z][a-z0-9]{5}$/);
+    const post = runBundle('post', [], {
+      ...runnerEnv({}).env,
+      ...Object.fromEntries(Object.entries(saved).map(([k, v]) => [`STATE_${k}`, v])),
+    });
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(
+      `tungsten-e2e post: run ${saved['run-id']} stopped before it made anything (no state file in ${saved['state-dir']}); nothing to tear down.`,
+    );
   });
 
   it('masks credential inputs before anything else, including JSON fields', () => {

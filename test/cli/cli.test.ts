@@ -104,10 +104,12 @@ describe('tungsten-e2e CLI (bundled)', () => {
     expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).sites).toHaveLength(2);
   });
 
-  it('says "not available yet" for commands later versions bring, with exit 2', () => {
-    const r = runBundle('cli', ['janitor']);
+  it('janitor refuses a bad --older-than with the flag and the rule, exit 2, before touching anything', () => {
+    const r = runBundle('cli', ['janitor', '--dry-run', '--older-than', 'yesterday']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/tungsten-e2e janitor is not available yet/);
+    expect(r.stderr).toBe(
+      'error: --older-than is "yesterday"; it must be a duration like 3h, 90m or 1h30m (units d, h, m, s), more than zero.\n',
+    );
   });
 
   it('suggests the right command or flag', () => {

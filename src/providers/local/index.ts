@@ -158,10 +158,13 @@ export class LocalProvider implements Provider {
 
   async listExpired(now: Date, _ctx: ProviderOpContext): Promise<ExpiredRun[]> {
     const expired = new Map<string, Date>();
+    const created = new Map<string, Date>();
     const markers = await readMarkers();
     for (const m of markers) {
       const at = new Date(m.expiresAt);
       if (!(at.getTime() > now.getTime())) expired.set(m.runId, at);
+      const since = new Date(m.createdAt);
+      if (!Number.isNaN(since.getTime())) created.set(m.runId, since);
     }
     // a run's namespaces without its directory: a teardown that stopped half way
     const withDir = new Set(await runIdsOnHost());
@@ -185,7 +188,8 @@ export class LocalProvider implements Provider {
           ? [{ provider: 'local' as const, site: '', kind: 'dir', id: found.dir }]
           : []),
       ];
-      out.push({ runId, expiresAt, resources });
+      const createdAt = created.get(runId);
+      out.push({ runId, expiresAt, ...(createdAt ? { createdAt } : {}), resources });
     }
     return out.sort((a, b) => a.runId.localeCompare(b.runId));
   }
