@@ -376,9 +376,12 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
       .filter((n) => n !== '')
       .map((name) => {
         const s = state.sites.find((x) => x.name === name);
+        // a site whose provisioning was cut short has resources, with their region, but no site record yet
+        const region =
+          s?.region ?? state.resources.find((r) => r.site === name && r.region)?.region;
         return {
           name,
-          ...(s?.region ? { region: s.region } : {}),
+          ...(region ? { region } : {}),
           ...(s?.zone ? { zone: s.zone } : {}),
         };
       }),

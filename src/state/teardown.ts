@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
 import { loadSiteFile } from '../config/load.js';
 import type { ProviderName, TeardownPolicy } from '../config/types.js';
-import { InfraError } from '../errors.js';
+import { InfraError, isUserError } from '../errors.js';
 import { down, keepsRun } from '../pipeline.js';
 import type { PipelineEnv } from '../pipeline.js';
 import { providerRegistry } from '../pipeline/registry.js';
@@ -143,8 +143,15 @@ export async function postTeardown(
 
   let deleted: CreatedResource[] = [];
   let plan: Plan | undefined;
+  let downFailure: unknown;
   if (store && saved.stateDir) {
-    deleted = (await down({ stateDir: saved.stateDir }, env)).deleted;
+    try {
+      deleted = (await down({ stateDir: saved.stateDir }, env)).deleted;
+    } catch (e) {
+      // the sweep below still runs: it may get what down could not, and reports what stays
+      downFailure = e;
+      env.logger.warn(`teardown ${runId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const { sites, overrides, label } = store.state.source;
     plan = await planOf(sites, overrides, label);
   } else {
@@ -155,6 +162,14 @@ export async function postTeardown(
   plan ??= o.sites ? await planOf(o.sites, o.overrides ?? {}, o.sitesLabel) : undefined;
   const swept = await sweepByRunId(runId, plan, store?.state, env);
   if (swept.remaining.length > 0) throw new InfraError(remainingText(runId, swept.remaining));
+  if (downFailure !== undefined && saved.stateDir) {
+    if (isUserError(downFailure)) throw downFailure;
+    // down stopped, the sweep after it left nothing: the run is gone
+    const after = await StateStore.open(saved.stateDir);
+    await after.update((st) => {
+      st.teardown = { at: new Date().toISOString(), complete: true, remaining: [] };
+    });
+  }
   if (swept.deleted.length > 0) {
     env.logger.warn(
       `teardown ${runId}: the sweep by run id found ${swept.deleted.length} resources the state did not list, and deleted them`,

@@ -39,6 +39,8 @@ export interface RunnerOptions {
   event?: { name: string; payload: unknown };
   /** extra environment (GITHUB_API_URL of a loopback API, …) */
   env?: Record<string, string>;
+  /** a command the step runs under (e.g. nsenter into a sandbox): argv before `node entry.js` */
+  wrap?: string[];
 }
 
 /** `name<<DELIMITER`, the value's lines, `DELIMITER`: how @actions/core writes GITHUB_OUTPUT and GITHUB_STATE. */
@@ -176,7 +178,8 @@ export class ActionRunner {
     extra: Record<string, string>,
   ): { child: ChildProcess; done: Promise<StepResult> } {
     const started = Date.now();
-    const child = spawn(process.execPath, [resolve(BUNDLE, `${entry}.js`)], {
+    const argv = [...(this.options.wrap ?? []), process.execPath, resolve(BUNDLE, `${entry}.js`)];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: this.workspace,
       env: this.env(files, extra),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -192,6 +192,27 @@ describe('negative controls', () => {
   });
 });
 
+describe('cancelled', () => {
+  it('a cancel while probes hang stops the suites at once with the reason; no check is made up from it', async () => {
+    const { plan, sites } = localSites();
+    const controller = new AbortController();
+    const { ctx } = testContext(plan, controller.signal);
+    // every probe hangs, and their own deadline is far away: only the cancel can end them
+    const scripted = scriptedSuiteFabric({ hang: () => true });
+    const started = Date.now();
+    const suites = runSuites(scripted.fabric, sites, ctx, {
+      ...ALL,
+      suites: ['connectivity'],
+      probeDeadlineMs: 60_000,
+    });
+    setTimeout(() => controller.abort(new Error('cancelled by SIGINT')), 50);
+    await expect(suites).rejects.toThrow('cancelled by SIGINT');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // the probes in flight when the cancel came were the first batch only
+    expect(scripted.probes.length).toBeLessThanOrEqual(8);
+  });
+});
+
 describe('probing mechanics', () => {
   it('keeps at most `concurrency` probes in flight', async () => {
     const { scripted } = await run({ slow: true }, { suites: ['connectivity'], concurrency: 3 });
