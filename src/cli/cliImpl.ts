@@ -213,7 +213,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: async (v, io, args, listen) => {
       // the local provider's resources need root to delete (a dry run only reads)
       if (!v['dry-run'] && shouldReexecAsRoot(true)) return reexecAsRoot(args);
-      listen(`stopping after the run being deleted (${AGAIN})`);
+      const interrupt = listen(`stopping after the run being deleted (${AGAIN})`);
       const regions = (v.region as unknown as string[] | undefined) ?? [];
       const report = await janitorCommand(
         {
@@ -223,6 +223,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
           ...(typeof v.sites === 'string' ? { sites: v.sites } : {}),
         },
         io,
+        { signal: interrupt.signal },
       );
       const left = report.runs.some((r) => r.remaining.length > 0) || report.failed.length > 0;
       return left ? ExitCode.infrastructure : ExitCode.ok;
@@ -262,7 +263,7 @@ export function helpText(): string {
     '',
     ...rows,
     '',
-    'exit codes: 0 success, 1 checks failed, 2 bad input, 3 infrastructure failure',
+    'exit codes: 0 success, 1 checks failed, 2 bad input, 3 infrastructure failure, 130 interrupted',
     'run "tungsten-e2e <command> --help" for a command\'s options.',
   ].join('\n');
 }
