@@ -25,7 +25,12 @@ import { waitPeered } from './pipeline/connect.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
 import type { FabricFactory, ProviderFactory } from './pipeline/registry.js';
 import { defaultFabric, providerRegistry } from './pipeline/registry.js';
-import type { CreatedResource, DestroyReport, ProvisionedSite } from './providers/provider.js';
+import type {
+  CreatedResource,
+  DestroyReport,
+  ProviderContext,
+  ProvisionedSite,
+} from './providers/provider.js';
 import { HostKeyStore } from './remote/hostKeys.js';
 import { generateRunKey } from './remote/keys.js';
 import { RemotePool } from './remote/pool.js';
@@ -185,19 +190,21 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
   const close = () => pool.close();
 
   try {
-    const provisioned = await phase(store, 'provision', logger, signal, () =>
-      Promise.all(
+    const providerCtx: ProviderContext = {
+      runId,
+      expiresAt,
+      ...(options.repo ? { repo: options.repo } : {}),
+      sshPublicKey: key.publicKey,
+      stateDir,
+      logger,
+      signal,
+      recordResource: (r: CreatedResource) => store.recordResource(r),
+      ssh: pool,
+    };
+    const provisioned = await phase(store, 'provision', logger, signal, async () => {
+      const made = await Promise.all(
         plan.sites.map(async (site): Promise<ProvisionedSite> => {
-          const machines = await providers(site.provider).provision(site, plan, {
-            runId,
-            expiresAt,
-            ...(options.repo ? { repo: options.repo } : {}),
-            sshPublicKey: key.publicKey,
-            stateDir,
-            logger,
-            signal,
-            recordResource: (r: CreatedResource) => store.recordResource(r),
-          });
+          const machines = await providers(site.provider).provision(site, plan, providerCtx);
           await store.recordSite({
             name: site.name,
             provider: site.provider,
@@ -207,8 +214,19 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
           });
           return machines;
         }),
-      ),
-    );
+      );
+      // every edge address is known now: let each site's edge accept IPsec from the others
+      const edges = made.flatMap((m) =>
+        m.hosts
+          .filter((h) => h.role === 'edge' && h.publicAddress)
+          .map((h) => ({ site: m.name, publicAddress: h.publicAddress! })),
+      );
+      for (const site of plan.sites) {
+        const peers = edges.filter((e) => e.site !== site.name);
+        if (peers.length) await providers(site.provider).authorizeEdges?.(site, peers, providerCtx);
+      }
+      return made;
+    });
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
     const fabric = makeFabric({ runId, remote: pool });
     const ctx: FabricContext = { plan, logger, signal };

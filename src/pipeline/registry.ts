@@ -8,6 +8,8 @@ import type { RemoteRunner } from '../fabric/emulated/index.js';
 import { EmulatedFabric } from '../fabric/emulated/index.js';
 import type { Fabric } from '../fabric/fabric.js';
 import type { Plan } from '../plan/types.js';
+import { CLOUD_LOADERS, isCloud, lazyProvider } from '../providers/cloudProviders.js';
+import type { CloudCredentials } from '../providers/cloudProviders.js';
 import { LocalProvider } from '../providers/local/index.js';
 import type { Provider } from '../providers/provider.js';
 import { VERSION } from '../version.js';
@@ -18,18 +20,22 @@ export type FabricFactory = (
   plan: Plan,
 ) => (run: { runId: string; remote: RemoteRunner }) => Fabric;
 
-/** One instance per provider name for the life of a pipeline. */
-export function providerRegistry(): ProviderFactory {
+/**
+ * One instance per provider name for the life of a pipeline. Cloud providers
+ * are loaded (with their SDKs) on first use only.
+ */
+export function providerRegistry(credentials: CloudCredentials = {}): ProviderFactory {
   const made = new Map<ProviderName, Provider>();
   return (name) => {
     let p = made.get(name);
     if (!p) {
-      if (name !== 'local') {
+      if (name === 'local') p = new LocalProvider();
+      else if (isCloud(name)) p = lazyProvider(name, () => CLOUD_LOADERS[name](credentials));
+      else {
         throw new UserError(
-          `provider "${name}" is not available yet in version ${VERSION}; today sites can use provider: local (see examples/local.yml).`,
+          `provider "${name}" is not available yet in version ${VERSION}; today sites can use provider: local, aws, gcp or azure (see examples/).`,
         );
       }
-      p = new LocalProvider();
       made.set(name, p);
     }
     return p;
