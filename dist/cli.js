@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   buildPlanFromConfig,
   formatIp,
@@ -8,12 +8,12 @@ import {
   mustParseCidr,
   parseIp,
   planCommand
-} from "./chunks/chunk-W5E5YYWQ.js";
+} from "./chunks/chunk-ZF6DOHA4.js";
 import {
   TEARDOWN_POLICIES,
   closest
-} from "./chunks/chunk-LVYZB7UW.js";
-import "./chunks/chunk-YBZBZLCY.js";
+} from "./chunks/chunk-ISU4G7T7.js";
+import "./chunks/chunk-P52PXDPM.js";
 import {
   ExitCode,
   InfraError,
@@ -23,12 +23,12 @@ import {
   secrets,
   streamLogger,
   userErrorsOf
-} from "./chunks/chunk-CH5HV6GF.js";
+} from "./chunks/chunk-VAEAUNQO.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-YAE2FCBS.js";
+} from "./chunks/chunk-5VPQFH3J.js";
 
 // node_modules/asn1/lib/ber/errors.js
 var require_errors = __commonJS({
@@ -4783,7 +4783,7 @@ var require_poly1305 = __commonJS({
   "node_modules/ssh2/lib/protocol/crypto/poly1305.js"(exports, module) {
     var createPoly1305 = (function() {
       var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
-      if (typeof __filename !== "undefined") _scriptDir = _scriptDir || __filename;
+      if (typeof __teFilenameValue !== "undefined") _scriptDir = _scriptDir || __teFilenameValue;
       return (function(createPoly13052) {
         createPoly13052 = createPoly13052 || {};
         var b;
@@ -4796,7 +4796,7 @@ var require_poly1305 = __commonJS({
         var u = {}, w;
         for (w in b) b.hasOwnProperty(w) && (u[w] = b[w]);
         var x = "object" === typeof window, y = "function" === typeof importScripts, z = "object" === typeof process && "object" === typeof process.versions && "string" === typeof process.versions.node, B = "", C, D, E, F, G;
-        if (z) B = y ? __require("path").dirname(B) + "/" : __dirname + "/", C = function(a, c) {
+        if (z) B = y ? __require("path").dirname(B) + "/" : __teDirnameValue + "/", C = function(a, c) {
           var d = H(a);
           if (d) return c ? d : d.toString();
           F || (F = __require("fs"));
@@ -7913,7 +7913,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve2(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve2(__teDirnameValue, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -21904,6 +21904,49 @@ ${renderServices(this.runId, services)}EOF`,
   }
 };
 
+// src/providers/cloudProviders.ts
+var CLOUD_LOADERS = {
+  aws: async (c) => {
+    const [{ AwsProvider }, { keysFromInputs }] = await Promise.all([
+      import("./chunks/provider-YMTTMF2X.js"),
+      import("./chunks/client-V3DTFIKN.js")
+    ]);
+    const keys = keysFromInputs(c);
+    return new AwsProvider(keys ? { keys } : {});
+  },
+  gcp: async (c) => {
+    const [{ GcpProvider }, { keyFromInput }] = await Promise.all([
+      import("./chunks/provider-U3ARVFJI.js"),
+      import("./chunks/client-C5X4LCYN.js")
+    ]);
+    const key = keyFromInput(c["gcp-credentials"]);
+    return new GcpProvider(key ? { key } : {});
+  },
+  azure: async (c) => {
+    const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
+      import("./chunks/provider-76O6JESD.js"),
+      import("./chunks/client-7AHVF7ZH.js")
+    ]);
+    const key = keyFromInput(c["azure-credentials"]);
+    return new AzureProvider(key ? { key } : {});
+  }
+};
+function isCloud(name) {
+  return name === "aws" || name === "gcp" || name === "azure";
+}
+function lazyProvider(name, load) {
+  let loaded;
+  const get = () => loaded ??= load();
+  return {
+    name,
+    preflight: async (sites, plan, ctx) => (await get()).preflight(sites, plan, ctx),
+    provision: async (site, plan, ctx) => (await get()).provision(site, plan, ctx),
+    authorizeEdges: async (site, peers, ctx) => (await get()).authorizeEdges?.(site, peers, ctx),
+    destroy: async (target, ctx) => (await get()).destroy(target, ctx),
+    listExpired: async (now, ctx) => (await get()).listExpired(now, ctx)
+  };
+}
+
 // src/providers/local/index.ts
 import { mkdir as mkdir4 } from "node:fs/promises";
 
@@ -22923,17 +22966,18 @@ function masterOf(layout) {
 var VERSION = "0.1.0";
 
 // src/pipeline/registry.ts
-function providerRegistry() {
+function providerRegistry(credentials = {}) {
   const made = /* @__PURE__ */ new Map();
   return (name) => {
     let p = made.get(name);
     if (!p) {
-      if (name !== "local") {
+      if (name === "local") p = new LocalProvider();
+      else if (isCloud(name)) p = lazyProvider(name, () => CLOUD_LOADERS[name](credentials));
+      else {
         throw new UserError(
-          `provider "${name}" is not available yet in version ${VERSION}; today sites can use provider: local (see examples/local.yml).`
+          `provider "${name}" is not available yet in version ${VERSION}; today sites can use provider: local, aws, gcp or azure (see examples/).`
         );
       }
-      p = new LocalProvider();
       made.set(name, p);
     }
     return p;
@@ -24363,23 +24407,21 @@ async function up(options, env) {
   });
   const close = () => pool.close();
   try {
-    const provisioned = await phase(
-      store,
-      "provision",
+    const providerCtx = {
+      runId,
+      expiresAt,
+      ...options.repo ? { repo: options.repo } : {},
+      sshPublicKey: key.publicKey,
+      stateDir,
       logger,
-      signal2,
-      () => Promise.all(
+      signal: signal2,
+      recordResource: (r) => store.recordResource(r),
+      ssh: pool
+    };
+    const provisioned = await phase(store, "provision", logger, signal2, async () => {
+      const made = await Promise.all(
         plan.sites.map(async (site) => {
-          const machines = await providers(site.provider).provision(site, plan, {
-            runId,
-            expiresAt,
-            ...options.repo ? { repo: options.repo } : {},
-            sshPublicKey: key.publicKey,
-            stateDir,
-            logger,
-            signal: signal2,
-            recordResource: (r) => store.recordResource(r)
-          });
+          const machines = await providers(site.provider).provision(site, plan, providerCtx);
           await store.recordSite({
             name: site.name,
             provider: site.provider,
@@ -24389,8 +24431,16 @@ async function up(options, env) {
           });
           return machines;
         })
-      )
-    );
+      );
+      const edges = made.flatMap(
+        (m) => m.hosts.filter((h) => h.role === "edge" && h.publicAddress).map((h) => ({ site: m.name, publicAddress: h.publicAddress }))
+      );
+      for (const site of plan.sites) {
+        const peers = edges.filter((e) => e.site !== site.name);
+        if (peers.length) await providers(site.provider).authorizeEdges?.(site, peers, providerCtx);
+      }
+      return made;
+    });
     const sites = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i] }));
     const fabric = makeFabric({ runId, remote: pool });
     const ctx = { plan, logger, signal: signal2 };

@@ -1,4 +1,4 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   actionLogger,
   error,
@@ -7,20 +7,20 @@ import {
   readInputs,
   setFailed,
   setOutput
-} from "./chunks/chunk-6YH53Z2H.js";
+} from "./chunks/chunk-VDGATKGJ.js";
 import {
   planCommand
-} from "./chunks/chunk-W5E5YYWQ.js";
-import "./chunks/chunk-LVYZB7UW.js";
-import "./chunks/chunk-YBZBZLCY.js";
+} from "./chunks/chunk-ZF6DOHA4.js";
+import "./chunks/chunk-ISU4G7T7.js";
+import "./chunks/chunk-P52PXDPM.js";
 import {
   ExitCode,
   InfraError,
   UserError,
   isUserError,
   userErrorsOf
-} from "./chunks/chunk-CH5HV6GF.js";
-import "./chunks/chunk-YAE2FCBS.js";
+} from "./chunks/chunk-VAEAUNQO.js";
+import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/mainImpl.ts
 import { mkdir, writeFile } from "node:fs/promises";

@@ -1,15 +1,15 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   actionLogger,
   getState,
   maskCredentialInputs,
   setFailed
-} from "./chunks/chunk-6YH53Z2H.js";
-import "./chunks/chunk-LVYZB7UW.js";
+} from "./chunks/chunk-VDGATKGJ.js";
+import "./chunks/chunk-ISU4G7T7.js";
 import {
   ExitCode
-} from "./chunks/chunk-CH5HV6GF.js";
-import "./chunks/chunk-YAE2FCBS.js";
+} from "./chunks/chunk-VAEAUNQO.js";
+import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/postImpl.ts
 var STATE_DIR_KEY = "state-dir";

@@ -1,16 +1,8 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  checkSiteSizes,
-  refuseUndersized,
-  typeField
-} from "./chunk-YBZBZLCY.js";
-import {
-  InfraError,
   UserError,
-  UserErrors,
-  isUserError,
-  userErrorsOf
-} from "./chunk-CH5HV6GF.js";
+  secrets
+} from "./chunk-VAEAUNQO.js";
 import {
   BinaryDecisionDiagram,
   Client,
@@ -99,7 +91,7 @@ import {
   translateTraits,
   v4,
   writeKey
-} from "./chunk-MGRX4VQZ.js";
+} from "./chunk-GCSWPIX6.js";
 import {
   __commonJS,
   __esm,
@@ -107,7 +99,7 @@ import {
   __require,
   __toCommonJS,
   __toESM
-} from "./chunk-YAE2FCBS.js";
+} from "./chunk-5VPQFH3J.js";
 
 // node_modules/@aws-sdk/core/dist-es/submodules/client/emitWarningIfUnsupportedVersion.js
 var state, emitWarningIfUnsupportedVersion2;
@@ -622,7 +614,7 @@ var init_HttpProtocol = __esm({
         });
       }
       async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-7J34XWNR.js");
+        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-KOGZHZGZ.js");
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
           marshaller,
@@ -6019,7 +6011,7 @@ var createUserAgentStringParsingProvider;
 var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-      const module = await import("./bowser-L26PQJAC.js");
+      const module = await import("./bowser-5G7GL2P3.js");
       const parse2 = module.parse ?? module.default.parse ?? (() => "");
       const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse2(window.navigator.userAgent) : void 0;
       const sections = [
@@ -6098,8 +6090,8 @@ var init_isVirtualHostableS3Bucket = __esm({
     init_isIpAddress();
     isVirtualHostableS3Bucket = (value, allowSubDomains = false) => {
       if (allowSubDomains) {
-        for (const label2 of value.split(".")) {
-          if (!isVirtualHostableS3Bucket(label2)) {
+        for (const label of value.split(".")) {
+          if (!isVirtualHostableS3Bucket(label)) {
             return false;
           }
         }
@@ -80640,7 +80632,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var AssociateRouteServerCommand = class extends command5(_ep05, _mw05, "AssociateRouteServer", AssociateRouteServer$) {
     };
-    var AssociateRouteTableCommand2 = class extends command5(_ep05, _mw05, "AssociateRouteTable", AssociateRouteTable$) {
+    var AssociateRouteTableCommand = class extends command5(_ep05, _mw05, "AssociateRouteTable", AssociateRouteTable$) {
     };
     var AssociateSecurityGroupVpcCommand = class extends command5(_ep05, _mw05, "AssociateSecurityGroupVpc", AssociateSecurityGroupVpc$) {
     };
@@ -80660,7 +80652,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var AttachImageWatermarkCommand = class extends command5(_ep05, _mw05, "AttachImageWatermark", AttachImageWatermark$) {
     };
-    var AttachInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "AttachInternetGateway", AttachInternetGateway$) {
+    var AttachInternetGatewayCommand = class extends command5(_ep05, _mw05, "AttachInternetGateway", AttachInternetGateway$) {
     };
     var AttachNetworkInterfaceCommand = class extends command5(_ep05, _mw05, "AttachNetworkInterface", AttachNetworkInterface$) {
     };
@@ -80674,7 +80666,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var AuthorizeSecurityGroupEgressCommand = class extends command5(_ep05, _mw05, "AuthorizeSecurityGroupEgress", AuthorizeSecurityGroupEgress$) {
     };
-    var AuthorizeSecurityGroupIngressCommand2 = class extends command5(_ep05, _mw05, "AuthorizeSecurityGroupIngress", AuthorizeSecurityGroupIngress$) {
+    var AuthorizeSecurityGroupIngressCommand = class extends command5(_ep05, _mw05, "AuthorizeSecurityGroupIngress", AuthorizeSecurityGroupIngress$) {
     };
     var BatchModifyIpamRoutingPolicyRegistrationsCommand = class extends command5(_ep05, _mw05, "BatchModifyIpamRoutingPolicyRegistrations", BatchModifyIpamRoutingPolicyRegistrations$) {
     };
@@ -80700,7 +80692,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CancelSpotFleetRequestsCommand = class extends command5(_ep05, _mw05, "CancelSpotFleetRequests", CancelSpotFleetRequests$) {
     };
-    var CancelSpotInstanceRequestsCommand2 = class extends command5(_ep05, _mw05, "CancelSpotInstanceRequests", CancelSpotInstanceRequests$) {
+    var CancelSpotInstanceRequestsCommand = class extends command5(_ep05, _mw05, "CancelSpotInstanceRequests", CancelSpotInstanceRequests$) {
     };
     var ConfirmProductInstanceCommand = class extends command5(_ep05, _mw05, "ConfirmProductInstance", ConfirmProductInstance$) {
     };
@@ -80764,7 +80756,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateInstanceExportTaskCommand = class extends command5(_ep05, _mw05, "CreateInstanceExportTask", CreateInstanceExportTask$) {
     };
-    var CreateInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "CreateInternetGateway", CreateInternetGateway$) {
+    var CreateInternetGatewayCommand = class extends command5(_ep05, _mw05, "CreateInternetGateway", CreateInternetGateway$) {
     };
     var CreateInterruptibleCapacityReservationAllocationCommand = class extends command5(_ep05, _mw05, "CreateInterruptibleCapacityReservationAllocation", CreateInterruptibleCapacityReservationAllocation$) {
     };
@@ -80838,7 +80830,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateRestoreImageTaskCommand = class extends command5(_ep05, _mw05, "CreateRestoreImageTask", CreateRestoreImageTask$) {
     };
-    var CreateRouteCommand3 = class extends command5(_ep05, _mw05, "CreateRoute", CreateRoute$) {
+    var CreateRouteCommand = class extends command5(_ep05, _mw05, "CreateRoute", CreateRoute$) {
     };
     var CreateRouteServerCommand = class extends command5(_ep05, _mw05, "CreateRouteServer", CreateRouteServer$) {
     };
@@ -80846,13 +80838,13 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateRouteServerPeerCommand = class extends command5(_ep05, _mw05, "CreateRouteServerPeer", CreateRouteServerPeer$) {
     };
-    var CreateRouteTableCommand2 = class extends command5(_ep05, _mw05, "CreateRouteTable", CreateRouteTable$) {
+    var CreateRouteTableCommand = class extends command5(_ep05, _mw05, "CreateRouteTable", CreateRouteTable$) {
     };
     var CreateSecondaryNetworkCommand = class extends command5(_ep05, _mw05, "CreateSecondaryNetwork", CreateSecondaryNetwork$) {
     };
     var CreateSecondarySubnetCommand = class extends command5(_ep05, _mw05, "CreateSecondarySubnet", CreateSecondarySubnet$) {
     };
-    var CreateSecurityGroupCommand2 = class extends command5(_ep05, _mw05, "CreateSecurityGroup", CreateSecurityGroup$) {
+    var CreateSecurityGroupCommand = class extends command5(_ep05, _mw05, "CreateSecurityGroup", CreateSecurityGroup$) {
     };
     var CreateSnapshotCommand = class extends command5(_ep05, _mw05, "CreateSnapshot", CreateSnapshot$) {
     };
@@ -80864,7 +80856,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateSubnetCidrReservationCommand = class extends command5(_ep05, _mw05, "CreateSubnetCidrReservation", CreateSubnetCidrReservation$) {
     };
-    var CreateSubnetCommand2 = class extends command5(_ep05, _mw05, "CreateSubnet", CreateSubnet$) {
+    var CreateSubnetCommand = class extends command5(_ep05, _mw05, "CreateSubnet", CreateSubnet$) {
     };
     var CreateTagsCommand = class extends command5(_ep05, _mw05, "CreateTags", CreateTags$) {
     };
@@ -80916,7 +80908,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateVpcBlockPublicAccessExclusionCommand = class extends command5(_ep05, _mw05, "CreateVpcBlockPublicAccessExclusion", CreateVpcBlockPublicAccessExclusion$) {
     };
-    var CreateVpcCommand2 = class extends command5(_ep05, _mw05, "CreateVpc", CreateVpc$) {
+    var CreateVpcCommand = class extends command5(_ep05, _mw05, "CreateVpc", CreateVpc$) {
     };
     var CreateVpcEncryptionControlCommand = class extends command5(_ep05, _mw05, "CreateVpcEncryptionControl", CreateVpcEncryptionControl$) {
     };
@@ -80970,7 +80962,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteInstanceEventWindowCommand = class extends command5(_ep05, _mw05, "DeleteInstanceEventWindow", DeleteInstanceEventWindow$) {
     };
-    var DeleteInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "DeleteInternetGateway", DeleteInternetGateway$) {
+    var DeleteInternetGatewayCommand = class extends command5(_ep05, _mw05, "DeleteInternetGateway", DeleteInternetGateway$) {
     };
     var DeleteIpamCommand = class extends command5(_ep05, _mw05, "DeleteIpam", DeleteIpam$) {
     };
@@ -81030,7 +81022,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteNetworkInsightsPathCommand = class extends command5(_ep05, _mw05, "DeleteNetworkInsightsPath", DeleteNetworkInsightsPath$) {
     };
-    var DeleteNetworkInterfaceCommand2 = class extends command5(_ep05, _mw05, "DeleteNetworkInterface", DeleteNetworkInterface$) {
+    var DeleteNetworkInterfaceCommand = class extends command5(_ep05, _mw05, "DeleteNetworkInterface", DeleteNetworkInterface$) {
     };
     var DeleteNetworkInterfacePermissionCommand = class extends command5(_ep05, _mw05, "DeleteNetworkInterfacePermission", DeleteNetworkInterfacePermission$) {
     };
@@ -81048,13 +81040,13 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteRouteServerPeerCommand = class extends command5(_ep05, _mw05, "DeleteRouteServerPeer", DeleteRouteServerPeer$) {
     };
-    var DeleteRouteTableCommand2 = class extends command5(_ep05, _mw05, "DeleteRouteTable", DeleteRouteTable$) {
+    var DeleteRouteTableCommand = class extends command5(_ep05, _mw05, "DeleteRouteTable", DeleteRouteTable$) {
     };
     var DeleteSecondaryNetworkCommand = class extends command5(_ep05, _mw05, "DeleteSecondaryNetwork", DeleteSecondaryNetwork$) {
     };
     var DeleteSecondarySubnetCommand = class extends command5(_ep05, _mw05, "DeleteSecondarySubnet", DeleteSecondarySubnet$) {
     };
-    var DeleteSecurityGroupCommand2 = class extends command5(_ep05, _mw05, "DeleteSecurityGroup", DeleteSecurityGroup$) {
+    var DeleteSecurityGroupCommand = class extends command5(_ep05, _mw05, "DeleteSecurityGroup", DeleteSecurityGroup$) {
     };
     var DeleteSnapshotCommand = class extends command5(_ep05, _mw05, "DeleteSnapshot", DeleteSnapshot$) {
     };
@@ -81062,7 +81054,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteSubnetCidrReservationCommand = class extends command5(_ep05, _mw05, "DeleteSubnetCidrReservation", DeleteSubnetCidrReservation$) {
     };
-    var DeleteSubnetCommand2 = class extends command5(_ep05, _mw05, "DeleteSubnet", DeleteSubnet$) {
+    var DeleteSubnetCommand = class extends command5(_ep05, _mw05, "DeleteSubnet", DeleteSubnet$) {
     };
     var DeleteTagsCommand = class extends command5(_ep05, _mw05, "DeleteTags", DeleteTags$) {
     };
@@ -81112,11 +81104,11 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteVerifiedAccessTrustProviderCommand = class extends command5(_ep05, _mw05, "DeleteVerifiedAccessTrustProvider", DeleteVerifiedAccessTrustProvider$) {
     };
-    var DeleteVolumeCommand2 = class extends command5(_ep05, _mw05, "DeleteVolume", DeleteVolume$) {
+    var DeleteVolumeCommand = class extends command5(_ep05, _mw05, "DeleteVolume", DeleteVolume$) {
     };
     var DeleteVpcBlockPublicAccessExclusionCommand = class extends command5(_ep05, _mw05, "DeleteVpcBlockPublicAccessExclusion", DeleteVpcBlockPublicAccessExclusion$) {
     };
-    var DeleteVpcCommand2 = class extends command5(_ep05, _mw05, "DeleteVpc", DeleteVpc$) {
+    var DeleteVpcCommand = class extends command5(_ep05, _mw05, "DeleteVpc", DeleteVpc$) {
     };
     var DeleteVpcEncryptionControlCommand = class extends command5(_ep05, _mw05, "DeleteVpcEncryptionControl", DeleteVpcEncryptionControl$) {
     };
@@ -81266,7 +81258,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeImageReferencesCommand = class extends command5(_ep05, _mw05, "DescribeImageReferences", DescribeImageReferences$) {
     };
-    var DescribeImagesCommand2 = class extends command5(_ep05, _mw05, "DescribeImages", DescribeImages$) {
+    var DescribeImagesCommand = class extends command5(_ep05, _mw05, "DescribeImages", DescribeImages$) {
     };
     var DescribeImageUsageReportEntriesCommand = class extends command5(_ep05, _mw05, "DescribeImageUsageReportEntries", DescribeImageUsageReportEntries$) {
     };
@@ -81288,7 +81280,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeInstanceImageMetadataCommand = class extends command5(_ep05, _mw05, "DescribeInstanceImageMetadata", DescribeInstanceImageMetadata$) {
     };
-    var DescribeInstancesCommand3 = class extends command5(_ep05, _mw05, "DescribeInstances", DescribeInstances$) {
+    var DescribeInstancesCommand = class extends command5(_ep05, _mw05, "DescribeInstances", DescribeInstances$) {
     };
     var DescribeInstanceSqlHaHistoryStatesCommand = class extends command5(_ep05, _mw05, "DescribeInstanceSqlHaHistoryStates", DescribeInstanceSqlHaHistoryStates$) {
     };
@@ -81300,9 +81292,9 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeInstanceTypeOfferingsCommand = class extends command5(_ep05, _mw05, "DescribeInstanceTypeOfferings", DescribeInstanceTypeOfferings$) {
     };
-    var DescribeInstanceTypesCommand2 = class extends command5(_ep05, _mw05, "DescribeInstanceTypes", DescribeInstanceTypes$) {
+    var DescribeInstanceTypesCommand = class extends command5(_ep05, _mw05, "DescribeInstanceTypes", DescribeInstanceTypes$) {
     };
-    var DescribeInternetGatewaysCommand2 = class extends command5(_ep05, _mw05, "DescribeInternetGateways", DescribeInternetGateways$) {
+    var DescribeInternetGatewaysCommand = class extends command5(_ep05, _mw05, "DescribeInternetGateways", DescribeInternetGateways$) {
     };
     var DescribeIpamByoasnCommand = class extends command5(_ep05, _mw05, "DescribeIpamByoasn", DescribeIpamByoasn$) {
     };
@@ -81380,7 +81372,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeNetworkInterfacePermissionsCommand = class extends command5(_ep05, _mw05, "DescribeNetworkInterfacePermissions", DescribeNetworkInterfacePermissions$) {
     };
-    var DescribeNetworkInterfacesCommand2 = class extends command5(_ep05, _mw05, "DescribeNetworkInterfaces", DescribeNetworkInterfaces$) {
+    var DescribeNetworkInterfacesCommand = class extends command5(_ep05, _mw05, "DescribeNetworkInterfaces", DescribeNetworkInterfaces$) {
     };
     var DescribeOutpostLagsCommand = class extends command5(_ep05, _mw05, "DescribeOutpostLags", DescribeOutpostLags$) {
     };
@@ -81410,7 +81402,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeRouteServersCommand = class extends command5(_ep05, _mw05, "DescribeRouteServers", DescribeRouteServers$) {
     };
-    var DescribeRouteTablesCommand2 = class extends command5(_ep05, _mw05, "DescribeRouteTables", DescribeRouteTables$) {
+    var DescribeRouteTablesCommand = class extends command5(_ep05, _mw05, "DescribeRouteTables", DescribeRouteTables$) {
     };
     var DescribeScheduledInstanceAvailabilityCommand = class extends command5(_ep05, _mw05, "DescribeScheduledInstanceAvailability", DescribeScheduledInstanceAvailability$) {
     };
@@ -81426,7 +81418,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeSecurityGroupRulesCommand = class extends command5(_ep05, _mw05, "DescribeSecurityGroupRules", DescribeSecurityGroupRules$) {
     };
-    var DescribeSecurityGroupsCommand3 = class extends command5(_ep05, _mw05, "DescribeSecurityGroups", DescribeSecurityGroups$) {
+    var DescribeSecurityGroupsCommand = class extends command5(_ep05, _mw05, "DescribeSecurityGroups", DescribeSecurityGroups$) {
     };
     var DescribeSecurityGroupVpcAssociationsCommand = class extends command5(_ep05, _mw05, "DescribeSecurityGroupVpcAssociations", DescribeSecurityGroupVpcAssociations$) {
     };
@@ -81446,7 +81438,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeSpotFleetRequestsCommand = class extends command5(_ep05, _mw05, "DescribeSpotFleetRequests", DescribeSpotFleetRequests$) {
     };
-    var DescribeSpotInstanceRequestsCommand2 = class extends command5(_ep05, _mw05, "DescribeSpotInstanceRequests", DescribeSpotInstanceRequests$) {
+    var DescribeSpotInstanceRequestsCommand = class extends command5(_ep05, _mw05, "DescribeSpotInstanceRequests", DescribeSpotInstanceRequests$) {
     };
     var DescribeSpotPriceHistoryCommand = class extends command5(_ep05, _mw05, "DescribeSpotPriceHistory", DescribeSpotPriceHistory$) {
     };
@@ -81454,7 +81446,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeStoreImageTasksCommand = class extends command5(_ep05, _mw05, "DescribeStoreImageTasks", DescribeStoreImageTasks$) {
     };
-    var DescribeSubnetsCommand2 = class extends command5(_ep05, _mw05, "DescribeSubnets", DescribeSubnets$) {
+    var DescribeSubnetsCommand = class extends command5(_ep05, _mw05, "DescribeSubnets", DescribeSubnets$) {
     };
     var DescribeTagsCommand = class extends command5(_ep05, _mw05, "DescribeTags", DescribeTags$) {
     };
@@ -81502,7 +81494,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeVolumeAttributeCommand = class extends command5(_ep05, _mw05, "DescribeVolumeAttribute", DescribeVolumeAttribute$) {
     };
-    var DescribeVolumesCommand2 = class extends command5(_ep05, _mw05, "DescribeVolumes", DescribeVolumes$) {
+    var DescribeVolumesCommand = class extends command5(_ep05, _mw05, "DescribeVolumes", DescribeVolumes$) {
     };
     var DescribeVolumesModificationsCommand = class extends command5(_ep05, _mw05, "DescribeVolumesModifications", DescribeVolumesModifications$) {
     };
@@ -81536,7 +81528,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeVpcPeeringConnectionsCommand = class extends command5(_ep05, _mw05, "DescribeVpcPeeringConnections", DescribeVpcPeeringConnections$) {
     };
-    var DescribeVpcsCommand2 = class extends command5(_ep05, _mw05, "DescribeVpcs", DescribeVpcs$) {
+    var DescribeVpcsCommand = class extends command5(_ep05, _mw05, "DescribeVpcs", DescribeVpcs$) {
     };
     var DescribeVpnConcentratorsCommand = class extends command5(_ep05, _mw05, "DescribeVpnConcentrators", DescribeVpnConcentrators$) {
     };
@@ -81548,7 +81540,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DetachImageWatermarkCommand = class extends command5(_ep05, _mw05, "DetachImageWatermark", DetachImageWatermark$) {
     };
-    var DetachInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "DetachInternetGateway", DetachInternetGateway$) {
+    var DetachInternetGatewayCommand = class extends command5(_ep05, _mw05, "DetachInternetGateway", DetachInternetGateway$) {
     };
     var DetachNetworkInterfaceCommand = class extends command5(_ep05, _mw05, "DetachNetworkInterface", DetachNetworkInterface$) {
     };
@@ -81626,7 +81618,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DisassociateRouteServerCommand = class extends command5(_ep05, _mw05, "DisassociateRouteServer", DisassociateRouteServer$) {
     };
-    var DisassociateRouteTableCommand2 = class extends command5(_ep05, _mw05, "DisassociateRouteTable", DisassociateRouteTable$) {
+    var DisassociateRouteTableCommand = class extends command5(_ep05, _mw05, "DisassociateRouteTable", DisassociateRouteTable$) {
     };
     var DisassociateSecurityGroupVpcCommand = class extends command5(_ep05, _mw05, "DisassociateSecurityGroupVpc", DisassociateSecurityGroupVpc$) {
     };
@@ -81728,7 +81720,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var GetCoipPoolUsageCommand = class extends command5(_ep05, _mw05, "GetCoipPoolUsage", GetCoipPoolUsage$) {
     };
-    var GetConsoleOutputCommand2 = class extends command5(_ep05, _mw05, "GetConsoleOutput", GetConsoleOutput$) {
+    var GetConsoleOutputCommand = class extends command5(_ep05, _mw05, "GetConsoleOutput", GetConsoleOutput$) {
     };
     var GetConsoleScreenshotCommand = class extends command5(_ep05, _mw05, "GetConsoleScreenshot", GetConsoleScreenshot$) {
     };
@@ -81918,7 +81910,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var ModifyImageAttributeCommand = class extends command5(_ep05, _mw05, "ModifyImageAttribute", ModifyImageAttribute$) {
     };
-    var ModifyInstanceAttributeCommand2 = class extends command5(_ep05, _mw05, "ModifyInstanceAttribute", ModifyInstanceAttribute$) {
+    var ModifyInstanceAttributeCommand = class extends command5(_ep05, _mw05, "ModifyInstanceAttribute", ModifyInstanceAttribute$) {
     };
     var ModifyInstanceCapacityReservationAttributesCommand = class extends command5(_ep05, _mw05, "ModifyInstanceCapacityReservationAttributes", ModifyInstanceCapacityReservationAttributes$) {
     };
@@ -82174,7 +82166,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var RevokeSecurityGroupIngressCommand = class extends command5(_ep05, _mw05, "RevokeSecurityGroupIngress", RevokeSecurityGroupIngress$) {
     };
-    var RunInstancesCommand2 = class extends command5(_ep05, _mw05, "RunInstances", RunInstances$) {
+    var RunInstancesCommand = class extends command5(_ep05, _mw05, "RunInstances", RunInstances$) {
     };
     var RunScheduledInstancesCommand = class extends command5(_ep05, _mw05, "RunScheduledInstances", RunScheduledInstances$) {
     };
@@ -82200,7 +82192,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var TerminateClientVpnConnectionsCommand = class extends command5(_ep05, _mw05, "TerminateClientVpnConnections", TerminateClientVpnConnections$) {
     };
-    var TerminateInstancesCommand2 = class extends command5(_ep05, _mw05, "TerminateInstances", TerminateInstances$) {
+    var TerminateInstancesCommand = class extends command5(_ep05, _mw05, "TerminateInstances", TerminateInstances$) {
     };
     var UnassignIpv6AddressesCommand = class extends command5(_ep05, _mw05, "UnassignIpv6Addresses", UnassignIpv6Addresses$) {
     };
@@ -82261,7 +82253,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeHosts = createPaginator2(EC2Client2, DescribeHostsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIamInstanceProfileAssociations = createPaginator2(EC2Client2, DescribeIamInstanceProfileAssociationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImageReferences = createPaginator2(EC2Client2, DescribeImageReferencesCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeImages = createPaginator2(EC2Client2, DescribeImagesCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeImages = createPaginator2(EC2Client2, DescribeImagesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImageUsageReportEntries = createPaginator2(EC2Client2, DescribeImageUsageReportEntriesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImageUsageReports = createPaginator2(EC2Client2, DescribeImageUsageReportsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImportImageTasks = createPaginator2(EC2Client2, DescribeImportImageTasksCommand, "NextToken", "NextToken", "MaxResults");
@@ -82270,12 +82262,12 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeInstanceCreditSpecifications = createPaginator2(EC2Client2, DescribeInstanceCreditSpecificationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceEventWindows = createPaginator2(EC2Client2, DescribeInstanceEventWindowsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceImageMetadata = createPaginator2(EC2Client2, DescribeInstanceImageMetadataCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeInstances = createPaginator2(EC2Client2, DescribeInstancesCommand3, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeInstances = createPaginator2(EC2Client2, DescribeInstancesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceStatus = createPaginator2(EC2Client2, DescribeInstanceStatusCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceTopology = createPaginator2(EC2Client2, DescribeInstanceTopologyCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceTypeOfferings = createPaginator2(EC2Client2, DescribeInstanceTypeOfferingsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeInstanceTypes = createPaginator2(EC2Client2, DescribeInstanceTypesCommand2, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeInternetGateways = createPaginator2(EC2Client2, DescribeInternetGatewaysCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeInstanceTypes = createPaginator2(EC2Client2, DescribeInstanceTypesCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeInternetGateways = createPaginator2(EC2Client2, DescribeInternetGatewaysCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIpamPoolAllocations = createPaginator2(EC2Client2, DescribeIpamPoolAllocationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIpamPools = createPaginator2(EC2Client2, DescribeIpamPoolsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIpamPrefixListResolvers = createPaginator2(EC2Client2, DescribeIpamPrefixListResolversCommand, "NextToken", "NextToken", "MaxResults");
@@ -82307,7 +82299,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeNetworkInsightsAnalyses = createPaginator2(EC2Client2, DescribeNetworkInsightsAnalysesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeNetworkInsightsPaths = createPaginator2(EC2Client2, DescribeNetworkInsightsPathsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeNetworkInterfacePermissions = createPaginator2(EC2Client2, DescribeNetworkInterfacePermissionsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeNetworkInterfaces = createPaginator2(EC2Client2, DescribeNetworkInterfacesCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeNetworkInterfaces = createPaginator2(EC2Client2, DescribeNetworkInterfacesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribePrefixLists = createPaginator2(EC2Client2, DescribePrefixListsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribePrincipalIdFormat = createPaginator2(EC2Client2, DescribePrincipalIdFormatCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribePublicIpv4Pools = createPaginator2(EC2Client2, DescribePublicIpv4PoolsCommand, "NextToken", "NextToken", "MaxResults");
@@ -82317,23 +82309,23 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeRouteServerEndpoints = createPaginator2(EC2Client2, DescribeRouteServerEndpointsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeRouteServerPeers = createPaginator2(EC2Client2, DescribeRouteServerPeersCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeRouteServers = createPaginator2(EC2Client2, DescribeRouteServersCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeRouteTables = createPaginator2(EC2Client2, DescribeRouteTablesCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeRouteTables = createPaginator2(EC2Client2, DescribeRouteTablesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeScheduledInstanceAvailability = createPaginator2(EC2Client2, DescribeScheduledInstanceAvailabilityCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeScheduledInstances = createPaginator2(EC2Client2, DescribeScheduledInstancesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecondaryInterfaces = createPaginator2(EC2Client2, DescribeSecondaryInterfacesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecondaryNetworks = createPaginator2(EC2Client2, DescribeSecondaryNetworksCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecondarySubnets = createPaginator2(EC2Client2, DescribeSecondarySubnetsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecurityGroupRules = createPaginator2(EC2Client2, DescribeSecurityGroupRulesCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeSecurityGroups = createPaginator2(EC2Client2, DescribeSecurityGroupsCommand3, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeSecurityGroups = createPaginator2(EC2Client2, DescribeSecurityGroupsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecurityGroupVpcAssociations = createPaginator2(EC2Client2, DescribeSecurityGroupVpcAssociationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSnapshots = createPaginator2(EC2Client2, DescribeSnapshotsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSnapshotTierStatus = createPaginator2(EC2Client2, DescribeSnapshotTierStatusCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSpotFleetRequests = createPaginator2(EC2Client2, DescribeSpotFleetRequestsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeSpotInstanceRequests = createPaginator2(EC2Client2, DescribeSpotInstanceRequestsCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeSpotInstanceRequests = createPaginator2(EC2Client2, DescribeSpotInstanceRequestsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSpotPriceHistory = createPaginator2(EC2Client2, DescribeSpotPriceHistoryCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeStaleSecurityGroups = createPaginator2(EC2Client2, DescribeStaleSecurityGroupsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeStoreImageTasks = createPaginator2(EC2Client2, DescribeStoreImageTasksCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeSubnets = createPaginator2(EC2Client2, DescribeSubnetsCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeSubnets = createPaginator2(EC2Client2, DescribeSubnetsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeTags = createPaginator2(EC2Client2, DescribeTagsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeTrafficMirrorFilters = createPaginator2(EC2Client2, DescribeTrafficMirrorFiltersCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeTrafficMirrorSessions = createPaginator2(EC2Client2, DescribeTrafficMirrorSessionsCommand, "NextToken", "NextToken", "MaxResults");
@@ -82355,7 +82347,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeVerifiedAccessInstances = createPaginator2(EC2Client2, DescribeVerifiedAccessInstancesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVerifiedAccessTrustProviders = createPaginator2(EC2Client2, DescribeVerifiedAccessTrustProvidersCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVolumesModifications = createPaginator2(EC2Client2, DescribeVolumesModificationsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeVolumes = createPaginator2(EC2Client2, DescribeVolumesCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeVolumes = createPaginator2(EC2Client2, DescribeVolumesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVolumeStatus = createPaginator2(EC2Client2, DescribeVolumeStatusCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcClassicLinkDnsSupport = createPaginator2(EC2Client2, DescribeVpcClassicLinkDnsSupportCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcEndpointConnectionNotifications = createPaginator2(EC2Client2, DescribeVpcEndpointConnectionNotificationsCommand, "NextToken", "NextToken", "MaxResults");
@@ -82364,7 +82356,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeVpcEndpointServicePermissions = createPaginator2(EC2Client2, DescribeVpcEndpointServicePermissionsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcEndpoints = createPaginator2(EC2Client2, DescribeVpcEndpointsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcPeeringConnections = createPaginator2(EC2Client2, DescribeVpcPeeringConnectionsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeVpcs = createPaginator2(EC2Client2, DescribeVpcsCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeVpcs = createPaginator2(EC2Client2, DescribeVpcsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpnConcentrators = createPaginator2(EC2Client2, DescribeVpnConcentratorsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateGetAssociatedIpv6PoolCidrs = createPaginator2(EC2Client2, GetAssociatedIpv6PoolCidrsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateGetAwsNetworkPerformanceData = createPaginator2(EC2Client2, GetAwsNetworkPerformanceDataCommand, "NextToken", "NextToken", "MaxResults");
@@ -82731,7 +82723,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$z = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeImagesCommand2(input));
+        let result = await client.send(new DescribeImagesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -82782,7 +82774,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$y = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeImagesCommand2(input));
+        let result = await client.send(new DescribeImagesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -82865,7 +82857,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$w = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand3(input));
+        let result = await client.send(new DescribeInstancesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -82897,7 +82889,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$v = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand3(input));
+        let result = await client.send(new DescribeInstancesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83036,7 +83028,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$t = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand3(input));
+        let result = await client.send(new DescribeInstancesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83114,7 +83106,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$s = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand3(input));
+        let result = await client.send(new DescribeInstancesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83192,7 +83184,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$r = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInternetGatewaysCommand2(input));
+        let result = await client.send(new DescribeInternetGatewaysCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83385,7 +83377,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$n = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeNetworkInterfacesCommand2(input));
+        let result = await client.send(new DescribeNetworkInterfacesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83662,7 +83654,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$h = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeSecurityGroupsCommand3(input));
+        let result = await client.send(new DescribeSecurityGroupsCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83941,7 +83933,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$c = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeSpotInstanceRequestsCommand2(input));
+        let result = await client.send(new DescribeSpotInstanceRequestsCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84123,7 +84115,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$a = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeSubnetsCommand2(input));
+        let result = await client.send(new DescribeSubnetsCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84195,7 +84187,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$8 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVolumesCommand2(input));
+        let result = await client.send(new DescribeVolumesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84246,7 +84238,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$7 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVolumesCommand2(input));
+        let result = await client.send(new DescribeVolumesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84285,7 +84277,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$6 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVolumesCommand2(input));
+        let result = await client.send(new DescribeVolumesCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84336,7 +84328,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$5 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVpcsCommand2(input));
+        let result = await client.send(new DescribeVpcsCommand(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84372,7 +84364,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$4 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVpcsCommand2(input));
+        let result = await client.send(new DescribeVpcsCommand(input));
         reason = result;
         return { state: WaiterState.SUCCESS, reason };
       } catch (exception) {
@@ -84602,7 +84594,7 @@ var require_dist_cjs17 = __commonJS({
       AssociateNatGatewayAddressCommand,
       AssociateNetworkingFlexCostAllocationPolicyCommand,
       AssociateRouteServerCommand,
-      AssociateRouteTableCommand: AssociateRouteTableCommand2,
+      AssociateRouteTableCommand,
       AssociateSecurityGroupVpcCommand,
       AssociateSubnetCidrBlockCommand,
       AssociateTransitGatewayMulticastDomainCommand,
@@ -84612,14 +84604,14 @@ var require_dist_cjs17 = __commonJS({
       AssociateVpcCidrBlockCommand,
       AttachClassicLinkVpcCommand,
       AttachImageWatermarkCommand,
-      AttachInternetGatewayCommand: AttachInternetGatewayCommand2,
+      AttachInternetGatewayCommand,
       AttachNetworkInterfaceCommand,
       AttachVerifiedAccessTrustProviderCommand,
       AttachVolumeCommand,
       AttachVpnGatewayCommand,
       AuthorizeClientVpnIngressCommand,
       AuthorizeSecurityGroupEgressCommand,
-      AuthorizeSecurityGroupIngressCommand: AuthorizeSecurityGroupIngressCommand2,
+      AuthorizeSecurityGroupIngressCommand,
       BatchModifyIpamRoutingPolicyRegistrationsCommand,
       BundleInstanceCommand,
       CancelBundleTaskCommand,
@@ -84632,7 +84624,7 @@ var require_dist_cjs17 = __commonJS({
       CancelImportTaskCommand,
       CancelReservedInstancesListingCommand,
       CancelSpotFleetRequestsCommand,
-      CancelSpotInstanceRequestsCommand: CancelSpotInstanceRequestsCommand2,
+      CancelSpotInstanceRequestsCommand,
       ConfirmProductInstanceCommand,
       CopyFpgaImageCommand,
       CopyImageCommand,
@@ -84664,7 +84656,7 @@ var require_dist_cjs17 = __commonJS({
       CreateInstanceConnectEndpointCommand,
       CreateInstanceEventWindowCommand,
       CreateInstanceExportTaskCommand,
-      CreateInternetGatewayCommand: CreateInternetGatewayCommand2,
+      CreateInternetGatewayCommand,
       CreateInterruptibleCapacityReservationAllocationCommand,
       CreateIpamCommand,
       CreateIpamExternalResourceVerificationTokenCommand,
@@ -84701,19 +84693,19 @@ var require_dist_cjs17 = __commonJS({
       CreateReplaceRootVolumeTaskCommand,
       CreateReservedInstancesListingCommand,
       CreateRestoreImageTaskCommand,
-      CreateRouteCommand: CreateRouteCommand3,
+      CreateRouteCommand,
       CreateRouteServerCommand,
       CreateRouteServerEndpointCommand,
       CreateRouteServerPeerCommand,
-      CreateRouteTableCommand: CreateRouteTableCommand2,
+      CreateRouteTableCommand,
       CreateSecondaryNetworkCommand,
       CreateSecondarySubnetCommand,
-      CreateSecurityGroupCommand: CreateSecurityGroupCommand2,
+      CreateSecurityGroupCommand,
       CreateSnapshotCommand,
       CreateSnapshotsCommand,
       CreateSpotDatafeedSubscriptionCommand,
       CreateStoreImageTaskCommand,
-      CreateSubnetCommand: CreateSubnetCommand2,
+      CreateSubnetCommand,
       CreateSubnetCidrReservationCommand,
       CreateTagsCommand,
       CreateTrafficMirrorFilterCommand,
@@ -84739,7 +84731,7 @@ var require_dist_cjs17 = __commonJS({
       CreateVerifiedAccessInstanceCommand,
       CreateVerifiedAccessTrustProviderCommand,
       CreateVolumeCommand,
-      CreateVpcCommand: CreateVpcCommand2,
+      CreateVpcCommand,
       CreateVpcBlockPublicAccessExclusionCommand,
       CreateVpcEncryptionControlCommand,
       CreateVpcEndpointCommand,
@@ -84767,7 +84759,7 @@ var require_dist_cjs17 = __commonJS({
       DeleteImageUsageReportCommand,
       DeleteInstanceConnectEndpointCommand,
       DeleteInstanceEventWindowCommand,
-      DeleteInternetGatewayCommand: DeleteInternetGatewayCommand2,
+      DeleteInternetGatewayCommand,
       DeleteIpamCommand,
       DeleteIpamExternalResourceVerificationTokenCommand,
       DeleteIpamInternetRegistryAssociationCommand,
@@ -84797,7 +84789,7 @@ var require_dist_cjs17 = __commonJS({
       DeleteNetworkInsightsAccessScopeAnalysisCommand,
       DeleteNetworkInsightsAnalysisCommand,
       DeleteNetworkInsightsPathCommand,
-      DeleteNetworkInterfaceCommand: DeleteNetworkInterfaceCommand2,
+      DeleteNetworkInterfaceCommand,
       DeleteNetworkInterfacePermissionCommand,
       DeletePlacementGroupCommand,
       DeletePublicIpv4PoolCommand,
@@ -84806,13 +84798,13 @@ var require_dist_cjs17 = __commonJS({
       DeleteRouteServerCommand,
       DeleteRouteServerEndpointCommand,
       DeleteRouteServerPeerCommand,
-      DeleteRouteTableCommand: DeleteRouteTableCommand2,
+      DeleteRouteTableCommand,
       DeleteSecondaryNetworkCommand,
       DeleteSecondarySubnetCommand,
-      DeleteSecurityGroupCommand: DeleteSecurityGroupCommand2,
+      DeleteSecurityGroupCommand,
       DeleteSnapshotCommand,
       DeleteSpotDatafeedSubscriptionCommand,
-      DeleteSubnetCommand: DeleteSubnetCommand2,
+      DeleteSubnetCommand,
       DeleteSubnetCidrReservationCommand,
       DeleteTagsCommand,
       DeleteTrafficMirrorFilterCommand,
@@ -84838,8 +84830,8 @@ var require_dist_cjs17 = __commonJS({
       DeleteVerifiedAccessGroupCommand,
       DeleteVerifiedAccessInstanceCommand,
       DeleteVerifiedAccessTrustProviderCommand,
-      DeleteVolumeCommand: DeleteVolumeCommand2,
-      DeleteVpcCommand: DeleteVpcCommand2,
+      DeleteVolumeCommand,
+      DeleteVpcCommand,
       DeleteVpcBlockPublicAccessExclusionCommand,
       DeleteVpcEncryptionControlCommand,
       DeleteVpcEndpointConnectionNotificationsCommand,
@@ -84915,7 +84907,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeIdFormatCommand,
       DescribeImageAttributeCommand,
       DescribeImageReferencesCommand,
-      DescribeImagesCommand: DescribeImagesCommand2,
+      DescribeImagesCommand,
       DescribeImageUsageReportEntriesCommand,
       DescribeImageUsageReportsCommand,
       DescribeImportImageTasksCommand,
@@ -84926,14 +84918,14 @@ var require_dist_cjs17 = __commonJS({
       DescribeInstanceEventNotificationAttributesCommand,
       DescribeInstanceEventWindowsCommand,
       DescribeInstanceImageMetadataCommand,
-      DescribeInstancesCommand: DescribeInstancesCommand3,
+      DescribeInstancesCommand,
       DescribeInstanceSqlHaHistoryStatesCommand,
       DescribeInstanceSqlHaStatesCommand,
       DescribeInstanceStatusCommand,
       DescribeInstanceTopologyCommand,
       DescribeInstanceTypeOfferingsCommand,
-      DescribeInstanceTypesCommand: DescribeInstanceTypesCommand2,
-      DescribeInternetGatewaysCommand: DescribeInternetGatewaysCommand2,
+      DescribeInstanceTypesCommand,
+      DescribeInternetGatewaysCommand,
       DescribeIpamByoasnCommand,
       DescribeIpamExternalResourceVerificationTokensCommand,
       DescribeIpamInternetRegistryAssociationsCommand,
@@ -84972,7 +84964,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeNetworkInsightsPathsCommand,
       DescribeNetworkInterfaceAttributeCommand,
       DescribeNetworkInterfacePermissionsCommand,
-      DescribeNetworkInterfacesCommand: DescribeNetworkInterfacesCommand2,
+      DescribeNetworkInterfacesCommand,
       DescribeOutpostLagsCommand,
       DescribePlacementGroupsCommand,
       DescribePrefixListsCommand,
@@ -84987,7 +84979,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeRouteServerEndpointsCommand,
       DescribeRouteServerPeersCommand,
       DescribeRouteServersCommand,
-      DescribeRouteTablesCommand: DescribeRouteTablesCommand2,
+      DescribeRouteTablesCommand,
       DescribeScheduledInstanceAvailabilityCommand,
       DescribeScheduledInstancesCommand,
       DescribeSecondaryInterfacesCommand,
@@ -84995,7 +84987,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeSecondarySubnetsCommand,
       DescribeSecurityGroupReferencesCommand,
       DescribeSecurityGroupRulesCommand,
-      DescribeSecurityGroupsCommand: DescribeSecurityGroupsCommand3,
+      DescribeSecurityGroupsCommand,
       DescribeSecurityGroupVpcAssociationsCommand,
       DescribeServiceLinkVirtualInterfacesCommand,
       DescribeSnapshotAttributeCommand,
@@ -85005,11 +84997,11 @@ var require_dist_cjs17 = __commonJS({
       DescribeSpotFleetInstancesCommand,
       DescribeSpotFleetRequestHistoryCommand,
       DescribeSpotFleetRequestsCommand,
-      DescribeSpotInstanceRequestsCommand: DescribeSpotInstanceRequestsCommand2,
+      DescribeSpotInstanceRequestsCommand,
       DescribeSpotPriceHistoryCommand,
       DescribeStaleSecurityGroupsCommand,
       DescribeStoreImageTasksCommand,
-      DescribeSubnetsCommand: DescribeSubnetsCommand2,
+      DescribeSubnetsCommand,
       DescribeTagsCommand,
       DescribeTrafficMirrorFilterRulesCommand,
       DescribeTrafficMirrorFiltersCommand,
@@ -85033,7 +85025,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeVerifiedAccessInstancesCommand,
       DescribeVerifiedAccessTrustProvidersCommand,
       DescribeVolumeAttributeCommand,
-      DescribeVolumesCommand: DescribeVolumesCommand2,
+      DescribeVolumesCommand,
       DescribeVolumesModificationsCommand,
       DescribeVolumeStatusCommand,
       DescribeVpcAttributeCommand,
@@ -85050,13 +85042,13 @@ var require_dist_cjs17 = __commonJS({
       DescribeVpcEndpointServicePermissionsCommand,
       DescribeVpcEndpointServicesCommand,
       DescribeVpcPeeringConnectionsCommand,
-      DescribeVpcsCommand: DescribeVpcsCommand2,
+      DescribeVpcsCommand,
       DescribeVpnConcentratorsCommand,
       DescribeVpnConnectionsCommand,
       DescribeVpnGatewaysCommand,
       DetachClassicLinkVpcCommand,
       DetachImageWatermarkCommand,
-      DetachInternetGatewayCommand: DetachInternetGatewayCommand2,
+      DetachInternetGatewayCommand,
       DetachNetworkInterfaceCommand,
       DetachVerifiedAccessTrustProviderCommand,
       DetachVolumeCommand,
@@ -85095,7 +85087,7 @@ var require_dist_cjs17 = __commonJS({
       DisassociateNatGatewayAddressCommand,
       DisassociateNetworkingFlexCostAllocationPolicyCommand,
       DisassociateRouteServerCommand,
-      DisassociateRouteTableCommand: DisassociateRouteTableCommand2,
+      DisassociateRouteTableCommand,
       DisassociateSecurityGroupVpcCommand,
       DisassociateSubnetCidrBlockCommand,
       DisassociateTransitGatewayMulticastDomainCommand,
@@ -85146,7 +85138,7 @@ var require_dist_cjs17 = __commonJS({
       GetCapacityReservationUsageCommand,
       GetClientVpnEndpointAuthorizationPolicyCommand,
       GetCoipPoolUsageCommand,
-      GetConsoleOutputCommand: GetConsoleOutputCommand2,
+      GetConsoleOutputCommand,
       GetConsoleScreenshotCommand,
       GetDeclarativePoliciesReportSummaryCommand,
       GetDefaultCreditSpecificationCommand,
@@ -85241,7 +85233,7 @@ var require_dist_cjs17 = __commonJS({
       ModifyIdentityIdFormatCommand,
       ModifyIdFormatCommand,
       ModifyImageAttributeCommand,
-      ModifyInstanceAttributeCommand: ModifyInstanceAttributeCommand2,
+      ModifyInstanceAttributeCommand,
       ModifyInstanceCapacityReservationAttributesCommand,
       ModifyInstanceConnectEndpointCommand,
       ModifyInstanceCpuOptionsCommand,
@@ -85369,7 +85361,7 @@ var require_dist_cjs17 = __commonJS({
       RevokeClientVpnIngressCommand,
       RevokeSecurityGroupEgressCommand,
       RevokeSecurityGroupIngressCommand,
-      RunInstancesCommand: RunInstancesCommand2,
+      RunInstancesCommand,
       RunScheduledInstancesCommand,
       SearchLocalGatewayRoutesCommand,
       SearchTransitGatewayMulticastGroupsCommand,
@@ -85382,7 +85374,7 @@ var require_dist_cjs17 = __commonJS({
       StartVpcEndpointServicePrivateDnsVerificationCommand,
       StopInstancesCommand,
       TerminateClientVpnConnectionsCommand,
-      TerminateInstancesCommand: TerminateInstancesCommand2,
+      TerminateInstancesCommand,
       UnassignIpv6AddressesCommand,
       UnassignPrivateIpAddressesCommand,
       UnassignPrivateNatGatewayAddressCommand,
@@ -90224,7 +90216,7 @@ var require_dist_cjs17 = __commonJS({
     exports.AssociateRouteServerRequest$ = AssociateRouteServerRequest$;
     exports.AssociateRouteServerResult$ = AssociateRouteServerResult$;
     exports.AssociateRouteTable$ = AssociateRouteTable$;
-    exports.AssociateRouteTableCommand = AssociateRouteTableCommand2;
+    exports.AssociateRouteTableCommand = AssociateRouteTableCommand;
     exports.AssociateRouteTableRequest$ = AssociateRouteTableRequest$;
     exports.AssociateRouteTableResult$ = AssociateRouteTableResult$;
     exports.AssociateSecurityGroupVpc$ = AssociateSecurityGroupVpc$;
@@ -90271,7 +90263,7 @@ var require_dist_cjs17 = __commonJS({
     exports.AttachImageWatermarkRequest$ = AttachImageWatermarkRequest$;
     exports.AttachImageWatermarkResult$ = AttachImageWatermarkResult$;
     exports.AttachInternetGateway$ = AttachInternetGateway$;
-    exports.AttachInternetGatewayCommand = AttachInternetGatewayCommand2;
+    exports.AttachInternetGatewayCommand = AttachInternetGatewayCommand;
     exports.AttachInternetGatewayRequest$ = AttachInternetGatewayRequest$;
     exports.AttachNetworkInterface$ = AttachNetworkInterface$;
     exports.AttachNetworkInterfaceCommand = AttachNetworkInterfaceCommand;
@@ -90305,7 +90297,7 @@ var require_dist_cjs17 = __commonJS({
     exports.AuthorizeSecurityGroupEgressRequest$ = AuthorizeSecurityGroupEgressRequest$;
     exports.AuthorizeSecurityGroupEgressResult$ = AuthorizeSecurityGroupEgressResult$;
     exports.AuthorizeSecurityGroupIngress$ = AuthorizeSecurityGroupIngress$;
-    exports.AuthorizeSecurityGroupIngressCommand = AuthorizeSecurityGroupIngressCommand2;
+    exports.AuthorizeSecurityGroupIngressCommand = AuthorizeSecurityGroupIngressCommand;
     exports.AuthorizeSecurityGroupIngressRequest$ = AuthorizeSecurityGroupIngressRequest$;
     exports.AuthorizeSecurityGroupIngressResult$ = AuthorizeSecurityGroupIngressResult$;
     exports.AutoAcceptSharedAssociationsValue = AutoAcceptSharedAssociationsValue;
@@ -90398,7 +90390,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CancelSpotFleetRequestsSuccessItem$ = CancelSpotFleetRequestsSuccessItem$;
     exports.CancelSpotInstanceRequestState = CancelSpotInstanceRequestState;
     exports.CancelSpotInstanceRequests$ = CancelSpotInstanceRequests$;
-    exports.CancelSpotInstanceRequestsCommand = CancelSpotInstanceRequestsCommand2;
+    exports.CancelSpotInstanceRequestsCommand = CancelSpotInstanceRequestsCommand;
     exports.CancelSpotInstanceRequestsRequest$ = CancelSpotInstanceRequestsRequest$;
     exports.CancelSpotInstanceRequestsResult$ = CancelSpotInstanceRequestsResult$;
     exports.CancellationTerms$ = CancellationTerms$;
@@ -90648,7 +90640,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateInstanceExportTaskRequest$ = CreateInstanceExportTaskRequest$;
     exports.CreateInstanceExportTaskResult$ = CreateInstanceExportTaskResult$;
     exports.CreateInternetGateway$ = CreateInternetGateway$;
-    exports.CreateInternetGatewayCommand = CreateInternetGatewayCommand2;
+    exports.CreateInternetGatewayCommand = CreateInternetGatewayCommand;
     exports.CreateInternetGatewayRequest$ = CreateInternetGatewayRequest$;
     exports.CreateInternetGatewayResult$ = CreateInternetGatewayResult$;
     exports.CreateInterruptibleCapacityReservationAllocation$ = CreateInterruptibleCapacityReservationAllocation$;
@@ -90794,7 +90786,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateRestoreImageTaskRequest$ = CreateRestoreImageTaskRequest$;
     exports.CreateRestoreImageTaskResult$ = CreateRestoreImageTaskResult$;
     exports.CreateRoute$ = CreateRoute$;
-    exports.CreateRouteCommand = CreateRouteCommand3;
+    exports.CreateRouteCommand = CreateRouteCommand;
     exports.CreateRouteRequest$ = CreateRouteRequest$;
     exports.CreateRouteResult$ = CreateRouteResult$;
     exports.CreateRouteServer$ = CreateRouteServer$;
@@ -90810,7 +90802,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateRouteServerRequest$ = CreateRouteServerRequest$;
     exports.CreateRouteServerResult$ = CreateRouteServerResult$;
     exports.CreateRouteTable$ = CreateRouteTable$;
-    exports.CreateRouteTableCommand = CreateRouteTableCommand2;
+    exports.CreateRouteTableCommand = CreateRouteTableCommand;
     exports.CreateRouteTableRequest$ = CreateRouteTableRequest$;
     exports.CreateRouteTableResult$ = CreateRouteTableResult$;
     exports.CreateSecondaryNetwork$ = CreateSecondaryNetwork$;
@@ -90822,7 +90814,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateSecondarySubnetRequest$ = CreateSecondarySubnetRequest$;
     exports.CreateSecondarySubnetResult$ = CreateSecondarySubnetResult$;
     exports.CreateSecurityGroup$ = CreateSecurityGroup$;
-    exports.CreateSecurityGroupCommand = CreateSecurityGroupCommand2;
+    exports.CreateSecurityGroupCommand = CreateSecurityGroupCommand;
     exports.CreateSecurityGroupRequest$ = CreateSecurityGroupRequest$;
     exports.CreateSecurityGroupResult$ = CreateSecurityGroupResult$;
     exports.CreateSnapshot$ = CreateSnapshot$;
@@ -90845,7 +90837,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateSubnetCidrReservationCommand = CreateSubnetCidrReservationCommand;
     exports.CreateSubnetCidrReservationRequest$ = CreateSubnetCidrReservationRequest$;
     exports.CreateSubnetCidrReservationResult$ = CreateSubnetCidrReservationResult$;
-    exports.CreateSubnetCommand = CreateSubnetCommand2;
+    exports.CreateSubnetCommand = CreateSubnetCommand;
     exports.CreateSubnetRequest$ = CreateSubnetRequest$;
     exports.CreateSubnetResult$ = CreateSubnetResult$;
     exports.CreateTags$ = CreateTags$;
@@ -90961,7 +90953,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateVpcBlockPublicAccessExclusionCommand = CreateVpcBlockPublicAccessExclusionCommand;
     exports.CreateVpcBlockPublicAccessExclusionRequest$ = CreateVpcBlockPublicAccessExclusionRequest$;
     exports.CreateVpcBlockPublicAccessExclusionResult$ = CreateVpcBlockPublicAccessExclusionResult$;
-    exports.CreateVpcCommand = CreateVpcCommand2;
+    exports.CreateVpcCommand = CreateVpcCommand;
     exports.CreateVpcEncryptionControl$ = CreateVpcEncryptionControl$;
     exports.CreateVpcEncryptionControlCommand = CreateVpcEncryptionControlCommand;
     exports.CreateVpcEncryptionControlRequest$ = CreateVpcEncryptionControlRequest$;
@@ -91089,7 +91081,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteInstanceEventWindowRequest$ = DeleteInstanceEventWindowRequest$;
     exports.DeleteInstanceEventWindowResult$ = DeleteInstanceEventWindowResult$;
     exports.DeleteInternetGateway$ = DeleteInternetGateway$;
-    exports.DeleteInternetGatewayCommand = DeleteInternetGatewayCommand2;
+    exports.DeleteInternetGatewayCommand = DeleteInternetGatewayCommand;
     exports.DeleteInternetGatewayRequest$ = DeleteInternetGatewayRequest$;
     exports.DeleteIpam$ = DeleteIpam$;
     exports.DeleteIpamCommand = DeleteIpamCommand;
@@ -91204,7 +91196,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteNetworkInsightsPathRequest$ = DeleteNetworkInsightsPathRequest$;
     exports.DeleteNetworkInsightsPathResult$ = DeleteNetworkInsightsPathResult$;
     exports.DeleteNetworkInterface$ = DeleteNetworkInterface$;
-    exports.DeleteNetworkInterfaceCommand = DeleteNetworkInterfaceCommand2;
+    exports.DeleteNetworkInterfaceCommand = DeleteNetworkInterfaceCommand;
     exports.DeleteNetworkInterfacePermission$ = DeleteNetworkInterfacePermission$;
     exports.DeleteNetworkInterfacePermissionCommand = DeleteNetworkInterfacePermissionCommand;
     exports.DeleteNetworkInterfacePermissionRequest$ = DeleteNetworkInterfacePermissionRequest$;
@@ -91243,7 +91235,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteRouteServerRequest$ = DeleteRouteServerRequest$;
     exports.DeleteRouteServerResult$ = DeleteRouteServerResult$;
     exports.DeleteRouteTable$ = DeleteRouteTable$;
-    exports.DeleteRouteTableCommand = DeleteRouteTableCommand2;
+    exports.DeleteRouteTableCommand = DeleteRouteTableCommand;
     exports.DeleteRouteTableRequest$ = DeleteRouteTableRequest$;
     exports.DeleteSecondaryNetwork$ = DeleteSecondaryNetwork$;
     exports.DeleteSecondaryNetworkCommand = DeleteSecondaryNetworkCommand;
@@ -91254,7 +91246,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteSecondarySubnetRequest$ = DeleteSecondarySubnetRequest$;
     exports.DeleteSecondarySubnetResult$ = DeleteSecondarySubnetResult$;
     exports.DeleteSecurityGroup$ = DeleteSecurityGroup$;
-    exports.DeleteSecurityGroupCommand = DeleteSecurityGroupCommand2;
+    exports.DeleteSecurityGroupCommand = DeleteSecurityGroupCommand;
     exports.DeleteSecurityGroupRequest$ = DeleteSecurityGroupRequest$;
     exports.DeleteSecurityGroupResult$ = DeleteSecurityGroupResult$;
     exports.DeleteSnapshot$ = DeleteSnapshot$;
@@ -91269,7 +91261,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteSubnetCidrReservationCommand = DeleteSubnetCidrReservationCommand;
     exports.DeleteSubnetCidrReservationRequest$ = DeleteSubnetCidrReservationRequest$;
     exports.DeleteSubnetCidrReservationResult$ = DeleteSubnetCidrReservationResult$;
-    exports.DeleteSubnetCommand = DeleteSubnetCommand2;
+    exports.DeleteSubnetCommand = DeleteSubnetCommand;
     exports.DeleteSubnetRequest$ = DeleteSubnetRequest$;
     exports.DeleteTags$ = DeleteTags$;
     exports.DeleteTagsCommand = DeleteTagsCommand;
@@ -91367,14 +91359,14 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteVerifiedAccessTrustProviderRequest$ = DeleteVerifiedAccessTrustProviderRequest$;
     exports.DeleteVerifiedAccessTrustProviderResult$ = DeleteVerifiedAccessTrustProviderResult$;
     exports.DeleteVolume$ = DeleteVolume$;
-    exports.DeleteVolumeCommand = DeleteVolumeCommand2;
+    exports.DeleteVolumeCommand = DeleteVolumeCommand;
     exports.DeleteVolumeRequest$ = DeleteVolumeRequest$;
     exports.DeleteVpc$ = DeleteVpc$;
     exports.DeleteVpcBlockPublicAccessExclusion$ = DeleteVpcBlockPublicAccessExclusion$;
     exports.DeleteVpcBlockPublicAccessExclusionCommand = DeleteVpcBlockPublicAccessExclusionCommand;
     exports.DeleteVpcBlockPublicAccessExclusionRequest$ = DeleteVpcBlockPublicAccessExclusionRequest$;
     exports.DeleteVpcBlockPublicAccessExclusionResult$ = DeleteVpcBlockPublicAccessExclusionResult$;
-    exports.DeleteVpcCommand = DeleteVpcCommand2;
+    exports.DeleteVpcCommand = DeleteVpcCommand;
     exports.DeleteVpcEncryptionControl$ = DeleteVpcEncryptionControl$;
     exports.DeleteVpcEncryptionControlCommand = DeleteVpcEncryptionControlCommand;
     exports.DeleteVpcEncryptionControlRequest$ = DeleteVpcEncryptionControlRequest$;
@@ -91684,7 +91676,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeImageUsageReportsRequest$ = DescribeImageUsageReportsRequest$;
     exports.DescribeImageUsageReportsResult$ = DescribeImageUsageReportsResult$;
     exports.DescribeImages$ = DescribeImages$;
-    exports.DescribeImagesCommand = DescribeImagesCommand2;
+    exports.DescribeImagesCommand = DescribeImagesCommand;
     exports.DescribeImagesRequest$ = DescribeImagesRequest$;
     exports.DescribeImagesResult$ = DescribeImagesResult$;
     exports.DescribeImportImageTasks$ = DescribeImportImageTasks$;
@@ -91739,15 +91731,15 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeInstanceTypeOfferingsRequest$ = DescribeInstanceTypeOfferingsRequest$;
     exports.DescribeInstanceTypeOfferingsResult$ = DescribeInstanceTypeOfferingsResult$;
     exports.DescribeInstanceTypes$ = DescribeInstanceTypes$;
-    exports.DescribeInstanceTypesCommand = DescribeInstanceTypesCommand2;
+    exports.DescribeInstanceTypesCommand = DescribeInstanceTypesCommand;
     exports.DescribeInstanceTypesRequest$ = DescribeInstanceTypesRequest$;
     exports.DescribeInstanceTypesResult$ = DescribeInstanceTypesResult$;
     exports.DescribeInstances$ = DescribeInstances$;
-    exports.DescribeInstancesCommand = DescribeInstancesCommand3;
+    exports.DescribeInstancesCommand = DescribeInstancesCommand;
     exports.DescribeInstancesRequest$ = DescribeInstancesRequest$;
     exports.DescribeInstancesResult$ = DescribeInstancesResult$;
     exports.DescribeInternetGateways$ = DescribeInternetGateways$;
-    exports.DescribeInternetGatewaysCommand = DescribeInternetGatewaysCommand2;
+    exports.DescribeInternetGatewaysCommand = DescribeInternetGatewaysCommand;
     exports.DescribeInternetGatewaysRequest$ = DescribeInternetGatewaysRequest$;
     exports.DescribeInternetGatewaysResult$ = DescribeInternetGatewaysResult$;
     exports.DescribeIpamByoasn$ = DescribeIpamByoasn$;
@@ -91895,7 +91887,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeNetworkInterfacePermissionsRequest$ = DescribeNetworkInterfacePermissionsRequest$;
     exports.DescribeNetworkInterfacePermissionsResult$ = DescribeNetworkInterfacePermissionsResult$;
     exports.DescribeNetworkInterfaces$ = DescribeNetworkInterfaces$;
-    exports.DescribeNetworkInterfacesCommand = DescribeNetworkInterfacesCommand2;
+    exports.DescribeNetworkInterfacesCommand = DescribeNetworkInterfacesCommand;
     exports.DescribeNetworkInterfacesRequest$ = DescribeNetworkInterfacesRequest$;
     exports.DescribeNetworkInterfacesResult$ = DescribeNetworkInterfacesResult$;
     exports.DescribeNetworkingFlexCostAllocationPolicies$ = DescribeNetworkingFlexCostAllocationPolicies$;
@@ -91963,7 +91955,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeRouteServersRequest$ = DescribeRouteServersRequest$;
     exports.DescribeRouteServersResult$ = DescribeRouteServersResult$;
     exports.DescribeRouteTables$ = DescribeRouteTables$;
-    exports.DescribeRouteTablesCommand = DescribeRouteTablesCommand2;
+    exports.DescribeRouteTablesCommand = DescribeRouteTablesCommand;
     exports.DescribeRouteTablesRequest$ = DescribeRouteTablesRequest$;
     exports.DescribeRouteTablesResult$ = DescribeRouteTablesResult$;
     exports.DescribeScheduledInstanceAvailability$ = DescribeScheduledInstanceAvailability$;
@@ -91999,7 +91991,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeSecurityGroupVpcAssociationsRequest$ = DescribeSecurityGroupVpcAssociationsRequest$;
     exports.DescribeSecurityGroupVpcAssociationsResult$ = DescribeSecurityGroupVpcAssociationsResult$;
     exports.DescribeSecurityGroups$ = DescribeSecurityGroups$;
-    exports.DescribeSecurityGroupsCommand = DescribeSecurityGroupsCommand3;
+    exports.DescribeSecurityGroupsCommand = DescribeSecurityGroupsCommand;
     exports.DescribeSecurityGroupsRequest$ = DescribeSecurityGroupsRequest$;
     exports.DescribeSecurityGroupsResult$ = DescribeSecurityGroupsResult$;
     exports.DescribeServiceLinkVirtualInterfaces$ = DescribeServiceLinkVirtualInterfaces$;
@@ -92035,7 +92027,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeSpotFleetRequestsRequest$ = DescribeSpotFleetRequestsRequest$;
     exports.DescribeSpotFleetRequestsResponse$ = DescribeSpotFleetRequestsResponse$;
     exports.DescribeSpotInstanceRequests$ = DescribeSpotInstanceRequests$;
-    exports.DescribeSpotInstanceRequestsCommand = DescribeSpotInstanceRequestsCommand2;
+    exports.DescribeSpotInstanceRequestsCommand = DescribeSpotInstanceRequestsCommand;
     exports.DescribeSpotInstanceRequestsRequest$ = DescribeSpotInstanceRequestsRequest$;
     exports.DescribeSpotInstanceRequestsResult$ = DescribeSpotInstanceRequestsResult$;
     exports.DescribeSpotPriceHistory$ = DescribeSpotPriceHistory$;
@@ -92051,7 +92043,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeStoreImageTasksRequest$ = DescribeStoreImageTasksRequest$;
     exports.DescribeStoreImageTasksResult$ = DescribeStoreImageTasksResult$;
     exports.DescribeSubnets$ = DescribeSubnets$;
-    exports.DescribeSubnetsCommand = DescribeSubnetsCommand2;
+    exports.DescribeSubnetsCommand = DescribeSubnetsCommand;
     exports.DescribeSubnetsRequest$ = DescribeSubnetsRequest$;
     exports.DescribeSubnetsResult$ = DescribeSubnetsResult$;
     exports.DescribeTags$ = DescribeTags$;
@@ -92151,7 +92143,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeVolumeStatusRequest$ = DescribeVolumeStatusRequest$;
     exports.DescribeVolumeStatusResult$ = DescribeVolumeStatusResult$;
     exports.DescribeVolumes$ = DescribeVolumes$;
-    exports.DescribeVolumesCommand = DescribeVolumesCommand2;
+    exports.DescribeVolumesCommand = DescribeVolumesCommand;
     exports.DescribeVolumesModifications$ = DescribeVolumesModifications$;
     exports.DescribeVolumesModificationsCommand = DescribeVolumesModificationsCommand;
     exports.DescribeVolumesModificationsRequest$ = DescribeVolumesModificationsRequest$;
@@ -92215,7 +92207,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeVpcPeeringConnectionsRequest$ = DescribeVpcPeeringConnectionsRequest$;
     exports.DescribeVpcPeeringConnectionsResult$ = DescribeVpcPeeringConnectionsResult$;
     exports.DescribeVpcs$ = DescribeVpcs$;
-    exports.DescribeVpcsCommand = DescribeVpcsCommand2;
+    exports.DescribeVpcsCommand = DescribeVpcsCommand;
     exports.DescribeVpcsRequest$ = DescribeVpcsRequest$;
     exports.DescribeVpcsResult$ = DescribeVpcsResult$;
     exports.DescribeVpnConcentrators$ = DescribeVpnConcentrators$;
@@ -92242,7 +92234,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DetachImageWatermarkRequest$ = DetachImageWatermarkRequest$;
     exports.DetachImageWatermarkResult$ = DetachImageWatermarkResult$;
     exports.DetachInternetGateway$ = DetachInternetGateway$;
-    exports.DetachInternetGatewayCommand = DetachInternetGatewayCommand2;
+    exports.DetachInternetGatewayCommand = DetachInternetGatewayCommand;
     exports.DetachInternetGatewayRequest$ = DetachInternetGatewayRequest$;
     exports.DetachNetworkInterface$ = DetachNetworkInterface$;
     exports.DetachNetworkInterfaceCommand = DetachNetworkInterfaceCommand;
@@ -92406,7 +92398,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DisassociateRouteServerRequest$ = DisassociateRouteServerRequest$;
     exports.DisassociateRouteServerResult$ = DisassociateRouteServerResult$;
     exports.DisassociateRouteTable$ = DisassociateRouteTable$;
-    exports.DisassociateRouteTableCommand = DisassociateRouteTableCommand2;
+    exports.DisassociateRouteTableCommand = DisassociateRouteTableCommand;
     exports.DisassociateRouteTableRequest$ = DisassociateRouteTableRequest$;
     exports.DisassociateSecurityGroupVpc$ = DisassociateSecurityGroupVpc$;
     exports.DisassociateSecurityGroupVpcCommand = DisassociateSecurityGroupVpcCommand;
@@ -92757,7 +92749,7 @@ var require_dist_cjs17 = __commonJS({
     exports.GetCoipPoolUsageRequest$ = GetCoipPoolUsageRequest$;
     exports.GetCoipPoolUsageResult$ = GetCoipPoolUsageResult$;
     exports.GetConsoleOutput$ = GetConsoleOutput$;
-    exports.GetConsoleOutputCommand = GetConsoleOutputCommand2;
+    exports.GetConsoleOutputCommand = GetConsoleOutputCommand;
     exports.GetConsoleOutputRequest$ = GetConsoleOutputRequest$;
     exports.GetConsoleOutputResult$ = GetConsoleOutputResult$;
     exports.GetConsoleScreenshot$ = GetConsoleScreenshot$;
@@ -93543,7 +93535,7 @@ var require_dist_cjs17 = __commonJS({
     exports.ModifyImageAttributeCommand = ModifyImageAttributeCommand;
     exports.ModifyImageAttributeRequest$ = ModifyImageAttributeRequest$;
     exports.ModifyInstanceAttribute$ = ModifyInstanceAttribute$;
-    exports.ModifyInstanceAttributeCommand = ModifyInstanceAttributeCommand2;
+    exports.ModifyInstanceAttributeCommand = ModifyInstanceAttributeCommand;
     exports.ModifyInstanceAttributeRequest$ = ModifyInstanceAttributeRequest$;
     exports.ModifyInstanceCapacityReservationAttributes$ = ModifyInstanceCapacityReservationAttributes$;
     exports.ModifyInstanceCapacityReservationAttributesCommand = ModifyInstanceCapacityReservationAttributesCommand;
@@ -94283,7 +94275,7 @@ var require_dist_cjs17 = __commonJS({
     exports.RuleGroupTypePair$ = RuleGroupTypePair$;
     exports.RuleOption$ = RuleOption$;
     exports.RunInstances$ = RunInstances$;
-    exports.RunInstancesCommand = RunInstancesCommand2;
+    exports.RunInstancesCommand = RunInstancesCommand;
     exports.RunInstancesMonitoringEnabled$ = RunInstancesMonitoringEnabled$;
     exports.RunInstancesRequest$ = RunInstancesRequest$;
     exports.RunScheduledInstances$ = RunScheduledInstances$;
@@ -94484,7 +94476,7 @@ var require_dist_cjs17 = __commonJS({
     exports.TerminateClientVpnConnectionsResult$ = TerminateClientVpnConnectionsResult$;
     exports.TerminateConnectionStatus$ = TerminateConnectionStatus$;
     exports.TerminateInstances$ = TerminateInstances$;
-    exports.TerminateInstancesCommand = TerminateInstancesCommand2;
+    exports.TerminateInstancesCommand = TerminateInstancesCommand;
     exports.TerminateInstancesRequest$ = TerminateInstancesRequest$;
     exports.TerminateInstancesResult$ = TerminateInstancesResult$;
     exports.ThroughResourcesStatement$ = ThroughResourcesStatement$;
@@ -95043,6 +95035,27 @@ function ec2ClientFactory(keys) {
     return client;
   };
 }
+function keysFromInputs(inputs) {
+  const id = inputs["aws-access-key-id"]?.trim();
+  const secret = inputs["aws-secret-access-key"]?.trim();
+  const token = inputs["aws-session-token"]?.trim();
+  if (!id && !secret) {
+    if (token) {
+      throw new UserError(
+        `action input 'aws-session-token' is set without 'aws-access-key-id' and 'aws-secret-access-key'; set all three, or none to use the default credential chain.`
+      );
+    }
+    return void 0;
+  }
+  if (!id || !secret) {
+    throw new UserError(
+      `action input '${id ? "aws-secret-access-key" : "aws-access-key-id"}' is empty while '${id ? "aws-access-key-id" : "aws-secret-access-key"}' is set; set both, or neither to use the default credential chain (e.g. OIDC via aws-actions/configure-aws-credentials).`
+    );
+  }
+  secrets.add(secret);
+  if (token) secrets.add(token);
+  return { accessKeyId: id, secretAccessKey: secret, ...token ? { sessionToken: token } : {} };
+}
 function awsCredentialSource(env2 = process.env, home = homedir(), keys) {
   if (keys) return "the aws-access-key-id input";
   if (env2.AWS_ACCESS_KEY_ID && env2.AWS_SECRET_ACCESS_KEY) return "AWS_ACCESS_KEY_ID";
@@ -95060,1353 +95073,9 @@ function awsCredentialSource(env2 = process.env, home = homedir(), keys) {
   return found ? found : void 0;
 }
 
-// src/providers/aws/provider.ts
-var import_client_ec27 = __toESM(require_dist_cjs17(), 1);
-
-// src/providers/cloud/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  }),
-  random: () => Math.random()
-};
-
-// src/providers/cloud/retry.ts
-var DEFAULT_RETRY_POLICY = {
-  baseMs: 1e3,
-  capMs: 3e4,
-  deadlineMs: 5 * 6e4
-};
-function describeCall(site) {
-  return `${site.provider} ${site.call} for ${site.resource}${site.region ? ` in ${site.region}` : ""}`;
-}
-var CloudCallError = class extends InfraError {
-  constructor(site, fault, attempts, gaveUp, message, cause) {
-    super(message, { cause });
-    this.site = site;
-    this.fault = fault;
-    this.attempts = attempts;
-    this.gaveUp = gaveUp;
-    this.name = "CloudCallError";
-  }
-  site;
-  fault;
-  attempts;
-  gaveUp;
-};
-function backoffMs(policy, retry, random) {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(retry, 30));
-  return Math.round(random() * ceiling);
-}
-async function withRetry(site, attempt, options) {
-  const { clock, policy } = options;
-  const started = clock.now();
-  for (let attempts = 1; ; attempts++) {
-    try {
-      return await attempt();
-    } catch (e5) {
-      const elapsedMs = clock.now() - started;
-      const retryable = options.classify(e5) === "retry";
-      const delay = retryable ? backoffMs(policy, attempts - 1, () => clock.random()) : 0;
-      const outOfTime = elapsedMs + delay > policy.deadlineMs;
-      if (!retryable || outOfTime) {
-        const info = { attempts, elapsedMs, gaveUp: retryable };
-        throw options.fail ? options.fail(e5, info) : cloudCallError(site, options.faultOf(e5), info, e5);
-      }
-      const fault = options.faultOf(e5);
-      options.logger?.debug(
-        `${describeCall(site)}: ${fault.code} (attempt ${attempts}); retrying in ${delay} ms`
-      );
-      await clock.sleep(delay, options.signal);
-    }
-  }
-}
-function cloudCallError(site, fault, info, cause, hint = "it is throttling or unavailable, so try again later") {
-  const said = `${fault.code}: ${fault.message}`;
-  const message = info.gaveUp ? `${describeCall(site)} gave up after ${info.attempts} attempts over ${seconds(info.elapsedMs)}, the last answer being ${said} (${hint}).` : `${describeCall(site)} failed: ${said}`;
-  return new CloudCallError(site, fault, info.attempts, info.gaveUp, message, cause);
-}
-function seconds(ms) {
-  return ms >= 1e4 ? `${Math.round(ms / 1e3)} s` : `${(ms / 1e3).toFixed(1)} s`;
-}
-
-// src/providers/cloud/tags.ts
-var TAG_RUN_ID = "tungsten-e2e:run-id";
-var TAG_EXPIRES_AT = "tungsten-e2e:expires-at";
-var TAG_SITE = "tungsten-e2e:site";
-var TAG_REPO = "tungsten-e2e:repo";
-var TAG_HOST = "tungsten-e2e:host";
-var TAG_NAME = "Name";
-function resourceName(runId, site, what) {
-  return `te-${runId}-${site}-${what}`;
-}
-function runTags(ctx, site, name, extra = {}) {
-  return {
-    [TAG_NAME]: name,
-    [TAG_RUN_ID]: ctx.runId,
-    [TAG_EXPIRES_AT]: ctx.expiresAt.toISOString(),
-    [TAG_SITE]: site,
-    ...ctx.repo ? { [TAG_REPO]: ctx.repo } : {},
-    ...extra
-  };
-}
-function expiryOf(tags) {
-  const text = tags[TAG_EXPIRES_AT];
-  if (!text) return void 0;
-  const d5 = new Date(text);
-  return Number.isNaN(d5.getTime()) ? void 0 : d5;
-}
-
-// src/providers/aws/errors.ts
-var THROTTLING = /* @__PURE__ */ new Set([
-  "RequestLimitExceeded",
-  "Throttling",
-  "ThrottlingException",
-  "ThrottledException",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "TooManyRequestsException",
-  "EC2ThrottledException",
-  "PriorRequestNotComplete",
-  "SlowDown"
-]);
-var TRANSIENT = /* @__PURE__ */ new Set([
-  "InternalError",
-  "InternalFailure",
-  "ServiceUnavailable",
-  "Unavailable",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "TimeoutError",
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN"
-]);
-var CREDENTIALS = /* @__PURE__ */ new Set([
-  "CredentialsProviderError",
-  "AuthFailure",
-  "UnauthorizedOperation",
-  "InvalidClientTokenId",
-  "SignatureDoesNotMatch",
-  "ExpiredToken",
-  "ExpiredTokenException",
-  "OptInRequired",
-  "Blocked"
-]);
-function awsFaultOf(error) {
-  if (error && typeof error === "object") {
-    const e5 = error;
-    const code = e5.Code ?? (e5.name && e5.name !== "Error" ? e5.name : void 0) ?? e5.code ?? "Error";
-    const fault = { code, message: e5.message ?? String(error) };
-    const status = e5.$metadata?.httpStatusCode;
-    if (status !== void 0) fault.status = status;
-    return fault;
-  }
-  return { code: "Error", message: String(error) };
-}
-function isTransient(error) {
-  const f5 = awsFaultOf(error);
-  if (THROTTLING.has(f5.code) || TRANSIENT.has(f5.code)) return true;
-  if (f5.status !== void 0 && f5.status >= 500) return true;
-  const e5 = error;
-  return e5?.$fault === "server";
-}
-function isNotFound(error) {
-  const code = awsFaultOf(error).code;
-  return code.endsWith(".NotFound") || code === "Gateway.NotAttached" || code === "NotFound";
-}
-function isDependencyViolation(error) {
-  return awsFaultOf(error).code === "DependencyViolation";
-}
-function isCredentialsProblem(error) {
-  return CREDENTIALS.has(awsFaultOf(error).code);
-}
-function isAlreadyThere(error) {
-  const code = awsFaultOf(error).code;
-  return code === "InvalidPermission.Duplicate" || code === "RouteAlreadyExists";
-}
-
-// src/providers/aws/api.ts
-function callName(command5) {
-  return command5.constructor.name.replace(/Command$/, "");
-}
-var Ec2Api = class {
-  constructor(client, region, runtime) {
-    this.client = client;
-    this.region = region;
-    this.runtime = runtime;
-  }
-  client;
-  region;
-  runtime;
-  send(command5, resource, options = {}) {
-    const site = {
-      provider: "aws",
-      call: callName(command5),
-      resource,
-      region: this.region
-    };
-    const { signal } = this.runtime;
-    return withRetry(site, () => this.client.send(command5, signal ? { abortSignal: signal } : {}), {
-      policy: this.runtime.policy,
-      clock: this.runtime.clock,
-      logger: this.runtime.logger,
-      ...signal ? { signal } : {},
-      classify: (e5) => isTransient(e5) || options.fresh && isNotFound(e5) || options.waitForDependents && isDependencyViolation(e5) ? "retry" : "fail",
-      faultOf: awsFaultOf,
-      fail: (e5, info) => isCredentialsProblem(e5) ? credentialsError(site, e5) : cloudCallError(site, awsFaultOf(e5), info, e5)
-    });
-  }
-  /** All pages of a Describe* call (EC2's NextToken paging). */
-  async all(make, resource, options = {}) {
-    const pages = [];
-    let token;
-    do {
-      const page = await this.send(make(token), resource, options);
-      pages.push(page);
-      token = page.NextToken || void 0;
-    } while (token);
-    return pages;
-  }
-};
-function credentialsError(site, e5) {
-  const fault = awsFaultOf(e5);
-  if (fault.code === "CredentialsProviderError") {
-    return new UserError(
-      `no AWS credentials for ${describeCall(site)}: ${fault.message.split("\n")[0]}; set the aws-access-key-id and aws-secret-access-key inputs, or assume a role with aws-actions/configure-aws-credentials (OIDC) before this step (docs/aws.md).`
-    );
-  }
-  return new UserError(
-    `AWS refused ${describeCall(site)}: ${fault.code}: ${fault.message}; check the credentials and that their policy allows ec2:${site.call} (docs/aws.md lists the policy).`
-  );
-}
-
-// src/providers/aws/catalogue.ts
-var import_client_ec22 = __toESM(require_dist_cjs17(), 1);
-var AWS_CATALOGUE = { cloud: "AWS", call: "DescribeInstanceTypes" };
-async function describeMachineTypes(api, types, where) {
-  const wanted = [...new Set(types)];
-  const out = /* @__PURE__ */ new Map();
-  if (wanted.length === 0) return out;
-  let pages;
-  try {
-    pages = await api.all(
-      (NextToken) => new import_client_ec22.DescribeInstanceTypesCommand({
-        InstanceTypes: wanted,
-        ...NextToken ? { NextToken } : {}
-      }),
-      `instance types ${wanted.join(", ")}`
-    );
-  } catch (e5) {
-    const cause = e5.cause;
-    const fault = awsFaultOf(cause ?? e5);
-    if (fault.code.startsWith("InvalidInstanceType")) {
-      const named = /\[([^\]]+)\]/.exec(fault.message)?.[1]?.split(/,\s*/) ?? [];
-      const bad = wanted.filter((t) => named.includes(t));
-      throw new UserError(
-        `${(bad.length ? bad : wanted).map((t) => `${where(t)} ${t}`).join(", ")}: AWS DescribeInstanceTypes in ${api.region} says "${fault.message}"; use an instance type offered in ${api.region}.`
-      );
-    }
-    throw e5;
-  }
-  for (const page of pages) {
-    for (const t of page.InstanceTypes ?? []) {
-      if (!t.InstanceType || t.MemoryInfo?.SizeInMiB === void 0) continue;
-      const entry = { name: t.InstanceType, memoryMiB: t.MemoryInfo.SizeInMiB };
-      if (t.VCpuInfo?.DefaultVCpus !== void 0) entry.vcpus = t.VCpuInfo.DefaultVCpus;
-      if (t.InstanceStorageInfo?.TotalSizeInGB !== void 0) {
-        entry.localDiskGiB = t.InstanceStorageInfo.TotalSizeInGB;
-      }
-      out.set(entry.name, entry);
-    }
-  }
-  const missing = wanted.filter((t) => !out.has(t));
-  if (missing.length) {
-    throw new UserError(
-      `${missing.map((t) => `${where(t)} ${t}`).join(", ")}: AWS DescribeInstanceTypes in ${api.region} does not list it; use an instance type offered in ${api.region}.`
-    );
-  }
-  return out;
-}
-async function checkAwsSite(api, site, plan) {
-  const typed = site.hosts.filter((h5) => h5.instanceType);
-  const catalogue = await describeMachineTypes(
-    api,
-    typed.map((h5) => h5.instanceType),
-    (type) => {
-      const host = typed.find((h5) => h5.instanceType === type);
-      return typeField(site, plan, host.role, type);
-    }
-  );
-  return checkSiteSizes(site, plan, catalogue, AWS_CATALOGUE, (role) => bootDiskGiB(plan, role));
-}
-function bootDiskGiB(plan, role, imageGiB = 0) {
-  return Math.max(plan.profile.minimums[role]["disk-gib"], imageGiB);
-}
-
-// src/providers/aws/image.ts
-var import_client_ec23 = __toESM(require_dist_cjs17(), 1);
-var AMI_ID = /^ami-[0-9a-f]{8,17}$/;
-function imageQueryFor(site, profile) {
-  const ref = profile.images.aws;
-  const profileText = "owner" in ref ? `owner ${ref.owner}, name ${ref.name}` : void 0;
-  const given = site.image.ref;
-  if (given && given !== profileText) {
-    if (AMI_ID.test(given)) return { id: given };
-    const slash = given.indexOf("/");
-    if (slash > 0 && /^(\d{12}|self|amazon|aws-marketplace)$/.test(given.slice(0, slash))) {
-      return { owner: given.slice(0, slash), name: given.slice(slash + 1) };
-    }
-    throw new UserError(
-      `sites[${site.index}].image "${given}" is not an AMI id (ami-\u2026) or OWNER/NAME (e.g. 792107900819/Rocky-9-EC2-Base-9.5-20241118.0.x86_64); set one of those for site "${site.name}".`
-    );
-  }
-  if ("owner" in ref) return { owner: ref.owner, name: ref.name };
-  throw new UserError(
-    `profile ${profile.name} names no AWS image${"none" in ref ? ` (${ref.none})` : ""}; set sites[${site.index}].image to an AMI id for site "${site.name}".`
-  );
-}
-async function resolveImage(api, site, profile, now) {
-  const query = imageQueryFor(site, profile);
-  const what = "id" in query ? `image ${query.id}` : `images of owner ${query.owner} named ${query.name}`;
-  let images;
-  try {
-    const out = await api.send(
-      new import_client_ec23.DescribeImagesCommand(
-        "id" in query ? { ImageIds: [query.id] } : {
-          Owners: [query.owner],
-          Filters: [
-            { Name: "name", Values: [query.name] },
-            { Name: "state", Values: ["available"] },
-            { Name: "architecture", Values: ["x86_64"] }
-          ],
-          IncludeDeprecated: true
-        }
-      ),
-      what
-    );
-    images = out.Images ?? [];
-  } catch (e5) {
-    const fault = awsFaultOf(e5.cause ?? e5);
-    if (fault.code.startsWith("InvalidAMIID")) images = [];
-    else throw e5;
-  }
-  const newest = images.filter((i5) => i5.ImageId && i5.RootDeviceName).sort((a5, b5) => (b5.CreationDate ?? "").localeCompare(a5.CreationDate ?? ""))[0];
-  if (!newest) {
-    const hint = "owner" in query ? `; the profile's note: ${"owner" in profile.images.aws && profile.images.aws.note ? profile.images.aws.note : "none"}` : "";
-    throw new UserError(
-      `AWS DescribeImages in ${api.region} found no ${what} for site "${site.name}"; set sites[${site.index}].image to an AMI available in ${api.region}${hint}.`
-    );
-  }
-  const root5 = newest.BlockDeviceMappings?.find((m3) => m3.DeviceName === newest.RootDeviceName);
-  const image = {
-    imageId: newest.ImageId,
-    rootDeviceName: newest.RootDeviceName,
-    deprecated: Boolean(newest.DeprecationTime && new Date(newest.DeprecationTime) <= now)
-  };
-  if (newest.Name) image.name = newest.Name;
-  if (newest.CreationDate) image.creationDate = newest.CreationDate;
-  if (root5?.Ebs?.VolumeSize !== void 0) image.rootSnapshotGiB = root5.Ebs.VolumeSize;
-  return image;
-}
-
-// src/providers/aws/instances.ts
-var import_client_ec25 = __toESM(require_dist_cjs17(), 1);
-
-// src/providers/aws/hostKeys.ts
-var BEGIN = "-----BEGIN SSH HOST KEY KEYS-----";
-var END = "-----END SSH HOST KEY KEYS-----";
-var FIELDS = {
-  "ssh-ed25519": 2,
-  "ssh-rsa": 3,
-  "ecdsa-sha2-nistp256": 3,
-  "ecdsa-sha2-nistp384": 3,
-  "ecdsa-sha2-nistp521": 3,
-  "ssh-dss": 5
-};
-function isCompleteKey(type, b64) {
-  const fields = FIELDS[type];
-  if (!fields || !/^[A-Za-z0-9+/]+=*$/.test(b64)) return false;
-  const blob = Buffer.from(b64, "base64");
-  let at = 0;
-  for (let i5 = 0; i5 < fields; i5++) {
-    if (at + 4 > blob.length) return false;
-    const len = blob.readUInt32BE(at);
-    at += 4;
-    if (at + len > blob.length) return false;
-    if (i5 === 0 && blob.subarray(at, at + len).toString("latin1") !== type) return false;
-    at += len;
-  }
-  return at === blob.length;
-}
-function hostKeysFromConsole(output) {
-  const text = output.replace(/\r/g, "");
-  const end2 = text.lastIndexOf(END);
-  if (end2 < 0) return [];
-  const begin = text.lastIndexOf(BEGIN, end2);
-  if (begin < 0) return [];
-  const lines = text.slice(begin + BEGIN.length, end2).split("\n").map((l3) => l3.trim()).filter(Boolean);
-  const keys = [];
-  for (let i5 = 0; i5 < lines.length; i5++) {
-    const [type, first] = lines[i5].split(/\s+/);
-    if (!type || !first || !(type in FIELDS)) continue;
-    let b64 = first;
-    for (let j5 = i5 + 1; !isCompleteKey(type, b64) && j5 < lines.length; j5++) {
-      const next = lines[j5].split(/\s+/)[0];
-      if (!/^[A-Za-z0-9+/]+=*$/.test(next)) break;
-      b64 += next;
-    }
-    if (isCompleteKey(type, b64)) keys.push(`${type} ${b64}`);
-  }
-  return [...new Set(keys)];
-}
-
-// src/providers/aws/network.ts
-var import_client_ec24 = __toESM(require_dist_cjs17(), 1);
-var DEFAULT_SSH_CIDR = "0.0.0.0/0";
-function tagSpecs(types, ctx, site, name, extra = {}) {
-  const tags = Object.entries(runTags(ctx, site, name, extra)).map(([Key, Value]) => ({
-    Key,
-    Value
-  }));
-  return types.map((ResourceType) => ({ ResourceType, Tags: tags }));
-}
-function nodeIngress(site, plan) {
-  const others = plan.sites.filter((s2) => s2.name !== site.name);
-  const fromOthers = (description) => others.map((o3) => ({ CidrIp: o3.cidrs.underlay, Description: `${description} from ${o3.name}` }));
-  const perms = [
-    {
-      IpProtocol: "tcp",
-      FromPort: 22,
-      ToPort: 22,
-      IpRanges: [
-        { CidrIp: site.sshCidr ?? DEFAULT_SSH_CIDR, Description: "SSH (key only, per-run key)" }
-      ]
-    },
-    { IpProtocol: "-1", IpRanges: [{ CidrIp: site.cidrs.underlay, Description: "intra-site" }] }
-  ];
-  if (others.length) {
-    perms.push(
-      { IpProtocol: "tcp", FromPort: 179, ToPort: 179, IpRanges: fromOthers("BGP") },
-      { IpProtocol: "udp", FromPort: 6635, ToPort: 6635, IpRanges: fromOthers("MPLS over UDP") },
-      { IpProtocol: "udp", FromPort: 4789, ToPort: 4789, IpRanges: fromOthers("VXLAN") },
-      { IpProtocol: "47", IpRanges: fromOthers("GRE") }
-    );
-  }
-  return perms;
-}
-function edgeIngress(peers) {
-  if (peers.length === 0) return [];
-  const ranges = (what) => peers.map((p3) => ({
-    CidrIp: `${p3.publicAddress}/32`,
-    Description: `${what} from ${p3.site} edge`
-  }));
-  return [
-    { IpProtocol: "udp", FromPort: 500, ToPort: 500, IpRanges: ranges("IKE") },
-    { IpProtocol: "udp", FromPort: 4500, ToPort: 4500, IpRanges: ranges("IPsec NAT-T") },
-    { IpProtocol: "50", IpRanges: ranges("ESP") }
-  ];
-}
-async function createSiteNetwork(api, site, plan, ctx) {
-  const name = (what) => resourceName(ctx.runId, site.name, what);
-  const record = (kind, id) => ctx.recordResource({ provider: "aws", site: site.name, kind, id, region: api.region });
-  const vpc = await api.send(
-    new import_client_ec24.CreateVpcCommand({
-      CidrBlock: site.cidrs.underlay,
-      TagSpecifications: tagSpecs(["vpc"], ctx, site.name, name("vpc"))
-    }),
-    `vpc ${name("vpc")} (${site.cidrs.underlay})`
-  );
-  const vpcId = vpc.Vpc.VpcId;
-  await record("vpc", vpcId);
-  const subnet = await api.send(
-    new import_client_ec24.CreateSubnetCommand({
-      VpcId: vpcId,
-      CidrBlock: site.cidrs.underlay,
-      ...site.zone ? { AvailabilityZone: site.zone } : {},
-      TagSpecifications: tagSpecs(["subnet"], ctx, site.name, name("underlay"))
-    }),
-    `subnet ${name("underlay")} of ${vpcId}`,
-    { fresh: true }
-  );
-  const subnetId = subnet.Subnet.SubnetId;
-  await record("subnet", subnetId);
-  const igw = await api.send(
-    new import_client_ec24.CreateInternetGatewayCommand({
-      TagSpecifications: tagSpecs(["internet-gateway"], ctx, site.name, name("igw"))
-    }),
-    `internet gateway ${name("igw")}`
-  );
-  const internetGatewayId = igw.InternetGateway.InternetGatewayId;
-  await record("internet-gateway", internetGatewayId);
-  await api.send(
-    new import_client_ec24.AttachInternetGatewayCommand({ InternetGatewayId: internetGatewayId, VpcId: vpcId }),
-    `internet gateway ${internetGatewayId} to ${vpcId}`,
-    { fresh: true }
-  );
-  const rt = await api.send(
-    new import_client_ec24.CreateRouteTableCommand({
-      VpcId: vpcId,
-      TagSpecifications: tagSpecs(["route-table"], ctx, site.name, name("routes"))
-    }),
-    `route table ${name("routes")} of ${vpcId}`,
-    { fresh: true }
-  );
-  const routeTableId = rt.RouteTable.RouteTableId;
-  await record("route-table", routeTableId);
-  await api.send(
-    new import_client_ec24.CreateRouteCommand({
-      RouteTableId: routeTableId,
-      DestinationCidrBlock: "0.0.0.0/0",
-      GatewayId: internetGatewayId
-    }),
-    `default route of ${routeTableId} via ${internetGatewayId}`,
-    { fresh: true }
-  );
-  await api.send(
-    new import_client_ec24.AssociateRouteTableCommand({ RouteTableId: routeTableId, SubnetId: subnetId }),
-    `route table ${routeTableId} for subnet ${subnetId}`,
-    { fresh: true }
-  );
-  const nodesGroupId = await createGroup(api, ctx, site, vpcId, "nodes", nodeIngress(site, plan));
-  await record("security-group", nodesGroupId);
-  const edgeGroupId = await createGroup(api, ctx, site, vpcId, "edge", []);
-  await record("security-group", edgeGroupId);
-  return { vpcId, subnetId, internetGatewayId, routeTableId, nodesGroupId, edgeGroupId };
-}
-async function createGroup(api, ctx, site, vpcId, what, ingress) {
-  const name = resourceName(ctx.runId, site.name, what);
-  const out = await api.send(
-    new import_client_ec24.CreateSecurityGroupCommand({
-      GroupName: name,
-      Description: what === "nodes" ? `tungsten-e2e run ${ctx.runId} site ${site.name}: nodes` : `tungsten-e2e run ${ctx.runId} site ${site.name}: edge IPsec`,
-      VpcId: vpcId,
-      TagSpecifications: tagSpecs(["security-group"], ctx, site.name, name)
-    }),
-    `security group ${name} of ${vpcId}`,
-    { fresh: true }
-  );
-  const groupId = out.GroupId;
-  if (ingress.length) await authorize(api, ctx, site.name, groupId, name, ingress);
-  return groupId;
-}
-async function authorize(api, ctx, site, groupId, groupName, ingress) {
-  try {
-    await api.send(
-      new import_client_ec24.AuthorizeSecurityGroupIngressCommand({
-        GroupId: groupId,
-        IpPermissions: ingress,
-        TagSpecifications: tagSpecs(["security-group-rule"], ctx, site, `${groupName}-rule`)
-      }),
-      `ingress rules of ${groupName} (${groupId})`,
-      { fresh: true }
-    );
-  } catch (e5) {
-    if (!isAlreadyThere(e5.cause ?? e5)) throw e5;
-  }
-}
-
-// src/providers/aws/userData.ts
-var SSH_USER = "tungsten";
-function cloudConfig(sshPublicKey) {
-  const key = sshPublicKey.trim();
-  if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( [^\n"]*)?$/.test(key)) {
-    throw new Error("the run public key is not a one-line OpenSSH public key");
-  }
-  return [
-    "#cloud-config",
-    "ssh_pwauth: false",
-    "users:",
-    "  - default",
-    `  - name: ${SSH_USER}`,
-    "    shell: /bin/bash",
-    "    sudo: 'ALL=(ALL) NOPASSWD:ALL'",
-    "    ssh_authorized_keys:",
-    `      - "${key}"`,
-    ""
-  ].join("\n");
-}
-function userDataBase64(sshPublicKey) {
-  return Buffer.from(cloudConfig(sshPublicKey), "utf8").toString("base64");
-}
-
-// src/providers/aws/instances.ts
-async function launch(api, net, ctx, spec) {
-  const { host } = spec;
-  const name = resourceName(ctx.runId, spec.site, host.name.slice(spec.site.length + 1));
-  const tagged = ["instance", "volume", "network-interface"];
-  if (spec.spot) tagged.push("spot-instances-request");
-  const out = await api.send(
-    new import_client_ec25.RunInstancesCommand({
-      ImageId: spec.imageId,
-      InstanceType: host.instanceType,
-      MinCount: 1,
-      MaxCount: 1,
-      ClientToken: `te-${ctx.runId}-${host.name}`.slice(0, 64),
-      UserData: userDataBase64(spec.sshPublicKey),
-      NetworkInterfaces: [
-        {
-          DeviceIndex: 0,
-          SubnetId: net.subnetId,
-          Groups: host.role === "edge" ? [net.nodesGroupId, net.edgeGroupId] : [net.nodesGroupId],
-          PrivateIpAddress: host.privateAddress,
-          AssociatePublicIpAddress: true,
-          DeleteOnTermination: true
-        }
-      ],
-      BlockDeviceMappings: [
-        {
-          DeviceName: spec.rootDeviceName,
-          Ebs: { VolumeSize: spec.rootGiB, VolumeType: "gp3", DeleteOnTermination: true }
-        }
-      ],
-      MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled" },
-      ...spec.spot ? {
-        InstanceMarketOptions: {
-          MarketType: "spot",
-          SpotOptions: {
-            SpotInstanceType: "one-time",
-            InstanceInterruptionBehavior: "terminate"
-          }
-        }
-      } : {},
-      TagSpecifications: tagSpecs(tagged, ctx, spec.site, name, { [TAG_HOST]: host.name })
-    }),
-    `instance ${host.name} (${host.instanceType}, ${host.privateAddress})`,
-    { fresh: true }
-  );
-  const instance = out.Instances?.[0];
-  const networkInterfaceId = instance?.NetworkInterfaces?.[0]?.NetworkInterfaceId;
-  if (!instance?.InstanceId || !networkInterfaceId) {
-    throw new InfraError(
-      `aws RunInstances for instance ${host.name} in ${api.region} returned no instance id or network interface.`
-    );
-  }
-  return { host, instanceId: instance.InstanceId, networkInterfaceId };
-}
-async function makeEdgeRouter(api, net, edge, otherUnderlays) {
-  await api.send(
-    new import_client_ec25.ModifyInstanceAttributeCommand({
-      InstanceId: edge.instanceId,
-      SourceDestCheck: { Value: false }
-    }),
-    `source/destination check of edge ${edge.host.name} (${edge.instanceId})`,
-    { fresh: true }
-  );
-  for (const other of otherUnderlays) {
-    try {
-      await api.send(
-        new import_client_ec25.CreateRouteCommand({
-          RouteTableId: net.routeTableId,
-          DestinationCidrBlock: other.cidr,
-          NetworkInterfaceId: edge.networkInterfaceId
-        }),
-        `route to ${other.site} (${other.cidr}) via edge ${edge.networkInterfaceId} in ${net.routeTableId}`,
-        { fresh: true }
-      );
-    } catch (e5) {
-      if (!isAlreadyThere(e5.cause ?? e5)) throw e5;
-    }
-  }
-}
-async function waitRunning(api, launched, clock, deadline, signal) {
-  const ids = launched.map((l3) => l3.instanceId);
-  for (let poll = 0; ; poll++) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec25.DescribeInstancesCommand({ InstanceIds: ids, ...NextToken ? { NextToken } : {} }),
-      `instances ${ids.join(", ")}`,
-      { fresh: true }
-    );
-    const found = /* @__PURE__ */ new Map();
-    for (const p3 of pages)
-      for (const r5 of p3.Reservations ?? [])
-        for (const i5 of r5.Instances ?? []) if (i5.InstanceId) found.set(i5.InstanceId, i5);
-    for (const l3 of launched) {
-      const state2 = found.get(l3.instanceId)?.State?.Name;
-      if (state2 === "shutting-down" || state2 === "terminated" || state2 === "stopped") {
-        const reason = found.get(l3.instanceId)?.StateReason;
-        throw new InfraError(
-          `aws instance ${l3.host.name} (${l3.instanceId}) in ${api.region} went to ${state2} instead of running: ${reason?.Code ?? "no code"}: ${reason?.Message ?? "EC2 gave no reason"}.`
-        );
-      }
-    }
-    if (launched.every((l3) => found.get(l3.instanceId)?.State?.Name === "running")) return found;
-    if (clock.now() >= deadline) {
-      const late = launched.filter((l3) => found.get(l3.instanceId)?.State?.Name !== "running").map((l3) => `${l3.host.name} (${found.get(l3.instanceId)?.State?.Name ?? "not listed"})`);
-      throw new InfraError(
-        `aws instances ${late.join(", ")} in ${api.region} were not running by the deadline; check the EC2 console for them.`
-      );
-    }
-    await clock.sleep(Math.min(15e3, 2e3 * (poll + 1)), signal);
-  }
-}
-async function consoleHostKeys(api, instanceId, host) {
-  const read = (latest) => api.send(
-    new import_client_ec25.GetConsoleOutputCommand({ InstanceId: instanceId, ...latest ? { Latest: true } : {} }),
-    `console of ${host} (${instanceId})`,
-    { fresh: true }
-  );
-  let out;
-  try {
-    out = await read(true);
-  } catch (e5) {
-    const code = awsFaultOf(e5.cause ?? e5).code;
-    if (code !== "UnsupportedOperation" && code !== "InvalidParameterValue") throw e5;
-    out = await read(false);
-  }
-  if (!out.Output) return [];
-  return hostKeysFromConsole(Buffer.from(out.Output, "base64").toString("utf8"));
-}
-
-// src/providers/aws/teardown.ts
-var import_client_ec26 = __toESM(require_dist_cjs17(), 1);
-var tagsOf = (tags) => Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key, t.Value ?? ""]));
-var runFilter = (runId) => [
-  { Name: `tag:${TAG_RUN_ID}`, Values: [runId] }
-];
-var runFilterByName = (runId, name) => [
-  ...runFilter(runId),
-  { Name: `tag:${TAG_NAME}`, Values: [name] }
-];
-var tagKeyFilter = (key) => [{ Name: "tag-key", Values: [key] }];
-function label(f5) {
-  const site = f5.tags[TAG_SITE];
-  return `${f5.kind} ${f5.id}${site ? ` (site ${site})` : ""}`;
-}
-async function each(items, remove) {
-  const failed = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    try {
-      await remove(item);
-    } catch (e5) {
-      if (isNotFound(e5.cause ?? e5)) continue;
-      failed.set(item.id, e5.message);
-    }
-  }
-  return failed;
-}
-var LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"];
-var instances = {
-  kind: "instance",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeInstancesCommand({
-        Filters: [...filters, { Name: "instance-state-name", Values: LIVE_INSTANCE_STATES }],
-        ...NextToken ? { NextToken } : {}
-      }),
-      "tagged instances"
-    );
-    return pages.flatMap(
-      (p3) => (p3.Reservations ?? []).flatMap(
-        (r5) => (r5.Instances ?? []).map((i5) => ({
-          kind: "instance",
-          id: i5.InstanceId,
-          tags: tagsOf(i5.Tags),
-          detail: { state: i5.State?.Name ?? "unknown" }
-        }))
-      )
-    );
-  },
-  async remove(api, items, ctx) {
-    const failed = /* @__PURE__ */ new Map();
-    const ids = items.map((i5) => i5.id);
-    try {
-      await api.send(
-        new import_client_ec26.TerminateInstancesCommand({ InstanceIds: ids }),
-        `instances ${ids.join(", ")}`
-      );
-    } catch (e5) {
-      if (!isNotFound(e5.cause ?? e5)) {
-        for (const id of ids) failed.set(id, e5.message);
-        return failed;
-      }
-    }
-    for (let poll = 0; ; poll++) {
-      const pages = await api.all(
-        (NextToken) => new import_client_ec26.DescribeInstancesCommand({
-          Filters: [
-            { Name: "instance-id", Values: ids },
-            { Name: "instance-state-name", Values: LIVE_INSTANCE_STATES }
-          ],
-          ...NextToken ? { NextToken } : {}
-        }),
-        `instances ${ids.join(", ")} (waiting for termination)`
-      );
-      const alive = pages.flatMap(
-        (p3) => (p3.Reservations ?? []).flatMap((r5) => (r5.Instances ?? []).map((i5) => i5))
-      );
-      if (alive.length === 0) return failed;
-      if (ctx.clock.now() >= ctx.terminateDeadline) {
-        for (const i5 of alive) {
-          failed.set(
-            i5.InstanceId,
-            `aws instance ${i5.InstanceId} in ${api.region} is still ${i5.State?.Name} after the termination deadline`
-          );
-        }
-        return failed;
-      }
-      await ctx.clock.sleep(Math.min(15e3, 2e3 * (poll + 1)), ctx.signal);
-    }
-  },
-  howToDelete: (r5, id) => `aws ec2 terminate-instances --region ${r5} --instance-ids ${id}`
-};
-var spotRequests = {
-  kind: "spot-instances-request",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeSpotInstanceRequestsCommand({
-        Filters: [...filters, { Name: "state", Values: ["open", "active"] }],
-        ...NextToken ? { NextToken } : {}
-      }),
-      "tagged spot requests"
-    );
-    return pages.flatMap(
-      (p3) => (p3.SpotInstanceRequests ?? []).map((s2) => ({
-        kind: "spot-instances-request",
-        id: s2.SpotInstanceRequestId,
-        tags: tagsOf(s2.Tags)
-      }))
-    );
-  },
-  remove: (api, items) => each(
-    items,
-    (i5) => api.send(new import_client_ec26.CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [i5.id] }), label(i5))
-  ),
-  howToDelete: (r5, id) => `aws ec2 cancel-spot-instance-requests --region ${r5} --spot-instance-request-ids ${id}`
-};
-var networkInterfaces = {
-  kind: "network-interface",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeNetworkInterfacesCommand({
-        Filters: [...filters, { Name: "status", Values: ["available"] }],
-        ...NextToken ? { NextToken } : {}
-      }),
-      "tagged network interfaces"
-    );
-    return pages.flatMap(
-      (p3) => (p3.NetworkInterfaces ?? []).map((n3) => ({
-        kind: "network-interface",
-        id: n3.NetworkInterfaceId,
-        tags: tagsOf(n3.TagSet)
-      }))
-    );
-  },
-  remove: (api, items) => each(
-    items,
-    (i5) => api.send(new import_client_ec26.DeleteNetworkInterfaceCommand({ NetworkInterfaceId: i5.id }), label(i5), {
-      waitForDependents: true
-    })
-  ),
-  howToDelete: (r5, id) => `aws ec2 delete-network-interface --region ${r5} --network-interface-id ${id}`
-};
-var volumes = {
-  kind: "volume",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeVolumesCommand({
-        Filters: [...filters, { Name: "status", Values: ["available"] }],
-        ...NextToken ? { NextToken } : {}
-      }),
-      "tagged volumes"
-    );
-    return pages.flatMap(
-      (p3) => (p3.Volumes ?? []).map((v) => ({ kind: "volume", id: v.VolumeId, tags: tagsOf(v.Tags) }))
-    );
-  },
-  remove: (api, items) => each(items, (i5) => api.send(new import_client_ec26.DeleteVolumeCommand({ VolumeId: i5.id }), label(i5))),
-  howToDelete: (r5, id) => `aws ec2 delete-volume --region ${r5} --volume-id ${id}`
-};
-var routeTables = {
-  kind: "route-table",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeRouteTablesCommand({ Filters: filters, ...NextToken ? { NextToken } : {} }),
-      "tagged route tables"
-    );
-    return pages.flatMap(
-      (p3) => (p3.RouteTables ?? []).map((t) => ({
-        kind: "route-table",
-        id: t.RouteTableId,
-        tags: tagsOf(t.Tags),
-        detail: {
-          associations: (t.Associations ?? []).filter((a5) => !a5.Main && a5.RouteTableAssociationId).map((a5) => a5.RouteTableAssociationId)
-        }
-      }))
-    );
-  },
-  remove: (api, items) => each(items, async (i5) => {
-    for (const AssociationId of i5.detail?.associations ?? []) {
-      try {
-        await api.send(
-          new import_client_ec26.DisassociateRouteTableCommand({ AssociationId }),
-          `${label(i5)} association ${AssociationId}`
-        );
-      } catch (e5) {
-        if (!isNotFound(e5.cause ?? e5)) throw e5;
-      }
-    }
-    await api.send(new import_client_ec26.DeleteRouteTableCommand({ RouteTableId: i5.id }), label(i5), {
-      waitForDependents: true
-    });
-  }),
-  howToDelete: (r5, id) => `aws ec2 describe-route-tables --region ${r5} --route-table-ids ${id} (disassociate each association), then aws ec2 delete-route-table --region ${r5} --route-table-id ${id}`
-};
-var internetGateways = {
-  kind: "internet-gateway",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeInternetGatewaysCommand({
-        Filters: filters,
-        ...NextToken ? { NextToken } : {}
-      }),
-      "tagged internet gateways"
-    );
-    return pages.flatMap(
-      (p3) => (p3.InternetGateways ?? []).map((g5) => ({
-        kind: "internet-gateway",
-        id: g5.InternetGatewayId,
-        tags: tagsOf(g5.Tags),
-        detail: { attachedTo: (g5.Attachments ?? []).filter((a5) => a5.VpcId).map((a5) => a5.VpcId) }
-      }))
-    );
-  },
-  remove: (api, items) => each(items, async (i5) => {
-    for (const VpcId of i5.detail?.attachedTo ?? []) {
-      try {
-        await api.send(
-          new import_client_ec26.DetachInternetGatewayCommand({ InternetGatewayId: i5.id, VpcId }),
-          `${label(i5)} from ${VpcId}`,
-          // detaching waits while instances still hold public addresses in the VPC
-          { waitForDependents: true }
-        );
-      } catch (e5) {
-        if (!isNotFound(e5.cause ?? e5)) throw e5;
-      }
-    }
-    await api.send(new import_client_ec26.DeleteInternetGatewayCommand({ InternetGatewayId: i5.id }), label(i5), {
-      waitForDependents: true
-    });
-  }),
-  howToDelete: (r5, id) => `aws ec2 detach-internet-gateway --region ${r5} --internet-gateway-id ${id} --vpc-id <its VPC>, then aws ec2 delete-internet-gateway --region ${r5} --internet-gateway-id ${id}`
-};
-var subnets = {
-  kind: "subnet",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeSubnetsCommand({ Filters: filters, ...NextToken ? { NextToken } : {} }),
-      "tagged subnets"
-    );
-    return pages.flatMap(
-      (p3) => (p3.Subnets ?? []).map((s2) => ({ kind: "subnet", id: s2.SubnetId, tags: tagsOf(s2.Tags) }))
-    );
-  },
-  remove: (api, items) => each(
-    items,
-    (i5) => api.send(new import_client_ec26.DeleteSubnetCommand({ SubnetId: i5.id }), label(i5), { waitForDependents: true })
-  ),
-  howToDelete: (r5, id) => `aws ec2 delete-subnet --region ${r5} --subnet-id ${id}`
-};
-var securityGroups = {
-  kind: "security-group",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeSecurityGroupsCommand({
-        Filters: filters,
-        ...NextToken ? { NextToken } : {}
-      }),
-      "tagged security groups"
-    );
-    return pages.flatMap(
-      (p3) => (p3.SecurityGroups ?? []).map((g5) => ({
-        kind: "security-group",
-        id: g5.GroupId,
-        tags: tagsOf(g5.Tags)
-      }))
-    );
-  },
-  remove: (api, items) => each(
-    items,
-    (i5) => api.send(new import_client_ec26.DeleteSecurityGroupCommand({ GroupId: i5.id }), label(i5), {
-      waitForDependents: true
-    })
-  ),
-  howToDelete: (r5, id) => `aws ec2 delete-security-group --region ${r5} --group-id ${id}`
-};
-var vpcs = {
-  kind: "vpc",
-  async find(api, filters) {
-    const pages = await api.all(
-      (NextToken) => new import_client_ec26.DescribeVpcsCommand({ Filters: filters, ...NextToken ? { NextToken } : {} }),
-      "tagged VPCs"
-    );
-    return pages.flatMap(
-      (p3) => (p3.Vpcs ?? []).map((v) => ({ kind: "vpc", id: v.VpcId, tags: tagsOf(v.Tags) }))
-    );
-  },
-  remove: (api, items) => each(
-    items,
-    (i5) => api.send(new import_client_ec26.DeleteVpcCommand({ VpcId: i5.id }), label(i5), { waitForDependents: true })
-  ),
-  howToDelete: (r5, id) => `aws ec2 delete-vpc --region ${r5} --vpc-id ${id}`
-};
-var KINDS = [
-  spotRequests,
-  instances,
-  networkInterfaces,
-  volumes,
-  routeTables,
-  internetGateways,
-  subnets,
-  securityGroups,
-  vpcs
-];
-async function findTagged(api, filters) {
-  const out = [];
-  for (const k5 of KINDS) out.push(...await k5.find(api, filters));
-  return out;
-}
-async function removeAll(api, filters, ctx, onFound = () => {
-}) {
-  const result = { deleted: [], failed: [] };
-  for (const k5 of KINDS) {
-    const items = await k5.find(api, filters);
-    if (items.length === 0) continue;
-    onFound(items);
-    let failed;
-    try {
-      failed = await k5.remove(api, items, ctx);
-    } catch (e5) {
-      if (!(e5 instanceof Error)) throw e5;
-      failed = new Map(items.map((i5) => [i5.id, e5.message]));
-    }
-    for (const item of items) {
-      const error = failed.get(item.id);
-      if (error === void 0) result.deleted.push(item);
-      else result.failed.push({ item, error, howToDelete: k5.howToDelete(api.region, item.id) });
-    }
-  }
-  return result;
-}
-
-// src/providers/aws/provider.ts
-var DEFAULT_AWS_WAITS = {
-  runningMs: 10 * 6e4,
-  hostKeysMs: 3 * 6e4,
-  sshMs: 10 * 6e4,
-  terminateMs: 10 * 6e4
-};
-var AwsProvider = class {
-  constructor(options = {}) {
-    this.options = options;
-    this.clients = options.clients ?? ec2ClientFactory(options.keys);
-    this.clock = options.clock ?? systemClock;
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.waits = { ...DEFAULT_AWS_WAITS, ...options.waits };
-  }
-  options;
-  name = "aws";
-  clients;
-  clock;
-  policy;
-  waits;
-  /** preflight results per site, so provision does not ask twice */
-  checked = /* @__PURE__ */ new Map();
-  api(region, ctx) {
-    return new Ec2Api(this.clients(region), region, {
-      clock: this.clock,
-      policy: this.policy,
-      logger: ctx.logger,
-      signal: ctx.signal
-    });
-  }
-  async preflight(sites, plan, ctx) {
-    const mine = sites.filter((s2) => s2.provider === "aws");
-    for (const s2 of mine) regionOf(s2);
-    const errors = [];
-    for (const site of mine) {
-      try {
-        await this.check(site, plan, ctx);
-      } catch (e5) {
-        if (isUserError(e5)) errors.push(...userErrorsOf(e5));
-        else throw e5;
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserErrors(errors);
-  }
-  /** Each role's instance type against the minimums, from DescribeInstanceTypes; never throws for size. */
-  sizes(site, plan, ctx) {
-    return checkAwsSite(this.api(regionOf(site), ctx), site, plan);
-  }
-  /** Sizes against the minimums and the image, from EC2's catalogue; nothing is created. */
-  async check(site, plan, ctx) {
-    const hit = this.checked.get(site.name);
-    if (hit) return hit;
-    const api = this.api(regionOf(site), ctx);
-    const sizes = await this.sizes(site, plan, ctx);
-    refuseUndersized(sizes);
-    const image = await resolveImage(api, site, plan.profile, new Date(this.clock.now()));
-    if (image.deprecated) {
-      ctx.logger.warn(
-        `aws site "${site.name}": image ${image.imageId} (${image.name ?? "no name"}) is deprecated; it may disappear, so consider setting sites[${site.index}].image to an image you maintain.`
-      );
-    }
-    const result = { sizes, image };
-    this.checked.set(site.name, result);
-    return result;
-  }
-  async provision(site, plan, ctx) {
-    const region = regionOf(site);
-    const api = this.api(region, ctx);
-    const { image } = await this.check(site, plan, ctx);
-    ctx.logger.info(
-      `aws site "${site.name}" in ${region}: image ${image.imageId}${image.name ? ` (${image.name})` : ""}, ${site.hosts.length} instances`
-    );
-    const net = await createSiteNetwork(api, site, plan, ctx);
-    const launched = [];
-    for (const host of site.hosts) {
-      const l3 = await launch(api, net, ctx, {
-        host,
-        site: site.name,
-        imageId: image.imageId,
-        rootDeviceName: image.rootDeviceName,
-        rootGiB: bootDiskGiB(plan, host.role, image.rootSnapshotGiB),
-        spot: site.spot,
-        sshPublicKey: ctx.sshPublicKey
-      });
-      await ctx.recordResource({
-        provider: "aws",
-        site: site.name,
-        kind: "instance",
-        id: l3.instanceId,
-        region
-      });
-      ctx.logger.info(`aws site "${site.name}": launched ${host.name} as ${l3.instanceId}`);
-      launched.push(l3);
-    }
-    const edge = launched.find((l3) => l3.host.role === "edge");
-    if (edge) {
-      const others = plan.sites.filter((s2) => s2.name !== site.name).map((s2) => ({ site: s2.name, cidr: s2.cidrs.underlay }));
-      await makeEdgeRouter(api, net, edge, others);
-    }
-    const running = await waitRunning(
-      api,
-      launched,
-      this.clock,
-      this.clock.now() + this.waits.runningMs,
-      ctx.signal
-    );
-    const hosts = launched.map((l3) => {
-      const instance = running.get(l3.instanceId);
-      if (instance.PrivateIpAddress !== l3.host.privateAddress) {
-        throw new InfraError(
-          `aws instance ${l3.host.name} (${l3.instanceId}) got private address ${instance.PrivateIpAddress}, not the planned ${l3.host.privateAddress}.`
-        );
-      }
-      if (!instance.PublicIpAddress) {
-        throw new InfraError(
-          `aws instance ${l3.host.name} (${l3.instanceId}) in ${region} has no public address although one was requested.`
-        );
-      }
-      return {
-        name: l3.host.name,
-        site: site.name,
-        role: l3.host.role,
-        privateAddress: instance.PrivateIpAddress,
-        publicAddress: instance.PublicIpAddress,
-        ssh: { host: instance.PublicIpAddress, port: 22, user: SSH_USER }
-      };
-    });
-    await Promise.all(
-      hosts.map(async (host, i5) => {
-        const keys = await this.hostKeys(api, launched[i5], ctx);
-        if (keys.length) host.hostKeys = keys;
-        else
-          ctx.logger.warn(
-            `aws ${host.name}: no host keys in the console output within ${Math.round(this.waits.hostKeysMs / 1e3)} s; its key will be pinned on first contact.`
-          );
-      })
-    );
-    await this.waitForSsh(hosts, ctx);
-    return { name: site.name, provider: "aws", hosts };
-  }
-  async hostKeys(api, l3, ctx) {
-    const deadline = this.clock.now() + this.waits.hostKeysMs;
-    for (; ; ) {
-      const keys = await consoleHostKeys(api, l3.instanceId, l3.host.name);
-      if (keys.length || this.clock.now() >= deadline) return keys;
-      await this.clock.sleep(1e4, ctx.signal);
-    }
-  }
-  async waitForSsh(hosts, ctx) {
-    const ssh = this.options.ssh;
-    if (!ssh) {
-      throw new Error(
-        "AwsProvider.provision needs options.ssh (the run RemotePool) to wait for SSH"
-      );
-    }
-    const deadline = this.clock.now() + this.waits.sshMs;
-    await Promise.all(
-      hosts.map(async (h5) => {
-        await ssh.waitForSsh(
-          {
-            name: h5.name,
-            host: h5.ssh.host,
-            port: h5.ssh.port,
-            user: h5.ssh.user,
-            ...h5.hostKeys ? { hostKeys: h5.hostKeys } : {}
-          },
-          deadline
-        );
-        ctx.logger.info(`aws ${h5.name}: SSH answers at ${h5.ssh.user}@${h5.ssh.host}`);
-      })
-    );
-  }
-  async authorizeEdges(site, peers, ctx) {
-    const api = this.api(regionOf(site), ctx);
-    const groupName = resourceName(ctx.runId, site.name, "edge");
-    const out = await api.send(
-      new import_client_ec27.DescribeSecurityGroupsCommand({ Filters: runFilterByName(ctx.runId, groupName) }),
-      `security group ${groupName}`
-    );
-    const groupId = out.SecurityGroups?.[0]?.GroupId;
-    if (!groupId) {
-      throw new InfraError(
-        `aws security group ${groupName} of site "${site.name}" was not found in ${api.region}; provision the site first.`
-      );
-    }
-    for (const peer of peers) {
-      await authorize(api, ctx, site.name, groupId, groupName, edgeIngress([peer]));
-    }
-  }
-  async destroy(target, ctx) {
-    const report = { deleted: [], remaining: [] };
-    for (const region of regionsOf(target.sites)) {
-      const api = this.api(region, ctx);
-      const result = await removeAll(
-        api,
-        runFilter(target.runId),
-        {
-          clock: this.clock,
-          terminateDeadline: this.clock.now() + this.waits.terminateMs,
-          signal: ctx.signal
-        },
-        (items) => ctx.logger.info(
-          `aws ${region}: deleting ${items.length} ${items[0].kind} of run ${target.runId}: ${items.map((i5) => i5.id).join(", ")}`
-        )
-      );
-      report.deleted.push(...result.deleted.map((f5) => resourceOf(f5, region)));
-      report.remaining.push(
-        ...result.failed.map((f5) => ({
-          resource: resourceOf(f5.item, region),
-          error: f5.error,
-          howToDelete: f5.howToDelete
-        }))
-      );
-      if (result.deleted.length || result.failed.length) {
-        const failedIds = new Set(result.failed.map((f5) => f5.item.id));
-        for (const left of await findTagged(api, runFilter(target.runId))) {
-          if (failedIds.has(left.id)) continue;
-          report.remaining.push({
-            resource: resourceOf(left, region),
-            error: `still tagged with run ${target.runId} after teardown`,
-            howToDelete: `run "tungsten-e2e down" again, or delete ${left.kind} ${left.id} in ${region} by hand`
-          });
-        }
-      }
-    }
-    return report;
-  }
-  async listExpired(now, ctx) {
-    const regions = ctx.regions?.length ? ctx.regions : this.options.janitorRegions ?? envRegions();
-    if (regions.length === 0) {
-      throw new UserError(
-        "the AWS janitor needs to know which regions to search; pass them (e.g. --region us-east-1) or set AWS_REGION."
-      );
-    }
-    const runs = /* @__PURE__ */ new Map();
-    for (const region of [...new Set(regions)]) {
-      const api = this.api(region, ctx);
-      for (const f5 of await findTagged(api, tagKeyFilter(TAG_EXPIRES_AT))) {
-        const runId = f5.tags[TAG_RUN_ID];
-        const expiry = expiryOf(f5.tags);
-        if (!runId || !expiry) continue;
-        const run = runs.get(runId) ?? {
-          runId,
-          expiresAt: expiry,
-          resources: [],
-          latest: expiry.getTime()
-        };
-        run.latest = Math.max(run.latest, expiry.getTime());
-        run.expiresAt = new Date(run.latest);
-        run.resources.push(resourceOf(f5, region));
-        runs.set(runId, run);
-      }
-    }
-    return [...runs.values()].filter((r5) => r5.latest < now.getTime()).map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
-  }
-};
-function regionOf(site) {
-  if (!site.region) {
-    throw new UserError(
-      `sites[${site.index}].region is missing for aws site "${site.name}"; set it, e.g. region: us-east-1.`
-    );
-  }
-  return site.region;
-}
-function regionsOf(sites) {
-  const missing = sites.filter((s2) => !s2.region);
-  if (missing.length) {
-    throw new UserError(
-      `aws teardown needs the region of site(s) ${missing.map((s2) => `"${s2.name}"`).join(", ")}; the site file must name it.`
-    );
-  }
-  return [...new Set(sites.map((s2) => s2.region))];
-}
-function envRegions() {
-  const r5 = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return r5 ? [r5] : [];
-}
-function resourceOf(f5, region) {
-  return { provider: "aws", site: f5.tags[TAG_SITE] ?? "", kind: f5.kind, id: f5.id, region };
-}
-
-// src/providers/aws/sizeCatalogue.ts
-function awsSizeCatalogue(options = {}) {
-  const provider = new AwsProvider({
-    ...options.keys ? { keys: options.keys } : {},
-    ...options.clients ? { clients: options.clients } : {},
-    retry: { deadlineMs: 6e4 }
-  });
-  return {
-    provider: "aws",
-    credentialSource: () => awsCredentialSource(options.env, options.home, options.keys),
-    credentialsHint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or assume a role (aws-actions/configure-aws-credentials)",
-    async check(sites, plan, ctx) {
-      const rows = [];
-      for (const site of sites.filter((s2) => s2.provider === "aws")) {
-        rows.push(...await provider.sizes(site, plan, ctx));
-      }
-      return rows;
-    }
-  };
-}
 export {
-  awsSizeCatalogue
+  require_dist_cjs17 as require_dist_cjs,
+  ec2ClientFactory,
+  keysFromInputs,
+  awsCredentialSource
 };
