@@ -108,6 +108,8 @@ export class FakeArm implements HttpClient {
   readonly vanishOnDelete = new Set<string>();
   /** vCPUs per family and location */
   coreQuota = 1024;
+  /** polls an operation stays InProgress (Infinity: it never finishes) */
+  operationPolls = 1;
   readonly groups = new Map<string, Resource>();
   readonly resources = new Map<string, Resource>();
   private readonly vms = new Map<string, VmState>();
@@ -731,7 +733,7 @@ export class FakeArm implements HttpClient {
     const id = randomBytes(12).toString('hex');
     this.operations.set(id, {
       status: 'InProgress',
-      pollsLeft: 1,
+      pollsLeft: this.operationPolls,
       style,
       ...(finish ? { finish } : {}),
     });

@@ -130,6 +130,8 @@ export class FakeCompute {
   readonly faults: InjectedFault[] = [];
   readonly vanishOnDelete = new Set<string>();
   cpuQuota: number;
+  /** polls an operation stays RUNNING (Infinity: it never finishes) */
+  operationPolls = 1;
   port = 0;
 
   readonly networks = new Map<string, Network>();
@@ -569,7 +571,7 @@ export class FakeCompute {
         ? { region: `${BASE}/projects/${this.project}/regions/${scope.region}` }
         : {}),
     };
-    const rec: OpRecord = { op, pollsLeft: 1 };
+    const rec: OpRecord = { op, pollsLeft: this.operationPolls };
     this.operations.set(name, rec);
     return rec;
   }
