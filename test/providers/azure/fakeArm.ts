@@ -219,7 +219,8 @@ export class FakeArm implements HttpClient {
       headers?: Record<string, string>,
     ) => PipelineResponse,
   ): PipelineResponse {
-    const path = url.pathname;
+    // ids passed whole (deleteById) arrive after the host's own slash
+    const path = url.pathname.replace(/^\/\/+/, '/');
     const sub = `/subscriptions/${this.subscriptionId}`;
     if (!path.toLowerCase().startsWith(sub.toLowerCase())) {
       throw new ArmError(
