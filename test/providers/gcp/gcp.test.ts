@@ -1,3 +1,4 @@
+import type { protos } from '@google-cloud/compute';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSiteFile } from '../../../src/config/load.js';
 import { loadProfile } from '../../../src/config/profile.js';
@@ -108,7 +109,7 @@ describe('GCP provider', () => {
   const inserts = (f: GcpFixture) =>
     f.world.calls
       .filter((c) => c.method === 'Instances.Insert')
-      .map((c) => c.body as Record<string, any>);
+      .map((c) => c.body as protos.google.cloud.compute.v1.IInstance);
 
   it('creates instances from the image family with the run key, labels, boot disk per role and IP forwarding on the edge only', async () => {
     fx = await gcpFixture();
@@ -123,14 +124,14 @@ describe('GCP provider', () => {
           c.url.includes('/projects/rocky-linux-cloud/global/images/family/rocky-linux-9'),
       ),
     ).toBe(true);
-    const byHost = new Map(inserts(fx).map((b) => [b.labels['tungsten-e2e_host'], b]));
+    const byHost = new Map(inserts(fx).map((b) => [b.labels!['tungsten-e2e_host']!, b]));
     expect([...byHost.keys()].sort()).toEqual(['east-edge', 'east-master', 'east-worker-1']);
     for (const [host, b] of byHost) {
       expect(b.canIpForward, host).toBe(host === 'east-edge');
       expect(b.tags?.items ?? [], host).toEqual(host === 'east-edge' ? ['te-g1unit-edge'] : []);
-      expect(b.metadata.items).toContainEqual({ key: 'ssh-keys', value: `tungsten:${pub}` });
-      expect(b.metadata.items).toContainEqual({ key: 'enable-guest-attributes', value: 'TRUE' });
-      expect(b.disks[0].initializeParams.sourceImage).toContain(
+      expect(b.metadata!.items).toContainEqual({ key: 'ssh-keys', value: `tungsten:${pub}` });
+      expect(b.metadata!.items).toContainEqual({ key: 'enable-guest-attributes', value: 'TRUE' });
+      expect(b.disks![0]!.initializeParams!.sourceImage).toContain(
         '/global/images/rocky-linux-9-v20241112',
       );
       for (const [k, v] of Object.entries(b.labels as Record<string, string>)) {
@@ -139,9 +140,9 @@ describe('GCP provider', () => {
       }
     }
     // the profile's minimum disk, not the image's 20 GB
-    expect(Number(byHost.get('east-master')!.disks[0].initializeParams.diskSizeGb)).toBe(50);
-    expect(Number(byHost.get('east-worker-1')!.disks[0].initializeParams.diskSizeGb)).toBe(40);
-    expect(Number(byHost.get('east-edge')!.disks[0].initializeParams.diskSizeGb)).toBe(20);
+    expect(Number(byHost.get('east-master')!.disks![0]!.initializeParams!.diskSizeGb)).toBe(50);
+    expect(Number(byHost.get('east-worker-1')!.disks![0]!.initializeParams!.diskSizeGb)).toBe(40);
+    expect(Number(byHost.get('east-edge')!.disks![0]!.initializeParams!.diskSizeGb)).toBe(20);
     expect(fx.world.shapeErrors).toEqual([]);
   });
 
