@@ -85,7 +85,13 @@ export async function checkAzureSite(
   return checkSiteSizes(site, plan, catalogue, AZURE_CATALOGUE, (role) => osDiskGiB(plan, role));
 }
 
-/** The OS disk for a role: the profile's minimum, or the image's own size if larger. */
-export function osDiskGiB(plan: Plan, role: HostRole, imageGiB = 0): number {
-  return Math.max(plan.profile.minimums[role]['disk-gib'], imageGiB);
+/**
+ * Azure refuses an OS disk smaller than its image, and the image API does not
+ * say how large an image is; Marketplace Linux images are at most 30 GiB.
+ */
+export const AZURE_MIN_OS_DISK_GIB = 30;
+
+/** The OS disk for a role: the profile's minimum, at least 30 GiB. */
+export function osDiskGiB(plan: Plan, role: HostRole): number {
+  return Math.max(plan.profile.minimums[role]['disk-gib'], AZURE_MIN_OS_DISK_GIB);
 }

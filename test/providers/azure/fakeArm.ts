@@ -721,7 +721,7 @@ export class FakeArm implements HttpClient {
       id: idOf(version),
       properties: {
         ...(entry.plan ? { plan: { publisher, name: sku, product: offer } } : {}),
-        osDiskImage: { operatingSystem: 'Linux', sizeInGb: 10 },
+        osDiskImage: { operatingSystem: 'Linux' },
         dataDiskImages: [],
         automaticOSUpgradeProperties: { automaticOSUpgradeSupported: false },
         hyperVGeneration: 'V2',
