@@ -8,7 +8,7 @@ import {
   mustParseCidr,
   parseIp,
   planCommand
-} from "./chunks/chunk-ZF6DOHA4.js";
+} from "./chunks/chunk-5FAJHXYM.js";
 import {
   TEARDOWN_POLICIES,
   closest
@@ -21924,7 +21924,7 @@ var CLOUD_LOADERS = {
   },
   azure: async (c) => {
     const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
-      import("./chunks/provider-76O6JESD.js"),
+      import("./chunks/provider-BTOKCO3E.js"),
       import("./chunks/client-7AHVF7ZH.js")
     ]);
     const key = keyFromInput(c["azure-credentials"]);

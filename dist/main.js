@@ -10,7 +10,7 @@ import {
 } from "./chunks/chunk-VDGATKGJ.js";
 import {
   planCommand
-} from "./chunks/chunk-ZF6DOHA4.js";
+} from "./chunks/chunk-5FAJHXYM.js";
 import "./chunks/chunk-ISU4G7T7.js";
 import "./chunks/chunk-P52PXDPM.js";
 import {

@@ -3,7 +3,7 @@ import {
   AzureProvider,
   DEFAULT_AZURE_WAITS,
   locationOf
-} from "./chunk-AYW2JFC7.js";
+} from "./chunk-5M4IDDQQ.js";
 import "./chunk-DPZDVBVA.js";
 import "./chunk-6RD35ASW.js";
 import "./chunk-P52PXDPM.js";

@@ -8525,7 +8525,7 @@ function renderSiteManifest(text, source, plan, site) {
 var SIZE_CATALOGUES = {
   aws: async () => (await import("./sizeCatalogue-37R3K4L2.js")).awsSizeCatalogue(),
   gcp: async () => (await import("./sizeCatalogue-ZKW3J5VE.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-ZH32BVIS.js")).azureSizeCatalogue()
+  azure: async () => (await import("./sizeCatalogue-AGJOHLON.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

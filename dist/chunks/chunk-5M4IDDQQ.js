@@ -239,8 +239,9 @@ async function checkAzureSite(api, site, plan, location) {
   );
   return checkSiteSizes(site, plan, catalogue, AZURE_CATALOGUE, (role) => osDiskGiB(plan, role));
 }
-function osDiskGiB(plan, role, imageGiB = 0) {
-  return Math.max(plan.profile.minimums[role]["disk-gib"], imageGiB);
+var AZURE_MIN_OS_DISK_GIB = 30;
+function osDiskGiB(plan, role) {
+  return Math.max(plan.profile.minimums[role]["disk-gib"], AZURE_MIN_OS_DISK_GIB);
 }
 
 // src/providers/azure/image.ts
