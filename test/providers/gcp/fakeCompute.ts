@@ -268,6 +268,13 @@ export class FakeCompute {
         if (!image) throw notFound(`projects/${p.project}/global/images/family/${p.family}`);
         return image;
       }
+      case 'Images.Get': {
+        const image = Object.values(this.options.families).find(
+          (i) => i.name === p.image && i.selfLink?.includes(`/projects/${p.project}/`),
+        );
+        if (!image) throw notFound(`projects/${p.project}/global/images/${p.image}`);
+        return image;
+      }
       case 'Networks.Insert':
         return this.insert(q, { global: true }, 'insert', body as Network, (n) => {
           this.unique(this.networks, n.name!, `global/networks/${n.name}`);

@@ -213,6 +213,45 @@ describe('GCP provider', () => {
     expect((error as Error).message).toContain('docs/gcp.md');
   });
 
+  it("uses the site's image: an image path, or PROJECT/FAMILY; refuses what is neither", async () => {
+    fx = await gcpFixture();
+    const p = plan([
+      {
+        provider: 'gcp',
+        region: 'us-central1',
+        zone: 'us-central1-a',
+        image: 'projects/rocky-linux-cloud/global/images/rocky-linux-9-v20241112',
+      },
+      {
+        provider: 'gcp',
+        region: 'europe-west1',
+        zone: 'europe-west1-b',
+        image: 'rocky-linux-cloud/no-such-family',
+      },
+    ]);
+    const error = await fx
+      .provider()
+      .preflight(p.sites, p, ctx())
+      .catch((e: unknown) => e);
+    expect(
+      fx.world.calls.some(
+        (c) => c.method === 'Images.Get' && c.url.includes('/images/rocky-linux-9-v20241112'),
+      ),
+    ).toBe(true);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toContain(
+      'GCP found no image family rocky-linux-cloud/no-such-family for site "west"',
+    );
+    const worse = plan([
+      { provider: 'gcp', region: 'us-central1', image: 'Not:An:Image' },
+      { provider: 'gcp', region: 'europe-west1' },
+    ]);
+    await expect(fx.provider().preflight(worse.sites, worse, ctx())).rejects.toThrow(
+      /sites\[0\]\.image "Not:An:Image" is neither PROJECT\/FAMILY/,
+    );
+    expect(fx.world.mutations()).toEqual([]);
+  });
+
   it('refuses a machine type the zone does not offer, and a zone outside the region, before creating anything', async () => {
     fx = await gcpFixture();
     const bad = plan([
