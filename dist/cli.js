@@ -8,11 +8,11 @@ import {
   mustParseCidr,
   parseIp,
   planCommand
-} from "./chunks/chunk-5FAJHXYM.js";
+} from "./chunks/chunk-3CHTDA4S.js";
 import {
   TEARDOWN_POLICIES,
   closest
-} from "./chunks/chunk-ISU4G7T7.js";
+} from "./chunks/chunk-G6IZW67M.js";
 import "./chunks/chunk-P52PXDPM.js";
 import {
   ExitCode,
@@ -329,7 +329,7 @@ var require_writer = __commonJS({
       size: 1024,
       growthFactor: 8
     };
-    function merge(from, to) {
+    function merge2(from, to) {
       assert.ok(from);
       assert.equal(typeof from, "object");
       assert.ok(to);
@@ -344,7 +344,7 @@ var require_writer = __commonJS({
       return to;
     }
     function Writer(options) {
-      options = merge(DEFAULT_OPTS, options || {});
+      options = merge2(DEFAULT_OPTS, options || {});
       this._buf = Buffer2.alloc(options.size || 1024);
       this._size = this._buf.length;
       this._offset = 0;
@@ -7802,7 +7802,7 @@ var require_agent = __commonJS({
       buf2.copy(combined, buf1.length);
       return combined;
     }
-    function noop() {
+    function noop3() {
     }
     var EMPTY_BUF = Buffer.alloc(0);
     var binaryParser = makeBufferParser();
@@ -7964,10 +7964,10 @@ var require_agent = __commonJS({
             error = err;
             cb(error);
           });
-          proc.on("close", (code) => {
+          proc.on("close", (code2) => {
             this.proc = void 0;
             if (!error) {
-              if (error = ERROR[code])
+              if (error = ERROR[code2])
                 return cb(error);
               cb();
             }
@@ -8381,7 +8381,7 @@ var require_agent = __commonJS({
           data.copy(buf, p += 4);
           writeUInt32BE(buf, flags, p += dataLen);
           if (typeof cb !== "function")
-            cb = noop;
+            cb = noop3;
           this[SYM_REQS].push({ type, cb });
           return this.push(buf);
         }
@@ -8394,7 +8394,7 @@ var require_agent = __commonJS({
           writeUInt32BE(buf, buf.length - 4, p);
           buf[p += 4] = type;
           if (typeof cb !== "function")
-            cb = noop;
+            cb = noop3;
           this[SYM_REQS].push({ type, cb });
           return this.push(buf);
         }
@@ -8519,7 +8519,7 @@ var require_agent = __commonJS({
       }
       init(cb) {
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         if (this[SYM_AGENT_KEYS] === null) {
           if (this[SYM_AGENT_CBS] === null) {
             this[SYM_AGENT_CBS] = [cb];
@@ -8621,11 +8621,11 @@ var require_zlib = __commonJS({
     function processCallback() {
       throw new Error("Should not get here");
     }
-    function zlibOnError(message, errno, code) {
+    function zlibOnError(message, errno, code2) {
       const self2 = this._owner;
       const error = new Error(message);
       error.errno = errno;
-      error.code = code;
+      error.code = code2;
       self2._err = error;
     }
     function _close(engine) {
@@ -9760,7 +9760,7 @@ var require_kex = __commonJS({
       createHash: createHash2,
       createPublicKey,
       diffieHellman,
-      generateKeyPairSync,
+      generateKeyPairSync: generateKeyPairSync2,
       randomFillSync
     } = __require("crypto");
     var { Ber } = require_lib();
@@ -10781,7 +10781,7 @@ var require_kex = __commonJS({
         }
         generateKeys() {
           if (!this._keys)
-            this._keys = generateKeyPairSync("x25519");
+            this._keys = generateKeyPairSync2("x25519");
         }
         getPublicKey() {
           this.generateKeys();
@@ -11471,7 +11471,7 @@ var require_Protocol = __commonJS({
       1
     ]);
     var NO_TERMINAL_MODES_BUFFER = Buffer.from([TERMINAL_MODE.TTY_OP_END]);
-    function noop() {
+    function noop3() {
     }
     var Protocol = class {
       constructor(config) {
@@ -11494,14 +11494,14 @@ var require_Protocol = __commonJS({
         const onHeader = config.onHeader;
         this._onHeader = typeof onHeader === "function" ? (...args) => {
           onHeader(...args);
-        } : noop;
+        } : noop3;
         const onPacket = config.onPacket;
         this._onPacket = typeof onPacket === "function" ? () => {
           onPacket();
-        } : noop;
+        } : noop3;
         let onHandshakeComplete = config.onHandshakeComplete;
         if (typeof onHandshakeComplete !== "function")
-          onHandshakeComplete = noop;
+          onHandshakeComplete = noop3;
         let firstHandshake;
         this._onHandshakeComplete = (...args) => {
           this._debug && this._debug("Handshake completed");
@@ -13187,7 +13187,7 @@ var require_SFTP = __commonJS({
       end: () => {
       }
     };
-    function noop() {
+    function noop3() {
     }
     var SFTP = class extends EventEmitter {
       constructor(client, chanInfo, cfg) {
@@ -13320,7 +13320,7 @@ var require_SFTP = __commonJS({
         }
       }
       _init() {
-        this._init = noop;
+        this._init = noop3;
         if (!this.server)
           sendOrBuffer(this, CLIENT_VERSION_BUFFER);
       }
@@ -14474,11 +14474,11 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
         );
       }
-      status(reqid, code, message) {
+      status(reqid, code2, message) {
         if (!this.server)
           throw new Error("Server-only method called in client mode");
-        if (!VALID_STATUS_CODES.has(code))
-          throw new Error(`Bad status code: ${code}`);
+        if (!VALID_STATUS_CODES.has(code2))
+          throw new Error(`Bad status code: ${code2}`);
         message || (message = "");
         const msgLen = Buffer.byteLength(message);
         let p = 9;
@@ -14486,7 +14486,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.STATUS;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, code, p);
+        writeUInt32BE(buf, code2, p);
         writeUInt32BE(buf, msgLen, p += 4);
         p += 4;
         if (msgLen) {
@@ -14671,7 +14671,7 @@ var require_SFTP = __commonJS({
       }
       writeUInt32BE(out, len, p += 8);
       if (typeof cb !== "function")
-        cb = noop;
+        cb = noop3;
       const req = req_ || {
         nb: 0,
         position,
@@ -16683,7 +16683,7 @@ var require_client = __commonJS({
     var bufferParser = makeBufferParser();
     var sigParser = makeBufferParser();
     var RE_OPENSSH = /^OpenSSH_(?:(?![0-4])\d)|(?:\d{2,})/;
-    var noop = (err) => {
+    var noop3 = (err) => {
     };
     var Client = class extends EventEmitter {
       constructor() {
@@ -17556,10 +17556,10 @@ var require_client = __commonJS({
         }
         function tryNextAuth() {
           hasSentAuth = false;
-          const auth = authHandler(curAuthsLeft, curPartial, doNextAuth);
-          if (hasSentAuth || auth === void 0)
+          const auth2 = authHandler(curAuthsLeft, curPartial, doNextAuth);
+          if (hasSentAuth || auth2 === void 0)
             return;
-          doNextAuth(auth);
+          doNextAuth(auth2);
         }
         const tryNextAgentKey = () => {
           if (curAuth.type === "agent") {
@@ -17811,7 +17811,7 @@ var require_client = __commonJS({
           dstPort
         };
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         openChannel(this, "direct-tcpip", cfg, cb);
         return this;
       }
@@ -17902,7 +17902,7 @@ var require_client = __commonJS({
         if (!this._sock || !isWritable(this._sock))
           throw new Error("Not connected");
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         if (!this.config.strictVendor || this.config.strictVendor && RE_OPENSSH.test(this._remoteVer)) {
           openChannel(this, "direct-streamlocal@openssh.com", { socketPath }, cb);
           return this;
@@ -17946,17 +17946,17 @@ var require_client = __commonJS({
               removeListeners();
               cb(err3);
             }
-            function onExit(code, signal2) {
+            function onExit(code2, signal2) {
               removeListeners();
               let msg;
-              if (typeof code === "number")
-                msg = `Received exit code ${code} while establishing SFTP session`;
+              if (typeof code2 === "number")
+                msg = `Received exit code ${code2} while establishing SFTP session`;
               else if (signal2 !== void 0)
                 msg = `Received signal ${signal2} while establishing SFTP session`;
               else
                 msg = "Received unexpected SFTP session termination";
               const err3 = new Error(msg);
-              err3.code = code;
+              err3.code = code2;
               err3.signal = signal2;
               cb(err3);
             }
@@ -18333,7 +18333,7 @@ var require_client = __commonJS({
       if (!client._sock || !isWritable(client._sock))
         return;
       if (typeof cb !== "function")
-        cb = noop;
+        cb = noop3;
       if (!Array.isArray(keys_))
         throw new TypeError("Invalid keys argument type");
       const keys = [];
@@ -18474,15 +18474,15 @@ var require_http_agents = __commonJS({
       }
       exports[ctor === HttpAgent ? "SSHTTPAgent" : "SSHTTPSAgent"] = SSHAgent;
     }
-    function noop() {
+    function noop3() {
     }
     function decorateStream(stream, ctor, options) {
       if (ctor === HttpAgent) {
-        stream.setKeepAlive = noop;
-        stream.setNoDelay = noop;
-        stream.setTimeout = noop;
-        stream.ref = noop;
-        stream.unref = noop;
+        stream.setKeepAlive = noop3;
+        stream.setNoDelay = noop3;
+        stream.setTimeout = noop3;
+        stream.ref = noop3;
+        stream.unref = noop3;
         stream.destroySoon = stream.destroy;
         return stream;
       }
@@ -19689,7 +19689,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes4
+      randomBytes: randomBytes5
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -19953,7 +19953,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes4(SALT_LEN);
+            const salt = randomBytes5(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -19992,7 +19992,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes4(4);
+          const checkInt = randomBytes5(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -20070,7 +20070,7 @@ var require_keygen = __commonJS({
           throw new Error("Invalid output key format");
       }
     }
-    function noop() {
+    function noop3() {
     }
     module.exports = {
       generateKeyPair: (keyType, opts, cb) => {
@@ -20079,7 +20079,7 @@ var require_keygen = __commonJS({
           opts = void 0;
         }
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         const args = makeArgs(keyType, opts);
         generateKeyPair_(...args, (err, pub, priv) => {
           if (err)
@@ -20230,7 +20230,7 @@ function parseRow(line2, lineNo, header) {
     }
     values[index] = values[index] ? `${values[index]}  ${cell.text}` : cell.text;
   }
-  const row = {
+  const row2 = {
     pod: "",
     service: "",
     originalName: "",
@@ -20240,9 +20240,9 @@ function parseRow(line2, lineNo, header) {
   };
   header.forEach((h, i) => {
     const field = COLUMN_FIELDS[h.text];
-    if (field) row[field] = values[i];
+    if (field) row2[field] = values[i];
   });
-  return row;
+  return row2;
 }
 function parseService(pod, line2, lineNo) {
   const m = SERVICE_LINE.exec(line2);
@@ -20264,7 +20264,7 @@ function parseService(pod, line2, lineNo) {
     text: line2
   };
 }
-function parseContrailStatus(text) {
+function parseContrailStatus(text2) {
   const out = {
     columns: [],
     containers: [],
@@ -20276,7 +20276,7 @@ function parseContrailStatus(text) {
   let header;
   let phase2 = "start";
   let section;
-  const lines = text.split(/\r?\n/);
+  const lines = text2.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const lineNo = i + 1;
     const line2 = raw.trim();
@@ -20669,6 +20669,29 @@ function elapsedLogger(logger, startedAt, now = Date.now) {
   };
 }
 
+// src/pipeline/phase.ts
+async function phase(store, name, logger, signal2, fn) {
+  const record = { name, startedAt: (/* @__PURE__ */ new Date()).toISOString(), status: "ok" };
+  await store.update((s) => s.phases.push(record));
+  const started = Date.now();
+  logger.info(`${name}: started`);
+  try {
+    const result = await fn();
+    await store.update(() => {
+      record.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+    });
+    logger.info(`${name}: done in ${formatSeconds(Date.now() - started)}`);
+    return result;
+  } catch (e) {
+    await store.update(() => {
+      record.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+      record.status = signal2.aborted ? "cancelled" : "failed";
+      record.error = e instanceof Error ? e.message : String(e);
+    });
+    throw e;
+  }
+}
+
 // src/state/runState.ts
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
@@ -20703,15 +20726,15 @@ var StateStore = class _StateStore {
     return store;
   }
   static async open(dir) {
-    let text;
+    let text2;
     try {
-      text = await readFile(join(dir, STATE_FILE), "utf8");
+      text2 = await readFile(join(dir, STATE_FILE), "utf8");
     } catch {
       throw new UserError(
         `${dir}: no run state here (${STATE_FILE} is missing); pass the --state directory that "up" or "run" used.`
       );
     }
-    const state = JSON.parse(text);
+    const state = JSON.parse(text2);
     if (state.version !== 1 || !RUN_ID.test(state.runId)) {
       throw new UserError(
         `${join(dir, STATE_FILE)}: not a tungsten-e2e run state (or from another version).`
@@ -20813,6 +20836,12 @@ function ownsLink(runId, name) {
 function ownsCommandLine(runId, argv) {
   const dir = `${runDir(runId)}/`;
   return argv.some((a) => a.includes(dir));
+}
+function processResourceId(runId, pid, argv) {
+  const words = argv.flatMap((a) => a.split(/\s+/)).filter((w) => w !== "");
+  const program = (words[0] ?? "?").replace(/:$/, "").split("/").pop();
+  const file = words.find((w) => w.includes(`${runDir(runId)}/`));
+  return file ? `${program} ${pid} ${file}` : `${program} ${pid}`;
 }
 
 // src/remote/target.ts
@@ -20989,8 +21018,8 @@ var SELF_PROTOCOL = "self_config";
 var AGENT_SESSION = "xmpp";
 var PEER_PREFIX = "peer";
 var AGENT_PREFIX = "agent";
-function block(head, lines, indent = "") {
-  return [`${indent}${head} {`, ...lines.map((l) => `${indent}  ${l}`), `${indent}}`];
+function block(head, lines, indent2 = "") {
+  return [`${indent2}${head} {`, ...lines.map((l) => `${indent2}  ${l}`), `${indent2}}`];
 }
 function renderControlConfig(c) {
   const out = [
@@ -21362,10 +21391,10 @@ function showProtocols(names) {
     (n) => `echo ${quoteArg(`### ${n}`)}; if [ -S "$dir/${n}.ctl" ]; then birdc -s "$dir/${n}.ctl" show protocols 2>&1 || true; fi`
   ).join("\n");
 }
-function splitSections(text) {
+function splitSections(text2) {
   const out = /* @__PURE__ */ new Map();
   let current;
-  for (const line2 of text.split("\n")) {
+  for (const line2 of text2.split("\n")) {
     const m = /^### (\S+)$/.exec(line2);
     if (m) {
       current = m[1];
@@ -21380,26 +21409,26 @@ function splitSections(text) {
 
 // src/fabric/emulated/status.ts
 var BGP_STATES = /\b(Idle|Connect|Active|OpenSent|OpenConfirm|Established|Close|Down)\b/;
-function parseProtocols(text) {
-  const lines = text.split("\n");
+function parseProtocols(text2) {
+  const lines = text2.split("\n");
   const header = lines.findIndex((l) => /^Name\s+Proto\s+Table\s+State/.test(l));
   if (header < 0) return void 0;
   const out = [];
   for (const line2 of lines.slice(header + 1)) {
     const m = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line2.trimEnd());
     if (!m) continue;
-    const row = {
+    const row2 = {
       name: m[1],
       proto: m[2],
       table: m[3],
       state: m[4],
       info: m[5].trim()
     };
-    if (row.proto === "BGP") {
-      const s = BGP_STATES.exec(row.info);
-      if (s) row.bgpState = s[1];
+    if (row2.proto === "BGP") {
+      const s = BGP_STATES.exec(row2.info);
+      if (s) row2.bgpState = s[1];
     }
-    out.push(row);
+    out.push(row2);
   }
   return out;
 }
@@ -21447,9 +21476,9 @@ function renderStatus(node) {
 function peerSessions(protocols, sites) {
   return sites.map((site) => {
     const name = `${PEER_PREFIX}_${site.replace(/[^A-Za-z0-9]/g, "_")}`;
-    const row = protocols?.find((p) => p.name === name);
-    const state = !protocols ? "control node not running" : !row ? "not configured" : row.bgpState ?? row.state;
-    return { site, state, established: row?.bgpState === "Established" };
+    const row2 = protocols?.find((p) => p.name === name);
+    const state = !protocols ? "control node not running" : !row2 ? "not configured" : row2.bgpState ?? row2.state;
+    return { site, state, established: row2?.bgpState === "Established" };
   });
 }
 
@@ -21524,13 +21553,13 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
       layout.nodes.map(async (node) => {
         const hasControl = node.role === "master";
         const names = hasControl ? [CONTROL, AGENT] : [AGENT];
-        const text = await this.run(
+        const text2 = await this.run(
           site,
           node.host,
           `${prelude(this.dir(node.host))}${showProtocols(names)}`,
           "status"
         );
-        const sections = splitSections(text);
+        const sections = splitSections(text2);
         out[node.host] = renderStatus({
           hasControl,
           control: hasControl ? parseProtocols(sections.get(CONTROL) ?? "") : void 0,
@@ -21633,14 +21662,14 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
   async peerStatus(site, _ctx) {
     this.sites.set(site.plan.name, site);
     const master = siteFabricLayout(site.plan).master.host;
-    const text = await this.run(
+    const text2 = await this.run(
       site,
       master,
       `${prelude(this.dir(master))}${showProtocols([CONTROL])}`,
       "peer status"
     );
     return peerSessions(
-      parseProtocols(splitSections(text).get(CONTROL) ?? ""),
+      parseProtocols(splitSections(text2).get(CONTROL) ?? ""),
       site.plan.peers.map((p) => p.site)
     );
   }
@@ -21795,13 +21824,13 @@ ${renderIsolation(this.runId, rules)}EOF`,
   }
   async controlState(site) {
     const master = siteFabricLayout(site.plan).master.host;
-    const text = await this.run(
+    const text2 = await this.run(
       site,
       master,
       sh("cat", `${this.dir(master)}/control.json`),
       "read control state"
     );
-    return JSON.parse(text);
+    return JSON.parse(text2);
   }
   async registry(site) {
     const known = this.registries.get(site.plan.name);
@@ -21903,49 +21932,6 @@ ${renderServices(this.runId, services)}EOF`,
     return lines.join("\n");
   }
 };
-
-// src/providers/cloudProviders.ts
-var CLOUD_LOADERS = {
-  aws: async (c) => {
-    const [{ AwsProvider }, { keysFromInputs }] = await Promise.all([
-      import("./chunks/provider-YMTTMF2X.js"),
-      import("./chunks/client-V3DTFIKN.js")
-    ]);
-    const keys = keysFromInputs(c);
-    return new AwsProvider(keys ? { keys } : {});
-  },
-  gcp: async (c) => {
-    const [{ GcpProvider }, { keyFromInput }] = await Promise.all([
-      import("./chunks/provider-U3ARVFJI.js"),
-      import("./chunks/client-C5X4LCYN.js")
-    ]);
-    const key = keyFromInput(c["gcp-credentials"]);
-    return new GcpProvider(key ? { key } : {});
-  },
-  azure: async (c) => {
-    const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
-      import("./chunks/provider-BTOKCO3E.js"),
-      import("./chunks/client-7AHVF7ZH.js")
-    ]);
-    const key = keyFromInput(c["azure-credentials"]);
-    return new AzureProvider(key ? { key } : {});
-  }
-};
-function isCloud(name) {
-  return name === "aws" || name === "gcp" || name === "azure";
-}
-function lazyProvider(name, load) {
-  let loaded;
-  const get = () => loaded ??= load();
-  return {
-    name,
-    preflight: async (sites, plan, ctx) => (await get()).preflight(sites, plan, ctx),
-    provision: async (site, plan, ctx) => (await get()).provision(site, plan, ctx),
-    authorizeEdges: async (site, peers, ctx) => (await get()).authorizeEdges?.(site, peers, ctx),
-    destroy: async (target, ctx) => (await get()).destroy(target, ctx),
-    listExpired: async (now, ctx) => (await get()).listExpired(now, ctx)
-  };
-}
 
 // src/providers/local/index.ts
 import { mkdir as mkdir4 } from "node:fs/promises";
@@ -22144,7 +22130,7 @@ async function launch(files, options, port) {
   });
   closeSync(logFd);
   child.on("error", (e) => spawnError = e);
-  child.on("exit", (code, signal2) => exited = { code, signal: signal2 });
+  child.on("exit", (code2, signal2) => exited = { code: code2, signal: signal2 });
   child.unref();
   const deadline = Date.now() + (options.startTimeoutMs ?? 1e4);
   const logSince = async () => (await readFile2(files.log)).subarray(logStart).toString("utf8");
@@ -22335,10 +22321,10 @@ function exec(argv, options) {
       if (timer) clearTimeout(timer);
       reject(new InfraError(`cannot run ${argv[0]}: ${e.message}`, { cause: e }));
     });
-    child.on("close", (code, signal2) => {
+    child.on("close", (code2, signal2) => {
       if (timer) clearTimeout(timer);
       const result = {
-        code: code ?? 128,
+        code: code2 ?? 128,
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8")
       };
@@ -22384,6 +22370,7 @@ function publicNetwork(runId, block2) {
   return {
     block: block2,
     bridge: linkName(runId, "publicBridge"),
+    bridgeAlias: `${netnsPrefix(runId)}public`,
     cidr: `${formatIp(base)}/24`,
     rootAddress: formatIp(base + 1),
     wanNetns: wanNetns(runId),
@@ -22427,7 +22414,8 @@ function siteLayout(runId, net, plan, site) {
       layout.public = {
         a: { name: linkName(runId, "publicHost", ordinal), netns },
         b: { name: linkName(runId, "publicRoot", ordinal) },
-        address: publicAddress(net, site.index, h.role)
+        address: publicAddress(net, site.index, h.role),
+        alias: `${netns}-public`
       };
     }
     return layout;
@@ -22456,6 +22444,7 @@ function runNetworkBatch(net) {
       `netns add ${net.wanNetns}`,
       `link add ${net.bridge} type bridge`,
       `addr add ${net.rootAddress}/24 dev ${net.bridge}`,
+      `link set ${net.bridge} alias ${net.bridgeAlias}`,
       `link set ${net.bridge} up`
     ],
     wan: [
@@ -22504,7 +22493,10 @@ function siteBatches(layout, net) {
     if (h.public) {
       inNs(h.netns, `addr add ${h.public.address}/24 dev ${h.public.a.name}`);
       inNs(h.netns, `link set ${h.public.a.name} up`);
-      rootAfter.push(`link set ${h.public.b.name} master ${net.bridge} up`);
+      rootAfter.push(
+        `link set ${h.public.b.name} alias ${h.public.alias}`,
+        `link set ${h.public.b.name} master ${net.bridge} up`
+      );
     }
   }
   return { root, perNetns, rootAfter };
@@ -22512,8 +22504,8 @@ function siteBatches(layout, net) {
 function blockInUse(block2, used) {
   const lo = mustParseCidr(BENCHMARK_RANGE).base + block2 * 512;
   const hi = lo + 511;
-  return used.some((text) => {
-    const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(text);
+  return used.some((text2) => {
+    const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(text2);
     if (!m) return false;
     const ip = parseIp(m[1]);
     if (ip === void 0) return false;
@@ -22695,7 +22687,7 @@ async function sweepRun(runId, sites, sys, logger) {
     logger.info(`teardown ${runId}: stopping ${found.processes.length} processes`);
     const left = await stopProcesses(found.processes);
     for (const p of found.processes) {
-      const r = resource("process", `${p.pid} ${p.argv.join(" ")}`.trim());
+      const r = resource("process", processResourceId(runId, p.pid, p.argv));
       if (left.includes(p)) {
         report.remaining.push({
           resource: r,
@@ -22832,7 +22824,10 @@ var LocalProvider = class {
           netns: h.netns,
           logger: ctx.logger
         });
-        await record("process", `sshd ${sshd.pid} ${sshd.files.config}`);
+        await record(
+          "process",
+          processResourceId(ctx.runId, sshd.pid, ["sshd", sshd.files.config])
+        );
         const host = {
           name: h.name,
           site: site.name,
@@ -22878,7 +22873,7 @@ var LocalProvider = class {
           provider: "local",
           site: "",
           kind: "process",
-          id: `${p.pid} ${p.argv.join(" ")}`
+          id: processResourceId(runId, p.pid, p.argv)
         })),
         ...found.dir ? [{ provider: "local", site: "", kind: "dir", id: found.dir }] : []
       ];
@@ -22962,52 +22957,12 @@ function masterOf(layout) {
   return layout.hosts.find((h) => h.role === "master").name;
 }
 
-// src/version.ts
-var VERSION = "0.1.0";
-
-// src/pipeline/registry.ts
-function providerRegistry(credentials = {}) {
-  const made = /* @__PURE__ */ new Map();
-  return (name) => {
-    let p = made.get(name);
-    if (!p) {
-      if (name === "local") p = new LocalProvider();
-      else if (isCloud(name)) p = lazyProvider(name, () => CLOUD_LOADERS[name](credentials));
-      else {
-        throw new UserError(
-          `provider "${name}" is not available yet in version ${VERSION}; today sites can use provider: local, aws, gcp or azure (see examples/).`
-        );
-      }
-      made.set(name, p);
-    }
-    return p;
-  };
-}
-var defaultFabric = (plan) => {
-  const local = plan.sites.filter((s) => s.provider === "local");
-  if (local.length === plan.sites.length) {
-    return (run2) => new EmulatedFabric({ runId: run2.runId, remote: run2.remote });
-  }
-  if (local.length > 0) {
-    throw new UserError(
-      `sites ${local.map((s) => `"${s.name}"`).join(", ")} use provider local, which runs the emulated fabric on this host, and cannot be joined with cloud sites; make every site local or none.`
-    );
-  }
-  throw new UserError(
-    `the tungsten fabric (real TF on cloud machines) is not available yet in version ${VERSION}; use provider: local for every site.`
-  );
-};
-
-// src/remote/hostKeys.ts
-import { appendFile, mkdir as mkdir6, readFile as readFile6 } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
-
 // src/remote/errors.ts
 function formatElapsed2(ms) {
   return `${(ms / 1e3).toFixed(1)}s`;
 }
-function tail(text, maxChars = 1500) {
-  const trimmed = text.trimEnd();
+function tail(text2, maxChars = 1500) {
+  const trimmed = text2.trimEnd();
   if (trimmed.length <= maxChars) return trimmed;
   return `\u2026${trimmed.slice(trimmed.length - maxChars)}`;
 }
@@ -23038,19 +22993,19 @@ var HostKeyMismatchError = class extends RemoteError {
   presentedFingerprint;
 };
 var RemoteCommandError = class extends RemoteError {
-  constructor(host, command, code, stdout, stderr, elapsedMs) {
+  constructor(host, command, code2, stdout, stderr, elapsedMs2) {
     const err = tail(stderr);
     super(
       host,
-      `command on ${host} exited with code ${code} after ${formatElapsed2(elapsedMs)}: ${command}` + (err ? `
+      `command on ${host} exited with code ${code2} after ${formatElapsed2(elapsedMs2)}: ${command}` + (err ? `
 stderr (tail):
 ${err}` : "")
     );
     this.command = command;
-    this.code = code;
+    this.code = code2;
     this.stdout = stdout;
     this.stderr = stderr;
-    this.elapsedMs = elapsedMs;
+    this.elapsedMs = elapsedMs2;
     this.name = "RemoteCommandError";
   }
   command;
@@ -23060,14 +23015,14 @@ ${err}` : "")
   elapsedMs;
 };
 var RemoteTimeoutError = class extends RemoteError {
-  constructor(host, command, timeoutMs, elapsedMs, stdout, stderr) {
+  constructor(host, command, timeoutMs, elapsedMs2, stdout, stderr) {
     super(
       host,
-      `command on ${host} timed out after ${formatElapsed2(elapsedMs)} (limit ${formatElapsed2(timeoutMs)}) and was killed: ${command}`
+      `command on ${host} timed out after ${formatElapsed2(elapsedMs2)} (limit ${formatElapsed2(timeoutMs)}) and was killed: ${command}`
     );
     this.command = command;
     this.timeoutMs = timeoutMs;
-    this.elapsedMs = elapsedMs;
+    this.elapsedMs = elapsedMs2;
     this.stdout = stdout;
     this.stderr = stderr;
     this.name = "RemoteTimeoutError";
@@ -23079,22 +23034,26 @@ var RemoteTimeoutError = class extends RemoteError {
   stderr;
 };
 var ConnectionLostError = class extends RemoteError {
-  constructor(host, command, elapsedMs, reason) {
+  constructor(host, command, elapsedMs2, reason) {
     super(
       host,
-      `connection to ${host} was lost after ${formatElapsed2(elapsedMs)} while running: ${command} (${reason}); the command may or may not have finished; the next command opens a new connection`
+      `connection to ${host} was lost after ${formatElapsed2(elapsedMs2)} while running: ${command} (${reason}); the command may or may not have finished; the next command opens a new connection`
     );
     this.command = command;
-    this.elapsedMs = elapsedMs;
+    this.elapsedMs = elapsedMs2;
     this.name = "ConnectionLostError";
   }
   command;
   elapsedMs;
 };
 
+// src/remote/hostKeys.ts
+import { appendFile, mkdir as mkdir6, readFile as readFile6 } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
+
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes as randomBytes2 } from "node:crypto";
 import { chmod, mkdir as mkdir5, readFile as readFile5, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
@@ -23126,9 +23085,52 @@ function makeRunKey(privateKey, publicKey) {
     writePrivateKey: (dir, fileName) => writePrivateKey(dir, privateKey, fileName)
   };
 }
+function sshString(data) {
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(bytes.length);
+  return Buffer.concat([len, bytes]);
+}
+function encodeEd25519(seed, pub, comment) {
+  if (seed.length !== 32 || pub.length !== 32) throw new TypeError("ed25519 keys are 32 bytes");
+  const type = "ssh-ed25519";
+  const blob = Buffer.concat([sshString(type), sshString(pub)]);
+  const check = randomBytes2(4);
+  let secret = Buffer.concat([
+    check,
+    check,
+    sshString(type),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment)
+  ]);
+  const pad = (8 - secret.length % 8) % 8;
+  secret = Buffer.concat([secret, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    Buffer.from([0, 0, 0, 1]),
+    sshString(blob),
+    sshString(secret)
+  ]).toString("base64");
+  const lines = body.match(/.{1,70}/g) ?? [];
+  return {
+    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----
+${lines.join("\n")}
+-----END OPENSSH PRIVATE KEY-----
+`,
+    publicKey: `${type} ${blob.toString("base64")}${comment ? ` ${comment}` : ""}`
+  };
+}
 function generateRunKey(comment = "tungsten-e2e") {
-  const pair = import_ssh2.default.utils.generateKeyPairSync("ed25519", { comment });
-  return makeRunKey(pair.private, pair.public.trim());
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const jwk = privateKey.export({ format: "jwk" });
+  const seed = Buffer.from(jwk.d, "base64url");
+  const pub = Buffer.from(jwk.x, "base64url");
+  const encoded = encodeEd25519(seed, pub, comment);
+  return makeRunKey(encoded.privateKey, encoded.publicKey);
 }
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
   await mkdir5(dir, { recursive: true, mode: 448 });
@@ -23136,6 +23138,17 @@ async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
   await writeFile4(path, privateKey, { mode: 384 });
   await chmod(path, 384);
   return path;
+}
+async function loadRunKey(path) {
+  const privateKey = await readFile5(path, "utf8");
+  secrets.add(privateKey);
+  const parsed = import_ssh2.default.utils.parseKey(privateKey);
+  if (parsed instanceof Error) {
+    throw new Error(`${path} does not hold a usable OpenSSH private key: ${parsed.message}`);
+  }
+  const pub = parsed.getPublicSSH();
+  const publicKey = `${parsed.type} ${pub.toString("base64")}${parsed.comment ? ` ${parsed.comment}` : ""}`;
+  return makeRunKey(privateKey, publicKey);
 }
 
 // src/remote/hostKeys.ts
@@ -23165,13 +23178,13 @@ var HostKeyStore = class _HostKeyStore {
    */
   static async load(file, logger) {
     const store = new _HostKeyStore({ file, ...logger ? { logger } : {} });
-    let text = "";
+    let text2 = "";
     try {
-      text = await readFile6(file, "utf8");
+      text2 = await readFile6(file, "utf8");
     } catch (e) {
       if (e.code !== "ENOENT") throw e;
     }
-    for (const line2 of text.split("\n")) {
+    for (const line2 of text2.split("\n")) {
       const [address, type, b64, name] = line2.trim().split(/\s+/);
       if (!address || !type || !b64 || !name || address.startsWith("#")) continue;
       const pin = store.pins.get(name) ?? { address, blobs: [] };
@@ -23245,15 +23258,15 @@ var HostKeyStore = class _HostKeyStore {
     const file = this.options.file;
     if (!file || blobs.length === 0) return;
     await mkdir6(dirname2(file), { recursive: true, mode: 448 });
-    const text = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
+    const text2 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
-    await appendFile(file, text, { mode: 384 });
+    await appendFile(file, text2, { mode: 384 });
   }
 };
 
 // src/remote/pool.ts
 var import_ssh22 = __toESM(require_lib2(), 1);
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 import { readFile as readFile7 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
@@ -23286,8 +23299,8 @@ function buildRemoteCommand(command, shape) {
   if (shape.timeoutMs !== void 0) {
     if (!(shape.timeoutMs > 0))
       throw new TypeError(`timeoutMs must be positive, got ${shape.timeoutMs}`);
-    const seconds = Math.max(shape.timeoutMs / 1e3, 1e-3);
-    words.push("timeout", "-k", String(KILL_AFTER_SECONDS), `${Number(seconds.toFixed(3))}s`);
+    const seconds2 = Math.max(shape.timeoutMs / 1e3, 1e-3);
+    words.push("timeout", "-k", String(KILL_AFTER_SECONDS), `${Number(seconds2.toFixed(3))}s`);
   }
   const env = Object.entries(shape.env ?? {});
   if (env.length) words.push("env", ...env.map(([k, v]) => `${checkEnvName(k)}=${v}`));
@@ -23295,18 +23308,18 @@ function buildRemoteCommand(command, shape) {
   return quoteArgv(words);
 }
 function describeCommand(command, maxChars = 240) {
-  let text;
+  let text2;
   if (isScript(command)) {
     const lines = command.script.split("\n").filter((l) => l.trim() !== "");
     const first = lines[0]?.trim() ?? "";
-    text = lines.length > 1 ? `script: ${first} \u2026 (${lines.length} lines)` : `script: ${first}`;
+    text2 = lines.length > 1 ? `script: ${first} \u2026 (${lines.length} lines)` : `script: ${first}`;
   } else {
-    text = quoteArgv(command);
+    text2 = quoteArgv(command);
   }
-  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}\u2026` : text;
+  return text2.length > maxChars ? `${text2.slice(0, maxChars - 1)}\u2026` : text2;
 }
-function isTimeoutExit(code) {
-  return code === 124 || code === 128 + 9;
+function isTimeoutExit(code2) {
+  return code2 === 124 || code2 === 128 + 9;
 }
 
 // src/remote/output.ts
@@ -23408,7 +23421,7 @@ var TrailerScanner = class {
 };
 
 // src/remote/runner.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 var RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
 set --
 while IFS= read -r n; do
@@ -23429,7 +23442,7 @@ var RunnerClosedError = class extends Error {
   }
 };
 function nonce() {
-  return `te${randomBytes2(16).toString("hex")}`;
+  return `te${randomBytes3(16).toString("hex")}`;
 }
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
@@ -23510,8 +23523,8 @@ var CommandRunner = class _CommandRunner {
     }
     if (p.out.done && p.err.done) {
       this.current = void 0;
-      const code = Number((p.err.trailer ?? "").trim());
-      if (Number.isInteger(code)) p.resolve(code);
+      const code2 = Number((p.err.trailer ?? "").trim());
+      if (Number.isInteger(code2)) p.resolve(code2);
       else
         p.reject(
           new RunnerClosedError(`the command runner sent a malformed trailer: ${p.err.trailer}`)
@@ -23560,6 +23573,21 @@ var DEFAULT_REBOOT_COMMAND = {
 var ConnectionGone = class extends Error {
 };
 var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function settlesWithin(promise, ms) {
+  let timer;
+  const limit = new Promise((r) => timer = setTimeout(() => r(false), Math.max(0, ms)));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true
+      ),
+      limit
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 function signalName(name) {
   return name.startsWith("SIG") ? name : `SIG${name}`;
 }
@@ -23725,13 +23753,13 @@ var RemotePool = class {
       }, localLimit);
     }
     try {
-      const code = await runner.run(line2, sink);
+      const code2 = await runner.run(line2, sink);
       this.releaseRunner(conn, runner);
-      return { code };
+      return { code: code2 };
     } catch (e) {
       if (stuck) return { stuck: true };
       if (!(e instanceof RunnerClosedError)) throw e;
-      await Promise.race([conn.closed, sleep4(50)]);
+      await settlesWithin(conn.closed, 50);
       return { lost: conn.alive ? `the command channel closed: ${e.message}` : conn.closeReason };
     } finally {
       clearTimeout(timer);
@@ -23755,8 +23783,8 @@ var RemotePool = class {
       }, localLimit);
       channel.on("data", (b) => sink.stdout(b));
       channel.stderr.on("data", (b) => sink.stderr(b));
-      channel.on("exit", (code, signal2) => {
-        exit = code !== null && code !== void 0 ? { code } : { code: 128 + signalNumber(signal2 ?? ""), signal: signalName(signal2 ?? "unknown") };
+      channel.on("exit", (code2, signal2) => {
+        exit = code2 !== null && code2 !== void 0 ? { code: code2 } : { code: 128 + signalNumber(signal2 ?? ""), signal: signalName(signal2 ?? "unknown") };
       });
       channel.on("close", () => {
         clearTimeout(timer);
@@ -23764,7 +23792,7 @@ var RemotePool = class {
         this.releaseSlot(conn);
         if (stuck) return resolve2({ stuck: true });
         if (exit) return resolve2(exit);
-        void Promise.race([conn.closed, sleep4(50)]).then(
+        void settlesWithin(conn.closed, 50).then(
           () => resolve2({
             lost: conn.alive ? "the session closed without an exit status" : conn.closeReason
           })
@@ -23827,7 +23855,7 @@ var RemotePool = class {
       runner = await CommandRunner.attach(channel, launch2.ready, this.connectTimeoutMs);
     } catch (e) {
       if (channelClosed) {
-        await Promise.race([channelClosed, conn.closed, sleep4(2e3)]);
+        await settlesWithin(Promise.race([channelClosed, conn.closed]), 2e3);
         this.sessionClosed(conn);
       }
       if (!conn.alive) {
@@ -24101,7 +24129,7 @@ var RemotePool = class {
     if (!conn) return;
     this.conns.delete(endpointKey(host));
     conn.client.end();
-    await Promise.race([conn.closed, sleep4(2e3)]);
+    await settlesWithin(conn.closed, 2e3);
     if (conn.alive) conn.client.destroy();
   }
   // ---- files --------------------------------------------------------------
@@ -24113,7 +24141,7 @@ var RemotePool = class {
   async upload(host, remotePath, content, mode = 420) {
     const started = Date.now();
     const conn = await this.sessionSlot(host);
-    const tmp = `${remotePath}.tmp-${randomBytes3(4).toString("hex")}`;
+    const tmp = `${remotePath}.tmp-${randomBytes4(4).toString("hex")}`;
     let sftp;
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
@@ -24147,7 +24175,7 @@ var RemotePool = class {
       if (sftp) {
         const closed = new Promise((r) => sftp.once("close", () => r()));
         sftp.end();
-        await Promise.race([closed, conn.closed, sleep4(2e3)]);
+        await settlesWithin(Promise.race([closed, conn.closed]), 2e3);
         this.sessionClosed(conn);
       }
       this.releaseSlot(conn);
@@ -24218,16 +24246,15 @@ var RemotePool = class {
   /** Prove a connection works by running `true`; a connection that does not answer is dropped. */
   async probe(conn, host, timeoutMs) {
     const probe = this.exec(host, ["true"]);
-    const answered = await Promise.race([
-      probe.then(() => true),
-      sleep4(timeoutMs).then(() => false)
-    ]);
-    if (!answered) {
-      probe.catch(() => {
-      });
-      conn.client.destroy();
-      throw new Error(`the connection did not answer within ${formatElapsed2(timeoutMs)}`);
+    const answered = await settlesWithin(probe, timeoutMs);
+    if (answered) {
+      await probe;
+      return;
     }
+    probe.catch(() => {
+    });
+    conn.client.destroy();
+    throw new Error(`the connection did not answer within ${formatElapsed2(timeoutMs)}`);
   }
   /**
    * Reboot a host and prove it happened: read the boot id, issue the reboot,
@@ -24259,10 +24286,7 @@ var RemotePool = class {
     } catch (e) {
       if (!(e instanceof ConnectionLostError)) throw e;
     }
-    const dropped = await Promise.race([
-      conn.closed.then(() => true),
-      sleep4(Math.max(0, until - Date.now())).then(() => false)
-    ]);
+    const dropped = await settlesWithin(conn.closed, until - Date.now());
     if (!dropped) {
       throw new RemoteError(
         host.name,
@@ -24305,41 +24329,462 @@ var RemotePool = class {
     const conns = [...this.conns.values()];
     this.conns.clear();
     for (const c of conns) c.client.end();
-    let timer;
-    await Promise.race([
-      Promise.all(conns.map((c) => c.closed)),
-      new Promise((r) => timer = setTimeout(r, 3e3))
-    ]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.all(conns.map((c) => c.closed)), 3e3);
     for (const c of conns) if (c.alive) c.client.destroy();
   }
+};
+
+// src/providers/static/facts.ts
+var FACTS_SCRIPT = [
+  "uname -r",
+  "awk '/^MemTotal:/ {print $2}' /proc/meminfo",
+  "df -Pk / | awk 'NR==2 {print $2}'",
+  'if [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then echo root-ok; else echo no-sudo; fi'
+].join("\n");
+var TOLERANCE = 0.9;
+function parseFacts(stdout) {
+  const [kernel, mem, disk, root] = stdout.trim().split("\n").map((l) => l.trim());
+  const memTotalKiB = Number(mem);
+  const rootFsKiB = Number(disk);
+  if (!kernel || !Number.isFinite(memTotalKiB) || !Number.isFinite(rootFsKiB)) return void 0;
+  if (memTotalKiB <= 0 || rootFsKiB <= 0) return void 0;
+  if (root !== "root-ok" && root !== "no-sudo") return void 0;
+  return { kernel, memTotalKiB, rootFsKiB, canBecomeRoot: root === "root-ok" };
+}
+var gib = (kib) => {
+  const v = kib / 1024 / 1024;
+  return `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} GiB`;
+};
+function describeFacts(f) {
+  return `kernel ${f.kernel}, ${gib(f.memTotalKiB)} of memory (MemTotal ${f.memTotalKiB} kB), a ${gib(f.rootFsKiB)} root filesystem`;
+}
+function factsProblem(host, where, facts, profile) {
+  if (!facts.canBecomeRoot) {
+    return `static host ${host.name} (${where}): the user is not root and "sudo -n true" fails; give ${host.ssh?.user ?? "the user"} passwordless sudo or log in as root.`;
+  }
+  const min = profile.minimums[host.role];
+  const memOk = facts.memTotalKiB >= min["memory-gib"] * 1024 * 1024 * TOLERANCE;
+  const diskOk = facts.rootFsKiB >= min["disk-gib"] * 1024 * 1024 * TOLERANCE;
+  if (memOk && diskOk) return void 0;
+  const short = [
+    memOk ? void 0 : `${gib(facts.memTotalKiB)} of memory (MemTotal ${facts.memTotalKiB} kB)`,
+    diskOk ? void 0 : `a ${gib(facts.rootFsKiB)} root filesystem`
+  ].filter(Boolean);
+  return `static host ${host.name} (${where}) has ${short.join(" and ")}, but profile ${profile.name} needs a ${host.role} with at least ${min["memory-gib"]} GiB of memory and ${min["disk-gib"]} GiB of disk (${TOLERANCE * 100} % of that is accepted, for what the kernel and filesystem keep); use a larger machine for this role.`;
+}
+
+// src/providers/static/installed.ts
+var DEFAULT_MARKER_ROOT = ".tungsten-e2e/runs";
+var DEFAULT_AUTHORIZED_KEYS = ".ssh/authorized_keys";
+function runDir2(root, runId) {
+  if (!RUN_ID.test(runId)) throw new Error(`not a run id: ${JSON.stringify(runId)}`);
+  return `${root.replace(/\/+$/, "")}/${runId}`;
+}
+function keyMarker(runId) {
+  return `tungsten-e2e-run-${runId}`;
+}
+function runKeyLine(publicKey, runId) {
+  const [type, b64] = publicKey.trim().split(/\s+/);
+  if (!type || !b64) throw new Error("the run public key is not an OpenSSH public key line");
+  return `${type} ${b64} ${keyMarker(runId)}`;
+}
+var INSTALL_SCRIPT = `set -eu
+run_dir=$1 key_file=$2 key_line=$3
+umask 077
+mkdir -p -- "$run_dir"
+printf '%s\\n' "$4" > "$run_dir/expires-at"
+printf '%s\\n' "$5" > "$run_dir/site"
+printf '%s\\n' "$6" > "$run_dir/repo"
+touch -- "$run_dir/installed"
+mkdir -p -- "$(dirname -- "$key_file")"
+if ! grep -qxF -- "$key_line" "$key_file" 2>/dev/null; then
+  printf '%s\\n' "$key_line" >> "$key_file"
+  printf 'authorized-key\\t%s\\t%s\\n' "$key_file" "$key_line" >> "$run_dir/installed"
+fi
+echo "installed $run_dir"`;
+var REMOVE_SCRIPT = `set -eu
+run_dir=$1 key_file=$2 marker=$3
+tab=$(printf '\\t')
+if [ -d "$run_dir" ]; then
+  if [ -f "$run_dir/installed" ]; then
+    tac -- "$run_dir/installed" | while IFS="$tab" read -r kind a b; do
+      case "$kind" in
+        authorized-key)
+          if [ -f "$a" ] && grep -qxF -- "$b" "$a"; then
+            grep -vxF -- "$b" "$a" > "$a.tungsten-e2e-tmp" || true
+            cat -- "$a.tungsten-e2e-tmp" > "$a"
+            rm -f -- "$a.tungsten-e2e-tmp"
+            printf 'removed\\tauthorized-key\\t%s\\n' "$a"
+          fi;;
+        path)
+          rm -rf -- "$a"
+          printf 'removed\\tpath\\t%s\\n' "$a";;
+      esac
+    done
+  fi
+  rm -rf -- "$run_dir"
+  printf 'removed\\trun-dir\\t%s\\n' "$run_dir"
+fi
+if [ -f "$key_file" ] && grep -q -- " $marker\\$" "$key_file"; then
+  grep -v -- " $marker\\$" "$key_file" > "$key_file.tungsten-e2e-tmp" || true
+  cat -- "$key_file.tungsten-e2e-tmp" > "$key_file"
+  rm -f -- "$key_file.tungsten-e2e-tmp"
+  printf 'removed\\tauthorized-key\\t%s\\n' "$key_file"
+fi`;
+var LIST_SCRIPT = `set -eu
+root=$1
+[ -d "$root" ] || exit 0
+for d in "$root"/*/; do
+  [ -f "$d/expires-at" ] || continue
+  printf '%s\\t%s\\t%s\\n' "$(basename -- "$d")" "$(cat -- "$d/expires-at")" "$(cat -- "$d/site" 2>/dev/null || true)"
+done`;
+function shArgs(script, args) {
+  return ["sh", "-c", script, "sh", ...args];
+}
+
+// src/providers/static/provider.ts
+var STATIC_KEY_ENV = "TUNGSTEN_E2E_SSH_KEY";
+function staticPrivateKey(input, env = process.env) {
+  const key = input?.trim() ? input : env[STATIC_KEY_ENV];
+  if (!key?.trim()) return void 0;
+  const text2 = key.trim() + "\n";
+  secrets.add(text2);
+  return text2;
+}
+var StaticProvider = class {
+  constructor(options) {
+    this.options = options;
+    this.hostKeys = options.hostKeys ?? new HostKeyStore();
+  }
+  options;
+  name = "static";
+  hostKeys;
+  facts = /* @__PURE__ */ new Map();
+  root(host) {
+    const r = this.options.markerRoot;
+    return (typeof r === "function" ? r(host) : r) ?? DEFAULT_MARKER_ROOT;
+  }
+  pool(logger) {
+    if (!this.options.privateKey) {
+      throw new UserError(
+        `static sites need the SSH private key that logs in to their hosts: set the ssh-private-key input or the ${STATIC_KEY_ENV} environment variable (never the site file).`
+      );
+    }
+    return new RemotePool({
+      privateKey: this.options.privateKey,
+      hostKeys: this.hostKeys,
+      logger,
+      connectTimeoutMs: this.options.connectTimeoutMs ?? 15e3
+    });
+  }
+  siteHosts(name) {
+    const site = this.options.sites.find((s) => s.name === name);
+    if (!site) {
+      throw new UserError(
+        `static site "${name}" is not in the site file any more; run teardown with the site file the run used.`
+      );
+    }
+    return { site, remote: remoteHostsOf2(site) };
+  }
+  async preflight(sites, plan, ctx) {
+    const mine = sites.filter((s) => s.provider === "static");
+    if (mine.length === 0) return;
+    const pool = this.pool(ctx.logger);
+    try {
+      const problems = [];
+      for (const site of mine) {
+        const { remote } = this.siteHosts(site.name);
+        const found = await Promise.all(
+          site.hosts.map((h) => this.checkHost(pool, h, remote.get(h.name), plan.profile, ctx))
+        );
+        problems.push(...found.filter((p) => Boolean(p)));
+      }
+      if (problems.length === 1) throw new UserError(problems[0]);
+      if (problems.length > 1) throw new UserErrors(problems.map((p) => new UserError(p)));
+    } finally {
+      await pool.close();
+    }
+  }
+  /** Reach the host and read its facts; returns why it cannot serve, or undefined. */
+  async checkHost(pool, host, remote, profile, ctx) {
+    let facts = this.facts.get(host.name);
+    if (!facts) {
+      try {
+        await pool.waitForSsh(remote, Date.now() + (this.options.reachMs ?? 6e4));
+        const out = await pool.run(remote, shArgs(FACTS_SCRIPT, []), { timeoutMs: 3e4 });
+        facts = parseFacts(out.stdout);
+      } catch (e) {
+        if (e instanceof RemoteError || e instanceof SshConnectError) {
+          return `static host ${host.name} (${describeHost(remote)}) cannot be reached over SSH: ${e.message}; check its address, port, user and the ssh-private-key.`;
+        }
+        throw e;
+      }
+      if (!facts) {
+        return `static host ${host.name} (${describeHost(remote)}) did not report its kernel, memory and disk (uname, /proc/meminfo, df); is it a Linux machine?`;
+      }
+      this.facts.set(host.name, facts);
+      ctx.logger.info(`static ${host.name}: ${describeFacts(facts)}`);
+    }
+    return factsProblem(host, describeHost(remote), facts, profile);
+  }
+  async provision(site, plan, ctx) {
+    await this.preflight([site], plan, ctx);
+    const { remote } = this.siteHosts(site.name);
+    const pool = this.pool(ctx.logger);
+    try {
+      const line2 = runKeyLine(ctx.sshPublicKey, ctx.runId);
+      const hosts = await Promise.all(
+        site.hosts.map(async (h) => {
+          const target = remote.get(h.name);
+          const dir = runDir2(this.root(h), ctx.runId);
+          await pool.run(
+            target,
+            shArgs(INSTALL_SCRIPT, [
+              dir,
+              this.authorizedKeys(h),
+              line2,
+              ctx.expiresAt.toISOString(),
+              site.name,
+              ctx.repo ?? ""
+            ]),
+            { timeoutMs: 3e4 }
+          );
+          await ctx.recordResource({
+            provider: "static",
+            site: site.name,
+            kind: "run-dir",
+            id: `${h.name}:${dir}`
+          });
+          return this.hostOf(site, h, target);
+        })
+      );
+      return { name: site.name, provider: "static", hosts };
+    } finally {
+      await pool.close();
+    }
+  }
+  authorizedKeys(h) {
+    return this.options.authorizedKeysFile?.(h) ?? DEFAULT_AUTHORIZED_KEYS;
+  }
+  hostOf(site, h, target) {
+    const ssh = h.ssh;
+    const host = {
+      name: h.name,
+      site: site.name,
+      role: h.role,
+      privateAddress: h.privateAddress,
+      ssh: {
+        host: ssh.address,
+        port: ssh.port,
+        user: ssh.user,
+        ...target.jump ? { jumpHost: target.jump.name } : {}
+      }
+    };
+    if (!target.jump && ssh.address !== h.privateAddress) host.publicAddress = ssh.address;
+    const keys = pinnedKeys(this.hostKeys, h.name);
+    if (keys.length) host.hostKeys = keys;
+    return host;
+  }
+  async destroy(target, ctx) {
+    const report = { deleted: [], remaining: [] };
+    const pool = this.pool(ctx.logger);
+    try {
+      const jobs = target.sites.flatMap((s) => {
+        const { site, remote } = this.siteHosts(s.name);
+        return site.hosts.map((h) => ({ site, h, r: remote.get(h.name) }));
+      });
+      const results = await Promise.all(
+        jobs.map(({ site, h, r }) => this.removeRun(pool, site, h, r, target.runId))
+      );
+      for (const r of results) {
+        report.deleted.push(...r.deleted);
+        report.remaining.push(...r.remaining);
+      }
+    } finally {
+      await pool.close();
+    }
+    return report;
+  }
+  async removeRun(pool, site, h, r, runId) {
+    const out = { deleted: [], remaining: [] };
+    const dir = runDir2(this.root(h), runId);
+    const keys = this.authorizedKeys(h);
+    const resource = {
+      provider: "static",
+      site: site.name,
+      kind: "run-dir",
+      id: `${h.name}:${dir}`
+    };
+    try {
+      const res = await pool.run(r, shArgs(REMOVE_SCRIPT, [dir, keys, keyMarker(runId)]), {
+        timeoutMs: 6e4
+      });
+      for (const l of res.stdout.split("\n")) {
+        const [word, kind, what] = l.split("	");
+        if (word !== "removed" || !kind || !what) continue;
+        out.deleted.push(
+          kind === "run-dir" ? resource : { ...resource, kind, id: `${h.name}:${what}` }
+        );
+      }
+    } catch (e) {
+      out.remaining.push({
+        resource,
+        error: e.message,
+        howToDelete: `on ${describeHost(r)}: remove the lines ending in "${keyMarker(runId)}" from ${keys}, undo what ${dir}/installed lists, then rm -rf ${dir}`
+      });
+    }
+    return out;
+  }
+  async listExpired(now, ctx) {
+    const runs = /* @__PURE__ */ new Map();
+    const pool = this.pool(ctx.logger);
+    try {
+      const hosts = this.options.sites.flatMap((site) => {
+        const remote = remoteHostsOf2(site);
+        return site.hosts.map((h) => ({ site, h, r: remote.get(h.name) }));
+      });
+      const listings = await Promise.all(
+        hosts.map(async ({ site, h, r }) => {
+          const out = await pool.run(r, shArgs(LIST_SCRIPT, [this.root(h)]), {
+            timeoutMs: 3e4
+          });
+          return { site, h, lines: out.stdout.split("\n") };
+        })
+      );
+      for (const { site, h, lines } of listings) {
+        for (const l of lines) {
+          const [runId, expires, siteName] = l.split("	");
+          const expiresAt = new Date(expires ?? "");
+          if (!runId || Number.isNaN(expiresAt.getTime()) || expiresAt >= now) continue;
+          const run2 = runs.get(runId) ?? { runId, expiresAt, resources: [] };
+          run2.resources.push({
+            provider: "static",
+            site: siteName || site.name,
+            kind: "run-dir",
+            id: `${h.name}:${runDir2(this.root(h), runId)}`
+          });
+          runs.set(runId, run2);
+        }
+      }
+    } finally {
+      await pool.close();
+    }
+    return [...runs.values()];
+  }
+};
+function remoteHostsOf2(site) {
+  const out = /* @__PURE__ */ new Map();
+  const direct = (h) => ({
+    name: h.name,
+    host: h.ssh.address,
+    port: h.ssh.port,
+    user: h.ssh.user
+  });
+  for (const h of site.hosts) {
+    if (!h.ssh) throw new Error(`static host ${h.name} has no ssh endpoint in the plan`);
+    out.set(h.name, direct(h));
+  }
+  for (const [i, h] of site.hosts.entries()) {
+    const jump = h.ssh.jump;
+    if (!jump) continue;
+    const via = site.hosts.filter((o) => o !== h && o.ssh.address === jump && !o.ssh.jump);
+    const chosen = via.find((o) => o.role === "master") ?? via[0];
+    if (!chosen) {
+      throw new UserError(
+        `sites[${site.index}].hosts[${i}].jump ${jump} is not the address of another host of site "${site.name}" reached directly; list the jump host under hosts (usually the master) or remove jump.`
+      );
+    }
+    out.get(h.name).jump = out.get(chosen.name);
+  }
+  return out;
+}
+function pinnedKeys(store, name) {
+  return store.knownHosts().split("\n").map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 4 && p[3] === name).map((p) => `${p[1]} ${p[2]}`);
+}
+
+// src/version.ts
+var VERSION = "0.1.0";
+
+// src/pipeline/registry.ts
+var LOADERS = {
+  local: async () => new LocalProvider(),
+  aws: async (o) => {
+    const { AwsProvider } = await import("./chunks/provider-HCBBQ4RO.js");
+    return new AwsProvider({
+      ...o.awsKeys ? { keys: o.awsKeys } : {},
+      ...o.ssh ? { ssh: o.ssh } : {}
+    });
+  },
+  static: async (o) => {
+    const privateKey = staticPrivateKey(o.sshPrivateKey, o.env ?? process.env);
+    return new StaticProvider({
+      ...privateKey ? { privateKey } : {},
+      sites: (o.plan?.sites ?? []).filter((s) => s.provider === "static")
+    });
+  },
+  // each cloud's module and SDK are imported only when a site uses that cloud
+  gcp: async (o) => {
+    const [{ GcpProvider }, { keyFromInput }] = await Promise.all([
+      import("./chunks/provider-LFYT6PFB.js"),
+      import("./chunks/client-44L6GHOI.js")
+    ]);
+    const key = keyFromInput(o.gcpCredentials);
+    return new GcpProvider({ ...key ? { key } : {}, ...o.ssh ? { ssh: o.ssh } : {} });
+  },
+  azure: async (o) => {
+    const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
+      import("./chunks/provider-3CQ75AH5.js"),
+      import("./chunks/client-A4VSR6SL.js")
+    ]);
+    const key = keyFromInput(o.azureCredentials);
+    return new AzureProvider({
+      ...key ? { key } : {},
+      ...o.ssh ? { ssh: o.ssh } : {},
+      ...o.env ? { env: o.env } : {}
+    });
+  }
+};
+var AVAILABLE_PROVIDERS = Object.keys(LOADERS).filter(
+  (n) => LOADERS[n] !== void 0
+);
+function providerRegistry(options = {}) {
+  const made = /* @__PURE__ */ new Map();
+  return (name) => {
+    let p = made.get(name);
+    if (!p) {
+      const load = LOADERS[name];
+      if (!load) {
+        return Promise.reject(
+          new UserError(
+            `provider "${name}" is not available yet in version ${VERSION}; sites can use provider ${AVAILABLE_PROVIDERS.join(", ")} (see examples/local.yml).`
+          )
+        );
+      }
+      p = load(options);
+      made.set(name, p);
+    }
+    return p;
+  };
+}
+var defaultFabric = (plan) => {
+  const local = plan.sites.filter((s) => s.provider === "local");
+  if (local.length === plan.sites.length) {
+    return (run2) => new EmulatedFabric({ runId: run2.runId, remote: run2.remote });
+  }
+  if (local.length > 0) {
+    throw new UserError(
+      `sites ${local.map((s) => `"${s.name}"`).join(", ")} use provider local, which runs the emulated fabric on this host, and cannot be joined with cloud sites; make every site local or none.`
+    );
+  }
+  throw new UserError(
+    `the tungsten fabric (real TF on cloud machines) is not available yet in version ${VERSION}; use provider: local for every site.`
+  );
 };
 
 // src/pipeline.ts
 var UP_PHASES = ["provision", "install", "ready", "connect"];
 var KNOWN_HOSTS = "known_hosts";
 var ID = /^[a-z][a-z0-9]{5}$/;
-async function phase(store, name, logger, signal2, fn) {
-  const record = { name, startedAt: (/* @__PURE__ */ new Date()).toISOString(), status: "ok" };
-  await store.update((s) => s.phases.push(record));
-  const started = Date.now();
-  logger.info(`${name}: started`);
-  try {
-    const result = await fn();
-    await store.update(() => {
-      record.endedAt = (/* @__PURE__ */ new Date()).toISOString();
-    });
-    logger.info(`${name}: done in ${formatSeconds(Date.now() - started)}`);
-    return result;
-  } catch (e) {
-    await store.update(() => {
-      record.endedAt = (/* @__PURE__ */ new Date()).toISOString();
-      record.status = signal2.aborted ? "cancelled" : "failed";
-      record.error = e instanceof Error ? e.message : String(e);
-    });
-    throw e;
-  }
-}
 async function exists(path) {
   return stat3(path).then(
     () => true,
@@ -24350,7 +24795,6 @@ async function up(options, env) {
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
   const signal2 = env.signal ?? new AbortController().signal;
-  const providers = env.providers ?? providerRegistry();
   const loadStart = (/* @__PURE__ */ new Date()).toISOString();
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
   const planStart = (/* @__PURE__ */ new Date()).toISOString();
@@ -24359,14 +24803,22 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
+  const stateDir = options.stateDir ?? join5(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
+  const key = generateRunKey(`tungsten-e2e-${runId}`);
+  const pool = new RemotePool({
+    privateKey: key.privateKey,
+    hostKeys: new HostKeyStore({ file: join5(stateDir, KNOWN_HOSTS), logger }),
+    logger
+  });
+  const close = () => pool.close();
+  const providers = env.providers ?? providerRegistry({ ...env.credentials, plan, ssh: pool });
   const byProvider = /* @__PURE__ */ new Map();
   for (const s of plan.sites)
     byProvider.set(s.provider, [...byProvider.get(s.provider) ?? [], s]);
   for (const [name, sites] of byProvider) {
-    await providers(name).preflight(sites, plan, { logger, signal: signal2 });
+    await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  const stateDir = options.stateDir ?? join5(".tungsten-e2e", runId);
   if (await exists(join5(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
@@ -24395,17 +24847,10 @@ async function up(options, env) {
   logger.info(
     `run ${runId}: ${plan.sites.length} sites (${plan.sites.map((s) => `${s.name}/${s.provider}`).join(", ")}), state in ${stateDir}, expires ${expiresAt.toISOString()}`
   );
-  const key = generateRunKey(`tungsten-e2e-${runId}`);
   const keyFile = await key.writePrivateKey(stateDir);
   await store.update((s) => {
     s.keyFile = keyFile;
   });
-  const pool = new RemotePool({
-    privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join5(stateDir, KNOWN_HOSTS), logger }),
-    logger
-  });
-  const close = () => pool.close();
   try {
     const providerCtx = {
       runId,
@@ -24415,13 +24860,12 @@ async function up(options, env) {
       stateDir,
       logger,
       signal: signal2,
-      recordResource: (r) => store.recordResource(r),
-      ssh: pool
+      recordResource: (r) => store.recordResource(r)
     };
     const provisioned = await phase(store, "provision", logger, signal2, async () => {
       const made = await Promise.all(
         plan.sites.map(async (site) => {
-          const machines = await providers(site.provider).provision(site, plan, providerCtx);
+          const machines = await (await providers(site.provider)).provision(site, plan, providerCtx);
           await store.recordSite({
             name: site.name,
             provider: site.provider,
@@ -24437,7 +24881,10 @@ async function up(options, env) {
       );
       for (const site of plan.sites) {
         const peers = edges.filter((e) => e.site !== site.name);
-        if (peers.length) await providers(site.provider).authorizeEdges?.(site, peers, providerCtx);
+        const provider = await providers(site.provider);
+        if (peers.length && provider.authorizeEdges) {
+          await provider.authorizeEdges(site, peers, providerCtx);
+        }
       }
       return made;
     });
@@ -24502,11 +24949,68 @@ async function up(options, env) {
     throw e;
   }
 }
+async function replan(state) {
+  const { sites, overrides, label } = state.source;
+  return buildPlanFromConfig(await loadSiteFile(sites, overrides, label));
+}
+async function attach(stateDir, env) {
+  const store = await StateStore.open(stateDir);
+  const state = store.state;
+  const runId = state.runId;
+  if (state.teardown) {
+    throw new UserError(
+      state.teardown.complete ? `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "tungsten-e2e up" or "tungsten-e2e run".` : `${stateDir}: run ${runId} was torn down in part at ${state.teardown.at}; finish with "tungsten-e2e down --state ${stateDir}", then start a new one.`
+    );
+  }
+  const connected = state.phases.some(
+    (p) => p.name === "connect" && p.status === "ok" && p.endedAt
+  );
+  if (!connected) {
+    const done = state.phases.map((p) => `${p.name} ${p.endedAt ? p.status : "running"}`);
+    throw new UserError(
+      `${stateDir}: run ${runId} is not up (phases: ${done.join(", ")}); run "tungsten-e2e down --state ${stateDir}", then "tungsten-e2e up" again.`
+    );
+  }
+  const plan = await replan(state);
+  const siteStates = new Map(state.sites.map((s) => [s.name, s]));
+  const sites = plan.sites.map((p) => {
+    const recorded = siteStates.get(p.name);
+    const planned = p.hosts.map((h) => h.name).sort();
+    const hosts = recorded?.hosts.map((h) => h.name).sort() ?? [];
+    if (!recorded || recorded.provider !== p.provider || planned.join() !== hosts.join()) {
+      throw new UserError(
+        `${state.source.label ?? state.source.sites}: site "${p.name}" is not the one run ${runId} stood up (the site file changed since "up"); restore the file, or tear the run down and start again.`
+      );
+    }
+    return { plan: p, machines: { name: p.name, provider: p.provider, hosts: recorded.hosts } };
+  });
+  if (!state.keyFile) throw new InfraError(`${store.file}: the run's key file is not recorded`);
+  const key = await loadRunKey(state.keyFile).catch((e) => {
+    throw new InfraError(
+      `${state.keyFile}: the run's SSH key cannot be read (${e instanceof Error ? e.message : String(e)})`
+    );
+  });
+  const logger = env.logger;
+  const signal2 = env.signal ?? new AbortController().signal;
+  const pool = new RemotePool({
+    privateKey: key.privateKey,
+    hostKeys: await HostKeyStore.load(join5(stateDir, KNOWN_HOSTS), logger),
+    logger
+  });
+  const fabric = (env.fabric ?? defaultFabric)(plan)({ runId, remote: pool });
+  const ctx = { plan, logger, signal: signal2 };
+  try {
+    const connect = await waitPeered(fabric, sites, plan.peerings, ctx, { deadlineMs: 0 });
+    return { runId, stateDir, plan, sites, fabric, store, ctx, connect, close: () => pool.close() };
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+}
 async function down(options, env) {
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
   const signal2 = env.signal ?? new AbortController().signal;
-  const providers = env.providers ?? providerRegistry();
   const store = await StateStore.open(options.stateDir);
   const state = store.state;
   const runId = state.runId;
@@ -24515,19 +25019,16 @@ async function down(options, env) {
   logger.info(
     alreadyDown ? `teardown ${runId}: already torn down at ${state.teardown.at}; checking nothing is left` : `teardown ${runId}: deleting everything carrying the run id`
   );
+  const plan = await replan(state).catch(() => void 0);
+  const providers = env.providers ?? providerRegistry({ ...env.credentials, ...plan ? { plan } : {} });
   const names = /* @__PURE__ */ new Set([
     ...state.sites.map((s) => s.provider),
     ...state.resources.map((r) => r.provider)
   ]);
   if (names.size === 0) {
-    try {
-      const config = await loadSiteFile(
-        state.source.sites,
-        state.source.overrides,
-        state.source.label
-      );
-      for (const s of config.sites) names.add(s.provider);
-    } catch {
+    if (plan) {
+      for (const s of plan.sites) names.add(s.provider);
+    } else {
       logger.warn(
         `teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`
       );
@@ -24556,7 +25057,7 @@ async function down(options, env) {
   };
   const result = { runId, alreadyDown, deleted: [], remaining: [] };
   for (const name of names) {
-    const report = await providers(name).destroy(target, { logger, signal: signal2 });
+    const report = await (await providers(name)).destroy(target, { logger, signal: signal2 });
     result.deleted.push(...report.deleted);
     result.remaining.push(...report.remaining);
   }
@@ -24666,31 +25167,2708 @@ function reexecAsRoot(args) {
     const forward = (sig) => child.kill(sig);
     process.on("SIGINT", forward);
     process.on("SIGTERM", forward);
-    child.on("close", (code) => {
+    child.on("close", (code2) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve2(code ?? ExitCode.infrastructure);
+      resolve2(code2 ?? ExitCode.infrastructure);
     });
     child.on("error", () => resolve2(ExitCode.infrastructure));
   });
 }
 
+// src/pipeline/testRun.ts
+import { join as join7 } from "node:path";
+
+// src/report/outputs.ts
+import { mkdir as mkdir7, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+
+// src/suites/truthTable.ts
+function checkGroupTitle(c) {
+  return c.mode ? `${c.suite} / ${c.mode}` : c.suite;
+}
+function groupChecks(checks) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const c of checks) {
+    const title = checkGroupTitle(c);
+    const group = groups.get(title);
+    if (group) group.push(c);
+    else groups.set(title, [c]);
+  }
+  return groups;
+}
+function truthTables(checks) {
+  return [...groupChecks(checks).entries()].map(([title, group]) => {
+    const keyOf = (c) => `${c.to}\0${c.toKind}`;
+    const index = new Map(group.map((c) => [`${c.from}\0${keyOf(c)}`, c]));
+    const rows = [...new Set(group.map((c) => c.from))].sort();
+    const colMap = new Map(
+      group.map((c) => [keyOf(c), { key: keyOf(c), to: c.to, kind: c.toKind }])
+    );
+    const cols = [...colMap.values()].sort(
+      (a, b) => a.to.localeCompare(b.to) || a.kind.localeCompare(b.kind)
+    );
+    return { title, rows, cols, cell: (row2, col) => index.get(`${row2}\0${col}`) };
+  });
+}
+var mark = (v) => v === "allow" ? "." : v === "deny" ? "X" : "?";
+function expectedMark(c) {
+  return c ? mark(c.expected) : " ";
+}
+function actualMark(c) {
+  return c ? mark(c.actual) : " ";
+}
+function comparisonMark(c) {
+  if (!c) return " ";
+  return c.status === "pass" ? "." : c.status === "flaky" ? "~" : "X";
+}
+var VIEWS = [
+  ["expected", expectedMark],
+  ["actual", actualMark],
+  ["comparison", comparisonMark]
+];
+function colLabel(i) {
+  return String(i + 1);
+}
+function renderTruthTableText(t) {
+  const width = Math.max(...t.rows.map((r) => r.length), 4);
+  const cw = Math.max(...t.cols.map((_, i) => colLabel(i).length)) + 2;
+  const out = [];
+  for (const [name, view] of VIEWS) {
+    out.push(`${t.title}: ${name}`);
+    out.push(`${"".padEnd(width)} ${t.cols.map((_, i) => colLabel(i).padStart(cw)).join("")}`);
+    for (const row2 of t.rows) {
+      out.push(
+        `${row2.padEnd(width)} ${t.cols.map((c) => view(t.cell(row2, c.key)).padStart(cw)).join("")}`
+      );
+    }
+    out.push("");
+  }
+  out.push(
+    `columns: ${t.cols.map((c, i) => `${colLabel(i)}=${c.to}${c.kind === "service" ? " (service)" : ""}`).join(", ")}`
+  );
+  out.push(
+    "legend: . allowed, X blocked, ? probe error; comparison: . as expected, X wrong, ~ right only on retry (flaky)"
+  );
+  return out.join("\n");
+}
+function renderTruthTableMarkdown(t, options = {}) {
+  const header = `| from \\ to | ${t.cols.map((c, i) => `${colLabel(i)}`).join(" | ")} |`;
+  const rule = `| --- | ${t.cols.map(() => ":---:").join(" | ")} |`;
+  const rows = t.rows.map((row2) => {
+    const cells2 = t.cols.map((c) => {
+      const check = t.cell(row2, c.key);
+      if (!check) return " ";
+      const m = comparisonMark(check);
+      return m === "." ? `${expectedMark(check)}` : `**${m}** (want ${expectedMark(check)}, got ${actualMark(check)})`;
+    });
+    return `| \`${row2}\` | ${cells2.join(" | ")} |`;
+  });
+  const legend = t.cols.map((c, i) => `${colLabel(i)} = \`${c.to}\`${c.kind === "service" ? " (service)" : ""}`).join(", ");
+  const body = [header, rule, ...rows, "", `Columns: ${legend}.`];
+  return (options.title === false ? body : [`**${t.title}**`, "", ...body]).join("\n");
+}
+
+// src/report/redact.ts
+function redactResults(results, registry = secrets) {
+  return redactDeep(results, registry);
+}
+function redactDeep(value, registry) {
+  if (typeof value === "string") return registry.redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, registry));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, registry)]));
+  }
+  return value;
+}
+
+// src/report/time.ts
+function elapsedMs(from, to) {
+  if (!to) return void 0;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) ? Math.max(0, ms) : void 0;
+}
+function formatDuration(ms) {
+  if (ms === void 0) return "\u2014";
+  if (ms < 1e4) return `${(Math.round(ms / 100) / 10).toFixed(1)}s`;
+  const s = Math.round(ms / 1e3);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+function clockUtc(iso) {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().slice(11, 19) : iso;
+}
+function dateTimeUtc(iso) {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 19).replace("T", " ")} UTC` : iso;
+}
+function seconds(ms) {
+  return ((ms ?? 0) / 1e3).toFixed(3);
+}
+
+// src/report/junit.ts
+var PHASES_SUITE = "tungsten-e2e phases";
+function renderJunit(results) {
+  const r = redactResults(results);
+  const testPhase = r.phases.find((p) => p.name === "test");
+  const suites = [];
+  let tests = 0;
+  let failures = 0;
+  let errors = 0;
+  for (const [title, checks] of groupChecks(r.checks)) {
+    const failed = checks.filter((c) => c.status === "fail").length;
+    tests += checks.length;
+    failures += failed;
+    suites.push(
+      element(
+        "testsuite",
+        {
+          name: title,
+          tests: checks.length,
+          failures: failed,
+          errors: 0,
+          skipped: 0,
+          timestamp: timestamp(testPhase?.startedAt ?? r.startedAt),
+          time: seconds(testPhase ? elapsedMs(testPhase.startedAt, testPhase.endedAt) : 0)
+        },
+        checks.map((c) => checkCase(title, c))
+      )
+    );
+  }
+  const phaseCases = r.phases.map(phaseCase);
+  const runError = r.error && !r.phases.some((p) => p.status === "failed" || p.status === "cancelled");
+  if (runError) {
+    phaseCases.push(
+      element("testcase", { classname: "tungsten-e2e.phases", name: "run" }, [
+        element("error", { message: firstLine(r.error), type: "run" }, r.error)
+      ])
+    );
+  }
+  const phaseErrors = r.phases.filter((p) => p.status === "failed" || p.status === "cancelled").length + (runError ? 1 : 0);
+  const phaseSkipped = r.phases.filter((p) => p.status === "skipped").length;
+  tests += phaseCases.length;
+  errors += phaseErrors;
+  suites.push(
+    element(
+      "testsuite",
+      {
+        name: PHASES_SUITE,
+        tests: phaseCases.length,
+        failures: 0,
+        errors: phaseErrors,
+        skipped: phaseSkipped,
+        timestamp: timestamp(r.startedAt),
+        time: seconds(elapsedMs(r.startedAt, r.endedAt))
+      },
+      phaseCases
+    )
+  );
+  const root = element(
+    "testsuites",
+    {
+      name: "tungsten-e2e",
+      tests,
+      failures,
+      errors,
+      time: seconds(elapsedMs(r.startedAt, r.endedAt))
+    },
+    suites
+  );
+  return secrets.redact(`<?xml version="1.0" encoding="UTF-8"?>
+${root}
+`);
+}
+function checkCaseName(c) {
+  return `${c.from} \u2192 ${c.to}${c.toKind === "service" ? " (service)" : ""}`;
+}
+function checkCase(title, c) {
+  const attrs = {
+    classname: `tungsten-e2e.${title.replace(/ \/ /g, ".")}`,
+    name: checkCaseName(c)
+  };
+  const facts = [
+    `expected: ${c.expected}`,
+    `actual:   ${c.actual}`,
+    `attempts: ${c.attempts}`,
+    ...c.detail ? [`detail:   ${c.detail}`] : []
+  ].join("\n");
+  if (c.status === "fail") {
+    const message = `expected ${c.expected}, got ${c.actual} after ${c.attempts} attempt${c.attempts === 1 ? "" : "s"}`;
+    const type = c.actual === "error" ? "probe-error" : "wrong-verdict";
+    return element("testcase", attrs, [element("failure", { message, type }, facts)]);
+  }
+  if (c.status === "flaky") {
+    return element("testcase", attrs, [
+      element("system-out", {}, `flaky: right only on a retry
+${facts}`)
+    ]);
+  }
+  return element("testcase", attrs, []);
+}
+function phaseCase(p) {
+  const attrs = {
+    classname: "tungsten-e2e.phases",
+    name: p.name,
+    time: seconds(elapsedMs(p.startedAt, p.endedAt))
+  };
+  if (p.status === "failed" || p.status === "cancelled") {
+    const message = p.error ? firstLine(p.error) : `phase ${p.name} ${p.status}`;
+    return element("testcase", attrs, [
+      element("error", { message, type: p.status }, p.error ?? message)
+    ]);
+  }
+  if (p.status === "skipped") return element("testcase", attrs, [element("skipped", {}, [])]);
+  return element("testcase", attrs, []);
+}
+function firstLine(s) {
+  return s.split(/\r?\n/, 1)[0] ?? "";
+}
+function timestamp(iso) {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 19) : "";
+}
+function element(name, attrs, children) {
+  const attrText = Object.entries(attrs).map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`).join("");
+  if (typeof children === "string") return `<${name}${attrText}>${xmlText(children)}</${name}>`;
+  if (!children.length) return `<${name}${attrText}/>`;
+  return `<${name}${attrText}>
+${children.map((c) => indent(c)).join("\n")}
+</${name}>`;
+}
+function indent(block2) {
+  return block2.split("\n").map((line2) => /^\s*</.test(line2) ? `  ${line2}` : line2).join("\n");
+}
+var INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+function xmlText(s) {
+  return s.replace(INVALID_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function xmlAttr(s) {
+  return xmlText(s).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+}
+
+// src/report/markdown.ts
+var BRIEF_ROWS = 30;
+var DETAIL_CHARS = 300;
+function renderMarkdown(results, options = {}) {
+  const r = redactResults(results);
+  const variant = options.variant ?? "full";
+  const sections = [
+    verdictLine(r),
+    factsLine(r),
+    errorBlock(r),
+    sitesSection(r),
+    checksSection(r, variant, options.runUrl),
+    remediationsSection(r),
+    timelineSection(r),
+    reproduceSection(r),
+    footer(r, options.runUrl)
+  ];
+  return `${secrets.redact(sections.filter((s) => s).join("\n\n"))}
+`;
+}
+var STATUS_ICON = { pass: "\u2705", fail: "\u274C", flaky: "\u26A0\uFE0F" };
+function verdictLine(r) {
+  const { pass, fail, flaky } = r.totals;
+  const total = pass + fail + flaky;
+  const counts = total ? `${pass} passed, ${fail} failed, ${flaky} flaky (${total} checks)` : "no checks ran";
+  const stopped = r.phases.find((p) => p.status === "failed" || p.status === "cancelled");
+  const where = r.error && stopped ? `; ${stopped.status === "cancelled" ? "cancelled" : "stopped"} in ${stopped.name}` : "";
+  const sites = r.sites.length ? ` (${r.sites.map((s) => text(s.name)).join(", ")})` : "";
+  return `## ${r.passed ? "\u2705" : "\u274C"} tungsten-e2e ${r.passed ? "passed" : "failed"}${sites}: ${counts}${where}`;
+}
+function factsLine(r) {
+  const took = formatDuration(elapsedMs(r.startedAt, r.endedAt));
+  return [
+    `Sites ${r.sites.map((s) => `**${text(s.name)}** (${text(s.provider)})`).join(", ") || "none"}`,
+    `profile ${code(r.profile)}`,
+    `started ${dateTimeUtc(r.startedAt)}, took ${took}`,
+    `run ${code(r.runId)}`
+  ].join(" \xB7 ");
+}
+function errorBlock(r) {
+  return r.error ? `**Stopped early:**
+
+${fenced(r.error, "text")}` : "";
+}
+function sitesSection(r) {
+  if (!r.sites.length) return "";
+  const rows = r.sites.map(
+    (s) => row([
+      `**${text(s.name)}**`,
+      text(s.provider),
+      s.region ? text(s.region) : "\u2014",
+      String(s.asn),
+      cellCode(s.routerId),
+      cellCode(s.gateway),
+      cellCode(s.cidrs.underlay),
+      cellCode(s.cidrs.pod),
+      cellCode(s.cidrs.service),
+      cellCode(s.cidrs.ipFabric)
+    ])
+  );
+  return [
+    "### Sites",
+    "",
+    `Every site runs Kubernetes ${code(r.versions.kubernetes)} and TF ${code(r.versions.tfTag)} from ${code(r.versions.tfRegistry)} (profile ${code(r.profile)}).`,
+    "",
+    row([
+      "site",
+      "provider",
+      "region",
+      "ASN",
+      "router id",
+      "gateway",
+      "underlay",
+      "pod",
+      "service",
+      "ip-fabric"
+    ]),
+    row(["---", "---", "---", "---:", "---", "---", "---", "---", "---", "---"]),
+    ...rows
+  ].join("\n");
+}
+function checksSection(r, variant, runUrl) {
+  if (!r.checks.length) return "";
+  const out = ["### Checks"];
+  if (variant !== "full") {
+    const where = runUrl ? `the [job summary](${runUrl})` : "the job summary";
+    out.push(
+      `Passing checks are counted here; every check with its details is in ${where} and in results.md.`
+    );
+  }
+  const tables = new Map(truthTables(r.checks).map((t) => [t.title, t]));
+  let briefRows = BRIEF_ROWS;
+  for (const [title, checks] of groupChecks(r.checks)) {
+    const count = (s) => checks.filter((c) => c.status === s).length;
+    const failed = count("fail");
+    out.push(
+      `#### ${failed ? "\u274C" : "\u2705"} ${text(title)}: ${count("pass")} passed, ${failed} failed, ${count("flaky")} flaky`
+    );
+    const table = tables.get(title);
+    if (table && variant !== "brief") out.push(renderTruthTableMarkdown(table, { title: false }));
+    const ordered = [...checks].sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]);
+    if (variant === "full") {
+      out.push(
+        `<details${failed ? " open" : ""}><summary>${checks.length} checks</summary>
+
+${checkTable(ordered)}
+
+</details>`
+      );
+      continue;
+    }
+    let shown = ordered.filter((c) => c.status !== "pass");
+    if (variant === "brief") {
+      const cut = shown.length - briefRows;
+      shown = shown.slice(0, Math.max(0, briefRows));
+      briefRows -= shown.length;
+      if (shown.length) out.push(checkTable(shown));
+      if (cut > 0) out.push(`\u2026 and ${cut} more not shown here.`);
+    } else if (shown.length) out.push(checkTable(shown));
+  }
+  return out.join("\n\n");
+}
+var SEVERITY = { fail: 0, flaky: 1, pass: 2 };
+function checkTable(checks) {
+  return [
+    row(["result", "from", "to", "expected", "actual", "attempts", "detail"]),
+    row(["---", "---", "---", "---", "---", "---:", "---"]),
+    ...checks.map(
+      (c) => row([
+        `${STATUS_ICON[c.status]} ${c.status}`,
+        cellCode(c.from),
+        `${cellCode(c.to)}${c.toKind === "service" ? " (service)" : ""}`,
+        c.expected,
+        c.actual === c.expected ? c.actual : `**${c.actual}**`,
+        String(c.attempts),
+        c.detail ? cellCode(clip(c.detail, DETAIL_CHARS)) : ""
+      ])
+    )
+  ].join("\n");
+}
+function remediationsSection(r) {
+  if (!r.remediations.length) return "### Remediations\n\nNone were needed.";
+  return [
+    "### Remediations",
+    "",
+    row(["site", "problem", "action", "attempt", "at (UTC)", "resolved"]),
+    row(["---", "---", "---", "---:", "---", "---"]),
+    ...r.remediations.map(
+      (m) => row([
+        `**${text(m.site)}**`,
+        text(m.problem),
+        text(m.action),
+        String(m.attempt),
+        clockUtc(m.at),
+        m.resolved ? "\u2705 yes" : "\u274C no"
+      ])
+    )
+  ].join("\n");
+}
+var GANTT_TAG = {
+  ok: "done",
+  failed: "crit",
+  cancelled: "active",
+  skipped: ""
+};
+function renderTimeline(r) {
+  const timed = r.phases.filter(
+    (p) => p.status !== "skipped" && Number.isFinite(Date.parse(p.startedAt))
+  );
+  const lines = timed.map((p, i) => {
+    const ms = phaseMs(p, r) ?? 0;
+    const tag = GANTT_TAG[p.status];
+    const label = `${p.name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
+    return `    ${label} :${tag ? `${tag}, ` : ""}p${i}, ${ganttTime(p.startedAt)}, ${ms}ms`;
+  });
+  const chart = timed.length ? [
+    "```mermaid",
+    "gantt",
+    "    title Phases (UTC)",
+    "    dateFormat YYYY-MM-DD HH:mm:ss.SSS",
+    "    axisFormat %H:%M:%S",
+    "    todayMarker off",
+    "    section run",
+    ...lines,
+    "```"
+  ].join("\n") : "";
+  const table = [
+    row(["phase", "status", "started (UTC)", "took", "error"]),
+    row(["---", "---", "---", "---:", "---"]),
+    ...r.phases.map(
+      (p) => row([
+        p.name,
+        p.status === "ok" ? "ok" : `**${p.status}**`,
+        clockUtc(p.startedAt),
+        p.status === "skipped" ? "\u2014" : formatDuration(phaseMs(p, r)),
+        p.error ? text(clip(p.error, DETAIL_CHARS)) : ""
+      ])
+    )
+  ].join("\n");
+  return [chart, table].filter((s) => s).join("\n\n");
+}
+function phaseMs(p, r) {
+  return elapsedMs(p.startedAt, p.endedAt ?? r.endedAt);
+}
+function ganttTime(iso) {
+  return new Date(Date.parse(iso)).toISOString().slice(0, 23).replace("T", " ");
+}
+function timelineSection(r) {
+  return r.phases.length ? `### Timeline
+
+${renderTimeline(r)}` : "";
+}
+function reproduceSection(r) {
+  return r.reproduce.trim() ? `### Reproduce locally
+
+${fenced(r.reproduce.trim(), "sh")}` : "";
+}
+function footer(r, runUrl) {
+  return `<sub>tungsten-e2e ${VERSION} \xB7 run ${code(r.runId)}${runUrl ? ` \xB7 [workflow run](${runUrl})` : ""}</sub>`;
+}
+function row(cells2) {
+  return `| ${cells2.join(" | ")} |`;
+}
+function text(s) {
+  return s.replace(/[\\`*_{}[\]<>|#!~]/g, (ch) => `\\${ch}`).replace(/&/g, "&amp;").replace(/\r?\n/g, "<br>");
+}
+function code(s) {
+  const flat = s.replace(/\r?\n/g, " \u23CE ");
+  if (!flat) return "";
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(flat) ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+function cellCode(s) {
+  return code(s).replace(/\|/g, "\\|");
+}
+function fenced(s, lang = "") {
+  const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${lang}
+${s.replace(/\n$/, "")}
+${fence}`;
+}
+function clip(s, max) {
+  const chars = [...s];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}\u2026` : s;
+}
+
+// node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+  if (typeof process === "object" && process.version !== void 0) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${process.arch})`;
+  }
+  return "<environment undetectable>";
+}
+
+// node_modules/before-after-hook/lib/register.js
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+  if (!options) {
+    options = {};
+  }
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name2) => {
+      return register.bind(null, state, name2, callback, options);
+    }, method)();
+  }
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+    return state.registry[name].reduce((method2, registered) => {
+      return registered.hook.bind(null, method2, options);
+    }, method)();
+  });
+}
+
+// node_modules/before-after-hook/lib/add.js
+function addHook(state, kind, name, hook2) {
+  const orig = hook2;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+  if (kind === "before") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
+    };
+  }
+  if (kind === "after") {
+    hook2 = (method, options) => {
+      let result;
+      return Promise.resolve().then(method.bind(null, options)).then((result_) => {
+        result = result_;
+        return orig(result, options);
+      }).then(() => {
+        return result;
+      });
+    };
+  }
+  if (kind === "error") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(method.bind(null, options)).catch((error) => {
+        return orig(error, options);
+      });
+    };
+  }
+  state.registry[name].push({
+    hook: hook2,
+    orig
+  });
+}
+
+// node_modules/before-after-hook/lib/remove.js
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+  const index = state.registry[name].map((registered) => {
+    return registered.orig;
+  }).indexOf(method);
+  if (index === -1) {
+    return;
+  }
+  state.registry[name].splice(index, 1);
+}
+
+// node_modules/before-after-hook/index.js
+var bind = Function.bind;
+var bindable = bind.bind(bind);
+function bindApi(hook2, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook2.api = { remove: removeHookRef };
+  hook2.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+function Singular() {
+  const singularHookName = /* @__PURE__ */ Symbol("Singular");
+  const singularHookState = {
+    registry: {}
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+function Collection() {
+  const state = {
+    registry: {}
+  };
+  const hook2 = register.bind(null, state);
+  bindApi(hook2, state);
+  return hook2;
+}
+var before_after_hook_default = { Singular, Collection };
+
+// node_modules/@octokit/endpoint/dist-bundle/index.js
+var VERSION2 = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+function lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches3 = url.match(urlVariableRegex);
+  if (!matches3) {
+    return [];
+  }
+  return matches3.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+var endpoint = withDefaults(null, DEFAULTS);
+
+// node_modules/content-type/dist/index.js
+var SP = 32;
+var HTAB = 9;
+var SEMI = 59;
+var EQ = 61;
+var DQUOTE = 34;
+var BSLASH = 92;
+var COMMA = 44;
+var LOWER_CASE = 1;
+var OWS = 2;
+var SEMI_FLAG = 4;
+var COMMA_FLAG = 8;
+var TOKEN_FLAG = 16;
+var NON_ASCII = 65280;
+var CASE_FLAGS = LOWER_CASE | NON_ASCII;
+var CHAR_MAP = new Uint8Array(256);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
+}
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
+}
+var NullObject = /* @__PURE__ */ (() => {
+  const C = function() {
+  };
+  C.prototype = /* @__PURE__ */ Object.create(null);
+  return C;
+})();
+function parse2(header, options) {
+  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+  const len = header.length;
+  let valueStart = options?.start ?? 0;
+  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+    valueStart++;
+  }
+  let index = valueStart;
+  let typeFlags = 0;
+  let whitespace = -1;
+  let stop = options?.parameters === false ? COMMA_FLAG : 0;
+  while (index < len) {
+    const code2 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
+    if ((flags & stopFlags) !== 0) {
+      stop |= flags & COMMA_FLAG;
+      break;
+    }
+    if ((flags & OWS) !== 0) {
+      if (whitespace === -1)
+        whitespace = index;
+    } else {
+      whitespace = -1;
+    }
+    typeFlags |= code2 & NON_ASCII | flags;
+    index++;
+  }
+  const valueEnd = whitespace === -1 ? index : whitespace;
+  const value = header.slice(valueStart, valueEnd);
+  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+  if (index === len || stop !== 0) {
+    return { type, index, parameters: new NullObject() };
+  }
+  return parseParameters(header, type, index, len, stopFlags);
+}
+function parseParameters(header, type, index, len, stopFlags) {
+  const parameters = new NullObject();
+  parameter: while (index < len) {
+    index++;
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+      index++;
+    }
+    const keyStart = index;
+    let keyFlags = 0;
+    let keyWhitespace = -1;
+    while (index < len) {
+      const code2 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
+      if ((flags & stopFlags) !== 0) {
+        if ((flags & COMMA_FLAG) !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if (code2 === EQ) {
+        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+        const value = header.slice(keyStart, keyEnd);
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        index++;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+          index++;
+        }
+        if (index < len && header.charCodeAt(index) === DQUOTE) {
+          const quotedStart = ++index;
+          let escaped = false;
+          while (index < len) {
+            const code3 = header.charCodeAt(index);
+            if (code3 === DQUOTE) {
+              if (parameters[key] === void 0) {
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              }
+              index++;
+              let stop2 = 0;
+              while (index < len) {
+                const code4 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
+                if ((flags2 & stopFlags) !== 0) {
+                  stop2 = flags2 & COMMA_FLAG;
+                  break;
+                }
+                index++;
+              }
+              if (stop2 !== 0)
+                break parameter;
+              continue parameter;
+            }
+            if (code3 === BSLASH && index + 1 < len) {
+              escaped = true;
+              index += 2;
+              continue;
+            }
+            index++;
+          }
+          continue parameter;
+        }
+        const valueStart = index;
+        let stop = 0;
+        let valueWhitespace = -1;
+        while (index < len) {
+          const code3 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
+          if ((flags2 & stopFlags) !== 0) {
+            stop = flags2 & COMMA_FLAG;
+            break;
+          }
+          if ((flags2 & OWS) !== 0) {
+            if (valueWhitespace === -1)
+              valueWhitespace = index;
+          } else {
+            valueWhitespace = -1;
+          }
+          index++;
+        }
+        if (parameters[key] === void 0) {
+          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+          parameters[key] = header.slice(valueStart, valueEnd);
+        }
+        if (stop !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if ((flags & OWS) !== 0) {
+        if (keyWhitespace === -1)
+          keyWhitespace = index;
+      } else {
+        keyWhitespace = -1;
+      }
+      keyFlags |= code2 & NON_ASCII | flags;
+      index++;
+    }
+  }
+  return { type, index, parameters };
+}
+function unescapeQuotedPairs(str, start, end) {
+  let result = "";
+  for (let index = start; index < end; index++) {
+    if (str.charCodeAt(index) === BSLASH) {
+      result += str.slice(start, index);
+      start = ++index;
+    }
+  }
+  return result + str.slice(start, end);
+}
+
+// node_modules/json-with-bigint/json-with-bigint.js
+var intRegex = /^-?\d+$/;
+var noiseValue = /^-?\d+n+$/;
+var originalStringify = JSON.stringify;
+var originalParse = JSON.parse;
+var customFormat = /^-?\d+n$/;
+var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
+var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
+var stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+    if (isNoise) return val + "n";
+    const isBigInt = typeof val === "bigint";
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+      return val.toString() + "n";
+    }
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+    const isPostReplacerObject = val !== null && typeof val === "object";
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper = val instanceof Number || val instanceof String || val instanceof Boolean;
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+    return val;
+  };
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+  if (isUnstringifiable(rootProcessed)) {
+    return void 0;
+  }
+  const isRootPrimitive = rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+  const chunks = [];
+  let level = 0;
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true
+    }
+  ];
+  const visited = new WeakSet([rootProcessed]);
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+    let isDone = false;
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+        if (space) chunks.push("\n" + space.repeat(level));
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject = childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+            visited.add(childVal);
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true
+            });
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+        if (isFilteredOutByArray) continue;
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+        if (isUnstringifiable(childVal)) continue;
+        if (!node.first) chunks.push(",");
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+        const isComplexObject = childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+          visited.add(childVal);
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true
+          });
+          node.first = false;
+          break;
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+      const isNodeFullyProcessed = node.index >= node.keys.length && stack[stack.length - 1] === node;
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+    if (isDone) {
+      level--;
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+  return chunks.join("");
+};
+var JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+          const hasFunctionReplacer = typeof replacer === "function";
+          if (hasFunctionReplacer) return replacer(key, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+          if (isKeyInArrayReplacer) return val;
+          return val;
+        },
+        space
+      );
+    }
+    if (!value) return originalStringify(value, replacer, space);
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+        if (isNoise) return val.toString() + "n";
+        if (typeof val === "bigint") return val.toString() + "n";
+        const hasFunctionReplacer = typeof replacer === "function";
+        if (hasFunctionReplacer) return replacer(key, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+        if (isKeyInArrayReplacer) return val;
+        return val;
+      },
+      space
+    );
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3"
+    );
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+      if (convertedJSON === void 0) return void 0;
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return convertedJSON;
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+    throw error;
+  }
+};
+var featureCache = /* @__PURE__ */ new Map();
+var isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1"
+    );
+    featureCache.set(parseFingerprint, result);
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+    return false;
+  }
+};
+var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+  const hasUserReviver = typeof userReviver === "function";
+  if (!hasUserReviver) return value;
+  return userReviver(key, value, context);
+};
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+    if (isBigInt) return BigInt(context.source);
+    const hasCustomReviver = typeof reviver === "function";
+    if (!hasCustomReviver) return value;
+    return reviver(key, value, context);
+  });
+};
+var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+var MAX_DIGITS = MAX_INT.length;
+var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+var noiseValueWithQuotes = /^"-?\d+n+"$/;
+var applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+    if (!node.visited) {
+      node.visited = true;
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+      const hasUserReviver = typeof userReviver === "function";
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+      const isDeleted = value === void 0;
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+      stack.pop();
+    }
+  }
+  return rootHolder[""];
+};
+var serializeBigInts = (text2) => {
+  return text2.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
+      const hasFractionalOrExponential = fractional || exponential;
+      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      if (isStandardValue) return match;
+      return '"' + match + 'n"';
+    }
+  );
+};
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
+    return originalParse(
+      serializedData,
+      (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text2);
+      const parsed = originalParse(serializedData);
+      return applyReviverIteratively(parsed, reviver);
+    }
+    throw error;
+  }
+};
+
+// node_modules/@octokit/request-error/dist-src/index.js
+var RequestError = class extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+};
+
+// node_modules/@octokit/request/dist-bundle/index.js
+var VERSION3 = "10.0.16";
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
+  }
+};
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch2(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches3 = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches3 && matches3.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = parse2(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text2 = "";
+    try {
+      text2 = await response.text();
+      return JSONParse(text2);
+    } catch (err) {
+      return text2;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+function withDefaults2(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: withDefaults2.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults2.bind(null, endpoint2)
+  });
+}
+var request = withDefaults2(endpoint, defaults_default);
+
+// node_modules/@octokit/graphql/dist-bundle/index.js
+var VERSION4 = "0.0.0-development";
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+function withDefaults3(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: withDefaults3.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+var graphql2 = withDefaults3(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return withDefaults3(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+// node_modules/@octokit/auth-token/dist-bundle/index.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+async function hook(token, request2, route, parameters) {
+  const endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint2.headers.authorization = withAuthorizationPrefix(token);
+  return request2(endpoint2);
+}
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+// node_modules/@octokit/core/dist-src/version.js
+var VERSION5 = "7.0.8";
+
+// node_modules/@octokit/core/dist-src/index.js
+var noop2 = () => {
+};
+var consoleWarn = console.warn.bind(console);
+var consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = noop2;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = noop2;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+var userAgentTrail = `octokit-core.js/${VERSION5} ${getUserAgent()}`;
+var Octokit = class {
+  static VERSION = VERSION5;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook2 = new before_after_hook_default.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook2.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook2;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth2 = createTokenAuth(options.auth);
+        hook2.wrap("request", auth2.hook);
+        this.auth = auth2;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth2 = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook2.wrap("request", auth2.hook);
+      this.auth = auth2;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+};
+
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var VERSION6 = "0.0.0-development";
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = VERSION6;
+
+// src/report/prComment.ts
+var GitHub = Octokit.plugin(paginateRest);
+
+// src/report/summary.ts
+var MAX_SUMMARY_BYTES = 1024 * 1024;
+
+// src/report/outputs.ts
+var RESULT_FILES = {
+  json: "results.json",
+  markdown: "results.md",
+  junit: "junit.xml"
+};
+function renderResultsJson(results) {
+  return `${secrets.redact(JSON.stringify(redactResults(results), null, 2))}
+`;
+}
+async function writeResultsFiles(dir, results, options = {}) {
+  await mkdir7(dir, { recursive: true });
+  const files = {
+    json: join6(dir, RESULT_FILES.json),
+    markdown: join6(dir, RESULT_FILES.markdown),
+    junit: join6(dir, RESULT_FILES.junit)
+  };
+  await writeFile5(files.json, renderResultsJson(results));
+  await writeFile5(
+    files.markdown,
+    renderMarkdown(results, {
+      variant: "full",
+      ...options.runUrl ? { runUrl: options.runUrl } : {}
+    })
+  );
+  await writeFile5(files.junit, renderJunit(results));
+  return files;
+}
+
+// src/report/results.ts
+function siteRecords(plan) {
+  return plan.sites.map((s) => ({
+    name: s.name,
+    provider: s.provider,
+    ...s.region !== void 0 ? { region: s.region } : {},
+    asn: s.asn,
+    routerId: s.routerId,
+    gateway: s.gateway,
+    cidrs: { ...s.cidrs }
+  }));
+}
+function buildResults(input) {
+  const totals = {
+    pass: input.checks.filter((c) => c.status === "pass").length,
+    fail: input.checks.filter((c) => c.status === "fail").length,
+    flaky: input.checks.filter((c) => c.status === "flaky").length
+  };
+  const passed = input.error === void 0 && !input.phases.some((p) => p.status === "failed") && input.checks.length > 0 && totals.fail === 0;
+  return {
+    runId: input.runId,
+    passed,
+    profile: input.plan.profile.name,
+    versions: { ...input.plan.versions },
+    startedAt: input.startedAt,
+    endedAt: input.endedAt,
+    sites: siteRecords(input.plan),
+    phases: [...input.phases],
+    remediations: [...input.remediations],
+    checks: [...input.checks],
+    totals,
+    reproduce: input.reproduce,
+    ...input.error !== void 0 ? { error: input.error } : {}
+  };
+}
+function resultsExitCode(results) {
+  if (results.error !== void 0) return ExitCode.infrastructure;
+  return results.passed ? ExitCode.ok : ExitCode.checksFailed;
+}
+
+// src/suites/scenario.ts
+function modeIntent(mode, namespaces) {
+  const none = {
+    mode,
+    isolated: [],
+    serviceIsolation: false,
+    defaultDeny: false,
+    allows: []
+  };
+  switch (mode) {
+    case "default":
+      return none;
+    case "namespace":
+      return { ...none, isolated: namespaces.slice(0, -1), serviceIsolation: true };
+    case "service":
+      return { ...none, isolated: namespaces.slice(0, -1), serviceIsolation: false };
+    case "container": {
+      const allows = namespaces.map((ns) => ({ to: ns, from: ns }));
+      if (namespaces.length >= 2) allows.push({ to: namespaces[0], from: namespaces[1] });
+      return { ...none, defaultDeny: true, allows };
+    }
+  }
+}
+
+// src/suites/expected.ts
+function verdictFor(intent, from, to) {
+  const sameDomain = from.namespace === to.namespace;
+  switch (intent.mode) {
+    case "default":
+      return "allow";
+    case "namespace":
+    case "service": {
+      if (sameDomain || !intent.isolated.includes(to.namespace)) return "allow";
+      if (to.kind === "pod") return "deny";
+      return intent.serviceIsolation ? "deny" : "allow";
+    }
+    case "container": {
+      if (!intent.defaultDeny) return "allow";
+      const allowed = intent.allows.some((a) => a.to === to.namespace && a.from === from.namespace);
+      return allowed ? "allow" : "deny";
+    }
+  }
+}
+function expectedMatrix(mode, namespaces, clients, targets) {
+  const intent = modeIntent(mode, namespaces);
+  return clients.flatMap(
+    (from) => targets.map((to) => ({ from, to, expected: verdictFor(intent, from, to) }))
+  );
+}
+
+// src/suites/workloads.ts
+var BACKEND_LABELS2 = { app: "echo" };
+var CLIENT_LABELS2 = { app: "client" };
+var NAMESPACE_LABEL = "tungsten-e2e.io/namespace";
+function matchesLabels(labels, selector) {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+// src/suites/isolationConfig.ts
+var ISOLATION_ANNOTATION2 = "opencontrail.org/isolation";
+var SERVICE_ISOLATION_ANNOTATION2 = "opencontrail.org/isolation.service";
+function isolationConfig(mode, namespaces) {
+  const intent = modeIntent(mode, namespaces);
+  const config = { mode, namespaces: [], networkPolicies: [] };
+  for (const ns of namespaces) {
+    const annotations2 = {};
+    if (intent.isolated.includes(ns)) {
+      annotations2[ISOLATION_ANNOTATION2] = "true";
+      if (!intent.serviceIsolation) annotations2[SERVICE_ISOLATION_ANNOTATION2] = "false";
+    }
+    config.namespaces.push({ name: ns, labels: { [NAMESPACE_LABEL]: ns }, annotations: annotations2 });
+  }
+  if (intent.defaultDeny) {
+    for (const ns of namespaces) {
+      config.networkPolicies.push(denyAll(ns));
+    }
+  }
+  for (const allow of intent.allows) {
+    config.networkPolicies.push(
+      allow.from === allow.to ? {
+        name: "allow-clients",
+        namespace: allow.to,
+        podSelector: { ...BACKEND_LABELS2 },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { ...CLIENT_LABELS2 } }] }]
+      } : {
+        name: `allow-from-${allow.from}`,
+        namespace: allow.to,
+        podSelector: { ...BACKEND_LABELS2 },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { [NAMESPACE_LABEL]: allow.from } }] }]
+      }
+    );
+  }
+  return config;
+}
+function denyAll(namespace) {
+  return {
+    name: "deny-all-ingress",
+    namespace,
+    podSelector: {},
+    policyTypes: ["Ingress"],
+    ingress: []
+  };
+}
+
+// src/suites/runner.ts
+var pathOf = (x) => `${x.site}/${x.namespace}/${x.name}`;
+async function deployAll(fabric, sites, namespaces, ctx) {
+  const parts = await Promise.all(
+    sites.map((s) => fabric.deployWorkloads(s, [...namespaces], ctx))
+  );
+  return {
+    pods: parts.flatMap((p) => p.pods),
+    services: parts.flatMap((p) => p.services)
+  };
+}
+function backendsOf2(service, world) {
+  return world.pods.filter(
+    (p) => p.role === "backend" && p.site === service.site && p.namespace === service.namespace && matchesLabels(p.labels, service.selector)
+  );
+}
+function targetsOf(world) {
+  const services = world.services.map((s) => ({
+    site: s.site,
+    namespace: s.namespace,
+    name: s.name,
+    kind: "service",
+    ip: s.ip,
+    port: s.port,
+    backends: backendsOf2(s, world).map((p) => p.name)
+  }));
+  const pods = world.pods.filter((p) => p.role === "backend").map((p) => {
+    const port = p.port ?? // the service's port is the pod's only where the fabric maps port to the same port
+    world.services.find((s) => backendsOf2(s, world).includes(p))?.port;
+    if (port === void 0) {
+      throw new InfraError(
+        `the fabric reported backend pod ${pathOf(p)} with no port, and no service selects it`
+      );
+    }
+    return {
+      site: p.site,
+      namespace: p.namespace,
+      name: p.name,
+      kind: "pod",
+      ip: p.ip,
+      port,
+      backends: [p.name]
+    };
+  });
+  return [...pods, ...services];
+}
+var escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function replyNames(reply, backends) {
+  return backends.find(
+    (b) => new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRe(b)}($|[^A-Za-z0-9_.-])`).test(reply)
+  );
+}
+function observe(outcome, target) {
+  const detail = outcome.detail.trim().replace(/\s+/g, " ").slice(0, 200);
+  switch (outcome.result) {
+    case "connected": {
+      const named = replyNames(outcome.detail, target.backends);
+      return named ? { verdict: "allow", wrongBackend: false, text: `reply from ${named}` } : {
+        verdict: "allow",
+        wrongBackend: true,
+        text: `connected, but the reply did not name ${target.backends.join(" or ") || "any backend"}: "${detail}"`
+      };
+    }
+    case "refused":
+    case "timeout":
+      return {
+        verdict: "deny",
+        wrongBackend: false,
+        text: `${outcome.result}${detail ? `: ${detail}` : ""} (${outcome.durationMs} ms)`
+      };
+    case "error":
+      return { verdict: "error", wrongBackend: false, text: `probe error: ${detail}` };
+  }
+}
+var matches2 = (o, expected) => expected === "allow" ? o.verdict === "allow" && !o.wrongBackend : o.verdict === "deny";
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+var Prober = class {
+  constructor(fabric, ctx, timeoutMs, deadlineMs) {
+    this.fabric = fabric;
+    this.ctx = ctx;
+    this.timeoutMs = timeoutMs;
+    this.deadlineMs = deadlineMs;
+  }
+  fabric;
+  ctx;
+  timeoutMs;
+  deadlineMs;
+  async probeOnce(spec) {
+    const deadline = AbortSignal.timeout(this.deadlineMs);
+    const signal2 = AbortSignal.any([this.ctx.signal, deadline]);
+    let timer;
+    const late = new Promise((resolve2) => {
+      timer = setTimeout(
+        () => resolve2({
+          result: "error",
+          detail: `no answer from the probe within ${this.deadlineMs} ms`,
+          durationMs: this.deadlineMs
+        }),
+        this.deadlineMs
+      );
+    });
+    try {
+      const outcome = await Promise.race([
+        this.fabric.probe(
+          { site: spec.from.site, namespace: spec.from.namespace, name: spec.from.name },
+          { ip: spec.to.ip, port: spec.to.port },
+          this.timeoutMs,
+          { ...this.ctx, signal: signal2 }
+        ),
+        late
+      ]);
+      return observe(outcome, spec.to);
+    } catch (e) {
+      this.ctx.signal.throwIfAborted();
+      return {
+        verdict: "error",
+        wrongBackend: false,
+        text: `probe error: ${e instanceof Error ? e.message : String(e)}`
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  async check(spec) {
+    const first = await this.probeOnce(spec);
+    const base = {
+      suite: spec.suite,
+      mode: spec.mode,
+      from: pathOf(spec.from),
+      to: pathOf(spec.to),
+      toKind: spec.to.kind,
+      expected: spec.expected
+    };
+    if (matches2(first, spec.expected)) {
+      return { ...base, actual: first.verdict, attempts: 1, status: "pass", detail: first.text };
+    }
+    const second = await this.probeOnce(spec);
+    const detail = `attempt 1: ${first.text}; attempt 2: ${second.text}`;
+    if (spec.expected === "deny") {
+      if (first.verdict === "allow") {
+        return { ...base, actual: "allow", attempts: 2, status: "fail", detail };
+      }
+      const status2 = matches2(second, "deny") ? "flaky" : "fail";
+      return { ...base, actual: second.verdict, attempts: 2, status: status2, detail };
+    }
+    const status = matches2(second, "allow") ? "flaky" : "fail";
+    return { ...base, actual: second.verdict, attempts: 2, status, detail };
+  }
+};
+var byPath = (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.toKind.localeCompare(b.toKind);
+function summary2(title, checks, ms) {
+  const count = (s) => checks.filter((c) => c.status === s).length;
+  return `${title}: ${checks.length} checks in ${formatElapsed(ms)}: ${count("pass")} pass, ${count("fail")} fail, ${count("flaky")} flaky`;
+}
+async function applyEverywhere(fabric, sites, mode, namespaces, world, ctx) {
+  const config = isolationConfig(mode, namespaces);
+  await Promise.all(sites.map((s) => fabric.applyIsolation(s, config, world, ctx)));
+}
+function prober(fabric, ctx, options) {
+  const timeoutMs = options.probeTimeoutMs ?? 2e3;
+  return new Prober(fabric, ctx, timeoutMs, options.probeDeadlineMs ?? timeoutMs + 15e3);
+}
+async function runConnectivity(fabric, sites, world, ctx, options) {
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  await applyEverywhere(fabric, sites, "default", options.namespaces, world, ctx);
+  const clients = world.pods.filter((p2) => p2.role === "client");
+  const targets = targetsOf(world);
+  const specs = clients.flatMap(
+    (from) => targets.filter((to) => to.site !== from.site).map((to) => ({ suite: "connectivity", mode: null, from, to, expected: "allow" }))
+  );
+  ctx.logger.info(`test: connectivity: ${specs.length} probes across ${sites.length} sites`);
+  const p = prober(fabric, ctx, options);
+  const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(byPath);
+  ctx.logger.info(summary2("test: connectivity", checks, clock.now() - started));
+  return checks;
+}
+async function runIsolation(fabric, sites, world, ctx, options) {
+  const clock = options.clock ?? systemClock;
+  const clients = world.pods.filter((p2) => p2.role === "client");
+  const targets = targetsOf(world);
+  const targetByPath = new Map(targets.map((t) => [`${t.kind}:${pathOf(t)}`, t]));
+  const clientByPath = new Map(clients.map((c) => [pathOf(c), c]));
+  const p = prober(fabric, ctx, options);
+  const all = [];
+  for (const mode of options.modes) {
+    const started = clock.now();
+    ctx.logger.info(`test: isolation / ${mode}: applying on ${sites.length} sites`);
+    await applyEverywhere(fabric, sites, mode, options.namespaces, world, ctx);
+    const specs = expectedMatrix(mode, options.namespaces, clients, targets).map(
+      (cell) => ({
+        suite: "isolation",
+        mode,
+        from: clientByPath.get(pathOf(cell.from)),
+        to: targetByPath.get(`${cell.to.kind}:${pathOf(cell.to)}`),
+        expected: cell.expected
+      })
+    );
+    ctx.logger.info(`test: isolation / ${mode}: ${specs.length} probes`);
+    const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(
+      byPath
+    );
+    ctx.logger.info(summary2(`test: isolation / ${mode}`, checks, clock.now() - started));
+    all.push(...checks);
+  }
+  return all;
+}
+async function runSuites(fabric, sites, ctx, options) {
+  const world = await deployAll(fabric, sites, options.namespaces, ctx);
+  const names = world.pods.filter((p) => p.role === "backend").map((p) => p.name);
+  const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  if (repeated.length > 0) {
+    ctx.logger.warn(
+      `test: backend pod names repeat across sites (${repeated.join(", ")}); an echo reply naming one cannot prove which site answered`
+    );
+  }
+  const checks = [];
+  if (options.suites.includes("connectivity")) {
+    checks.push(...await runConnectivity(fabric, sites, world, ctx, options));
+  }
+  if (options.suites.includes("isolation")) {
+    checks.push(...await runIsolation(fabric, sites, world, ctx, options));
+  }
+  const tables = truthTables(checks).map(renderTruthTableText);
+  if (options.logTables !== false) for (const t of tables) ctx.logger.info(t);
+  return { world, checks, tables };
+}
+
+// src/pipeline/testRun.ts
+var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
+var messageOf = (e) => e instanceof Error ? e.message : String(e);
+function reproduceCommand(source, plan) {
+  const root = plan.sites.some((s) => s.provider === "local") ? "sudo " : "";
+  const file = source.label ? "sites.yml" : source.sites;
+  const flags = source.overrides.profile ? ` --profile ${quoteArg(source.overrides.profile)}` : "";
+  const lines = [`${root}tungsten-e2e run --sites ${quoteArg(file)}${flags}`];
+  if (source.label) lines.unshift(`# sites.yml: the site file from ${source.label}`);
+  if (source.overrides.suites) {
+    lines.unshift(`# with tests.suites: [${source.overrides.suites.join(", ")}] in the site file`);
+  }
+  return lines.join("\n");
+}
+function resultsOf(state, plan, checks, error) {
+  const endedAt = (/* @__PURE__ */ new Date()).toISOString();
+  return buildResults({
+    runId: state.runId,
+    plan,
+    startedAt: state.createdAt,
+    endedAt,
+    phases: state.phases.map(
+      (p) => p.name === "report" && !p.endedAt ? { ...p, endedAt } : { ...p }
+    ),
+    remediations: state.remediations,
+    checks,
+    reproduce: reproduceCommand(state.source, plan),
+    ...error !== void 0 ? { error } : {}
+  });
+}
+async function testAndReport(live, options) {
+  const { plan, store, ctx } = live;
+  let checks = [];
+  let tables = [];
+  let error;
+  try {
+    const suites = await phase(
+      store,
+      "test",
+      ctx.logger,
+      ctx.signal,
+      () => runSuites(live.fabric, live.sites, ctx, {
+        suites: plan.tests.suites,
+        modes: plan.tests.isolationModes,
+        namespaces: plan.tests.namespaces,
+        logTables: false,
+        ...options.probing
+      })
+    );
+    checks = suites.checks;
+    tables = suites.tables;
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    error = `test: ${messageOf(e)}`;
+  }
+  const written = await phase(store, "report", ctx.logger, ctx.signal, async () => {
+    const results = resultsOf(store.state, plan, checks, error);
+    const files = await writeResultsFiles(options.resultsDir, results);
+    ctx.logger.info(`report: ${files.json}, ${files.markdown}, ${files.junit}`);
+    return { results, files };
+  });
+  return { ...written, tables };
+}
+async function runAndReport(options, env) {
+  const runId = options.runId ?? newRunId();
+  const stateDir = options.stateDir ?? join7(".tungsten-e2e", runId);
+  let tested;
+  let outcome;
+  let failure;
+  try {
+    outcome = await run(
+      {
+        ...options,
+        runId,
+        stateDir,
+        between: async (live) => {
+          tested = await testAndReport(live, options);
+          return tested.results.passed;
+        }
+      },
+      env
+    );
+  } catch (e) {
+    failure = e;
+  }
+  if (isUserError(failure)) throw failure;
+  const store = await StateStore.open(stateDir).catch(() => void 0);
+  if (!store || store.state.runId !== runId) {
+    throw failure;
+  }
+  const plan = await replan(store.state);
+  const error = failure !== void 0 ? messageOf(failure) : tested?.results.error;
+  const results = resultsOf(store.state, plan, tested?.results.checks ?? [], error);
+  const files = await writeResultsFiles(options.resultsDir, results);
+  return {
+    runId,
+    stateDir,
+    ...outcome ? { outcome } : {},
+    results,
+    files,
+    tables: tested?.tables ?? [],
+    ...store.state.teardown ? { teardown: store.state.teardown } : {},
+    exitCode: resultsExitCode(results)
+  };
+}
+
+// src/commands/results.ts
+function resultsText(report) {
+  const r = report.results;
+  const lines = [];
+  for (const t of report.tables) lines.push(t, "");
+  const groups = /* @__PURE__ */ new Map();
+  for (const c of r.checks) {
+    const title = checkGroupTitle(c);
+    const g = groups.get(title) ?? { pass: 0, fail: 0, flaky: 0 };
+    g[c.status]++;
+    groups.set(title, g);
+  }
+  for (const [title, g] of groups) {
+    lines.push(
+      `${title}: ${g.pass + g.fail + g.flaky} checks, ${g.pass} pass, ${g.fail} fail, ${g.flaky} flaky`
+    );
+  }
+  for (const m of r.remediations) {
+    lines.push(
+      `remediation: ${m.site}: ${m.action} (attempt ${m.attempt}) for "${m.problem}": ${m.resolved ? "resolved" : "not resolved"}`
+    );
+  }
+  if (r.error) lines.push(`stopped: ${r.error}`);
+  const { pass, fail, flaky } = r.totals;
+  lines.push(
+    `${r.passed ? "PASSED" : "FAILED"}: run ${r.runId}, ${pass + fail + flaky} checks: ${pass} pass, ${fail} fail, ${flaky} flaky`,
+    `results: ${report.files.json}, ${report.files.markdown}, ${report.files.junit}`
+  );
+  return `${lines.join("\n")}
+`;
+}
+
 // src/commands/run.ts
 async function runCommand(options, io, env = {}) {
-  const outcome = await run(
+  const report = await runAndReport(
     {
       sites: options.sites,
+      resultsDir: options.resultsDir ?? DEFAULT_RESULTS_DIR,
       ...options.stateDir ? { stateDir: options.stateDir } : {},
       ...options.teardown ? { teardown: options.teardown } : {},
       ...options.overrides ? { overrides: options.overrides } : {}
     },
     { ...env, logger: io.logger }
   );
+  io.stdout(resultsText(report));
+  const down2 = `tungsten-e2e down --state ${report.stateDir}`;
   io.stdout(
-    `run ${outcome.runId}: ${outcome.kept ? `kept (tungsten-e2e down --state ${outcome.stateDir})` : "torn down"}
+    `run ${report.runId}: ${!report.teardown ? `kept (${down2})` : report.teardown.complete ? "torn down" : `teardown incomplete (${down2})`}
 `
   );
-  return outcome;
+  return report;
+}
+
+// src/commands/test.ts
+async function testCommand(options, io, env = {}) {
+  const logger = elapsedLogger(io.logger, Date.now());
+  const live = await attach(options.stateDir, { ...env, logger });
+  try {
+    const report = await testAndReport(live, {
+      resultsDir: options.resultsDir ?? DEFAULT_RESULTS_DIR,
+      ...options.probing ? { probing: options.probing } : {}
+    });
+    io.stdout(resultsText(report));
+    return report;
+  } finally {
+    await live.close();
+  }
 }
 
 // src/commands/up.ts
@@ -24825,7 +28003,16 @@ var COMMANDS = {
     summary: "run the connectivity and isolation suites against sites that are up",
     usage: "test --state DIR [--results DIR]",
     options: { state: { type: "string" }, results: { type: "string" } },
-    run: notYet("test")
+    run: async (v, io, args) => {
+      const stateDir = required(v, "state", "test");
+      if (shouldReexecAsRoot(await stateNeedsRoot(stateDir))) return reexecAsRoot(args);
+      const report = await testCommand(
+        { stateDir, ...typeof v.results === "string" ? { resultsDir: v.results } : {} },
+        io,
+        { signal: interruptSignal(io) }
+      );
+      return resultsExitCode(report.results);
+    }
   },
   run: {
     summary: "up, test, report, down",
@@ -24841,17 +28028,18 @@ var COMMANDS = {
       const sites = required(v, "sites", "run");
       const teardown = teardownPolicy(v.teardown);
       if (shouldReexecAsRoot(await sitesNeedRoot(sites))) return reexecAsRoot(args);
-      const outcome = await runCommand(
+      const report = await runCommand(
         {
           sites,
           ...typeof v.state === "string" ? { stateDir: v.state } : {},
+          ...typeof v.results === "string" ? { resultsDir: v.results } : {},
           ...teardown ? { teardown } : {},
           ...typeof v.profile === "string" ? { overrides: { profile: v.profile } } : {}
         },
         io,
         { signal: interruptSignal(io) }
       );
-      return outcome.passed ? ExitCode.ok : ExitCode.checksFailed;
+      return report.exitCode;
     }
   },
   janitor: {

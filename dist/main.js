@@ -1,17 +1,18 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   actionLogger,
-  error,
-  info,
   maskCredentialInputs,
-  readInputs,
-  setFailed,
-  setOutput
-} from "./chunks/chunk-VDGATKGJ.js";
+  readInputs
+} from "./chunks/chunk-JGYDK4KI.js";
 import {
   planCommand
-} from "./chunks/chunk-5FAJHXYM.js";
-import "./chunks/chunk-ISU4G7T7.js";
+} from "./chunks/chunk-3CHTDA4S.js";
+import {
+  error,
+  info,
+  setFailed,
+  setOutput
+} from "./chunks/chunk-G6IZW67M.js";
 import "./chunks/chunk-P52PXDPM.js";
 import {
   ExitCode,

@@ -1,11 +1,12 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   actionLogger,
+  maskCredentialInputs
+} from "./chunks/chunk-JGYDK4KI.js";
+import {
   getState,
-  maskCredentialInputs,
   setFailed
-} from "./chunks/chunk-VDGATKGJ.js";
-import "./chunks/chunk-ISU4G7T7.js";
+} from "./chunks/chunk-G6IZW67M.js";
 import {
   ExitCode
 } from "./chunks/chunk-VAEAUNQO.js";

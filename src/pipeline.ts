@@ -5,9 +5,11 @@
  *
  *   load → plan → provision → install → ready → connect → (test → report) … teardown
  *
- * `up` runs the phases up to connect and hands back the live run; `down` tears
- * a run down from its state directory (idempotent, also after `up` died half
- * way); `run` is up, then whatever runs between (the suites), then down.
+ * `up` runs the phases up to connect and hands back the live run; `attach`
+ * hands back the same live run from its state directory, in a later process;
+ * `down` tears a run down from its state directory (idempotent, also after
+ * `up` died half way); `run` is up, then whatever runs between (the suites
+ * and the report: pipeline/testRun.ts), then down.
  */
 import { stat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,8 +24,9 @@ import type { Plan } from './plan/types.js';
 import { waitReady } from './health/waitReady.js';
 import type { ConnectReport } from './pipeline/connect.js';
 import { waitPeered } from './pipeline/connect.js';
+import { phase } from './pipeline/phase.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
-import type { FabricFactory, ProviderFactory } from './pipeline/registry.js';
+import type { FabricFactory, ProviderFactory, RegistryOptions } from './pipeline/registry.js';
 import { defaultFabric, providerRegistry } from './pipeline/registry.js';
 import type {
   CreatedResource,
@@ -32,16 +35,23 @@ import type {
   ProvisionedSite,
 } from './providers/provider.js';
 import { HostKeyStore } from './remote/hostKeys.js';
-import { generateRunKey } from './remote/keys.js';
+import { generateRunKey, loadRunKey } from './remote/keys.js';
 import { RemotePool } from './remote/pool.js';
-import type { PhaseName, PhaseRecord } from './report/model.js';
+import type { PhaseRecord } from './report/model.js';
+import type { RunState } from './state/runState.js';
 import { newRunId, STATE_FILE, StateStore } from './state/runState.js';
 
 export interface PipelineEnv {
   logger: Logger;
   signal?: AbortSignal;
+  /** default: the registry (pipeline/registry.ts) made with the run's plan and `credentials` */
   providers?: ProviderFactory;
   fabric?: FabricFactory;
+  /** what the providers log in with: the ssh-private-key input (static), AWS keys */
+  credentials?: Pick<
+    RegistryOptions,
+    'sshPrivateKey' | 'awsKeys' | 'gcpCredentials' | 'azureCredentials'
+  >;
   /** ready: how long a site may take to become healthy; default 90 s (emulated), 30 min (TF) */
   readyDeadlineMs?: number;
   /** how long the control-node race may show before a remediation step; default 3 s (emulated), 2 min (TF) */
@@ -88,35 +98,6 @@ export const KNOWN_HOSTS = 'known_hosts';
 
 const ID = /^[a-z][a-z0-9]{5}$/;
 
-/** Run fn as a recorded phase: started, then ok / failed / cancelled with the error. */
-async function phase<T>(
-  store: StateStore,
-  name: PhaseName,
-  logger: Logger,
-  signal: AbortSignal,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const record: PhaseRecord = { name, startedAt: new Date().toISOString(), status: 'ok' };
-  await store.update((s) => s.phases.push(record));
-  const started = Date.now();
-  logger.info(`${name}: started`);
-  try {
-    const result = await fn();
-    await store.update(() => {
-      record.endedAt = new Date().toISOString();
-    });
-    logger.info(`${name}: done in ${formatSeconds(Date.now() - started)}`);
-    return result;
-  } catch (e) {
-    await store.update(() => {
-      record.endedAt = new Date().toISOString();
-      record.status = signal.aborted ? 'cancelled' : 'failed';
-      record.error = e instanceof Error ? e.message : String(e);
-    });
-    throw e;
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -128,7 +109,6 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
   const signal = env.signal ?? new AbortController().signal;
-  const providers = env.providers ?? providerRegistry();
 
   const loadStart = new Date().toISOString();
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
@@ -139,15 +119,24 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
 
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
+  const stateDir = options.stateDir ?? join('.tungsten-e2e', runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
+  // the run's SSH identity; the pool connects to nothing until provisioning is done
+  const key = generateRunKey(`tungsten-e2e-${runId}`);
+  const pool = new RemotePool({
+    privateKey: key.privateKey,
+    hostKeys: new HostKeyStore({ file: join(stateDir, KNOWN_HOSTS), logger }),
+    logger,
+  });
+  const close = () => pool.close();
+  const providers = env.providers ?? providerRegistry({ ...env.credentials, plan, ssh: pool });
   const byProvider = new Map<ProviderName, typeof plan.sites>();
   for (const s of plan.sites)
     byProvider.set(s.provider, [...(byProvider.get(s.provider) ?? []), s]);
   for (const [name, sites] of byProvider) {
-    await providers(name).preflight(sites, plan, { logger, signal });
+    await (await providers(name)).preflight(sites, plan, { logger, signal });
   }
 
-  const stateDir = options.stateDir ?? join('.tungsten-e2e', runId);
   if (await exists(join(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
@@ -177,17 +166,10 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     `run ${runId}: ${plan.sites.length} sites (${plan.sites.map((s) => `${s.name}/${s.provider}`).join(', ')}), state in ${stateDir}, expires ${expiresAt.toISOString()}`,
   );
 
-  const key = generateRunKey(`tungsten-e2e-${runId}`);
   const keyFile = await key.writePrivateKey(stateDir);
   await store.update((s) => {
     s.keyFile = keyFile;
   });
-  const pool = new RemotePool({
-    privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join(stateDir, KNOWN_HOSTS), logger }),
-    logger,
-  });
-  const close = () => pool.close();
 
   try {
     const providerCtx: ProviderContext = {
@@ -199,12 +181,13 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       logger,
       signal,
       recordResource: (r: CreatedResource) => store.recordResource(r),
-      ssh: pool,
     };
     const provisioned = await phase(store, 'provision', logger, signal, async () => {
       const made = await Promise.all(
         plan.sites.map(async (site): Promise<ProvisionedSite> => {
-          const machines = await providers(site.provider).provision(site, plan, providerCtx);
+          const machines = await (
+            await providers(site.provider)
+          ).provision(site, plan, providerCtx);
           await store.recordSite({
             name: site.name,
             provider: site.provider,
@@ -223,10 +206,14 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       );
       for (const site of plan.sites) {
         const peers = edges.filter((e) => e.site !== site.name);
-        if (peers.length) await providers(site.provider).authorizeEdges?.(site, peers, providerCtx);
+        const provider = await providers(site.provider);
+        if (peers.length && provider.authorizeEdges) {
+          await provider.authorizeEdges(site, peers, providerCtx);
+        }
       }
       return made;
     });
+
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
     const fabric = makeFabric({ runId, remote: pool });
     const ctx: FabricContext = { plan, logger, signal };
@@ -283,6 +270,75 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
   }
 }
 
+/** The run's plan again, from the site file and overrides its state names. */
+export async function replan(state: Readonly<RunState>): Promise<Plan> {
+  const { sites, overrides, label } = state.source;
+  return buildPlanFromConfig(await loadSiteFile(sites, overrides, label));
+}
+
+/**
+ * The live run of a state directory whose `up` finished, in this process: the
+ * plan again from the site file, the hosts from the state, SSH with the run's
+ * key and the host keys pinned by `up`. One poll of the BGP sessions fills
+ * `connect`. Close it when done.
+ */
+export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRun> {
+  const store = await StateStore.open(stateDir);
+  const state = store.state;
+  const runId = state.runId;
+  if (state.teardown) {
+    throw new UserError(
+      state.teardown.complete
+        ? `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "tungsten-e2e up" or "tungsten-e2e run".`
+        : `${stateDir}: run ${runId} was torn down in part at ${state.teardown.at}; finish with "tungsten-e2e down --state ${stateDir}", then start a new one.`,
+    );
+  }
+  const connected = state.phases.some(
+    (p) => p.name === 'connect' && p.status === 'ok' && p.endedAt,
+  );
+  if (!connected) {
+    const done = state.phases.map((p) => `${p.name} ${p.endedAt ? p.status : 'running'}`);
+    throw new UserError(
+      `${stateDir}: run ${runId} is not up (phases: ${done.join(', ')}); run "tungsten-e2e down --state ${stateDir}", then "tungsten-e2e up" again.`,
+    );
+  }
+  const plan = await replan(state);
+  const siteStates = new Map(state.sites.map((s) => [s.name, s]));
+  const sites: FabricSite[] = plan.sites.map((p) => {
+    const recorded = siteStates.get(p.name);
+    const planned = p.hosts.map((h) => h.name).sort();
+    const hosts = recorded?.hosts.map((h) => h.name).sort() ?? [];
+    if (!recorded || recorded.provider !== p.provider || planned.join() !== hosts.join()) {
+      throw new UserError(
+        `${state.source.label ?? state.source.sites}: site "${p.name}" is not the one run ${runId} stood up (the site file changed since "up"); restore the file, or tear the run down and start again.`,
+      );
+    }
+    return { plan: p, machines: { name: p.name, provider: p.provider, hosts: recorded.hosts } };
+  });
+  if (!state.keyFile) throw new InfraError(`${store.file}: the run's key file is not recorded`);
+  const key = await loadRunKey(state.keyFile).catch((e: unknown) => {
+    throw new InfraError(
+      `${state.keyFile}: the run's SSH key cannot be read (${e instanceof Error ? e.message : String(e)})`,
+    );
+  });
+  const logger = env.logger;
+  const signal = env.signal ?? new AbortController().signal;
+  const pool = new RemotePool({
+    privateKey: key.privateKey,
+    hostKeys: await HostKeyStore.load(join(stateDir, KNOWN_HOSTS), logger),
+    logger,
+  });
+  const fabric = (env.fabric ?? defaultFabric)(plan)({ runId, remote: pool });
+  const ctx: FabricContext = { plan, logger, signal };
+  try {
+    const connect = await waitPeered(fabric, sites, plan.peerings, ctx, { deadlineMs: 0 });
+    return { runId, stateDir, plan, sites, fabric, store, ctx, connect, close: () => pool.close() };
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+}
+
 export interface DownOptions {
   stateDir: string;
 }
@@ -300,7 +356,6 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
   const signal = env.signal ?? new AbortController().signal;
-  const providers = env.providers ?? providerRegistry();
   const store = await StateStore.open(options.stateDir);
   const state = store.state;
   const runId = state.runId;
@@ -312,20 +367,19 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
       : `teardown ${runId}: deleting everything carrying the run id`,
   );
 
+  // the plan again, from the site file the run used: static serves the hosts it lists
+  const plan = await replan(state).catch(() => undefined);
+  const providers =
+    env.providers ?? providerRegistry({ ...env.credentials, ...(plan ? { plan } : {}) });
   const names = new Set<ProviderName>([
     ...state.sites.map((s) => s.provider),
     ...state.resources.map((r) => r.provider),
   ]);
   if (names.size === 0) {
     // up stopped before it recorded anything: the site file says which providers to sweep
-    try {
-      const config = await loadSiteFile(
-        state.source.sites,
-        state.source.overrides,
-        state.source.label,
-      );
-      for (const s of config.sites) names.add(s.provider);
-    } catch {
+    if (plan) {
+      for (const s of plan.sites) names.add(s.provider);
+    } else {
       logger.warn(
         `teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`,
       );
@@ -357,7 +411,7 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
   };
   const result: DownResult = { runId, alreadyDown, deleted: [], remaining: [] };
   for (const name of names) {
-    const report = await providers(name).destroy(target, { logger, signal });
+    const report = await (await providers(name)).destroy(target, { logger, signal });
     result.deleted.push(...report.deleted);
     result.remaining.push(...report.remaining);
   }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const BUNDLE = resolve('.test-dist');
@@ -23,4 +23,36 @@ export function runBundle(
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * runBundle without blocking the event loop, so tests of one file can run
+ * their CLI processes side by side (describe.concurrent).
+ */
+export function runBundleAsync(
+  entry: 'cli' | 'main' | 'post',
+  args: string[] = [],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; bundle?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      [resolve(options.bundle ?? BUNDLE, `${entry}.js`), ...args],
+      {
+        cwd: options.cwd ?? process.cwd(),
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
 }

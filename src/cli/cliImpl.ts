@@ -15,9 +15,11 @@ import { downCommand } from '../commands/down.js';
 import type { CommandIO } from '../commands/io.js';
 import { reexecAsRoot, shouldReexecAsRoot } from '../commands/root.js';
 import { runCommand } from '../commands/run.js';
+import { testCommand } from '../commands/test.js';
 import { upCommand } from '../commands/up.js';
 import { loadSiteFile } from '../config/load.js';
 import { TEARDOWN_POLICIES } from '../config/schema.js';
+import { resultsExitCode } from '../report/results.js';
 import type { TeardownPolicy } from '../config/types.js';
 import { StateStore } from '../state/runState.js';
 import { VERSION } from '../version.js';
@@ -140,7 +142,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'run the connectivity and isolation suites against sites that are up',
     usage: 'test --state DIR [--results DIR]',
     options: { state: { type: 'string' }, results: { type: 'string' } },
-    run: notYet('test'),
+    run: async (v, io, args) => {
+      const stateDir = required(v, 'state', 'test');
+      if (shouldReexecAsRoot(await stateNeedsRoot(stateDir))) return reexecAsRoot(args);
+      const report = await testCommand(
+        { stateDir, ...(typeof v.results === 'string' ? { resultsDir: v.results } : {}) },
+        io,
+        { signal: interruptSignal(io) },
+      );
+      return resultsExitCode(report.results);
+    },
   },
   run: {
     summary: 'up, test, report, down',
@@ -157,17 +168,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const sites = required(v, 'sites', 'run');
       const teardown = teardownPolicy(v.teardown);
       if (shouldReexecAsRoot(await sitesNeedRoot(sites))) return reexecAsRoot(args);
-      const outcome = await runCommand(
+      const report = await runCommand(
         {
           sites,
           ...(typeof v.state === 'string' ? { stateDir: v.state } : {}),
+          ...(typeof v.results === 'string' ? { resultsDir: v.results } : {}),
           ...(teardown ? { teardown } : {}),
           ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
         },
         io,
         { signal: interruptSignal(io) },
       );
-      return outcome.passed ? ExitCode.ok : ExitCode.checksFailed;
+      return report.exitCode;
     },
   },
   janitor: {

@@ -1,33 +1,40 @@
 import type { ConfigOverrides } from '../config/load.js';
 import type { TeardownPolicy } from '../config/types.js';
-import { run } from '../pipeline.js';
-import type { PipelineEnv, RunOutcome } from '../pipeline.js';
+import type { PipelineEnv } from '../pipeline.js';
+import { DEFAULT_RESULTS_DIR, runAndReport } from '../pipeline/testRun.js';
+import type { RunReport } from '../pipeline/testRun.js';
+import { resultsText } from './results.js';
 import type { CommandIO } from './io.js';
 
 export interface RunCommandOptions {
   sites: string;
   stateDir?: string;
+  /** default tungsten-e2e-results */
+  resultsDir?: string;
   teardown?: TeardownPolicy;
   overrides?: ConfigOverrides;
 }
 
-/** up, (the suites, once they exist), down. */
+/** up, test, report, down; the exit code comes from the results. */
 export async function runCommand(
   options: RunCommandOptions,
   io: CommandIO,
   env: Omit<PipelineEnv, 'logger'> = {},
-): Promise<RunOutcome> {
-  const outcome = await run(
+): Promise<RunReport> {
+  const report = await runAndReport(
     {
       sites: options.sites,
+      resultsDir: options.resultsDir ?? DEFAULT_RESULTS_DIR,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.teardown ? { teardown: options.teardown } : {}),
       ...(options.overrides ? { overrides: options.overrides } : {}),
     },
     { ...env, logger: io.logger },
   );
+  io.stdout(resultsText(report));
+  const down = `tungsten-e2e down --state ${report.stateDir}`;
   io.stdout(
-    `run ${outcome.runId}: ${outcome.kept ? `kept (tungsten-e2e down --state ${outcome.stateDir})` : 'torn down'}\n`,
+    `run ${report.runId}: ${!report.teardown ? `kept (${down})` : report.teardown.complete ? 'torn down' : `teardown incomplete (${down})`}\n`,
   );
-  return outcome;
+  return report;
 }

@@ -1,6 +1,10 @@
 /**
  * Which provider serves a site and which fabric a plan gets. Providers and
  * fabrics not built yet are refused with a user error before anything runs.
+ *
+ * A cloud provider's module (and its SDK) is imported only when a site uses
+ * it, so a local run never loads the AWS SDK. GCP and Azure plug in below
+ * (LOADERS) the same way: a dynamic import of their provider module.
  */
 import type { ProviderName } from '../config/types.js';
 import { UserError } from '../errors.js';
@@ -8,34 +12,98 @@ import type { RemoteRunner } from '../fabric/emulated/index.js';
 import { EmulatedFabric } from '../fabric/emulated/index.js';
 import type { Fabric } from '../fabric/fabric.js';
 import type { Plan } from '../plan/types.js';
-import { CLOUD_LOADERS, isCloud, lazyProvider } from '../providers/cloudProviders.js';
-import type { CloudCredentials } from '../providers/cloudProviders.js';
+import type { AwsKeys } from '../providers/aws/client.js';
+import type { SshWaiter } from '../providers/aws/provider.js';
 import { LocalProvider } from '../providers/local/index.js';
 import type { Provider } from '../providers/provider.js';
+import { StaticProvider, staticPrivateKey } from '../providers/static/provider.js';
 import { VERSION } from '../version.js';
 
-export type ProviderFactory = (name: ProviderName) => Provider;
+/** The provider serving a name; one instance per name for the life of a pipeline. */
+export type ProviderFactory = (name: ProviderName) => Promise<Provider>;
+
 /** Chooses (and validates) the fabric for a plan up front; makes it once machines exist. */
 export type FabricFactory = (
   plan: Plan,
 ) => (run: { runId: string; remote: RemoteRunner }) => Fabric;
 
-/**
- * One instance per provider name for the life of a pipeline. Cloud providers
- * are loaded (with their SDKs) on first use only.
- */
-export function providerRegistry(credentials: CloudCredentials = {}): ProviderFactory {
-  const made = new Map<ProviderName, Provider>();
+/** What providers are made with: the run's plan and credentials, as the entry points got them. */
+export interface RegistryOptions {
+  /** the run's plan: static serves the hosts its sites list */
+  plan?: Plan;
+  /** static: the ssh-private-key input; else the TUNGSTEN_E2E_SSH_KEY environment variable */
+  sshPrivateKey?: string;
+  /** aws: the action's key inputs; without them the SDK's default chain */
+  awsKeys?: AwsKeys;
+  /** gcp: the gcp-credentials input (a service-account key JSON); without it Application Default Credentials */
+  gcpCredentials?: string;
+  /** azure: the azure-credentials input ({clientId, clientSecret, tenantId, subscriptionId}); without it DefaultAzureCredential */
+  azureCredentials?: string;
+  /** the clouds: waits for SSH on new instances (the run's RemotePool) */
+  ssh?: SshWaiter;
+  env?: NodeJS.ProcessEnv;
+}
+
+type ProviderLoader = (options: RegistryOptions) => Promise<Provider>;
+
+/** How each provider is made; undefined = not available in this version. */
+const LOADERS: Record<ProviderName, ProviderLoader | undefined> = {
+  local: async () => new LocalProvider(),
+  aws: async (o) => {
+    const { AwsProvider } = await import('../providers/aws/provider.js');
+    return new AwsProvider({
+      ...(o.awsKeys ? { keys: o.awsKeys } : {}),
+      ...(o.ssh ? { ssh: o.ssh } : {}),
+    });
+  },
+  static: async (o) => {
+    const privateKey = staticPrivateKey(o.sshPrivateKey, o.env ?? process.env);
+    return new StaticProvider({
+      ...(privateKey ? { privateKey } : {}),
+      sites: (o.plan?.sites ?? []).filter((s) => s.provider === 'static'),
+    });
+  },
+  // each cloud's module and SDK are imported only when a site uses that cloud
+  gcp: async (o) => {
+    const [{ GcpProvider }, { keyFromInput }] = await Promise.all([
+      import('../providers/gcp/provider.js'),
+      import('../providers/gcp/client.js'),
+    ]);
+    const key = keyFromInput(o.gcpCredentials);
+    return new GcpProvider({ ...(key ? { key } : {}), ...(o.ssh ? { ssh: o.ssh } : {}) });
+  },
+  azure: async (o) => {
+    const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
+      import('../providers/azure/provider.js'),
+      import('../providers/azure/client.js'),
+    ]);
+    const key = keyFromInput(o.azureCredentials);
+    return new AzureProvider({
+      ...(key ? { key } : {}),
+      ...(o.ssh ? { ssh: o.ssh } : {}),
+      ...(o.env ? { env: o.env } : {}),
+    });
+  },
+};
+
+export const AVAILABLE_PROVIDERS = (Object.keys(LOADERS) as ProviderName[]).filter(
+  (n) => LOADERS[n] !== undefined,
+);
+
+export function providerRegistry(options: RegistryOptions = {}): ProviderFactory {
+  const made = new Map<ProviderName, Promise<Provider>>();
   return (name) => {
     let p = made.get(name);
     if (!p) {
-      if (name === 'local') p = new LocalProvider();
-      else if (isCloud(name)) p = lazyProvider(name, () => CLOUD_LOADERS[name](credentials));
-      else {
-        throw new UserError(
-          `provider "${name}" is not available yet in version ${VERSION}; today sites can use provider: local, aws, gcp or azure (see examples/).`,
+      const load = LOADERS[name];
+      if (!load) {
+        return Promise.reject(
+          new UserError(
+            `provider "${name}" is not available yet in version ${VERSION}; sites can use provider ${AVAILABLE_PROVIDERS.join(', ')} (see examples/local.yml).`,
+          ),
         );
       }
+      p = load(options);
       made.set(name, p);
     }
     return p;

@@ -8,7 +8,6 @@
 import type { ProviderName } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { HostRole, Plan, SitePlan } from '../plan/types.js';
-import type { RemotePool } from '../remote/pool.js';
 
 export interface SshEndpoint {
   /** address the runner connects to */
@@ -61,8 +60,6 @@ export interface ProviderContext {
   signal: AbortSignal;
   /** persist a resource as soon as it exists, so teardown sees half-made runs */
   recordResource(resource: CreatedResource): Promise<void>;
-  /** the run's SSH layer, for cloud providers to wait until their hosts answer */
-  ssh?: Pick<RemotePool, 'waitForSsh'>;
 }
 
 export interface TeardownTarget {

@@ -3,7 +3,7 @@
  * The private key is registered as a secret the moment it exists, so no sink
  * can print it, and is written to disk only as a 0600 file.
  */
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -58,10 +58,62 @@ function makeRunKey(privateKey: string, publicKey: string): RunKey {
   };
 }
 
+function sshString(data: string | Buffer): Buffer {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(bytes.length);
+  return Buffer.concat([len, bytes]);
+}
+
+/**
+ * An ed25519 key in OpenSSH's own formats (PROTOCOL.key: "openssh-key-v1",
+ * unencrypted). Written here rather than by ssh2's key generator, which
+ * drops a leading zero byte of the public key and so makes about one key in
+ * 256 that neither it nor OpenSSH can read.
+ */
+export function encodeEd25519(
+  seed: Buffer,
+  pub: Buffer,
+  comment: string,
+): { privateKey: string; publicKey: string } {
+  if (seed.length !== 32 || pub.length !== 32) throw new TypeError('ed25519 keys are 32 bytes');
+  const type = 'ssh-ed25519';
+  const blob = Buffer.concat([sshString(type), sshString(pub)]);
+  const check = randomBytes(4);
+  let secret = Buffer.concat([
+    check,
+    check,
+    sshString(type),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment),
+  ]);
+  const pad = (8 - (secret.length % 8)) % 8;
+  secret = Buffer.concat([secret, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
+  const body = Buffer.concat([
+    Buffer.from('openssh-key-v1\0'),
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    Buffer.from([0, 0, 0, 1]),
+    sshString(blob),
+    sshString(secret),
+  ]).toString('base64');
+  const lines = body.match(/.{1,70}/g) ?? [];
+  return {
+    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    publicKey: `${type} ${blob.toString('base64')}${comment ? ` ${comment}` : ''}`,
+  };
+}
+
 /** A fresh ed25519 key pair for one run. */
 export function generateRunKey(comment = 'tungsten-e2e'): RunKey {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  return makeRunKey(pair.private, pair.public.trim());
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' });
+  const seed = Buffer.from(jwk.d!, 'base64url');
+  const pub = Buffer.from(jwk.x!, 'base64url');
+  const encoded = encodeEd25519(seed, pub, comment);
+  return makeRunKey(encoded.privateKey, encoded.publicKey);
 }
 
 /** Write an OpenSSH private key as a 0600 file (the directory is created 0700). */

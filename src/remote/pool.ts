@@ -116,6 +116,26 @@ class ConnectionGone extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Wait for `promise` at most `ms`: resolves true if it settled in time. The
+ * timer is cleared either way, so a long limit never keeps the process alive.
+ */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      limit,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** ssh2 reports "SIGKILL" (some servers "KILL"); normalised to node's "SIGKILL". */
 function signalName(name: string): string {
   return name.startsWith('SIG') ? name : `SIG${name}`;
@@ -324,7 +344,7 @@ export class RemotePool {
     } catch (e) {
       if (stuck) return { stuck: true };
       if (!(e instanceof RunnerClosedError)) throw e;
-      await Promise.race([conn.closed, sleep(50)]);
+      await settlesWithin(conn.closed, 50);
       return { lost: conn.alive ? `the command channel closed: ${e.message}` : conn.closeReason };
     } finally {
       clearTimeout(timer);
@@ -370,7 +390,7 @@ export class RemotePool {
         this.releaseSlot(conn);
         if (stuck) return resolve({ stuck: true });
         if (exit) return resolve(exit);
-        void Promise.race([conn.closed, sleep(50)]).then(() =>
+        void settlesWithin(conn.closed, 50).then(() =>
           resolve({
             lost: conn.alive ? 'the session closed without an exit status' : conn.closeReason,
           }),
@@ -440,7 +460,7 @@ export class RemotePool {
     } catch (e) {
       if (channelClosed) {
         // the session opened but no runner started in it; it is closing
-        await Promise.race([channelClosed, conn.closed, sleep(2000)]);
+        await settlesWithin(Promise.race([channelClosed, conn.closed]), 2000);
         this.sessionClosed(conn);
       }
       if (!conn.alive) {
@@ -736,7 +756,7 @@ export class RemotePool {
     if (!conn) return;
     this.conns.delete(endpointKey(host));
     conn.client.end();
-    await Promise.race([conn.closed, sleep(2000)]);
+    await settlesWithin(conn.closed, 2000);
     if (conn.alive) conn.client.destroy();
   }
 
@@ -789,7 +809,7 @@ export class RemotePool {
       if (sftp) {
         const closed = new Promise<void>((r) => sftp!.once('close', () => r()));
         sftp.end();
-        await Promise.race([closed, conn.closed, sleep(2000)]);
+        await settlesWithin(Promise.race([closed, conn.closed]), 2000);
         this.sessionClosed(conn);
       }
       this.releaseSlot(conn);
@@ -870,15 +890,14 @@ export class RemotePool {
   /** Prove a connection works by running `true`; a connection that does not answer is dropped. */
   private async probe(conn: Connection, host: RemoteHost, timeoutMs: number): Promise<void> {
     const probe = this.exec(host, ['true']);
-    const answered = await Promise.race([
-      probe.then(() => true),
-      sleep(timeoutMs).then(() => false),
-    ]);
-    if (!answered) {
-      probe.catch(() => {});
-      conn.client.destroy();
-      throw new Error(`the connection did not answer within ${formatElapsed(timeoutMs)}`);
+    const answered = await settlesWithin(probe, timeoutMs);
+    if (answered) {
+      await probe; // a failure is the caller's to see
+      return;
     }
+    probe.catch(() => {});
+    conn.client.destroy();
+    throw new Error(`the connection did not answer within ${formatElapsed(timeoutMs)}`);
   }
 
   /**
@@ -912,10 +931,7 @@ export class RemotePool {
       // the reboot may take the connection down before the command reports back
       if (!(e instanceof ConnectionLostError)) throw e;
     }
-    const dropped = await Promise.race([
-      conn.closed.then(() => true),
-      sleep(Math.max(0, until - Date.now())).then(() => false),
-    ]);
+    const dropped = await settlesWithin(conn.closed, until - Date.now());
     if (!dropped) {
       throw new RemoteError(
         host.name,
@@ -962,13 +978,7 @@ export class RemotePool {
     const conns = [...this.conns.values()];
     this.conns.clear();
     for (const c of conns) c.client.end();
-    // a pending 3 s timer would keep the process alive after everything closed
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all(conns.map((c) => c.closed)),
-      new Promise<void>((r) => (timer = setTimeout(r, 3000))),
-    ]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.all(conns.map((c) => c.closed)), 3000);
     for (const c of conns) if (c.alive) c.client.destroy();
   }
 }

@@ -1,9 +1,8 @@
 /**
- * results.json: the run's results as one document (RunResults), written to the
- * results directory; every other report is rendered from it.
+ * The run's results as one document (RunResults): what results.json holds
+ * and every other report is rendered from. The files are written by
+ * writeResultsFiles (outputs.ts).
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import type {
@@ -13,8 +12,6 @@ import type {
   RunResults,
   SiteRecord,
 } from './model.js';
-
-export const RESULTS_FILE = 'results.json';
 
 export interface ResultsInput {
   runId: string;
@@ -78,14 +75,4 @@ export function buildResults(input: ResultsInput): RunResults {
 export function resultsExitCode(results: RunResults): ExitCodeValue {
   if (results.error !== undefined) return ExitCode.infrastructure;
   return results.passed ? ExitCode.ok : ExitCode.checksFailed;
-}
-
-/** Write results.json into dir (created if missing), atomically; returns its path. */
-export async function writeResults(dir: string, results: RunResults): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, RESULTS_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(results, null, 2)}\n`);
-  await rename(tmp, path);
-  return path;
 }

@@ -42,6 +42,8 @@ export interface SuiteOptions {
   probeTimeoutMs?: number;
   /** wall time allowed for one probe call, e.g. a kubectl exec (default timeout + 15 s) */
   probeDeadlineMs?: number;
+  /** log the truth tables (default true); false when the caller prints them itself */
+  logTables?: boolean;
   clock?: Clock;
 }
 
@@ -379,6 +381,6 @@ export async function runSuites(
     checks.push(...(await runIsolation(fabric, sites, world, ctx, options)));
   }
   const tables = truthTables(checks).map(renderTruthTableText);
-  for (const t of tables) ctx.logger.info(t);
+  if (options.logTables !== false) for (const t of tables) ctx.logger.info(t);
   return { world, checks, tables };
 }

@@ -10,6 +10,9 @@ describe('up/down/run: bad input, exit 2, nothing made', () => {
     const down = runBundle('cli', ['down']);
     expect(down.code).toBe(2);
     expect(down.stderr).toContain('tungsten-e2e down needs --state');
+    const test = runBundle('cli', ['test', '--results', 'x']);
+    expect(test.code).toBe(2);
+    expect(test.stderr).toContain('tungsten-e2e test needs --state');
   });
 
   it('refuses an unknown teardown policy', () => {
@@ -20,10 +23,12 @@ describe('up/down/run: bad input, exit 2, nothing made', () => {
     );
   });
 
-  it('down on a directory without a run says which directory to pass', () => {
-    const r = runBundle('cli', ['down', '--state', '/nonexistent/te-state']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('/nonexistent/te-state: no run state here');
+  it('down and test on a directory without a run say which directory to pass', () => {
+    for (const command of ['down', 'test']) {
+      const r = runBundle('cli', [command, '--state', '/nonexistent/te-state']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('/nonexistent/te-state: no run state here');
+    }
   });
 
   it('cloud providers are refused before anything is made', () => {

@@ -3,7 +3,9 @@
  * does not accept, a host key that changes, the server dying mid-command, a
  * server that is down for a while, a connection that silently stops answering.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import {
@@ -26,6 +28,7 @@ import {
 } from './harness.js';
 
 const key = generateRunKey();
+const execFileAsync = promisify(execFile);
 const each = new Cleanup();
 afterEach(() => each.run());
 
@@ -179,6 +182,37 @@ describeWithSshd('SSH failures against a real sshd', () => {
     expect(warnings[0]).toMatch(
       /h1: persistent command channel unavailable .*using one session per command/,
     );
+  });
+
+  it('keeps no timer pending: a process exits as soon as its pool is closed', async () => {
+    const server = await startServer(each, key);
+    const dir = tempDir(each);
+    writeFileSync(join(dir, 'key'), key.privateKey, { mode: 0o600 });
+    const script = `
+      import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+      import { silentLogger } from ${JSON.stringify(new URL('../../src/log.ts', import.meta.url).pathname)};
+      import { HostKeyStore } from ${JSON.stringify(new URL('../../src/remote/hostKeys.ts', import.meta.url).pathname)};
+      import { RemotePool } from ${JSON.stringify(new URL('../../src/remote/pool.ts', import.meta.url).pathname)};
+      const pool = new RemotePool({ privateKey: readFileSync(${JSON.stringify(join(dir, 'key'))}, 'utf8'),
+        hostKeys: new HostKeyStore(), logger: silentLogger });
+      const host = { name: 'h1', host: '127.0.0.1', port: ${server.host.port}, user: 'root' };
+      await pool.waitForSsh(host, Date.now() + 600_000);
+      await pool.run(host, ['true'], { timeoutMs: 600_000 });
+      await pool.run(host, ['true'], { stdin: 'x', timeoutMs: 600_000 });
+      await pool.close();
+      console.log('closed at', Date.now());
+    `;
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        timeout: 60_000,
+      },
+    );
+    const closedAt = Number(/closed at (\d+)/.exec(stdout)?.[1]);
+    expect(Date.now() - closedAt).toBeLessThan(2000);
   });
 
   it('trusts pins written by an earlier process (known_hosts in the state directory)', async () => {

@@ -1,15 +1,7 @@
-import { readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckRecord, PhaseRecord, RemediationRecord } from '../../src/report/model.js';
-import {
-  buildResults,
-  RESULTS_FILE,
-  resultsExitCode,
-  writeResults,
-  type ResultsInput,
-} from '../../src/report/results.js';
-import { tempDir } from '../helpers.js';
+import { renderResultsJson } from '../../src/report/outputs.js';
+import { buildResults, resultsExitCode, type ResultsInput } from '../../src/report/results.js';
 import { localSites } from '../support/sites.js';
 
 const phases: PhaseRecord[] = [
@@ -60,11 +52,6 @@ function input(over: Partial<ResultsInput> = {}): ResultsInput {
   };
 }
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
 describe('results.json', () => {
   it('holds the run with totals; flaky checks do not fail it', () => {
     const r = buildResults(input());
@@ -102,14 +89,8 @@ describe('results.json', () => {
     expect(resultsExitCode(stopped)).toBe(3);
   });
 
-  it('is written as JSON with the fields the issue names', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const path = await writeResults(join(dir, 'results'), buildResults(input()));
-    expect(path).toBe(join(dir, 'results', RESULTS_FILE));
-    expect(statSync(path).isFile()).toBe(true);
-    expect(readdirSync(join(dir, 'results'))).toEqual([RESULTS_FILE]);
-    const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  it('renders as results.json with the fields the issue names', () => {
+    const doc = JSON.parse(renderResultsJson(buildResults(input()))) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(
       expect.arrayContaining([
         'runId',

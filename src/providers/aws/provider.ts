@@ -233,10 +233,10 @@ export class AwsProvider implements Provider {
   }
 
   private async waitForSsh(hosts: Host[], ctx: ProviderContext): Promise<void> {
-    const ssh = this.options.ssh ?? ctx.ssh;
+    const ssh = this.options.ssh;
     if (!ssh) {
       throw new Error(
-        'AwsProvider.provision needs options.ssh or ctx.ssh (the run RemotePool) to wait for SSH',
+        'AwsProvider.provision needs options.ssh (the run RemotePool) to wait for SSH',
       );
     }
     const deadline = this.clock.now() + this.waits.sshMs;

@@ -231,10 +231,10 @@ export class GcpProvider implements Provider {
   }
 
   private async waitForSsh(hosts: Host[], ctx: ProviderContext): Promise<void> {
-    const ssh = this.options.ssh ?? ctx.ssh;
+    const ssh = this.options.ssh;
     if (!ssh)
       throw new Error(
-        'GcpProvider.provision needs options.ssh or ctx.ssh (the run RemotePool) to wait for SSH',
+        'GcpProvider.provision needs options.ssh (the run RemotePool) to wait for SSH',
       );
     const deadline = this.clock.now() + this.waits.sshMs;
     await Promise.all(

@@ -19,7 +19,7 @@ import type {
   TeardownTarget,
 } from '../provider.js';
 import { readMarker, readMarkers, reserveBlock, runIdsOnHost, writeMarker } from './marker.js';
-import { hostDir, runDir } from './naming.js';
+import { hostDir, processResourceId, runDir } from './naming.js';
 import { preflightLocal } from './preflight.js';
 import { findRunResources, listNetns, sweepRun } from './sweep.js';
 import type { Sys } from './sys.js';
@@ -125,7 +125,10 @@ export class LocalProvider implements Provider {
           netns: h.netns,
           logger: ctx.logger,
         });
-        await record('process', `sshd ${sshd.pid} ${sshd.files.config}`);
+        await record(
+          'process',
+          processResourceId(ctx.runId, sshd.pid, ['sshd', sshd.files.config]),
+        );
         const host: Host = {
           name: h.name,
           site: site.name,
@@ -176,7 +179,7 @@ export class LocalProvider implements Provider {
           provider: 'local' as const,
           site: '',
           kind: 'process',
-          id: `${p.pid} ${p.argv.join(' ')}`,
+          id: processResourceId(runId, p.pid, p.argv),
         })),
         ...(found.dir
           ? [{ provider: 'local' as const, site: '', kind: 'dir', id: found.dir }]

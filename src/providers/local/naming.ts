@@ -105,6 +105,19 @@ export function ownsCommandLine(runId: string, argv: readonly string[]): boolean
   return argv.some((a) => a.includes(dir));
 }
 
+/**
+ * How a process is named in resources (recorded, reported deleted, listed for
+ * the janitor): "<program> <pid> <the run file its argv names>", e.g.
+ * "sshd 4242 /run/tungsten-e2e/<id>/east-master/sshd-<id>-east-master.conf".
+ * sshd rewrites its argv into one title string, so words are split on spaces.
+ */
+export function processResourceId(runId: string, pid: number, argv: readonly string[]): string {
+  const words = argv.flatMap((a) => a.split(/\s+/)).filter((w) => w !== '');
+  const program = (words[0] ?? '?').replace(/:$/, '').split('/').pop()!;
+  const file = words.find((w) => w.includes(`${runDir(runId)}/`));
+  return file ? `${program} ${pid} ${file}` : `${program} ${pid}`;
+}
+
 export function assertRunId(runId: string): void {
   if (!RUN_ID.test(runId)) throw new Error(`not a run id: ${JSON.stringify(runId)}`);
 }

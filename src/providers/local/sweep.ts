@@ -9,7 +9,15 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import type { Logger } from '../../log.js';
 import type { CreatedResource, DestroyReport } from '../provider.js';
 import { blocksOf } from './marker.js';
-import { linkPrefix, netnsPrefix, ownsCommandLine, ownsLink, ownsNetns, runDir } from './naming.js';
+import {
+  linkPrefix,
+  netnsPrefix,
+  ownsCommandLine,
+  ownsLink,
+  ownsNetns,
+  processResourceId,
+  runDir,
+} from './naming.js';
 import type { Sys } from './sys.js';
 
 export interface RunProcess {
@@ -149,7 +157,7 @@ export async function sweepRun(
     logger.info(`teardown ${runId}: stopping ${found.processes.length} processes`);
     const left = await stopProcesses(found.processes);
     for (const p of found.processes) {
-      const r = resource('process', `${p.pid} ${p.argv.join(' ')}`.trim());
+      const r = resource('process', processResourceId(runId, p.pid, p.argv));
       if (left.includes(p)) {
         report.remaining.push({
           resource: r,

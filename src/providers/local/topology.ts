@@ -4,6 +4,7 @@
  * tests read it directly.
  *
  *   root namespace ── te<id>r bridge 198.18.B.1/24 (the run's "public" network)
+ *        (root-namespace links carry an alias naming run, site and host: te-<id>-<host>-public)
  *        │  public veths: every master and edge (198.18.B.10+2s / .11+2s)
  *   site s edge netns ── te<id>b<s> underlay bridge at the plan's gateway
  *        │  underlay veths: every node at its plan address, default route via the gateway
@@ -15,7 +16,7 @@
  */
 import { formatIp, mustParseCidr, parseIp } from '../../plan/cidr.js';
 import type { HostRole, Plan, SitePlan } from '../../plan/types.js';
-import { hostNetns, linkName, wanNetns } from './naming.js';
+import { hostNetns, linkName, netnsPrefix, wanNetns } from './naming.js';
 
 /** RFC 2544's benchmarking range: never routed on the Internet, rarely used on hosts. */
 export const BENCHMARK_RANGE = '198.18.0.0/15';
@@ -31,6 +32,8 @@ export interface PublicNetwork {
   block: number;
   /** the root namespace's bridge and its /24 */
   bridge: string;
+  /** the bridge's alias (a link name has no room for more than the run id) */
+  bridgeAlias: string;
   cidr: string;
   rootAddress: string;
   /** the WAN bridge (in its own namespace) and its /24 */
@@ -47,6 +50,7 @@ export function publicNetwork(runId: string, block: number): PublicNetwork {
   return {
     block,
     bridge: linkName(runId, 'publicBridge'),
+    bridgeAlias: `${netnsPrefix(runId)}public`,
     cidr: `${formatIp(base)}/24`,
     rootAddress: formatIp(base + 1),
     wanNetns: wanNetns(runId),
@@ -71,7 +75,7 @@ export interface LocalHostLayout {
   /** underlay veth: a = the host's end, b = the port on the site bridge (edge namespace); absent for the edge */
   underlay?: Veth;
   /** public veth: a = the host's end, b = the port on the root bridge (masters and edges) */
-  public?: Veth & { address: string };
+  public?: Veth & { address: string; alias: string };
 }
 
 export interface LocalSiteLayout {
@@ -133,6 +137,7 @@ export function siteLayout(
         a: { name: linkName(runId, 'publicHost', ordinal), netns },
         b: { name: linkName(runId, 'publicRoot', ordinal) },
         address: publicAddress(net, site.index, h.role),
+        alias: `${netns}-public`,
       };
     }
     return layout;
@@ -165,6 +170,7 @@ export function runNetworkBatch(net: PublicNetwork): { root: string[]; wan: stri
       `netns add ${net.wanNetns}`,
       `link add ${net.bridge} type bridge`,
       `addr add ${net.rootAddress}/24 dev ${net.bridge}`,
+      `link set ${net.bridge} alias ${net.bridgeAlias}`,
       `link set ${net.bridge} up`,
     ],
     wan: [
@@ -225,7 +231,10 @@ export function siteBatches(
     if (h.public) {
       inNs(h.netns, `addr add ${h.public.address}/24 dev ${h.public.a.name}`);
       inNs(h.netns, `link set ${h.public.a.name} up`);
-      rootAfter.push(`link set ${h.public.b.name} master ${net.bridge} up`);
+      rootAfter.push(
+        `link set ${h.public.b.name} alias ${h.public.alias}`,
+        `link set ${h.public.b.name} master ${net.bridge} up`,
+      );
     }
   }
   return { root, perNetns, rootAfter };

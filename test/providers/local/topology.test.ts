@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSiteFile } from '../../../src/config/load.js';
 import { buildPlanFromConfig } from '../../../src/plan/plan.js';
-import { ownsLink, ownsNetns } from '../../../src/providers/local/naming.js';
+import { ownsLink, ownsNetns, processResourceId } from '../../../src/providers/local/naming.js';
 import {
   blockInUse,
   publicNetwork,
@@ -94,13 +94,16 @@ describe('local topology', () => {
       'route add default via 172.16.0.1',
     ]);
     expect(b.rootAfter).toEqual([
+      'link set teab12cdp0 alias te-ab12cd-s0-master-public',
       'link set teab12cdp0 master teab12cdr up',
+      'link set teab12cdp99 alias te-ab12cd-s0-edge-public',
       'link set teab12cdp99 master teab12cdr up',
     ]);
     expect(runNetworkBatch(net).root).toEqual([
       'netns add te-ab12cd-wan',
       'link add teab12cdr type bridge',
       'addr add 198.18.0.1/24 dev teab12cdr',
+      'link set teab12cdr alias te-ab12cd-public',
       'link set teab12cdr up',
     ]);
   });
@@ -142,5 +145,34 @@ describe('local topology', () => {
     expect(blockInUse(200, ['198.18.0.0/15'])).toBe(true);
     expect(blockInUse(4, ['10.0.0.0/8', '192.0.2.0/24', 'garbage'])).toBe(false);
     expect(blockInUse(2, ['198.18.4.9'])).toBe(true);
+  });
+});
+
+describe('process resource ids', () => {
+  it('name the program, the pid and the run file, whether argv is split or one title string', () => {
+    const conf = '/run/tungsten-e2e/ab12cd/east-master/sshd-ab12cd-east-master.conf';
+    const expected = `sshd 42 ${conf}`;
+    expect(processResourceId('ab12cd', 42, ['sshd', conf])).toBe(expected);
+    expect(processResourceId('ab12cd', 42, ['/usr/sbin/sshd', '-D', '-e', '-f', conf])).toBe(
+      expected,
+    );
+    expect(
+      processResourceId('ab12cd', 42, [
+        `sshd: /usr/sbin/sshd -D -e -f ${conf} [listener] 0 of 200-400 startups`,
+      ]),
+    ).toBe(expected);
+    expect(
+      processResourceId('ab12cd', 7, [
+        'bird',
+        '-c',
+        '/run/tungsten-e2e/ab12cd/east-master/control.conf',
+      ]),
+    ).toBe('bird 7 /run/tungsten-e2e/ab12cd/east-master/control.conf');
+    // a process found only by its namespace names no run file
+    expect(processResourceId('ab12cd', 9, ['/usr/bin/node', 'probe.mjs'])).toBe('node 9');
+    // another run's file is not this run's
+    expect(
+      processResourceId('ab12cd', 9, ['bird', '-c', '/run/tungsten-e2e/ab12cdx/h/c.conf']),
+    ).toBe('bird 9');
   });
 });

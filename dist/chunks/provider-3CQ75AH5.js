@@ -3,8 +3,8 @@ import {
   AzureProvider,
   DEFAULT_AZURE_WAITS,
   locationOf
-} from "./chunk-5M4IDDQQ.js";
-import "./chunk-DPZDVBVA.js";
+} from "./chunk-PK5IQGLF.js";
+import "./chunk-L5IGFQKU.js";
 import "./chunk-6RD35ASW.js";
 import "./chunk-P52PXDPM.js";
 import "./chunk-VAEAUNQO.js";

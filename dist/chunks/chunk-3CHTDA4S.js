@@ -5,7 +5,7 @@ import {
   closest,
   external_exports,
   siteFileSchema
-} from "./chunk-ISU4G7T7.js";
+} from "./chunk-G6IZW67M.js";
 import {
   sizeTable
 } from "./chunk-P52PXDPM.js";
@@ -8523,9 +8523,9 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-37R3K4L2.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-ZKW3J5VE.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-AGJOHLON.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-MYBJSAIK.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-2AS5HQG4.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-C3NA3ZFN.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

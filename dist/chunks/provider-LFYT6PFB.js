@@ -1,15 +1,16 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  AwsProvider,
-  DEFAULT_AWS_WAITS
-} from "./chunk-PHI7RVND.js";
+  DEFAULT_GCP_WAITS,
+  GcpProvider,
+  placeOf
+} from "./chunk-ZMVVOHFL.js";
+import "./chunk-TCOUY5V7.js";
 import "./chunk-6RD35ASW.js";
 import "./chunk-P52PXDPM.js";
-import "./chunk-HJZQPQBC.js";
 import "./chunk-VAEAUNQO.js";
-import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  AwsProvider,
-  DEFAULT_AWS_WAITS
+  DEFAULT_GCP_WAITS,
+  GcpProvider,
+  placeOf
 };

@@ -1,7 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   gcpClientFactory
-} from "./chunk-YG2RTJVO.js";
+} from "./chunk-TCOUY5V7.js";
 import {
   DEFAULT_RETRY_POLICY,
   TAG_EXPIRES_AT,
@@ -1120,10 +1120,10 @@ var GcpProvider = class {
     }
   }
   async waitForSsh(hosts, ctx) {
-    const ssh = this.options.ssh ?? ctx.ssh;
+    const ssh = this.options.ssh;
     if (!ssh)
       throw new Error(
-        "GcpProvider.provision needs options.ssh or ctx.ssh (the run RemotePool) to wait for SSH"
+        "GcpProvider.provision needs options.ssh (the run RemotePool) to wait for SSH"
       );
     const deadline = this.clock.now() + this.waits.sshMs;
     await Promise.all(

@@ -1,7 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   azureClientFactory
-} from "./chunk-DPZDVBVA.js";
+} from "./chunk-L5IGFQKU.js";
 import {
   DEFAULT_RETRY_POLICY,
   TAG_EXPIRES_AT,
@@ -940,10 +940,10 @@ var AzureProvider = class {
     }
   }
   async waitForSsh(hosts, ctx) {
-    const ssh = this.options.ssh ?? ctx.ssh;
+    const ssh = this.options.ssh;
     if (!ssh)
       throw new Error(
-        "AzureProvider.provision needs options.ssh or ctx.ssh (the run RemotePool) to wait for SSH"
+        "AzureProvider.provision needs options.ssh (the run RemotePool) to wait for SSH"
       );
     const deadline = this.clock.now() + this.waits.sshMs;
     await Promise.all(

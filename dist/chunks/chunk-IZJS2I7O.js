@@ -1,7 +1,31 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
+  DEFAULT_RETRY_POLICY,
+  TAG_EXPIRES_AT,
+  TAG_HOST,
+  TAG_NAME,
+  TAG_RUN_ID,
+  TAG_SITE,
+  cloudCallError,
+  describeCall,
+  expiryOf,
+  hostKeysFromConsole,
+  resourceName,
+  runTags,
+  systemClock,
+  withRetry
+} from "./chunk-6RD35ASW.js";
+import {
+  checkSiteSizes,
+  refuseUndersized,
+  typeField
+} from "./chunk-P52PXDPM.js";
+import {
+  InfraError,
   UserError,
-  secrets
+  UserErrors,
+  isUserError,
+  userErrorsOf
 } from "./chunk-VAEAUNQO.js";
 import {
   BinaryDecisionDiagram,
@@ -6090,8 +6114,8 @@ var init_isVirtualHostableS3Bucket = __esm({
     init_isIpAddress();
     isVirtualHostableS3Bucket = (value, allowSubDomains = false) => {
       if (allowSubDomains) {
-        for (const label of value.split(".")) {
-          if (!isVirtualHostableS3Bucket(label)) {
+        for (const label2 of value.split(".")) {
+          if (!isVirtualHostableS3Bucket(label2)) {
             return false;
           }
         }
@@ -80632,7 +80656,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var AssociateRouteServerCommand = class extends command5(_ep05, _mw05, "AssociateRouteServer", AssociateRouteServer$) {
     };
-    var AssociateRouteTableCommand = class extends command5(_ep05, _mw05, "AssociateRouteTable", AssociateRouteTable$) {
+    var AssociateRouteTableCommand2 = class extends command5(_ep05, _mw05, "AssociateRouteTable", AssociateRouteTable$) {
     };
     var AssociateSecurityGroupVpcCommand = class extends command5(_ep05, _mw05, "AssociateSecurityGroupVpc", AssociateSecurityGroupVpc$) {
     };
@@ -80652,7 +80676,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var AttachImageWatermarkCommand = class extends command5(_ep05, _mw05, "AttachImageWatermark", AttachImageWatermark$) {
     };
-    var AttachInternetGatewayCommand = class extends command5(_ep05, _mw05, "AttachInternetGateway", AttachInternetGateway$) {
+    var AttachInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "AttachInternetGateway", AttachInternetGateway$) {
     };
     var AttachNetworkInterfaceCommand = class extends command5(_ep05, _mw05, "AttachNetworkInterface", AttachNetworkInterface$) {
     };
@@ -80666,7 +80690,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var AuthorizeSecurityGroupEgressCommand = class extends command5(_ep05, _mw05, "AuthorizeSecurityGroupEgress", AuthorizeSecurityGroupEgress$) {
     };
-    var AuthorizeSecurityGroupIngressCommand = class extends command5(_ep05, _mw05, "AuthorizeSecurityGroupIngress", AuthorizeSecurityGroupIngress$) {
+    var AuthorizeSecurityGroupIngressCommand2 = class extends command5(_ep05, _mw05, "AuthorizeSecurityGroupIngress", AuthorizeSecurityGroupIngress$) {
     };
     var BatchModifyIpamRoutingPolicyRegistrationsCommand = class extends command5(_ep05, _mw05, "BatchModifyIpamRoutingPolicyRegistrations", BatchModifyIpamRoutingPolicyRegistrations$) {
     };
@@ -80692,7 +80716,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CancelSpotFleetRequestsCommand = class extends command5(_ep05, _mw05, "CancelSpotFleetRequests", CancelSpotFleetRequests$) {
     };
-    var CancelSpotInstanceRequestsCommand = class extends command5(_ep05, _mw05, "CancelSpotInstanceRequests", CancelSpotInstanceRequests$) {
+    var CancelSpotInstanceRequestsCommand2 = class extends command5(_ep05, _mw05, "CancelSpotInstanceRequests", CancelSpotInstanceRequests$) {
     };
     var ConfirmProductInstanceCommand = class extends command5(_ep05, _mw05, "ConfirmProductInstance", ConfirmProductInstance$) {
     };
@@ -80756,7 +80780,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateInstanceExportTaskCommand = class extends command5(_ep05, _mw05, "CreateInstanceExportTask", CreateInstanceExportTask$) {
     };
-    var CreateInternetGatewayCommand = class extends command5(_ep05, _mw05, "CreateInternetGateway", CreateInternetGateway$) {
+    var CreateInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "CreateInternetGateway", CreateInternetGateway$) {
     };
     var CreateInterruptibleCapacityReservationAllocationCommand = class extends command5(_ep05, _mw05, "CreateInterruptibleCapacityReservationAllocation", CreateInterruptibleCapacityReservationAllocation$) {
     };
@@ -80830,7 +80854,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateRestoreImageTaskCommand = class extends command5(_ep05, _mw05, "CreateRestoreImageTask", CreateRestoreImageTask$) {
     };
-    var CreateRouteCommand = class extends command5(_ep05, _mw05, "CreateRoute", CreateRoute$) {
+    var CreateRouteCommand3 = class extends command5(_ep05, _mw05, "CreateRoute", CreateRoute$) {
     };
     var CreateRouteServerCommand = class extends command5(_ep05, _mw05, "CreateRouteServer", CreateRouteServer$) {
     };
@@ -80838,13 +80862,13 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateRouteServerPeerCommand = class extends command5(_ep05, _mw05, "CreateRouteServerPeer", CreateRouteServerPeer$) {
     };
-    var CreateRouteTableCommand = class extends command5(_ep05, _mw05, "CreateRouteTable", CreateRouteTable$) {
+    var CreateRouteTableCommand2 = class extends command5(_ep05, _mw05, "CreateRouteTable", CreateRouteTable$) {
     };
     var CreateSecondaryNetworkCommand = class extends command5(_ep05, _mw05, "CreateSecondaryNetwork", CreateSecondaryNetwork$) {
     };
     var CreateSecondarySubnetCommand = class extends command5(_ep05, _mw05, "CreateSecondarySubnet", CreateSecondarySubnet$) {
     };
-    var CreateSecurityGroupCommand = class extends command5(_ep05, _mw05, "CreateSecurityGroup", CreateSecurityGroup$) {
+    var CreateSecurityGroupCommand2 = class extends command5(_ep05, _mw05, "CreateSecurityGroup", CreateSecurityGroup$) {
     };
     var CreateSnapshotCommand = class extends command5(_ep05, _mw05, "CreateSnapshot", CreateSnapshot$) {
     };
@@ -80856,7 +80880,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateSubnetCidrReservationCommand = class extends command5(_ep05, _mw05, "CreateSubnetCidrReservation", CreateSubnetCidrReservation$) {
     };
-    var CreateSubnetCommand = class extends command5(_ep05, _mw05, "CreateSubnet", CreateSubnet$) {
+    var CreateSubnetCommand2 = class extends command5(_ep05, _mw05, "CreateSubnet", CreateSubnet$) {
     };
     var CreateTagsCommand = class extends command5(_ep05, _mw05, "CreateTags", CreateTags$) {
     };
@@ -80908,7 +80932,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var CreateVpcBlockPublicAccessExclusionCommand = class extends command5(_ep05, _mw05, "CreateVpcBlockPublicAccessExclusion", CreateVpcBlockPublicAccessExclusion$) {
     };
-    var CreateVpcCommand = class extends command5(_ep05, _mw05, "CreateVpc", CreateVpc$) {
+    var CreateVpcCommand2 = class extends command5(_ep05, _mw05, "CreateVpc", CreateVpc$) {
     };
     var CreateVpcEncryptionControlCommand = class extends command5(_ep05, _mw05, "CreateVpcEncryptionControl", CreateVpcEncryptionControl$) {
     };
@@ -80962,7 +80986,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteInstanceEventWindowCommand = class extends command5(_ep05, _mw05, "DeleteInstanceEventWindow", DeleteInstanceEventWindow$) {
     };
-    var DeleteInternetGatewayCommand = class extends command5(_ep05, _mw05, "DeleteInternetGateway", DeleteInternetGateway$) {
+    var DeleteInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "DeleteInternetGateway", DeleteInternetGateway$) {
     };
     var DeleteIpamCommand = class extends command5(_ep05, _mw05, "DeleteIpam", DeleteIpam$) {
     };
@@ -81022,7 +81046,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteNetworkInsightsPathCommand = class extends command5(_ep05, _mw05, "DeleteNetworkInsightsPath", DeleteNetworkInsightsPath$) {
     };
-    var DeleteNetworkInterfaceCommand = class extends command5(_ep05, _mw05, "DeleteNetworkInterface", DeleteNetworkInterface$) {
+    var DeleteNetworkInterfaceCommand2 = class extends command5(_ep05, _mw05, "DeleteNetworkInterface", DeleteNetworkInterface$) {
     };
     var DeleteNetworkInterfacePermissionCommand = class extends command5(_ep05, _mw05, "DeleteNetworkInterfacePermission", DeleteNetworkInterfacePermission$) {
     };
@@ -81040,13 +81064,13 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteRouteServerPeerCommand = class extends command5(_ep05, _mw05, "DeleteRouteServerPeer", DeleteRouteServerPeer$) {
     };
-    var DeleteRouteTableCommand = class extends command5(_ep05, _mw05, "DeleteRouteTable", DeleteRouteTable$) {
+    var DeleteRouteTableCommand2 = class extends command5(_ep05, _mw05, "DeleteRouteTable", DeleteRouteTable$) {
     };
     var DeleteSecondaryNetworkCommand = class extends command5(_ep05, _mw05, "DeleteSecondaryNetwork", DeleteSecondaryNetwork$) {
     };
     var DeleteSecondarySubnetCommand = class extends command5(_ep05, _mw05, "DeleteSecondarySubnet", DeleteSecondarySubnet$) {
     };
-    var DeleteSecurityGroupCommand = class extends command5(_ep05, _mw05, "DeleteSecurityGroup", DeleteSecurityGroup$) {
+    var DeleteSecurityGroupCommand2 = class extends command5(_ep05, _mw05, "DeleteSecurityGroup", DeleteSecurityGroup$) {
     };
     var DeleteSnapshotCommand = class extends command5(_ep05, _mw05, "DeleteSnapshot", DeleteSnapshot$) {
     };
@@ -81054,7 +81078,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteSubnetCidrReservationCommand = class extends command5(_ep05, _mw05, "DeleteSubnetCidrReservation", DeleteSubnetCidrReservation$) {
     };
-    var DeleteSubnetCommand = class extends command5(_ep05, _mw05, "DeleteSubnet", DeleteSubnet$) {
+    var DeleteSubnetCommand2 = class extends command5(_ep05, _mw05, "DeleteSubnet", DeleteSubnet$) {
     };
     var DeleteTagsCommand = class extends command5(_ep05, _mw05, "DeleteTags", DeleteTags$) {
     };
@@ -81104,11 +81128,11 @@ var require_dist_cjs17 = __commonJS({
     };
     var DeleteVerifiedAccessTrustProviderCommand = class extends command5(_ep05, _mw05, "DeleteVerifiedAccessTrustProvider", DeleteVerifiedAccessTrustProvider$) {
     };
-    var DeleteVolumeCommand = class extends command5(_ep05, _mw05, "DeleteVolume", DeleteVolume$) {
+    var DeleteVolumeCommand2 = class extends command5(_ep05, _mw05, "DeleteVolume", DeleteVolume$) {
     };
     var DeleteVpcBlockPublicAccessExclusionCommand = class extends command5(_ep05, _mw05, "DeleteVpcBlockPublicAccessExclusion", DeleteVpcBlockPublicAccessExclusion$) {
     };
-    var DeleteVpcCommand = class extends command5(_ep05, _mw05, "DeleteVpc", DeleteVpc$) {
+    var DeleteVpcCommand2 = class extends command5(_ep05, _mw05, "DeleteVpc", DeleteVpc$) {
     };
     var DeleteVpcEncryptionControlCommand = class extends command5(_ep05, _mw05, "DeleteVpcEncryptionControl", DeleteVpcEncryptionControl$) {
     };
@@ -81258,7 +81282,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeImageReferencesCommand = class extends command5(_ep05, _mw05, "DescribeImageReferences", DescribeImageReferences$) {
     };
-    var DescribeImagesCommand = class extends command5(_ep05, _mw05, "DescribeImages", DescribeImages$) {
+    var DescribeImagesCommand2 = class extends command5(_ep05, _mw05, "DescribeImages", DescribeImages$) {
     };
     var DescribeImageUsageReportEntriesCommand = class extends command5(_ep05, _mw05, "DescribeImageUsageReportEntries", DescribeImageUsageReportEntries$) {
     };
@@ -81280,7 +81304,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeInstanceImageMetadataCommand = class extends command5(_ep05, _mw05, "DescribeInstanceImageMetadata", DescribeInstanceImageMetadata$) {
     };
-    var DescribeInstancesCommand = class extends command5(_ep05, _mw05, "DescribeInstances", DescribeInstances$) {
+    var DescribeInstancesCommand3 = class extends command5(_ep05, _mw05, "DescribeInstances", DescribeInstances$) {
     };
     var DescribeInstanceSqlHaHistoryStatesCommand = class extends command5(_ep05, _mw05, "DescribeInstanceSqlHaHistoryStates", DescribeInstanceSqlHaHistoryStates$) {
     };
@@ -81292,9 +81316,9 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeInstanceTypeOfferingsCommand = class extends command5(_ep05, _mw05, "DescribeInstanceTypeOfferings", DescribeInstanceTypeOfferings$) {
     };
-    var DescribeInstanceTypesCommand = class extends command5(_ep05, _mw05, "DescribeInstanceTypes", DescribeInstanceTypes$) {
+    var DescribeInstanceTypesCommand2 = class extends command5(_ep05, _mw05, "DescribeInstanceTypes", DescribeInstanceTypes$) {
     };
-    var DescribeInternetGatewaysCommand = class extends command5(_ep05, _mw05, "DescribeInternetGateways", DescribeInternetGateways$) {
+    var DescribeInternetGatewaysCommand2 = class extends command5(_ep05, _mw05, "DescribeInternetGateways", DescribeInternetGateways$) {
     };
     var DescribeIpamByoasnCommand = class extends command5(_ep05, _mw05, "DescribeIpamByoasn", DescribeIpamByoasn$) {
     };
@@ -81372,7 +81396,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeNetworkInterfacePermissionsCommand = class extends command5(_ep05, _mw05, "DescribeNetworkInterfacePermissions", DescribeNetworkInterfacePermissions$) {
     };
-    var DescribeNetworkInterfacesCommand = class extends command5(_ep05, _mw05, "DescribeNetworkInterfaces", DescribeNetworkInterfaces$) {
+    var DescribeNetworkInterfacesCommand2 = class extends command5(_ep05, _mw05, "DescribeNetworkInterfaces", DescribeNetworkInterfaces$) {
     };
     var DescribeOutpostLagsCommand = class extends command5(_ep05, _mw05, "DescribeOutpostLags", DescribeOutpostLags$) {
     };
@@ -81402,7 +81426,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeRouteServersCommand = class extends command5(_ep05, _mw05, "DescribeRouteServers", DescribeRouteServers$) {
     };
-    var DescribeRouteTablesCommand = class extends command5(_ep05, _mw05, "DescribeRouteTables", DescribeRouteTables$) {
+    var DescribeRouteTablesCommand2 = class extends command5(_ep05, _mw05, "DescribeRouteTables", DescribeRouteTables$) {
     };
     var DescribeScheduledInstanceAvailabilityCommand = class extends command5(_ep05, _mw05, "DescribeScheduledInstanceAvailability", DescribeScheduledInstanceAvailability$) {
     };
@@ -81418,7 +81442,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeSecurityGroupRulesCommand = class extends command5(_ep05, _mw05, "DescribeSecurityGroupRules", DescribeSecurityGroupRules$) {
     };
-    var DescribeSecurityGroupsCommand = class extends command5(_ep05, _mw05, "DescribeSecurityGroups", DescribeSecurityGroups$) {
+    var DescribeSecurityGroupsCommand3 = class extends command5(_ep05, _mw05, "DescribeSecurityGroups", DescribeSecurityGroups$) {
     };
     var DescribeSecurityGroupVpcAssociationsCommand = class extends command5(_ep05, _mw05, "DescribeSecurityGroupVpcAssociations", DescribeSecurityGroupVpcAssociations$) {
     };
@@ -81438,7 +81462,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeSpotFleetRequestsCommand = class extends command5(_ep05, _mw05, "DescribeSpotFleetRequests", DescribeSpotFleetRequests$) {
     };
-    var DescribeSpotInstanceRequestsCommand = class extends command5(_ep05, _mw05, "DescribeSpotInstanceRequests", DescribeSpotInstanceRequests$) {
+    var DescribeSpotInstanceRequestsCommand2 = class extends command5(_ep05, _mw05, "DescribeSpotInstanceRequests", DescribeSpotInstanceRequests$) {
     };
     var DescribeSpotPriceHistoryCommand = class extends command5(_ep05, _mw05, "DescribeSpotPriceHistory", DescribeSpotPriceHistory$) {
     };
@@ -81446,7 +81470,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeStoreImageTasksCommand = class extends command5(_ep05, _mw05, "DescribeStoreImageTasks", DescribeStoreImageTasks$) {
     };
-    var DescribeSubnetsCommand = class extends command5(_ep05, _mw05, "DescribeSubnets", DescribeSubnets$) {
+    var DescribeSubnetsCommand2 = class extends command5(_ep05, _mw05, "DescribeSubnets", DescribeSubnets$) {
     };
     var DescribeTagsCommand = class extends command5(_ep05, _mw05, "DescribeTags", DescribeTags$) {
     };
@@ -81494,7 +81518,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeVolumeAttributeCommand = class extends command5(_ep05, _mw05, "DescribeVolumeAttribute", DescribeVolumeAttribute$) {
     };
-    var DescribeVolumesCommand = class extends command5(_ep05, _mw05, "DescribeVolumes", DescribeVolumes$) {
+    var DescribeVolumesCommand2 = class extends command5(_ep05, _mw05, "DescribeVolumes", DescribeVolumes$) {
     };
     var DescribeVolumesModificationsCommand = class extends command5(_ep05, _mw05, "DescribeVolumesModifications", DescribeVolumesModifications$) {
     };
@@ -81528,7 +81552,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DescribeVpcPeeringConnectionsCommand = class extends command5(_ep05, _mw05, "DescribeVpcPeeringConnections", DescribeVpcPeeringConnections$) {
     };
-    var DescribeVpcsCommand = class extends command5(_ep05, _mw05, "DescribeVpcs", DescribeVpcs$) {
+    var DescribeVpcsCommand2 = class extends command5(_ep05, _mw05, "DescribeVpcs", DescribeVpcs$) {
     };
     var DescribeVpnConcentratorsCommand = class extends command5(_ep05, _mw05, "DescribeVpnConcentrators", DescribeVpnConcentrators$) {
     };
@@ -81540,7 +81564,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DetachImageWatermarkCommand = class extends command5(_ep05, _mw05, "DetachImageWatermark", DetachImageWatermark$) {
     };
-    var DetachInternetGatewayCommand = class extends command5(_ep05, _mw05, "DetachInternetGateway", DetachInternetGateway$) {
+    var DetachInternetGatewayCommand2 = class extends command5(_ep05, _mw05, "DetachInternetGateway", DetachInternetGateway$) {
     };
     var DetachNetworkInterfaceCommand = class extends command5(_ep05, _mw05, "DetachNetworkInterface", DetachNetworkInterface$) {
     };
@@ -81618,7 +81642,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var DisassociateRouteServerCommand = class extends command5(_ep05, _mw05, "DisassociateRouteServer", DisassociateRouteServer$) {
     };
-    var DisassociateRouteTableCommand = class extends command5(_ep05, _mw05, "DisassociateRouteTable", DisassociateRouteTable$) {
+    var DisassociateRouteTableCommand2 = class extends command5(_ep05, _mw05, "DisassociateRouteTable", DisassociateRouteTable$) {
     };
     var DisassociateSecurityGroupVpcCommand = class extends command5(_ep05, _mw05, "DisassociateSecurityGroupVpc", DisassociateSecurityGroupVpc$) {
     };
@@ -81720,7 +81744,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var GetCoipPoolUsageCommand = class extends command5(_ep05, _mw05, "GetCoipPoolUsage", GetCoipPoolUsage$) {
     };
-    var GetConsoleOutputCommand = class extends command5(_ep05, _mw05, "GetConsoleOutput", GetConsoleOutput$) {
+    var GetConsoleOutputCommand2 = class extends command5(_ep05, _mw05, "GetConsoleOutput", GetConsoleOutput$) {
     };
     var GetConsoleScreenshotCommand = class extends command5(_ep05, _mw05, "GetConsoleScreenshot", GetConsoleScreenshot$) {
     };
@@ -81910,7 +81934,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var ModifyImageAttributeCommand = class extends command5(_ep05, _mw05, "ModifyImageAttribute", ModifyImageAttribute$) {
     };
-    var ModifyInstanceAttributeCommand = class extends command5(_ep05, _mw05, "ModifyInstanceAttribute", ModifyInstanceAttribute$) {
+    var ModifyInstanceAttributeCommand2 = class extends command5(_ep05, _mw05, "ModifyInstanceAttribute", ModifyInstanceAttribute$) {
     };
     var ModifyInstanceCapacityReservationAttributesCommand = class extends command5(_ep05, _mw05, "ModifyInstanceCapacityReservationAttributes", ModifyInstanceCapacityReservationAttributes$) {
     };
@@ -82166,7 +82190,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var RevokeSecurityGroupIngressCommand = class extends command5(_ep05, _mw05, "RevokeSecurityGroupIngress", RevokeSecurityGroupIngress$) {
     };
-    var RunInstancesCommand = class extends command5(_ep05, _mw05, "RunInstances", RunInstances$) {
+    var RunInstancesCommand2 = class extends command5(_ep05, _mw05, "RunInstances", RunInstances$) {
     };
     var RunScheduledInstancesCommand = class extends command5(_ep05, _mw05, "RunScheduledInstances", RunScheduledInstances$) {
     };
@@ -82192,7 +82216,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var TerminateClientVpnConnectionsCommand = class extends command5(_ep05, _mw05, "TerminateClientVpnConnections", TerminateClientVpnConnections$) {
     };
-    var TerminateInstancesCommand = class extends command5(_ep05, _mw05, "TerminateInstances", TerminateInstances$) {
+    var TerminateInstancesCommand2 = class extends command5(_ep05, _mw05, "TerminateInstances", TerminateInstances$) {
     };
     var UnassignIpv6AddressesCommand = class extends command5(_ep05, _mw05, "UnassignIpv6Addresses", UnassignIpv6Addresses$) {
     };
@@ -82253,7 +82277,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeHosts = createPaginator2(EC2Client2, DescribeHostsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIamInstanceProfileAssociations = createPaginator2(EC2Client2, DescribeIamInstanceProfileAssociationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImageReferences = createPaginator2(EC2Client2, DescribeImageReferencesCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeImages = createPaginator2(EC2Client2, DescribeImagesCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeImages = createPaginator2(EC2Client2, DescribeImagesCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImageUsageReportEntries = createPaginator2(EC2Client2, DescribeImageUsageReportEntriesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImageUsageReports = createPaginator2(EC2Client2, DescribeImageUsageReportsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeImportImageTasks = createPaginator2(EC2Client2, DescribeImportImageTasksCommand, "NextToken", "NextToken", "MaxResults");
@@ -82262,12 +82286,12 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeInstanceCreditSpecifications = createPaginator2(EC2Client2, DescribeInstanceCreditSpecificationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceEventWindows = createPaginator2(EC2Client2, DescribeInstanceEventWindowsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceImageMetadata = createPaginator2(EC2Client2, DescribeInstanceImageMetadataCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeInstances = createPaginator2(EC2Client2, DescribeInstancesCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeInstances = createPaginator2(EC2Client2, DescribeInstancesCommand3, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceStatus = createPaginator2(EC2Client2, DescribeInstanceStatusCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceTopology = createPaginator2(EC2Client2, DescribeInstanceTopologyCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeInstanceTypeOfferings = createPaginator2(EC2Client2, DescribeInstanceTypeOfferingsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeInstanceTypes = createPaginator2(EC2Client2, DescribeInstanceTypesCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeInternetGateways = createPaginator2(EC2Client2, DescribeInternetGatewaysCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeInstanceTypes = createPaginator2(EC2Client2, DescribeInstanceTypesCommand2, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeInternetGateways = createPaginator2(EC2Client2, DescribeInternetGatewaysCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIpamPoolAllocations = createPaginator2(EC2Client2, DescribeIpamPoolAllocationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIpamPools = createPaginator2(EC2Client2, DescribeIpamPoolsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeIpamPrefixListResolvers = createPaginator2(EC2Client2, DescribeIpamPrefixListResolversCommand, "NextToken", "NextToken", "MaxResults");
@@ -82299,7 +82323,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeNetworkInsightsAnalyses = createPaginator2(EC2Client2, DescribeNetworkInsightsAnalysesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeNetworkInsightsPaths = createPaginator2(EC2Client2, DescribeNetworkInsightsPathsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeNetworkInterfacePermissions = createPaginator2(EC2Client2, DescribeNetworkInterfacePermissionsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeNetworkInterfaces = createPaginator2(EC2Client2, DescribeNetworkInterfacesCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeNetworkInterfaces = createPaginator2(EC2Client2, DescribeNetworkInterfacesCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribePrefixLists = createPaginator2(EC2Client2, DescribePrefixListsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribePrincipalIdFormat = createPaginator2(EC2Client2, DescribePrincipalIdFormatCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribePublicIpv4Pools = createPaginator2(EC2Client2, DescribePublicIpv4PoolsCommand, "NextToken", "NextToken", "MaxResults");
@@ -82309,23 +82333,23 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeRouteServerEndpoints = createPaginator2(EC2Client2, DescribeRouteServerEndpointsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeRouteServerPeers = createPaginator2(EC2Client2, DescribeRouteServerPeersCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeRouteServers = createPaginator2(EC2Client2, DescribeRouteServersCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeRouteTables = createPaginator2(EC2Client2, DescribeRouteTablesCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeRouteTables = createPaginator2(EC2Client2, DescribeRouteTablesCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeScheduledInstanceAvailability = createPaginator2(EC2Client2, DescribeScheduledInstanceAvailabilityCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeScheduledInstances = createPaginator2(EC2Client2, DescribeScheduledInstancesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecondaryInterfaces = createPaginator2(EC2Client2, DescribeSecondaryInterfacesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecondaryNetworks = createPaginator2(EC2Client2, DescribeSecondaryNetworksCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecondarySubnets = createPaginator2(EC2Client2, DescribeSecondarySubnetsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecurityGroupRules = createPaginator2(EC2Client2, DescribeSecurityGroupRulesCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeSecurityGroups = createPaginator2(EC2Client2, DescribeSecurityGroupsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeSecurityGroups = createPaginator2(EC2Client2, DescribeSecurityGroupsCommand3, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSecurityGroupVpcAssociations = createPaginator2(EC2Client2, DescribeSecurityGroupVpcAssociationsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSnapshots = createPaginator2(EC2Client2, DescribeSnapshotsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSnapshotTierStatus = createPaginator2(EC2Client2, DescribeSnapshotTierStatusCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSpotFleetRequests = createPaginator2(EC2Client2, DescribeSpotFleetRequestsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeSpotInstanceRequests = createPaginator2(EC2Client2, DescribeSpotInstanceRequestsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeSpotInstanceRequests = createPaginator2(EC2Client2, DescribeSpotInstanceRequestsCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeSpotPriceHistory = createPaginator2(EC2Client2, DescribeSpotPriceHistoryCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeStaleSecurityGroups = createPaginator2(EC2Client2, DescribeStaleSecurityGroupsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeStoreImageTasks = createPaginator2(EC2Client2, DescribeStoreImageTasksCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeSubnets = createPaginator2(EC2Client2, DescribeSubnetsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeSubnets = createPaginator2(EC2Client2, DescribeSubnetsCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeTags = createPaginator2(EC2Client2, DescribeTagsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeTrafficMirrorFilters = createPaginator2(EC2Client2, DescribeTrafficMirrorFiltersCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeTrafficMirrorSessions = createPaginator2(EC2Client2, DescribeTrafficMirrorSessionsCommand, "NextToken", "NextToken", "MaxResults");
@@ -82347,7 +82371,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeVerifiedAccessInstances = createPaginator2(EC2Client2, DescribeVerifiedAccessInstancesCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVerifiedAccessTrustProviders = createPaginator2(EC2Client2, DescribeVerifiedAccessTrustProvidersCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVolumesModifications = createPaginator2(EC2Client2, DescribeVolumesModificationsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeVolumes = createPaginator2(EC2Client2, DescribeVolumesCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeVolumes = createPaginator2(EC2Client2, DescribeVolumesCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVolumeStatus = createPaginator2(EC2Client2, DescribeVolumeStatusCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcClassicLinkDnsSupport = createPaginator2(EC2Client2, DescribeVpcClassicLinkDnsSupportCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcEndpointConnectionNotifications = createPaginator2(EC2Client2, DescribeVpcEndpointConnectionNotificationsCommand, "NextToken", "NextToken", "MaxResults");
@@ -82356,7 +82380,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateDescribeVpcEndpointServicePermissions = createPaginator2(EC2Client2, DescribeVpcEndpointServicePermissionsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcEndpoints = createPaginator2(EC2Client2, DescribeVpcEndpointsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpcPeeringConnections = createPaginator2(EC2Client2, DescribeVpcPeeringConnectionsCommand, "NextToken", "NextToken", "MaxResults");
-    var paginateDescribeVpcs = createPaginator2(EC2Client2, DescribeVpcsCommand, "NextToken", "NextToken", "MaxResults");
+    var paginateDescribeVpcs = createPaginator2(EC2Client2, DescribeVpcsCommand2, "NextToken", "NextToken", "MaxResults");
     var paginateDescribeVpnConcentrators = createPaginator2(EC2Client2, DescribeVpnConcentratorsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateGetAssociatedIpv6PoolCidrs = createPaginator2(EC2Client2, GetAssociatedIpv6PoolCidrsCommand, "NextToken", "NextToken", "MaxResults");
     var paginateGetAwsNetworkPerformanceData = createPaginator2(EC2Client2, GetAwsNetworkPerformanceDataCommand, "NextToken", "NextToken", "MaxResults");
@@ -82723,7 +82747,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$z = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeImagesCommand(input));
+        let result = await client.send(new DescribeImagesCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -82774,7 +82798,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$y = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeImagesCommand(input));
+        let result = await client.send(new DescribeImagesCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -82857,7 +82881,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$w = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand(input));
+        let result = await client.send(new DescribeInstancesCommand3(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -82889,7 +82913,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$v = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand(input));
+        let result = await client.send(new DescribeInstancesCommand3(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83028,7 +83052,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$t = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand(input));
+        let result = await client.send(new DescribeInstancesCommand3(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83106,7 +83130,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$s = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInstancesCommand(input));
+        let result = await client.send(new DescribeInstancesCommand3(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83184,7 +83208,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$r = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeInternetGatewaysCommand(input));
+        let result = await client.send(new DescribeInternetGatewaysCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83377,7 +83401,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$n = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeNetworkInterfacesCommand(input));
+        let result = await client.send(new DescribeNetworkInterfacesCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83654,7 +83678,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$h = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeSecurityGroupsCommand(input));
+        let result = await client.send(new DescribeSecurityGroupsCommand3(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -83933,7 +83957,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$c = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeSpotInstanceRequestsCommand(input));
+        let result = await client.send(new DescribeSpotInstanceRequestsCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84115,7 +84139,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$a = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeSubnetsCommand(input));
+        let result = await client.send(new DescribeSubnetsCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84187,7 +84211,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$8 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVolumesCommand(input));
+        let result = await client.send(new DescribeVolumesCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84238,7 +84262,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$7 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVolumesCommand(input));
+        let result = await client.send(new DescribeVolumesCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84277,7 +84301,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$6 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVolumesCommand(input));
+        let result = await client.send(new DescribeVolumesCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84328,7 +84352,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$5 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVpcsCommand(input));
+        let result = await client.send(new DescribeVpcsCommand2(input));
         reason = result;
         try {
           const returnComparator = () => {
@@ -84364,7 +84388,7 @@ var require_dist_cjs17 = __commonJS({
     var checkState$4 = async (client, input) => {
       let reason;
       try {
-        let result = await client.send(new DescribeVpcsCommand(input));
+        let result = await client.send(new DescribeVpcsCommand2(input));
         reason = result;
         return { state: WaiterState.SUCCESS, reason };
       } catch (exception) {
@@ -84594,7 +84618,7 @@ var require_dist_cjs17 = __commonJS({
       AssociateNatGatewayAddressCommand,
       AssociateNetworkingFlexCostAllocationPolicyCommand,
       AssociateRouteServerCommand,
-      AssociateRouteTableCommand,
+      AssociateRouteTableCommand: AssociateRouteTableCommand2,
       AssociateSecurityGroupVpcCommand,
       AssociateSubnetCidrBlockCommand,
       AssociateTransitGatewayMulticastDomainCommand,
@@ -84604,14 +84628,14 @@ var require_dist_cjs17 = __commonJS({
       AssociateVpcCidrBlockCommand,
       AttachClassicLinkVpcCommand,
       AttachImageWatermarkCommand,
-      AttachInternetGatewayCommand,
+      AttachInternetGatewayCommand: AttachInternetGatewayCommand2,
       AttachNetworkInterfaceCommand,
       AttachVerifiedAccessTrustProviderCommand,
       AttachVolumeCommand,
       AttachVpnGatewayCommand,
       AuthorizeClientVpnIngressCommand,
       AuthorizeSecurityGroupEgressCommand,
-      AuthorizeSecurityGroupIngressCommand,
+      AuthorizeSecurityGroupIngressCommand: AuthorizeSecurityGroupIngressCommand2,
       BatchModifyIpamRoutingPolicyRegistrationsCommand,
       BundleInstanceCommand,
       CancelBundleTaskCommand,
@@ -84624,7 +84648,7 @@ var require_dist_cjs17 = __commonJS({
       CancelImportTaskCommand,
       CancelReservedInstancesListingCommand,
       CancelSpotFleetRequestsCommand,
-      CancelSpotInstanceRequestsCommand,
+      CancelSpotInstanceRequestsCommand: CancelSpotInstanceRequestsCommand2,
       ConfirmProductInstanceCommand,
       CopyFpgaImageCommand,
       CopyImageCommand,
@@ -84656,7 +84680,7 @@ var require_dist_cjs17 = __commonJS({
       CreateInstanceConnectEndpointCommand,
       CreateInstanceEventWindowCommand,
       CreateInstanceExportTaskCommand,
-      CreateInternetGatewayCommand,
+      CreateInternetGatewayCommand: CreateInternetGatewayCommand2,
       CreateInterruptibleCapacityReservationAllocationCommand,
       CreateIpamCommand,
       CreateIpamExternalResourceVerificationTokenCommand,
@@ -84693,19 +84717,19 @@ var require_dist_cjs17 = __commonJS({
       CreateReplaceRootVolumeTaskCommand,
       CreateReservedInstancesListingCommand,
       CreateRestoreImageTaskCommand,
-      CreateRouteCommand,
+      CreateRouteCommand: CreateRouteCommand3,
       CreateRouteServerCommand,
       CreateRouteServerEndpointCommand,
       CreateRouteServerPeerCommand,
-      CreateRouteTableCommand,
+      CreateRouteTableCommand: CreateRouteTableCommand2,
       CreateSecondaryNetworkCommand,
       CreateSecondarySubnetCommand,
-      CreateSecurityGroupCommand,
+      CreateSecurityGroupCommand: CreateSecurityGroupCommand2,
       CreateSnapshotCommand,
       CreateSnapshotsCommand,
       CreateSpotDatafeedSubscriptionCommand,
       CreateStoreImageTaskCommand,
-      CreateSubnetCommand,
+      CreateSubnetCommand: CreateSubnetCommand2,
       CreateSubnetCidrReservationCommand,
       CreateTagsCommand,
       CreateTrafficMirrorFilterCommand,
@@ -84731,7 +84755,7 @@ var require_dist_cjs17 = __commonJS({
       CreateVerifiedAccessInstanceCommand,
       CreateVerifiedAccessTrustProviderCommand,
       CreateVolumeCommand,
-      CreateVpcCommand,
+      CreateVpcCommand: CreateVpcCommand2,
       CreateVpcBlockPublicAccessExclusionCommand,
       CreateVpcEncryptionControlCommand,
       CreateVpcEndpointCommand,
@@ -84759,7 +84783,7 @@ var require_dist_cjs17 = __commonJS({
       DeleteImageUsageReportCommand,
       DeleteInstanceConnectEndpointCommand,
       DeleteInstanceEventWindowCommand,
-      DeleteInternetGatewayCommand,
+      DeleteInternetGatewayCommand: DeleteInternetGatewayCommand2,
       DeleteIpamCommand,
       DeleteIpamExternalResourceVerificationTokenCommand,
       DeleteIpamInternetRegistryAssociationCommand,
@@ -84789,7 +84813,7 @@ var require_dist_cjs17 = __commonJS({
       DeleteNetworkInsightsAccessScopeAnalysisCommand,
       DeleteNetworkInsightsAnalysisCommand,
       DeleteNetworkInsightsPathCommand,
-      DeleteNetworkInterfaceCommand,
+      DeleteNetworkInterfaceCommand: DeleteNetworkInterfaceCommand2,
       DeleteNetworkInterfacePermissionCommand,
       DeletePlacementGroupCommand,
       DeletePublicIpv4PoolCommand,
@@ -84798,13 +84822,13 @@ var require_dist_cjs17 = __commonJS({
       DeleteRouteServerCommand,
       DeleteRouteServerEndpointCommand,
       DeleteRouteServerPeerCommand,
-      DeleteRouteTableCommand,
+      DeleteRouteTableCommand: DeleteRouteTableCommand2,
       DeleteSecondaryNetworkCommand,
       DeleteSecondarySubnetCommand,
-      DeleteSecurityGroupCommand,
+      DeleteSecurityGroupCommand: DeleteSecurityGroupCommand2,
       DeleteSnapshotCommand,
       DeleteSpotDatafeedSubscriptionCommand,
-      DeleteSubnetCommand,
+      DeleteSubnetCommand: DeleteSubnetCommand2,
       DeleteSubnetCidrReservationCommand,
       DeleteTagsCommand,
       DeleteTrafficMirrorFilterCommand,
@@ -84830,8 +84854,8 @@ var require_dist_cjs17 = __commonJS({
       DeleteVerifiedAccessGroupCommand,
       DeleteVerifiedAccessInstanceCommand,
       DeleteVerifiedAccessTrustProviderCommand,
-      DeleteVolumeCommand,
-      DeleteVpcCommand,
+      DeleteVolumeCommand: DeleteVolumeCommand2,
+      DeleteVpcCommand: DeleteVpcCommand2,
       DeleteVpcBlockPublicAccessExclusionCommand,
       DeleteVpcEncryptionControlCommand,
       DeleteVpcEndpointConnectionNotificationsCommand,
@@ -84907,7 +84931,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeIdFormatCommand,
       DescribeImageAttributeCommand,
       DescribeImageReferencesCommand,
-      DescribeImagesCommand,
+      DescribeImagesCommand: DescribeImagesCommand2,
       DescribeImageUsageReportEntriesCommand,
       DescribeImageUsageReportsCommand,
       DescribeImportImageTasksCommand,
@@ -84918,14 +84942,14 @@ var require_dist_cjs17 = __commonJS({
       DescribeInstanceEventNotificationAttributesCommand,
       DescribeInstanceEventWindowsCommand,
       DescribeInstanceImageMetadataCommand,
-      DescribeInstancesCommand,
+      DescribeInstancesCommand: DescribeInstancesCommand3,
       DescribeInstanceSqlHaHistoryStatesCommand,
       DescribeInstanceSqlHaStatesCommand,
       DescribeInstanceStatusCommand,
       DescribeInstanceTopologyCommand,
       DescribeInstanceTypeOfferingsCommand,
-      DescribeInstanceTypesCommand,
-      DescribeInternetGatewaysCommand,
+      DescribeInstanceTypesCommand: DescribeInstanceTypesCommand2,
+      DescribeInternetGatewaysCommand: DescribeInternetGatewaysCommand2,
       DescribeIpamByoasnCommand,
       DescribeIpamExternalResourceVerificationTokensCommand,
       DescribeIpamInternetRegistryAssociationsCommand,
@@ -84964,7 +84988,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeNetworkInsightsPathsCommand,
       DescribeNetworkInterfaceAttributeCommand,
       DescribeNetworkInterfacePermissionsCommand,
-      DescribeNetworkInterfacesCommand,
+      DescribeNetworkInterfacesCommand: DescribeNetworkInterfacesCommand2,
       DescribeOutpostLagsCommand,
       DescribePlacementGroupsCommand,
       DescribePrefixListsCommand,
@@ -84979,7 +85003,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeRouteServerEndpointsCommand,
       DescribeRouteServerPeersCommand,
       DescribeRouteServersCommand,
-      DescribeRouteTablesCommand,
+      DescribeRouteTablesCommand: DescribeRouteTablesCommand2,
       DescribeScheduledInstanceAvailabilityCommand,
       DescribeScheduledInstancesCommand,
       DescribeSecondaryInterfacesCommand,
@@ -84987,7 +85011,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeSecondarySubnetsCommand,
       DescribeSecurityGroupReferencesCommand,
       DescribeSecurityGroupRulesCommand,
-      DescribeSecurityGroupsCommand,
+      DescribeSecurityGroupsCommand: DescribeSecurityGroupsCommand3,
       DescribeSecurityGroupVpcAssociationsCommand,
       DescribeServiceLinkVirtualInterfacesCommand,
       DescribeSnapshotAttributeCommand,
@@ -84997,11 +85021,11 @@ var require_dist_cjs17 = __commonJS({
       DescribeSpotFleetInstancesCommand,
       DescribeSpotFleetRequestHistoryCommand,
       DescribeSpotFleetRequestsCommand,
-      DescribeSpotInstanceRequestsCommand,
+      DescribeSpotInstanceRequestsCommand: DescribeSpotInstanceRequestsCommand2,
       DescribeSpotPriceHistoryCommand,
       DescribeStaleSecurityGroupsCommand,
       DescribeStoreImageTasksCommand,
-      DescribeSubnetsCommand,
+      DescribeSubnetsCommand: DescribeSubnetsCommand2,
       DescribeTagsCommand,
       DescribeTrafficMirrorFilterRulesCommand,
       DescribeTrafficMirrorFiltersCommand,
@@ -85025,7 +85049,7 @@ var require_dist_cjs17 = __commonJS({
       DescribeVerifiedAccessInstancesCommand,
       DescribeVerifiedAccessTrustProvidersCommand,
       DescribeVolumeAttributeCommand,
-      DescribeVolumesCommand,
+      DescribeVolumesCommand: DescribeVolumesCommand2,
       DescribeVolumesModificationsCommand,
       DescribeVolumeStatusCommand,
       DescribeVpcAttributeCommand,
@@ -85042,13 +85066,13 @@ var require_dist_cjs17 = __commonJS({
       DescribeVpcEndpointServicePermissionsCommand,
       DescribeVpcEndpointServicesCommand,
       DescribeVpcPeeringConnectionsCommand,
-      DescribeVpcsCommand,
+      DescribeVpcsCommand: DescribeVpcsCommand2,
       DescribeVpnConcentratorsCommand,
       DescribeVpnConnectionsCommand,
       DescribeVpnGatewaysCommand,
       DetachClassicLinkVpcCommand,
       DetachImageWatermarkCommand,
-      DetachInternetGatewayCommand,
+      DetachInternetGatewayCommand: DetachInternetGatewayCommand2,
       DetachNetworkInterfaceCommand,
       DetachVerifiedAccessTrustProviderCommand,
       DetachVolumeCommand,
@@ -85087,7 +85111,7 @@ var require_dist_cjs17 = __commonJS({
       DisassociateNatGatewayAddressCommand,
       DisassociateNetworkingFlexCostAllocationPolicyCommand,
       DisassociateRouteServerCommand,
-      DisassociateRouteTableCommand,
+      DisassociateRouteTableCommand: DisassociateRouteTableCommand2,
       DisassociateSecurityGroupVpcCommand,
       DisassociateSubnetCidrBlockCommand,
       DisassociateTransitGatewayMulticastDomainCommand,
@@ -85138,7 +85162,7 @@ var require_dist_cjs17 = __commonJS({
       GetCapacityReservationUsageCommand,
       GetClientVpnEndpointAuthorizationPolicyCommand,
       GetCoipPoolUsageCommand,
-      GetConsoleOutputCommand,
+      GetConsoleOutputCommand: GetConsoleOutputCommand2,
       GetConsoleScreenshotCommand,
       GetDeclarativePoliciesReportSummaryCommand,
       GetDefaultCreditSpecificationCommand,
@@ -85233,7 +85257,7 @@ var require_dist_cjs17 = __commonJS({
       ModifyIdentityIdFormatCommand,
       ModifyIdFormatCommand,
       ModifyImageAttributeCommand,
-      ModifyInstanceAttributeCommand,
+      ModifyInstanceAttributeCommand: ModifyInstanceAttributeCommand2,
       ModifyInstanceCapacityReservationAttributesCommand,
       ModifyInstanceConnectEndpointCommand,
       ModifyInstanceCpuOptionsCommand,
@@ -85361,7 +85385,7 @@ var require_dist_cjs17 = __commonJS({
       RevokeClientVpnIngressCommand,
       RevokeSecurityGroupEgressCommand,
       RevokeSecurityGroupIngressCommand,
-      RunInstancesCommand,
+      RunInstancesCommand: RunInstancesCommand2,
       RunScheduledInstancesCommand,
       SearchLocalGatewayRoutesCommand,
       SearchTransitGatewayMulticastGroupsCommand,
@@ -85374,7 +85398,7 @@ var require_dist_cjs17 = __commonJS({
       StartVpcEndpointServicePrivateDnsVerificationCommand,
       StopInstancesCommand,
       TerminateClientVpnConnectionsCommand,
-      TerminateInstancesCommand,
+      TerminateInstancesCommand: TerminateInstancesCommand2,
       UnassignIpv6AddressesCommand,
       UnassignPrivateIpAddressesCommand,
       UnassignPrivateNatGatewayAddressCommand,
@@ -90216,7 +90240,7 @@ var require_dist_cjs17 = __commonJS({
     exports.AssociateRouteServerRequest$ = AssociateRouteServerRequest$;
     exports.AssociateRouteServerResult$ = AssociateRouteServerResult$;
     exports.AssociateRouteTable$ = AssociateRouteTable$;
-    exports.AssociateRouteTableCommand = AssociateRouteTableCommand;
+    exports.AssociateRouteTableCommand = AssociateRouteTableCommand2;
     exports.AssociateRouteTableRequest$ = AssociateRouteTableRequest$;
     exports.AssociateRouteTableResult$ = AssociateRouteTableResult$;
     exports.AssociateSecurityGroupVpc$ = AssociateSecurityGroupVpc$;
@@ -90263,7 +90287,7 @@ var require_dist_cjs17 = __commonJS({
     exports.AttachImageWatermarkRequest$ = AttachImageWatermarkRequest$;
     exports.AttachImageWatermarkResult$ = AttachImageWatermarkResult$;
     exports.AttachInternetGateway$ = AttachInternetGateway$;
-    exports.AttachInternetGatewayCommand = AttachInternetGatewayCommand;
+    exports.AttachInternetGatewayCommand = AttachInternetGatewayCommand2;
     exports.AttachInternetGatewayRequest$ = AttachInternetGatewayRequest$;
     exports.AttachNetworkInterface$ = AttachNetworkInterface$;
     exports.AttachNetworkInterfaceCommand = AttachNetworkInterfaceCommand;
@@ -90297,7 +90321,7 @@ var require_dist_cjs17 = __commonJS({
     exports.AuthorizeSecurityGroupEgressRequest$ = AuthorizeSecurityGroupEgressRequest$;
     exports.AuthorizeSecurityGroupEgressResult$ = AuthorizeSecurityGroupEgressResult$;
     exports.AuthorizeSecurityGroupIngress$ = AuthorizeSecurityGroupIngress$;
-    exports.AuthorizeSecurityGroupIngressCommand = AuthorizeSecurityGroupIngressCommand;
+    exports.AuthorizeSecurityGroupIngressCommand = AuthorizeSecurityGroupIngressCommand2;
     exports.AuthorizeSecurityGroupIngressRequest$ = AuthorizeSecurityGroupIngressRequest$;
     exports.AuthorizeSecurityGroupIngressResult$ = AuthorizeSecurityGroupIngressResult$;
     exports.AutoAcceptSharedAssociationsValue = AutoAcceptSharedAssociationsValue;
@@ -90390,7 +90414,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CancelSpotFleetRequestsSuccessItem$ = CancelSpotFleetRequestsSuccessItem$;
     exports.CancelSpotInstanceRequestState = CancelSpotInstanceRequestState;
     exports.CancelSpotInstanceRequests$ = CancelSpotInstanceRequests$;
-    exports.CancelSpotInstanceRequestsCommand = CancelSpotInstanceRequestsCommand;
+    exports.CancelSpotInstanceRequestsCommand = CancelSpotInstanceRequestsCommand2;
     exports.CancelSpotInstanceRequestsRequest$ = CancelSpotInstanceRequestsRequest$;
     exports.CancelSpotInstanceRequestsResult$ = CancelSpotInstanceRequestsResult$;
     exports.CancellationTerms$ = CancellationTerms$;
@@ -90640,7 +90664,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateInstanceExportTaskRequest$ = CreateInstanceExportTaskRequest$;
     exports.CreateInstanceExportTaskResult$ = CreateInstanceExportTaskResult$;
     exports.CreateInternetGateway$ = CreateInternetGateway$;
-    exports.CreateInternetGatewayCommand = CreateInternetGatewayCommand;
+    exports.CreateInternetGatewayCommand = CreateInternetGatewayCommand2;
     exports.CreateInternetGatewayRequest$ = CreateInternetGatewayRequest$;
     exports.CreateInternetGatewayResult$ = CreateInternetGatewayResult$;
     exports.CreateInterruptibleCapacityReservationAllocation$ = CreateInterruptibleCapacityReservationAllocation$;
@@ -90786,7 +90810,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateRestoreImageTaskRequest$ = CreateRestoreImageTaskRequest$;
     exports.CreateRestoreImageTaskResult$ = CreateRestoreImageTaskResult$;
     exports.CreateRoute$ = CreateRoute$;
-    exports.CreateRouteCommand = CreateRouteCommand;
+    exports.CreateRouteCommand = CreateRouteCommand3;
     exports.CreateRouteRequest$ = CreateRouteRequest$;
     exports.CreateRouteResult$ = CreateRouteResult$;
     exports.CreateRouteServer$ = CreateRouteServer$;
@@ -90802,7 +90826,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateRouteServerRequest$ = CreateRouteServerRequest$;
     exports.CreateRouteServerResult$ = CreateRouteServerResult$;
     exports.CreateRouteTable$ = CreateRouteTable$;
-    exports.CreateRouteTableCommand = CreateRouteTableCommand;
+    exports.CreateRouteTableCommand = CreateRouteTableCommand2;
     exports.CreateRouteTableRequest$ = CreateRouteTableRequest$;
     exports.CreateRouteTableResult$ = CreateRouteTableResult$;
     exports.CreateSecondaryNetwork$ = CreateSecondaryNetwork$;
@@ -90814,7 +90838,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateSecondarySubnetRequest$ = CreateSecondarySubnetRequest$;
     exports.CreateSecondarySubnetResult$ = CreateSecondarySubnetResult$;
     exports.CreateSecurityGroup$ = CreateSecurityGroup$;
-    exports.CreateSecurityGroupCommand = CreateSecurityGroupCommand;
+    exports.CreateSecurityGroupCommand = CreateSecurityGroupCommand2;
     exports.CreateSecurityGroupRequest$ = CreateSecurityGroupRequest$;
     exports.CreateSecurityGroupResult$ = CreateSecurityGroupResult$;
     exports.CreateSnapshot$ = CreateSnapshot$;
@@ -90837,7 +90861,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateSubnetCidrReservationCommand = CreateSubnetCidrReservationCommand;
     exports.CreateSubnetCidrReservationRequest$ = CreateSubnetCidrReservationRequest$;
     exports.CreateSubnetCidrReservationResult$ = CreateSubnetCidrReservationResult$;
-    exports.CreateSubnetCommand = CreateSubnetCommand;
+    exports.CreateSubnetCommand = CreateSubnetCommand2;
     exports.CreateSubnetRequest$ = CreateSubnetRequest$;
     exports.CreateSubnetResult$ = CreateSubnetResult$;
     exports.CreateTags$ = CreateTags$;
@@ -90953,7 +90977,7 @@ var require_dist_cjs17 = __commonJS({
     exports.CreateVpcBlockPublicAccessExclusionCommand = CreateVpcBlockPublicAccessExclusionCommand;
     exports.CreateVpcBlockPublicAccessExclusionRequest$ = CreateVpcBlockPublicAccessExclusionRequest$;
     exports.CreateVpcBlockPublicAccessExclusionResult$ = CreateVpcBlockPublicAccessExclusionResult$;
-    exports.CreateVpcCommand = CreateVpcCommand;
+    exports.CreateVpcCommand = CreateVpcCommand2;
     exports.CreateVpcEncryptionControl$ = CreateVpcEncryptionControl$;
     exports.CreateVpcEncryptionControlCommand = CreateVpcEncryptionControlCommand;
     exports.CreateVpcEncryptionControlRequest$ = CreateVpcEncryptionControlRequest$;
@@ -91081,7 +91105,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteInstanceEventWindowRequest$ = DeleteInstanceEventWindowRequest$;
     exports.DeleteInstanceEventWindowResult$ = DeleteInstanceEventWindowResult$;
     exports.DeleteInternetGateway$ = DeleteInternetGateway$;
-    exports.DeleteInternetGatewayCommand = DeleteInternetGatewayCommand;
+    exports.DeleteInternetGatewayCommand = DeleteInternetGatewayCommand2;
     exports.DeleteInternetGatewayRequest$ = DeleteInternetGatewayRequest$;
     exports.DeleteIpam$ = DeleteIpam$;
     exports.DeleteIpamCommand = DeleteIpamCommand;
@@ -91196,7 +91220,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteNetworkInsightsPathRequest$ = DeleteNetworkInsightsPathRequest$;
     exports.DeleteNetworkInsightsPathResult$ = DeleteNetworkInsightsPathResult$;
     exports.DeleteNetworkInterface$ = DeleteNetworkInterface$;
-    exports.DeleteNetworkInterfaceCommand = DeleteNetworkInterfaceCommand;
+    exports.DeleteNetworkInterfaceCommand = DeleteNetworkInterfaceCommand2;
     exports.DeleteNetworkInterfacePermission$ = DeleteNetworkInterfacePermission$;
     exports.DeleteNetworkInterfacePermissionCommand = DeleteNetworkInterfacePermissionCommand;
     exports.DeleteNetworkInterfacePermissionRequest$ = DeleteNetworkInterfacePermissionRequest$;
@@ -91235,7 +91259,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteRouteServerRequest$ = DeleteRouteServerRequest$;
     exports.DeleteRouteServerResult$ = DeleteRouteServerResult$;
     exports.DeleteRouteTable$ = DeleteRouteTable$;
-    exports.DeleteRouteTableCommand = DeleteRouteTableCommand;
+    exports.DeleteRouteTableCommand = DeleteRouteTableCommand2;
     exports.DeleteRouteTableRequest$ = DeleteRouteTableRequest$;
     exports.DeleteSecondaryNetwork$ = DeleteSecondaryNetwork$;
     exports.DeleteSecondaryNetworkCommand = DeleteSecondaryNetworkCommand;
@@ -91246,7 +91270,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteSecondarySubnetRequest$ = DeleteSecondarySubnetRequest$;
     exports.DeleteSecondarySubnetResult$ = DeleteSecondarySubnetResult$;
     exports.DeleteSecurityGroup$ = DeleteSecurityGroup$;
-    exports.DeleteSecurityGroupCommand = DeleteSecurityGroupCommand;
+    exports.DeleteSecurityGroupCommand = DeleteSecurityGroupCommand2;
     exports.DeleteSecurityGroupRequest$ = DeleteSecurityGroupRequest$;
     exports.DeleteSecurityGroupResult$ = DeleteSecurityGroupResult$;
     exports.DeleteSnapshot$ = DeleteSnapshot$;
@@ -91261,7 +91285,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteSubnetCidrReservationCommand = DeleteSubnetCidrReservationCommand;
     exports.DeleteSubnetCidrReservationRequest$ = DeleteSubnetCidrReservationRequest$;
     exports.DeleteSubnetCidrReservationResult$ = DeleteSubnetCidrReservationResult$;
-    exports.DeleteSubnetCommand = DeleteSubnetCommand;
+    exports.DeleteSubnetCommand = DeleteSubnetCommand2;
     exports.DeleteSubnetRequest$ = DeleteSubnetRequest$;
     exports.DeleteTags$ = DeleteTags$;
     exports.DeleteTagsCommand = DeleteTagsCommand;
@@ -91359,14 +91383,14 @@ var require_dist_cjs17 = __commonJS({
     exports.DeleteVerifiedAccessTrustProviderRequest$ = DeleteVerifiedAccessTrustProviderRequest$;
     exports.DeleteVerifiedAccessTrustProviderResult$ = DeleteVerifiedAccessTrustProviderResult$;
     exports.DeleteVolume$ = DeleteVolume$;
-    exports.DeleteVolumeCommand = DeleteVolumeCommand;
+    exports.DeleteVolumeCommand = DeleteVolumeCommand2;
     exports.DeleteVolumeRequest$ = DeleteVolumeRequest$;
     exports.DeleteVpc$ = DeleteVpc$;
     exports.DeleteVpcBlockPublicAccessExclusion$ = DeleteVpcBlockPublicAccessExclusion$;
     exports.DeleteVpcBlockPublicAccessExclusionCommand = DeleteVpcBlockPublicAccessExclusionCommand;
     exports.DeleteVpcBlockPublicAccessExclusionRequest$ = DeleteVpcBlockPublicAccessExclusionRequest$;
     exports.DeleteVpcBlockPublicAccessExclusionResult$ = DeleteVpcBlockPublicAccessExclusionResult$;
-    exports.DeleteVpcCommand = DeleteVpcCommand;
+    exports.DeleteVpcCommand = DeleteVpcCommand2;
     exports.DeleteVpcEncryptionControl$ = DeleteVpcEncryptionControl$;
     exports.DeleteVpcEncryptionControlCommand = DeleteVpcEncryptionControlCommand;
     exports.DeleteVpcEncryptionControlRequest$ = DeleteVpcEncryptionControlRequest$;
@@ -91676,7 +91700,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeImageUsageReportsRequest$ = DescribeImageUsageReportsRequest$;
     exports.DescribeImageUsageReportsResult$ = DescribeImageUsageReportsResult$;
     exports.DescribeImages$ = DescribeImages$;
-    exports.DescribeImagesCommand = DescribeImagesCommand;
+    exports.DescribeImagesCommand = DescribeImagesCommand2;
     exports.DescribeImagesRequest$ = DescribeImagesRequest$;
     exports.DescribeImagesResult$ = DescribeImagesResult$;
     exports.DescribeImportImageTasks$ = DescribeImportImageTasks$;
@@ -91731,15 +91755,15 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeInstanceTypeOfferingsRequest$ = DescribeInstanceTypeOfferingsRequest$;
     exports.DescribeInstanceTypeOfferingsResult$ = DescribeInstanceTypeOfferingsResult$;
     exports.DescribeInstanceTypes$ = DescribeInstanceTypes$;
-    exports.DescribeInstanceTypesCommand = DescribeInstanceTypesCommand;
+    exports.DescribeInstanceTypesCommand = DescribeInstanceTypesCommand2;
     exports.DescribeInstanceTypesRequest$ = DescribeInstanceTypesRequest$;
     exports.DescribeInstanceTypesResult$ = DescribeInstanceTypesResult$;
     exports.DescribeInstances$ = DescribeInstances$;
-    exports.DescribeInstancesCommand = DescribeInstancesCommand;
+    exports.DescribeInstancesCommand = DescribeInstancesCommand3;
     exports.DescribeInstancesRequest$ = DescribeInstancesRequest$;
     exports.DescribeInstancesResult$ = DescribeInstancesResult$;
     exports.DescribeInternetGateways$ = DescribeInternetGateways$;
-    exports.DescribeInternetGatewaysCommand = DescribeInternetGatewaysCommand;
+    exports.DescribeInternetGatewaysCommand = DescribeInternetGatewaysCommand2;
     exports.DescribeInternetGatewaysRequest$ = DescribeInternetGatewaysRequest$;
     exports.DescribeInternetGatewaysResult$ = DescribeInternetGatewaysResult$;
     exports.DescribeIpamByoasn$ = DescribeIpamByoasn$;
@@ -91887,7 +91911,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeNetworkInterfacePermissionsRequest$ = DescribeNetworkInterfacePermissionsRequest$;
     exports.DescribeNetworkInterfacePermissionsResult$ = DescribeNetworkInterfacePermissionsResult$;
     exports.DescribeNetworkInterfaces$ = DescribeNetworkInterfaces$;
-    exports.DescribeNetworkInterfacesCommand = DescribeNetworkInterfacesCommand;
+    exports.DescribeNetworkInterfacesCommand = DescribeNetworkInterfacesCommand2;
     exports.DescribeNetworkInterfacesRequest$ = DescribeNetworkInterfacesRequest$;
     exports.DescribeNetworkInterfacesResult$ = DescribeNetworkInterfacesResult$;
     exports.DescribeNetworkingFlexCostAllocationPolicies$ = DescribeNetworkingFlexCostAllocationPolicies$;
@@ -91955,7 +91979,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeRouteServersRequest$ = DescribeRouteServersRequest$;
     exports.DescribeRouteServersResult$ = DescribeRouteServersResult$;
     exports.DescribeRouteTables$ = DescribeRouteTables$;
-    exports.DescribeRouteTablesCommand = DescribeRouteTablesCommand;
+    exports.DescribeRouteTablesCommand = DescribeRouteTablesCommand2;
     exports.DescribeRouteTablesRequest$ = DescribeRouteTablesRequest$;
     exports.DescribeRouteTablesResult$ = DescribeRouteTablesResult$;
     exports.DescribeScheduledInstanceAvailability$ = DescribeScheduledInstanceAvailability$;
@@ -91991,7 +92015,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeSecurityGroupVpcAssociationsRequest$ = DescribeSecurityGroupVpcAssociationsRequest$;
     exports.DescribeSecurityGroupVpcAssociationsResult$ = DescribeSecurityGroupVpcAssociationsResult$;
     exports.DescribeSecurityGroups$ = DescribeSecurityGroups$;
-    exports.DescribeSecurityGroupsCommand = DescribeSecurityGroupsCommand;
+    exports.DescribeSecurityGroupsCommand = DescribeSecurityGroupsCommand3;
     exports.DescribeSecurityGroupsRequest$ = DescribeSecurityGroupsRequest$;
     exports.DescribeSecurityGroupsResult$ = DescribeSecurityGroupsResult$;
     exports.DescribeServiceLinkVirtualInterfaces$ = DescribeServiceLinkVirtualInterfaces$;
@@ -92027,7 +92051,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeSpotFleetRequestsRequest$ = DescribeSpotFleetRequestsRequest$;
     exports.DescribeSpotFleetRequestsResponse$ = DescribeSpotFleetRequestsResponse$;
     exports.DescribeSpotInstanceRequests$ = DescribeSpotInstanceRequests$;
-    exports.DescribeSpotInstanceRequestsCommand = DescribeSpotInstanceRequestsCommand;
+    exports.DescribeSpotInstanceRequestsCommand = DescribeSpotInstanceRequestsCommand2;
     exports.DescribeSpotInstanceRequestsRequest$ = DescribeSpotInstanceRequestsRequest$;
     exports.DescribeSpotInstanceRequestsResult$ = DescribeSpotInstanceRequestsResult$;
     exports.DescribeSpotPriceHistory$ = DescribeSpotPriceHistory$;
@@ -92043,7 +92067,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeStoreImageTasksRequest$ = DescribeStoreImageTasksRequest$;
     exports.DescribeStoreImageTasksResult$ = DescribeStoreImageTasksResult$;
     exports.DescribeSubnets$ = DescribeSubnets$;
-    exports.DescribeSubnetsCommand = DescribeSubnetsCommand;
+    exports.DescribeSubnetsCommand = DescribeSubnetsCommand2;
     exports.DescribeSubnetsRequest$ = DescribeSubnetsRequest$;
     exports.DescribeSubnetsResult$ = DescribeSubnetsResult$;
     exports.DescribeTags$ = DescribeTags$;
@@ -92143,7 +92167,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeVolumeStatusRequest$ = DescribeVolumeStatusRequest$;
     exports.DescribeVolumeStatusResult$ = DescribeVolumeStatusResult$;
     exports.DescribeVolumes$ = DescribeVolumes$;
-    exports.DescribeVolumesCommand = DescribeVolumesCommand;
+    exports.DescribeVolumesCommand = DescribeVolumesCommand2;
     exports.DescribeVolumesModifications$ = DescribeVolumesModifications$;
     exports.DescribeVolumesModificationsCommand = DescribeVolumesModificationsCommand;
     exports.DescribeVolumesModificationsRequest$ = DescribeVolumesModificationsRequest$;
@@ -92207,7 +92231,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DescribeVpcPeeringConnectionsRequest$ = DescribeVpcPeeringConnectionsRequest$;
     exports.DescribeVpcPeeringConnectionsResult$ = DescribeVpcPeeringConnectionsResult$;
     exports.DescribeVpcs$ = DescribeVpcs$;
-    exports.DescribeVpcsCommand = DescribeVpcsCommand;
+    exports.DescribeVpcsCommand = DescribeVpcsCommand2;
     exports.DescribeVpcsRequest$ = DescribeVpcsRequest$;
     exports.DescribeVpcsResult$ = DescribeVpcsResult$;
     exports.DescribeVpnConcentrators$ = DescribeVpnConcentrators$;
@@ -92234,7 +92258,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DetachImageWatermarkRequest$ = DetachImageWatermarkRequest$;
     exports.DetachImageWatermarkResult$ = DetachImageWatermarkResult$;
     exports.DetachInternetGateway$ = DetachInternetGateway$;
-    exports.DetachInternetGatewayCommand = DetachInternetGatewayCommand;
+    exports.DetachInternetGatewayCommand = DetachInternetGatewayCommand2;
     exports.DetachInternetGatewayRequest$ = DetachInternetGatewayRequest$;
     exports.DetachNetworkInterface$ = DetachNetworkInterface$;
     exports.DetachNetworkInterfaceCommand = DetachNetworkInterfaceCommand;
@@ -92398,7 +92422,7 @@ var require_dist_cjs17 = __commonJS({
     exports.DisassociateRouteServerRequest$ = DisassociateRouteServerRequest$;
     exports.DisassociateRouteServerResult$ = DisassociateRouteServerResult$;
     exports.DisassociateRouteTable$ = DisassociateRouteTable$;
-    exports.DisassociateRouteTableCommand = DisassociateRouteTableCommand;
+    exports.DisassociateRouteTableCommand = DisassociateRouteTableCommand2;
     exports.DisassociateRouteTableRequest$ = DisassociateRouteTableRequest$;
     exports.DisassociateSecurityGroupVpc$ = DisassociateSecurityGroupVpc$;
     exports.DisassociateSecurityGroupVpcCommand = DisassociateSecurityGroupVpcCommand;
@@ -92749,7 +92773,7 @@ var require_dist_cjs17 = __commonJS({
     exports.GetCoipPoolUsageRequest$ = GetCoipPoolUsageRequest$;
     exports.GetCoipPoolUsageResult$ = GetCoipPoolUsageResult$;
     exports.GetConsoleOutput$ = GetConsoleOutput$;
-    exports.GetConsoleOutputCommand = GetConsoleOutputCommand;
+    exports.GetConsoleOutputCommand = GetConsoleOutputCommand2;
     exports.GetConsoleOutputRequest$ = GetConsoleOutputRequest$;
     exports.GetConsoleOutputResult$ = GetConsoleOutputResult$;
     exports.GetConsoleScreenshot$ = GetConsoleScreenshot$;
@@ -93535,7 +93559,7 @@ var require_dist_cjs17 = __commonJS({
     exports.ModifyImageAttributeCommand = ModifyImageAttributeCommand;
     exports.ModifyImageAttributeRequest$ = ModifyImageAttributeRequest$;
     exports.ModifyInstanceAttribute$ = ModifyInstanceAttribute$;
-    exports.ModifyInstanceAttributeCommand = ModifyInstanceAttributeCommand;
+    exports.ModifyInstanceAttributeCommand = ModifyInstanceAttributeCommand2;
     exports.ModifyInstanceAttributeRequest$ = ModifyInstanceAttributeRequest$;
     exports.ModifyInstanceCapacityReservationAttributes$ = ModifyInstanceCapacityReservationAttributes$;
     exports.ModifyInstanceCapacityReservationAttributesCommand = ModifyInstanceCapacityReservationAttributesCommand;
@@ -94275,7 +94299,7 @@ var require_dist_cjs17 = __commonJS({
     exports.RuleGroupTypePair$ = RuleGroupTypePair$;
     exports.RuleOption$ = RuleOption$;
     exports.RunInstances$ = RunInstances$;
-    exports.RunInstancesCommand = RunInstancesCommand;
+    exports.RunInstancesCommand = RunInstancesCommand2;
     exports.RunInstancesMonitoringEnabled$ = RunInstancesMonitoringEnabled$;
     exports.RunInstancesRequest$ = RunInstancesRequest$;
     exports.RunScheduledInstances$ = RunScheduledInstances$;
@@ -94476,7 +94500,7 @@ var require_dist_cjs17 = __commonJS({
     exports.TerminateClientVpnConnectionsResult$ = TerminateClientVpnConnectionsResult$;
     exports.TerminateConnectionStatus$ = TerminateConnectionStatus$;
     exports.TerminateInstances$ = TerminateInstances$;
-    exports.TerminateInstancesCommand = TerminateInstancesCommand;
+    exports.TerminateInstancesCommand = TerminateInstancesCommand2;
     exports.TerminateInstancesRequest$ = TerminateInstancesRequest$;
     exports.TerminateInstancesResult$ = TerminateInstancesResult$;
     exports.ThroughResourcesStatement$ = ThroughResourcesStatement$;
@@ -95019,8 +95043,200 @@ var require_dist_cjs17 = __commonJS({
   }
 });
 
-// src/providers/aws/client.ts
+// src/providers/aws/provider.ts
+var import_client_ec27 = __toESM(require_dist_cjs17(), 1);
+
+// src/providers/aws/errors.ts
+var THROTTLING = /* @__PURE__ */ new Set([
+  "RequestLimitExceeded",
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "TooManyRequestsException",
+  "EC2ThrottledException",
+  "PriorRequestNotComplete",
+  "SlowDown"
+]);
+var TRANSIENT = /* @__PURE__ */ new Set([
+  "InternalError",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "Unavailable",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "TimeoutError",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN"
+]);
+var CREDENTIALS = /* @__PURE__ */ new Set([
+  "CredentialsProviderError",
+  "AuthFailure",
+  "UnauthorizedOperation",
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "OptInRequired",
+  "Blocked"
+]);
+function awsFaultOf(error) {
+  if (error && typeof error === "object") {
+    const e5 = error;
+    const code = e5.Code ?? (e5.name && e5.name !== "Error" ? e5.name : void 0) ?? e5.code ?? "Error";
+    const fault = { code, message: e5.message ?? String(error) };
+    const status = e5.$metadata?.httpStatusCode;
+    if (status !== void 0) fault.status = status;
+    return fault;
+  }
+  return { code: "Error", message: String(error) };
+}
+function isTransient(error) {
+  const f5 = awsFaultOf(error);
+  if (THROTTLING.has(f5.code) || TRANSIENT.has(f5.code)) return true;
+  if (f5.status !== void 0 && f5.status >= 500) return true;
+  const e5 = error;
+  return e5?.$fault === "server";
+}
+function isNotFound(error) {
+  const code = awsFaultOf(error).code;
+  return code.endsWith(".NotFound") || code === "Gateway.NotAttached" || code === "NotFound";
+}
+function isDependencyViolation(error) {
+  return awsFaultOf(error).code === "DependencyViolation";
+}
+function isCredentialsProblem(error) {
+  return CREDENTIALS.has(awsFaultOf(error).code);
+}
+function isAlreadyThere(error) {
+  const code = awsFaultOf(error).code;
+  return code === "InvalidPermission.Duplicate" || code === "RouteAlreadyExists";
+}
+
+// src/providers/aws/api.ts
+function callName(command5) {
+  return command5.constructor.name.replace(/Command$/, "");
+}
+var Ec2Api = class {
+  constructor(client, region, runtime) {
+    this.client = client;
+    this.region = region;
+    this.runtime = runtime;
+  }
+  client;
+  region;
+  runtime;
+  send(command5, resource, options = {}) {
+    const site = {
+      provider: "aws",
+      call: callName(command5),
+      resource,
+      region: this.region
+    };
+    const { signal } = this.runtime;
+    return withRetry(site, () => this.client.send(command5, signal ? { abortSignal: signal } : {}), {
+      policy: this.runtime.policy,
+      clock: this.runtime.clock,
+      logger: this.runtime.logger,
+      ...signal ? { signal } : {},
+      classify: (e5) => isTransient(e5) || options.fresh && isNotFound(e5) || options.waitForDependents && isDependencyViolation(e5) ? "retry" : "fail",
+      faultOf: awsFaultOf,
+      fail: (e5, info) => isCredentialsProblem(e5) ? credentialsError(site, e5) : cloudCallError(site, awsFaultOf(e5), info, e5)
+    });
+  }
+  /** All pages of a Describe* call (EC2's NextToken paging). */
+  async all(make, resource, options = {}) {
+    const pages = [];
+    let token;
+    do {
+      const page = await this.send(make(token), resource, options);
+      pages.push(page);
+      token = page.NextToken || void 0;
+    } while (token);
+    return pages;
+  }
+};
+function credentialsError(site, e5) {
+  const fault = awsFaultOf(e5);
+  if (fault.code === "CredentialsProviderError") {
+    return new UserError(
+      `no AWS credentials for ${describeCall(site)}: ${fault.message.split("\n")[0]}; set the aws-access-key-id and aws-secret-access-key inputs, or assume a role with aws-actions/configure-aws-credentials (OIDC) before this step (docs/aws.md).`
+    );
+  }
+  return new UserError(
+    `AWS refused ${describeCall(site)}: ${fault.code}: ${fault.message}; check the credentials and that their policy allows ec2:${site.call} (docs/aws.md lists the policy).`
+  );
+}
+
+// src/providers/aws/catalogue.ts
 var import_client_ec2 = __toESM(require_dist_cjs17(), 1);
+var AWS_CATALOGUE = { cloud: "AWS", call: "DescribeInstanceTypes" };
+async function describeMachineTypes(api, types, where) {
+  const wanted = [...new Set(types)];
+  const out = /* @__PURE__ */ new Map();
+  if (wanted.length === 0) return out;
+  let pages;
+  try {
+    pages = await api.all(
+      (NextToken) => new import_client_ec2.DescribeInstanceTypesCommand({
+        InstanceTypes: wanted,
+        ...NextToken ? { NextToken } : {}
+      }),
+      `instance types ${wanted.join(", ")}`
+    );
+  } catch (e5) {
+    const cause = e5.cause;
+    const fault = awsFaultOf(cause ?? e5);
+    if (fault.code.startsWith("InvalidInstanceType")) {
+      const named = /\[([^\]]+)\]/.exec(fault.message)?.[1]?.split(/,\s*/) ?? [];
+      const bad = wanted.filter((t) => named.includes(t));
+      throw new UserError(
+        `${(bad.length ? bad : wanted).map((t) => `${where(t)} ${t}`).join(", ")}: AWS DescribeInstanceTypes in ${api.region} says "${fault.message}"; use an instance type offered in ${api.region}.`
+      );
+    }
+    throw e5;
+  }
+  for (const page of pages) {
+    for (const t of page.InstanceTypes ?? []) {
+      if (!t.InstanceType || t.MemoryInfo?.SizeInMiB === void 0) continue;
+      const entry = { name: t.InstanceType, memoryMiB: t.MemoryInfo.SizeInMiB };
+      if (t.VCpuInfo?.DefaultVCpus !== void 0) entry.vcpus = t.VCpuInfo.DefaultVCpus;
+      if (t.InstanceStorageInfo?.TotalSizeInGB !== void 0) {
+        entry.localDiskGiB = t.InstanceStorageInfo.TotalSizeInGB;
+      }
+      out.set(entry.name, entry);
+    }
+  }
+  const missing = wanted.filter((t) => !out.has(t));
+  if (missing.length) {
+    throw new UserError(
+      `${missing.map((t) => `${where(t)} ${t}`).join(", ")}: AWS DescribeInstanceTypes in ${api.region} does not list it; use an instance type offered in ${api.region}.`
+    );
+  }
+  return out;
+}
+async function checkAwsSite(api, site, plan) {
+  const typed = site.hosts.filter((h5) => h5.instanceType);
+  const catalogue = await describeMachineTypes(
+    api,
+    typed.map((h5) => h5.instanceType),
+    (type) => {
+      const host = typed.find((h5) => h5.instanceType === type);
+      return typeField(site, plan, host.role, type);
+    }
+  );
+  return checkSiteSizes(site, plan, catalogue, AWS_CATALOGUE, (role) => bootDiskGiB(plan, role));
+}
+function bootDiskGiB(plan, role, imageGiB = 0) {
+  return Math.max(plan.profile.minimums[role]["disk-gib"], imageGiB);
+}
+
+// src/providers/aws/client.ts
+var import_client_ec22 = __toESM(require_dist_cjs17(), 1);
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -95029,32 +95245,11 @@ function ec2ClientFactory(keys) {
   return (region) => {
     let client = clients.get(region);
     if (!client) {
-      client = new import_client_ec2.EC2Client({ region, maxAttempts: 1, ...keys ? { credentials: keys } : {} });
+      client = new import_client_ec22.EC2Client({ region, maxAttempts: 1, ...keys ? { credentials: keys } : {} });
       clients.set(region, client);
     }
     return client;
   };
-}
-function keysFromInputs(inputs) {
-  const id = inputs["aws-access-key-id"]?.trim();
-  const secret = inputs["aws-secret-access-key"]?.trim();
-  const token = inputs["aws-session-token"]?.trim();
-  if (!id && !secret) {
-    if (token) {
-      throw new UserError(
-        `action input 'aws-session-token' is set without 'aws-access-key-id' and 'aws-secret-access-key'; set all three, or none to use the default credential chain.`
-      );
-    }
-    return void 0;
-  }
-  if (!id || !secret) {
-    throw new UserError(
-      `action input '${id ? "aws-secret-access-key" : "aws-access-key-id"}' is empty while '${id ? "aws-access-key-id" : "aws-secret-access-key"}' is set; set both, or neither to use the default credential chain (e.g. OIDC via aws-actions/configure-aws-credentials).`
-    );
-  }
-  secrets.add(secret);
-  if (token) secrets.add(token);
-  return { accessKeyId: id, secretAccessKey: secret, ...token ? { sessionToken: token } : {} };
 }
 function awsCredentialSource(env2 = process.env, home = homedir(), keys) {
   if (keys) return "the aws-access-key-id input";
@@ -95073,9 +95268,988 @@ function awsCredentialSource(env2 = process.env, home = homedir(), keys) {
   return found ? found : void 0;
 }
 
+// src/providers/aws/image.ts
+var import_client_ec23 = __toESM(require_dist_cjs17(), 1);
+var AMI_ID = /^ami-[0-9a-f]{8,17}$/;
+function imageQueryFor(site, profile) {
+  const ref = profile.images.aws;
+  const profileText = "owner" in ref ? `owner ${ref.owner}, name ${ref.name}` : void 0;
+  const given = site.image.ref;
+  if (given && given !== profileText) {
+    if (AMI_ID.test(given)) return { id: given };
+    const slash = given.indexOf("/");
+    if (slash > 0 && /^(\d{12}|self|amazon|aws-marketplace)$/.test(given.slice(0, slash))) {
+      return { owner: given.slice(0, slash), name: given.slice(slash + 1) };
+    }
+    throw new UserError(
+      `sites[${site.index}].image "${given}" is not an AMI id (ami-\u2026) or OWNER/NAME (e.g. 792107900819/Rocky-9-EC2-Base-9.5-20241118.0.x86_64); set one of those for site "${site.name}".`
+    );
+  }
+  if ("owner" in ref) return { owner: ref.owner, name: ref.name };
+  throw new UserError(
+    `profile ${profile.name} names no AWS image${"none" in ref ? ` (${ref.none})` : ""}; set sites[${site.index}].image to an AMI id for site "${site.name}".`
+  );
+}
+async function resolveImage(api, site, profile, now) {
+  const query = imageQueryFor(site, profile);
+  const what = "id" in query ? `image ${query.id}` : `images of owner ${query.owner} named ${query.name}`;
+  let images;
+  try {
+    const out = await api.send(
+      new import_client_ec23.DescribeImagesCommand(
+        "id" in query ? { ImageIds: [query.id] } : {
+          Owners: [query.owner],
+          Filters: [
+            { Name: "name", Values: [query.name] },
+            { Name: "state", Values: ["available"] },
+            { Name: "architecture", Values: ["x86_64"] }
+          ],
+          IncludeDeprecated: true
+        }
+      ),
+      what
+    );
+    images = out.Images ?? [];
+  } catch (e5) {
+    const fault = awsFaultOf(e5.cause ?? e5);
+    if (fault.code.startsWith("InvalidAMIID")) images = [];
+    else throw e5;
+  }
+  const newest = images.filter((i5) => i5.ImageId && i5.RootDeviceName).sort((a5, b5) => (b5.CreationDate ?? "").localeCompare(a5.CreationDate ?? ""))[0];
+  if (!newest) {
+    const hint = "owner" in query ? `; the profile's note: ${"owner" in profile.images.aws && profile.images.aws.note ? profile.images.aws.note : "none"}` : "";
+    throw new UserError(
+      `AWS DescribeImages in ${api.region} found no ${what} for site "${site.name}"; set sites[${site.index}].image to an AMI available in ${api.region}${hint}.`
+    );
+  }
+  const root5 = newest.BlockDeviceMappings?.find((m3) => m3.DeviceName === newest.RootDeviceName);
+  const image = {
+    imageId: newest.ImageId,
+    rootDeviceName: newest.RootDeviceName,
+    deprecated: Boolean(newest.DeprecationTime && new Date(newest.DeprecationTime) <= now)
+  };
+  if (newest.Name) image.name = newest.Name;
+  if (newest.CreationDate) image.creationDate = newest.CreationDate;
+  if (root5?.Ebs?.VolumeSize !== void 0) image.rootSnapshotGiB = root5.Ebs.VolumeSize;
+  return image;
+}
+
+// src/providers/aws/instances.ts
+var import_client_ec25 = __toESM(require_dist_cjs17(), 1);
+
+// src/providers/aws/network.ts
+var import_client_ec24 = __toESM(require_dist_cjs17(), 1);
+var DEFAULT_SSH_CIDR = "0.0.0.0/0";
+function tagSpecs(types, ctx, site, name, extra = {}) {
+  const tags = Object.entries(runTags(ctx, site, name, extra)).map(([Key, Value]) => ({
+    Key,
+    Value
+  }));
+  return types.map((ResourceType) => ({ ResourceType, Tags: tags }));
+}
+function nodeIngress(site, plan) {
+  const others = plan.sites.filter((s2) => s2.name !== site.name);
+  const fromOthers = (description) => others.map((o3) => ({ CidrIp: o3.cidrs.underlay, Description: `${description} from ${o3.name}` }));
+  const perms = [
+    {
+      IpProtocol: "tcp",
+      FromPort: 22,
+      ToPort: 22,
+      IpRanges: [
+        { CidrIp: site.sshCidr ?? DEFAULT_SSH_CIDR, Description: "SSH (key only, per-run key)" }
+      ]
+    },
+    { IpProtocol: "-1", IpRanges: [{ CidrIp: site.cidrs.underlay, Description: "intra-site" }] }
+  ];
+  if (others.length) {
+    perms.push(
+      { IpProtocol: "tcp", FromPort: 179, ToPort: 179, IpRanges: fromOthers("BGP") },
+      { IpProtocol: "udp", FromPort: 6635, ToPort: 6635, IpRanges: fromOthers("MPLS over UDP") },
+      { IpProtocol: "udp", FromPort: 4789, ToPort: 4789, IpRanges: fromOthers("VXLAN") },
+      { IpProtocol: "47", IpRanges: fromOthers("GRE") }
+    );
+  }
+  return perms;
+}
+function edgeIngress(peers) {
+  if (peers.length === 0) return [];
+  const ranges = (what) => peers.map((p3) => ({
+    CidrIp: `${p3.publicAddress}/32`,
+    Description: `${what} from ${p3.site} edge`
+  }));
+  return [
+    { IpProtocol: "udp", FromPort: 500, ToPort: 500, IpRanges: ranges("IKE") },
+    { IpProtocol: "udp", FromPort: 4500, ToPort: 4500, IpRanges: ranges("IPsec NAT-T") },
+    { IpProtocol: "50", IpRanges: ranges("ESP") }
+  ];
+}
+async function createSiteNetwork(api, site, plan, ctx) {
+  const name = (what) => resourceName(ctx.runId, site.name, what);
+  const record = (kind, id) => ctx.recordResource({ provider: "aws", site: site.name, kind, id, region: api.region });
+  const vpc = await api.send(
+    new import_client_ec24.CreateVpcCommand({
+      CidrBlock: site.cidrs.underlay,
+      TagSpecifications: tagSpecs(["vpc"], ctx, site.name, name("vpc"))
+    }),
+    `vpc ${name("vpc")} (${site.cidrs.underlay})`
+  );
+  const vpcId = vpc.Vpc.VpcId;
+  await record("vpc", vpcId);
+  const subnet = await api.send(
+    new import_client_ec24.CreateSubnetCommand({
+      VpcId: vpcId,
+      CidrBlock: site.cidrs.underlay,
+      ...site.zone ? { AvailabilityZone: site.zone } : {},
+      TagSpecifications: tagSpecs(["subnet"], ctx, site.name, name("underlay"))
+    }),
+    `subnet ${name("underlay")} of ${vpcId}`,
+    { fresh: true }
+  );
+  const subnetId = subnet.Subnet.SubnetId;
+  await record("subnet", subnetId);
+  const igw = await api.send(
+    new import_client_ec24.CreateInternetGatewayCommand({
+      TagSpecifications: tagSpecs(["internet-gateway"], ctx, site.name, name("igw"))
+    }),
+    `internet gateway ${name("igw")}`
+  );
+  const internetGatewayId = igw.InternetGateway.InternetGatewayId;
+  await record("internet-gateway", internetGatewayId);
+  await api.send(
+    new import_client_ec24.AttachInternetGatewayCommand({ InternetGatewayId: internetGatewayId, VpcId: vpcId }),
+    `internet gateway ${internetGatewayId} to ${vpcId}`,
+    { fresh: true }
+  );
+  const rt = await api.send(
+    new import_client_ec24.CreateRouteTableCommand({
+      VpcId: vpcId,
+      TagSpecifications: tagSpecs(["route-table"], ctx, site.name, name("routes"))
+    }),
+    `route table ${name("routes")} of ${vpcId}`,
+    { fresh: true }
+  );
+  const routeTableId = rt.RouteTable.RouteTableId;
+  await record("route-table", routeTableId);
+  await api.send(
+    new import_client_ec24.CreateRouteCommand({
+      RouteTableId: routeTableId,
+      DestinationCidrBlock: "0.0.0.0/0",
+      GatewayId: internetGatewayId
+    }),
+    `default route of ${routeTableId} via ${internetGatewayId}`,
+    { fresh: true }
+  );
+  await api.send(
+    new import_client_ec24.AssociateRouteTableCommand({ RouteTableId: routeTableId, SubnetId: subnetId }),
+    `route table ${routeTableId} for subnet ${subnetId}`,
+    { fresh: true }
+  );
+  const nodesGroupId = await createGroup(api, ctx, site, vpcId, "nodes", nodeIngress(site, plan));
+  await record("security-group", nodesGroupId);
+  const edgeGroupId = await createGroup(api, ctx, site, vpcId, "edge", []);
+  await record("security-group", edgeGroupId);
+  return { vpcId, subnetId, internetGatewayId, routeTableId, nodesGroupId, edgeGroupId };
+}
+async function createGroup(api, ctx, site, vpcId, what, ingress) {
+  const name = resourceName(ctx.runId, site.name, what);
+  const out = await api.send(
+    new import_client_ec24.CreateSecurityGroupCommand({
+      GroupName: name,
+      Description: what === "nodes" ? `tungsten-e2e run ${ctx.runId} site ${site.name}: nodes` : `tungsten-e2e run ${ctx.runId} site ${site.name}: edge IPsec`,
+      VpcId: vpcId,
+      TagSpecifications: tagSpecs(["security-group"], ctx, site.name, name)
+    }),
+    `security group ${name} of ${vpcId}`,
+    { fresh: true }
+  );
+  const groupId = out.GroupId;
+  if (ingress.length) await authorize(api, ctx, site.name, groupId, name, ingress);
+  return groupId;
+}
+async function authorize(api, ctx, site, groupId, groupName, ingress) {
+  try {
+    await api.send(
+      new import_client_ec24.AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: ingress,
+        TagSpecifications: tagSpecs(["security-group-rule"], ctx, site, `${groupName}-rule`)
+      }),
+      `ingress rules of ${groupName} (${groupId})`,
+      { fresh: true }
+    );
+  } catch (e5) {
+    if (!isAlreadyThere(e5.cause ?? e5)) throw e5;
+  }
+}
+
+// src/providers/aws/userData.ts
+var SSH_USER = "tungsten";
+function cloudConfig(sshPublicKey) {
+  const key = sshPublicKey.trim();
+  if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( [^\n"]*)?$/.test(key)) {
+    throw new Error("the run public key is not a one-line OpenSSH public key");
+  }
+  return [
+    "#cloud-config",
+    "ssh_pwauth: false",
+    "users:",
+    "  - default",
+    `  - name: ${SSH_USER}`,
+    "    shell: /bin/bash",
+    "    sudo: 'ALL=(ALL) NOPASSWD:ALL'",
+    "    ssh_authorized_keys:",
+    `      - "${key}"`,
+    ""
+  ].join("\n");
+}
+function userDataBase64(sshPublicKey) {
+  return Buffer.from(cloudConfig(sshPublicKey), "utf8").toString("base64");
+}
+
+// src/providers/aws/instances.ts
+async function launch(api, net, ctx, spec) {
+  const { host } = spec;
+  const name = resourceName(ctx.runId, spec.site, host.name.slice(spec.site.length + 1));
+  const tagged = ["instance", "volume", "network-interface"];
+  if (spec.spot) tagged.push("spot-instances-request");
+  const out = await api.send(
+    new import_client_ec25.RunInstancesCommand({
+      ImageId: spec.imageId,
+      InstanceType: host.instanceType,
+      MinCount: 1,
+      MaxCount: 1,
+      ClientToken: `te-${ctx.runId}-${host.name}`.slice(0, 64),
+      UserData: userDataBase64(spec.sshPublicKey),
+      NetworkInterfaces: [
+        {
+          DeviceIndex: 0,
+          SubnetId: net.subnetId,
+          Groups: host.role === "edge" ? [net.nodesGroupId, net.edgeGroupId] : [net.nodesGroupId],
+          PrivateIpAddress: host.privateAddress,
+          AssociatePublicIpAddress: true,
+          DeleteOnTermination: true
+        }
+      ],
+      BlockDeviceMappings: [
+        {
+          DeviceName: spec.rootDeviceName,
+          Ebs: { VolumeSize: spec.rootGiB, VolumeType: "gp3", DeleteOnTermination: true }
+        }
+      ],
+      MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled" },
+      ...spec.spot ? {
+        InstanceMarketOptions: {
+          MarketType: "spot",
+          SpotOptions: {
+            SpotInstanceType: "one-time",
+            InstanceInterruptionBehavior: "terminate"
+          }
+        }
+      } : {},
+      TagSpecifications: tagSpecs(tagged, ctx, spec.site, name, { [TAG_HOST]: host.name })
+    }),
+    `instance ${host.name} (${host.instanceType}, ${host.privateAddress})`,
+    { fresh: true }
+  );
+  const instance = out.Instances?.[0];
+  const networkInterfaceId = instance?.NetworkInterfaces?.[0]?.NetworkInterfaceId;
+  if (!instance?.InstanceId || !networkInterfaceId) {
+    throw new InfraError(
+      `aws RunInstances for instance ${host.name} in ${api.region} returned no instance id or network interface.`
+    );
+  }
+  return { host, instanceId: instance.InstanceId, networkInterfaceId };
+}
+async function makeEdgeRouter(api, net, edge, otherUnderlays) {
+  await api.send(
+    new import_client_ec25.ModifyInstanceAttributeCommand({
+      InstanceId: edge.instanceId,
+      SourceDestCheck: { Value: false }
+    }),
+    `source/destination check of edge ${edge.host.name} (${edge.instanceId})`,
+    { fresh: true }
+  );
+  for (const other of otherUnderlays) {
+    try {
+      await api.send(
+        new import_client_ec25.CreateRouteCommand({
+          RouteTableId: net.routeTableId,
+          DestinationCidrBlock: other.cidr,
+          NetworkInterfaceId: edge.networkInterfaceId
+        }),
+        `route to ${other.site} (${other.cidr}) via edge ${edge.networkInterfaceId} in ${net.routeTableId}`,
+        { fresh: true }
+      );
+    } catch (e5) {
+      if (!isAlreadyThere(e5.cause ?? e5)) throw e5;
+    }
+  }
+}
+async function waitRunning(api, launched, clock, deadline, signal) {
+  const ids = launched.map((l3) => l3.instanceId);
+  for (let poll = 0; ; poll++) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec25.DescribeInstancesCommand({ InstanceIds: ids, ...NextToken ? { NextToken } : {} }),
+      `instances ${ids.join(", ")}`,
+      { fresh: true }
+    );
+    const found = /* @__PURE__ */ new Map();
+    for (const p3 of pages)
+      for (const r5 of p3.Reservations ?? [])
+        for (const i5 of r5.Instances ?? []) if (i5.InstanceId) found.set(i5.InstanceId, i5);
+    for (const l3 of launched) {
+      const state2 = found.get(l3.instanceId)?.State?.Name;
+      if (state2 === "shutting-down" || state2 === "terminated" || state2 === "stopped") {
+        const reason = found.get(l3.instanceId)?.StateReason;
+        throw new InfraError(
+          `aws instance ${l3.host.name} (${l3.instanceId}) in ${api.region} went to ${state2} instead of running: ${reason?.Code ?? "no code"}: ${reason?.Message ?? "EC2 gave no reason"}.`
+        );
+      }
+    }
+    if (launched.every((l3) => found.get(l3.instanceId)?.State?.Name === "running")) return found;
+    if (clock.now() >= deadline) {
+      const late = launched.filter((l3) => found.get(l3.instanceId)?.State?.Name !== "running").map((l3) => `${l3.host.name} (${found.get(l3.instanceId)?.State?.Name ?? "not listed"})`);
+      throw new InfraError(
+        `aws instances ${late.join(", ")} in ${api.region} were not running by the deadline; check the EC2 console for them.`
+      );
+    }
+    await clock.sleep(Math.min(15e3, 2e3 * (poll + 1)), signal);
+  }
+}
+async function consoleHostKeys(api, instanceId, host) {
+  const read = (latest) => api.send(
+    new import_client_ec25.GetConsoleOutputCommand({ InstanceId: instanceId, ...latest ? { Latest: true } : {} }),
+    `console of ${host} (${instanceId})`,
+    { fresh: true }
+  );
+  let out;
+  try {
+    out = await read(true);
+  } catch (e5) {
+    const code = awsFaultOf(e5.cause ?? e5).code;
+    if (code !== "UnsupportedOperation" && code !== "InvalidParameterValue") throw e5;
+    out = await read(false);
+  }
+  if (!out.Output) return [];
+  return hostKeysFromConsole(Buffer.from(out.Output, "base64").toString("utf8"));
+}
+
+// src/providers/aws/teardown.ts
+var import_client_ec26 = __toESM(require_dist_cjs17(), 1);
+var tagsOf = (tags) => Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key, t.Value ?? ""]));
+var runFilter = (runId) => [
+  { Name: `tag:${TAG_RUN_ID}`, Values: [runId] }
+];
+var runFilterByName = (runId, name) => [
+  ...runFilter(runId),
+  { Name: `tag:${TAG_NAME}`, Values: [name] }
+];
+var tagKeyFilter = (key) => [{ Name: "tag-key", Values: [key] }];
+function label(f5) {
+  const site = f5.tags[TAG_SITE];
+  return `${f5.kind} ${f5.id}${site ? ` (site ${site})` : ""}`;
+}
+async function each(items, remove) {
+  const failed = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    try {
+      await remove(item);
+    } catch (e5) {
+      if (isNotFound(e5.cause ?? e5)) continue;
+      failed.set(item.id, e5.message);
+    }
+  }
+  return failed;
+}
+var LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped", "shutting-down"];
+var instances = {
+  kind: "instance",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeInstancesCommand({
+        Filters: [...filters, { Name: "instance-state-name", Values: LIVE_INSTANCE_STATES }],
+        ...NextToken ? { NextToken } : {}
+      }),
+      "tagged instances"
+    );
+    return pages.flatMap(
+      (p3) => (p3.Reservations ?? []).flatMap(
+        (r5) => (r5.Instances ?? []).map((i5) => ({
+          kind: "instance",
+          id: i5.InstanceId,
+          tags: tagsOf(i5.Tags),
+          detail: { state: i5.State?.Name ?? "unknown" }
+        }))
+      )
+    );
+  },
+  async remove(api, items, ctx) {
+    const failed = /* @__PURE__ */ new Map();
+    const ids = items.map((i5) => i5.id);
+    try {
+      await api.send(
+        new import_client_ec26.TerminateInstancesCommand({ InstanceIds: ids }),
+        `instances ${ids.join(", ")}`
+      );
+    } catch (e5) {
+      if (!isNotFound(e5.cause ?? e5)) {
+        for (const id of ids) failed.set(id, e5.message);
+        return failed;
+      }
+    }
+    for (let poll = 0; ; poll++) {
+      const pages = await api.all(
+        (NextToken) => new import_client_ec26.DescribeInstancesCommand({
+          Filters: [
+            { Name: "instance-id", Values: ids },
+            { Name: "instance-state-name", Values: LIVE_INSTANCE_STATES }
+          ],
+          ...NextToken ? { NextToken } : {}
+        }),
+        `instances ${ids.join(", ")} (waiting for termination)`
+      );
+      const alive = pages.flatMap(
+        (p3) => (p3.Reservations ?? []).flatMap((r5) => (r5.Instances ?? []).map((i5) => i5))
+      );
+      if (alive.length === 0) return failed;
+      if (ctx.clock.now() >= ctx.terminateDeadline) {
+        for (const i5 of alive) {
+          failed.set(
+            i5.InstanceId,
+            `aws instance ${i5.InstanceId} in ${api.region} is still ${i5.State?.Name} after the termination deadline`
+          );
+        }
+        return failed;
+      }
+      await ctx.clock.sleep(Math.min(15e3, 2e3 * (poll + 1)), ctx.signal);
+    }
+  },
+  howToDelete: (r5, id) => `aws ec2 terminate-instances --region ${r5} --instance-ids ${id}`
+};
+var spotRequests = {
+  kind: "spot-instances-request",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeSpotInstanceRequestsCommand({
+        Filters: [...filters, { Name: "state", Values: ["open", "active"] }],
+        ...NextToken ? { NextToken } : {}
+      }),
+      "tagged spot requests"
+    );
+    return pages.flatMap(
+      (p3) => (p3.SpotInstanceRequests ?? []).map((s2) => ({
+        kind: "spot-instances-request",
+        id: s2.SpotInstanceRequestId,
+        tags: tagsOf(s2.Tags)
+      }))
+    );
+  },
+  remove: (api, items) => each(
+    items,
+    (i5) => api.send(new import_client_ec26.CancelSpotInstanceRequestsCommand({ SpotInstanceRequestIds: [i5.id] }), label(i5))
+  ),
+  howToDelete: (r5, id) => `aws ec2 cancel-spot-instance-requests --region ${r5} --spot-instance-request-ids ${id}`
+};
+var networkInterfaces = {
+  kind: "network-interface",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeNetworkInterfacesCommand({
+        Filters: [...filters, { Name: "status", Values: ["available"] }],
+        ...NextToken ? { NextToken } : {}
+      }),
+      "tagged network interfaces"
+    );
+    return pages.flatMap(
+      (p3) => (p3.NetworkInterfaces ?? []).map((n3) => ({
+        kind: "network-interface",
+        id: n3.NetworkInterfaceId,
+        tags: tagsOf(n3.TagSet)
+      }))
+    );
+  },
+  remove: (api, items) => each(
+    items,
+    (i5) => api.send(new import_client_ec26.DeleteNetworkInterfaceCommand({ NetworkInterfaceId: i5.id }), label(i5), {
+      waitForDependents: true
+    })
+  ),
+  howToDelete: (r5, id) => `aws ec2 delete-network-interface --region ${r5} --network-interface-id ${id}`
+};
+var volumes = {
+  kind: "volume",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeVolumesCommand({
+        Filters: [...filters, { Name: "status", Values: ["available"] }],
+        ...NextToken ? { NextToken } : {}
+      }),
+      "tagged volumes"
+    );
+    return pages.flatMap(
+      (p3) => (p3.Volumes ?? []).map((v) => ({ kind: "volume", id: v.VolumeId, tags: tagsOf(v.Tags) }))
+    );
+  },
+  remove: (api, items) => each(items, (i5) => api.send(new import_client_ec26.DeleteVolumeCommand({ VolumeId: i5.id }), label(i5))),
+  howToDelete: (r5, id) => `aws ec2 delete-volume --region ${r5} --volume-id ${id}`
+};
+var routeTables = {
+  kind: "route-table",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeRouteTablesCommand({ Filters: filters, ...NextToken ? { NextToken } : {} }),
+      "tagged route tables"
+    );
+    return pages.flatMap(
+      (p3) => (p3.RouteTables ?? []).map((t) => ({
+        kind: "route-table",
+        id: t.RouteTableId,
+        tags: tagsOf(t.Tags),
+        detail: {
+          associations: (t.Associations ?? []).filter((a5) => !a5.Main && a5.RouteTableAssociationId).map((a5) => a5.RouteTableAssociationId)
+        }
+      }))
+    );
+  },
+  remove: (api, items) => each(items, async (i5) => {
+    for (const AssociationId of i5.detail?.associations ?? []) {
+      try {
+        await api.send(
+          new import_client_ec26.DisassociateRouteTableCommand({ AssociationId }),
+          `${label(i5)} association ${AssociationId}`
+        );
+      } catch (e5) {
+        if (!isNotFound(e5.cause ?? e5)) throw e5;
+      }
+    }
+    await api.send(new import_client_ec26.DeleteRouteTableCommand({ RouteTableId: i5.id }), label(i5), {
+      waitForDependents: true
+    });
+  }),
+  howToDelete: (r5, id) => `aws ec2 describe-route-tables --region ${r5} --route-table-ids ${id} (disassociate each association), then aws ec2 delete-route-table --region ${r5} --route-table-id ${id}`
+};
+var internetGateways = {
+  kind: "internet-gateway",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeInternetGatewaysCommand({
+        Filters: filters,
+        ...NextToken ? { NextToken } : {}
+      }),
+      "tagged internet gateways"
+    );
+    return pages.flatMap(
+      (p3) => (p3.InternetGateways ?? []).map((g5) => ({
+        kind: "internet-gateway",
+        id: g5.InternetGatewayId,
+        tags: tagsOf(g5.Tags),
+        detail: { attachedTo: (g5.Attachments ?? []).filter((a5) => a5.VpcId).map((a5) => a5.VpcId) }
+      }))
+    );
+  },
+  remove: (api, items) => each(items, async (i5) => {
+    for (const VpcId of i5.detail?.attachedTo ?? []) {
+      try {
+        await api.send(
+          new import_client_ec26.DetachInternetGatewayCommand({ InternetGatewayId: i5.id, VpcId }),
+          `${label(i5)} from ${VpcId}`,
+          // detaching waits while instances still hold public addresses in the VPC
+          { waitForDependents: true }
+        );
+      } catch (e5) {
+        if (!isNotFound(e5.cause ?? e5)) throw e5;
+      }
+    }
+    await api.send(new import_client_ec26.DeleteInternetGatewayCommand({ InternetGatewayId: i5.id }), label(i5), {
+      waitForDependents: true
+    });
+  }),
+  howToDelete: (r5, id) => `aws ec2 detach-internet-gateway --region ${r5} --internet-gateway-id ${id} --vpc-id <its VPC>, then aws ec2 delete-internet-gateway --region ${r5} --internet-gateway-id ${id}`
+};
+var subnets = {
+  kind: "subnet",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeSubnetsCommand({ Filters: filters, ...NextToken ? { NextToken } : {} }),
+      "tagged subnets"
+    );
+    return pages.flatMap(
+      (p3) => (p3.Subnets ?? []).map((s2) => ({ kind: "subnet", id: s2.SubnetId, tags: tagsOf(s2.Tags) }))
+    );
+  },
+  remove: (api, items) => each(
+    items,
+    (i5) => api.send(new import_client_ec26.DeleteSubnetCommand({ SubnetId: i5.id }), label(i5), { waitForDependents: true })
+  ),
+  howToDelete: (r5, id) => `aws ec2 delete-subnet --region ${r5} --subnet-id ${id}`
+};
+var securityGroups = {
+  kind: "security-group",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeSecurityGroupsCommand({
+        Filters: filters,
+        ...NextToken ? { NextToken } : {}
+      }),
+      "tagged security groups"
+    );
+    return pages.flatMap(
+      (p3) => (p3.SecurityGroups ?? []).map((g5) => ({
+        kind: "security-group",
+        id: g5.GroupId,
+        tags: tagsOf(g5.Tags)
+      }))
+    );
+  },
+  remove: (api, items) => each(
+    items,
+    (i5) => api.send(new import_client_ec26.DeleteSecurityGroupCommand({ GroupId: i5.id }), label(i5), {
+      waitForDependents: true
+    })
+  ),
+  howToDelete: (r5, id) => `aws ec2 delete-security-group --region ${r5} --group-id ${id}`
+};
+var vpcs = {
+  kind: "vpc",
+  async find(api, filters) {
+    const pages = await api.all(
+      (NextToken) => new import_client_ec26.DescribeVpcsCommand({ Filters: filters, ...NextToken ? { NextToken } : {} }),
+      "tagged VPCs"
+    );
+    return pages.flatMap(
+      (p3) => (p3.Vpcs ?? []).map((v) => ({ kind: "vpc", id: v.VpcId, tags: tagsOf(v.Tags) }))
+    );
+  },
+  remove: (api, items) => each(
+    items,
+    (i5) => api.send(new import_client_ec26.DeleteVpcCommand({ VpcId: i5.id }), label(i5), { waitForDependents: true })
+  ),
+  howToDelete: (r5, id) => `aws ec2 delete-vpc --region ${r5} --vpc-id ${id}`
+};
+var KINDS = [
+  spotRequests,
+  instances,
+  networkInterfaces,
+  volumes,
+  routeTables,
+  internetGateways,
+  subnets,
+  securityGroups,
+  vpcs
+];
+async function findTagged(api, filters) {
+  const out = [];
+  for (const k5 of KINDS) out.push(...await k5.find(api, filters));
+  return out;
+}
+async function removeAll(api, filters, ctx, onFound = () => {
+}) {
+  const result = { deleted: [], failed: [] };
+  for (const k5 of KINDS) {
+    const items = await k5.find(api, filters);
+    if (items.length === 0) continue;
+    onFound(items);
+    let failed;
+    try {
+      failed = await k5.remove(api, items, ctx);
+    } catch (e5) {
+      if (!(e5 instanceof Error)) throw e5;
+      failed = new Map(items.map((i5) => [i5.id, e5.message]));
+    }
+    for (const item of items) {
+      const error = failed.get(item.id);
+      if (error === void 0) result.deleted.push(item);
+      else result.failed.push({ item, error, howToDelete: k5.howToDelete(api.region, item.id) });
+    }
+  }
+  return result;
+}
+
+// src/providers/aws/provider.ts
+var DEFAULT_AWS_WAITS = {
+  runningMs: 10 * 6e4,
+  hostKeysMs: 3 * 6e4,
+  sshMs: 10 * 6e4,
+  terminateMs: 10 * 6e4
+};
+var AwsProvider = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.clients = options.clients ?? ec2ClientFactory(options.keys);
+    this.clock = options.clock ?? systemClock;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.waits = { ...DEFAULT_AWS_WAITS, ...options.waits };
+  }
+  options;
+  name = "aws";
+  clients;
+  clock;
+  policy;
+  waits;
+  /** preflight results per site, so provision does not ask twice */
+  checked = /* @__PURE__ */ new Map();
+  api(region, ctx) {
+    return new Ec2Api(this.clients(region), region, {
+      clock: this.clock,
+      policy: this.policy,
+      logger: ctx.logger,
+      signal: ctx.signal
+    });
+  }
+  async preflight(sites, plan, ctx) {
+    const mine = sites.filter((s2) => s2.provider === "aws");
+    for (const s2 of mine) regionOf(s2);
+    const errors = [];
+    for (const site of mine) {
+      try {
+        await this.check(site, plan, ctx);
+      } catch (e5) {
+        if (isUserError(e5)) errors.push(...userErrorsOf(e5));
+        else throw e5;
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new UserErrors(errors);
+  }
+  /** Each role's instance type against the minimums, from DescribeInstanceTypes; never throws for size. */
+  sizes(site, plan, ctx) {
+    return checkAwsSite(this.api(regionOf(site), ctx), site, plan);
+  }
+  /** Sizes against the minimums and the image, from EC2's catalogue; nothing is created. */
+  async check(site, plan, ctx) {
+    const hit = this.checked.get(site.name);
+    if (hit) return hit;
+    const api = this.api(regionOf(site), ctx);
+    const sizes = await this.sizes(site, plan, ctx);
+    refuseUndersized(sizes);
+    const image = await resolveImage(api, site, plan.profile, new Date(this.clock.now()));
+    if (image.deprecated) {
+      ctx.logger.warn(
+        `aws site "${site.name}": image ${image.imageId} (${image.name ?? "no name"}) is deprecated; it may disappear, so consider setting sites[${site.index}].image to an image you maintain.`
+      );
+    }
+    const result = { sizes, image };
+    this.checked.set(site.name, result);
+    return result;
+  }
+  async provision(site, plan, ctx) {
+    const region = regionOf(site);
+    const api = this.api(region, ctx);
+    const { image } = await this.check(site, plan, ctx);
+    ctx.logger.info(
+      `aws site "${site.name}" in ${region}: image ${image.imageId}${image.name ? ` (${image.name})` : ""}, ${site.hosts.length} instances`
+    );
+    const net = await createSiteNetwork(api, site, plan, ctx);
+    const launched = [];
+    for (const host of site.hosts) {
+      const l3 = await launch(api, net, ctx, {
+        host,
+        site: site.name,
+        imageId: image.imageId,
+        rootDeviceName: image.rootDeviceName,
+        rootGiB: bootDiskGiB(plan, host.role, image.rootSnapshotGiB),
+        spot: site.spot,
+        sshPublicKey: ctx.sshPublicKey
+      });
+      await ctx.recordResource({
+        provider: "aws",
+        site: site.name,
+        kind: "instance",
+        id: l3.instanceId,
+        region
+      });
+      ctx.logger.info(`aws site "${site.name}": launched ${host.name} as ${l3.instanceId}`);
+      launched.push(l3);
+    }
+    const edge = launched.find((l3) => l3.host.role === "edge");
+    if (edge) {
+      const others = plan.sites.filter((s2) => s2.name !== site.name).map((s2) => ({ site: s2.name, cidr: s2.cidrs.underlay }));
+      await makeEdgeRouter(api, net, edge, others);
+    }
+    const running = await waitRunning(
+      api,
+      launched,
+      this.clock,
+      this.clock.now() + this.waits.runningMs,
+      ctx.signal
+    );
+    const hosts = launched.map((l3) => {
+      const instance = running.get(l3.instanceId);
+      if (instance.PrivateIpAddress !== l3.host.privateAddress) {
+        throw new InfraError(
+          `aws instance ${l3.host.name} (${l3.instanceId}) got private address ${instance.PrivateIpAddress}, not the planned ${l3.host.privateAddress}.`
+        );
+      }
+      if (!instance.PublicIpAddress) {
+        throw new InfraError(
+          `aws instance ${l3.host.name} (${l3.instanceId}) in ${region} has no public address although one was requested.`
+        );
+      }
+      return {
+        name: l3.host.name,
+        site: site.name,
+        role: l3.host.role,
+        privateAddress: instance.PrivateIpAddress,
+        publicAddress: instance.PublicIpAddress,
+        ssh: { host: instance.PublicIpAddress, port: 22, user: SSH_USER }
+      };
+    });
+    await Promise.all(
+      hosts.map(async (host, i5) => {
+        const keys = await this.hostKeys(api, launched[i5], ctx);
+        if (keys.length) host.hostKeys = keys;
+        else
+          ctx.logger.warn(
+            `aws ${host.name}: no host keys in the console output within ${Math.round(this.waits.hostKeysMs / 1e3)} s; its key will be pinned on first contact.`
+          );
+      })
+    );
+    await this.waitForSsh(hosts, ctx);
+    return { name: site.name, provider: "aws", hosts };
+  }
+  async hostKeys(api, l3, ctx) {
+    const deadline = this.clock.now() + this.waits.hostKeysMs;
+    for (; ; ) {
+      const keys = await consoleHostKeys(api, l3.instanceId, l3.host.name);
+      if (keys.length || this.clock.now() >= deadline) return keys;
+      await this.clock.sleep(1e4, ctx.signal);
+    }
+  }
+  async waitForSsh(hosts, ctx) {
+    const ssh = this.options.ssh;
+    if (!ssh) {
+      throw new Error(
+        "AwsProvider.provision needs options.ssh (the run RemotePool) to wait for SSH"
+      );
+    }
+    const deadline = this.clock.now() + this.waits.sshMs;
+    await Promise.all(
+      hosts.map(async (h5) => {
+        await ssh.waitForSsh(
+          {
+            name: h5.name,
+            host: h5.ssh.host,
+            port: h5.ssh.port,
+            user: h5.ssh.user,
+            ...h5.hostKeys ? { hostKeys: h5.hostKeys } : {}
+          },
+          deadline
+        );
+        ctx.logger.info(`aws ${h5.name}: SSH answers at ${h5.ssh.user}@${h5.ssh.host}`);
+      })
+    );
+  }
+  async authorizeEdges(site, peers, ctx) {
+    const api = this.api(regionOf(site), ctx);
+    const groupName = resourceName(ctx.runId, site.name, "edge");
+    const out = await api.send(
+      new import_client_ec27.DescribeSecurityGroupsCommand({ Filters: runFilterByName(ctx.runId, groupName) }),
+      `security group ${groupName}`
+    );
+    const groupId = out.SecurityGroups?.[0]?.GroupId;
+    if (!groupId) {
+      throw new InfraError(
+        `aws security group ${groupName} of site "${site.name}" was not found in ${api.region}; provision the site first.`
+      );
+    }
+    for (const peer of peers) {
+      await authorize(api, ctx, site.name, groupId, groupName, edgeIngress([peer]));
+    }
+  }
+  async destroy(target, ctx) {
+    const report = { deleted: [], remaining: [] };
+    for (const region of regionsOf(target.sites)) {
+      const api = this.api(region, ctx);
+      const result = await removeAll(
+        api,
+        runFilter(target.runId),
+        {
+          clock: this.clock,
+          terminateDeadline: this.clock.now() + this.waits.terminateMs,
+          signal: ctx.signal
+        },
+        (items) => ctx.logger.info(
+          `aws ${region}: deleting ${items.length} ${items[0].kind} of run ${target.runId}: ${items.map((i5) => i5.id).join(", ")}`
+        )
+      );
+      report.deleted.push(...result.deleted.map((f5) => resourceOf(f5, region)));
+      report.remaining.push(
+        ...result.failed.map((f5) => ({
+          resource: resourceOf(f5.item, region),
+          error: f5.error,
+          howToDelete: f5.howToDelete
+        }))
+      );
+      if (result.deleted.length || result.failed.length) {
+        const failedIds = new Set(result.failed.map((f5) => f5.item.id));
+        for (const left of await findTagged(api, runFilter(target.runId))) {
+          if (failedIds.has(left.id)) continue;
+          report.remaining.push({
+            resource: resourceOf(left, region),
+            error: `still tagged with run ${target.runId} after teardown`,
+            howToDelete: `run "tungsten-e2e down" again, or delete ${left.kind} ${left.id} in ${region} by hand`
+          });
+        }
+      }
+    }
+    return report;
+  }
+  async listExpired(now, ctx) {
+    const regions = ctx.regions?.length ? ctx.regions : this.options.janitorRegions ?? envRegions();
+    if (regions.length === 0) {
+      throw new UserError(
+        "the AWS janitor needs to know which regions to search; pass them (e.g. --region us-east-1) or set AWS_REGION."
+      );
+    }
+    const runs = /* @__PURE__ */ new Map();
+    for (const region of [...new Set(regions)]) {
+      const api = this.api(region, ctx);
+      for (const f5 of await findTagged(api, tagKeyFilter(TAG_EXPIRES_AT))) {
+        const runId = f5.tags[TAG_RUN_ID];
+        const expiry = expiryOf(f5.tags);
+        if (!runId || !expiry) continue;
+        const run = runs.get(runId) ?? {
+          runId,
+          expiresAt: expiry,
+          resources: [],
+          latest: expiry.getTime()
+        };
+        run.latest = Math.max(run.latest, expiry.getTime());
+        run.expiresAt = new Date(run.latest);
+        run.resources.push(resourceOf(f5, region));
+        runs.set(runId, run);
+      }
+    }
+    return [...runs.values()].filter((r5) => r5.latest < now.getTime()).map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+  }
+};
+function regionOf(site) {
+  if (!site.region) {
+    throw new UserError(
+      `sites[${site.index}].region is missing for aws site "${site.name}"; set it, e.g. region: us-east-1.`
+    );
+  }
+  return site.region;
+}
+function regionsOf(sites) {
+  const missing = sites.filter((s2) => !s2.region);
+  if (missing.length) {
+    throw new UserError(
+      `aws teardown needs the region of site(s) ${missing.map((s2) => `"${s2.name}"`).join(", ")}; the site file must name it.`
+    );
+  }
+  return [...new Set(sites.map((s2) => s2.region))];
+}
+function envRegions() {
+  const r5 = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  return r5 ? [r5] : [];
+}
+function resourceOf(f5, region) {
+  return { provider: "aws", site: f5.tags[TAG_SITE] ?? "", kind: f5.kind, id: f5.id, region };
+}
+
 export {
-  require_dist_cjs17 as require_dist_cjs,
-  ec2ClientFactory,
-  keysFromInputs,
-  awsCredentialSource
+  awsCredentialSource,
+  DEFAULT_AWS_WAITS,
+  AwsProvider
 };

@@ -1,0 +1,142 @@
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
+import {
+  DURATION,
+  DURATION_RULE,
+  SUITES,
+  TEARDOWN_POLICIES,
+  closest,
+  debug,
+  error,
+  getInput,
+  info,
+  setSecret,
+  warning
+} from "./chunk-G6IZW67M.js";
+import {
+  UserError,
+  secrets
+} from "./chunk-VAEAUNQO.js";
+
+// src/action/logger.ts
+function actionLogger() {
+  return {
+    info: (m) => info(secrets.redact(m)),
+    warn: (m) => warning(secrets.redact(m)),
+    error: (m) => error(secrets.redact(m)),
+    debug: (m) => debug(secrets.redact(m))
+  };
+}
+
+// src/action/inputs.ts
+var SECRET_INPUTS = [
+  "github-token",
+  "aws-access-key-id",
+  "aws-secret-access-key",
+  "aws-session-token",
+  "gcp-credentials",
+  "azure-credentials",
+  "registry-password",
+  "ssh-private-key"
+];
+function maskCredentialInputs(read = (n) => getInput(n)) {
+  for (const name of SECRET_INPUTS) {
+    const value = read(name);
+    if (!value) continue;
+    for (const part of secretParts(value)) {
+      setSecret(part);
+      secrets.add(part);
+    }
+  }
+}
+function secretParts(value) {
+  const parts = /* @__PURE__ */ new Set([value, ...value.split(/\r?\n/).map((l) => l.trim())]);
+  try {
+    const walk = (v) => {
+      if (typeof v === "string") {
+        parts.add(v);
+        for (const line of v.split(/\r?\n/)) parts.add(line.trim());
+      } else if (v && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(JSON.parse(value));
+  } catch {
+  }
+  return [...parts].filter(
+    (p) => p.length >= 4 && !/^[{}[\],:"\s]*$/.test(p) && !PUBLIC_JSON_WORDS.has(p)
+  );
+}
+var PUBLIC_JSON_WORDS = /* @__PURE__ */ new Set([
+  "service_account",
+  "https://oauth2.googleapis.com/token",
+  "true",
+  "false"
+]);
+function input(name) {
+  return getInput(name).trim();
+}
+function oneOf(name, value, allowed) {
+  if (allowed.includes(value)) return value;
+  const guess = closest(value, allowed);
+  throw new UserError(
+    `action input '${name}' is "${value}"; use one of ${allowed.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}.`
+  );
+}
+function readInputs() {
+  const command = oneOf("command", input("command") || "run", ["run", "plan", "janitor"]);
+  const sites = getInput("sites");
+  if (command !== "janitor" && !sites.trim()) {
+    throw new UserError(
+      `action input 'sites' is empty; give the path of a site file (e.g. examples/local.yml) or the site file's YAML inline.`
+    );
+  }
+  const ttl = input("ttl");
+  if (ttl && !DURATION.test(ttl)) {
+    throw new UserError(`action input 'ttl' is "${ttl}"; it must be ${DURATION_RULE}.`);
+  }
+  const suitesText = input("suites");
+  const suites = suitesText ? suitesText.split(/[\s,]+/).filter(Boolean).map((s) => oneOf("suites", s, SUITES)) : void 0;
+  const retriesText = input("race-retries") || "3";
+  const raceRetries = Number(retriesText);
+  if (!Number.isInteger(raceRetries) || raceRetries < 0 || raceRetries > 10) {
+    throw new UserError(
+      `action input 'race-retries' is "${retriesText}"; use a whole number from 0 to 10.`
+    );
+  }
+  const commentText = (input("comment") || "true").toLowerCase();
+  if (!["true", "false"].includes(commentText)) {
+    throw new UserError(`action input 'comment' is "${commentText}"; use true or false.`);
+  }
+  const prText = input("pr-number");
+  const prNumber = prText ? Number(prText) : void 0;
+  if (prNumber !== void 0 && (!Number.isInteger(prNumber) || prNumber <= 0)) {
+    throw new UserError(
+      `action input 'pr-number' is "${prText}"; use a pull request number like 42.`
+    );
+  }
+  const credentials = {};
+  for (const name of SECRET_INPUTS) {
+    const v = getInput(name);
+    if (v) credentials[name] = v;
+  }
+  const profile = input("profile");
+  const registryUsername = input("registry-username");
+  return {
+    command,
+    sites,
+    ...profile ? { profile } : {},
+    ...ttl ? { ttl } : {},
+    ...suites ? { suites } : {},
+    comment: commentText === "true",
+    teardown: oneOf("teardown", input("teardown") || "always", TEARDOWN_POLICIES),
+    raceRetries,
+    resultsDir: input("results-dir") || "tungsten-e2e-results",
+    ...prNumber ? { prNumber } : {},
+    ...registryUsername ? { registryUsername } : {},
+    credentials
+  };
+}
+
+export {
+  actionLogger,
+  maskCredentialInputs,
+  readInputs
+};

@@ -1,0 +1,185 @@
+/**
+ * The test and report phases over a live run, and the whole run with them
+ * between up and down:
+ *
+ *   test    the suites the site file names (connectivity, isolation per mode)
+ *   report  results.json, results.md and junit.xml in the results directory
+ *
+ * `runAndReport` writes the results files once more after teardown, so they
+ * hold the teardown phase too (or why the run stopped, when it did), and
+ * takes the exit code from them: 0 passed, 1 a check failed, 3 the run
+ * stopped on infrastructure.
+ */
+import { join } from 'node:path';
+import { isUserError } from '../errors.js';
+import type { ExitCodeValue } from '../errors.js';
+import type { LiveRun, PipelineEnv, RunOptions, RunOutcome } from '../pipeline.js';
+import { replan, run } from '../pipeline.js';
+import type { Plan } from '../plan/types.js';
+import { quoteArg } from '../remote/quote.js';
+import type { CheckRecord, RunResults } from '../report/model.js';
+import { writeResultsFiles } from '../report/outputs.js';
+import type { ResultFiles } from '../report/outputs.js';
+import { buildResults, resultsExitCode } from '../report/results.js';
+import type { RunState } from '../state/runState.js';
+import { newRunId, StateStore } from '../state/runState.js';
+import { runSuites } from '../suites/runner.js';
+import type { SuiteOptions } from '../suites/runner.js';
+import { phase } from './phase.js';
+
+/** Where results go unless told otherwise: the action's default too. */
+export const DEFAULT_RESULTS_DIR = 'tungsten-e2e-results';
+
+export interface TestOptions {
+  /** results.json, results.md and junit.xml go here (created if missing) */
+  resultsDir: string;
+  /** probing knobs (concurrency, timeouts); the suites, modes and namespaces come from the plan */
+  probing?: Pick<SuiteOptions, 'concurrency' | 'probeTimeoutMs' | 'probeDeadlineMs'>;
+}
+
+export interface TestReport {
+  results: RunResults;
+  files: ResultFiles;
+  /** the truth tables, one per suite and mode, as text (the caller prints them) */
+  tables: string[];
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The command that runs the same sites again on this machine. */
+export function reproduceCommand(source: RunState['source'], plan: Plan): string {
+  const root = plan.sites.some((s) => s.provider === 'local') ? 'sudo ' : '';
+  const file = source.label ? 'sites.yml' : source.sites;
+  const flags = source.overrides.profile ? ` --profile ${quoteArg(source.overrides.profile)}` : '';
+  const lines = [`${root}tungsten-e2e run --sites ${quoteArg(file)}${flags}`];
+  if (source.label) lines.unshift(`# sites.yml: the site file from ${source.label}`);
+  if (source.overrides.suites) {
+    lines.unshift(`# with tests.suites: [${source.overrides.suites.join(', ')}] in the site file`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The run's results from its state: phases and remediations as recorded,
+ * the checks given. A report phase still open is the one writing these
+ * results: it ends now.
+ */
+export function resultsOf(
+  state: Readonly<RunState>,
+  plan: Plan,
+  checks: readonly CheckRecord[],
+  error?: string,
+): RunResults {
+  const endedAt = new Date().toISOString();
+  return buildResults({
+    runId: state.runId,
+    plan,
+    startedAt: state.createdAt,
+    endedAt,
+    phases: state.phases.map((p) =>
+      p.name === 'report' && !p.endedAt ? { ...p, endedAt } : { ...p },
+    ),
+    remediations: state.remediations,
+    checks,
+    reproduce: reproduceCommand(state.source, plan),
+    ...(error !== undefined ? { error } : {}),
+  });
+}
+
+/** test, then report: the suites against a live run, and the results files. */
+export async function testAndReport(live: LiveRun, options: TestOptions): Promise<TestReport> {
+  const { plan, store, ctx } = live;
+  let checks: CheckRecord[] = [];
+  let tables: string[] = [];
+  let error: string | undefined;
+  try {
+    const suites = await phase(store, 'test', ctx.logger, ctx.signal, () =>
+      runSuites(live.fabric, live.sites, ctx, {
+        suites: plan.tests.suites,
+        modes: plan.tests.isolationModes,
+        namespaces: plan.tests.namespaces,
+        logTables: false,
+        ...options.probing,
+      }),
+    );
+    checks = suites.checks;
+    tables = suites.tables;
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    // the report still says what ran and why it stopped
+    error = `test: ${messageOf(e)}`;
+  }
+  const written = await phase(store, 'report', ctx.logger, ctx.signal, async () => {
+    const results = resultsOf(store.state, plan, checks, error);
+    const files = await writeResultsFiles(options.resultsDir, results);
+    ctx.logger.info(`report: ${files.json}, ${files.markdown}, ${files.junit}`);
+    return { results, files };
+  });
+  return { ...written, tables };
+}
+
+export interface RunReport {
+  runId: string;
+  stateDir: string;
+  /** up, test, report, down as they went; undefined when the run stopped early */
+  outcome?: RunOutcome;
+  /** the final results (after teardown) and their files */
+  results: RunResults;
+  files: ResultFiles;
+  tables: string[];
+  /** the teardown as recorded; undefined when the run was kept */
+  teardown?: RunState['teardown'];
+  exitCode: ExitCodeValue;
+}
+
+/**
+ * up → test → report → down (per the teardown policy), then the results
+ * files once more with the teardown phase, or with why the run stopped.
+ * Bad input (exit 2) is thrown as before; anything else ends in results.
+ */
+export async function runAndReport(
+  options: Omit<RunOptions, 'between'> & TestOptions,
+  env: PipelineEnv,
+): Promise<RunReport> {
+  const runId = options.runId ?? newRunId();
+  const stateDir = options.stateDir ?? join('.tungsten-e2e', runId);
+  let tested: TestReport | undefined;
+  let outcome: RunOutcome | undefined;
+  let failure: unknown;
+  try {
+    outcome = await run(
+      {
+        ...options,
+        runId,
+        stateDir,
+        between: async (live) => {
+          tested = await testAndReport(live, options);
+          return tested.results.passed;
+        },
+      },
+      env,
+    );
+  } catch (e) {
+    failure = e;
+  }
+  if (isUserError(failure)) throw failure;
+  const store = await StateStore.open(stateDir).catch(() => undefined);
+  if (!store || store.state.runId !== runId) {
+    // nothing was made, so there is nothing to report on
+    throw failure;
+  }
+  const plan = await replan(store.state);
+  const error = failure !== undefined ? messageOf(failure) : tested?.results.error;
+  const results = resultsOf(store.state, plan, tested?.results.checks ?? [], error);
+  const files = await writeResultsFiles(options.resultsDir, results);
+  return {
+    runId,
+    stateDir,
+    ...(outcome ? { outcome } : {}),
+    results,
+    files,
+    tables: tested?.tables ?? [],
+    ...(store.state.teardown ? { teardown: store.state.teardown } : {}),
+    exitCode: resultsExitCode(results),
+  };
+}
