@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   buildPlanFromConfig,
   formatIp,
@@ -8,12 +8,12 @@ import {
   mustParseCidr,
   parseIp,
   planCommand
-} from "./chunks/chunk-BHBH3O56.js";
+} from "./chunks/chunk-3CHTDA4S.js";
 import {
   TEARDOWN_POLICIES,
   closest
-} from "./chunks/chunk-NIF7PUOD.js";
-import "./chunks/chunk-YBZBZLCY.js";
+} from "./chunks/chunk-G6IZW67M.js";
+import "./chunks/chunk-P52PXDPM.js";
 import {
   ExitCode,
   InfraError,
@@ -23,12 +23,12 @@ import {
   secrets,
   streamLogger,
   userErrorsOf
-} from "./chunks/chunk-CH5HV6GF.js";
+} from "./chunks/chunk-VAEAUNQO.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-YAE2FCBS.js";
+} from "./chunks/chunk-5VPQFH3J.js";
 
 // node_modules/asn1/lib/ber/errors.js
 var require_errors = __commonJS({
@@ -4783,7 +4783,7 @@ var require_poly1305 = __commonJS({
   "node_modules/ssh2/lib/protocol/crypto/poly1305.js"(exports, module) {
     var createPoly1305 = (function() {
       var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
-      if (typeof __filename !== "undefined") _scriptDir = _scriptDir || __filename;
+      if (typeof __teFilenameValue !== "undefined") _scriptDir = _scriptDir || __teFilenameValue;
       return (function(createPoly13052) {
         createPoly13052 = createPoly13052 || {};
         var b;
@@ -4796,7 +4796,7 @@ var require_poly1305 = __commonJS({
         var u = {}, w;
         for (w in b) b.hasOwnProperty(w) && (u[w] = b[w]);
         var x = "object" === typeof window, y = "function" === typeof importScripts, z = "object" === typeof process && "object" === typeof process.versions && "string" === typeof process.versions.node, B = "", C, D, E, F, G;
-        if (z) B = y ? __require("path").dirname(B) + "/" : __dirname + "/", C = function(a, c) {
+        if (z) B = y ? __require("path").dirname(B) + "/" : __teDirnameValue + "/", C = function(a, c) {
           var d = H(a);
           if (d) return c ? d : d.toString();
           F || (F = __require("fs"));
@@ -7913,7 +7913,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve2(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve2(__teDirnameValue, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -24709,7 +24709,7 @@ var VERSION = "0.1.0";
 var LOADERS = {
   local: async () => new LocalProvider(),
   aws: async (o) => {
-    const { AwsProvider } = await import("./chunks/provider-OZX3F2GM.js");
+    const { AwsProvider } = await import("./chunks/provider-HCBBQ4RO.js");
     return new AwsProvider({
       ...o.awsKeys ? { keys: o.awsKeys } : {},
       ...o.ssh ? { ssh: o.ssh } : {}
@@ -24722,9 +24722,27 @@ var LOADERS = {
       sites: (o.plan?.sites ?? []).filter((s) => s.provider === "static")
     });
   },
-  // gcp and azure: `async (o) => new (await import('../providers/gcp/provider.js')).GcpProvider(…)`
-  gcp: void 0,
-  azure: void 0
+  // each cloud's module and SDK are imported only when a site uses that cloud
+  gcp: async (o) => {
+    const [{ GcpProvider }, { keyFromInput }] = await Promise.all([
+      import("./chunks/provider-LFYT6PFB.js"),
+      import("./chunks/client-44L6GHOI.js")
+    ]);
+    const key = keyFromInput(o.gcpCredentials);
+    return new GcpProvider({ ...key ? { key } : {}, ...o.ssh ? { ssh: o.ssh } : {} });
+  },
+  azure: async (o) => {
+    const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
+      import("./chunks/provider-3CQ75AH5.js"),
+      import("./chunks/client-A4VSR6SL.js")
+    ]);
+    const key = keyFromInput(o.azureCredentials);
+    return new AzureProvider({
+      ...key ? { key } : {},
+      ...o.ssh ? { ssh: o.ssh } : {},
+      ...o.env ? { env: o.env } : {}
+    });
+  }
 };
 var AVAILABLE_PROVIDERS = Object.keys(LOADERS).filter(
   (n) => LOADERS[n] !== void 0
@@ -24834,23 +24852,20 @@ async function up(options, env) {
     s.keyFile = keyFile;
   });
   try {
-    const provisioned = await phase(
-      store,
-      "provision",
+    const providerCtx = {
+      runId,
+      expiresAt,
+      ...options.repo ? { repo: options.repo } : {},
+      sshPublicKey: key.publicKey,
+      stateDir,
       logger,
-      signal2,
-      () => Promise.all(
+      signal: signal2,
+      recordResource: (r) => store.recordResource(r)
+    };
+    const provisioned = await phase(store, "provision", logger, signal2, async () => {
+      const made = await Promise.all(
         plan.sites.map(async (site) => {
-          const machines = await (await providers(site.provider)).provision(site, plan, {
-            runId,
-            expiresAt,
-            ...options.repo ? { repo: options.repo } : {},
-            sshPublicKey: key.publicKey,
-            stateDir,
-            logger,
-            signal: signal2,
-            recordResource: (r) => store.recordResource(r)
-          });
+          const machines = await (await providers(site.provider)).provision(site, plan, providerCtx);
           await store.recordSite({
             name: site.name,
             provider: site.provider,
@@ -24860,8 +24875,19 @@ async function up(options, env) {
           });
           return machines;
         })
-      )
-    );
+      );
+      const edges = made.flatMap(
+        (m) => m.hosts.filter((h) => h.role === "edge" && h.publicAddress).map((h) => ({ site: m.name, publicAddress: h.publicAddress }))
+      );
+      for (const site of plan.sites) {
+        const peers = edges.filter((e) => e.site !== site.name);
+        const provider = await providers(site.provider);
+        if (peers.length && provider.authorizeEdges) {
+          await provider.authorizeEdges(site, peers, providerCtx);
+        }
+      }
+      return made;
+    });
     const sites = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i] }));
     const fabric = makeFabric({ runId, remote: pool });
     const ctx = { plan, logger, signal: signal2 };

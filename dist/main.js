@@ -1,27 +1,27 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   actionLogger,
   maskCredentialInputs,
   readInputs
-} from "./chunks/chunk-XWQVIMSX.js";
+} from "./chunks/chunk-JGYDK4KI.js";
 import {
   planCommand
-} from "./chunks/chunk-BHBH3O56.js";
+} from "./chunks/chunk-3CHTDA4S.js";
 import {
   error,
   info,
   setFailed,
   setOutput
-} from "./chunks/chunk-NIF7PUOD.js";
-import "./chunks/chunk-YBZBZLCY.js";
+} from "./chunks/chunk-G6IZW67M.js";
+import "./chunks/chunk-P52PXDPM.js";
 import {
   ExitCode,
   InfraError,
   UserError,
   isUserError,
   userErrorsOf
-} from "./chunks/chunk-CH5HV6GF.js";
-import "./chunks/chunk-YAE2FCBS.js";
+} from "./chunks/chunk-VAEAUNQO.js";
+import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/mainImpl.ts
 import { mkdir, writeFile } from "node:fs/promises";

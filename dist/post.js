@@ -1,16 +1,16 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   actionLogger,
   maskCredentialInputs
-} from "./chunks/chunk-XWQVIMSX.js";
+} from "./chunks/chunk-JGYDK4KI.js";
 import {
   getState,
   setFailed
-} from "./chunks/chunk-NIF7PUOD.js";
+} from "./chunks/chunk-G6IZW67M.js";
 import {
   ExitCode
-} from "./chunks/chunk-CH5HV6GF.js";
-import "./chunks/chunk-YAE2FCBS.js";
+} from "./chunks/chunk-VAEAUNQO.js";
+import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/postImpl.ts
 var STATE_DIR_KEY = "state-dir";

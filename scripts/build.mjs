@@ -18,15 +18,19 @@ await build({
   logLevel: 'warning',
   // ssh2's optional native speed-ups; it falls back to pure JS without them.
   external: ['cpu-features', '*.node'],
-  // CommonJS dependencies (ssh2) use require, __dirname and __filename
+  // CommonJS dependencies (ssh2, the cloud SDKs) use require, __dirname and
+  // __filename. The latter two are substituted only where they are free
+  // (`define`), so an ES module that declares its own __dirname (the Azure
+  // SDK's `open`) keeps it instead of clashing with the banner's.
+  define: { __dirname: '__teDirnameValue', __filename: '__teFilenameValue' },
   banner: {
     js: [
       "import { createRequire as __teCreateRequire } from 'node:module';",
       "import { fileURLToPath as __teFileURLToPath } from 'node:url';",
       "import { dirname as __teDirname } from 'node:path';",
       'const require = __teCreateRequire(import.meta.url);',
-      'const __filename = __teFileURLToPath(import.meta.url);',
-      'const __dirname = __teDirname(__filename);',
+      'const __teFilenameValue = __teFileURLToPath(import.meta.url);',
+      'const __teDirnameValue = __teDirname(__teFilenameValue);',
     ].join(' '),
   },
 });

@@ -29,7 +29,12 @@ import { phase } from './pipeline/phase.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
 import type { FabricFactory, ProviderFactory, RegistryOptions } from './pipeline/registry.js';
 import { defaultFabric, providerRegistry } from './pipeline/registry.js';
-import type { CreatedResource, DestroyReport, ProvisionedSite } from './providers/provider.js';
+import type {
+  CreatedResource,
+  DestroyReport,
+  ProviderContext,
+  ProvisionedSite,
+} from './providers/provider.js';
 import { HostKeyStore } from './remote/hostKeys.js';
 import { generateRunKey, loadRunKey } from './remote/keys.js';
 import { RemotePool } from './remote/pool.js';
@@ -44,7 +49,10 @@ export interface PipelineEnv {
   providers?: ProviderFactory;
   fabric?: FabricFactory;
   /** what the providers log in with: the ssh-private-key input (static), AWS keys */
-  credentials?: Pick<RegistryOptions, 'sshPrivateKey' | 'awsKeys'>;
+  credentials?: Pick<
+    RegistryOptions,
+    'sshPrivateKey' | 'awsKeys' | 'gcpCredentials' | 'azureCredentials'
+  >;
   /** ready: how long a site may take to become healthy; default 90 s (emulated), 30 min (TF) */
   readyDeadlineMs?: number;
   /** how long the control-node race may show before a remediation step; default 3 s (emulated), 2 min (TF) */
@@ -165,21 +173,22 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
   });
 
   try {
-    const provisioned = await phase(store, 'provision', logger, signal, () =>
-      Promise.all(
+    const providerCtx: ProviderContext = {
+      runId,
+      expiresAt,
+      ...(options.repo ? { repo: options.repo } : {}),
+      sshPublicKey: key.publicKey,
+      stateDir,
+      logger,
+      signal,
+      recordResource: (r: CreatedResource) => store.recordResource(r),
+    };
+    const provisioned = await phase(store, 'provision', logger, signal, async () => {
+      const made = await Promise.all(
         plan.sites.map(async (site): Promise<ProvisionedSite> => {
           const machines = await (
             await providers(site.provider)
-          ).provision(site, plan, {
-            runId,
-            expiresAt,
-            ...(options.repo ? { repo: options.repo } : {}),
-            sshPublicKey: key.publicKey,
-            stateDir,
-            logger,
-            signal,
-            recordResource: (r: CreatedResource) => store.recordResource(r),
-          });
+          ).provision(site, plan, providerCtx);
           await store.recordSite({
             name: site.name,
             provider: site.provider,
@@ -189,8 +198,23 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
           });
           return machines;
         }),
-      ),
-    );
+      );
+      // every edge address is known now: let each site's edge accept IPsec from the others
+      const edges = made.flatMap((m) =>
+        m.hosts
+          .filter((h) => h.role === 'edge' && h.publicAddress)
+          .map((h) => ({ site: m.name, publicAddress: h.publicAddress! })),
+      );
+      for (const site of plan.sites) {
+        const peers = edges.filter((e) => e.site !== site.name);
+        const provider = await providers(site.provider);
+        if (peers.length && provider.authorizeEdges) {
+          await provider.authorizeEdges(site, peers, providerCtx);
+        }
+      }
+      return made;
+    });
+
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
     const fabric = makeFabric({ runId, remote: abortableRemote(pool, signal) });
     const ctx: FabricContext = { plan, logger, signal };

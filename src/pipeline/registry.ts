@@ -35,7 +35,11 @@ export interface RegistryOptions {
   sshPrivateKey?: string;
   /** aws: the action's key inputs; without them the SDK's default chain */
   awsKeys?: AwsKeys;
-  /** aws: waits for SSH on new instances (the run's RemotePool) */
+  /** gcp: the gcp-credentials input (a service-account key JSON); without it Application Default Credentials */
+  gcpCredentials?: string;
+  /** azure: the azure-credentials input ({clientId, clientSecret, tenantId, subscriptionId}); without it DefaultAzureCredential */
+  azureCredentials?: string;
+  /** the clouds: waits for SSH on new instances (the run's RemotePool) */
   ssh?: SshWaiter;
   env?: NodeJS.ProcessEnv;
 }
@@ -59,9 +63,27 @@ const LOADERS: Record<ProviderName, ProviderLoader | undefined> = {
       sites: (o.plan?.sites ?? []).filter((s) => s.provider === 'static'),
     });
   },
-  // gcp and azure: `async (o) => new (await import('../providers/gcp/provider.js')).GcpProvider(…)`
-  gcp: undefined,
-  azure: undefined,
+  // each cloud's module and SDK are imported only when a site uses that cloud
+  gcp: async (o) => {
+    const [{ GcpProvider }, { keyFromInput }] = await Promise.all([
+      import('../providers/gcp/provider.js'),
+      import('../providers/gcp/client.js'),
+    ]);
+    const key = keyFromInput(o.gcpCredentials);
+    return new GcpProvider({ ...(key ? { key } : {}), ...(o.ssh ? { ssh: o.ssh } : {}) });
+  },
+  azure: async (o) => {
+    const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
+      import('../providers/azure/provider.js'),
+      import('../providers/azure/client.js'),
+    ]);
+    const key = keyFromInput(o.azureCredentials);
+    return new AzureProvider({
+      ...(key ? { key } : {}),
+      ...(o.ssh ? { ssh: o.ssh } : {}),
+      ...(o.env ? { env: o.env } : {}),
+    });
+  },
 };
 
 export const AVAILABLE_PROVIDERS = (Object.keys(LOADERS) as ProviderName[]).filter(

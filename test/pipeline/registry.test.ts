@@ -1,7 +1,7 @@
 /**
- * The provider registry: local, aws (imported on demand), static (with the
- * key from the input or the environment), and the clouds not built yet
- * refused; `down` hands static the hosts of the site file the run used.
+ * The provider registry: local, aws, gcp and azure (each imported on
+ * demand), static (with the key from the input or the environment); `down`
+ * hands static the hosts of the site file the run used.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { memoryLogger } from '../../src/log.js';
 import { down } from '../../src/pipeline.js';
 import { AVAILABLE_PROVIDERS, providerRegistry } from '../../src/pipeline/registry.js';
 import { AwsProvider } from '../../src/providers/aws/provider.js';
+import { AzureProvider } from '../../src/providers/azure/provider.js';
+import { GcpProvider } from '../../src/providers/gcp/provider.js';
 import { LocalProvider } from '../../src/providers/local/index.js';
 import { StaticProvider, STATIC_KEY_ENV } from '../../src/providers/static/provider.js';
 import { StateStore } from '../../src/state/runState.js';
@@ -33,19 +35,26 @@ describe('provider registry', () => {
     expect(aws).toBeInstanceOf(AwsProvider);
     expect(aws.name).toBe('aws');
     expect(await providers('static')).toBeInstanceOf(StaticProvider);
-    expect(AVAILABLE_PROVIDERS).toEqual(['local', 'aws', 'static']);
+    expect(AVAILABLE_PROVIDERS).toEqual(['local', 'aws', 'static', 'gcp', 'azure']);
   });
 
-  it('refuses gcp and azure as not available yet, naming the ones that are', async () => {
-    for (const name of ['gcp', 'azure'] as const) {
-      const error = await providerRegistry()(name).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UserError);
-      expect((error as Error).message).toMatch(
-        new RegExp(
-          `^provider "${name}" is not available yet in version .*; sites can use provider local, aws, static`,
-        ),
-      );
-    }
+  it('makes gcp and azure, with the credential inputs parsed when the provider is made', async () => {
+    const providers = providerRegistry();
+    const gcp = await providers('gcp');
+    expect(gcp).toBeInstanceOf(GcpProvider);
+    expect(await providers('gcp')).toBe(gcp);
+    expect(await providers('azure')).toBeInstanceOf(AzureProvider);
+    const bad = await providerRegistry({ azureCredentials: '{"clientId":"x"}' })('azure').catch(
+      (e: unknown) => e,
+    );
+    expect(bad).toBeInstanceOf(UserError);
+    expect((bad as Error).message).toMatch(
+      /'azure-credentials' lacks clientSecret, tenantId, subscriptionId/,
+    );
+    const notJson = await providerRegistry({ gcpCredentials: 'nope' })('gcp').catch(
+      (e: unknown) => e,
+    );
+    expect((notJson as Error).message).toMatch(/'gcp-credentials' is not JSON/);
   });
 
   it('static without a key says where the key comes from (input or environment), when it is needed', async () => {

@@ -1,23 +1,23 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   DURATION,
   allowedKeys,
   closest,
   external_exports,
   siteFileSchema
-} from "./chunk-NIF7PUOD.js";
+} from "./chunk-G6IZW67M.js";
 import {
   sizeTable
-} from "./chunk-YBZBZLCY.js";
+} from "./chunk-P52PXDPM.js";
 import {
   UserError,
   UserErrors
-} from "./chunk-CH5HV6GF.js";
+} from "./chunk-VAEAUNQO.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-YAE2FCBS.js";
+} from "./chunk-5VPQFH3J.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -8523,7 +8523,9 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-WOI5AFKW.js")).awsSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-MYBJSAIK.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-2AS5HQG4.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-C3NA3ZFN.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

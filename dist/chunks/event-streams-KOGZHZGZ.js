@@ -1,4 +1,4 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   Crc32Node,
   TypeRegistry,
@@ -11,10 +11,10 @@ import {
   init_transport,
   toHex,
   toUtf8
-} from "./chunk-3UD3JZBJ.js";
+} from "./chunk-GCSWPIX6.js";
 import {
   __esm
-} from "./chunk-YAE2FCBS.js";
+} from "./chunk-5VPQFH3J.js";
 
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-codec/Int64.js
 function negate(bytes) {

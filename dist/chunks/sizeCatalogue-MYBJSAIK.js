@@ -1,12 +1,13 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   AwsProvider,
   awsCredentialSource
-} from "./chunk-7677Z2ZM.js";
-import "./chunk-YBZBZLCY.js";
-import "./chunk-CH5HV6GF.js";
-import "./chunk-3UD3JZBJ.js";
-import "./chunk-YAE2FCBS.js";
+} from "./chunk-IZJS2I7O.js";
+import "./chunk-6RD35ASW.js";
+import "./chunk-P52PXDPM.js";
+import "./chunk-VAEAUNQO.js";
+import "./chunk-GCSWPIX6.js";
+import "./chunk-5VPQFH3J.js";
 
 // src/providers/aws/sizeCatalogue.ts
 function awsSizeCatalogue(options = {}) {

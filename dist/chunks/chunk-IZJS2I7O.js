@@ -1,16 +1,32 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
+import {
+  DEFAULT_RETRY_POLICY,
+  TAG_EXPIRES_AT,
+  TAG_HOST,
+  TAG_NAME,
+  TAG_RUN_ID,
+  TAG_SITE,
+  cloudCallError,
+  describeCall,
+  expiryOf,
+  hostKeysFromConsole,
+  resourceName,
+  runTags,
+  systemClock,
+  withRetry
+} from "./chunk-6RD35ASW.js";
 import {
   checkSiteSizes,
   refuseUndersized,
   typeField
-} from "./chunk-YBZBZLCY.js";
+} from "./chunk-P52PXDPM.js";
 import {
   InfraError,
   UserError,
   UserErrors,
   isUserError,
   userErrorsOf
-} from "./chunk-CH5HV6GF.js";
+} from "./chunk-VAEAUNQO.js";
 import {
   BinaryDecisionDiagram,
   Client,
@@ -99,7 +115,7 @@ import {
   translateTraits,
   v4,
   writeKey
-} from "./chunk-3UD3JZBJ.js";
+} from "./chunk-GCSWPIX6.js";
 import {
   __commonJS,
   __esm,
@@ -107,7 +123,7 @@ import {
   __require,
   __toCommonJS,
   __toESM
-} from "./chunk-YAE2FCBS.js";
+} from "./chunk-5VPQFH3J.js";
 
 // node_modules/@aws-sdk/core/dist-es/submodules/client/emitWarningIfUnsupportedVersion.js
 var state, emitWarningIfUnsupportedVersion2;
@@ -622,7 +638,7 @@ var init_HttpProtocol = __esm({
         });
       }
       async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-237AM6P4.js");
+        const { EventStreamSerde, eventStreamSerdeProvider } = await import("./event-streams-KOGZHZGZ.js");
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
           marshaller,
@@ -6019,7 +6035,7 @@ var createUserAgentStringParsingProvider;
 var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-      const module = await import("./bowser-L26PQJAC.js");
+      const module = await import("./bowser-5G7GL2P3.js");
       const parse2 = module.parse ?? module.default.parse ?? (() => "");
       const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse2(window.navigator.userAgent) : void 0;
       const sections = [
@@ -95030,113 +95046,6 @@ var require_dist_cjs17 = __commonJS({
 // src/providers/aws/provider.ts
 var import_client_ec27 = __toESM(require_dist_cjs17(), 1);
 
-// src/providers/cloud/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  }),
-  random: () => Math.random()
-};
-
-// src/providers/cloud/retry.ts
-var DEFAULT_RETRY_POLICY = {
-  baseMs: 1e3,
-  capMs: 3e4,
-  deadlineMs: 5 * 6e4
-};
-function describeCall(site) {
-  return `${site.provider} ${site.call} for ${site.resource}${site.region ? ` in ${site.region}` : ""}`;
-}
-var CloudCallError = class extends InfraError {
-  constructor(site, fault, attempts, gaveUp, message, cause) {
-    super(message, { cause });
-    this.site = site;
-    this.fault = fault;
-    this.attempts = attempts;
-    this.gaveUp = gaveUp;
-    this.name = "CloudCallError";
-  }
-  site;
-  fault;
-  attempts;
-  gaveUp;
-};
-function backoffMs(policy, retry, random) {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(retry, 30));
-  return Math.round(random() * ceiling);
-}
-async function withRetry(site, attempt, options) {
-  const { clock, policy } = options;
-  const started = clock.now();
-  for (let attempts = 1; ; attempts++) {
-    try {
-      return await attempt();
-    } catch (e5) {
-      const elapsedMs = clock.now() - started;
-      const retryable = options.classify(e5) === "retry";
-      const delay = retryable ? backoffMs(policy, attempts - 1, () => clock.random()) : 0;
-      const outOfTime = elapsedMs + delay > policy.deadlineMs;
-      if (!retryable || outOfTime) {
-        const info = { attempts, elapsedMs, gaveUp: retryable };
-        throw options.fail ? options.fail(e5, info) : cloudCallError(site, options.faultOf(e5), info, e5);
-      }
-      const fault = options.faultOf(e5);
-      options.logger?.debug(
-        `${describeCall(site)}: ${fault.code} (attempt ${attempts}); retrying in ${delay} ms`
-      );
-      await clock.sleep(delay, options.signal);
-    }
-  }
-}
-function cloudCallError(site, fault, info, cause, hint = "it is throttling or unavailable, so try again later") {
-  const said = `${fault.code}: ${fault.message}`;
-  const message = info.gaveUp ? `${describeCall(site)} gave up after ${info.attempts} attempts over ${seconds(info.elapsedMs)}, the last answer being ${said} (${hint}).` : `${describeCall(site)} failed: ${said}`;
-  return new CloudCallError(site, fault, info.attempts, info.gaveUp, message, cause);
-}
-function seconds(ms) {
-  return ms >= 1e4 ? `${Math.round(ms / 1e3)} s` : `${(ms / 1e3).toFixed(1)} s`;
-}
-
-// src/providers/cloud/tags.ts
-var TAG_RUN_ID = "tungsten-e2e:run-id";
-var TAG_EXPIRES_AT = "tungsten-e2e:expires-at";
-var TAG_SITE = "tungsten-e2e:site";
-var TAG_REPO = "tungsten-e2e:repo";
-var TAG_HOST = "tungsten-e2e:host";
-var TAG_NAME = "Name";
-function resourceName(runId, site, what) {
-  return `te-${runId}-${site}-${what}`;
-}
-function runTags(ctx, site, name, extra = {}) {
-  return {
-    [TAG_NAME]: name,
-    [TAG_RUN_ID]: ctx.runId,
-    [TAG_EXPIRES_AT]: ctx.expiresAt.toISOString(),
-    [TAG_SITE]: site,
-    ...ctx.repo ? { [TAG_REPO]: ctx.repo } : {},
-    ...extra
-  };
-}
-function expiryOf(tags) {
-  const text = tags[TAG_EXPIRES_AT];
-  if (!text) return void 0;
-  const d5 = new Date(text);
-  return Number.isNaN(d5.getTime()) ? void 0 : d5;
-}
-
 // src/providers/aws/errors.ts
 var THROTTLING = /* @__PURE__ */ new Set([
   "RequestLimitExceeded",
@@ -95427,54 +95336,6 @@ async function resolveImage(api, site, profile, now) {
 
 // src/providers/aws/instances.ts
 var import_client_ec25 = __toESM(require_dist_cjs17(), 1);
-
-// src/providers/aws/hostKeys.ts
-var BEGIN = "-----BEGIN SSH HOST KEY KEYS-----";
-var END = "-----END SSH HOST KEY KEYS-----";
-var FIELDS = {
-  "ssh-ed25519": 2,
-  "ssh-rsa": 3,
-  "ecdsa-sha2-nistp256": 3,
-  "ecdsa-sha2-nistp384": 3,
-  "ecdsa-sha2-nistp521": 3,
-  "ssh-dss": 5
-};
-function isCompleteKey(type, b64) {
-  const fields = FIELDS[type];
-  if (!fields || !/^[A-Za-z0-9+/]+=*$/.test(b64)) return false;
-  const blob = Buffer.from(b64, "base64");
-  let at = 0;
-  for (let i5 = 0; i5 < fields; i5++) {
-    if (at + 4 > blob.length) return false;
-    const len = blob.readUInt32BE(at);
-    at += 4;
-    if (at + len > blob.length) return false;
-    if (i5 === 0 && blob.subarray(at, at + len).toString("latin1") !== type) return false;
-    at += len;
-  }
-  return at === blob.length;
-}
-function hostKeysFromConsole(output) {
-  const text = output.replace(/\r/g, "");
-  const end2 = text.lastIndexOf(END);
-  if (end2 < 0) return [];
-  const begin = text.lastIndexOf(BEGIN, end2);
-  if (begin < 0) return [];
-  const lines = text.slice(begin + BEGIN.length, end2).split("\n").map((l3) => l3.trim()).filter(Boolean);
-  const keys = [];
-  for (let i5 = 0; i5 < lines.length; i5++) {
-    const [type, first] = lines[i5].split(/\s+/);
-    if (!type || !first || !(type in FIELDS)) continue;
-    let b64 = first;
-    for (let j5 = i5 + 1; !isCompleteKey(type, b64) && j5 < lines.length; j5++) {
-      const next = lines[j5].split(/\s+/)[0];
-      if (!/^[A-Za-z0-9+/]+=*$/.test(next)) break;
-      b64 += next;
-    }
-    if (isCompleteKey(type, b64)) keys.push(`${type} ${b64}`);
-  }
-  return [...new Set(keys)];
-}
 
 // src/providers/aws/network.ts
 var import_client_ec24 = __toESM(require_dist_cjs17(), 1);

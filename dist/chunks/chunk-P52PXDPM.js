@@ -1,8 +1,8 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   UserError,
   UserErrors
-} from "./chunk-CH5HV6GF.js";
+} from "./chunk-VAEAUNQO.js";
 
 // src/providers/cloud/sizes.ts
 var ROLES = ["master", "worker", "edge"];

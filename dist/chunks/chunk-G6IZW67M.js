@@ -1,10 +1,10 @@
-import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __filename = __teFileURLToPath(import.meta.url); const __dirname = __teDirname(__filename);
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunk-YAE2FCBS.js";
+} from "./chunk-5VPQFH3J.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -1,0 +1,13 @@
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
+import {
+  gcpClientFactory,
+  gcpCredentialSource,
+  keyFromInput
+} from "./chunk-TCOUY5V7.js";
+import "./chunk-VAEAUNQO.js";
+import "./chunk-5VPQFH3J.js";
+export {
+  gcpClientFactory,
+  gcpCredentialSource,
+  keyFromInput
+};

@@ -1,0 +1,36 @@
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
+import {
+  AzureProvider
+} from "./chunk-PK5IQGLF.js";
+import {
+  azureCredentialSource
+} from "./chunk-L5IGFQKU.js";
+import "./chunk-6RD35ASW.js";
+import "./chunk-P52PXDPM.js";
+import "./chunk-VAEAUNQO.js";
+import "./chunk-5VPQFH3J.js";
+
+// src/providers/azure/sizeCatalogue.ts
+function azureSizeCatalogue(options = {}) {
+  const provider = new AzureProvider({
+    ...options.key ? { key: options.key } : {},
+    ...options.clients ? { clients: options.clients } : {},
+    ...options.env ? { env: options.env } : {},
+    retry: { deadlineMs: 6e4 }
+  });
+  return {
+    provider: "azure",
+    credentialSource: () => azureCredentialSource(options.env, options.home, options.key),
+    credentialsHint: "set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or log in with az login), and AZURE_SUBSCRIPTION_ID",
+    async check(sites, plan, ctx) {
+      const rows = [];
+      for (const site of sites.filter((s) => s.provider === "azure")) {
+        rows.push(...await provider.sizes(site, plan, ctx));
+      }
+      return rows;
+    }
+  };
+}
+export {
+  azureSizeCatalogue
+};

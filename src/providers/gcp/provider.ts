@@ -1,0 +1,356 @@
+/**
+ * The GCP (Compute Engine) provider: per site a custom-mode network with one
+ * subnetwork on the underlay range in the site's region, firewall rules, the
+ * cluster nodes and one edge VM (IP forwarding on, routes for the other
+ * sites' underlays through it); everything labelled or described with the
+ * run id and expiry, and deleted by name filter and tags.
+ */
+import { InfraError, isUserError, UserError, UserErrors, userErrorsOf } from '../../errors.js';
+import type { Plan, SitePlan } from '../../plan/types.js';
+import type { RemotePool } from '../../remote/pool.js';
+import type {
+  CreatedResource,
+  DestroyReport,
+  ExpiredRun,
+  Host,
+  PeerEdge,
+  Provider,
+  ProviderContext,
+  ProviderOpContext,
+  ProvisionedSite,
+  TeardownTarget,
+} from '../provider.js';
+import type { Clock } from '../cloud/clock.js';
+import { systemClock } from '../cloud/clock.js';
+import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
+import type { RetryPolicy } from '../cloud/retry.js';
+import { refuseUndersized } from '../cloud/sizes.js';
+import type { SizeCheck } from '../cloud/sizes.js';
+import { expiryOf, TAG_RUN_ID, TAG_SITE } from '../cloud/tags.js';
+import { GcpApi } from './api.js';
+import { bootDiskGiB, checkGcpSite } from './catalogue.js';
+import { gcpClientFactory } from './client.js';
+import type { GcpClientFactory, GcpClientOptions } from './client.js';
+import { resolveImage } from './image.js';
+import type { GcpImage } from './image.js';
+import { edgeRoutes, guestHostKeys, launch, SSH_USER, waitRunning } from './instances.js';
+import type { Launched } from './instances.js';
+import { createSiteNetwork, edgeFirewall, insertFirewall, networkUrl } from './network.js';
+import { findTagged, nameFilter, removeAll } from './teardown.js';
+import type { Found } from './teardown.js';
+import { resourceName } from '../cloud/tags.js';
+
+export type SshWaiter = Pick<RemotePool, 'waitForSsh'>;
+
+export interface GcpWaits {
+  /** one long-running operation */
+  operationMs: number;
+  /** until every instance is RUNNING */
+  runningMs: number;
+  /** how long to look for host keys in the guest attributes before trusting on first contact */
+  hostKeysMs: number;
+  /** until SSH answers on every host */
+  sshMs: number;
+}
+
+export const DEFAULT_GCP_WAITS: GcpWaits = {
+  operationMs: 10 * 60_000,
+  runningMs: 10 * 60_000,
+  hostKeysMs: 3 * 60_000,
+  sshMs: 10 * 60_000,
+};
+
+export interface GcpProviderOptions extends GcpClientOptions {
+  /** the clients (tests pass ones pointed at a fake endpoint) */
+  clients?: GcpClientFactory;
+  ssh?: SshWaiter;
+  clock?: Clock;
+  retry?: Partial<RetryPolicy>;
+  waits?: Partial<GcpWaits>;
+}
+
+export interface GcpPlace {
+  region: string;
+  zone: string;
+}
+
+export class GcpProvider implements Provider {
+  readonly name = 'gcp' as const;
+  private readonly clients: GcpClientFactory;
+  private readonly clock: Clock;
+  private readonly policy: RetryPolicy;
+  private readonly waits: GcpWaits;
+  private readonly checked = new Map<string, { sizes: SizeCheck[]; image: GcpImage }>();
+
+  constructor(private readonly options: GcpProviderOptions = {}) {
+    this.clients = options.clients ?? gcpClientFactory(options);
+    this.clock = options.clock ?? systemClock;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.waits = { ...DEFAULT_GCP_WAITS, ...options.waits };
+  }
+
+  private async api(ctx: ProviderOpContext): Promise<GcpApi> {
+    return new GcpApi(await this.clients(), {
+      clock: this.clock,
+      policy: this.policy,
+      logger: ctx.logger,
+      signal: ctx.signal,
+      operationMs: this.waits.operationMs,
+    });
+  }
+
+  async preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void> {
+    const mine = sites.filter((s) => s.provider === 'gcp');
+    for (const s of mine) placeOf(s);
+    const errors: UserError[] = [];
+    for (const site of mine) {
+      try {
+        await this.check(site, plan, ctx);
+      } catch (e) {
+        if (isUserError(e)) errors.push(...userErrorsOf(e));
+        else throw e;
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new UserErrors(errors);
+  }
+
+  /** Each role's machine type against the minimums, from machineTypes.get; never throws for size. */
+  async sizes(site: SitePlan, plan: Plan, ctx: ProviderOpContext): Promise<SizeCheck[]> {
+    return checkGcpSite(await this.api(ctx), site, plan, placeOf(site).zone);
+  }
+
+  async check(
+    site: SitePlan,
+    plan: Plan,
+    ctx: ProviderOpContext,
+  ): Promise<{ sizes: SizeCheck[]; image: GcpImage }> {
+    const hit = this.checked.get(site.name);
+    if (hit) return hit;
+    const sizes = await this.sizes(site, plan, ctx);
+    refuseUndersized(sizes);
+    const image = await resolveImage(await this.api(ctx), site, plan.profile);
+    if (image.deprecated) {
+      ctx.logger.warn(
+        `gcp site "${site.name}": image ${image.name} is deprecated; consider setting sites[${site.index}].image to an image family you maintain.`,
+      );
+    }
+    const result = { sizes, image };
+    this.checked.set(site.name, result);
+    return result;
+  }
+
+  async provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite> {
+    const { region, zone } = placeOf(site);
+    const { image } = await this.check(site, plan, ctx);
+    const api = await this.api(ctx);
+    ctx.logger.info(
+      `gcp site "${site.name}" in ${zone} (project ${api.project}): image ${image.name}, ${site.hosts.length} instances`,
+    );
+    const net = await createSiteNetwork(api, site, plan, region, ctx);
+    const launched: Launched[] = [];
+    for (const host of site.hosts) {
+      const l = await launch(api, net, ctx, {
+        host,
+        site: site.name,
+        zone,
+        imageUrl: image.selfLink,
+        bootGiB: bootDiskGiB(plan, host.role, image.diskSizeGb),
+        spot: site.spot,
+        sshPublicKey: ctx.sshPublicKey,
+      });
+      await ctx.recordResource({
+        provider: 'gcp',
+        site: site.name,
+        kind: 'instance',
+        id: l.name,
+        region: zone,
+      });
+      ctx.logger.info(`gcp site "${site.name}": created ${host.name} as ${l.name}`);
+      launched.push(l);
+    }
+    const edge = launched.find((l) => l.host.role === 'edge');
+    if (edge) {
+      const others = plan.sites
+        .filter((s) => s.name !== site.name)
+        .map((s) => ({ site: s.name, cidr: s.cidrs.underlay }));
+      await edgeRoutes(api, ctx, site.name, net, edge, others, (name) =>
+        ctx.recordResource({ provider: 'gcp', site: site.name, kind: 'route', id: name }),
+      );
+    }
+    const running = await waitRunning(
+      api,
+      launched,
+      this.clock,
+      this.clock.now() + this.waits.runningMs,
+      ctx.signal,
+    );
+    const hosts: Host[] = launched.map((l) => {
+      const nic = running.get(l.name)?.networkInterfaces?.[0];
+      const publicAddress = nic?.accessConfigs?.[0]?.natIP ?? undefined;
+      if (nic?.networkIP !== l.host.privateAddress) {
+        throw new InfraError(
+          `gcp instance ${l.host.name} (${l.name}) got private address ${nic?.networkIP}, not the planned ${l.host.privateAddress}.`,
+        );
+      }
+      if (!publicAddress) {
+        throw new InfraError(
+          `gcp instance ${l.host.name} (${l.name}) in ${zone} has no external address although one was requested.`,
+        );
+      }
+      return {
+        name: l.host.name,
+        site: site.name,
+        role: l.host.role,
+        privateAddress: nic.networkIP,
+        publicAddress,
+        ssh: { host: publicAddress, port: 22, user: SSH_USER },
+      };
+    });
+    await Promise.all(
+      hosts.map(async (host, i) => {
+        const keys = await this.hostKeys(api, launched[i]!, ctx);
+        if (keys.length) host.hostKeys = keys;
+        else
+          ctx.logger.warn(
+            `gcp ${host.name}: no host keys in the guest attributes within ${Math.round(this.waits.hostKeysMs / 1000)} s; its key will be pinned on first contact.`,
+          );
+      }),
+    );
+    await this.waitForSsh(hosts, ctx);
+    return { name: site.name, provider: 'gcp', hosts };
+  }
+
+  private async hostKeys(api: GcpApi, l: Launched, ctx: ProviderContext): Promise<string[]> {
+    const deadline = this.clock.now() + this.waits.hostKeysMs;
+    for (;;) {
+      const keys = await guestHostKeys(api, l);
+      if (keys.length || this.clock.now() >= deadline) return keys;
+      await this.clock.sleep(10_000, ctx.signal);
+    }
+  }
+
+  private async waitForSsh(hosts: Host[], ctx: ProviderContext): Promise<void> {
+    const ssh = this.options.ssh;
+    if (!ssh)
+      throw new Error(
+        'GcpProvider.provision needs options.ssh (the run RemotePool) to wait for SSH',
+      );
+    const deadline = this.clock.now() + this.waits.sshMs;
+    await Promise.all(
+      hosts.map(async (h) => {
+        await ssh.waitForSsh(
+          {
+            name: h.name,
+            host: h.ssh.host,
+            port: h.ssh.port,
+            user: h.ssh.user,
+            ...(h.hostKeys ? { hostKeys: h.hostKeys } : {}),
+          },
+          deadline,
+        );
+        ctx.logger.info(`gcp ${h.name}: SSH answers at ${h.ssh.user}@${h.ssh.host}`);
+      }),
+    );
+  }
+
+  async authorizeEdges(site: SitePlan, peers: PeerEdge[], ctx: ProviderContext): Promise<void> {
+    const api = await this.api(ctx);
+    const network = networkUrl(api.project, resourceName(ctx.runId, site.name, 'vpc'));
+    for (const peer of peers) {
+      const fw = edgeFirewall(site.name, peer, ctx, network);
+      await insertFirewall(api, fw);
+      await ctx.recordResource({
+        provider: 'gcp',
+        site: site.name,
+        kind: 'firewall',
+        id: fw.name!,
+      });
+    }
+  }
+
+  async destroy(target: TeardownTarget, ctx: ProviderOpContext): Promise<DestroyReport> {
+    const api = await this.api(ctx);
+    const report: DestroyReport = { deleted: [], remaining: [] };
+    const result = await removeAll(api, target.runId, (items) =>
+      ctx.logger.info(
+        `gcp ${api.project}: deleting ${items.length} ${items[0]!.kind} of run ${target.runId}: ${items.map((i) => i.id).join(', ')}`,
+      ),
+    );
+    report.deleted.push(...result.deleted.map(resourceOf));
+    report.remaining.push(
+      ...result.failed.map((f) => ({
+        resource: resourceOf(f.item),
+        error: f.error,
+        howToDelete: f.howToDelete,
+      })),
+    );
+    if (result.deleted.length || result.failed.length) {
+      // the verification pass: nothing of the run may be left
+      const failed = new Set(result.failed.map((f) => `${f.item.kind}/${f.item.id}`));
+      for (const left of await findTagged(api, nameFilter(target.runId), target.runId)) {
+        if (failed.has(`${left.kind}/${left.id}`)) continue;
+        report.remaining.push({
+          resource: resourceOf(left),
+          error: `still there after teardown of run ${target.runId}`,
+          howToDelete: `run "tungsten-e2e down" again, or delete ${left.kind} ${left.id} in project ${api.project} by hand`,
+        });
+      }
+    }
+    return report;
+  }
+
+  async listExpired(
+    now: Date,
+    ctx: ProviderOpContext & { regions?: string[] },
+  ): Promise<ExpiredRun[]> {
+    const api = await this.api(ctx);
+    const runs = new Map<string, ExpiredRun & { latest: number }>();
+    for (const f of await findTagged(api, nameFilter())) {
+      const runId = f.tags[TAG_RUN_ID]!;
+      const expiry = expiryOf(f.tags);
+      if (!expiry) continue;
+      const run = runs.get(runId) ?? {
+        runId,
+        expiresAt: expiry,
+        resources: [],
+        latest: expiry.getTime(),
+      };
+      run.latest = Math.max(run.latest, expiry.getTime());
+      run.expiresAt = new Date(run.latest);
+      run.resources.push(resourceOf(f));
+      runs.set(runId, run);
+    }
+    return [...runs.values()]
+      .filter((r) => r.latest < now.getTime())
+      .map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+  }
+}
+
+/** Region and zone of a site: the zone defaults to the region's "-b" zone, which every region has. */
+export function placeOf(site: SitePlan): GcpPlace {
+  const zone = site.zone ?? (site.region ? `${site.region}-b` : undefined);
+  if (!zone) {
+    throw new UserError(
+      `sites[${site.index}].zone is missing for gcp site "${site.name}"; set zone (e.g. zone: europe-west1-b) or region.`,
+    );
+  }
+  const region = zone.replace(/-[a-z]$/, '');
+  if (site.region && site.region !== region) {
+    throw new UserError(
+      `sites[${site.index}].zone ${zone} is not in sites[${site.index}].region ${site.region} for gcp site "${site.name}"; make them agree.`,
+    );
+  }
+  return { region, zone };
+}
+
+function resourceOf(f: Found): CreatedResource {
+  const where = 'zone' in f.scope ? f.scope.zone : 'region' in f.scope ? f.scope.region : undefined;
+  return {
+    provider: 'gcp',
+    site: f.tags[TAG_SITE] ?? '',
+    kind: f.kind,
+    id: f.id,
+    ...(where ? { region: where } : {}),
+  };
+}
