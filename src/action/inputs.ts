@@ -95,7 +95,14 @@ export function providerCredentials(
 ): NonNullable<PipelineEnv['credentials']> {
   const awsKeys = keysFromInputs(credentials);
   const key = credentials['ssh-private-key'];
-  return { ...(key ? { sshPrivateKey: key } : {}), ...(awsKeys ? { awsKeys } : {}) };
+  const gcp = credentials['gcp-credentials'];
+  const azure = credentials['azure-credentials'];
+  return {
+    ...(key ? { sshPrivateKey: key } : {}),
+    ...(awsKeys ? { awsKeys } : {}),
+    ...(gcp ? { gcpCredentials: gcp } : {}),
+    ...(azure ? { azureCredentials: azure } : {}),
+  };
 }
 
 function input(name: string): string {

@@ -12,6 +12,12 @@
  *           in the regions given (--region), else the regions of the site
  *           file's aws sites (--sites / the action's sites input), else
  *           AWS_REGION / AWS_DEFAULT_REGION; skipped with a notice otherwise
+ *   gcp     when credentials are visible (the gcp-credentials input,
+ *           GOOGLE_APPLICATION_CREDENTIALS, gcloud's application default
+ *           credentials): the whole project
+ *   azure   when credentials are visible (the azure-credentials input,
+ *           AZURE_CLIENT_ID with a secret or a federated token, an Azure CLI
+ *           login): the whole subscription
  *   static  only with a site file naming static sites (their hosts are the
  *           only place to look)
  */
@@ -21,6 +27,11 @@ import type { ProviderFactory, RegistryOptions } from '../pipeline/registry.js';
 import { providerRegistry } from '../pipeline/registry.js';
 import type { Plan } from '../plan/types.js';
 import { awsCredentialSource } from '../providers/aws/credentials.js';
+import {
+  azureCredentialSource,
+  keyFromInput as azureKeyFromInput,
+} from '../providers/azure/client.js';
+import { gcpCredentialSource, keyFromInput as gcpKeyFromInput } from '../providers/gcp/client.js';
 import type { CreatedResource, DestroyReport, ExpiredRun } from '../providers/provider.js';
 
 export interface JanitorOptions {
@@ -41,7 +52,10 @@ export interface JanitorEnv {
   signal?: AbortSignal;
   /** default: the registry made with the plan and `credentials` */
   providers?: ProviderFactory;
-  credentials?: Pick<RegistryOptions, 'sshPrivateKey' | 'awsKeys'>;
+  credentials?: Pick<
+    RegistryOptions,
+    'sshPrivateKey' | 'awsKeys' | 'gcpCredentials' | 'azureCredentials'
+  >;
   /** where credentials and regions are looked up; default process.env */
   env?: NodeJS.ProcessEnv;
   /** default: the user's home directory (AWS shared files) */
@@ -114,6 +128,28 @@ export function janitorProviders(
     });
   } else {
     sweeps.push({ provider: 'aws', regions });
+  }
+  const gcp = gcpCredentialSource(vars, env.home, gcpKeyFromInput(env.credentials?.gcpCredentials));
+  if (gcp) sweeps.push({ provider: 'gcp' });
+  else {
+    skipped.push({
+      provider: 'gcp',
+      reason:
+        'no GCP credentials found (give the gcp-credentials input, GOOGLE_APPLICATION_CREDENTIALS, or OIDC via google-github-actions/auth)',
+    });
+  }
+  const azure = azureCredentialSource(
+    vars,
+    env.home,
+    azureKeyFromInput(env.credentials?.azureCredentials),
+  );
+  if (azure) sweeps.push({ provider: 'azure' });
+  else {
+    skipped.push({
+      provider: 'azure',
+      reason:
+        'no Azure credentials found (give the azure-credentials input, AZURE_CLIENT_ID with a secret or a federated token, or OIDC via azure/login)',
+    });
   }
   if (options.plan?.sites.some((s) => s.provider === 'static')) sweeps.push({ provider: 'static' });
   return { sweeps, skipped };

@@ -18,10 +18,12 @@ import { fakeRun, Sandbox } from './sandbox.js';
 noteSkip('the janitor (CLI and action) on local runs');
 
 const HOUR = 3600_000;
-// no AWS credentials anywhere: the janitor must say it skipped AWS
+// no cloud credentials anywhere: the janitor must say it skipped the clouds
 const NO_AWS = {
   AWS_CONFIG_FILE: '/nonexistent/aws-config',
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  CLOUDSDK_CONFIG: '/nonexistent/gcloud',
+  AZURE_CONFIG_DIR: '/nonexistent/azure',
 };
 
 describe.skipIf(!IS_ROOT)('janitor on local runs (bundled CLI and action)', () => {

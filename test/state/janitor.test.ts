@@ -20,6 +20,7 @@ import { tempDir } from '../helpers.js';
 import { awsFixture } from '../providers/aws/awsFixture.js';
 import type { AwsFixture } from '../providers/aws/awsFixture.js';
 import { testKeyPair } from '../providers/keys.js';
+import { FAKE_CREDENTIALS } from '../masking.js';
 import { Ledger, resources } from './ledger.js';
 
 const RUN_KEY = testKeyPair('run').public.trim();
@@ -122,7 +123,7 @@ describe('janitor', () => {
 describe('which providers the janitor asks', () => {
   const base = () => ({ logger: memoryLogger(), home: emptyHome() });
 
-  it('without AWS credentials: local only, AWS skipped saying how to give them', () => {
+  it('without cloud credentials: local only, each cloud skipped saying how to give them', () => {
     const r = janitorProviders({ regions: ['us-east-1'] }, { ...base(), env: {} });
     expect(r.sweeps).toEqual([{ provider: 'local' }]);
     expect(r.skipped).toEqual([
@@ -130,7 +131,38 @@ describe('which providers the janitor asks', () => {
         provider: 'aws',
         reason: expect.stringMatching(/^no AWS credentials found \(give the aws-access-key-id/),
       },
+      {
+        provider: 'gcp',
+        reason: expect.stringMatching(/^no GCP credentials found \(give the gcp-credentials/),
+      },
+      {
+        provider: 'azure',
+        reason: expect.stringMatching(/^no Azure credentials found \(give the azure-credentials/),
+      },
     ]);
+  });
+
+  it('GCP and Azure are searched when their credentials are given (inputs or environment)', () => {
+    const inputs = janitorProviders(
+      {},
+      {
+        ...base(),
+        env: {},
+        credentials: {
+          gcpCredentials: FAKE_CREDENTIALS['gcp-credentials'],
+          azureCredentials: FAKE_CREDENTIALS['azure-credentials'],
+        },
+      },
+    );
+    expect(inputs.sweeps.map((s) => s.provider)).toEqual(['local', 'gcp', 'azure']);
+    const env = janitorProviders(
+      {},
+      {
+        ...base(),
+        env: { AZURE_CLIENT_ID: 'id', AZURE_TENANT_ID: 'tenant', AZURE_CLIENT_SECRET: 'secret' },
+      },
+    );
+    expect(env.sweeps.map((s) => s.provider)).toEqual(['local', 'azure']);
   });
 
   it('AWS regions: --region first, else the site file, else AWS_REGION; none at all is a skip', () => {
@@ -149,7 +181,7 @@ describe('which providers the janitor asks', () => {
       regions: ['us-east-1', 'eu-west-1'],
     });
     expect(aws({}, env).sweeps[1]).toEqual({ provider: 'aws', regions: ['ap-south-1'] });
-    expect(aws({}, { ...AWS_KEYS }).skipped[0]!.reason).toBe(
+    expect(aws({}, { ...AWS_KEYS }).skipped.find((x) => x.provider === 'aws')!.reason).toBe(
       'AWS credentials found (AWS_ACCESS_KEY_ID) but no region to search; pass --region, a site file with aws sites, or set AWS_REGION',
     );
     // the action's key inputs count as credentials
@@ -221,7 +253,7 @@ describe('janitor on AWS (the EC2 fake at the SDK transport)', () => {
         providers: async (name) => (name === 'aws' ? provider : new Ledger().provider(name)),
       },
     );
-    expect(report.skipped).toEqual([]);
+    expect(report.skipped.map((x) => x.provider)).toEqual(['gcp', 'azure']);
     expect(report.runs.map((r) => [r.provider, r.runId, r.why])).toEqual([
       ['aws', 'kjan01', 'expired'],
     ]);
