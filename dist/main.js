@@ -1,63 +1,216 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
+  SAVED,
   actionLogger,
   maskCredentialInputs,
+  providerCredentials,
   readInputs
-} from "./chunks/chunk-JGYDK4KI.js";
+} from "./chunks/chunk-G33IQYKH.js";
 import {
-  planCommand
-} from "./chunks/chunk-3CHTDA4S.js";
+  janitorCommand,
+  listenForInterrupt,
+  planCommand,
+  publishResults,
+  runAndReport
+} from "./chunks/chunk-JKLZSUY7.js";
+import "./chunks/chunk-4BLN34YV.js";
+import "./chunks/chunk-ISDY34NG.js";
 import {
+  StateStore,
+  downCommand,
   error,
+  exportState,
   info,
+  keptMessage,
+  loadSiteFile,
+  looksInline,
+  newRunId,
+  notice,
+  providersOf,
+  reexecAsRoot,
+  saveState,
   setFailed,
-  setOutput
-} from "./chunks/chunk-G6IZW67M.js";
-import "./chunks/chunk-P52PXDPM.js";
+  setOutput,
+  shouldReexecAsRoot
+} from "./chunks/chunk-IAOYWFU4.js";
+import "./chunks/chunk-GSI7JE3C.js";
+import "./chunks/chunk-AERCAA66.js";
 import {
   ExitCode,
   InfraError,
-  UserError,
   isUserError,
   userErrorsOf
-} from "./chunks/chunk-VAEAUNQO.js";
+} from "./chunks/chunk-IAZJZTPR.js";
 import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/mainImpl.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+var CANCEL_EXIT_MS = 5e3;
 async function runMain() {
   maskCredentialInputs();
   const logger = actionLogger();
   try {
     const inputs = readInputs();
-    if (inputs.command === "plan") {
-      const json = await planCommand(
-        {
-          sites: inputs.sites,
-          sitesLabel: "action input 'sites'",
-          overrides: {
-            ...inputs.profile ? { profile: inputs.profile } : {},
-            ...inputs.ttl ? { ttl: inputs.ttl } : {},
-            ...inputs.suites ? { suites: inputs.suites } : {}
-          }
-        },
-        { logger, stdout: (t) => info(t.replace(/\n$/, "")) }
-      );
-      await mkdir(inputs.resultsDir, { recursive: true });
-      const path = join(inputs.resultsDir, "plan.json");
-      await writeFile(path, `${JSON.stringify(json, null, 2)}
-`);
-      setOutput("plan-json", path);
-      setOutput("passed", "true");
-      return ExitCode.ok;
-    }
-    throw new UserError(
-      `action command '${inputs.command}' is not available yet in this version; use command: plan for now.`
-    );
+    if (inputs.command === "plan") return await planAction(inputs, logger);
+    const needsRoot = inputs.command === "janitor" || await sitesAreLocal(inputs.sites);
+    if (shouldReexecAsRoot(needsRoot)) return await reexecAsRoot([]);
+    if (inputs.command === "janitor") return await janitorAction(inputs, logger);
+    return await runAction(inputs, logger);
   } catch (e) {
     return fail(e);
   }
+}
+function overridesOf(inputs) {
+  return {
+    ...inputs.profile ? { profile: inputs.profile } : {},
+    ...inputs.ttl ? { ttl: inputs.ttl } : {},
+    ...inputs.suites ? { suites: inputs.suites } : {}
+  };
+}
+function sitesLabel(sites) {
+  return looksInline(sites) ? { sitesLabel: "action input 'sites'" } : {};
+}
+async function sitesAreLocal(sites) {
+  try {
+    return (await loadSiteFile(sites)).sites.some((s) => s.provider === "local");
+  } catch {
+    return false;
+  }
+}
+async function planAction(inputs, logger) {
+  const json = await planCommand(
+    { sites: inputs.sites, sitesLabel: "action input 'sites'", overrides: overridesOf(inputs) },
+    { logger, stdout: (t) => info(t.replace(/\n$/, "")) }
+  );
+  await mkdir(inputs.resultsDir, { recursive: true });
+  const path = join(inputs.resultsDir, "plan.json");
+  await writeFile(path, `${JSON.stringify(json, null, 2)}
+`);
+  setOutput("plan-json", path);
+  setOutput("passed", "true");
+  return ExitCode.ok;
+}
+async function runAction(inputs, logger) {
+  const interrupt = listenForInterrupt({
+    logger,
+    firstMessage: (sig) => `${sig}: the job is being cancelled: stopping now and leaving the teardown to the post step`,
+    hardExitAfterMs: CANCEL_EXIT_MS
+  });
+  try {
+    return await runAndPublish(inputs, logger, interrupt.signal);
+  } catch (e) {
+    if (!interrupt.received) throw e;
+    logger.warn(
+      `cancelled before the run had made anything (${e instanceof Error ? e.message : String(e)})`
+    );
+    return ExitCode.interrupted;
+  } finally {
+    interrupt.dispose();
+  }
+}
+async function runAndPublish(inputs, logger, signal) {
+  const credentials = providerCredentials(inputs.credentials);
+  const runId = newRunId();
+  const stateDir = resolve(process.env.RUNNER_TEMP || inputs.resultsDir, "tungsten-e2e", runId);
+  saveState(SAVED.runId, runId);
+  saveState(SAVED.stateDir, stateDir);
+  const repo = process.env.GITHUB_REPOSITORY;
+  const report = await runAndReport(
+    {
+      sites: inputs.sites,
+      ...sitesLabel(inputs.sites),
+      overrides: overridesOf(inputs),
+      runId,
+      stateDir,
+      resultsDir: inputs.resultsDir,
+      teardown: inputs.teardown,
+      onCancel: "leave",
+      ...repo ? { repo } : {}
+    },
+    {
+      logger,
+      signal,
+      credentials,
+      raceRetries: inputs.raceRetries
+    }
+  );
+  let kept;
+  if (report.teardown) {
+    saveState(SAVED.decision, "done");
+  } else if (!report.cancelled) {
+    const copy = await exportState(stateDir, inputs.resultsDir);
+    saveState(SAVED.decision, "kept");
+    saveState(SAVED.keptStateDir, copy);
+    const state = (await StateStore.open(stateDir)).state;
+    kept = keptMessage({
+      runId,
+      policy: inputs.teardown,
+      expiresAt: state.expiresAt,
+      command: downCommand(copy, providersOf(state))
+    });
+  }
+  await publishResults(report.results, {
+    resultsDir: inputs.resultsDir,
+    logger,
+    comment: {
+      ...inputs.credentials["github-token"] ? { token: inputs.credentials["github-token"] } : {},
+      enabled: inputs.comment,
+      ...inputs.prNumber ? { prNumber: inputs.prNumber } : {},
+      // after a cancel there are seconds left, not minutes
+      ...report.cancelled ? { timeoutMs: 2e3 } : {}
+    }
+  });
+  const r = report.results;
+  if (kept) {
+    logger.warn(kept);
+    notice(kept, { title: "tungsten-e2e: run kept" });
+  }
+  if (report.teardown && !report.teardown.complete) {
+    error(
+      `teardown of run ${runId} left ${report.teardown.remaining.length} resources (the post step tries again):
+${report.teardown.remaining.join("\n")}`,
+      { title: "tungsten-e2e: teardown incomplete" }
+    );
+  }
+  if (report.cancelled) {
+    logger.warn(
+      `run ${runId} was cancelled (${r.error ?? "cancelled"}); the post step tears it down.`
+    );
+  } else if (!r.passed) {
+    const { pass, fail: fail2, flaky } = r.totals;
+    setFailed(
+      r.error ? `tungsten-e2e: run ${runId} stopped: ${r.error}` : `tungsten-e2e: ${fail2} of ${pass + fail2 + flaky} checks failed (see the job summary and ${inputs.resultsDir}/results.md)`
+    );
+  }
+  return report.exitCode;
+}
+async function janitorAction(inputs, logger) {
+  const report = await janitorCommand(
+    {
+      ...inputs.sites.trim() ? { sites: inputs.sites, ...sitesLabel(inputs.sites) } : {},
+      overrides: overridesOf(inputs)
+    },
+    { logger, stdout: (t) => info(t.replace(/\n$/, "")) },
+    { credentials: providerCredentials(inputs.credentials) }
+  );
+  for (const s of report.skipped) {
+    notice(`${s.provider} was not searched: ${s.reason}.`, {
+      title: "tungsten-e2e janitor"
+    });
+  }
+  const left = report.runs.flatMap(
+    (r) => r.remaining.map(
+      (x) => `${x.resource.kind} ${x.resource.id}: ${x.error}; delete with: ${x.howToDelete}`
+    )
+  );
+  const failed = report.failed.map((f) => `${f.provider}: could not list runs: ${f.error}`);
+  setOutput("passed", left.length || failed.length ? "false" : "true");
+  if (left.length || failed.length) {
+    setFailed(`tungsten-e2e janitor: ${[...left, ...failed].join("\n")}`);
+    return ExitCode.infrastructure;
+  }
+  return ExitCode.ok;
 }
 function fail(e) {
   setOutput("passed", "false");

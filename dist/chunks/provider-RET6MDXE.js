@@ -3,11 +3,11 @@ import {
   AzureProvider,
   DEFAULT_AZURE_WAITS,
   locationOf
-} from "./chunk-PK5IQGLF.js";
-import "./chunk-L5IGFQKU.js";
-import "./chunk-6RD35ASW.js";
-import "./chunk-P52PXDPM.js";
-import "./chunk-VAEAUNQO.js";
+} from "./chunk-55MBQ4RX.js";
+import "./chunk-ISDY34NG.js";
+import "./chunk-OZP4MWJ3.js";
+import "./chunk-GSI7JE3C.js";
+import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 export {
   AzureProvider,

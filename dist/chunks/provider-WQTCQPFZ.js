@@ -1,13 +1,15 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  gcpClientFactory,
-  gcpCredentialSource,
-  keyFromInput
-} from "./chunk-TCOUY5V7.js";
-import "./chunk-VAEAUNQO.js";
+  AwsProvider,
+  DEFAULT_AWS_WAITS
+} from "./chunk-F7ZCXGWN.js";
+import "./chunk-OZP4MWJ3.js";
+import "./chunk-GSI7JE3C.js";
+import "./chunk-AERCAA66.js";
+import "./chunk-IAZJZTPR.js";
+import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  gcpClientFactory,
-  gcpCredentialSource,
-  keyFromInput
+  AwsProvider,
+  DEFAULT_AWS_WAITS
 };

@@ -14,19 +14,19 @@ import {
   runTags,
   systemClock,
   withRetry
-} from "./chunk-6RD35ASW.js";
+} from "./chunk-OZP4MWJ3.js";
 import {
   checkSiteSizes,
   refuseUndersized,
   typeField
-} from "./chunk-P52PXDPM.js";
+} from "./chunk-GSI7JE3C.js";
 import {
   InfraError,
   UserError,
   UserErrors,
   isUserError,
   userErrorsOf
-} from "./chunk-VAEAUNQO.js";
+} from "./chunk-IAZJZTPR.js";
 import {
   BinaryDecisionDiagram,
   Client,
@@ -16688,8 +16688,8 @@ var require_dist_cjs11 = __commonJS({
     var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
     var { createHash, createPrivateKey, createPublicKey, sign } = __require("node:crypto");
     var { promises } = __require("node:fs");
-    var { homedir: homedir2 } = __require("node:os");
-    var { dirname, join: join2 } = __require("node:path");
+    var { homedir } = __require("node:os");
+    var { dirname, join } = __require("node:path");
     var LoginCredentialsFetcher = class _LoginCredentialsFetcher {
       profileData;
       init;
@@ -16855,10 +16855,10 @@ var require_dist_cjs11 = __commonJS({
         await promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join2(homedir2(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join(homedir(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
         const loginSessionSha256 = createHash("sha256").update(loginSessionBytes).digest("hex");
-        return join2(directory, `${loginSessionSha256}.json`);
+        return join(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -95237,9 +95237,6 @@ function bootDiskGiB(plan, role, imageGiB = 0) {
 
 // src/providers/aws/client.ts
 var import_client_ec22 = __toESM(require_dist_cjs17(), 1);
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 function ec2ClientFactory(keys) {
   const clients = /* @__PURE__ */ new Map();
   return (region) => {
@@ -95250,22 +95247,6 @@ function ec2ClientFactory(keys) {
     }
     return client;
   };
-}
-function awsCredentialSource(env2 = process.env, home = homedir(), keys) {
-  if (keys) return "the aws-access-key-id input";
-  if (env2.AWS_ACCESS_KEY_ID && env2.AWS_SECRET_ACCESS_KEY) return "AWS_ACCESS_KEY_ID";
-  if (env2.AWS_WEB_IDENTITY_TOKEN_FILE && env2.AWS_ROLE_ARN)
-    return "AWS_WEB_IDENTITY_TOKEN_FILE (OIDC)";
-  if (env2.AWS_CONTAINER_CREDENTIALS_FULL_URI || env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) {
-    return "the container credentials endpoint";
-  }
-  if (env2.AWS_PROFILE) return `profile ${env2.AWS_PROFILE}`;
-  const files = [
-    env2.AWS_SHARED_CREDENTIALS_FILE ?? join(home, ".aws", "credentials"),
-    env2.AWS_CONFIG_FILE ?? join(home, ".aws", "config")
-  ];
-  const found = files.find((f5) => existsSync(f5));
-  return found ? found : void 0;
 }
 
 // src/providers/aws/image.ts
@@ -96249,7 +96230,6 @@ function resourceOf(f5, region) {
 }
 
 export {
-  awsCredentialSource,
   DEFAULT_AWS_WAITS,
   AwsProvider
 };

@@ -5,7 +5,9 @@ var ExitCode = {
   ok: 0,
   checksFailed: 1,
   badInput: 2,
-  infrastructure: 3
+  infrastructure: 3,
+  /** stopped by Ctrl-C / SIGINT / SIGTERM (128 + SIGINT, as shells report it) */
+  interrupted: 130
 };
 var UserError = class extends Error {
   constructor(message, position) {
@@ -31,6 +33,14 @@ var InfraError = class extends Error {
     super(message, options);
     this.name = "InfraError";
   }
+};
+var CancelledError = class extends InfraError {
+  constructor(signalName) {
+    super(`cancelled by ${signalName}`);
+    this.signalName = signalName;
+    this.name = "CancelledError";
+  }
+  signalName;
 };
 function isUserError(e) {
   return e instanceof UserError || e instanceof UserErrors;
@@ -78,6 +88,7 @@ export {
   UserError,
   UserErrors,
   InfraError,
+  CancelledError,
   isUserError,
   userErrorsOf,
   secrets,

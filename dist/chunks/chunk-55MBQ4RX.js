@@ -1,7 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   azureClientFactory
-} from "./chunk-L5IGFQKU.js";
+} from "./chunk-ISDY34NG.js";
 import {
   DEFAULT_RETRY_POLICY,
   TAG_EXPIRES_AT,
@@ -16,19 +16,19 @@ import {
   runTags,
   systemClock,
   withRetry
-} from "./chunk-6RD35ASW.js";
+} from "./chunk-OZP4MWJ3.js";
 import {
   checkSiteSizes,
   refuseUndersized,
   typeField
-} from "./chunk-P52PXDPM.js";
+} from "./chunk-GSI7JE3C.js";
 import {
   InfraError,
   UserError,
   UserErrors,
   isUserError,
   userErrorsOf
-} from "./chunk-VAEAUNQO.js";
+} from "./chunk-IAZJZTPR.js";
 
 // src/providers/azure/errors.ts
 var THROTTLING = /* @__PURE__ */ new Set([

@@ -2,7 +2,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   UserError,
   secrets
-} from "./chunk-VAEAUNQO.js";
+} from "./chunk-IAZJZTPR.js";
 
 // src/providers/azure/client.ts
 import { existsSync } from "node:fs";

@@ -2,7 +2,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   UserError,
   UserErrors
-} from "./chunk-VAEAUNQO.js";
+} from "./chunk-IAZJZTPR.js";
 
 // src/providers/cloud/sizes.ts
 var ROLES = ["master", "worker", "edge"];

@@ -1,11 +1,13 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  AwsProvider,
+  AwsProvider
+} from "./chunk-F7ZCXGWN.js";
+import "./chunk-OZP4MWJ3.js";
+import "./chunk-GSI7JE3C.js";
+import {
   awsCredentialSource
-} from "./chunk-IZJS2I7O.js";
-import "./chunk-6RD35ASW.js";
-import "./chunk-P52PXDPM.js";
-import "./chunk-VAEAUNQO.js";
+} from "./chunk-AERCAA66.js";
+import "./chunk-IAZJZTPR.js";
 import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 

@@ -1,29 +1,30 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  GcpProvider
-} from "./chunk-ZMVVOHFL.js";
+  AzureProvider
+} from "./chunk-55MBQ4RX.js";
 import {
-  gcpCredentialSource
-} from "./chunk-TCOUY5V7.js";
-import "./chunk-6RD35ASW.js";
-import "./chunk-P52PXDPM.js";
-import "./chunk-VAEAUNQO.js";
+  azureCredentialSource
+} from "./chunk-ISDY34NG.js";
+import "./chunk-OZP4MWJ3.js";
+import "./chunk-GSI7JE3C.js";
+import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 
-// src/providers/gcp/sizeCatalogue.ts
-function gcpSizeCatalogue(options = {}) {
-  const provider = new GcpProvider({
+// src/providers/azure/sizeCatalogue.ts
+function azureSizeCatalogue(options = {}) {
+  const provider = new AzureProvider({
     ...options.key ? { key: options.key } : {},
     ...options.clients ? { clients: options.clients } : {},
+    ...options.env ? { env: options.env } : {},
     retry: { deadlineMs: 6e4 }
   });
   return {
-    provider: "gcp",
-    credentialSource: () => gcpCredentialSource(options.env, options.home, options.key),
-    credentialsHint: "set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or use google-github-actions/auth",
+    provider: "azure",
+    credentialSource: () => azureCredentialSource(options.env, options.home, options.key),
+    credentialsHint: "set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or log in with az login), and AZURE_SUBSCRIPTION_ID",
     async check(sites, plan, ctx) {
       const rows = [];
-      for (const site of sites.filter((s) => s.provider === "gcp")) {
+      for (const site of sites.filter((s) => s.provider === "azure")) {
         rows.push(...await provider.sizes(site, plan, ctx));
       }
       return rows;
@@ -31,5 +32,5 @@ function gcpSizeCatalogue(options = {}) {
   };
 }
 export {
-  gcpSizeCatalogue
+  azureSizeCatalogue
 };

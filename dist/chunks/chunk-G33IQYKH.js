@@ -11,11 +11,14 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-G6IZW67M.js";
+} from "./chunk-IAOYWFU4.js";
+import {
+  keysFromInputs
+} from "./chunk-AERCAA66.js";
 import {
   UserError,
   secrets
-} from "./chunk-VAEAUNQO.js";
+} from "./chunk-IAZJZTPR.js";
 
 // src/action/logger.ts
 function actionLogger() {
@@ -70,6 +73,26 @@ var PUBLIC_JSON_WORDS = /* @__PURE__ */ new Set([
   "true",
   "false"
 ]);
+function readCredentialInputs() {
+  const credentials = {};
+  for (const name of SECRET_INPUTS) {
+    const v = getInput(name);
+    if (v) credentials[name] = v;
+  }
+  return credentials;
+}
+function providerCredentials(credentials) {
+  const awsKeys = keysFromInputs(credentials);
+  const key = credentials["ssh-private-key"];
+  const gcp = credentials["gcp-credentials"];
+  const azure = credentials["azure-credentials"];
+  return {
+    ...key ? { sshPrivateKey: key } : {},
+    ...awsKeys ? { awsKeys } : {},
+    ...gcp ? { gcpCredentials: gcp } : {},
+    ...azure ? { azureCredentials: azure } : {}
+  };
+}
 function input(name) {
   return getInput(name).trim();
 }
@@ -112,11 +135,7 @@ function readInputs() {
       `action input 'pr-number' is "${prText}"; use a pull request number like 42.`
     );
   }
-  const credentials = {};
-  for (const name of SECRET_INPUTS) {
-    const v = getInput(name);
-    if (v) credentials[name] = v;
-  }
+  const credentials = readCredentialInputs();
   const profile = input("profile");
   const registryUsername = input("registry-username");
   return {
@@ -135,8 +154,22 @@ function readInputs() {
   };
 }
 
+// src/action/saved.ts
+var SAVED = {
+  /** the run's state directory, saved before the first resource exists */
+  stateDir: "state-dir",
+  runId: "run-id",
+  /** main's teardown decision: `done` (it tore down) or `kept` (the teardown policy keeps the run) */
+  decision: "teardown",
+  /** where main exported the state of a kept run (the results directory) */
+  keptStateDir: "kept-state-dir"
+};
+
 export {
   actionLogger,
   maskCredentialInputs,
-  readInputs
+  readCredentialInputs,
+  providerCredentials,
+  readInputs,
+  SAVED
 };
