@@ -9,7 +9,7 @@ import {
   resultsExitCode,
   runAndReport,
   testAndReport
-} from "./chunks/chunk-JKLZSUY7.js";
+} from "./chunks/chunk-3BOJVZV2.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import {
@@ -19,7 +19,7 @@ import {
   attach,
   closest,
   down,
-  downCommand,
+  downCommandLine,
   elapsedLogger,
   listProfiles,
   loadSiteFile,
@@ -27,7 +27,7 @@ import {
   reexecAsRoot,
   shouldReexecAsRoot,
   up
-} from "./chunks/chunk-IAOYWFU4.js";
+} from "./chunks/chunk-YQB52U6J.js";
 import "./chunks/chunk-GSI7JE3C.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
@@ -45,7 +45,7 @@ import "./chunks/chunk-5VPQFH3J.js";
 import { parseArgs } from "node:util";
 
 // src/commands/down.ts
-async function downCommand2(options, io, env = {}) {
+async function downCommand(options, io, env = {}) {
   const result = await down({ stateDir: options.stateDir }, { ...env, logger: io.logger });
   io.stdout(
     result.deleted.length === 0 ? `run ${result.runId}: nothing left to delete
@@ -169,7 +169,7 @@ async function upCommand(options, io, env = {}) {
   } catch (e) {
     if (env.signal?.aborted && await hasRun(options.stateDir)) {
       io.logger.warn(`up was interrupted: tearing down what it made`);
-      await downCommand2({ stateDir: options.stateDir }, io);
+      await downCommand({ stateDir: options.stateDir }, io);
     }
     throw e;
   }
@@ -247,7 +247,7 @@ var COMMANDS = {
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const interrupt = listen(`stopping; tearing down what up made so far (${AGAIN})`);
-      interrupt.setDownCommand(downCommand(stateDir, root ? ["local"] : []));
+      interrupt.setDownCommand(downCommandLine(stateDir, root ? ["local"] : []));
       await upCommand(
         {
           sites,
@@ -269,9 +269,9 @@ var COMMANDS = {
       const root = await stateNeedsRoot(stateDir);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       listen(`finishing the teardown (${AGAIN})`).setDownCommand(
-        downCommand(stateDir, root ? ["local"] : [])
+        downCommandLine(stateDir, root ? ["local"] : [])
       );
-      await downCommand2({ stateDir }, io);
+      await downCommand({ stateDir }, io);
       return ExitCode.ok;
     }
   },
@@ -284,7 +284,7 @@ var COMMANDS = {
       const root = await stateNeedsRoot(stateDir);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const interrupt = listen(`stopping the suites; the run stays up (${AGAIN})`);
-      interrupt.setDownCommand(downCommand(stateDir, root ? ["local"] : []));
+      interrupt.setDownCommand(downCommandLine(stateDir, root ? ["local"] : []));
       const report = await testCommand(
         { stateDir, ...typeof v.results === "string" ? { resultsDir: v.results } : {} },
         io,
@@ -311,7 +311,7 @@ var COMMANDS = {
       const runId = newRunId();
       const stateDir = typeof v.state === "string" ? v.state : join(".tungsten-e2e", runId);
       const interrupt = listen(`stopping; tearing down what the run made (${AGAIN})`);
-      interrupt.setDownCommand(downCommand(stateDir, root ? ["local"] : []));
+      interrupt.setDownCommand(downCommandLine(stateDir, root ? ["local"] : []));
       const report = await runCommand(
         {
           sites,

@@ -5,19 +5,19 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readInputs
-} from "./chunks/chunk-G33IQYKH.js";
+} from "./chunks/chunk-BQFQE6JU.js";
 import {
   janitorCommand,
   listenForInterrupt,
   planCommand,
   publishResults,
   runAndReport
-} from "./chunks/chunk-JKLZSUY7.js";
+} from "./chunks/chunk-3BOJVZV2.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import {
   StateStore,
-  downCommand,
+  downCommandLine,
   error,
   exportState,
   info,
@@ -32,7 +32,7 @@ import {
   setFailed,
   setOutput,
   shouldReexecAsRoot
-} from "./chunks/chunk-IAOYWFU4.js";
+} from "./chunks/chunk-YQB52U6J.js";
 import "./chunks/chunk-GSI7JE3C.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
@@ -147,7 +147,7 @@ async function runAndPublish(inputs, logger, signal) {
       runId,
       policy: inputs.teardown,
       expiresAt: state.expiresAt,
-      command: downCommand(copy, providersOf(state))
+      command: downCommandLine(copy, providersOf(state))
     });
   }
   await publishResults(report.results, {

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-G33IQYKH.js";
+} from "./chunks/chunk-BQFQE6JU.js";
 import {
   STATE_FILE,
   TEARDOWN_POLICIES,
@@ -18,7 +18,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-IAOYWFU4.js";
+} from "./chunks/chunk-YQB52U6J.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
   ExitCode

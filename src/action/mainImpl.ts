@@ -20,7 +20,7 @@ import type { Logger } from '../log.js';
 import { runAndReport } from '../pipeline/testRun.js';
 import { publishResults } from '../report/outputs.js';
 import { newRunId, StateStore } from '../state/runState.js';
-import { downCommand, exportState, keptMessage, providersOf } from '../state/teardown.js';
+import { downCommandLine, exportState, keptMessage, providersOf } from '../state/teardown.js';
 import { actionLogger } from './logger.js';
 import { maskCredentialInputs, providerCredentials, readInputs } from './inputs.js';
 import type { ActionInputs } from './inputs.js';
@@ -144,7 +144,7 @@ async function runAndPublish(
       runId,
       policy: inputs.teardown,
       expiresAt: state.expiresAt,
-      command: downCommand(copy, providersOf(state)),
+      command: downCommandLine(copy, providersOf(state)),
     });
   }
 

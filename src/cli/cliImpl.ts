@@ -25,7 +25,7 @@ import { TEARDOWN_POLICIES } from '../config/schema.js';
 import { resultsExitCode } from '../report/results.js';
 import type { TeardownPolicy } from '../config/types.js';
 import { newRunId, StateStore } from '../state/runState.js';
-import { downCommand } from '../state/teardown.js';
+import { downCommandLine } from '../state/teardown.js';
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
 
@@ -120,7 +120,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const interrupt = listen(`stopping; tearing down what up made so far (${AGAIN})`);
-      interrupt.setDownCommand(downCommand(stateDir, root ? ['local'] : []));
+      interrupt.setDownCommand(downCommandLine(stateDir, root ? ['local'] : []));
       await upCommand(
         {
           sites,
@@ -142,7 +142,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const root = await stateNeedsRoot(stateDir);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       listen(`finishing the teardown (${AGAIN})`).setDownCommand(
-        downCommand(stateDir, root ? ['local'] : []),
+        downCommandLine(stateDir, root ? ['local'] : []),
       );
       await downRunCommand({ stateDir }, io);
       return ExitCode.ok;
@@ -157,7 +157,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const root = await stateNeedsRoot(stateDir);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const interrupt = listen(`stopping the suites; the run stays up (${AGAIN})`);
-      interrupt.setDownCommand(downCommand(stateDir, root ? ['local'] : []));
+      interrupt.setDownCommand(downCommandLine(stateDir, root ? ['local'] : []));
       const report = await testCommand(
         { stateDir, ...(typeof v.results === 'string' ? { resultsDir: v.results } : {}) },
         io,
@@ -185,7 +185,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       const runId = newRunId();
       const stateDir = typeof v.state === 'string' ? v.state : join('.tungsten-e2e', runId);
       const interrupt = listen(`stopping; tearing down what the run made (${AGAIN})`);
-      interrupt.setDownCommand(downCommand(stateDir, root ? ['local'] : []));
+      interrupt.setDownCommand(downCommandLine(stateDir, root ? ['local'] : []));
       const report = await runCommand(
         {
           sites,

@@ -35,7 +35,7 @@ export function providersOf(state: Readonly<RunState>): ProviderName[] {
 }
 
 /** The exact command that deletes the run of a state directory. */
-export function downCommand(stateDir: string, providers: readonly ProviderName[]): string {
+export function downCommandLine(stateDir: string, providers: readonly ProviderName[]): string {
   const sudo = providers.some((p) => ROOT_PROVIDERS.includes(p)) ? 'sudo ' : '';
   return `${sudo}tungsten-e2e down --state ${quoteArg(stateDir)}`;
 }
@@ -126,7 +126,10 @@ export async function postTeardown(
     const kept =
       saved.decision === 'kept' || (saved.decision === undefined && keepsRun(o.policy, false));
     if (kept) {
-      const command = downCommand(saved.keptStateDir ?? saved.stateDir, providersOf(store.state));
+      const command = downCommandLine(
+        saved.keptStateDir ?? saved.stateDir,
+        providersOf(store.state),
+      );
       return {
         kind: 'kept',
         runId,

@@ -12,7 +12,7 @@ import { isUserError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
 import type { PipelineEnv } from '../../src/pipeline.js';
 import { StateStore } from '../../src/state/runState.js';
-import { downCommand, exportState, postTeardown } from '../../src/state/teardown.js';
+import { downCommandLine, exportState, postTeardown } from '../../src/state/teardown.js';
 import { tempDir } from '../helpers.js';
 import { Ledger, resources } from './ledger.js';
 
@@ -160,10 +160,10 @@ describe('post teardown', () => {
   });
 
   it('the down command quotes the path and asks for root only for local runs', () => {
-    expect(downCommand("/tmp/it's here", ['local'])).toBe(
+    expect(downCommandLine("/tmp/it's here", ['local'])).toBe(
       `sudo tungsten-e2e down --state '/tmp/it'\\''s here'`,
     );
-    expect(downCommand('state', ['aws'])).toBe('tungsten-e2e down --state state');
+    expect(downCommandLine('state', ['aws'])).toBe('tungsten-e2e down --state state');
   });
 
   it('exportState copies state.json only: no key, no host keys', async () => {

@@ -27,7 +27,7 @@ import {
   summary,
   systemClock,
   unlessAborted
-} from "./chunk-IAOYWFU4.js";
+} from "./chunk-YQB52U6J.js";
 import {
   sizeTable
 } from "./chunk-GSI7JE3C.js";

@@ -11,7 +11,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-IAOYWFU4.js";
+} from "./chunk-YQB52U6J.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -73039,7 +73039,7 @@ function providersOf(state) {
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
   ];
 }
-function downCommand(stateDir, providers) {
+function downCommandLine(stateDir, providers) {
   const sudo = providers.some((p) => ROOT_PROVIDERS.includes(p)) ? "sudo " : "";
   return `${sudo}tungsten-e2e down --state ${quoteArg(stateDir)}`;
 }
@@ -73076,7 +73076,10 @@ async function postTeardown(o, env) {
   if (store && saved.stateDir) {
     const kept = saved.decision === "kept" || saved.decision === void 0 && keepsRun(o.policy, false);
     if (kept) {
-      const command = downCommand(saved.keptStateDir ?? saved.stateDir, providersOf(store.state));
+      const command = downCommandLine(
+        saved.keptStateDir ?? saved.stateDir,
+        providersOf(store.state)
+      );
       return {
         kind: "kept",
         runId,
@@ -73205,7 +73208,7 @@ export {
   down,
   run,
   providersOf,
-  downCommand,
+  downCommandLine,
   keptMessage,
   exportState,
   postTeardown
