@@ -1,5 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { loadSiteFile } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { UserError } from '../errors.js';
@@ -17,6 +16,19 @@ import {
 } from './cloudSizes.js';
 import type { CloudSizes } from './cloudSizes.js';
 import type { CommandIO } from './io.js';
+import { writeInto } from './outputFiles.js';
+
+export const PLAN_JSON = 'plan.json';
+
+export function planJsonText(json: PlanJson): string {
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** plan.json into a directory the user named (`label`: the flag or input it came from); its path. */
+export async function writePlanJson(dir: string, label: string, json: PlanJson): Promise<string> {
+  const [path] = await writeInto(dir, label, { [PLAN_JSON]: planJsonText(json) });
+  return path!;
+}
 
 export interface PlanOptions {
   sites: string;
@@ -61,13 +73,13 @@ export async function planCommand(
   }));
 
   if (options.out) {
+    const files: Record<string, string> = {};
     for (const { site, manifest } of rendered) {
-      const dir = join(options.out, site.name);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'kubeadm.yaml'), site.kubeadm.config);
-      if (manifest !== undefined) await writeFile(join(dir, 'tf.yaml'), manifest);
+      files[`${site.name}/kubeadm.yaml`] = site.kubeadm.config;
+      if (manifest !== undefined) files[`${site.name}/tf.yaml`] = manifest;
     }
-    await writeFile(join(options.out, 'plan.json'), `${JSON.stringify(json, null, 2)}\n`);
+    files[PLAN_JSON] = planJsonText(json);
+    await writeInto(options.out, '--out', files);
   }
 
   if (options.json) {

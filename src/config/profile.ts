@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
+import { InfraError, UserError } from '../errors.js';
+import { closest } from './suggest.js';
 
 /** Plan values a manifest placeholder may be filled from (the profile maps names to these). */
 export const PLACEHOLDER_SOURCES = [
@@ -115,22 +116,59 @@ export const profileSchema = z.strictObject({
 
 export type Profile = z.infer<typeof profileSchema>;
 
+/** The profile every site file gets unless it names one; its file marks the profiles/ folder. */
+export const DEFAULT_PROFILE = 'tf-2018';
+
+/**
+ * The profiles ship with the program (package.json `files`), so a missing or
+ * broken one is an installation problem, not the user's input: exit 3, one
+ * sentence, and what to do about it.
+ */
+function installProblem(what: string): InfraError {
+  return new InfraError(
+    `${what}; the tungsten-e2e installation is incomplete or was edited: reinstall it (or restore the file from the release).`,
+  );
+}
+
 /** The folder holding profiles/, found from this module both in src/ and in the bundled dist/. */
-export function profilesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
+export function profilesDir(start = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'profiles');
-    if (existsSync(join(candidate, 'tf-2018.yaml'))) return candidate;
+    if (existsSync(join(candidate, `${DEFAULT_PROFILE}.yaml`))) return candidate;
     dir = dirname(dir);
   }
-  throw new Error('profiles/ folder not found next to the program; reinstall tungsten-e2e.');
+  throw installProblem(
+    `the version profiles (profiles/${DEFAULT_PROFILE}.yaml) were not found in ${start} or the folders above it`,
+  );
 }
 
 export function listProfiles(dir = profilesDir()): string[] {
-  return readdirSync(dir)
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch (e) {
+    throw installProblem(
+      `the version profiles folder ${dir} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+  return files
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.replace(/\.yaml$/, ''))
     .sort();
+}
+
+/** The sentence for a profile name that is not one of the shipped profiles; `where` names its source. */
+export function unknownProfileMessage(name: string, where: string, dir = profilesDir()): string {
+  const known = listProfiles(dir);
+  const guess = closest(name, known);
+  return `${where} is "${name}", which is not a version profile; use one of ${known.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}.`;
+}
+
+/** Refuse a profile name given as a flag or an input (`where`) before anything runs. */
+export function checkProfileName(name: string, where: string, dir = profilesDir()): void {
+  if (!listProfiles(dir).includes(name))
+    throw new UserError(unknownProfileMessage(name, where, dir));
 }
 
 const cache = new Map<string, Profile>();
@@ -139,18 +177,36 @@ export function loadProfile(name: string, dir = profilesDir()): Profile {
   const key = `${dir}\0${name}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const known = listProfiles(dir);
-  if (!known.includes(name)) {
-    throw new UserError(`profile "${name}" does not exist; use one of ${known.join(', ')}.`);
+  if (!listProfiles(dir).includes(name)) {
+    throw new UserError(unknownProfileMessage(name, 'profile', dir));
   }
   const file = join(dir, `${name}.yaml`);
-  const parsed = profileSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw installProblem(
+      `the version profile ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/[.:]$/, '');
+    throw installProblem(`the version profile ${file} is not valid YAML (${why})`);
+  }
+  const parsed = profileSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new Error(`profile file ${file} is invalid at ${first.path.join('.')}: ${first.message}`);
+    throw installProblem(
+      `the version profile ${file} is invalid at ${first.path.join('.') || 'the top level'} (${first.message.replace(/\.$/, '')})`,
+    );
   }
   if (parsed.data.name !== name) {
-    throw new Error(`profile file ${file} names itself "${parsed.data.name}"`);
+    throw installProblem(
+      `the version profile ${file} names itself "${parsed.data.name}" instead of "${name}"`,
+    );
   }
   cache.set(key, parsed.data);
   return parsed.data;

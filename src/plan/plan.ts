@@ -3,7 +3,7 @@
  * a RunConfig and a profile in, a Plan or positioned UserErrors out.
  */
 import type { Profile, PlaceholderSource } from '../config/profile.js';
-import { loadProfile, minorOf } from '../config/profile.js';
+import { listProfiles, loadProfile, minorOf, unknownProfileMessage } from '../config/profile.js';
 import type { RunConfig, SiteConfig } from '../config/types.js';
 import { errorAt } from '../config/load.js';
 import { UserErrors } from '../errors.js';
@@ -19,6 +19,10 @@ export const EDGE_OFFSET = 5;
 export const MASTER_OFFSET = 10;
 
 export function buildPlanFromConfig(config: RunConfig): Plan {
+  if (!listProfiles().includes(config.profile)) {
+    // a name from a flag or an input is checked where it is given; this one is the file's
+    throw errorAt(config, ['profile'], unknownProfileMessage(config.profile, 'profile'));
+  }
   return buildPlan(config, loadProfile(config.profile));
 }
 

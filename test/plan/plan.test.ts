@@ -90,9 +90,11 @@ describe('plan', () => {
     expect(plan.warnings[0]).toMatch(/unsupported/);
   });
 
-  it('refuses an unknown profile naming the known ones', () => {
+  it('refuses an unknown profile at its line, naming the known ones', () => {
     const [msg] = userErrorMessages(() => buildPlanFromConfig(load(local('profile: tf-2017\n'))));
-    expect(msg).toBe('profile "tf-2017" does not exist; use one of opensdn-24, tf-2018.');
+    expect(msg).toBe(
+      'f.yml:1:10: profile is "tf-2017", which is not a version profile; use one of opensdn-24, tf-2018 (did you mean "tf-2018"?).',
+    );
   });
 
   it('says clearly when a cloud has no image for the profile', () => {
