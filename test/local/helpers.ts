@@ -1,7 +1,7 @@
 /**
  * Helpers of the local end-to-end tests: they run as root (network
  * namespaces, sshd, BIRD, nftables for real); otherwise they are skipped and
- * say why. Every run they start is torn down in afterAll/afterEach, also
+ * say why, except in CI, where they fail (support/requirements.ts). Every run they start is torn down in afterAll/afterEach, also
  * when a test fails.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,13 +13,13 @@ import { down, up } from '../../src/pipeline.js';
 import type { LiveRun, PipelineEnv, UpOptions } from '../../src/pipeline.js';
 import { hostDir, RUN_ROOT } from '../../src/providers/local/naming.js';
 import { tempDir } from '../helpers.js';
+import { needsRoot } from '../support/requirements.js';
 
-export const IS_ROOT = process.getuid?.() === 0;
-export const SKIP_REASON =
-  'needs root (network namespaces, sshd, BIRD and nftables); run the tests as root, as CI does';
+export { IS_ROOT, ROOT_REASON as SKIP_REASON } from '../support/requirements.js';
 
+/** Say that `suite` is skipped without root, and why; in CI, fail instead (support/requirements.ts). */
 export function noteSkip(suite: string): void {
-  if (!IS_ROOT) console.warn(`skipped: ${suite}: ${SKIP_REASON}`);
+  needsRoot(suite);
 }
 
 export interface SiteSpec {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,10 +8,11 @@ import {
   INLINE_SCRIPT_MAX_BYTES,
 } from '../../src/remote/command.js';
 import { checkEnvName, quoteArg, quoteArgv } from '../../src/remote/quote.js';
+import { tempDir } from '../helpers.js';
 
 /** What a real shell makes of a command line that runs `printf '%s\0' args…`. */
-function wordsAfterShell(shell: string, line: string): string[] {
-  const out = execFileSync(shell, ['-c', line], { encoding: 'utf8' });
+function wordsAfterShell(shell: string, line: string, cwd?: string): string[] {
+  const out = execFileSync(shell, ['-c', line], { encoding: 'utf8', ...(cwd ? { cwd } : {}) });
   return out.split('\0').slice(1, -1);
 }
 
@@ -66,23 +68,29 @@ describe('quoteArgv', () => {
   }
 
   it('negative control: a naive join is split, expanded and executed by the shell', () => {
-    const naive = printfNul(TRICKY).join(' ');
-    let words: string[] | Error;
+    // unquoted random words can redirect (`>x`): the shell runs in a scratch directory
+    const scratch = tempDir('te-quote-naive-');
     try {
-      words = wordsAfterShell('bash', naive);
-    } catch (e) {
-      words = e as Error;
+      const naive = printfNul(TRICKY).join(' ');
+      let words: string[] | Error;
+      try {
+        words = wordsAfterShell('bash', naive, scratch);
+      } catch (e) {
+        words = e as Error;
+      }
+      expect(words).not.toEqual(TRICKY);
+      // and the property test above would have caught it
+      expect(() =>
+        fc.assert(
+          fc.property(fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }), (args) => {
+            expect(wordsAfterShell('bash', printfNul(args).join(' '), scratch)).toEqual(args);
+          }),
+          { numRuns: 200 },
+        ),
+      ).toThrow();
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
-    expect(words).not.toEqual(TRICKY);
-    // and the property test above would have caught it
-    expect(() =>
-      fc.assert(
-        fc.property(fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }), (args) => {
-          expect(wordsAfterShell('bash', printfNul(args).join(' '))).toEqual(args);
-        }),
-        { numRuns: 200 },
-      ),
-    ).toThrow();
   });
 
   it('quotes reserved words and assignments in command position only', () => {

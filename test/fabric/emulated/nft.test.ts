@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderIsolation, renderServices } from '../../../src/fabric/emulated/nft.js';
 import { newRunId } from '../../../src/state/runState.js';
+import { needsRoot } from '../../support/requirements.js';
 
-const ROOT = process.getuid?.() === 0;
+const notRoot = needsRoot('nftables programs accepted by the kernel (nft -c)');
 
 describe('nftables programs of the emulated vrouter', () => {
   const services = renderServices('ab12cd', [
@@ -62,7 +63,7 @@ describe('nftables programs of the emulated vrouter', () => {
     expect(chain.slice(0, chain.indexOf('}'))).not.toContain('accept');
   });
 
-  describe.skipIf(!ROOT)(
+  describe.skipIf(notRoot)(
     'accepted by the kernel (nft -c in a throwaway namespace, as root)',
     () => {
       const ns = `te-${newRunId()}-nfttest`;

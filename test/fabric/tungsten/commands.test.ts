@@ -24,11 +24,15 @@ import {
 import { echoServerScript } from '../../../src/fabric/tungsten/manifests.js';
 import { replyNames } from '../../../src/suites/runner.js';
 import { tempDir } from '../../helpers.js';
+import { needsRoot, needsTool } from '../../support/requirements.js';
 
 const busybox = spawnSync('sh', ['-c', 'command -v busybox']).stdout.toString().trim();
-const isRoot = process.getuid?.() === 0;
-/** In CI busybox is installed by .ci/run, so there these tests must run, never skip. */
-const withBusybox = process.env.CI ? it : it.skipIf(!busybox);
+/** In CI busybox is installed by .ci/run and the tests run as root: there these must run, never skip. */
+const noBusybox = needsTool('the probe and echo server on busybox', 'busybox', 'busybox');
+const withBusybox = it.skipIf(noBusybox);
+const asRootWithBusybox = it.skipIf(
+  noBusybox ?? needsRoot('the probe timeout (a network namespace with nftables)'),
+);
 
 /** Run a shell line the way the remote login shell would (sh -c), capturing everything. */
 function runLine(line: string, env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
@@ -140,38 +144,35 @@ describe('probe and echo server, run for real with busybox', () => {
     expect(outcome).toMatchObject({ result: 'refused', detail: 'connection refused' });
   });
 
-  (process.env.CI || isRoot ? withBusybox : it.skip)(
-    'timeout: packets to the port are dropped (netns + nftables)',
-    async () => {
-      execFileSync('ip', ['netns', 'add', netns]);
-      netnsMade = true;
-      execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-      execFileSync('ip', [
-        'netns',
-        'exec',
-        netns,
-        'nft',
-        'add table inet probe; add chain inet probe out { type filter hook output priority 0 ; } ; add rule inet probe out tcp dport 7777 drop',
-      ]);
-      const argv = probeCommand(
-        { site: 'e', namespace: 'a', name: 'client' },
-        { ip: '127.0.0.1', port: 7777 },
-        1000,
-      );
-      const line = shellLine([
-        'ip',
-        'netns',
-        'exec',
-        netns,
-        'env',
-        `PATH=${bin}`,
-        ...inPodArgv(argv),
-      ]);
-      const outcome = parseProbeResult(await runLine(line));
-      expect(outcome.result).toBe('timeout');
-      expect(outcome.durationMs).toBeGreaterThanOrEqual(900);
-    },
-  );
+  asRootWithBusybox('timeout: packets to the port are dropped (netns + nftables)', async () => {
+    execFileSync('ip', ['netns', 'add', netns]);
+    netnsMade = true;
+    execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+    execFileSync('ip', [
+      'netns',
+      'exec',
+      netns,
+      'nft',
+      'add table inet probe; add chain inet probe out { type filter hook output priority 0 ; } ; add rule inet probe out tcp dport 7777 drop',
+    ]);
+    const argv = probeCommand(
+      { site: 'e', namespace: 'a', name: 'client' },
+      { ip: '127.0.0.1', port: 7777 },
+      1000,
+    );
+    const line = shellLine([
+      'ip',
+      'netns',
+      'exec',
+      netns,
+      'env',
+      `PATH=${bin}`,
+      ...inPodArgv(argv),
+    ]);
+    const outcome = parseProbeResult(await runLine(line));
+    expect(outcome.result).toBe('timeout');
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(900);
+  });
 });
 
 describe('probe command', () => {
@@ -273,7 +274,7 @@ describe('bgp-router provisioning against a real HTTP server through a real shel
   let port = 0;
   const received: { method: string; url: string; type: string; body: string }[] = [];
   let reply = { status: 200, body: '{"bgp-router": {"uuid": "0b1c"}}' };
-  const hasCurl = spawnSync('sh', ['-c', 'command -v curl']).status === 0;
+  const noCurl = needsTool('provisioning a bgp-router over the config API (curl)', 'curl', 'curl');
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -334,7 +335,7 @@ describe('bgp-router provisioning against a real HTTP server through a real shel
     expect(() => bgpRouterBody({ name: 'x y', address: '1.2.3.4', asn: 1 })).toThrow(InfraError);
   });
 
-  (process.env.CI || hasCurl ? it : it.skip)(
+  it.skipIf(noCurl)(
     'POSTs the body to /bgp-routers and reads 200 as created, 409 as exists',
     async () => {
       const line = shellLine(provisionBgpRouterCommand('127.0.0.1', body, port));
