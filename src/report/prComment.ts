@@ -1,9 +1,12 @@
 /**
- * One sticky results comment per pull request and site set. It is found again
- * by a hidden marker naming the sites (so matrix legs with different sites
+ * One sticky results comment per pull request, site set and profile. It is
+ * found again by a hidden marker naming the sites and the profile (so matrix
+ * legs with different sites, or the same sites under different profiles,
  * keep their own comments) and by its author being this token's user; it is
- * updated in place on re-runs and created otherwise. A failing API is a
- * warning: the comment never fails a run.
+ * updated in place on re-runs and created otherwise. A comment with the
+ * marker of earlier versions (sites only) is taken over when there is no
+ * comment with the new one. A failing API is a warning: the comment never
+ * fails a run.
  */
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
@@ -29,10 +32,15 @@ export type CommentResult =
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string };
 
-/** The hidden marker: `<!-- tungsten-e2e:sites=east,west -->` (site names sorted). */
-export function commentMarker(sites: readonly string[]): string {
-  const names = [...new Set(sites.map((s) => s.replace(/[^A-Za-z0-9._-]/g, '_')))].sort();
-  return `<!-- tungsten-e2e:sites=${names.join(',')} -->`;
+const markerWord = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+
+/**
+ * The hidden marker: `<!-- tungsten-e2e:sites=east,west profile=tf-2018 -->`
+ * (site names sorted). Without a profile, the marker of earlier versions.
+ */
+export function commentMarker(sites: readonly string[], profile?: string): string {
+  const names = [...new Set(sites.map(markerWord))].sort();
+  return `<!-- tungsten-e2e:sites=${names.join(',')}${profile ? ` profile=${markerWord(profile)}` : ''} -->`;
 }
 
 /**
@@ -43,7 +51,7 @@ export function renderCommentBody(
   results: RunResults,
   options: { sites?: readonly string[]; runUrl?: string } = {},
 ): string {
-  const marker = commentMarker(options.sites ?? results.sites.map((s) => s.name));
+  const marker = commentMarker(options.sites ?? results.sites.map((s) => s.name), results.profile);
   for (const variant of ['comment', 'brief'] as const) {
     const body = `${marker}\n${renderMarkdown(results, { variant, ...(options.runUrl ? { runUrl: options.runUrl } : {}) })}`;
     if (body.length <= MAX_COMMENT_CHARS) return body;
@@ -59,6 +67,8 @@ export interface UpsertCommentOptions {
   target: CommentTarget;
   /** the site set the marker names */
   sites: readonly string[];
+  /** the version profile the marker names */
+  profile: string;
   /** the body (see {@link renderCommentBody}); the marker is put first when it is missing */
   body: string;
   logger: Logger;
@@ -77,12 +87,12 @@ type GitHubClient = InstanceType<typeof GitHub>;
 export async function upsertPrComment(o: UpsertCommentOptions): Promise<CommentResult> {
   const { owner, repo, issueNumber } = o.target;
   const where = `${owner}/${repo}#${issueNumber}`;
-  const marker = commentMarker(o.sites);
+  const marker = commentMarker(o.sites, o.profile);
   const body = o.body.includes(marker) ? o.body : `${marker}\n${o.body}`;
   const octokit = client(o);
   try {
     const login = await tokenLogin(octokit, o);
-    const existing = await findComment(octokit, o.target, marker, login);
+    const existing = await findComment(octokit, o.target, marker, commentMarker(o.sites), login);
     if (existing) {
       const { data } = await octokit.request(
         'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
@@ -143,24 +153,31 @@ async function tokenLogin(octokit: GitHubClient, o: UpsertCommentOptions): Promi
   }
 }
 
-/** The oldest comment on the PR that carries the marker and is ours; every page is read. */
+/**
+ * The oldest comment on the PR that is ours and carries the marker, else the
+ * oldest of ours with the earlier versions' marker (`legacy`); every page is
+ * read until the marker is found.
+ */
 async function findComment(
   octokit: GitHubClient,
   t: CommentTarget,
   marker: string,
+  legacy: string,
   login: string,
 ): Promise<number | undefined> {
   const pages = octokit.paginate.iterator(
     'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
     { owner: t.owner, repo: t.repo, issue_number: t.issueNumber, per_page: 100 },
   );
+  let old: number | undefined;
   for await (const page of pages) {
-    const mine = page.data.find(
-      (c) => c.body?.includes(marker) && c.user?.login.toLowerCase() === login.toLowerCase(),
-    );
-    if (mine) return Number(mine.id);
+    for (const c of page.data) {
+      if (c.user?.login.toLowerCase() !== login.toLowerCase()) continue;
+      if (c.body?.includes(marker)) return Number(c.id);
+      if (old === undefined && c.body?.includes(legacy)) old = Number(c.id);
+    }
   }
-  return undefined;
+  return old;
 }
 
 function statusOf(e: unknown): number | undefined {
@@ -214,6 +231,7 @@ export async function postResultsComment(
     token: o.token,
     target: lookup.target,
     sites,
+    profile: results.profile,
     body: renderCommentBody(results, { sites, ...(runUrl ? { runUrl } : {}) }),
     logger: o.logger,
     apiUrl: apiUrlFromEnv(env),

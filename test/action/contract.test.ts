@@ -169,7 +169,7 @@ describe.skipIf(!IS_ROOT)('the action as the runner runs it', { concurrent: true
     expect(comments).toHaveLength(1);
     expect(outputs['comment-url']).toBe(comments[0]!.html_url);
     expect(String(comments[0]!.body)).toMatch(
-      /^<!-- tungsten-e2e:sites=east,west -->\n## ✅ tungsten-e2e passed/,
+      /^<!-- tungsten-e2e:sites=east,west profile=tf-2018 -->\n## ✅ tungsten-e2e passed/,
     );
 
     const saved = runner.savedState();

@@ -86,7 +86,7 @@ describe('PR comment', () => {
     const body = String(comments[0]!.body);
     expect(
       body.startsWith(
-        '<!-- tungsten-e2e:sites=east,west -->\n## ❌ tungsten-e2e failed (east, west)',
+        '<!-- tungsten-e2e:sites=east,west profile=tf-2018 -->\n## ❌ tungsten-e2e failed (east, west)',
       ),
     ).toBe(true);
     expect(body).toContain(
@@ -143,9 +143,58 @@ describe('PR comment', () => {
     server.assertClean();
     expect(again.status).toBe('updated');
     expect(ours()).toHaveLength(2);
-    expect(String(ours()[0]!.body)).toContain(commentMarker(['west', 'east']));
+    expect(String(ours()[0]!.body)).toContain(commentMarker(['west', 'east'], 'tf-2018'));
     expect(String(ours()[0]!.body)).toContain('tungsten-e2e failed');
-    expect(String(ours()[1]!.body)).toContain('<!-- tungsten-e2e:sites=north,south -->');
+    expect(String(ours()[1]!.body)).toContain(
+      '<!-- tungsten-e2e:sites=north,south profile=tf-2018 -->',
+    );
+  });
+
+  it('keeps one comment per profile: the same sites under two profiles, two comments; a re-run updates its own', async () => {
+    const log = memoryLogger();
+    const withProfile = (r: RunResults, profile: string) => ({ ...r, profile });
+    const tf = () => withProfile(sampleResults(), 'tf-2018');
+    const opensdn = () => withProfile(sampleResults(), 'opensdn-24');
+    const a = await postResultsComment(tf(), { token: PAT, logger: log, env: prEnv() });
+    const b = await postResultsComment(opensdn(), { token: PAT, logger: log, env: prEnv() });
+    expect([a.status, b.status]).toEqual(['created', 'created']);
+    expect(ours()).toHaveLength(2);
+    const again = await postResultsComment(withProfile(passingResults(), 'opensdn-24'), {
+      token: PAT,
+      logger: log,
+      env: prEnv(),
+    });
+    server.assertClean();
+    expect(again).toMatchObject({ status: 'updated', id: (b as { id: number }).id });
+    expect(ours()).toHaveLength(2);
+    const [first, second] = ours().map((c) => String(c.body));
+    expect(first!.startsWith(commentMarker(['east', 'west'], 'tf-2018'))).toBe(true);
+    expect(first).toContain('tungsten-e2e failed');
+    expect(second!.startsWith(commentMarker(['east', 'west'], 'opensdn-24'))).toBe(true);
+    expect(second).toContain('tungsten-e2e passed');
+  });
+
+  it('takes over the comment of an earlier version (marker without the profile) once', async () => {
+    const old = server.seedComment(
+      OWNER,
+      REPO,
+      PR,
+      USER,
+      '<!-- tungsten-e2e:sites=east,west -->\nresults of an earlier version',
+    );
+    const log = memoryLogger();
+    const tf = await postResultsComment(sampleResults(), { token: PAT, logger: log, env: prEnv() });
+    const other = await postResultsComment(
+      { ...sampleResults(), profile: 'opensdn-24' },
+      { token: PAT, logger: log, env: prEnv() },
+    );
+    server.assertClean();
+    expect(tf).toMatchObject({ status: 'updated', id: old.id });
+    expect(String(ours()[0]!.body).startsWith(commentMarker(['east', 'west'], 'tf-2018'))).toBe(
+      true,
+    );
+    expect(other.status).toBe('created');
+    expect(ours()).toHaveLength(2);
   });
 
   it('finds its comment on the second page of a long discussion', async () => {
@@ -156,7 +205,7 @@ describe('PR comment', () => {
       REPO,
       PR,
       USER,
-      `${commentMarker(['east', 'west'])}\nold results`,
+      `${commentMarker(['east', 'west'], 'tf-2018')}\nold results`,
     );
     const out = await postResultsComment(sampleResults(), {
       token: PAT,
@@ -172,7 +221,7 @@ describe('PR comment', () => {
   });
 
   it('leaves another author’s comment with the same marker alone', async () => {
-    const marker = commentMarker(['east', 'west']);
+    const marker = commentMarker(['east', 'west'], 'tf-2018');
     const theirs = server.seedComment(OWNER, REPO, PR, 'someone-else', `${marker}\ncopied results`);
     const before = structuredClone(theirs);
     const out = await postResultsComment(sampleResults(), {
@@ -188,7 +237,7 @@ describe('PR comment', () => {
   });
 
   it('with the GITHUB_TOKEN (GET /user is 403 for app tokens) takes github-actions[bot]’s comment as its own', async () => {
-    const marker = commentMarker(['east', 'west']);
+    const marker = commentMarker(['east', 'west'], 'tf-2018');
     const human = server.seedComment(OWNER, REPO, PR, USER, `${marker}\npasted by a person`);
     const bot = server.seedComment(OWNER, REPO, PR, GITHUB_ACTIONS_BOT, `${marker}\nlast run`);
     const log = memoryLogger();
@@ -366,7 +415,7 @@ describe('PR comment', () => {
     r.totals = { pass: 0, fail: 600, flaky: 0 };
     const body = renderCommentBody(r);
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
-    expect(body.startsWith(commentMarker(['east', 'west']))).toBe(true);
+    expect(body.startsWith(commentMarker(['east', 'west'], 'tf-2018'))).toBe(true);
     expect(body).not.toContain('from \\ to'); // the brief variant: no truth tables
     expect(body).toContain('… and 570 more not shown here.');
     const out = await postResultsComment(r, { token: PAT, logger: memoryLogger(), env: prEnv() });
@@ -379,13 +428,14 @@ describe('PR comment', () => {
       token: PAT,
       target: { owner: OWNER, repo: REPO, issueNumber: PR },
       sites: ['b', 'a'],
+      profile: 'opensdn-24',
       body: 'hello',
       logger: memoryLogger(),
       apiUrl: server.url,
     });
     server.assertClean();
     expect(out.status).toBe('created');
-    expect(ours()[0]!.body).toBe('<!-- tungsten-e2e:sites=a,b -->\nhello');
+    expect(ours()[0]!.body).toBe('<!-- tungsten-e2e:sites=a,b profile=opensdn-24 -->\nhello');
   });
 });
 
