@@ -15,6 +15,7 @@
  */
 import type { BgpSession } from '../fabric.js';
 import { AGENT_SESSION, PEER_PREFIX, SELF_PROTOCOL } from './bird.js';
+import { birdSymbol } from './layout.js';
 
 export interface BirdProtocol {
   name: string;
@@ -120,7 +121,7 @@ export function peerSessions(
   sites: readonly string[],
 ): BgpSession[] {
   return sites.map((site) => {
-    const name = `${PEER_PREFIX}_${site.replace(/[^A-Za-z0-9]/g, '_')}`;
+    const name = birdSymbol(PEER_PREFIX, site);
     const row = protocols?.find((p) => p.name === name);
     const state = !protocols
       ? 'control node not running'

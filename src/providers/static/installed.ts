@@ -7,12 +7,12 @@
  *   authorized-key <file> <the line added>
  *   path <absolute path>            (removed with rm -rf at teardown)
  *
- * Later phases that put things on a static host add `path` entries with
- * `recordInstalledPath`. The scripts below take every value as an argument
- * ("$1", …), never inside their text.
+ * This version installs only the run's key (the tungsten fabric, which would
+ * put files on the hosts and list them as `path` entries, is not built yet);
+ * teardown honours `path` entries all the same, so a run directory written by
+ * a version that installs more is still removed completely. The scripts below
+ * take every value as an argument ("$1", …), never inside their text.
  */
-import type { RemotePool } from '../../remote/pool.js';
-import type { RemoteHost } from '../../remote/target.js';
 import { RUN_ID } from '../../state/runState.js';
 
 export const DEFAULT_MARKER_ROOT = '.tungsten-e2e/runs';
@@ -96,34 +96,6 @@ for d in "$root"/*/; do
   printf '%s\\t%s\\t%s\\n' "$(basename -- "$d")" "$(cat -- "$d/expires-at")" "$(cat -- "$d/site" 2>/dev/null || true)"
 done`;
 
-/** $1 run dir, $2 absolute path: add a path entry to the run's installed list. */
-export const RECORD_PATH_SCRIPT = `set -eu
-[ -d "$1" ] || { echo "no run directory $1" >&2; exit 3; }
-printf 'path\\t%s\\n' "$2" >> "$1/installed"`;
-
 export function shArgs(script: string, args: string[]): string[] {
   return ['sh', '-c', script, 'sh', ...args];
-}
-
-/** Record that the run put `path` on `host`, so teardown removes it. */
-export async function recordInstalledPath(
-  pool: RemotePool,
-  host: RemoteHost,
-  options: { root?: string; runId: string },
-  path: string,
-): Promise<void> {
-  if (
-    !path.startsWith('/') ||
-    path.includes('\n') ||
-    path.includes('\t') ||
-    /(^|\/)\.\.?(\/|$)/.test(path)
-  ) {
-    throw new Error(
-      `cannot record ${JSON.stringify(path)} as installed: give an absolute path without . or .. parts.`,
-    );
-  }
-  await pool.run(
-    host,
-    shArgs(RECORD_PATH_SCRIPT, [runDir(options.root ?? DEFAULT_MARKER_ROOT, options.runId), path]),
-  );
 }
