@@ -21,7 +21,7 @@ import type { Fabric, FabricContext, FabricSite } from './fabric/fabric.js';
 import type { Logger } from './log.js';
 import { buildPlanFromConfig } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
-import { waitReady } from './health/waitReady.js';
+import { DEFAULT_RACE_RETRIES, waitReady } from './health/waitReady.js';
 import type { ConnectReport } from './pipeline/connect.js';
 import { waitPeered } from './pipeline/connect.js';
 import { abortableRemote, runSignal } from './pipeline/abort.js';
@@ -57,7 +57,7 @@ export interface PipelineEnv {
   readyDeadlineMs?: number;
   /** how long the control-node race may show before a remediation step; default 3 s (emulated), 2 min (TF) */
   raceGraceMs?: number;
-  /** remediation steps allowed per site (the action's race-retries); default 2 */
+  /** remediation steps allowed per site (race-retries); default DEFAULT_RACE_RETRIES */
   raceRetries?: number;
   /** connect: how long BGP sessions may take to establish; default 30 s */
   connectDeadlineMs?: number;
@@ -242,7 +242,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     await phase(store, 'ready', logger, signal, () =>
       waitReady(fabric, sites, ctx, {
         timeoutMs: env.readyDeadlineMs ?? (local ? 90_000 : 1_800_000),
-        raceRetries: env.raceRetries ?? 2,
+        raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
         raceGraceMs: env.raceGraceMs ?? (local ? 3_000 : 120_000),
         pollIntervalMs: local ? 200 : 5_000,
         progressEveryMs: local ? 2_000 : 30_000,

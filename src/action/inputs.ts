@@ -3,13 +3,25 @@
  * other code runs, so nothing later can print them.
  */
 import * as core from '@actions/core';
-import { DURATION, DURATION_RULE, SUITES, TEARDOWN_POLICIES } from '../config/schema.js';
+import { olderThanSeconds } from '../commands/janitor.js';
+import { checkProfileName } from '../config/profile.js';
+import {
+  DURATION,
+  DURATION_RULE,
+  REGISTRY_USER,
+  REGISTRY_USER_RULE,
+  SUITES,
+  TEARDOWN_POLICIES,
+} from '../config/schema.js';
 import type { SuiteName, TeardownPolicy } from '../config/types.js';
 import { closest } from '../config/suggest.js';
 import { UserError } from '../errors.js';
 import { secrets } from '../log.js';
 import type { PipelineEnv } from '../pipeline.js';
+import { DEFAULT_RESULTS_DIR } from '../pipeline/testRun.js';
+import { parseRaceRetries } from '../health/waitReady.js';
 import { keysFromInputs } from '../providers/aws/credentials.js';
+import { VERSION } from '../version.js';
 
 export const SECRET_INPUTS = [
   'github-token',
@@ -36,6 +48,10 @@ export interface ActionInputs {
   resultsDir: string;
   prNumber?: number;
   registryUsername?: string;
+  /** janitor: also runs created longer ago than this (a duration) */
+  olderThan?: string;
+  /** janitor: list what would go, delete nothing */
+  dryRun: boolean;
   credentials: Partial<Record<(typeof SECRET_INPUTS)[number], string>>;
 }
 
@@ -136,17 +152,23 @@ export function readInputs(): ActionInputs {
         .filter(Boolean)
         .map((s) => oneOf('suites', s, SUITES))
     : undefined;
-  const retriesText = input('race-retries') || '3';
-  const raceRetries = Number(retriesText);
-  if (!Number.isInteger(raceRetries) || raceRetries < 0 || raceRetries > 10) {
-    throw new UserError(
-      `action input 'race-retries' is "${retriesText}"; use a whole number from 0 to 10.`,
-    );
+  const raceRetries = parseRaceRetries(input('race-retries'), "action input 'race-retries'");
+  const comment = boolean('comment', true);
+  const dryRun = boolean('dry-run', false);
+  const olderThan = input('older-than');
+  if (command !== 'janitor') {
+    for (const [name, given] of [
+      ['older-than', olderThan !== ''],
+      ['dry-run', dryRun],
+    ] as const) {
+      if (given) {
+        throw new UserError(
+          `action input '${name}' is only for command: janitor, and the command is ${command}; remove it or set command: janitor.`,
+        );
+      }
+    }
   }
-  const commentText = (input('comment') || 'true').toLowerCase();
-  if (!['true', 'false'].includes(commentText)) {
-    throw new UserError(`action input 'comment' is "${commentText}"; use true or false.`);
-  }
+  if (olderThan) olderThanSeconds(olderThan, "action input 'older-than'");
   const prText = input('pr-number');
   const prNumber = prText ? Number(prText) : undefined;
   if (prNumber !== undefined && (!Number.isInteger(prNumber) || prNumber <= 0)) {
@@ -156,19 +178,46 @@ export function readInputs(): ActionInputs {
   }
   const credentials = readCredentialInputs();
   const profile = input('profile');
+  if (profile) checkProfileName(profile, "action input 'profile'");
   const registryUsername = input('registry-username');
+  if (registryUsername && !REGISTRY_USER.test(registryUsername)) {
+    throw new UserError(
+      `action input 'registry-username' is "${registryUsername}"; it must be ${REGISTRY_USER_RULE}.`,
+    );
+  }
   return {
     command,
     sites,
     ...(profile ? { profile } : {}),
     ...(ttl ? { ttl } : {}),
     ...(suites ? { suites } : {}),
-    comment: commentText === 'true',
+    comment,
     teardown: oneOf('teardown', input('teardown') || 'always', TEARDOWN_POLICIES),
     raceRetries,
-    resultsDir: input('results-dir') || 'tungsten-e2e-results',
+    resultsDir: input('results-dir') || DEFAULT_RESULTS_DIR,
     ...(prNumber ? { prNumber } : {}),
     ...(registryUsername ? { registryUsername } : {}),
+    ...(olderThan ? { olderThan } : {}),
+    dryRun,
     credentials,
   };
+}
+
+/** A true/false input; empty means `fallback`. */
+function boolean(name: string, fallback: boolean): boolean {
+  const text = input(name).toLowerCase();
+  if (text === '') return fallback;
+  if (text === 'true' || text === 'false') return text === 'true';
+  throw new UserError(`action input '${name}' is "${input(name)}"; use true or false.`);
+}
+
+/**
+ * What the registry-password input is for, said once per run: only the
+ * tungsten fabric would use it (the image pull secret on cloud sites), and
+ * that fabric is not available in this version. Undefined when no password
+ * was given.
+ */
+export function registryPasswordNote(inputs: ActionInputs): string | undefined {
+  if (!inputs.credentials['registry-password']) return undefined;
+  return `action input 'registry-password' is not used in this run: registry credentials are only for the tungsten fabric (the image pull secret on cloud sites), which is not available yet in version ${VERSION}; the emulated fabric of local sites pulls no images.`;
 }

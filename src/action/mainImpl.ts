@@ -6,23 +6,30 @@
  * before the first resource exists.
  */
 import * as core from '@actions/core';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { janitorCommand } from '../commands/janitor.js';
 import { listenForInterrupt } from '../commands/interrupt.js';
-import { planCommand } from '../commands/plan.js';
-import { reexecAsRoot, shouldReexecAsRoot } from '../commands/root.js';
+import { planCommand, writePlanJson } from '../commands/plan.js';
+import { reexecAsRoot, shouldReexecAsRoot, sitesNeedRoot } from '../commands/root.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { loadSiteFile, looksInline } from '../config/load.js';
 import { ExitCode, InfraError, isUserError, userErrorsOf } from '../errors.js';
 import type { ExitCodeValue } from '../errors.js';
 import type { Logger } from '../log.js';
+import { planToJson } from '../plan/format.js';
+import type { PlanJson } from '../plan/format.js';
+import { buildPlanFromConfig } from '../plan/plan.js';
 import { runAndReport } from '../pipeline/testRun.js';
 import { publishResults } from '../report/outputs.js';
 import { newRunId, StateStore } from '../state/runState.js';
 import { downCommandLine, exportState, keptMessage, providersOf } from '../state/teardown.js';
 import { actionLogger } from './logger.js';
-import { maskCredentialInputs, providerCredentials, readInputs } from './inputs.js';
+import {
+  maskCredentialInputs,
+  providerCredentials,
+  readInputs,
+  registryPasswordNote,
+} from './inputs.js';
 import type { ActionInputs } from './inputs.js';
 import { SAVED } from './saved.js';
 
@@ -34,9 +41,13 @@ export async function runMain(): Promise<ExitCodeValue> {
   const logger = actionLogger();
   try {
     const inputs = readInputs();
+    const unused = registryPasswordNote(inputs);
+    if (unused) core.notice(unused, { title: 'tungsten-e2e: registry-password' });
     if (inputs.command === 'plan') return await planAction(inputs, logger);
     // local sites (and the janitor, which deletes them) need root: hand over to `sudo -n` when it works
-    const needsRoot = inputs.command === 'janitor' || (await sitesAreLocal(inputs.sites));
+    // a dry run only reads, as in the CLI
+    const needsRoot =
+      inputs.command === 'janitor' ? !inputs.dryRun : await sitesNeedRoot(inputs.sites);
     if (shouldReexecAsRoot(needsRoot)) return await reexecAsRoot([]);
     if (inputs.command === 'janitor') return await janitorAction(inputs, logger);
     return await runAction(inputs, logger);
@@ -50,7 +61,15 @@ function overridesOf(inputs: ActionInputs): ConfigOverrides {
     ...(inputs.profile ? { profile: inputs.profile } : {}),
     ...(inputs.ttl ? { ttl: inputs.ttl } : {}),
     ...(inputs.suites ? { suites: inputs.suites } : {}),
+    ...(inputs.registryUsername ? { registryUsername: inputs.registryUsername } : {}),
   };
+}
+
+const RESULTS_DIR_INPUT = "action input 'results-dir'";
+
+/** plan.json into the results directory and the plan-json output. */
+async function publishPlan(inputs: ActionInputs, json: PlanJson): Promise<void> {
+  core.setOutput('plan-json', await writePlanJson(inputs.resultsDir, RESULTS_DIR_INPUT, json));
 }
 
 /** The label errors name for inline YAML; a path names itself. */
@@ -58,23 +77,12 @@ function sitesLabel(sites: string): { sitesLabel?: string } {
   return looksInline(sites) ? { sitesLabel: "action input 'sites'" } : {};
 }
 
-async function sitesAreLocal(sites: string): Promise<boolean> {
-  try {
-    return (await loadSiteFile(sites)).sites.some((s) => s.provider === 'local');
-  } catch {
-    return false; // the command itself reports the bad file
-  }
-}
-
 async function planAction(inputs: ActionInputs, logger: Logger): Promise<ExitCodeValue> {
   const json = await planCommand(
     { sites: inputs.sites, sitesLabel: "action input 'sites'", overrides: overridesOf(inputs) },
     { logger, stdout: (t) => core.info(t.replace(/\n$/, '')) },
   );
-  await mkdir(inputs.resultsDir, { recursive: true });
-  const path = join(inputs.resultsDir, 'plan.json');
-  await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
-  core.setOutput('plan-json', path);
+  await publishPlan(inputs, json);
   core.setOutput('passed', 'true');
   return ExitCode.ok;
 }
@@ -110,12 +118,19 @@ async function runAndPublish(
   const stateDir = resolve(process.env.RUNNER_TEMP || inputs.resultsDir, 'tungsten-e2e', runId);
   core.saveState(SAVED.runId, runId);
   core.saveState(SAVED.stateDir, stateDir);
+  // the plan is pure: plan.json exists before the first resource, whatever happens later
+  const overrides = overridesOf(inputs);
+  const label = sitesLabel(inputs.sites);
+  await publishPlan(
+    inputs,
+    planToJson(buildPlanFromConfig(await loadSiteFile(inputs.sites, overrides, label.sitesLabel))),
+  );
   const repo = process.env.GITHUB_REPOSITORY;
   const report = await runAndReport(
     {
       sites: inputs.sites,
-      ...sitesLabel(inputs.sites),
-      overrides: overridesOf(inputs),
+      ...label,
+      overrides,
       runId,
       stateDir,
       resultsDir: inputs.resultsDir,
@@ -191,6 +206,10 @@ async function janitorAction(inputs: ActionInputs, logger: Logger): Promise<Exit
     {
       ...(inputs.sites.trim() ? { sites: inputs.sites, ...sitesLabel(inputs.sites) } : {}),
       overrides: overridesOf(inputs),
+      ...(inputs.olderThan
+        ? { olderThan: inputs.olderThan, olderThanLabel: "action input 'older-than'" }
+        : {}),
+      ...(inputs.dryRun ? { dryRun: true } : {}),
     },
     { logger, stdout: (t) => core.info(t.replace(/\n$/, '')) },
     { credentials: providerCredentials(inputs.credentials) },

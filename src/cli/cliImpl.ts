@@ -6,21 +6,22 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { ExitCode, InfraError, isUserError, UserError, userErrorsOf } from '../errors.js';
 import type { ExitCodeValue } from '../errors.js';
-import { listProfiles } from '../config/profile.js';
+import { checkProfileName, listProfiles } from '../config/profile.js';
+import type { ConfigOverrides } from '../config/load.js';
+import { parseRaceRetries } from '../health/waitReady.js';
 import { closest } from '../config/suggest.js';
 import { secrets, streamLogger } from '../log.js';
 import type { Logger } from '../log.js';
 import { planCommand } from '../commands/plan.js';
 import { downCommand as downRunCommand } from '../commands/down.js';
 import type { CommandIO } from '../commands/io.js';
-import { reexecAsRoot, shouldReexecAsRoot } from '../commands/root.js';
+import { reexecAsRoot, shouldReexecAsRoot, sitesNeedRoot } from '../commands/root.js';
 import { runCommand } from '../commands/run.js';
 import { testCommand } from '../commands/test.js';
 import { upCommand } from '../commands/up.js';
 import { listenForInterrupt } from '../commands/interrupt.js';
 import type { Interrupt } from '../commands/interrupt.js';
 import { janitorCommand } from '../commands/janitor.js';
-import { loadSiteFile } from '../config/load.js';
 import { TEARDOWN_POLICIES } from '../config/schema.js';
 import { resultsExitCode } from '../report/results.js';
 import type { TeardownPolicy } from '../config/types.js';
@@ -48,15 +49,6 @@ interface CommandSpec {
 
 const AGAIN = 'press Ctrl-C again to exit at once';
 
-/** Local sites need root: hand over to `sudo -n` when that works (see commands/root.ts). */
-async function sitesNeedRoot(sites: string): Promise<boolean> {
-  try {
-    return (await loadSiteFile(sites)).sites.some((s) => s.provider === 'local');
-  } catch {
-    return false; // the command itself reports the bad file
-  }
-}
-
 async function stateNeedsRoot(stateDir: string): Promise<boolean> {
   try {
     const s = (await StateStore.open(stateDir)).state;
@@ -75,6 +67,22 @@ function teardownPolicy(v: string | boolean | undefined): TeardownPolicy | undef
   throw new UserError(
     `tungsten-e2e run: --teardown must be one of ${TEARDOWN_POLICIES.join(', ')}, not "${String(v)}".`,
   );
+}
+
+/** A string flag's value; '' when it was not given. */
+function flag(values: Record<string, string | boolean | undefined>, name: string): string {
+  const v = values[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/** `--profile NAME`, checked against the shipped profiles, as config overrides. */
+function profileOverride(values: Record<string, string | boolean | undefined>): {
+  overrides?: ConfigOverrides;
+} {
+  const profile = flag(values, 'profile');
+  if (profile === '') return {};
+  checkProfileName(profile, '--profile');
+  return { overrides: { profile } };
 }
 
 const common: Options = {
@@ -101,7 +109,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
           sites: required(v, 'sites', 'plan'),
           json: Boolean(v.json),
           checkCloud: Boolean(v['check-cloud']),
-          ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
+          ...profileOverride(v),
           ...(typeof v.manifest === 'string' ? { manifest: v.manifest } : {}),
           ...(typeof v.out === 'string' ? { out: v.out } : {}),
         },
@@ -112,24 +120,26 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   up: {
     summary: 'provision and install every site, join them, leave them running',
-    usage: 'up --sites FILE --state DIR [--profile NAME]',
-    options: { sites: { type: 'string' }, state: { type: 'string' }, profile: { type: 'string' } },
+    usage: 'up --sites FILE --state DIR [--profile NAME] [--race-retries N]',
+    options: {
+      sites: { type: 'string' },
+      state: { type: 'string' },
+      profile: { type: 'string' },
+      'race-retries': { type: 'string' },
+    },
     run: async (v, io, args, listen) => {
       const sites = required(v, 'sites', 'up');
       const stateDir = required(v, 'state', 'up');
+      const overrides = profileOverride(v);
+      const raceRetries = parseRaceRetries(flag(v, 'race-retries'), '--race-retries');
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const interrupt = listen(`stopping; tearing down what up made so far (${AGAIN})`);
       interrupt.setDownCommand(downCommandLine(stateDir, root ? ['local'] : []));
-      await upCommand(
-        {
-          sites,
-          stateDir,
-          ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
-        },
-        io,
-        { signal: interrupt.signal },
-      );
+      await upCommand({ sites, stateDir, ...overrides }, io, {
+        signal: interrupt.signal,
+        raceRetries,
+      });
       return ExitCode.ok;
     },
   },
@@ -169,17 +179,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
   run: {
     summary: 'up, test, report, down',
     usage:
-      'run --sites FILE [--state DIR] [--results DIR] [--teardown always|on-success|never] [--profile NAME]',
+      'run --sites FILE [--state DIR] [--results DIR] [--teardown always|on-success|never] [--profile NAME] [--race-retries N]',
     options: {
       sites: { type: 'string' },
       state: { type: 'string' },
       results: { type: 'string' },
       teardown: { type: 'string' },
       profile: { type: 'string' },
+      'race-retries': { type: 'string' },
     },
     run: async (v, io, args, listen) => {
       const sites = required(v, 'sites', 'run');
       const teardown = teardownPolicy(v.teardown);
+      const overrides = profileOverride(v);
+      const raceRetries = parseRaceRetries(flag(v, 'race-retries'), '--race-retries');
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const runId = newRunId();
@@ -193,10 +206,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
           stateDir,
           ...(typeof v.results === 'string' ? { resultsDir: v.results } : {}),
           ...(teardown ? { teardown } : {}),
-          ...(typeof v.profile === 'string' ? { overrides: { profile: v.profile } } : {}),
+          ...overrides,
         },
         io,
-        { signal: interrupt.signal },
+        { signal: interrupt.signal, raceRetries },
       );
       return report.exitCode;
     },

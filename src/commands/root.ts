@@ -5,6 +5,7 @@
  * preflight says, in one sentence, to run it with sudo.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { loadSiteFile } from '../config/load.js';
 import type { ExitCodeValue } from '../errors.js';
 import { ExitCode } from '../errors.js';
 import { isRoot } from '../providers/local/sys.js';
@@ -12,6 +13,15 @@ import { isRoot } from '../providers/local/sys.js';
 export function passwordlessSudo(): boolean {
   const r = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 10_000 });
   return r.status === 0;
+}
+
+/** Whether a site file (path or inline YAML) has local sites, which need root. */
+export async function sitesNeedRoot(sites: string): Promise<boolean> {
+  try {
+    return (await loadSiteFile(sites)).sites.some((s) => s.provider === 'local');
+  } catch {
+    return false; // the command itself reports the bad file
+  }
 }
 
 /** Whether this process should hand over to a root copy of itself. */

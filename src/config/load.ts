@@ -22,6 +22,8 @@ export interface ConfigOverrides {
   profile?: string;
   ttl?: string;
   suites?: SuiteName[];
+  /** the registry user (the action's registry-username input); wins over registry.username */
+  registryUsername?: string;
 }
 
 export function pathKey(path: readonly PathSegment[]): string {
@@ -129,6 +131,7 @@ function applyOverrides(file: SiteFile, o: ConfigOverrides): SiteFile {
     ...file,
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.ttl ? { ttl: o.ttl } : {}),
+    ...(o.registryUsername ? { registry: { ...file.registry, username: o.registryUsername } } : {}),
     tests: { ...file.tests, ...(o.suites ? { suites: o.suites } : {}) },
   };
 }

@@ -4,6 +4,7 @@
  * `RunConfig` the rest of the program trusts.
  */
 import { z } from 'zod';
+import { DEFAULT_PROFILE } from './profile.js';
 
 export const PROVIDERS = ['local', 'aws', 'gcp', 'azure', 'static'] as const;
 export const FAULTS = ['control-race', 'no-bgp', 'leak-isolation'] as const;
@@ -27,6 +28,10 @@ const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}$/;
 const TOKEN_RULE = 'letters, digits and . _ : / @ + - only';
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** A registry user name, in the site file's registry.username and the action's registry-username. */
+export const REGISTRY_USER = USER;
+export const REGISTRY_USER_RULE =
+  'a registry user name (a-z, 0-9, "_", "-", starting with a letter or "_")';
 
 const token = z.string().regex(TOKEN, { error: `must be ${TOKEN_RULE}` });
 const cidrText = z.string();
@@ -76,7 +81,7 @@ export const siteFileSchema = z.strictObject({
   profile: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{0,40}$/, { error: 'must be a profile name' })
-    .default('tf-2018'),
+    .default(DEFAULT_PROFILE),
   ttl: z
     .string()
     .regex(DURATION, { error: `must be ${DURATION_RULE}` })
@@ -100,7 +105,10 @@ export const siteFileSchema = z.strictObject({
             'must be a registry host with an optional port and path, like mirror.example.com:5000/dockerhub',
         })
         .optional(),
-      username: z.string().regex(USER, { error: 'must be a registry user name' }).optional(),
+      username: z
+        .string()
+        .regex(REGISTRY_USER, { error: `must be ${REGISTRY_USER_RULE}` })
+        .optional(),
     })
     .default({}),
   tests: z

@@ -14,7 +14,7 @@
  * the race outlived every allowed step, or the site was not ready by the
  * deadline. The first failing site stops the others.
  */
-import { InfraError } from '../errors.js';
+import { InfraError, UserError } from '../errors.js';
 import type { Fabric, FabricContext, FabricSite, RemediationAction } from '../fabric/fabric.js';
 import type { RemediationRecord } from '../report/model.js';
 import { formatElapsed, systemClock, type Clock } from './clock.js';
@@ -25,6 +25,23 @@ import {
   type SiteHealth,
   type Toleration,
 } from './readiness.js';
+
+/** Remediation steps allowed per site unless told otherwise: the pipeline's, the CLI's and action.yml's default. */
+export const DEFAULT_RACE_RETRIES = 3;
+/** The most steps a flag or input may allow (each waits out the grace period: minutes on real TF). */
+export const MAX_RACE_RETRIES = 10;
+
+/** A race-retries value from a flag or an input (`where` names it); empty means the default. */
+export function parseRaceRetries(text: string, where: string): number {
+  if (text.trim() === '') return DEFAULT_RACE_RETRIES;
+  const n = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || n > MAX_RACE_RETRIES) {
+    throw new UserError(
+      `${where} is "${text}"; use a whole number from 0 to ${MAX_RACE_RETRIES} (default ${DEFAULT_RACE_RETRIES}).`,
+    );
+  }
+  return n;
+}
 
 export const DEFAULT_LADDER: readonly RemediationAction[] = [
   'delete-control-pod',

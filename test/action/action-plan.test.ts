@@ -1,8 +1,24 @@
-import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runBundle } from '../bundle.js';
-import { tempDir, writeTemp } from '../helpers.js';
+import * as helpers from '../helpers.js';
+
+/** Temporary directories and files of this file's tests, removed after them. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix?: string): string {
+  const dir = helpers.tempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+function writeTemp(name: string, text: string): string {
+  const path = helpers.writeTemp(name, text);
+  made.push(dirname(path));
+  return path;
+}
 
 /** The runner's contract: INPUT_* variables and the GITHUB_* command files. */
 function runnerEnv(inputs: Record<string, string>) {
@@ -124,6 +140,130 @@ describe('the action (bundled dist/main.js), command plan', () => {
     expect(r.stdout).toContain('::add-mask::MIIEvgIBADANBgkqhkiG9w0BAQEFAASC');
     expect(r.stdout).toContain('::add-mask::e2e@p.iam.gserviceaccount.com');
     expect(r.stdout).not.toContain('::add-mask::service_account');
+  });
+
+  it('registry-username counts as registry credentials in the plan (Docker Hub limit warning)', () => {
+    // cloud sites pulling from Docker Hub: no registry.mirror
+    const cloudSites = readFileSync('examples/aws-azure.yml', 'utf8').replace(
+      /^registry:\n {2}mirror: .*\n/m,
+      '',
+    );
+    expect(cloudSites).not.toContain('mirror');
+    const plan = (inputs: Record<string, string>) => {
+      const results = tempDir();
+      const { env, files } = runnerEnv({
+        command: 'plan',
+        sites: cloudSites,
+        'results-dir': results,
+        ...inputs,
+      });
+      const r = runBundle('main', [], env);
+      expect(r.code, r.stdout).toBe(0);
+      const json = JSON.parse(readFileSync(outputs(files.GITHUB_OUTPUT)['plan-json']!, 'utf8'));
+      return { stdout: r.stdout, warnings: json.warnings as string[] };
+    };
+    const anonymous = plan({});
+    expect(anonymous.warnings.join('\n')).toContain("exceed Docker Hub's anonymous limit");
+    const withUser = plan({ 'registry-username': 'ci-bot' });
+    expect(withUser.warnings.join('\n')).not.toContain('Docker Hub');
+    expect(withUser.stdout).not.toContain('Docker Hub');
+    // the site file's registry.username counts the same
+    const file = writeTemp('sites.yml', `${cloudSites}\nregistry: { username: ci-bot }\n`);
+    const fromFile = runnerEnv({ command: 'plan', sites: file, 'results-dir': tempDir() });
+    const r = runBundle('main', [], fromFile.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Docker Hub');
+  });
+
+  it('refuses a registry-username that is not a user name, by the input name', () => {
+    const { env } = runnerEnv({
+      command: 'plan',
+      sites: 'examples/local.yml',
+      'registry-username': 'ci bot;id',
+    });
+    const r = runBundle('main', [], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`action input 'registry-username' is "ci bot;id"; it must be`);
+  });
+
+  it('says in a notice that registry-password is not used by this version, and never shows it', () => {
+    const password = 'dckr_pat_NotARealToken0123456789';
+    const { env } = runnerEnv({
+      command: 'plan',
+      sites: 'examples/local.yml',
+      'results-dir': tempDir(),
+      'registry-password': password,
+    });
+    const r = runBundle('main', [], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^::notice title=tungsten-e2e%3A registry-password::action input 'registry-password' is not used in this run: registry credentials are only for the tungsten fabric .*, which is not available yet in version /m,
+    );
+    expect(r.stdout.replace(`::add-mask::${password}`, '')).not.toContain(password);
+    // no password, no notice
+    const none = runBundle(
+      'main',
+      [],
+      runnerEnv({ command: 'plan', sites: 'examples/local.yml', 'results-dir': tempDir() }).env,
+    );
+    expect(none.stdout).not.toContain('registry-password');
+  });
+
+  it('run writes plan.json into results-dir and sets plan-json before anything is made', () => {
+    const results = tempDir();
+    const { env, files } = runnerEnv({
+      command: 'run',
+      sites: 'examples/aws-azure.yml',
+      'results-dir': results,
+    });
+    const r = runBundle('main', [], env);
+    // cloud sites stop at the fabric, before the first resource
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('the tungsten fabric (real TF on cloud machines) is not available');
+    const out = outputs(files.GITHUB_OUTPUT);
+    expect(out['plan-json']).toBe(join(results, 'plan.json'));
+    const plan = JSON.parse(readFileSync(out['plan-json']!, 'utf8'));
+    expect(plan.sites.map((s: { name: string }) => s.name)).toEqual(['aws', 'azure']);
+  });
+
+  it('a results-dir that cannot be written is the input’s error, exit 2', () => {
+    const file = writeTemp('results-file', 'x');
+    const { env } = runnerEnv({
+      command: 'plan',
+      sites: 'examples/local.yml',
+      'results-dir': file,
+    });
+    const r = runBundle('main', [], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(
+      `::error title=tungsten-e2e%3A bad input::action input 'results-dir' ${file}: cannot write ${file} (a file of that name is in the way); choose a directory you can write to.`,
+    );
+  });
+
+  it('older-than and dry-run are for command: janitor only; a bad older-than names the input', () => {
+    for (const [name, value] of [
+      ['older-than', '2d'],
+      ['dry-run', 'true'],
+    ]) {
+      const { env } = runnerEnv({ command: 'run', sites: 'examples/local.yml', [name!]: value! });
+      const r = runBundle('main', [], env);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain(
+        `action input '${name}' is only for command: janitor, and the command is run; remove it or set command: janitor.`,
+      );
+    }
+    const bad = runBundle(
+      'main',
+      [],
+      runnerEnv({ command: 'janitor', 'dry-run': 'true', 'older-than': 'last week' }).env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain(
+      `action input 'older-than' is "last week"; it must be a duration like 3h, 90m or 1h30m (units d, h, m, s), more than zero.`,
+    );
+    const notBool = runBundle('main', [], runnerEnv({ command: 'janitor', 'dry-run': 'yes' }).env);
+    expect(notBool.code).toBe(2);
+    expect(notBool.stdout).toContain(`action input 'dry-run' is "yes"; use true or false.`);
   });
 
   it('post step with nothing saved has nothing to tear down', () => {

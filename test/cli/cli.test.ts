@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runBundle } from '../bundle.js';
+import { BUNDLE, runBundle } from '../bundle.js';
 import { tempDir, writeTemp } from '../helpers.js';
 
 describe('tungsten-e2e CLI (bundled)', () => {
@@ -102,6 +103,90 @@ describe('tungsten-e2e CLI (bundled)', () => {
     expect(west).toContain('KUBERNETES_POD_SUBNETS: "10.128.0.0/16"');
     expect(existsSync(join(out, 'east', 'kubeadm.yaml'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).sites).toHaveLength(2);
+  });
+
+  it('plan --out into a path it cannot write: one sentence naming --out, exit 2, no stack', () => {
+    const dir = tempDir('te-out-');
+    try {
+      const file = join(dir, 'not-a-dir');
+      writeFileSync(file, 'a file where a directory should be\n');
+      for (const out of [file, join(file, 'plans')]) {
+        const r = runBundle('cli', ['plan', '--sites', 'examples/local.yml', '--out', out]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(
+          `error: --out ${out}: cannot write ${join(out, 'east')} (a part of the path is a file, not a directory); choose a directory you can write to.\n`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown --profile and a bad --race-retries by the flag, exit 2, before anything runs', () => {
+    const plan = runBundle('cli', ['plan', '--sites', 'examples/local.yml', '--profile', 'tf2018']);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toBe(
+      'error: --profile is "tf2018", which is not a version profile; use one of opensdn-24, tf-2018 (did you mean "tf-2018"?).\n',
+    );
+    for (const [command, extra] of [
+      ['up', ['--state', '/nonexistent/te-state']],
+      ['run', []],
+    ] as const) {
+      const r = runBundle('cli', [
+        command,
+        '--sites',
+        'examples/aws-azure.yml',
+        ...extra,
+        '--race-retries',
+        'many',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: --race-retries is "many"; use a whole number from 0 to 10 (default 3).\n',
+      );
+    }
+  });
+
+  it('a broken or missing shipped profile is an installation problem: exit 3, one sentence, no stack', () => {
+    // the program as installed elsewhere: its bundle, and profiles/ beside it (or not)
+    const install = tempDir('te-install-');
+    try {
+      cpSync(BUNDLE, join(install, 'dist'), { recursive: true });
+      const cli = (args: string[]) =>
+        spawnSync(process.execPath, [join(install, 'dist', 'cli.js'), ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      const missing = cli(['plan', '--sites', 'examples/local.yml']);
+      expect(missing.status).toBe(3);
+      expect(missing.stderr).toMatch(
+        /^error: the version profiles \(profiles\/tf-2018\.yaml\) were not found in \S+ or the folders above it; the tungsten-e2e installation is incomplete or was edited: reinstall it \(or restore the file from the release\)\.\n$/,
+      );
+
+      const profiles = join(install, 'profiles');
+      mkdirSync(profiles);
+      const good = readFileSync('profiles/tf-2018.yaml', 'utf8');
+      const cases: [string, string][] = [
+        [
+          good.replace(/^name: tf-2018$/m, 'name: tf-2019'),
+          'names itself "tf-2019" instead of "tf-2018"',
+        ],
+        [good.replace(/^description: .*$/m, 'description: [unclosed'), 'is not valid YAML ('],
+        [good.replace(/^ {2}tag: .*$/m, '  tag: 2018'), 'is invalid at tf.tag ('],
+      ];
+      for (const [text, what] of cases) {
+        writeFileSync(join(profiles, 'tf-2018.yaml'), text);
+        const r = cli(['plan', '--sites', 'examples/local.yml']);
+        expect(r.status).toBe(3);
+        expect(r.stderr.split('\n')).toHaveLength(2); // one line, then the end
+        expect(r.stderr).toContain(`error: the version profile ${join(profiles, 'tf-2018.yaml')} `);
+        expect(r.stderr).toContain(what);
+        expect(r.stderr).toContain('the tungsten-e2e installation is incomplete or was edited');
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      rmSync(install, { recursive: true, force: true });
+    }
   });
 
   it('janitor refuses a bad --older-than with the flag and the rule, exit 2, before touching anything', () => {

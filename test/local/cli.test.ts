@@ -4,7 +4,8 @@
  * prints the truth tables and leaves results.json, results.md and junit.xml;
  * `up` + `test --state` + `down` with `leak-isolation` fails the isolation
  * checks with exit 1. The run goes through a copy of the bundle without the
- * AWS SDK's chunks, which proves a local run never loads them. And the
+ * AWS SDK's chunks, which proves a local run never loads them. `run
+ * --race-retries 0` against the control-node race stops in ready. And the
  * non-root message.
  */
 import { spawnSync } from 'node:child_process';
@@ -235,6 +236,35 @@ describe.skipIf(!IS_ROOT)(
       const again = await runBundleAsync('cli', ['test', '--state', stateDir]);
       expect(again.code).toBe(2);
       expect(again.stderr).toContain(`run ${results.runId} was torn down`);
+    }, 150_000);
+
+    it('run --race-retries 0 with the control-node race: no remediation step, stopped in ready, exit 3, torn down', async ({
+      expect,
+    }) => {
+      const sites = siteFile([{ name: 'east', faults: ['control-race'] }, { name: 'west' }]);
+      const dir = scratch('te-cli-race-');
+      const stateDir = join(dir, 'state');
+      const resultsDir = join(dir, 'results');
+      runs.track(stateDir);
+      const r = await runBundleAsync('cli', [
+        'run',
+        '--sites',
+        sites,
+        '--state',
+        stateDir,
+        '--results',
+        resultsDir,
+        '--race-retries',
+        '0',
+      ]);
+      expect(r.code, r.stderr).toBe(3);
+      const results = readJson<RunResults>(join(resultsDir, 'results.json'));
+      expect(results.error).toMatch(
+        /site east: the control-node race .* persisted after 0 remediation steps \(race-retries 0\)/,
+      );
+      expect(results.remediations).toEqual([]);
+      expect(results.phases.find((p) => p.name === 'ready')?.status).toBe('failed');
+      expect(leftovers(results.runId)).toEqual(NOTHING);
     }, 150_000);
 
     it('plan --check-cloud for an AWS site needs the chunks removed above (the control of the first test)', async ({

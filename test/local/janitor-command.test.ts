@@ -2,9 +2,10 @@
  * `tungsten-e2e janitor` and the action's `command: janitor`, bundled, for
  * real on local runs inside a sandbox (sandbox.ts: private namespaces, so the
  * janitor sees only the runs made here): one past its expiry, one fresh, one
- * created two days ago that has not expired yet. The dry run deletes
- * nothing; the janitor deletes the expired run only, and with --older-than
- * 1d the old one too; the fresh one stays.
+ * created two days ago that has not expired yet. The dry run (the CLI's
+ * --dry-run, the action's dry-run input) deletes nothing; the janitor deletes
+ * the expired run only, and with --older-than 1d (the action's older-than) the
+ * old one too; the fresh one stays.
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -95,6 +96,24 @@ describe.skipIf(!IS_ROOT)('janitor on local runs (bundled CLI and action)', () =
       new RegExp(`^local run ${old}: created \\S+, expires \\S+: would delete`, 'm'),
     );
     expect(older.stdout).not.toContain(fresh);
+    for (const id of [expired, fresh, old]) expect(state(id), id).toEqual(STANDING);
+  });
+
+  it('the action with dry-run and older-than lists the expired and the old run and deletes nothing', async () => {
+    const runner = new ActionRunner({
+      inputs: { command: 'janitor', 'dry-run': 'true', 'older-than': '1d' },
+      wrap: box.prefix,
+      env: NO_AWS,
+    });
+    runners.push(runner);
+    const main = await runner.runMain();
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    expect(main.stdout).toMatch(new RegExp(`local run ${expired}: expired \\S+: would delete \\(`));
+    expect(main.stdout).toMatch(
+      new RegExp(`local run ${old}: created \\S+, expires \\S+: would delete \\(`),
+    );
+    expect(main.stdout).not.toContain(fresh);
+    expect(main.stdout).toContain('janitor: dry run: 2 runs would be deleted; nothing was deleted');
     for (const id of [expired, fresh, old]) expect(state(id), id).toEqual(STANDING);
   });
 
