@@ -1,33 +1,35 @@
 #!/usr/bin/env node
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  DEFAULT_RESULTS_DIR,
-  checkGroupTitle,
-  janitorCommand,
   listenForInterrupt,
-  planCommand,
-  resultsExitCode,
-  runAndReport,
-  testAndReport
-} from "./chunks/chunk-3BOJVZV2.js";
-import "./chunks/chunk-4BLN34YV.js";
-import "./chunks/chunk-ISDY34NG.js";
+  planCommand
+} from "./chunks/chunk-WV4O3VY7.js";
 import {
+  DEFAULT_RESULTS_DIR,
   StateStore,
   TEARDOWN_POLICIES,
   VERSION,
   attach,
+  checkGroupTitle,
+  checkProfileName,
   closest,
   down,
   downCommandLine,
   elapsedLogger,
+  janitorCommand,
   listProfiles,
-  loadSiteFile,
   newRunId,
+  parseRaceRetries,
   reexecAsRoot,
+  resultsExitCode,
+  runAndReport,
   shouldReexecAsRoot,
+  sitesNeedRoot,
+  testAndReport,
   up
-} from "./chunks/chunk-YQB52U6J.js";
+} from "./chunks/chunk-YUCD6RCR.js";
+import "./chunks/chunk-4BLN34YV.js";
+import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
@@ -181,13 +183,6 @@ async function upCommand(options, io, env = {}) {
 // src/cli/cliImpl.ts
 import { join } from "node:path";
 var AGAIN = "press Ctrl-C again to exit at once";
-async function sitesNeedRoot(sites) {
-  try {
-    return (await loadSiteFile(sites)).sites.some((s) => s.provider === "local");
-  } catch {
-    return false;
-  }
-}
 async function stateNeedsRoot(stateDir) {
   try {
     const s = (await StateStore.open(stateDir)).state;
@@ -205,6 +200,16 @@ function teardownPolicy(v) {
   throw new UserError(
     `tungsten-e2e run: --teardown must be one of ${TEARDOWN_POLICIES.join(", ")}, not "${String(v)}".`
   );
+}
+function flag(values, name) {
+  const v = values[name];
+  return typeof v === "string" ? v : "";
+}
+function profileOverride(values) {
+  const profile = flag(values, "profile");
+  if (profile === "") return {};
+  checkProfileName(profile, "--profile");
+  return { overrides: { profile } };
 }
 var common = {
   verbose: { type: "boolean", short: "v" },
@@ -228,7 +233,7 @@ var COMMANDS = {
           sites: required(v, "sites", "plan"),
           json: Boolean(v.json),
           checkCloud: Boolean(v["check-cloud"]),
-          ...typeof v.profile === "string" ? { overrides: { profile: v.profile } } : {},
+          ...profileOverride(v),
           ...typeof v.manifest === "string" ? { manifest: v.manifest } : {},
           ...typeof v.out === "string" ? { out: v.out } : {}
         },
@@ -239,24 +244,26 @@ var COMMANDS = {
   },
   up: {
     summary: "provision and install every site, join them, leave them running",
-    usage: "up --sites FILE --state DIR [--profile NAME]",
-    options: { sites: { type: "string" }, state: { type: "string" }, profile: { type: "string" } },
+    usage: "up --sites FILE --state DIR [--profile NAME] [--race-retries N]",
+    options: {
+      sites: { type: "string" },
+      state: { type: "string" },
+      profile: { type: "string" },
+      "race-retries": { type: "string" }
+    },
     run: async (v, io, args, listen) => {
       const sites = required(v, "sites", "up");
       const stateDir = required(v, "state", "up");
+      const overrides = profileOverride(v);
+      const raceRetries = parseRaceRetries(flag(v, "race-retries"), "--race-retries");
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const interrupt = listen(`stopping; tearing down what up made so far (${AGAIN})`);
       interrupt.setDownCommand(downCommandLine(stateDir, root ? ["local"] : []));
-      await upCommand(
-        {
-          sites,
-          stateDir,
-          ...typeof v.profile === "string" ? { overrides: { profile: v.profile } } : {}
-        },
-        io,
-        { signal: interrupt.signal }
-      );
+      await upCommand({ sites, stateDir, ...overrides }, io, {
+        signal: interrupt.signal,
+        raceRetries
+      });
       return ExitCode.ok;
     }
   },
@@ -295,17 +302,20 @@ var COMMANDS = {
   },
   run: {
     summary: "up, test, report, down",
-    usage: "run --sites FILE [--state DIR] [--results DIR] [--teardown always|on-success|never] [--profile NAME]",
+    usage: "run --sites FILE [--state DIR] [--results DIR] [--teardown always|on-success|never] [--profile NAME] [--race-retries N]",
     options: {
       sites: { type: "string" },
       state: { type: "string" },
       results: { type: "string" },
       teardown: { type: "string" },
-      profile: { type: "string" }
+      profile: { type: "string" },
+      "race-retries": { type: "string" }
     },
     run: async (v, io, args, listen) => {
       const sites = required(v, "sites", "run");
       const teardown = teardownPolicy(v.teardown);
+      const overrides = profileOverride(v);
+      const raceRetries = parseRaceRetries(flag(v, "race-retries"), "--race-retries");
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const runId = newRunId();
@@ -319,10 +329,10 @@ var COMMANDS = {
           stateDir,
           ...typeof v.results === "string" ? { resultsDir: v.results } : {},
           ...teardown ? { teardown } : {},
-          ...typeof v.profile === "string" ? { overrides: { profile: v.profile } } : {}
+          ...overrides
         },
         io,
-        { signal: interrupt.signal }
+        { signal: interrupt.signal, raceRetries }
       );
       return report.exitCode;
     }

@@ -4,35 +4,40 @@ import {
   actionLogger,
   maskCredentialInputs,
   providerCredentials,
-  readInputs
-} from "./chunks/chunk-BQFQE6JU.js";
+  readInputs,
+  registryPasswordNote
+} from "./chunks/chunk-HEM5S4W6.js";
 import {
-  janitorCommand,
   listenForInterrupt,
   planCommand,
-  publishResults,
-  runAndReport
-} from "./chunks/chunk-3BOJVZV2.js";
-import "./chunks/chunk-4BLN34YV.js";
-import "./chunks/chunk-ISDY34NG.js";
+  planToJson,
+  writePlanJson
+} from "./chunks/chunk-WV4O3VY7.js";
 import {
   StateStore,
+  buildPlanFromConfig,
   downCommandLine,
   error,
   exportState,
   info,
+  janitorCommand,
   keptMessage,
   loadSiteFile,
   looksInline,
   newRunId,
   notice,
   providersOf,
+  publishResults,
   reexecAsRoot,
+  runAndReport,
   saveState,
   setFailed,
   setOutput,
-  shouldReexecAsRoot
-} from "./chunks/chunk-YQB52U6J.js";
+  shouldReexecAsRoot,
+  sitesNeedRoot
+} from "./chunks/chunk-YUCD6RCR.js";
+import "./chunks/chunk-4BLN34YV.js";
+import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
@@ -44,16 +49,17 @@ import {
 import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/mainImpl.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 var CANCEL_EXIT_MS = 5e3;
 async function runMain() {
   maskCredentialInputs();
   const logger = actionLogger();
   try {
     const inputs = readInputs();
+    const unused = registryPasswordNote(inputs);
+    if (unused) notice(unused, { title: "tungsten-e2e: registry-password" });
     if (inputs.command === "plan") return await planAction(inputs, logger);
-    const needsRoot = inputs.command === "janitor" || await sitesAreLocal(inputs.sites);
+    const needsRoot = inputs.command === "janitor" ? !inputs.dryRun : await sitesNeedRoot(inputs.sites);
     if (shouldReexecAsRoot(needsRoot)) return await reexecAsRoot([]);
     if (inputs.command === "janitor") return await janitorAction(inputs, logger);
     return await runAction(inputs, logger);
@@ -65,29 +71,23 @@ function overridesOf(inputs) {
   return {
     ...inputs.profile ? { profile: inputs.profile } : {},
     ...inputs.ttl ? { ttl: inputs.ttl } : {},
-    ...inputs.suites ? { suites: inputs.suites } : {}
+    ...inputs.suites ? { suites: inputs.suites } : {},
+    ...inputs.registryUsername ? { registryUsername: inputs.registryUsername } : {}
   };
+}
+var RESULTS_DIR_INPUT = "action input 'results-dir'";
+async function publishPlan(inputs, json) {
+  setOutput("plan-json", await writePlanJson(inputs.resultsDir, RESULTS_DIR_INPUT, json));
 }
 function sitesLabel(sites) {
   return looksInline(sites) ? { sitesLabel: "action input 'sites'" } : {};
-}
-async function sitesAreLocal(sites) {
-  try {
-    return (await loadSiteFile(sites)).sites.some((s) => s.provider === "local");
-  } catch {
-    return false;
-  }
 }
 async function planAction(inputs, logger) {
   const json = await planCommand(
     { sites: inputs.sites, sitesLabel: "action input 'sites'", overrides: overridesOf(inputs) },
     { logger, stdout: (t) => info(t.replace(/\n$/, "")) }
   );
-  await mkdir(inputs.resultsDir, { recursive: true });
-  const path = join(inputs.resultsDir, "plan.json");
-  await writeFile(path, `${JSON.stringify(json, null, 2)}
-`);
-  setOutput("plan-json", path);
+  await publishPlan(inputs, json);
   setOutput("passed", "true");
   return ExitCode.ok;
 }
@@ -115,12 +115,18 @@ async function runAndPublish(inputs, logger, signal) {
   const stateDir = resolve(process.env.RUNNER_TEMP || inputs.resultsDir, "tungsten-e2e", runId);
   saveState(SAVED.runId, runId);
   saveState(SAVED.stateDir, stateDir);
+  const overrides = overridesOf(inputs);
+  const label = sitesLabel(inputs.sites);
+  await publishPlan(
+    inputs,
+    planToJson(buildPlanFromConfig(await loadSiteFile(inputs.sites, overrides, label.sitesLabel)))
+  );
   const repo = process.env.GITHUB_REPOSITORY;
   const report = await runAndReport(
     {
       sites: inputs.sites,
-      ...sitesLabel(inputs.sites),
-      overrides: overridesOf(inputs),
+      ...label,
+      overrides,
       runId,
       stateDir,
       resultsDir: inputs.resultsDir,
@@ -189,7 +195,9 @@ async function janitorAction(inputs, logger) {
   const report = await janitorCommand(
     {
       ...inputs.sites.trim() ? { sites: inputs.sites, ...sitesLabel(inputs.sites) } : {},
-      overrides: overridesOf(inputs)
+      overrides: overridesOf(inputs),
+      ...inputs.olderThan ? { olderThan: inputs.olderThan, olderThanLabel: "action input 'older-than'" } : {},
+      ...inputs.dryRun ? { dryRun: true } : {}
     },
     { logger, stdout: (t) => info(t.replace(/\n$/, "")) },
     { credentials: providerCredentials(inputs.credentials) }

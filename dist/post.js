@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-BQFQE6JU.js";
+} from "./chunks/chunk-HEM5S4W6.js";
 import {
   STATE_FILE,
   TEARDOWN_POLICIES,
@@ -18,7 +18,9 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-YQB52U6J.js";
+} from "./chunks/chunk-YUCD6RCR.js";
+import "./chunks/chunk-4BLN34YV.js";
+import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
   ExitCode

@@ -33,6 +33,27 @@ describe('action.yml', () => {
     expect(yml.inputs['dry-run']!.default).toBe('false');
   });
 
+  it('the reusable workflow (e2e.yml) passes every input a run uses, secrets as secrets', () => {
+    interface Workflow {
+      on: { workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } };
+      jobs: { e2e: { steps: { uses?: string; with?: Record<string, string> }[] } };
+    }
+    const wf = parse(readFileSync('.github/workflows/e2e.yml', 'utf8')) as Workflow;
+    const step = wf.jobs.e2e.steps.find((s) => s.uses === './.tungsten-e2e-action')!;
+    // not for a run job: the command is run, the token is the job's, results go to the artifact's path
+    const notForARun = ['command', 'github-token', 'results-dir', 'older-than', 'dry-run'];
+    const missing = Object.keys(yml.inputs).filter(
+      (name) => !notForARun.includes(name) && step.with?.[name] === undefined,
+    );
+    expect(missing).toEqual([]);
+    const call = wf.on.workflow_call;
+    for (const [name, value] of Object.entries(step.with ?? {})) {
+      const secret = (SECRET_INPUTS as readonly string[]).includes(name);
+      expect(value, name).toBe(`\${{ ${secret ? 'secrets' : 'inputs'}.${name} }}`);
+      expect(Object.keys(secret ? call.secrets : call.inputs), name).toContain(name);
+    }
+  });
+
   it('says which commands write plan.json', () => {
     expect(yml.outputs['plan-json']!.description).toMatch(/`plan` and `run`/);
   });

@@ -1,5 +1,16 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
+  gcpCredentialSource,
+  keyFromInput
+} from "./chunk-4BLN34YV.js";
+import {
+  azureCredentialSource,
+  keyFromInput as keyFromInput2
+} from "./chunk-ISDY34NG.js";
+import {
+  awsCredentialSource
+} from "./chunk-AERCAA66.js";
+import {
   ExitCode,
   InfraError,
   UserError,
@@ -568,10 +579,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -594,12 +605,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -610,12 +621,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -825,8 +836,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -847,11 +858,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code) {
+          if (node2.code === code2) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -861,7 +872,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node2.code < code) {
+          } else if (node2.code < code2) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -885,19 +896,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node2 !== null) {
-            if (code === node2.code) {
+            if (code2 === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code ? node2.left : node2.right;
+            node2 = node2.code < code2 ? node2.left : node2.right;
           }
         }
         return null;
@@ -1255,14 +1266,14 @@ var require_util = __commonJS({
       };
     }
     function ReadableStreamFrom(iterable) {
-      let iterator;
+      let iterator2;
       return new ReadableStream(
         {
           async start() {
-            iterator = iterable[Symbol.asyncIterator]();
+            iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator.next();
+            const { done, value } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -1277,7 +1288,7 @@ var require_util = __commonJS({
             return controller.desiredSize > 0;
           },
           async cancel(reason) {
-            await iterator.return();
+            await iterator2.return();
           },
           type: "bytes"
         }
@@ -1362,12 +1373,12 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request, err) {
+    function errorRequest(client2, request2, err) {
       try {
-        request.onError(err);
-        assert2(request.aborted);
+        request2.onError(err);
+        assert2(request2.aborted);
       } catch (err2) {
-        client.emit("error", err2);
+        client2.emit("error", err2);
       }
     }
     var kEnumerableProperty = /* @__PURE__ */ Object.create(null);
@@ -1604,11 +1615,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -1939,7 +1950,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request, key, val) {
+    function processHeader(request2, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -1986,24 +1997,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request.host !== null) {
+        if (request2.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request.host = val;
+        request2.host = val;
       } else if (headerName === "content-length") {
-        if (request.contentLength !== null) {
+        if (request2.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request.contentLength)) {
+        request2.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request2.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request.contentType === null && headerName === "content-type") {
-        request.contentType = val;
-        request.headers.push(key, val);
+      } else if (request2.contentType === null && headerName === "content-type") {
+        request2.contentType = val;
+        request2.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2012,12 +2023,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request.reset = true;
+          request2.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request.headers.push(key, val);
+        request2.headers.push(key, val);
       }
     }
     module.exports = Request;
@@ -2496,7 +2507,7 @@ var require_connect = __commonJS({
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
-    function noop() {
+    function noop3() {
     }
     var tls;
     var SessionCache;
@@ -2621,7 +2632,7 @@ var require_connect = __commonJS({
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop;
+        return noop3;
       }
       let s1 = null;
       let s2 = null;
@@ -2637,7 +2648,7 @@ var require_connect = __commonJS({
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop;
+        return noop3;
       }
       let s1 = null;
       const fastTimer = timers.setFastTimeout(() => {
@@ -4096,9 +4107,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code = url2.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url2.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4107,11 +4118,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request) {
-      return request.urlList[request.urlList.length - 1];
+    function requestCurrentURL(request2) {
+      return request2.urlList[request2.urlList.length - 1];
     }
-    function requestBadPort(request) {
-      const url2 = requestCurrentURL(request);
+    function requestBadPort(request2) {
+      const url2 = requestCurrentURL(request2);
       if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
@@ -4135,7 +4146,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4149,7 +4160,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request.referrerPolicy = policy;
+        request2.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4166,37 +4177,37 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request) {
-      let serializedOrigin = request.origin;
+    function appendRequestOriginHeader(request2) {
+      let serializedOrigin = request2.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request.responseTainting === "cors" || request.mode === "websocket") {
-        request.headersList.append("origin", serializedOrigin, true);
-      } else if (request.method !== "GET" && request.method !== "HEAD") {
-        switch (request.referrerPolicy) {
+      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
+        request2.headersList.append("origin", serializedOrigin, true);
+      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
+        switch (request2.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request.origin && urlHasHttpsScheme(request.origin) && !urlHasHttpsScheme(requestCurrentURL(request))) {
+            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request, requestCurrentURL(request))) {
+            if (!sameOrigin(request2, requestCurrentURL(request2))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request.headersList.append("origin", serializedOrigin, true);
+        request2.headersList.append("origin", serializedOrigin, true);
       }
     }
-    function coarsenTime(timestamp, crossOriginIsolatedCapability) {
-      return timestamp;
+    function coarsenTime(timestamp2, crossOriginIsolatedCapability) {
+      return timestamp2;
     }
     function clampAndCoarsenConnectionTimingInfo(connectionTimingInfo, defaultStartTime, crossOriginIsolatedCapability) {
       if (!connectionTimingInfo?.startTime || connectionTimingInfo.startTime < defaultStartTime) {
@@ -4246,26 +4257,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request) {
-      const policy = request.referrerPolicy;
+    function determineRequestsReferrer(request2) {
+      const policy = request2.referrerPolicy;
       assert2(policy);
       let referrerSource = null;
-      if (request.referrer === "client") {
+      if (request2.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request.referrer instanceof URL) {
-        referrerSource = request.referrer;
+      } else if (request2.referrer instanceof URL) {
+        referrerSource = request2.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request.url);
+      const areSameOrigin = sameOrigin(request2, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4276,7 +4287,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4437,7 +4448,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -4689,8 +4700,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4716,8 +4727,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -5428,7 +5439,7 @@ var require_body = __commonJS({
       random = (max) => Math.floor(Math.random(max));
     }
     var textEncoder = new TextEncoder();
-    function noop() {
+    function noop3() {
     }
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
@@ -5436,7 +5447,7 @@ var require_body = __commonJS({
       streamRegistry = new FinalizationRegistry((weakRef) => {
         const stream = weakRef.deref();
         if (stream && !stream.locked && !isDisturbed(stream) && !isErrored(stream)) {
-          stream.cancel("Response object has been garbage collected").catch(noop);
+          stream.cancel("Response object has been garbage collected").catch(noop3);
         }
       });
     }
@@ -5545,13 +5556,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         length = Buffer.byteLength(source);
       }
       if (action != null) {
-        let iterator;
+        let iterator2;
         stream = new ReadableStream({
           async start() {
-            iterator = action(object2)[Symbol.asyncIterator]();
+            iterator2 = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator.next();
+            const { value, done } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -5568,7 +5579,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             return controller.desiredSize > 0;
           },
           async cancel(reason) {
-            await iterator.return();
+            await iterator2.return();
           },
           type: "bytes"
         });
@@ -5836,11 +5847,11 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
     var Parser = class {
-      constructor(client, socket, { exports: exports2 }) {
-        assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
+      constructor(client2, socket, { exports: exports2 }) {
+        assert2(Number.isFinite(client2[kMaxHeadersSize]) && client2[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
         this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
-        this.client = client;
+        this.client = client2;
         this.socket = socket;
         this.timeout = null;
         this.timeoutValue = null;
@@ -5850,7 +5861,7 @@ var require_client_h1 = __commonJS({
         this.upgrade = false;
         this.headers = [];
         this.headersSize = 0;
-        this.headersMaxSize = client[kMaxHeadersSize];
+        this.headersMaxSize = client2[kMaxHeadersSize];
         this.shouldKeepAlive = false;
         this.paused = false;
         this.resume = this.resume.bind(this);
@@ -5858,7 +5869,7 @@ var require_client_h1 = __commonJS({
         this.keepAlive = "";
         this.contentLength = "";
         this.connection = "";
-        this.maxResponseSize = client[kMaxResponseSize];
+        this.maxResponseSize = client2[kMaxResponseSize];
       }
       setTimeout(delay, type) {
         if (delay !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
@@ -5998,19 +6009,19 @@ var require_client_h1 = __commonJS({
         this.statusText = buf.toString();
       }
       onMessageBegin() {
-        const { socket, client } = this;
+        const { socket, client: client2 } = this;
         if (socket.destroyed) {
           return -1;
         }
-        if (client[kRunning] === 0) {
+        if (client2[kRunning] === 0) {
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request = client[kQueue][client[kRunningIdx]];
-        if (!request) {
+        const request2 = client2[kQueue][client2[kRunningIdx]];
+        if (!request2) {
           return -1;
         }
-        request.onResponseStarted();
+        request2.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6049,15 +6060,15 @@ var require_client_h1 = __commonJS({
         }
       }
       onUpgrade(head) {
-        const { upgrade, client, socket, headers, statusCode, statusText } = this;
+        const { upgrade, client: client2, socket, headers, statusCode, statusText } = this;
         assert2(upgrade);
-        assert2(client[kSocket] === socket);
+        assert2(client2[kSocket] === socket);
         assert2(!socket.destroyed);
         assert2(!this.paused);
         assert2((headers.length & 1) === 0);
-        const request = client[kQueue][client[kRunningIdx]];
-        assert2(request);
-        assert2(request.upgrade || request.method === "CONNECT");
+        const request2 = client2[kQueue][client2[kRunningIdx]];
+        assert2(request2);
+        assert2(request2.upgrade || request2.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6069,29 +6080,29 @@ var require_client_h1 = __commonJS({
         socket[kClient] = null;
         socket[kError] = null;
         removeAllListeners(socket);
-        client[kSocket] = null;
-        client[kHTTPContext] = null;
-        client[kQueue][client[kRunningIdx]++] = null;
-        client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
+        client2[kSocket] = null;
+        client2[kHTTPContext] = null;
+        client2[kQueue][client2[kRunningIdx]++] = null;
+        client2.emit("disconnect", client2[kUrl], [client2], new InformationalError("upgrade"));
         try {
-          request.onUpgrade(statusCode, headers, socket, statusText);
+          request2.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error63) {
-          util.errorRequest(client, request, error63);
+          util.errorRequest(client2, request2, error63);
           util.destroy(socket, error63);
         }
-        client[kResume]();
+        client2[kResume]();
       }
       onHeadersComplete(statusCode, upgrade, shouldKeepAlive) {
-        const { client, socket, headers, statusText } = this;
+        const { client: client2, socket, headers, statusText } = this;
         if (socket.destroyed) {
           return -1;
         }
-        if (client[kRunning] === 0) {
+        if (client2[kRunning] === 0) {
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request = client[kQueue][client[kRunningIdx]];
-        if (!request) {
+        const request2 = client2[kQueue][client2[kRunningIdx]];
+        if (!request2) {
           return -1;
         }
         assert2(!this.upgrade);
@@ -6100,58 +6111,58 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request.upgrade) {
+        if (upgrade && !request2.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert2(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request.bodyTimeout != null ? request.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client2[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request.method === "CONNECT") {
-          assert2(client[kRunning] === 1);
+        if (request2.method === "CONNECT") {
+          assert2(client2[kRunning] === 1);
           this.upgrade = true;
           return 2;
         }
         if (upgrade) {
-          assert2(client[kRunning] === 1);
+          assert2(client2[kRunning] === 1);
           this.upgrade = true;
           return 2;
         }
         assert2((this.headers.length & 1) === 0);
         this.headers = [];
         this.headersSize = 0;
-        if (this.shouldKeepAlive && client[kPipelining]) {
+        if (this.shouldKeepAlive && client2[kPipelining]) {
           const keepAliveTimeout = this.keepAlive ? util.parseKeepAliveTimeout(this.keepAlive) : null;
           if (keepAliveTimeout != null) {
             const timeout = Math.min(
-              keepAliveTimeout - client[kKeepAliveTimeoutThreshold],
-              client[kKeepAliveMaxTimeout]
+              keepAliveTimeout - client2[kKeepAliveTimeoutThreshold],
+              client2[kKeepAliveMaxTimeout]
             );
             if (timeout <= 0) {
               socket[kReset] = true;
             } else {
-              client[kKeepAliveTimeoutValue] = timeout;
+              client2[kKeepAliveTimeoutValue] = timeout;
             }
           } else {
-            client[kKeepAliveTimeoutValue] = client[kKeepAliveDefaultTimeout];
+            client2[kKeepAliveTimeoutValue] = client2[kKeepAliveDefaultTimeout];
           }
         } else {
           socket[kReset] = true;
         }
-        const pause = request.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request.aborted) {
+        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request2.aborted) {
           return -1;
         }
-        if (request.method === "HEAD") {
+        if (request2.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6159,17 +6170,17 @@ var require_client_h1 = __commonJS({
         }
         if (socket[kBlocking]) {
           socket[kBlocking] = false;
-          client[kResume]();
+          client2[kResume]();
         }
         return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
-        const { client, socket, statusCode, maxResponseSize } = this;
+        const { client: client2, socket, statusCode, maxResponseSize } = this;
         if (socket.destroyed) {
           return -1;
         }
-        const request = client[kQueue][client[kRunningIdx]];
-        assert2(request);
+        const request2 = client2[kQueue][client2[kRunningIdx]];
+        assert2(request2);
         assert2(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6182,12 +6193,12 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request.onData(buf) === false) {
+        if (request2.onData(buf) === false) {
           return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
-        const { client, socket, statusCode, upgrade, headers, contentLength, bytesRead, shouldKeepAlive } = this;
+        const { client: client2, socket, statusCode, upgrade, headers, contentLength, bytesRead, shouldKeepAlive } = this;
         if (socket.destroyed && (!statusCode || shouldKeepAlive)) {
           return -1;
         }
@@ -6196,8 +6207,8 @@ var require_client_h1 = __commonJS({
         }
         assert2(statusCode >= 100);
         assert2((this.headers.length & 1) === 0);
-        const request = client[kQueue][client[kRunningIdx]];
-        assert2(request);
+        const request2 = client2[kQueue][client2[kRunningIdx]];
+        assert2(request2);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6209,34 +6220,34 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request.onComplete(headers);
-        client[kQueue][client[kRunningIdx]++] = null;
+        request2.onComplete(headers);
+        client2[kQueue][client2[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
-          assert2(client[kRunning] === 0);
+          assert2(client2[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
           return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
           return constants5.ERROR.PAUSED;
-        } else if (socket[kReset] && client[kRunning] === 0) {
+        } else if (socket[kReset] && client2[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
           return constants5.ERROR.PAUSED;
-        } else if (client[kPipelining] == null || client[kPipelining] === 1) {
-          setImmediate(() => client[kResume]());
+        } else if (client2[kPipelining] == null || client2[kPipelining] === 1) {
+          setImmediate(() => client2[kResume]());
         } else {
-          client[kResume]();
+          client2[kResume]();
         }
       }
     };
     function onParserTimeout(parser) {
-      const { socket, timeoutType, client, paused } = parser.deref();
+      const { socket, timeoutType, client: client2, paused } = parser.deref();
       if (timeoutType === TIMEOUT_HEADERS) {
-        if (!socket[kWriting] || socket.writableNeedDrain || client[kRunning] > 1) {
+        if (!socket[kWriting] || socket.writableNeedDrain || client2[kRunning] > 1) {
           assert2(!paused, "cannot be paused while waiting for headers");
           util.destroy(socket, new HeadersTimeoutError());
         }
@@ -6245,12 +6256,12 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new BodyTimeoutError());
         }
       } else if (timeoutType === TIMEOUT_KEEP_ALIVE) {
-        assert2(client[kRunning] === 0 && client[kKeepAliveTimeoutValue]);
+        assert2(client2[kRunning] === 0 && client2[kKeepAliveTimeoutValue]);
         util.destroy(socket, new InformationalError("socket idle timeout"));
       }
     }
-    async function connectH1(client, socket) {
-      client[kSocket] = socket;
+    async function connectH1(client2, socket) {
+      client2[kSocket] = socket;
       if (!llhttpInstance) {
         llhttpInstance = await llhttpPromise;
         llhttpPromise = null;
@@ -6262,7 +6273,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser(client2, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6294,7 +6305,7 @@ var require_client_h1 = __commonJS({
         util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
       });
       addListener(socket, "close", function() {
-        const client2 = this[kClient];
+        const client3 = this[kClient];
         const parser = this[kParser];
         clearIdleSocketValidation(this);
         if (parser) {
@@ -6305,24 +6316,24 @@ var require_client_h1 = __commonJS({
           this[kParser] = null;
         }
         const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
-        client2[kSocket] = null;
-        client2[kHTTPContext] = null;
-        if (client2.destroyed) {
-          assert2(client2[kPending] === 0);
-          const requests = client2[kQueue].splice(client2[kRunningIdx]);
+        client3[kSocket] = null;
+        client3[kHTTPContext] = null;
+        if (client3.destroyed) {
+          assert2(client3[kPending] === 0);
+          const requests = client3[kQueue].splice(client3[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request = requests[i];
-            util.errorRequest(client2, request, err);
+            const request2 = requests[i];
+            util.errorRequest(client3, request2, err);
           }
-        } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request = client2[kQueue][client2[kRunningIdx]];
-          client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request, err);
+        } else if (client3[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
+          const request2 = client3[kQueue][client3[kRunningIdx]];
+          client3[kQueue][client3[kRunningIdx]++] = null;
+          util.errorRequest(client3, request2, err);
         }
-        client2[kPendingIdx] = client2[kRunningIdx];
-        assert2(client2[kRunning] === 0);
-        client2.emit("disconnect", client2[kUrl], [client2], err);
-        client2[kResume]();
+        client3[kPendingIdx] = client3[kRunningIdx];
+        assert2(client3[kRunning] === 0);
+        client3.emit("disconnect", client3[kUrl], [client3], err);
+        client3[kResume]();
       });
       let closed = false;
       socket.on("close", () => {
@@ -6332,10 +6343,10 @@ var require_client_h1 = __commonJS({
         version: "h1",
         defaultPipelining: 1,
         write(...args) {
-          return writeH1(client, ...args);
+          return writeH1(client2, ...args);
         },
         resume() {
-          resumeH1(client);
+          resumeH1(client2);
         },
         destroy(err, callback) {
           if (closed) {
@@ -6347,18 +6358,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request) {
+        busy(request2) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request) {
-            if (client[kRunning] > 0 && !request.idempotent) {
+          if (request2) {
+            if (client2[kRunning] > 0 && !request2.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request.upgrade || request.method === "CONNECT")) {
+            if (client2[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body) || util.isFormDataLike(request.body))) {
+            if (client2[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
               return true;
             }
           }
@@ -6373,20 +6384,20 @@ var require_client_h1 = __commonJS({
       }
       socket[kIdleSocketValidation] = 0;
     }
-    function scheduleIdleSocketValidation(client, socket) {
+    function scheduleIdleSocketValidation(client2, socket) {
       socket[kIdleSocketValidation] = 1;
       socket[kIdleSocketValidationTimeout] = setImmediate(() => {
         socket[kIdleSocketValidationTimeout] = null;
         socket[kIdleSocketValidation] = 2;
-        if (client[kSocket] === socket && !socket.destroyed) {
-          client[kResume]();
+        if (client2[kSocket] === socket && !socket.destroyed) {
+          client2[kResume]();
         }
       });
     }
-    function resumeH1(client) {
-      const socket = client[kSocket];
+    function resumeH1(client2) {
+      const socket = client2[kSocket];
       if (socket && !socket.destroyed) {
-        if (client[kSize] === 0) {
+        if (client2[kSize] === 0) {
           if (!socket[kNoRef] && socket.unref) {
             socket.unref();
             socket[kNoRef] = true;
@@ -6395,9 +6406,9 @@ var require_client_h1 = __commonJS({
           socket.ref();
           socket[kNoRef] = false;
         }
-        if (client[kRunning] === 0 && client[kPending] > 0 && socket[kSocketUsed]) {
+        if (client2[kRunning] === 0 && client2[kPending] > 0 && socket[kSocketUsed]) {
           if (socket[kIdleSocketValidation] === 0) {
-            scheduleIdleSocketValidation(client, socket);
+            scheduleIdleSocketValidation(client2, socket);
             socket[kParser].readMore();
             if (socket.destroyed) {
               return;
@@ -6412,20 +6423,20 @@ var require_client_h1 = __commonJS({
             return;
           }
         }
-        if (client[kRunning] === 0) {
+        if (client2[kRunning] === 0) {
           socket[kParser].readMore();
           if (socket.destroyed) {
             return;
           }
         }
-        if (client[kSize] === 0) {
+        if (client2[kSize] === 0) {
           if (socket[kParser].timeoutType !== TIMEOUT_KEEP_ALIVE) {
-            socket[kParser].setTimeout(client[kKeepAliveTimeoutValue], TIMEOUT_KEEP_ALIVE);
+            socket[kParser].setTimeout(client2[kKeepAliveTimeoutValue], TIMEOUT_KEEP_ALIVE);
           }
-        } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
+        } else if (client2[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request.headersTimeout != null ? request.headersTimeout : client[kHeadersTimeout];
+            const request2 = client2[kQueue][client2[kRunningIdx]];
+            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client2[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6434,26 +6445,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request) {
-      const { method, path, host, upgrade, blocking, reset } = request;
-      let { body, headers, contentLength } = request;
+    function writeH1(client2, request2) {
+      const { method, path, host, upgrade, blocking, reset } = request2;
+      let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request.contentType == null) {
+        if (request2.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request.contentType == null) {
+      } else if (util.isBlobLike(body) && request2.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client2, request2, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6465,40 +6476,40 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request.contentLength;
+        contentLength = request2.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request.contentLength !== null && request.contentLength !== contentLength) {
-        if (client[kStrictContentLength]) {
-          util.errorRequest(client, request, new RequestContentLengthMismatchError());
+      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
+        if (client2[kStrictContentLength]) {
+          util.errorRequest(client2, request2, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
       }
-      const socket = client[kSocket];
+      const socket = client2[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error63) => {
-        if (request.aborted) {
+        if (request2.aborted) {
           return;
         }
-        if (request.completed) {
-          if (request.upgrade || request.method === "CONNECT") {
+        if (request2.completed) {
+          if (request2.upgrade || request2.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request, error63 || new RequestAbortedError());
+        util.errorRequest(client2, request2, error63 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request.onConnect(abort);
+        request2.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request, err);
+        util.errorRequest(client2, request2, err);
       }
-      if (request.aborted) {
+      if (request2.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6510,7 +6521,7 @@ var require_client_h1 = __commonJS({
       if (reset != null) {
         socket[kReset] = reset;
       }
-      if (client[kMaxRequests] && socket[kCounter]++ >= client[kMaxRequests]) {
+      if (client2[kMaxRequests] && socket[kCounter]++ >= client2[kMaxRequests]) {
         socket[kReset] = true;
       }
       if (blocking) {
@@ -6522,13 +6533,13 @@ var require_client_h1 = __commonJS({
         header += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header += client2[kHostHeader];
       }
       if (upgrade) {
         header += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
-      } else if (client[kPipelining] && !socket[kReset]) {
+      } else if (client2[kPipelining] && !socket[kReset]) {
         header += "connection: keep-alive\r\n";
       } else {
         header += "connection: close\r\n";
@@ -6549,31 +6560,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client2, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client2, request2, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
-      assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
+    function writeStream(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
+      assert2(contentLength !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client: client2, expectsPayload, header });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6608,7 +6619,7 @@ upgrade: ${upgrade}\r
           return;
         }
         finished = true;
-        assert2(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
+        assert2(socket.destroyed || socket[kWriting] && client2[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
@@ -6639,7 +6650,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6659,18 +6670,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request.onBodySent(body);
-          if (!expectsPayload && request.reset !== false) {
+          request2.onBodySent(body);
+          if (!expectsPayload && request2.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request.onRequestSent();
-        client[kResume]();
+        request2.onRequestSent();
+        client2[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6683,18 +6694,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request.onBodySent(buffer);
-        request.onRequestSent();
-        if (!expectsPayload && request.reset !== false) {
+        request2.onBodySent(buffer);
+        request2.onRequestSent();
+        if (!expectsPayload && request2.reset !== false) {
           socket[kReset] = true;
         }
-        client[kResume]();
+        client2[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
-      assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
+    async function writeIterable(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
+      assert2(contentLength !== 0 || client2[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
         if (callback) {
@@ -6712,7 +6723,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client: client2, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6730,11 +6741,11 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client: client2, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request;
+        this.request = request2;
         this.contentLength = contentLength;
-        this.client = client;
+        this.client = client2;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
         this.header = header;
@@ -6742,7 +6753,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client: client2, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6754,14 +6765,14 @@ upgrade: ${upgrade}\r
           return true;
         }
         if (contentLength !== null && bytesWritten + len > contentLength) {
-          if (client[kStrictContentLength]) {
+          if (client2[kStrictContentLength]) {
             throw new RequestContentLengthMismatchError();
           }
           process.emitWarning(new RequestContentLengthMismatchError());
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request.reset !== false) {
+          if (!expectsPayload && request2.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6781,7 +6792,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request.onBodySent(chunk);
+        request2.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6792,8 +6803,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request } = this;
-        request.onRequestSent();
+        const { socket, contentLength, client: client2, bytesWritten, expectsPayload, header, request: request2 } = this;
+        request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6814,7 +6825,7 @@ ${len.toString(16)}\r
           socket.write("\r\n0\r\n\r\n", "latin1");
         }
         if (contentLength !== null && bytesWritten !== contentLength) {
-          if (client[kStrictContentLength]) {
+          if (client2[kStrictContentLength]) {
             throw new RequestContentLengthMismatchError();
           } else {
             process.emitWarning(new RequestContentLengthMismatchError());
@@ -6825,13 +6836,13 @@ ${len.toString(16)}\r
             socket[kParser].timeout.refresh();
           }
         }
-        client[kResume]();
+        client2[kResume]();
       }
       destroy(err) {
-        const { socket, client, abort } = this;
+        const { socket, client: client2, abort } = this;
         socket[kWriting] = false;
         if (err) {
-          assert2(client[kRunning] <= 1, "pipeline should only contain this request");
+          assert2(client2[kRunning] <= 1, "pipeline should only contain this request");
           abort(err);
         }
       }
@@ -6910,41 +6921,41 @@ var require_client_h2 = __commonJS({
       const { [HTTP2_HEADER_STATUS]: _statusCode, ...realHeaders } = headers;
       return parseH2Headers(realHeaders);
     }
-    async function connectH2(client, socket) {
-      client[kSocket] = socket;
+    async function connectH2(client2, socket) {
+      client2[kSocket] = socket;
       if (!h2ExperimentalWarned) {
         h2ExperimentalWarned = true;
         process.emitWarning("H2 support is experimental, expect them to change at any time.", {
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http2.connect(client2[kUrl], {
         createConnection: () => socket,
-        peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
+        peerMaxConcurrentStreams: client2[kMaxConcurrentStreams]
       });
       session[kOpenStreams] = 0;
-      session[kClient] = client;
+      session[kClient] = client2;
       session[kSocket] = socket;
       util.addListener(session, "error", onHttp2SessionError);
       util.addListener(session, "frameError", onHttp2FrameError);
       util.addListener(session, "end", onHttp2SessionEnd);
       util.addListener(session, "goaway", onHTTP2GoAway);
       util.addListener(session, "close", function() {
-        const { [kClient]: client2 } = this;
-        const { [kSocket]: socket2 } = client2;
+        const { [kClient]: client3 } = this;
+        const { [kSocket]: socket2 } = client3;
         const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
-        client2[kHTTP2Session] = null;
-        if (client2.destroyed) {
-          assert2(client2[kPending] === 0);
-          const requests = client2[kQueue].splice(client2[kRunningIdx]);
+        client3[kHTTP2Session] = null;
+        if (client3.destroyed) {
+          assert2(client3[kPending] === 0);
+          const requests = client3[kQueue].splice(client3[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request = requests[i];
-            util.errorRequest(client2, request, err);
+            const request2 = requests[i];
+            util.errorRequest(client3, request2, err);
           }
         }
       });
       session.unref();
-      client[kHTTP2Session] = session;
+      client2[kHTTP2Session] = session;
       socket[kHTTP2Session] = session;
       util.addListener(socket, "error", function(err) {
         this[kError] = err;
@@ -6955,14 +6966,14 @@ var require_client_h2 = __commonJS({
       });
       util.addListener(socket, "close", function() {
         const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
-        client[kSocket] = null;
+        client2[kSocket] = null;
         if (this[kHTTP2Session] != null) {
           this[kHTTP2Session].destroy(err);
         }
-        client[kPendingIdx] = client[kRunningIdx];
-        assert2(client[kRunning] === 0);
-        client.emit("disconnect", client[kUrl], [client], err);
-        client[kResume]();
+        client2[kPendingIdx] = client2[kRunningIdx];
+        assert2(client2[kRunning] === 0);
+        client2.emit("disconnect", client2[kUrl], [client2], err);
+        client2[kResume]();
       });
       let closed = false;
       socket.on("close", () => {
@@ -6972,10 +6983,10 @@ var require_client_h2 = __commonJS({
         version: "h2",
         defaultPipelining: Infinity,
         write(...args) {
-          return writeH2(client, ...args);
+          return writeH2(client2, ...args);
         },
         resume() {
-          resumeH2(client);
+          resumeH2(client2);
         },
         destroy(err, callback) {
           if (closed) {
@@ -6992,15 +7003,15 @@ var require_client_h2 = __commonJS({
         }
       };
     }
-    function resumeH2(client) {
-      const socket = client[kSocket];
+    function resumeH2(client2) {
+      const socket = client2[kSocket];
       if (socket?.destroyed === false) {
-        if (client[kSize] === 0 && client[kMaxConcurrentStreams] === 0) {
+        if (client2[kSize] === 0 && client2[kMaxConcurrentStreams] === 0) {
           socket.unref();
-          client[kHTTP2Session].unref();
+          client2[kHTTP2Session].unref();
         } else {
           socket.ref();
-          client[kHTTP2Session].ref();
+          client2[kHTTP2Session].ref();
         }
       }
     }
@@ -7008,9 +7019,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7020,35 +7031,35 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
-      const client = this[kClient];
-      client[kSocket] = null;
-      client[kHTTPContext] = null;
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
+      const client2 = this[kClient];
+      client2[kSocket] = null;
+      client2[kHTTPContext] = null;
       if (this[kHTTP2Session] != null) {
         this[kHTTP2Session].destroy(err);
         this[kHTTP2Session] = null;
       }
       util.destroy(this[kSocket], err);
-      if (client[kRunningIdx] < client[kQueue].length) {
-        const request = client[kQueue][client[kRunningIdx]];
-        client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request, err);
-        client[kPendingIdx] = client[kRunningIdx];
+      if (client2[kRunningIdx] < client2[kQueue].length) {
+        const request2 = client2[kQueue][client2[kRunningIdx]];
+        client2[kQueue][client2[kRunningIdx]++] = null;
+        util.errorRequest(client2, request2, err);
+        client2[kPendingIdx] = client2[kRunningIdx];
       }
-      assert2(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err);
-      client[kResume]();
+      assert2(client2[kRunning] === 0);
+      client2.emit("disconnect", client2[kUrl], [client2], err);
+      client2[kResume]();
     }
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request) {
-      const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request;
-      let { body } = request;
+    function writeH2(client2, request2) {
+      const session = client2[kHTTP2Session];
+      const { method, path, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request2;
+      let { body } = request2;
       if (upgrade) {
-        util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client2, request2, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7068,34 +7079,34 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname3, port } = client[kUrl];
+      const { hostname: hostname3, port } = client2[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
-        if (request.aborted) {
+        if (request2.aborted) {
           return;
         }
-        if (request.completed) {
+        if (request2.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error63 || new RequestAbortedError());
           }
           return;
         }
         error63 = error63 || new RequestAbortedError();
-        util.errorRequest(client, request, error63);
+        util.errorRequest(client2, request2, error63);
         if (stream != null) {
           util.destroy(stream, error63);
         }
         util.destroy(body, error63);
-        client[kQueue][client[kRunningIdx]++] = null;
-        client[kResume]();
+        client2[kQueue][client2[kRunningIdx]++] = null;
+        client2[kResume]();
       };
       try {
-        request.onConnect(abort);
+        request2.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request, err);
+        util.errorRequest(client2, request2, err);
       }
-      if (request.aborted) {
+      if (request2.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7105,37 +7116,37 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error63) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request.onUpgradeError(error63);
+          request2.onUpgradeError(error63);
         };
         const onReady = () => {
           try {
-            request.onUpgrade(null, null, stream);
+            request2.onUpgrade(null, null, stream);
           } catch (error63) {
             stream.off("response", onResponse);
             abort(error63);
             return;
           }
-          if (request.aborted) {
+          if (request2.aborted) {
             return;
           }
           stream.off("error", abort);
           stream.once(errorMonitor, onUpgradeError);
-          client[kQueue][client[kRunningIdx]++] = null;
+          client2[kQueue][client2[kRunningIdx]++] = null;
         };
         stream.once("response", onResponse);
         stream.once("error", abort);
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request.completed) {
+          if (!upgradeResponseFinished && request2.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7157,14 +7168,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request.contentLength;
+        contentLength = request2.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request.contentLength != null && request.contentLength !== contentLength) {
-        if (client[kStrictContentLength]) {
-          util.errorRequest(client, request, new RequestContentLengthMismatchError());
+      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
+        if (client2[kStrictContentLength]) {
+          util.errorRequest(client2, request2, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7189,33 +7200,33 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request.onResponseStarted();
-        if (request.aborted) {
+        request2.onResponseStarted();
+        if (request2.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request, err);
+          util.errorRequest(client2, request2, err);
           util.destroy(stream, err);
           return;
         }
-        if (request.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request.onData(chunk) === false) {
+          if (request2.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request.onComplete([]);
+          request2.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
         }
         abort(new InformationalError("HTTP/2: stream half-closed (remote)"));
-        client[kQueue][client[kRunningIdx]++] = null;
-        client[kPendingIdx] = client[kRunningIdx];
-        client[kResume]();
+        client2[kQueue][client2[kRunningIdx]++] = null;
+        client2[kPendingIdx] = client2[kRunningIdx];
+        client2[kResume]();
       });
       stream.once("close", () => {
         session[kOpenStreams] -= 1;
@@ -7226,8 +7237,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -7236,9 +7247,9 @@ var require_client_h2 = __commonJS({
             abort,
             stream,
             null,
-            client,
-            request,
-            client[kSocket],
+            client2,
+            request2,
+            client2[kSocket],
             contentLength,
             expectsPayload
           );
@@ -7247,9 +7258,9 @@ var require_client_h2 = __commonJS({
             abort,
             stream,
             body,
-            client,
-            request,
-            client[kSocket],
+            client2,
+            request2,
+            client2[kSocket],
             contentLength,
             expectsPayload
           );
@@ -7259,9 +7270,9 @@ var require_client_h2 = __commonJS({
               abort,
               stream,
               body.stream(),
-              client,
-              request,
-              client[kSocket],
+              client2,
+              request2,
+              client2[kSocket],
               contentLength,
               expectsPayload
             );
@@ -7270,9 +7281,9 @@ var require_client_h2 = __commonJS({
               abort,
               stream,
               body,
-              client,
-              request,
-              client[kSocket],
+              client2,
+              request2,
+              client2[kSocket],
               contentLength,
               expectsPayload
             );
@@ -7280,12 +7291,12 @@ var require_client_h2 = __commonJS({
         } else if (util.isStream(body)) {
           writeStream(
             abort,
-            client[kSocket],
+            client2[kSocket],
             expectsPayload,
             stream,
             body,
-            client,
-            request,
+            client2,
+            request2,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7293,9 +7304,9 @@ var require_client_h2 = __commonJS({
             abort,
             stream,
             body,
-            client,
-            request,
-            client[kSocket],
+            client2,
+            request2,
+            client2[kSocket],
             contentLength,
             expectsPayload
           );
@@ -7304,7 +7315,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client2, request2, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
@@ -7312,19 +7323,19 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request.onBodySent(body);
+          request2.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request.onRequestSent();
-        client[kResume]();
+        request2.onRequestSent();
+        client2[kResume]();
       } catch (error63) {
         abort(error63);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
-      assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client2, request2, contentLength) {
+      assert2(contentLength !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
       const pipe2 = pipeline(
         body,
         h2stream,
@@ -7334,20 +7345,20 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe2);
-            request.onRequestSent();
+            request2.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
-            client[kResume]();
+            client2[kResume]();
           }
         }
       );
       util.addListener(pipe2, "data", onPipeData);
       function onPipeData(chunk) {
-        request.onBodySent(chunk);
+        request2.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client2, request2, socket, contentLength, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7358,18 +7369,18 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request.onBodySent(buffer);
-        request.onRequestSent();
+        request2.onBodySent(buffer);
+        request2.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        client[kResume]();
+        client2[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
-      assert2(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
+    async function writeIterable(abort, h2stream, body, client2, request2, socket, contentLength, expectsPayload) {
+      assert2(contentLength !== 0 || client2[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
         if (callback) {
@@ -7393,17 +7404,17 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request.onBodySent(chunk);
+          request2.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request.onRequestSent();
+        request2.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        client[kResume]();
+        client2[kResume]();
       } catch (err) {
         abort(err);
       } finally {
@@ -7658,10 +7669,10 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop = () => {
+    var noop3 = () => {
     };
-    function getPipelining(client) {
-      return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
+    function getPipelining(client2) {
+      return client2[kPipelining] ?? client2[kHTTPContext]?.defaultPipelining ?? 1;
     }
     var Client = class extends DispatcherBase {
       /**
@@ -7847,10 +7858,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler) {
         const origin = opts.origin || this[kUrl].origin;
-        const request = new Request(origin, opts, handler);
-        this[kQueue].push(request);
+        const request2 = new Request(origin, opts, handler);
+        this[kQueue].push(request2);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
+        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7874,8 +7885,8 @@ var require_client = __commonJS({
         return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request = requests[i];
-            util.errorRequest(this, request, err);
+            const request2 = requests[i];
+            util.errorRequest(this, request2, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -7895,21 +7906,21 @@ var require_client = __commonJS({
       }
     };
     var createRedirectInterceptor = require_redirect_interceptor();
-    function onError(client, err) {
-      if (client[kRunning] === 0 && err.code !== "UND_ERR_INFO" && err.code !== "UND_ERR_SOCKET") {
-        assert2(client[kPendingIdx] === client[kRunningIdx]);
-        const requests = client[kQueue].splice(client[kRunningIdx]);
+    function onError(client2, err) {
+      if (client2[kRunning] === 0 && err.code !== "UND_ERR_INFO" && err.code !== "UND_ERR_SOCKET") {
+        assert2(client2[kPendingIdx] === client2[kRunningIdx]);
+        const requests = client2[kQueue].splice(client2[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request = requests[i];
-          util.errorRequest(client, request, err);
+          const request2 = requests[i];
+          util.errorRequest(client2, request2, err);
         }
-        assert2(client[kSize] === 0);
+        assert2(client2[kSize] === 0);
       }
     }
-    async function connect(client) {
-      assert2(!client[kConnecting]);
-      assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname3, protocol, port } = client[kUrl];
+    async function connect(client2) {
+      assert2(!client2[kConnecting]);
+      assert2(!client2[kHTTPContext]);
+      let { host, hostname: hostname3, protocol, port } = client2[kUrl];
       if (hostname3[0] === "[") {
         const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
@@ -7917,7 +7928,7 @@ var require_client = __commonJS({
         assert2(net.isIP(ip2));
         hostname3 = ip2;
       }
-      client[kConnecting] = true;
+      client2[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
@@ -7925,22 +7936,22 @@ var require_client = __commonJS({
             hostname: hostname3,
             protocol,
             port,
-            version: client[kHTTPContext]?.version,
-            servername: client[kServerName],
-            localAddress: client[kLocalAddress]
+            version: client2[kHTTPContext]?.version,
+            servername: client2[kServerName],
+            localAddress: client2[kLocalAddress]
           },
-          connector: client[kConnector]
+          connector: client2[kConnector]
         });
       }
       try {
         const socket = await new Promise((resolve2, reject) => {
-          client[kConnector]({
+          client2[kConnector]({
             host,
             hostname: hostname3,
             protocol,
             port,
-            servername: client[kServerName],
-            localAddress: client[kLocalAddress]
+            servername: client2[kServerName],
+            localAddress: client2[kLocalAddress]
           }, (err, socket2) => {
             if (err) {
               reject(err);
@@ -7949,21 +7960,21 @@ var require_client = __commonJS({
             }
           });
         });
-        if (client.destroyed) {
-          util.destroy(socket.on("error", noop), new ClientDestroyedError());
+        if (client2.destroyed) {
+          util.destroy(socket.on("error", noop3), new ClientDestroyedError());
           return;
         }
         assert2(socket);
         try {
-          client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
+          client2[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client2, socket) : await connectH1(client2, socket);
         } catch (err) {
-          socket.destroy().on("error", noop);
+          socket.destroy().on("error", noop3);
           throw err;
         }
-        client[kConnecting] = false;
+        client2[kConnecting] = false;
         socket[kCounter] = 0;
-        socket[kMaxRequests] = client[kMaxRequests];
-        socket[kClient] = client;
+        socket[kMaxRequests] = client2[kMaxRequests];
+        socket[kClient] = client2;
         socket[kError] = null;
         if (channels.connected.hasSubscribers) {
           channels.connected.publish({
@@ -7972,20 +7983,20 @@ var require_client = __commonJS({
               hostname: hostname3,
               protocol,
               port,
-              version: client[kHTTPContext]?.version,
-              servername: client[kServerName],
-              localAddress: client[kLocalAddress]
+              version: client2[kHTTPContext]?.version,
+              servername: client2[kServerName],
+              localAddress: client2[kLocalAddress]
             },
-            connector: client[kConnector],
+            connector: client2[kConnector],
             socket
           });
         }
-        client.emit("connect", client[kUrl], [client]);
+        client2.emit("connect", client2[kUrl], [client2]);
       } catch (err) {
-        if (client.destroyed) {
+        if (client2.destroyed) {
           return;
         }
-        client[kConnecting] = false;
+        client2[kConnecting] = false;
         if (channels.connectError.hasSubscribers) {
           channels.connectError.publish({
             connectParams: {
@@ -7993,103 +8004,103 @@ var require_client = __commonJS({
               hostname: hostname3,
               protocol,
               port,
-              version: client[kHTTPContext]?.version,
-              servername: client[kServerName],
-              localAddress: client[kLocalAddress]
+              version: client2[kHTTPContext]?.version,
+              servername: client2[kServerName],
+              localAddress: client2[kLocalAddress]
             },
-            connector: client[kConnector],
+            connector: client2[kConnector],
             error: err
           });
         }
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-          assert2(client[kRunning] === 0);
-          while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request, err);
+          assert2(client2[kRunning] === 0);
+          while (client2[kPending] > 0 && client2[kQueue][client2[kPendingIdx]].servername === client2[kServerName]) {
+            const request2 = client2[kQueue][client2[kPendingIdx]++];
+            util.errorRequest(client2, request2, err);
           }
         } else {
-          onError(client, err);
+          onError(client2, err);
         }
-        client.emit("connectionError", client[kUrl], [client], err);
+        client2.emit("connectionError", client2[kUrl], [client2], err);
       }
-      client[kResume]();
+      client2[kResume]();
     }
-    function emitDrain(client) {
-      client[kNeedDrain] = 0;
-      client.emit("drain", client[kUrl], [client]);
+    function emitDrain(client2) {
+      client2[kNeedDrain] = 0;
+      client2.emit("drain", client2[kUrl], [client2]);
     }
-    function resume(client, sync) {
-      if (client[kResuming] === 2) {
+    function resume(client2, sync) {
+      if (client2[kResuming] === 2) {
         return;
       }
-      client[kResuming] = 2;
-      _resume(client, sync);
-      client[kResuming] = 0;
-      if (client[kRunningIdx] > 256) {
-        client[kQueue].splice(0, client[kRunningIdx]);
-        client[kPendingIdx] -= client[kRunningIdx];
-        client[kRunningIdx] = 0;
+      client2[kResuming] = 2;
+      _resume(client2, sync);
+      client2[kResuming] = 0;
+      if (client2[kRunningIdx] > 256) {
+        client2[kQueue].splice(0, client2[kRunningIdx]);
+        client2[kPendingIdx] -= client2[kRunningIdx];
+        client2[kRunningIdx] = 0;
       }
     }
-    function _resume(client, sync) {
+    function _resume(client2, sync) {
       while (true) {
-        if (client.destroyed) {
-          assert2(client[kPending] === 0);
+        if (client2.destroyed) {
+          assert2(client2[kPending] === 0);
           return;
         }
-        if (client[kClosedResolve] && !client[kSize]) {
-          client[kClosedResolve]();
-          client[kClosedResolve] = null;
+        if (client2[kClosedResolve] && !client2[kSize]) {
+          client2[kClosedResolve]();
+          client2[kClosedResolve] = null;
           return;
         }
-        if (client[kHTTPContext]) {
-          client[kHTTPContext].resume();
+        if (client2[kHTTPContext]) {
+          client2[kHTTPContext].resume();
         }
-        if (client[kBusy]) {
-          client[kNeedDrain] = 2;
-        } else if (client[kNeedDrain] === 2) {
+        if (client2[kBusy]) {
+          client2[kNeedDrain] = 2;
+        } else if (client2[kNeedDrain] === 2) {
           if (sync) {
-            client[kNeedDrain] = 1;
-            queueMicrotask(() => emitDrain(client));
+            client2[kNeedDrain] = 1;
+            queueMicrotask(() => emitDrain(client2));
           } else {
-            emitDrain(client);
+            emitDrain(client2);
           }
           continue;
         }
-        if (client[kPending] === 0) {
+        if (client2[kPending] === 0) {
           return;
         }
-        if (client[kRunning] >= (getPipelining(client) || 1)) {
+        if (client2[kRunning] >= (getPipelining(client2) || 1)) {
           return;
         }
-        const request = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request.servername) {
-          if (client[kRunning] > 0) {
+        const request2 = client2[kQueue][client2[kPendingIdx]];
+        if (client2[kUrl].protocol === "https:" && client2[kServerName] !== request2.servername) {
+          if (client2[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request.servername;
-          client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
-            client[kHTTPContext] = null;
-            resume(client);
+          client2[kServerName] = request2.servername;
+          client2[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
+            client2[kHTTPContext] = null;
+            resume(client2);
           });
         }
-        if (client[kConnecting]) {
+        if (client2[kConnecting]) {
           return;
         }
-        if (!client[kHTTPContext]) {
-          connect(client);
+        if (!client2[kHTTPContext]) {
+          connect(client2);
           return;
         }
-        if (client[kHTTPContext].destroyed) {
+        if (client2[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request)) {
+        if (client2[kHTTPContext].busy(request2)) {
           return;
         }
-        if (!request.aborted && client[kHTTPContext].write(request)) {
-          client[kPendingIdx]++;
+        if (!request2.aborted && client2[kHTTPContext].write(request2)) {
+          client2[kPendingIdx]++;
         } else {
-          client[kQueue].splice(client[kPendingIdx], 1);
+          client2[kQueue].splice(client2[kPendingIdx], 1);
         }
       }
     }
@@ -8248,10 +8259,10 @@ var require_pool_base = __commonJS({
         return this[kNeedDrain];
       }
       get [kConnected]() {
-        return this[kClients].filter((client) => client[kConnected]).length;
+        return this[kClients].filter((client2) => client2[kConnected]).length;
       }
       get [kFree]() {
-        return this[kClients].filter((client) => client[kConnected] && !client[kNeedDrain]).length;
+        return this[kClients].filter((client2) => client2[kConnected] && !client2[kNeedDrain]).length;
       }
       get [kPending]() {
         let ret = this[kQueued];
@@ -8308,21 +8319,21 @@ var require_pool_base = __commonJS({
         }
         return !this[kNeedDrain];
       }
-      [kAddClient](client) {
-        client.on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-        this[kClients].push(client);
+      [kAddClient](client2) {
+        client2.on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
+        this[kClients].push(client2);
         if (this[kNeedDrain]) {
           queueMicrotask(() => {
             if (this[kNeedDrain]) {
-              this[kOnDrain](client[kUrl], [this, client]);
+              this[kOnDrain](client2[kUrl], [this, client2]);
             }
           });
         }
         return this;
       }
-      [kRemoveClient](client) {
-        client.close(() => {
-          const idx = this[kClients].indexOf(client);
+      [kRemoveClient](client2) {
+        client2.close(() => {
+          const idx = this[kClients].indexOf(client2);
           if (idx !== -1) {
             this[kClients].splice(idx, 1);
           }
@@ -8416,9 +8427,9 @@ var require_pool = __commonJS({
         });
       }
       [kGetDispatcher]() {
-        for (const client of this[kClients]) {
-          if (!client[kNeedDrain]) {
-            return client;
+        for (const client2 of this[kClients]) {
+          if (!client2[kNeedDrain]) {
+            return client2;
           }
         }
         if (!this[kConnections] || this[kClients].length < this[kConnections]) {
@@ -8513,8 +8524,8 @@ var require_balanced_pool = __commonJS({
             this._updateBalancedPoolStats();
           }
         });
-        for (const client of this[kClients]) {
-          client[kWeight] = this[kMaxWeightPerServer];
+        for (const client2 of this[kClients]) {
+          client2[kWeight] = this[kMaxWeightPerServer];
         }
         this._updateBalancedPoolStats();
         return this;
@@ -8636,8 +8647,8 @@ var require_agent = __commonJS({
       }
       get [kRunning]() {
         let ret = 0;
-        for (const client of this[kClients].values()) {
-          ret += client[kRunning];
+        for (const client2 of this[kClients].values()) {
+          ret += client2[kRunning];
         }
         return ret;
       }
@@ -8657,16 +8668,16 @@ var require_agent = __commonJS({
       }
       async [kClose]() {
         const closePromises = [];
-        for (const client of this[kClients].values()) {
-          closePromises.push(client.close());
+        for (const client2 of this[kClients].values()) {
+          closePromises.push(client2.close());
         }
         this[kClients].clear();
         await Promise.all(closePromises);
       }
       async [kDestroy](err) {
         const destroyPromises = [];
-        for (const client of this[kClients].values()) {
-          destroyPromises.push(client.destroy(err));
+        for (const client2 of this[kClients].values()) {
+          destroyPromises.push(client2.destroy(err));
         }
         this[kClients].clear();
         await Promise.all(destroyPromises);
@@ -8701,7 +8712,7 @@ var require_proxy_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop = () => {
+    var noop3 = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
@@ -8818,7 +8829,7 @@ var require_proxy_agent = __commonJS({
                 servername: this[kProxyTls]?.servername || proxyHostname
               });
               if (statusCode !== 200) {
-                socket.on("error", noop).destroy();
+                socket.on("error", noop3).destroy();
                 callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`));
               }
               if (opts2.protocol !== "https:") {
@@ -9165,7 +9176,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9177,7 +9188,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -9434,7 +9445,7 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop = () => {
+    var noop3 = () => {
     };
     var BodyReadable = class extends Readable {
       constructor({
@@ -9566,7 +9577,7 @@ var require_readable = __commonJS({
             } else {
               resolve2(null);
             }
-          }).on("error", noop).on("data", function(chunk) {
+          }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
             if (limit <= 0) {
               this.destroy();
@@ -9936,10 +9947,10 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request(opts, callback) {
+    function request2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve2, reject) => {
-          request.call(this, opts, (err, data) => {
+          request2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve2(data);
           });
         });
@@ -9954,7 +9965,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request;
+    module.exports = request2;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -10730,7 +10741,7 @@ var require_mock_utils = __commonJS({
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
-    function getResponseData(data) {
+    function getResponseData2(data) {
       if (Buffer.isBuffer(data)) {
         return data;
       } else if (data instanceof Uint8Array) {
@@ -10850,7 +10861,7 @@ var require_mock_utils = __commonJS({
           body.then((newData) => handleReply(mockDispatches, newData));
           return;
         }
-        const responseData = getResponseData(body);
+        const responseData = getResponseData2(body);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler.onConnect?.((err) => handler.onError(err), null);
@@ -10907,7 +10918,7 @@ var require_mock_utils = __commonJS({
       }
     }
     module.exports = {
-      getResponseData,
+      getResponseData: getResponseData2,
       getMockDispatch,
       addMockDispatch,
       deleteMockDispatch,
@@ -10930,7 +10941,7 @@ var require_mock_utils = __commonJS({
 var require_mock_interceptor = __commonJS({
   "node_modules/undici/lib/mock/mock-interceptor.js"(exports, module) {
     "use strict";
-    var { getResponseData, buildKey, addMockDispatch } = require_mock_utils();
+    var { getResponseData: getResponseData2, buildKey, addMockDispatch } = require_mock_utils();
     var {
       kDispatches,
       kDispatchKey,
@@ -11002,7 +11013,7 @@ var require_mock_interceptor = __commonJS({
         this[kContentLength] = false;
       }
       createMockScopeDispatchData({ statusCode, data, responseOptions }) {
-        const responseData = getResponseData(data);
+        const responseData = getResponseData2(data);
         const contentLength = this[kContentLength] ? { "content-length": responseData.length } : {};
         const headers = { ...this[kDefaultHeaders], ...contentLength, ...responseOptions.headers };
         const trailers = { ...this[kDefaultTrailers], ...responseOptions.trailers };
@@ -11354,9 +11365,9 @@ var require_mock_agent = __commonJS({
         return this[kOptions] && this[kOptions].connections === 1 ? new MockClient(origin, mockOptions) : new MockPool(origin, mockOptions);
       }
       [kMockAgentGet](origin) {
-        const client = this[kClients].get(origin);
-        if (client) {
-          return client;
+        const client2 = this[kClients].get(origin);
+        if (client2) {
+          return client2;
         }
         if (typeof origin !== "string") {
           const dispatcher = this[kFactory]("http://localhost:9999");
@@ -11771,10 +11782,10 @@ var require_dns = __commonJS({
         return ip2;
       }
       setRecords(origin, addresses) {
-        const timestamp = Date.now();
+        const timestamp2 = Date.now();
         const records = { records: { 4: null, 6: null } };
         for (const record2 of addresses) {
-          record2.timestamp = timestamp;
+          record2.timestamp = timestamp2;
           if (typeof record2.ttl === "number") {
             record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
@@ -11920,8 +11931,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -12103,12 +12114,12 @@ var require_headers = __commonJS({
           if (size3 === 0) {
             return array2;
           }
-          const iterator = this[kHeadersMap][Symbol.iterator]();
-          const firstValue = iterator.next().value;
+          const iterator2 = this[kHeadersMap][Symbol.iterator]();
+          const firstValue = iterator2.next().value;
           array2[0] = [firstValue[0], firstValue[1].value];
           assert2(firstValue[1].value !== null);
           for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size3; ++i) {
-            value = iterator.next().value;
+            value = iterator2.next().value;
             x = array2[i] = [value[0], value[1].value];
             assert2(x[1] !== null);
             left = 0;
@@ -12129,7 +12140,7 @@ var require_headers = __commonJS({
               array2[left] = x;
             }
           }
-          if (!iterator.next().done) {
+          if (!iterator2.next().done) {
             throw new TypeError("Unreachable");
           }
           return array2;
@@ -12316,15 +12327,15 @@ var require_headers = __commonJS({
     });
     webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
-        const iterator = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
+        const iterator2 = Reflect.get(V, Symbol.iterator);
+        if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
           }
         }
-        if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator.bind(V));
+        if (typeof iterator2 === "function") {
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator2.bind(V));
         }
         return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
       }
@@ -12861,7 +12872,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request = null;
+        let request2 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal2 = null;
@@ -12878,18 +12889,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
-          request = makeRequest({ urlList: [parsedURL] });
+          request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert2(input2 instanceof _Request);
-          request = input2[kState];
+          request2 = input2[kState];
           signal2 = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
-        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin)) {
-          window2 = request.window;
+        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
+          window2 = request2.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window2}' must be null`);
@@ -12897,66 +12908,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window2 = "no-window";
         }
-        request = makeRequest({
+        request2 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request.method,
+          method: request2.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request.headersList,
+          headersList: request2.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request.unsafeRequest,
+          unsafeRequest: request2.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window: window2,
           // priority request’s priority.
-          priority: request.priority,
+          priority: request2.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request.origin,
+          origin: request2.origin,
           // referrer request’s referrer.
-          referrer: request.referrer,
+          referrer: request2.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request.referrerPolicy,
+          referrerPolicy: request2.referrerPolicy,
           // mode request’s mode.
-          mode: request.mode,
+          mode: request2.mode,
           // credentials mode request’s credentials mode.
-          credentials: request.credentials,
+          credentials: request2.credentials,
           // cache mode request’s cache mode.
-          cache: request.cache,
+          cache: request2.cache,
           // redirect mode request’s redirect mode.
-          redirect: request.redirect,
+          redirect: request2.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request.integrity,
+          integrity: request2.integrity,
           // keepalive request’s keepalive.
-          keepalive: request.keepalive,
+          keepalive: request2.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request.reloadNavigation,
+          reloadNavigation: request2.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request.historyNavigation,
+          historyNavigation: request2.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request.urlList]
+          urlList: [...request2.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request.mode === "navigate") {
-            request.mode = "same-origin";
+          if (request2.mode === "navigate") {
+            request2.mode = "same-origin";
           }
-          request.reloadNavigation = false;
-          request.historyNavigation = false;
-          request.origin = "client";
-          request.referrer = "client";
-          request.referrerPolicy = "";
-          request.url = request.urlList[request.urlList.length - 1];
-          request.urlList = [request.url];
+          request2.reloadNavigation = false;
+          request2.historyNavigation = false;
+          request2.origin = "client";
+          request2.referrer = "client";
+          request2.referrerPolicy = "";
+          request2.url = request2.urlList[request2.urlList.length - 1];
+          request2.urlList = [request2.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request.referrer = "no-referrer";
+            request2.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -12965,14 +12976,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request.referrer = "client";
+              request2.referrer = "client";
             } else {
-              request.referrer = parsedReferrer;
+              request2.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request.referrerPolicy = init.referrerPolicy;
+          request2.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -12987,33 +12998,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request.mode = mode;
+          request2.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request.credentials = init.credentials;
+          request2.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request.cache = init.cache;
+          request2.cache = init.cache;
         }
-        if (request.cache === "only-if-cached" && request.mode !== "same-origin") {
+        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request.redirect = init.redirect;
+          request2.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request.integrity = String(init.integrity);
+          request2.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request.keepalive = Boolean(init.keepalive);
+          request2.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request.method = mayBeNormalized;
+            request2.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13023,9 +13034,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request.method = method;
+            request2.method = method;
           }
-          if (!patchMethodWarning && request.method === "patch") {
+          if (!patchMethodWarning && request2.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13035,7 +13046,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal2 = init.signal;
         }
-        this[kState] = request;
+        this[kState] = request2;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal2 != null) {
@@ -13063,12 +13074,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request.headersList);
+        setHeadersList(this[kHeaders], request2.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request.method)) {
+          if (!corsSafeListedMethodsSet.has(request2.method)) {
             throw new TypeError(
-              `'${request.method} is unsupported in no-cors mode.`
+              `'${request2.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13087,14 +13098,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input2 instanceof _Request ? input2[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request.method === "GET" || request.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request.keepalive
+            request2.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13106,12 +13117,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request.mode !== "same-origin" && request.mode !== "cors") {
+          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request.useCORSPreflightFlag = true;
+          request2.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13340,21 +13351,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request) {
-      const newRequest = makeRequest({ ...request, body: null });
-      if (request.body != null) {
-        newRequest.body = cloneBody(newRequest, request.body);
+    function cloneRequest(request2) {
+      const newRequest = makeRequest({ ...request2, body: null });
+      if (request2.body != null) {
+        newRequest.body = cloneBody(newRequest, request2.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal2, guard) {
-      const request = new Request(kConstruct);
-      request[kState] = innerRequest;
-      request[kSignal] = signal2;
-      request[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request[kHeaders], guard);
-      return request;
+      const request2 = new Request(kConstruct);
+      request2[kState] = innerRequest;
+      request2[kSignal] = signal2;
+      request2[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request2[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request2[kHeaders], guard);
+      return request2;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13596,14 +13607,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request = requestObject[kState];
+      const request2 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request, null, requestObject.signal.reason);
+        abortFetch(p, request2, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request.client.globalObject;
+      const globalObject = request2.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request.serviceWorkers = "none";
+        request2.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13615,7 +13626,7 @@ var require_fetch = __commonJS({
           assert2(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request, realResponse, requestObject.signal.reason);
+          abortFetch(p, request2, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13623,7 +13634,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13635,7 +13646,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request,
+        request: request2,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13676,12 +13687,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request, responseObject, error63) {
+    function abortFetch(p, request2, responseObject, error63) {
       if (p) {
         p.reject(error63);
       }
-      if (request.body != null && isReadable(request.body?.stream)) {
-        request.body.stream.cancel(error63).catch((err) => {
+      if (request2.body != null && isReadable(request2.body?.stream)) {
+        request2.body.stream.cancel(error63).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13702,7 +13713,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request,
+      request: request2,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13715,9 +13726,9 @@ var require_fetch = __commonJS({
       assert2(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request.client != null) {
-        taskDestination = request.client.globalObject;
-        crossOriginIsolatedCapability = request.client.crossOriginIsolatedCapability;
+      if (request2.client != null) {
+        taskDestination = request2.client.globalObject;
+        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13725,7 +13736,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request,
+        request: request2,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13735,32 +13746,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert2(!request.body || request.body.stream);
-      if (request.window === "client") {
-        request.window = request.client?.globalObject?.constructor?.name === "Window" ? request.client : "no-window";
+      assert2(!request2.body || request2.body.stream);
+      if (request2.window === "client") {
+        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
       }
-      if (request.origin === "client") {
-        request.origin = request.client.origin;
+      if (request2.origin === "client") {
+        request2.origin = request2.client.origin;
       }
-      if (request.policyContainer === "client") {
-        if (request.client != null) {
-          request.policyContainer = clonePolicyContainer(
-            request.client.policyContainer
+      if (request2.policyContainer === "client") {
+        if (request2.client != null) {
+          request2.policyContainer = clonePolicyContainer(
+            request2.client.policyContainer
           );
         } else {
-          request.policyContainer = makePolicyContainer();
+          request2.policyContainer = makePolicyContainer();
         }
       }
-      if (!request.headersList.contains("accept", true)) {
+      if (!request2.headersList.contains("accept", true)) {
         const value = "*/*";
-        request.headersList.append("accept", value, true);
+        request2.headersList.append("accept", value, true);
       }
-      if (!request.headersList.contains("accept-language", true)) {
-        request.headersList.append("accept-language", "*", true);
+      if (!request2.headersList.contains("accept-language", true)) {
+        request2.headersList.append("accept-language", "*", true);
       }
-      if (request.priority === null) {
+      if (request2.priority === null) {
       }
-      if (subresourceSet.has(request.destination)) {
+      if (subresourceSet.has(request2.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13768,50 +13779,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive2 = false) {
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
-      if (request.localURLsOnly && !urlIsLocal(requestCurrentURL(request))) {
+      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request);
-      if (requestBadPort(request) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
+      if (requestBadPort(request2) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request.referrerPolicy === "") {
-        request.referrerPolicy = request.policyContainer.referrerPolicy;
+      if (request2.referrerPolicy === "") {
+        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
       }
-      if (request.referrer !== "no-referrer") {
-        request.referrer = determineRequestsReferrer(request);
+      if (request2.referrer !== "no-referrer") {
+        request2.referrer = determineRequestsReferrer(request2);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request.mode === "navigate" || request.mode === "websocket")
+            (request2.mode === "navigate" || request2.mode === "websocket")
           ) {
-            request.responseTainting = "basic";
+            request2.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request.mode === "same-origin") {
+          if (request2.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request.mode === "no-cors") {
-            if (request.redirect !== "follow") {
+          if (request2.mode === "no-cors") {
+            if (request2.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request.responseTainting = "opaque";
+            request2.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request.responseTainting = "cors";
+          request2.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13819,13 +13830,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request.responseTainting === "cors") {
+        if (request2.responseTainting === "cors") {
         }
-        if (request.responseTainting === "basic") {
+        if (request2.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request.responseTainting === "cors") {
+        } else if (request2.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request.responseTainting === "opaque") {
+        } else if (request2.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert2(false);
@@ -13833,26 +13844,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request.urlList);
+        internalResponse.urlList.push(...request2.urlList);
       }
-      if (!request.timingAllowFailed) {
+      if (!request2.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request.method === "HEAD" || request.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request.integrity) {
+      if (request2.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request.responseTainting === "opaque" || response.body == null) {
+        if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request.integrity)) {
+          if (!bytesMatch(bytes, request2.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13868,8 +13879,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request);
+      const { request: request2 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request2);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13878,19 +13889,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request);
+          const blobURLEntry = requestCurrentURL(request2);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request.method !== "GET" || !isBlobLike(blob)) {
+          if (request2.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request.headersList.contains("range", true)) {
+          if (!request2.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13898,7 +13909,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request.headersList.get("range", true);
+            const rangeHeader = request2.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13929,7 +13940,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request);
+          const currentURL = requestCurrentURL(request2);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14018,41 +14029,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request.serviceWorkers === "all") {
+      if (request2.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request.redirect === "follow") {
-          request.serviceWorkers = "none";
+        if (request2.redirect === "follow") {
+          request2.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request.responseTainting === "cors" && corsCheck(request, response) === "failure") {
+        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request, response) === "failure") {
-          request.timingAllowFailed = true;
+        if (TAOCheck(request2, response) === "failure") {
+          request2.timingAllowFailed = true;
         }
       }
-      if ((request.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request.origin,
-        request.client,
-        request.destination,
+      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request2.origin,
+        request2.client,
+        request2.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request.redirect !== "manual") {
+        if (request2.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request.redirect === "error") {
+        if (request2.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request.redirect === "manual") {
+        } else if (request2.redirect === "manual") {
           response = actualResponse;
-        } else if (request.redirect === "follow") {
+        } else if (request2.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert2(false);
@@ -14062,13 +14073,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request).hash
+          requestCurrentURL(request2).hash
         );
         if (locationURL == null) {
           return response;
@@ -14079,63 +14090,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request.redirectCount === 20) {
+      if (request2.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request.redirectCount += 1;
-      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request, locationURL)) {
+      request2.redirectCount += 1;
+      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request.body != null && request.body.source == null) {
+      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request.method)) {
-        request.method = "GET";
-        request.body = null;
+      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
+        request2.method = "GET";
+        request2.body = null;
         for (const headerName of requestBodyHeader) {
-          request.headersList.delete(headerName);
+          request2.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request), locationURL)) {
-        request.headersList.delete("authorization", true);
-        request.headersList.delete("proxy-authorization", true);
-        request.headersList.delete("cookie", true);
-        request.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
+        request2.headersList.delete("authorization", true);
+        request2.headersList.delete("proxy-authorization", true);
+        request2.headersList.delete("cookie", true);
+        request2.headersList.delete("host", true);
       }
-      if (request.body != null) {
-        assert2(request.body.source != null);
-        request.body = safelyExtractBody(request.body.source)[0];
+      if (request2.body != null) {
+        assert2(request2.body.source != null);
+        request2.body = safelyExtractBody(request2.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request, actualResponse);
+      request2.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request.window === "no-window" && request.redirect === "error") {
+      if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request;
+        httpRequest = request2;
       } else {
-        httpRequest = cloneRequest(request);
+        httpRequest = cloneRequest(request2);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request.credentials === "include" || request.credentials === "same-origin" && request.responseTainting === "basic";
+      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14212,7 +14223,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request.window === "no-window") {
+        if (request2.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14224,7 +14235,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request.body == null || request.body.source != null)
+        (request2.body == null || request2.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14254,21 +14265,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request.cache = "no-store";
+        request2.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request.mode === "websocket") {
+      if (request2.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request.body == null && fetchParams.processRequestEndOfBody) {
+      if (request2.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request.body != null) {
+      } else if (request2.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14296,7 +14307,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request.body.stream) {
+            for await (const bytes of request2.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14310,8 +14321,8 @@ var require_fetch = __commonJS({
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator = body[Symbol.asyncIterator]();
-          fetchParams.controller.next = () => iterator.next();
+          const iterator2 = body[Symbol.asyncIterator]();
+          fetchParams.controller.next = () => iterator2.next();
           response = makeResponse({ status, statusText, headersList });
         }
       } catch (err) {
@@ -14407,17 +14418,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url2 = requestCurrentURL(request);
+        const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
-            method: request.method,
-            body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body,
-            headers: request.headersList.entries,
+            method: request2.method,
+            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
+            headers: request2.headersList.entries,
             maxRedirections: 0,
-            upgrade: request.mode === "websocket" ? "websocket" : void 0
+            upgrade: request2.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14447,8 +14458,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request.redirect === "follow" && redirectStatusSet.has(status);
-              if (request.method !== "HEAD" && request.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -15429,31 +15440,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request, options = {}) {
+      async match(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request = webidl.converters.RequestInfo(request, prefix, "request");
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request, options, 1);
+        const p = this.#internalMatchAll(request2, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request = void 0, options = {}) {
+      async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request !== void 0) request = webidl.converters.RequestInfo(request, prefix, "request");
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request, options);
+        return this.#internalMatchAll(request2, options);
       }
-      async add(request) {
+      async add(request2) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request = webidl.converters.RequestInfo(request, prefix, "request");
-        const requests = [request];
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        const requests = [request2];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15463,19 +15474,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request of requests) {
-          if (request === void 0) {
+        for (let request2 of requests) {
+          if (request2 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request = webidl.converters.RequestInfo(request);
-          if (typeof request === "string") {
+          request2 = webidl.converters.RequestInfo(request2);
+          if (typeof request2 === "string") {
             continue;
           }
-          const r = request[kState];
+          const r = request2[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15484,8 +15495,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request of requests) {
-          const r = new Request(request)[kState];
+        for (const request2 of requests) {
+          const r = new Request(request2)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15562,17 +15573,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request, response) {
+      async put(request2, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request = webidl.converters.RequestInfo(request, prefix, "request");
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request instanceof Request) {
-          innerRequest = request[kState];
+        if (request2 instanceof Request) {
+          innerRequest = request2[kState];
         } else {
-          innerRequest = new Request(request)[kState];
+          innerRequest = new Request(request2)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15643,21 +15654,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request, options = {}) {
+      async delete(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request = webidl.converters.RequestInfo(request, prefix, "request");
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request instanceof Request) {
-          r = request[kState];
+        if (request2 instanceof Request) {
+          r = request2[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert2(typeof request === "string");
-          r = new Request(request)[kState];
+          assert2(typeof request2 === "string");
+          r = new Request(request2)[kState];
         }
         const operations = [];
         const operation = {
@@ -15689,25 +15700,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request = void 0, options = {}) {
+      async keys(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request !== void 0) request = webidl.converters.RequestInfo(request, prefix, "request");
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request !== void 0) {
-          if (request instanceof Request) {
-            r = request[kState];
+        if (request2 !== void 0) {
+          if (request2 instanceof Request) {
+            r = request2[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request === "string") {
-            r = new Request(request)[kState];
+          } else if (typeof request2 === "string") {
+            r = new Request(request2)[kState];
           }
         }
         const promise2 = createDeferredPromise();
         const requests = [];
-        if (request === void 0) {
+        if (request2 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15719,9 +15730,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request2 of requests) {
+          for (const request3 of requests) {
             const requestObject = fromInnerRequest(
-              request2,
+              request3,
               new AbortController().signal,
               "immutable"
             );
@@ -15839,9 +15850,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request.url);
+        const cachedURL = new URL(request2.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15857,7 +15868,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request.headersList.get(fieldValue);
+          const requestValue = request2.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15865,20 +15876,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request, options, maxResponses = Infinity) {
+      #internalMatchAll(request2, options, maxResponses = Infinity) {
         let r = null;
-        if (request !== void 0) {
-          if (request instanceof Request) {
-            r = request[kState];
+        if (request2 !== void 0) {
+          if (request2 instanceof Request) {
+            r = request2[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request === "string") {
-            r = new Request(request)[kState];
+          } else if (typeof request2 === "string") {
+            r = new Request(request2)[kState];
           }
         }
         const responses = [];
-        if (request === void 0) {
+        if (request2 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -15967,21 +15978,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request, options = {}) {
+      async match(request2, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request = webidl.converters.RequestInfo(request);
+        request2 = webidl.converters.RequestInfo(request2);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache2 = new Cache(kConstruct, cacheList);
-            return await cache2.match(request, options);
+            return await cache2.match(request2, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request, options);
+            const response = await cache2.match(request2, options);
             if (response !== void 0) {
               return response;
             }
@@ -16076,8 +16087,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16085,26 +16096,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16120,31 +16131,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16155,8 +16166,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain2.length; ++i) {
-        const code = domain2.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain2.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16166,10 +16177,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16943,37 +16954,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17158,12 +17169,12 @@ var require_connection = __commonJS({
       crypto2 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
+    function establishWebSocketConnection(url2, protocols, client2, ws, onEstablish, options) {
       const requestURL = url2;
       requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
-      const request = makeRequest({
+      const request2 = makeRequest({
         urlList: [requestURL],
-        client,
+        client: client2,
         serviceWorkers: "none",
         referrer: "no-referrer",
         mode: "websocket",
@@ -17173,18 +17184,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request.headersList = headersList;
+        request2.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
-      request.headersList.append("sec-websocket-key", keyValue);
-      request.headersList.append("sec-websocket-version", "13");
+      request2.headersList.append("sec-websocket-key", keyValue);
+      request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request.headersList.append("sec-websocket-protocol", protocol);
+        request2.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request,
+        request: request2,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17221,7 +17232,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -17242,7 +17253,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17250,12 +17261,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17280,25 +17291,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17423,8 +17434,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17611,8 +17622,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error63, data) => {
                     if (error63) {
-                      const code = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error63.message);
+                      const code2 = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error63.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17698,11 +17709,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17714,7 +17725,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17729,8 +17740,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17950,11 +17961,11 @@ var require_websocket = __commonJS({
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
         this[kWebSocketURL] = new URL(urlRecord.href);
-        const client = environmentSettingsObject.settingsObject;
+        const client2 = environmentSettingsObject.settingsObject;
         this[kController] = establishWebSocketConnection(
           urlRecord,
           protocols,
-          client,
+          client2,
           this,
           (response, extensions) => this.#onConnectionEstablished(response, extensions),
           options
@@ -17968,17 +17979,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -17992,7 +18003,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18238,15 +18249,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -19958,7 +19969,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
-    var Collection = class extends Node.NodeBase {
+    var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -20065,7 +20076,7 @@ var require_Collection = __commonJS({
         }
       }
     };
-    exports.Collection = Collection;
+    exports.Collection = Collection2;
     exports.collectionFromPath = collectionFromPath;
     exports.isEmptyPath = isEmptyPath;
   }
@@ -20076,12 +20087,12 @@ var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str, indent2, comment) => str.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -20095,17 +20106,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -20119,14 +20130,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20143,12 +20154,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text2, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -20160,12 +20171,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20180,39 +20191,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent2}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent2}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent2) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
-          ch = text[++i];
+        if (i < start + indent2) {
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -20260,7 +20271,7 @@ var require_stringifyString = __commonJS({
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -20275,8 +20286,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json2.slice(start, i);
-                const code = json2.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json2.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -20302,8 +20313,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json2.substr(i, 6);
                 }
@@ -20320,7 +20331,7 @@ var require_stringifyString = __commonJS({
                   str += "\n";
                   i += 2;
                 }
-                str += indent;
+                str += indent2;
                 if (json2[i + 2] === " ")
                   str += "\\";
                 i += 1;
@@ -20332,15 +20343,15 @@ var require_stringifyString = __commonJS({
           }
       }
       str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
@@ -20370,8 +20381,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp;
@@ -20396,7 +20407,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -20413,9 +20424,9 @@ ${indent}`) + "'";
       let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
         value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+        start = start.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -20423,7 +20434,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -20431,18 +20442,18 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent2}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -20453,22 +20464,22 @@ ${indent}${start}${value}${end}`;
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -20640,7 +20651,7 @@ var require_stringifyPair = __commonJS({
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -20655,7 +20666,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -20685,7 +20696,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
         str = `? ${str}
-${indent}:`;
+${indent2}:`;
       } else {
         str = `${str}:`;
         if (keyComment)
@@ -20793,7 +20804,7 @@ var require_merge = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge2 = {
+    var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -20803,7 +20814,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -20842,7 +20853,7 @@ var require_merge = __commonJS({
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge2;
+    exports.merge = merge3;
   }
 });
 
@@ -20851,15 +20862,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
       if (identity.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map2, value);
+      else if (merge3.isMergeKey(ctx, key))
+        merge3.addMergeToJSMap(ctx, map2, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
@@ -20963,7 +20974,7 @@ var require_stringifyCollection = __commonJS({
       return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
@@ -21000,11 +21011,11 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines.length; ++i) {
           const line2 = lines[i];
           str += line2 ? `
-${indent}${line2}` : "\n";
+${indent2}${line2}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
@@ -21012,7 +21023,7 @@ ${indent}${line2}` : "\n";
       return str;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -21081,19 +21092,19 @@ ${indent}${line2}` : "\n";
           let str = start;
           for (const line2 of lines)
             str += line2 ? `
-${indentStep}${indent}${line2}` : "\n";
+${indentStep}${indent2}${line2}` : "\n";
           return `${str}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines.push(ic.trimStart());
       }
     }
@@ -21107,7 +21118,7 @@ var require_YAMLMap = __commonJS({
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
@@ -21123,7 +21134,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection.Collection {
+    var YAMLMap = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -21273,11 +21284,11 @@ var require_YAMLSeq = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection.Collection {
+    var YAMLSeq = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -22206,7 +22217,7 @@ var require_timestamp = __commonJS({
       resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
-    var timestamp = {
+    var timestamp2 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -22215,7 +22226,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match = str.match(timestamp.test);
+        const match = str.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -22234,7 +22245,7 @@ var require_timestamp = __commonJS({
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
-    exports.timestamp = timestamp;
+    exports.timestamp = timestamp2;
   }
 });
 
@@ -22250,11 +22261,11 @@ var require_schema3 = __commonJS({
     var bool = require_bool2();
     var float = require_float2();
     var int2 = require_int2();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schema = [
       map2.map,
       seq.seq,
@@ -22270,13 +22281,13 @@ var require_schema3 = __commonJS({
       float.floatExp,
       float.float,
       binary.binary,
-      merge2.merge,
+      merge3.merge,
       omap.omap,
       pairs.pairs,
       set2.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
+      timestamp2.intTime,
+      timestamp2.floatTime,
+      timestamp2.timestamp
     ];
     exports.schema = schema;
   }
@@ -22296,12 +22307,12 @@ var require_tags = __commonJS({
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map2.map, seq.seq, string4.string]],
@@ -22315,32 +22326,32 @@ var require_tags = __commonJS({
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
+      floatTime: timestamp2.floatTime,
       int: int2.int,
       intHex: int2.intHex,
       intOct: int2.intOct,
-      intTime: timestamp.intTime,
+      intTime: timestamp2.intTime,
       map: map2.map,
-      merge: merge2.merge,
+      merge: merge3.merge,
       null: _null4.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
       seq: seq.seq,
       set: set2.set,
-      timestamp: timestamp.timestamp
+      timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:merge": merge3.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -22358,7 +22369,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
+        tags = tags.concat(merge3.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -22387,11 +22398,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string4.string });
@@ -22493,7 +22504,7 @@ var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
@@ -22644,7 +22655,7 @@ var require_Document = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        if (Collection.isEmptyPath(path)) {
+        if (Collection2.isEmptyPath(path)) {
           if (this.contents == null)
             return false;
           this.contents = null;
@@ -22666,7 +22677,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        if (Collection.isEmptyPath(path))
+        if (Collection2.isEmptyPath(path))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
         return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
       }
@@ -22680,7 +22691,7 @@ var require_Document = __commonJS({
        * Checks if the document includes a value at `path`.
        */
       hasIn(path) {
-        if (Collection.isEmptyPath(path))
+        if (Collection2.isEmptyPath(path))
           return this.contents !== void 0;
         return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
       }
@@ -22690,7 +22701,7 @@ var require_Document = __commonJS({
        */
       set(key, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
         } else if (assertCollection(this.contents)) {
           this.contents.set(key, value);
         }
@@ -22700,10 +22711,10 @@ var require_Document = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        if (Collection.isEmptyPath(path)) {
+        if (Collection2.isEmptyPath(path)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path), value);
         } else if (assertCollection(this.contents)) {
           this.contents.setIn(path, value);
         }
@@ -22802,22 +22813,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError2 = (src, lc) => (error63) => {
@@ -23043,10 +23054,10 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -23091,10 +23102,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23108,7 +23119,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -23132,7 +23143,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -23148,7 +23159,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -23239,7 +23250,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token2 of end) {
           const { source, type } = token2;
           switch (type) {
@@ -23253,13 +23264,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -23302,18 +23313,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -23367,8 +23378,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -23380,7 +23391,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -23391,8 +23402,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23409,7 +23420,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -23564,17 +23575,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -23582,48 +23593,48 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines.length - 1; i >= chompStart; --i) {
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent2.slice(trimIndent) + content;
+          sep2 = "\n";
+        } else if (indent2.length > trimIndent || content[0] === "	") {
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent2.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -23649,7 +23660,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error63 = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -23658,8 +23669,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error63 === -1)
             error63 = offset + i;
         }
@@ -23700,7 +23711,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -23726,7 +23737,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -23806,25 +23817,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line2.lastIndex;
       while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -23924,9 +23935,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -24248,12 +24259,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code2, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -24415,12 +24426,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token2, strict = true, onError) {
       if (token2) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token2.type) {
           case "scalar":
@@ -24434,15 +24445,15 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -24451,25 +24462,25 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     function setScalarValue(token2, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token2 ? token2.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token2 ? token2.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type)
         switch (token2.type) {
           case "single-quoted-scalar":
@@ -24489,8 +24500,8 @@ var require_cst_scalar = __commonJS({
             type = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -24521,16 +24532,16 @@ var require_cst_scalar = __commonJS({
         token2.source = body;
       } else {
         const { offset } = token2;
-        const indent = "indent" in token2 ? token2.indent : -1;
+        const indent2 = "indent" in token2 ? token2.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token2 ? token2.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key of Object.keys(token2))
           if (key !== "type" && key !== "offset")
             delete token2[key];
-        Object.assign(token2, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token2, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -24575,12 +24586,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token2 ? token2.indent : -1;
+          const indent2 = "indent" in token2 ? token2.indent : -1;
           const end = "end" in token2 && Array.isArray(token2.end) ? token2.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token2))
             if (key !== "type" && key !== "offset")
               delete token2[key];
-          Object.assign(token2, { type, indent, source, end });
+          Object.assign(token2, { type, indent: indent2, source, end });
         }
       }
     }
@@ -24634,14 +24645,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -24886,15 +24897,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -25063,12 +25074,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -25077,8 +25088,8 @@ var require_lexer = __commonJS({
         const line2 = this.getLine();
         if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line2[0] !== "#" || indent2 === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -25186,16 +25197,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -25211,9 +25222,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -25246,7 +25257,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -25808,18 +25819,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -25972,15 +25983,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -26174,13 +26185,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26262,10 +26273,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -26358,7 +26369,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26387,8 +26398,8 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
@@ -26399,7 +26410,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
@@ -26757,7 +26768,7 @@ var require_writer = __commonJS({
       size: 1024,
       growthFactor: 8
     };
-    function merge2(from, to) {
+    function merge3(from, to) {
       assert2.ok(from);
       assert2.equal(typeof from, "object");
       assert2.ok(to);
@@ -26772,7 +26783,7 @@ var require_writer = __commonJS({
       return to;
     }
     function Writer(options) {
-      options = merge2(DEFAULT_OPTS, options || {});
+      options = merge3(DEFAULT_OPTS, options || {});
       this._buf = Buffer2.alloc(options.size || 1024);
       this._size = this._buf.length;
       this._offset = 0;
@@ -34230,7 +34241,7 @@ var require_agent2 = __commonJS({
       buf2.copy(combined, buf1.length);
       return combined;
     }
-    function noop() {
+    function noop3() {
     }
     var EMPTY_BUF = Buffer.alloc(0);
     var binaryParser = makeBufferParser();
@@ -34392,10 +34403,10 @@ var require_agent2 = __commonJS({
             error63 = err;
             cb(error63);
           });
-          proc.on("close", (code) => {
+          proc.on("close", (code2) => {
             this.proc = void 0;
             if (!error63) {
-              if (error63 = ERROR[code])
+              if (error63 = ERROR[code2])
                 return cb(error63);
               cb();
             }
@@ -34809,7 +34820,7 @@ var require_agent2 = __commonJS({
           data.copy(buf, p += 4);
           writeUInt32BE(buf, flags, p += dataLen);
           if (typeof cb !== "function")
-            cb = noop;
+            cb = noop3;
           this[SYM_REQS].push({ type, cb });
           return this.push(buf);
         }
@@ -34822,7 +34833,7 @@ var require_agent2 = __commonJS({
           writeUInt32BE(buf, buf.length - 4, p);
           buf[p += 4] = type;
           if (typeof cb !== "function")
-            cb = noop;
+            cb = noop3;
           this[SYM_REQS].push({ type, cb });
           return this.push(buf);
         }
@@ -34947,7 +34958,7 @@ var require_agent2 = __commonJS({
       }
       init(cb) {
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         if (this[SYM_AGENT_KEYS] === null) {
           if (this[SYM_AGENT_CBS] === null) {
             this[SYM_AGENT_CBS] = [cb];
@@ -35049,11 +35060,11 @@ var require_zlib = __commonJS({
     function processCallback() {
       throw new Error("Should not get here");
     }
-    function zlibOnError(message, errno, code) {
+    function zlibOnError(message, errno, code2) {
       const self2 = this._owner;
       const error63 = new Error(message);
       error63.errno = errno;
-      error63.code = code;
+      error63.code = code2;
       self2._err = error63;
     }
     function _close(engine) {
@@ -37899,7 +37910,7 @@ var require_Protocol = __commonJS({
       1
     ]);
     var NO_TERMINAL_MODES_BUFFER = Buffer.from([TERMINAL_MODE.TTY_OP_END]);
-    function noop() {
+    function noop3() {
     }
     var Protocol = class {
       constructor(config2) {
@@ -37922,14 +37933,14 @@ var require_Protocol = __commonJS({
         const onHeader = config2.onHeader;
         this._onHeader = typeof onHeader === "function" ? (...args) => {
           onHeader(...args);
-        } : noop;
+        } : noop3;
         const onPacket = config2.onPacket;
         this._onPacket = typeof onPacket === "function" ? () => {
           onPacket();
-        } : noop;
+        } : noop3;
         let onHandshakeComplete = config2.onHandshakeComplete;
         if (typeof onHandshakeComplete !== "function")
-          onHandshakeComplete = noop;
+          onHandshakeComplete = noop3;
         let firstHandshake;
         this._onHandshakeComplete = (...args) => {
           this._debug && this._debug("Handshake completed");
@@ -39615,14 +39626,14 @@ var require_SFTP = __commonJS({
       end: () => {
       }
     };
-    function noop() {
+    function noop3() {
     }
     var SFTP = class extends EventEmitter {
-      constructor(client, chanInfo, cfg) {
+      constructor(client2, chanInfo, cfg) {
         super();
         if (typeof cfg !== "object" || !cfg)
           cfg = {};
-        const remoteIdentRaw = client._protocol._remoteIdentRaw;
+        const remoteIdentRaw = client2._protocol._remoteIdentRaw;
         this.server = !!cfg.server;
         this._debug = typeof cfg.debug === "function" ? cfg.debug : void 0;
         this._isOpenSSH = remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw);
@@ -39641,8 +39652,8 @@ var require_SFTP = __commonJS({
         this._maxReadLen = (this._isOpenSSH ? OPENSSH_MAX_PKT_LEN : 34e3) - PKT_RW_OVERHEAD;
         this._maxWriteLen = (this._isOpenSSH ? OPENSSH_MAX_PKT_LEN : 34e3) - PKT_RW_OVERHEAD;
         this.maxOpenHandles = void 0;
-        this._client = client;
-        this._protocol = client._protocol;
+        this._client = client2;
+        this._protocol = client2._protocol;
         this._callbacks = [];
         this._hasX11 = false;
         this._exit = {
@@ -39748,7 +39759,7 @@ var require_SFTP = __commonJS({
         }
       }
       _init() {
-        this._init = noop;
+        this._init = noop3;
         if (!this.server)
           sendOrBuffer(this, CLIENT_VERSION_BUFFER);
       }
@@ -40902,11 +40913,11 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
         );
       }
-      status(reqid, code, message) {
+      status(reqid, code2, message) {
         if (!this.server)
           throw new Error("Server-only method called in client mode");
-        if (!VALID_STATUS_CODES.has(code))
-          throw new Error(`Bad status code: ${code}`);
+        if (!VALID_STATUS_CODES.has(code2))
+          throw new Error(`Bad status code: ${code2}`);
         message || (message = "");
         const msgLen = Buffer.byteLength(message);
         let p = 9;
@@ -40914,7 +40925,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.STATUS;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, code, p);
+        writeUInt32BE(buf, code2, p);
         writeUInt32BE(buf, msgLen, p += 4);
         p += 4;
         if (msgLen) {
@@ -41099,7 +41110,7 @@ var require_SFTP = __commonJS({
       }
       writeUInt32BE(out, len, p += 8);
       if (typeof cb !== "function")
-        cb = noop;
+        cb = noop3;
       const req = req_ || {
         nb: 0,
         position,
@@ -42608,7 +42619,7 @@ var require_Channel = __commonJS({
       }
     };
     var Channel = class extends DuplexStream {
-      constructor(client, info2, opts) {
+      constructor(client2, info2, opts) {
         const streamOpts = {
           highWaterMark: MAX_WINDOW,
           allowHalfOpen: !opts || opts && opts.allowHalfOpen !== false,
@@ -42623,7 +42634,7 @@ var require_Channel = __commonJS({
         this.incoming = info2.incoming;
         this.outgoing = info2.outgoing;
         this._callbacks = [];
-        this._client = client;
+        this._client = client2;
         this._hasX11 = false;
         this._exit = {
           code: void 0,
@@ -42866,8 +42877,8 @@ var require_utils3 = __commonJS({
       }
     }
     var ChannelManager = class {
-      constructor(client) {
-        this._client = client;
+      constructor(client2) {
+        this._client = client2;
         this._channels = {};
         this._cur = -1;
         this._count = 0;
@@ -42920,11 +42931,11 @@ var require_utils3 = __commonJS({
         this._cur = -1;
         this._count = 0;
         const chanIDs = Object.keys(channels);
-        const client = this._client;
+        const client2 = this._client;
         for (let i = 0; i < chanIDs.length; ++i) {
           const id = +chanIDs[i];
           const channel = channels[id];
-          onCHANNEL_CLOSE(client, id, channel._channel || channel, err, true);
+          onCHANNEL_CLOSE(client2, id, channel._channel || channel, err, true);
         }
       }
     };
@@ -43111,7 +43122,7 @@ var require_client2 = __commonJS({
     var bufferParser = makeBufferParser();
     var sigParser = makeBufferParser();
     var RE_OPENSSH = /^OpenSSH_(?:(?![0-4])\d)|(?:\d{2,})/;
-    var noop = (err) => {
+    var noop3 = (err) => {
     };
     var Client = class extends EventEmitter {
       constructor() {
@@ -43984,10 +43995,10 @@ var require_client2 = __commonJS({
         }
         function tryNextAuth() {
           hasSentAuth = false;
-          const auth = authHandler(curAuthsLeft, curPartial, doNextAuth);
-          if (hasSentAuth || auth === void 0)
+          const auth2 = authHandler(curAuthsLeft, curPartial, doNextAuth);
+          if (hasSentAuth || auth2 === void 0)
             return;
-          doNextAuth(auth);
+          doNextAuth(auth2);
         }
         const tryNextAgentKey = () => {
           if (curAuth.type === "agent") {
@@ -44239,7 +44250,7 @@ var require_client2 = __commonJS({
           dstPort
         };
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         openChannel(this, "direct-tcpip", cfg, cb);
         return this;
       }
@@ -44330,7 +44341,7 @@ var require_client2 = __commonJS({
         if (!this._sock || !isWritable(this._sock))
           throw new Error("Not connected");
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         if (!this.config.strictVendor || this.config.strictVendor && RE_OPENSSH.test(this._remoteVer)) {
           openChannel(this, "direct-streamlocal@openssh.com", { socketPath }, cb);
           return this;
@@ -44374,17 +44385,17 @@ var require_client2 = __commonJS({
               removeListeners();
               cb(err3);
             }
-            function onExit(code, signal2) {
+            function onExit(code2, signal2) {
               removeListeners();
               let msg;
-              if (typeof code === "number")
-                msg = `Received exit code ${code} while establishing SFTP session`;
+              if (typeof code2 === "number")
+                msg = `Received exit code ${code2} while establishing SFTP session`;
               else if (signal2 !== void 0)
                 msg = `Received signal ${signal2} while establishing SFTP session`;
               else
                 msg = "Received unexpected SFTP session termination";
               const err3 = new Error(msg);
-              err3.code = code;
+              err3.code = code2;
               err3.signal = signal2;
               cb(err3);
             }
@@ -44757,11 +44768,11 @@ var require_client2 = __commonJS({
         return authList[a++];
       };
     }
-    function hostKeysProve(client, keys_, cb) {
-      if (!client._sock || !isWritable(client._sock))
+    function hostKeysProve(client2, keys_, cb) {
+      if (!client2._sock || !isWritable(client2._sock))
         return;
       if (typeof cb !== "function")
-        cb = noop;
+        cb = noop3;
       if (!Array.isArray(keys_))
         throw new TypeError("Invalid keys argument type");
       const keys = [];
@@ -44771,8 +44782,8 @@ var require_client2 = __commonJS({
           throw parsed;
         keys.push(parsed);
       }
-      if (!client.config.strictVendor || client.config.strictVendor && RE_OPENSSH.test(client._remoteVer)) {
-        client._callbacks.push((had_err, data) => {
+      if (!client2.config.strictVendor || client2.config.strictVendor && RE_OPENSSH.test(client2._remoteVer)) {
+        client2._callbacks.push((had_err, data) => {
           if (had_err) {
             cb(had_err !== true ? had_err : new Error("Server failed to prove supplied keys"));
             return;
@@ -44806,7 +44817,7 @@ var require_client2 = __commonJS({
                 continue;
               }
             }
-            const sessionID = client._protocol._kex.sessionID;
+            const sessionID = client2._protocol._kex.sessionID;
             const verifyData = Buffer.allocUnsafe(
               4 + 29 + 4 + sessionID.length + 4 + keyPublic.length
             );
@@ -44826,7 +44837,7 @@ var require_client2 = __commonJS({
           bufferParser.clear();
           cb(null, ret);
         });
-        client._protocol.openssh_hostKeysProve(keys);
+        client2._protocol.openssh_hostKeysProve(keys);
         return;
       }
       process.nextTick(
@@ -44836,10 +44847,10 @@ var require_client2 = __commonJS({
         )
       );
     }
-    function getKeyAlgos(client, key, serverSigAlgs) {
+    function getKeyAlgos(client2, key, serverSigAlgs) {
       switch (key.type) {
         case "ssh-rsa":
-          if (client._protocol._compatFlags & COMPAT.IMPLY_RSA_SHA2_SIGALGS) {
+          if (client2._protocol._compatFlags & COMPAT.IMPLY_RSA_SHA2_SIGALGS) {
             if (!Array.isArray(serverSigAlgs))
               serverSigAlgs = ["rsa-sha2-256", "rsa-sha2-512"];
             else
@@ -44882,16 +44893,16 @@ var require_http_agents = __commonJS({
           const dstPort = options.port;
           if (Client === void 0)
             Client = require_client2();
-          const client = new Client();
+          const client2 = new Client();
           let triedForward = false;
-          client.on("ready", () => {
-            client.forwardOut(srcIP, srcPort, dstIP, dstPort, (err, stream) => {
+          client2.on("ready", () => {
+            client2.forwardOut(srcIP, srcPort, dstIP, dstPort, (err, stream) => {
               triedForward = true;
               if (err) {
-                client.end();
+                client2.end();
                 return cb(err);
               }
-              stream.once("close", () => client.end());
+              stream.once("close", () => client2.end());
               cb(null, decorateStream(stream, ctor, options));
             });
           }).on("error", cb).on("close", () => {
@@ -44902,15 +44913,15 @@ var require_http_agents = __commonJS({
       }
       exports[ctor === HttpAgent ? "SSHTTPAgent" : "SSHTTPSAgent"] = SSHAgent;
     }
-    function noop() {
+    function noop3() {
     }
     function decorateStream(stream, ctor, options) {
       if (ctor === HttpAgent) {
-        stream.setKeepAlive = noop;
-        stream.setNoDelay = noop;
-        stream.setTimeout = noop;
-        stream.ref = noop;
-        stream.unref = noop;
+        stream.setKeepAlive = noop3;
+        stream.setNoDelay = noop3;
+        stream.setTimeout = noop3;
+        stream.ref = noop3;
+        stream.unref = noop3;
         stream.destroySoon = stream.destroy;
         return stream;
       }
@@ -45091,7 +45102,7 @@ var require_server = __commonJS({
       }
     };
     var Session = class extends EventEmitter {
-      constructor(client, info2, localChan) {
+      constructor(client2, info2, localChan) {
         super();
         this.type = "session";
         this.subtype = void 0;
@@ -46498,7 +46509,7 @@ var require_keygen = __commonJS({
           throw new Error("Invalid output key format");
       }
     }
-    function noop() {
+    function noop3() {
     }
     module.exports = {
       generateKeyPair: (keyType, opts, cb) => {
@@ -46507,7 +46518,7 @@ var require_keygen = __commonJS({
           opts = void 0;
         }
         if (typeof cb !== "function")
-          cb = noop;
+          cb = noop3;
         const args = makeArgs(keyType, opts);
         generateKeyPair_(...args, (err, pub, priv) => {
           if (err)
@@ -46713,8 +46724,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -46733,10 +46744,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap("pre", this.wrap("code", code2), attrs);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML list to the summary buffer
@@ -46749,8 +46760,8 @@ var Summary = class {
   addList(items, ordered = false) {
     const tag = ordered ? "ol" : "ul";
     const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap(tag, listItems);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML table to the summary buffer
@@ -46760,8 +46771,8 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells2 = row.map((cell) => {
+    const tableBody = rows.map((row2) => {
+      const cells2 = row2.map((cell) => {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
@@ -46772,8 +46783,8 @@ var Summary = class {
       }).join("");
       return this.wrap("tr", cells2);
     }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap("table", tableBody);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds a collapsable HTML details element to the summary buffer
@@ -46784,8 +46795,8 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap("details", this.wrap("summary", label) + content);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML image tag to the summary buffer
@@ -46799,8 +46810,8 @@ var Summary = class {
   addImage(src, alt, options) {
     const { width, height } = options || {};
     const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap("img", null, Object.assign({ src, alt }, attrs));
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML section heading element
@@ -46810,11 +46821,11 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap(allowedTag, text2);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML thematic break (<hr>) to the summary buffer
@@ -46822,8 +46833,8 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap("hr", null);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML line break (<br>) to the summary buffer
@@ -46831,8 +46842,8 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap("br", null);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML blockquote to the summary buffer
@@ -46842,10 +46853,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
-    return this.addRaw(element).addEOL();
+    const element2 = this.wrap("blockquote", text2, attrs);
+    return this.addRaw(element2).addEOL();
   }
   /**
    * Adds an HTML anchor tag to the summary buffer
@@ -46855,9 +46866,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
-    return this.addRaw(element).addEOL();
+  addLink(text2, href) {
+    const element2 = this.wrap("a", text2, { href });
+    return this.addRaw(element2).addEOL();
   }
 };
 var _summary = new Summary();
@@ -47092,6 +47103,41 @@ function saveState(name, value) {
 function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
+
+// src/config/suggest.ts
+function closest(word, allowed) {
+  let best;
+  for (const candidate of allowed) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (!best || d < best.d) best = { w: candidate, d };
+  }
+  if (!best) return void 0;
+  const limit = Math.max(1, Math.floor(Math.max(word.length, best.w.length) / 3));
+  return best.d <= limit ? best.w : void 0;
+}
+function editDistance(a, b) {
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[i - 2][j - 2] + 1);
+      }
+      d[i][j] = v;
+    }
+  }
+  return d[a.length][b.length];
+}
+
+// src/config/profile.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -48951,18 +48997,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -50194,12 +50240,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -50457,7 +50503,7 @@ function capSize(inst, size3) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size3(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -50471,7 +50517,7 @@ function capSize(inst, size3) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -50894,16 +50940,16 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   };
 });
 function handleExclusiveUnionResults(results, final, inst, ctx) {
-  const matches2 = [];
+  const matches3 = [];
   for (let i = 0; i < results.length; i++) {
     if (results[i].issues.length === 0)
-      matches2.push(i);
+      matches3.push(i);
   }
-  if (matches2.length === 1) {
-    final.value = results[matches2[0]].value;
+  if (matches3.length === 1) {
+    final.value = results[matches3[0]].value;
     return final;
   }
-  if (matches2.length === 0) {
+  if (matches3.length === 0) {
     final.issues.push({
       code: "invalid_union",
       input: final.value,
@@ -50917,7 +50963,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       inst,
       errors: [],
       inclusive: false,
-      matches: matches2
+      matches: matches3
     });
   }
   return final;
@@ -52187,7 +52233,7 @@ function isRecursive(inst, stack, resolve2) {
     }
     return answer;
   };
-  const merge2 = (answer) => {
+  const merge3 = (answer) => {
     if (answer > result)
       result = answer;
   };
@@ -52196,7 +52242,7 @@ function isRecursive(inst, stack, resolve2) {
   switch (kind) {
     case "object": {
       const raw = rawShape(def);
-      merge2(raw ? shape(raw, true) : ASSUMED);
+      merge3(raw ? shape(raw, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -52246,7 +52292,7 @@ function isRecursive(inst, stack, resolve2) {
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
       const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
-      merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -56443,8 +56489,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -60115,13 +60161,13 @@ function installCompiledUserMethods(target, source, parser) {
     };
   }
   if (typeof sourceAny.parse === "function") {
-    const originalParse = sourceAny.parse;
+    const originalParse2 = sourceAny.parse;
     targetAny.parse = (data, params) => {
       const out = parser(data);
       if (out !== INVALID) {
         return out;
       }
-      return originalParse(data, params);
+      return originalParse2(data, params);
     };
   }
 }
@@ -60145,12 +60191,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -62350,10 +62396,10 @@ function _slugify() {
   return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
 }
 // @__NO_SIDE_EFFECTS__
-function _array(Class2, element, params) {
+function _array(Class2, element2, params) {
   return new Class2({
     type: "array",
-    element,
+    element: element2,
     // get element() {
     //   return element;
     // },
@@ -65144,8 +65190,8 @@ var ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
     return this.element;
   }
 });
-function array(element, params) {
-  return _array(ZodArray, element, params);
+function array(element2, params) {
+  return _array(ZodArray, element2, params);
 }
 function keyof(schema) {
   const shape = schema._zod.def.shape;
@@ -66126,20 +66172,20 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.containsSchema) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches2 = 0;
+      let matches3 = 0;
       for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
+        if (guards.containsSchema.safeParse(item).success && ++matches3 >= ceiling)
           break;
       }
-      if (matches2 < minContains) {
+      if (matches3 < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches2}`,
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches3}`,
           input: items,
           continue: true
         });
       }
-      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
+      if (guards.maxContains !== void 0 && matches3 > guards.maxContains) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
@@ -66457,8 +66503,8 @@ function convertBaseSchema(schema, ctx) {
           zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
         }
       } else if (items !== void 0) {
-        const element = convertSchema(items, ctx);
-        let arraySchema = z.array(element);
+        const element2 = convertSchema(items, ctx);
+        let arraySchema = z.array(element2);
         if (typeof schema.minItems === "number") {
           arraySchema = arraySchema.min(schema.minItems);
         }
@@ -66810,6 +66856,186 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/config/profile.ts
+var PLACEHOLDER_SOURCES = [
+  "master-ip",
+  "gateway",
+  "registry",
+  "tag",
+  "api-server",
+  "api-port",
+  "controller-nodes",
+  "agent-nodes",
+  "cluster-name",
+  "pod-subnets",
+  "service-subnets",
+  "ip-fabric-subnets",
+  "asn",
+  "cloud-orchestrator",
+  "log-level",
+  "phys-int",
+  "kube-manager-nodes"
+];
+var size = external_exports.strictObject({
+  "memory-gib": external_exports.number().positive(),
+  "disk-gib": external_exports.number().positive()
+});
+var imageRef = external_exports.union([
+  external_exports.strictObject({ owner: external_exports.string(), name: external_exports.string(), note: external_exports.string().optional() }),
+  external_exports.strictObject({ project: external_exports.string(), family: external_exports.string(), note: external_exports.string().optional() }),
+  external_exports.strictObject({
+    publisher: external_exports.string(),
+    offer: external_exports.string(),
+    sku: external_exports.string(),
+    version: external_exports.string().default("latest"),
+    note: external_exports.string().optional()
+  }),
+  external_exports.strictObject({ none: external_exports.string() })
+]);
+var instanceTypes = external_exports.strictObject({ master: external_exports.string(), worker: external_exports.string(), edge: external_exports.string() });
+var profileSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  description: external_exports.string(),
+  sources: external_exports.array(external_exports.string()).default([]),
+  os: external_exports.strictObject({
+    distro: external_exports.string(),
+    release: external_exports.string(),
+    kernel: external_exports.string(),
+    "kernel-notes": external_exports.string().optional(),
+    "kernel-headers": external_exports.boolean().default(false),
+    repos: external_exports.array(external_exports.strictObject({ name: external_exports.string(), baseurl: external_exports.string() })).default([]),
+    packages: external_exports.record(external_exports.string(), external_exports.string()).default({})
+  }),
+  "container-runtime": external_exports.strictObject({ name: external_exports.string(), version: external_exports.string() }),
+  kubernetes: external_exports.strictObject({
+    version: external_exports.string(),
+    "supported-minors": external_exports.array(external_exports.string()).min(1),
+    unsupported: external_exports.array(external_exports.strictObject({ minor: external_exports.string(), reason: external_exports.string() })).default([]),
+    "package-repo": external_exports.string().nullable(),
+    "package-repo-note": external_exports.string().optional(),
+    binaries: external_exports.strictObject({
+      url: external_exports.string(),
+      checksums: external_exports.record(external_exports.string(), external_exports.string()).default({}),
+      "checksum-url": external_exports.string().optional()
+    }),
+    "image-repository": external_exports.string(),
+    "kubeadm-api": external_exports.string(),
+    "pause-image": external_exports.string().optional()
+  }),
+  tf: external_exports.strictObject({
+    registry: external_exports.string(),
+    tag: external_exports.string(),
+    "tag-note": external_exports.string().optional(),
+    "image-prefix": external_exports.string(),
+    "images-per-node": external_exports.number().int().positive(),
+    manifest: external_exports.strictObject({
+      name: external_exports.string(),
+      url: external_exports.string(),
+      /** placeholder name → a plan value (`from`) or a fixed text (`value`) */
+      placeholders: external_exports.record(
+        external_exports.string(),
+        external_exports.union([
+          external_exports.strictObject({ from: external_exports.enum(PLACEHOLDER_SOURCES) }),
+          external_exports.strictObject({ value: external_exports.string() })
+        ])
+      ),
+      "env-configmap": external_exports.string(),
+      "kube-manager-configmap": external_exports.string(),
+      namespace: external_exports.string().default("kube-system"),
+      "api-versions": external_exports.array(external_exports.string()).default([])
+    }),
+    "control-pod-selector": external_exports.string()
+  }),
+  minimums: external_exports.strictObject({ master: size, worker: size, edge: size }),
+  images: external_exports.strictObject({ aws: imageRef, gcp: imageRef, azure: imageRef }),
+  "instance-types": external_exports.strictObject({
+    aws: instanceTypes,
+    gcp: instanceTypes,
+    azure: instanceTypes
+  }),
+  /** facts the profile states that no source could confirm; plan prints them */
+  unverified: external_exports.array(external_exports.string()).default([])
+});
+var DEFAULT_PROFILE = "tf-2018";
+function installProblem(what) {
+  return new InfraError(
+    `${what}; the tungsten-e2e installation is incomplete or was edited: reinstall it (or restore the file from the release).`
+  );
+}
+function profilesDir(start = dirname(fileURLToPath(import.meta.url))) {
+  let dir = start;
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, "profiles");
+    if (existsSync2(join(candidate, `${DEFAULT_PROFILE}.yaml`))) return candidate;
+    dir = dirname(dir);
+  }
+  throw installProblem(
+    `the version profiles (profiles/${DEFAULT_PROFILE}.yaml) were not found in ${start} or the folders above it`
+  );
+}
+function listProfiles(dir = profilesDir()) {
+  let files;
+  try {
+    files = readdirSync(dir);
+  } catch (e) {
+    throw installProblem(
+      `the version profiles folder ${dir} cannot be read (${e.code ?? String(e)})`
+    );
+  }
+  return files.filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
+}
+function unknownProfileMessage(name, where, dir = profilesDir()) {
+  const known = listProfiles(dir);
+  const guess = closest(name, known);
+  return `${where} is "${name}", which is not a version profile; use one of ${known.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}.`;
+}
+function checkProfileName(name, where, dir = profilesDir()) {
+  if (!listProfiles(dir).includes(name))
+    throw new UserError(unknownProfileMessage(name, where, dir));
+}
+var cache = /* @__PURE__ */ new Map();
+function loadProfile(name, dir = profilesDir()) {
+  const key = `${dir}\0${name}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  if (!listProfiles(dir).includes(name)) {
+    throw new UserError(unknownProfileMessage(name, "profile", dir));
+  }
+  const file2 = join(dir, `${name}.yaml`);
+  let text2;
+  try {
+    text2 = readFileSync(file2, "utf8");
+  } catch (e) {
+    throw installProblem(
+      `the version profile ${file2} cannot be read (${e.code ?? String(e)})`
+    );
+  }
+  let raw;
+  try {
+    raw = (0, import_yaml.parse)(text2);
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).split("\n")[0].replace(/[.:]$/, "");
+    throw installProblem(`the version profile ${file2} is not valid YAML (${why})`);
+  }
+  const parsed = profileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw installProblem(
+      `the version profile ${file2} is invalid at ${first.path.join(".") || "the top level"} (${first.message.replace(/\.$/, "")})`
+    );
+  }
+  if (parsed.data.name !== name) {
+    throw installProblem(
+      `the version profile ${file2} names itself "${parsed.data.name}" instead of "${name}"`
+    );
+  }
+  cache.set(key, parsed.data);
+  return parsed.data;
+}
+function minorOf(version2) {
+  return version2.split(".").slice(0, 2).join(".");
+}
+
 // src/config/schema.ts
 var PROVIDERS = ["local", "aws", "gcp", "azure", "static"];
 var FAULTS = ["control-race", "no-bgp", "leak-isolation"];
@@ -66826,6 +67052,8 @@ var TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}$/;
 var TOKEN_RULE = "letters, digits and . _ : / @ + - only";
 var HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 var USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+var REGISTRY_USER = USER;
+var REGISTRY_USER_RULE = 'a registry user name (a-z, 0-9, "_", "-", starting with a letter or "_")';
 var token = external_exports.string().regex(TOKEN, { error: `must be ${TOKEN_RULE}` });
 var cidrText = external_exports.string();
 var staticHost = external_exports.strictObject({
@@ -66861,7 +67089,7 @@ var site = external_exports.strictObject({
   faults: external_exports.array(external_exports.enum(FAULTS)).default([])
 });
 var siteFileSchema = external_exports.strictObject({
-  profile: external_exports.string().regex(/^[a-z0-9][a-z0-9.-]{0,40}$/, { error: "must be a profile name" }).default("tf-2018"),
+  profile: external_exports.string().regex(/^[a-z0-9][a-z0-9.-]{0,40}$/, { error: "must be a profile name" }).default(DEFAULT_PROFILE),
   ttl: external_exports.string().regex(DURATION, { error: `must be ${DURATION_RULE}` }).default("3h"),
   "allow-unsupported": external_exports.boolean().default(false),
   versions: external_exports.strictObject({
@@ -66872,7 +67100,7 @@ var siteFileSchema = external_exports.strictObject({
     mirror: external_exports.string().regex(/^[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._-]+)*$/, {
       error: "must be a registry host with an optional port and path, like mirror.example.com:5000/dockerhub"
     }).optional(),
-    username: external_exports.string().regex(USER, { error: "must be a registry user name" }).optional()
+    username: external_exports.string().regex(REGISTRY_USER, { error: `must be ${REGISTRY_USER_RULE}` }).optional()
   }).default({}),
   tests: external_exports.strictObject({
     suites: external_exports.array(external_exports.enum(SUITES)).min(1).default(["connectivity", "isolation"]),
@@ -66905,51 +67133,22 @@ function unwrap(t) {
   return cur;
 }
 
-// src/config/suggest.ts
-function closest(word, allowed) {
-  let best;
-  for (const candidate of allowed) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (!best || d < best.d) best = { w: candidate, d };
-  }
-  if (!best) return void 0;
-  const limit = Math.max(1, Math.floor(Math.max(word.length, best.w.length) / 3));
-  return best.d <= limit ? best.w : void 0;
-}
-function editDistance(a, b) {
-  const d = Array.from(
-    { length: a.length + 1 },
-    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, d[i - 2][j - 2] + 1);
-      }
-      d[i][j] = v;
-    }
-  }
-  return d[a.length][b.length];
-}
-
 // src/config/load.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
 
 // src/plan/cidr.ts
 var OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-function parseIp(text) {
-  const parts = text.split(".");
+function parseIp(text2) {
+  const parts = text2.split(".");
   if (parts.length !== 4 || !parts.every((p) => OCTET.test(p))) return void 0;
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }
 function formatIp(n) {
   return [n >>> 24, n >>> 16 & 255, n >>> 8 & 255, n & 255].join(".");
 }
-function parseCidr(text) {
-  const m = /^([^/]+)\/(\d{1,2})$/.exec(text.trim());
+function parseCidr(text2) {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(text2.trim());
   if (!m) return { ok: false, reason: "is not an IPv4 range in CIDR form like 10.32.0.0/12" };
   const ip2 = parseIp(m[1]);
   const prefix = Number(m[2]);
@@ -66963,9 +67162,9 @@ function parseCidr(text) {
   }
   return { ok: true, cidr: { base, prefix } };
 }
-function mustParseCidr(text) {
-  const r = parseCidr(text);
-  if (!r.ok) throw new Error(`invalid CIDR ${text}: ${r.reason}`);
+function mustParseCidr(text2) {
+  const r = parseCidr(text2);
+  if (!r.ok) throw new Error(`invalid CIDR ${text2}: ${r.reason}`);
   return r.cidr;
 }
 function networkOf(ip2, prefix) {
@@ -66973,11 +67172,11 @@ function networkOf(ip2, prefix) {
   const size3 = 2 ** (32 - prefix);
   return Math.floor(ip2 / size3) * size3;
 }
-function size(c) {
+function size2(c) {
   return 2 ** (32 - c.prefix);
 }
 function lastAddress(c) {
-  return c.base + size(c) - 1;
+  return c.base + size2(c) - 1;
 }
 function overlaps(a, b) {
   return a.base <= lastAddress(b) && b.base <= lastAddress(a);
@@ -66989,16 +67188,16 @@ function formatCidr(c) {
   return `${formatIp(c.base)}/${c.prefix}`;
 }
 function nthAddress(c, n) {
-  if (n < 0 || n >= size(c)) throw new Error(`address ${n} is outside ${formatCidr(c)}`);
+  if (n < 0 || n >= size2(c)) throw new Error(`address ${n} is outside ${formatCidr(c)}`);
   return formatIp(c.base + n);
 }
 
 // src/config/duration.ts
 var UNIT_SECONDS = { d: 86400, h: 3600, m: 60, s: 1 };
-function parseDuration(text) {
-  if (!text || !DURATION.test(text)) return void 0;
+function parseDuration(text2) {
+  if (!text2 || !DURATION.test(text2)) return void 0;
   let total = 0;
-  for (const m of text.matchAll(/(\d+)([dhms])/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]];
+  for (const m of text2.matchAll(/(\d+)([dhms])/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]];
   return total;
 }
 
@@ -67033,20 +67232,20 @@ function looksInline(sites) {
 }
 async function loadSiteFile(pathOrInline, overrides = {}, inlineLabel = "inline sites") {
   if (looksInline(pathOrInline)) return parseSiteFile(pathOrInline, inlineLabel, overrides);
-  let text;
+  let text2;
   try {
-    text = await readFile(pathOrInline, "utf8");
+    text2 = await readFile(pathOrInline, "utf8");
   } catch (e) {
-    const code = e.code;
+    const code2 = e.code;
     throw new UserError(
-      code === "ENOENT" ? `${pathOrInline}: no such site file; pass the path of a YAML site file (see examples/).` : `${pathOrInline}: cannot read the site file (${code ?? String(e)}); check the path and its permissions.`
+      code2 === "ENOENT" ? `${pathOrInline}: no such site file; pass the path of a YAML site file (see examples/).` : `${pathOrInline}: cannot read the site file (${code2 ?? String(e)}); check the path and its permissions.`
     );
   }
-  return parseSiteFile(text, pathOrInline, overrides);
+  return parseSiteFile(text2, pathOrInline, overrides);
 }
-function parseSiteFile(text, file2, overrides = {}) {
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+function parseSiteFile(text2, file2, overrides = {}) {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text2, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw yamlSyntaxError(doc.errors[0], file2);
   }
@@ -67075,6 +67274,7 @@ function applyOverrides(file2, o) {
     ...file2,
     ...o.profile ? { profile: o.profile } : {},
     ...o.ttl ? { ttl: o.ttl } : {},
+    ...o.registryUsername ? { registry: { ...file2.registry, username: o.registryUsername } } : {},
     tests: { ...file2.tests, ...o.suites ? { suites: o.suites } : {} }
   };
 }
@@ -67109,10 +67309,10 @@ function indexPositions(node2, path, out, lc, keyRange) {
     }
     out[pathKey(path)] = entry;
   }
-  if ((0, import_yaml.isMap)(node2)) {
+  if ((0, import_yaml2.isMap)(node2)) {
     for (const pair of node2.items) {
-      if (!(0, import_yaml.isPair)(pair)) continue;
-      const key = (0, import_yaml.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!(0, import_yaml2.isPair)(pair)) continue;
+      const key = (0, import_yaml2.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
       const keyNode = pair.key;
       const childPath = [...path, key];
       if (pair.value) {
@@ -67122,7 +67322,7 @@ function indexPositions(node2, path, out, lc, keyRange) {
         out[pathKey(childPath)] = { line: k.line, col: k.col, keyLine: k.line, keyCol: k.col };
       }
     }
-  } else if ((0, import_yaml.isSeq)(node2)) {
+  } else if ((0, import_yaml2.isSeq)(node2)) {
     node2.items.forEach((item, i) => indexPositions(item, [...path, i], out, lc));
   }
 }
@@ -67220,15 +67420,15 @@ function crossFieldErrors(file2, ctx) {
       seen.set(site2.name, i);
     }
     errors.push(...providerRuleErrors(site2, i, ctx, has));
-    for (const [kind, text] of Object.entries(site2.cidrs)) {
-      if (text === void 0) continue;
-      const r = parseCidr(text);
+    for (const [kind, text2] of Object.entries(site2.cidrs)) {
+      if (text2 === void 0) continue;
+      const r = parseCidr(text2);
       if (!r.ok) {
         errors.push(
           errorAt(
             ctx,
             at("cidrs", kind),
-            `sites[${i}].cidrs.${kind} "${text}" ${r.reason}; ${r.suggestion ? `write ${r.suggestion}` : "write an IPv4 range like 10.32.0.0/12"}.`
+            `sites[${i}].cidrs.${kind} "${text2}" ${r.reason}; ${r.suggestion ? `write ${r.suggestion}` : "write an IPv4 range like 10.32.0.0/12"}.`
           )
         );
       }
@@ -67411,326 +67611,6 @@ function toSiteConfig(s) {
   return site2;
 }
 
-// src/config/profile.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-var PLACEHOLDER_SOURCES = [
-  "master-ip",
-  "gateway",
-  "registry",
-  "tag",
-  "api-server",
-  "api-port",
-  "controller-nodes",
-  "agent-nodes",
-  "cluster-name",
-  "pod-subnets",
-  "service-subnets",
-  "ip-fabric-subnets",
-  "asn",
-  "cloud-orchestrator",
-  "log-level",
-  "phys-int",
-  "kube-manager-nodes"
-];
-var size2 = external_exports.strictObject({
-  "memory-gib": external_exports.number().positive(),
-  "disk-gib": external_exports.number().positive()
-});
-var imageRef = external_exports.union([
-  external_exports.strictObject({ owner: external_exports.string(), name: external_exports.string(), note: external_exports.string().optional() }),
-  external_exports.strictObject({ project: external_exports.string(), family: external_exports.string(), note: external_exports.string().optional() }),
-  external_exports.strictObject({
-    publisher: external_exports.string(),
-    offer: external_exports.string(),
-    sku: external_exports.string(),
-    version: external_exports.string().default("latest"),
-    note: external_exports.string().optional()
-  }),
-  external_exports.strictObject({ none: external_exports.string() })
-]);
-var instanceTypes = external_exports.strictObject({ master: external_exports.string(), worker: external_exports.string(), edge: external_exports.string() });
-var profileSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  description: external_exports.string(),
-  sources: external_exports.array(external_exports.string()).default([]),
-  os: external_exports.strictObject({
-    distro: external_exports.string(),
-    release: external_exports.string(),
-    kernel: external_exports.string(),
-    "kernel-notes": external_exports.string().optional(),
-    "kernel-headers": external_exports.boolean().default(false),
-    repos: external_exports.array(external_exports.strictObject({ name: external_exports.string(), baseurl: external_exports.string() })).default([]),
-    packages: external_exports.record(external_exports.string(), external_exports.string()).default({})
-  }),
-  "container-runtime": external_exports.strictObject({ name: external_exports.string(), version: external_exports.string() }),
-  kubernetes: external_exports.strictObject({
-    version: external_exports.string(),
-    "supported-minors": external_exports.array(external_exports.string()).min(1),
-    unsupported: external_exports.array(external_exports.strictObject({ minor: external_exports.string(), reason: external_exports.string() })).default([]),
-    "package-repo": external_exports.string().nullable(),
-    "package-repo-note": external_exports.string().optional(),
-    binaries: external_exports.strictObject({
-      url: external_exports.string(),
-      checksums: external_exports.record(external_exports.string(), external_exports.string()).default({}),
-      "checksum-url": external_exports.string().optional()
-    }),
-    "image-repository": external_exports.string(),
-    "kubeadm-api": external_exports.string(),
-    "pause-image": external_exports.string().optional()
-  }),
-  tf: external_exports.strictObject({
-    registry: external_exports.string(),
-    tag: external_exports.string(),
-    "tag-note": external_exports.string().optional(),
-    "image-prefix": external_exports.string(),
-    "images-per-node": external_exports.number().int().positive(),
-    manifest: external_exports.strictObject({
-      name: external_exports.string(),
-      url: external_exports.string(),
-      /** placeholder name → a plan value (`from`) or a fixed text (`value`) */
-      placeholders: external_exports.record(
-        external_exports.string(),
-        external_exports.union([
-          external_exports.strictObject({ from: external_exports.enum(PLACEHOLDER_SOURCES) }),
-          external_exports.strictObject({ value: external_exports.string() })
-        ])
-      ),
-      "env-configmap": external_exports.string(),
-      "kube-manager-configmap": external_exports.string(),
-      namespace: external_exports.string().default("kube-system"),
-      "api-versions": external_exports.array(external_exports.string()).default([])
-    }),
-    "control-pod-selector": external_exports.string()
-  }),
-  minimums: external_exports.strictObject({ master: size2, worker: size2, edge: size2 }),
-  images: external_exports.strictObject({ aws: imageRef, gcp: imageRef, azure: imageRef }),
-  "instance-types": external_exports.strictObject({
-    aws: instanceTypes,
-    gcp: instanceTypes,
-    azure: instanceTypes
-  }),
-  /** facts the profile states that no source could confirm; plan prints them */
-  unverified: external_exports.array(external_exports.string()).default([])
-});
-function profilesDir() {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "profiles");
-    if (existsSync2(join(candidate, "tf-2018.yaml"))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error("profiles/ folder not found next to the program; reinstall tungsten-e2e.");
-}
-function listProfiles(dir = profilesDir()) {
-  return readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => f.replace(/\.yaml$/, "")).sort();
-}
-var cache = /* @__PURE__ */ new Map();
-function loadProfile(name, dir = profilesDir()) {
-  const key = `${dir}\0${name}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const known = listProfiles(dir);
-  if (!known.includes(name)) {
-    throw new UserError(`profile "${name}" does not exist; use one of ${known.join(", ")}.`);
-  }
-  const file2 = join(dir, `${name}.yaml`);
-  const parsed = profileSchema.safeParse((0, import_yaml2.parse)(readFileSync(file2, "utf8")));
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`profile file ${file2} is invalid at ${first.path.join(".")}: ${first.message}`);
-  }
-  if (parsed.data.name !== name) {
-    throw new Error(`profile file ${file2} names itself "${parsed.data.name}"`);
-  }
-  cache.set(key, parsed.data);
-  return parsed.data;
-}
-function minorOf(version2) {
-  return version2.split(".").slice(0, 2).join(".");
-}
-
-// src/state/runState.ts
-import { randomBytes } from "node:crypto";
-import { mkdir as mkdir2, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-var STATE_FILE = "state.json";
-function newRunId() {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const bytes = randomBytes(6);
-  return [...bytes].map((b, i) => i === 0 ? alphabet[b % 26] : alphabet[b % 36]).join("");
-}
-var RUN_ID = /^[a-z][a-z0-9]{5}$/;
-var StateStore = class _StateStore {
-  constructor(dir, current) {
-    this.dir = dir;
-    this.current = current;
-  }
-  dir;
-  current;
-  pending = Promise.resolve();
-  static async create(dir, init) {
-    await mkdir2(dir, { recursive: true, mode: 448 });
-    const store = new _StateStore(dir, {
-      version: 1,
-      sites: [],
-      resources: [],
-      phases: [],
-      remediations: [],
-      ...init
-    });
-    await store.update(() => {
-    });
-    return store;
-  }
-  static async open(dir) {
-    let text;
-    try {
-      text = await readFile2(join2(dir, STATE_FILE), "utf8");
-    } catch {
-      throw new UserError(
-        `${dir}: no run state here (${STATE_FILE} is missing); pass the --state directory that "up" or "run" used.`
-      );
-    }
-    const state = JSON.parse(text);
-    if (state.version !== 1 || !RUN_ID.test(state.runId)) {
-      throw new UserError(
-        `${join2(dir, STATE_FILE)}: not a tungsten-e2e run state (or from another version).`
-      );
-    }
-    return new _StateStore(dir, state);
-  }
-  get state() {
-    return this.current;
-  }
-  get file() {
-    return join2(this.dir, STATE_FILE);
-  }
-  /** Change the state and save it; saves are serialised and atomic (write, then rename). */
-  update(change) {
-    change(this.current);
-    const snapshot = `${JSON.stringify(this.current, null, 2)}
-`;
-    this.pending = this.pending.then(async () => {
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile2(tmp, snapshot, { mode: 384 });
-      await rename2(tmp, this.file);
-    });
-    return this.pending;
-  }
-  recordResource(resource) {
-    return this.update((s) => {
-      s.resources.push(resource);
-    });
-  }
-  recordSite(site2) {
-    return this.update((s) => {
-      s.sites = [...s.sites.filter((x) => x.name !== site2.name), site2];
-    });
-  }
-};
-
-// src/version.ts
-var VERSION = "0.1.0";
-
-// src/commands/root.ts
-import { spawn as spawn2, spawnSync } from "node:child_process";
-
-// src/providers/local/sys.ts
-import { spawn } from "node:child_process";
-function isRoot() {
-  return process.getuid?.() === 0;
-}
-var hostSys = { run: (argv, options = {}) => exec([...argv], options) };
-function exec(argv, options) {
-  return new Promise((resolve2, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = options.timeoutMs === void 0 ? void 0 : setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, options.timeoutMs);
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => err.push(d));
-    child.on("error", (e) => {
-      if (timer) clearTimeout(timer);
-      reject(new InfraError(`cannot run ${argv[0]}: ${e.message}`, { cause: e }));
-    });
-    child.on("close", (code, signal2) => {
-      if (timer) clearTimeout(timer);
-      const result = {
-        code: code ?? 128,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8")
-      };
-      if (timedOut) {
-        reject(new InfraError(`${argv.join(" ")} did not finish within ${options.timeoutMs} ms`));
-      } else if (result.code !== 0 && !options.allowFail) {
-        const why = result.stderr.trim() || result.stdout.trim() || `killed by ${signal2}`;
-        reject(new InfraError(`${argv.join(" ")} failed (exit ${result.code}): ${why}`));
-      } else {
-        resolve2(result);
-      }
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options.stdin ?? "");
-  });
-}
-async function ipBatch(sys, lines, netns) {
-  if (lines.length === 0) return;
-  const argv = netns ? ["ip", "-n", netns, "-batch", "-"] : ["ip", "-batch", "-"];
-  const r = await sys.run(argv, { stdin: `${lines.join("\n")}
-`, allowFail: true });
-  if (r.code !== 0) {
-    const failed = /Command failed -:(\d+)/.exec(r.stderr);
-    const line2 = failed ? lines[Number(failed[1]) - 1] : void 0;
-    throw new InfraError(
-      `ip${netns ? ` -n ${netns}` : ""}: ${line2 ? `"${line2}" failed: ` : ""}${r.stderr.replace(/Command failed -:\d+\s*/, "").trim()}`
-    );
-  }
-}
-
-// src/commands/root.ts
-function passwordlessSudo() {
-  const r = spawnSync("sudo", ["-n", "true"], { stdio: "ignore", timeout: 1e4 });
-  return r.status === 0;
-}
-function shouldReexecAsRoot(needsRoot) {
-  return needsRoot && !isRoot() && process.argv[1] !== void 0 && passwordlessSudo();
-}
-function reexecAsRoot(args) {
-  return new Promise((resolve2) => {
-    const child = spawn2(
-      "sudo",
-      ["-n", "--preserve-env", "--", process.execPath, process.argv[1], ...args],
-      { stdio: "inherit" }
-    );
-    const forward = (sig) => child.kill(sig);
-    process.on("SIGINT", forward);
-    process.on("SIGTERM", forward);
-    child.on("close", (code) => {
-      process.off("SIGINT", forward);
-      process.off("SIGTERM", forward);
-      resolve2(code ?? ExitCode.infrastructure);
-    });
-    child.on("error", () => resolve2(ExitCode.infrastructure));
-  });
-}
-
-// src/state/teardown.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { copyFile as copyFile2, mkdir as mkdir8 } from "node:fs/promises";
-import { join as join7 } from "node:path";
-
-// src/pipeline.ts
-import { stat as stat4, rm as rm4 } from "node:fs/promises";
-import { join as join6 } from "node:path";
-
 // src/config/types.ts
 var CIDR_KIND_KEYS = {
   underlay: "underlay",
@@ -67772,13 +67652,13 @@ function planAddresses(config2) {
   const taken = [];
   const errors = [];
   const fieldOf = (t) => `sites[${t.site}].cidrs.${CIDR_KIND_KEYS[t.kind]}`;
-  const pathOf = (t) => ["sites", t.site, "cidrs", CIDR_KIND_KEYS[t.kind]];
-  const lineOf = (t) => config2.positions[pathOf(t).join(".")]?.line;
+  const pathOf2 = (t) => ["sites", t.site, "cidrs", CIDR_KIND_KEYS[t.kind]];
+  const lineOf = (t) => config2.positions[pathOf2(t).join(".")]?.line;
   config2.sites.forEach((site2, i) => {
     for (const kind of CIDR_KINDS) {
-      const text = site2.cidrs[kind];
-      if (text === void 0) continue;
-      const t = { cidr: mustParseCidr(text), site: i, kind, given: true };
+      const text2 = site2.cidrs[kind];
+      if (text2 === void 0) continue;
+      const t = { cidr: mustParseCidr(text2), site: i, kind, given: true };
       const clash = taken.find((o) => overlaps(o.cidr, t.cidr));
       if (clash) {
         const otherName = config2.sites[clash.site].name;
@@ -67786,7 +67666,7 @@ function planAddresses(config2) {
         errors.push(
           errorAt(
             config2,
-            pathOf(t),
+            pathOf2(t),
             `${fieldOf(t)} ${formatCidr(t.cidr)} (site "${site2.name}") overlaps ${fieldOf(clash)} ${formatCidr(clash.cidr)} (site "${otherName}"${line2 ? `, line ${line2}` : ""}); ranges must not overlap within or across sites, so change one of them or remove it to have one chosen.`
           )
         );
@@ -67796,16 +67676,16 @@ function planAddresses(config2) {
     }
   });
   const underlayErrors = config2.sites.flatMap((site2, i) => {
-    const text = site2.cidrs.underlay;
-    if (!text) return [];
-    const c = mustParseCidr(text);
+    const text2 = site2.cidrs.underlay;
+    if (!text2) return [];
+    const c = mustParseCidr(text2);
     const need = 10 + site2.nodes.workers + 2;
     if (c.prefix > 28 || 2 ** (32 - c.prefix) < need) {
       return [
         errorAt(
           config2,
           ["sites", i, "cidrs", "underlay"],
-          `sites[${i}].cidrs.underlay ${text} is too small for site "${site2.name}" (addresses .1-.9 are kept for gateways and the edge, nodes start at .10, ${site2.nodes.workers} workers); use a /24 or larger.`
+          `sites[${i}].cidrs.underlay ${text2} is too small for site "${site2.name}" (addresses .1-.9 are kept for gateways and the edge, nodes start at .10, ${site2.nodes.workers} workers); use a /24 or larger.`
         )
       ];
     }
@@ -67915,6 +67795,9 @@ ${cluster}`;
 var EDGE_OFFSET = 5;
 var MASTER_OFFSET = 10;
 function buildPlanFromConfig(config2) {
+  if (!listProfiles().includes(config2.profile)) {
+    throw errorAt(config2, ["profile"], unknownProfileMessage(config2.profile, "profile"));
+  }
   return buildPlan(config2, loadProfile(config2.profile));
 }
 function buildPlan(config2, profile) {
@@ -68107,613 +67990,92 @@ function planImage(site2, index, profile) {
       note: `${site2.provider} offers no image for profile ${profile.name} (${ref.none}); set sites[${index}].image to an image you built or trust.`
     };
   }
-  const text = "owner" in ref ? `owner ${ref.owner}, name ${ref.name}` : "family" in ref ? `${ref.project}/${ref.family}` : `${ref.publisher}:${ref.offer}:${ref.sku}:${ref.version}`;
-  return ref.note ? { ref: text, note: ref.note } : { ref: text };
+  const text2 = "owner" in ref ? `owner ${ref.owner}, name ${ref.name}` : "family" in ref ? `${ref.project}/${ref.family}` : `${ref.publisher}:${ref.offer}:${ref.sku}:${ref.version}`;
+  return ref.note ? { ref: text2, note: ref.note } : { ref: text2 };
 }
 
-// src/health/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal2) => new Promise((resolve2, reject) => {
-    if (signal2?.aborted) {
-      reject(signal2.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal2.reason);
-    };
-    const timer = setTimeout(() => {
-      signal2?.removeEventListener("abort", onAbort);
-      resolve2();
-    }, ms);
-    signal2?.addEventListener("abort", onAbort, { once: true });
-  })
-};
-function formatElapsed(ms) {
-  const s = Math.max(0, Math.round(ms / 1e3));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor(s % 3600 / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h${String(m).padStart(2, "0")}m`;
-  if (m > 0) return `${m}m${String(sec).padStart(2, "0")}s`;
-  return `${sec}s`;
+// src/state/runState.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var STATE_FILE = "state.json";
+function newRunId() {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = randomBytes(6);
+  return [...bytes].map((b, i) => i === 0 ? alphabet[b % 26] : alphabet[b % 36]).join("");
 }
-
-// src/health/contrailStatus.ts
-var SERVICE_STATES = ["active", "backup", "initializing", "inactive", "timeout"];
-var SECTION = /^==\s*(?:Contrail|OpenSDN)\s+(\S(?:.*\S)?)\s*==$/i;
-var SERVICE_LINE = /^([A-Za-z0-9][A-Za-z0-9_.-]*):\s+([a-z][a-z-]*)(?:\s+(.*))?$/;
-var DRIVER_LINES = [
-  [/^vrouter kernel module is PRESENT$/, "kernel"],
-  [/^vrouter DPDK module is PRESENT$/, "dpdk"],
-  [/^vrouter driver is not PRESENT but agent pod is present$/, "missing"]
-];
-var COLUMN_FIELDS = {
-  Pod: "pod",
-  Service: "service",
-  "Original Name": "originalName",
-  "Original Version": "originalVersion",
-  State: "state",
-  Id: "id",
-  Status: "status"
-};
-function cells(line2) {
-  const out = [];
-  const re = /\S+(?: \S+)*/g;
-  const expanded = line2.replace(/\t/g, "  ");
-  for (let m = re.exec(expanded); m; m = re.exec(expanded)) {
-    out.push({ start: m.index, text: m[0] });
+var RUN_ID = /^[a-z][a-z0-9]{5}$/;
+var StateStore = class _StateStore {
+  constructor(dir, current) {
+    this.dir = dir;
+    this.current = current;
   }
-  return out;
-}
-function isHeader(line2) {
-  const c = cells(line2);
-  const names = c.map((x) => x.text);
-  if (names[0] !== "Pod" || !names.includes("Service") || !names.includes("Status")) {
-    return void 0;
+  dir;
+  current;
+  pending = Promise.resolve();
+  static async create(dir, init) {
+    await mkdir2(dir, { recursive: true, mode: 448 });
+    const store = new _StateStore(dir, {
+      version: 1,
+      sites: [],
+      resources: [],
+      phases: [],
+      remediations: [],
+      ...init
+    });
+    await store.update(() => {
+    });
+    return store;
   }
-  return c;
-}
-function parseRow(line2, lineNo, header) {
-  const values = header.map(() => "");
-  for (const cell of cells(line2)) {
-    let index = 0;
-    for (let i = 0; i < header.length; i++) {
-      if (header[i].start <= cell.start) index = i;
-    }
-    values[index] = values[index] ? `${values[index]}  ${cell.text}` : cell.text;
-  }
-  const row = {
-    pod: "",
-    service: "",
-    originalName: "",
-    state: "",
-    status: "",
-    line: lineNo
-  };
-  header.forEach((h, i) => {
-    const field = COLUMN_FIELDS[h.text];
-    if (field) row[field] = values[i];
-  });
-  return row;
-}
-function parseService(pod, line2, lineNo) {
-  const m = SERVICE_LINE.exec(line2);
-  if (!m) return void 0;
-  const [, service, stateText, rest] = m;
-  let detail;
-  if (rest !== void 0) {
-    if (!rest.startsWith("(")) return void 0;
-    detail = rest.slice(1).replace(/\)\s*$/, "").trim();
-  }
-  const state = SERVICE_STATES.includes(stateText) ? stateText : "unknown";
-  return {
-    pod,
-    service,
-    state,
-    stateText,
-    ...detail !== void 0 ? { detail } : {},
-    line: lineNo,
-    text: line2
-  };
-}
-function parseContrailStatus(text) {
-  const out = {
-    columns: [],
-    containers: [],
-    sections: [],
-    services: [],
-    warnings: [],
-    unknown: []
-  };
-  let header;
-  let phase2 = "start";
-  let section;
-  const lines = text.split(/\r?\n/);
-  lines.forEach((raw, i) => {
-    const lineNo = i + 1;
-    const line2 = raw.trim();
-    if (phase2 === "table") {
-      if (!line2) {
-        phase2 = "body";
-        return;
-      }
-      if (!isBodyLine(line2)) {
-        out.containers.push(parseRow(raw.trimEnd(), lineNo, header));
-        return;
-      }
-      phase2 = "body";
-    }
-    if (!line2) return;
-    if (phase2 === "start") {
-      const h = isHeader(raw.trimEnd());
-      if (h) {
-        header = h;
-        out.columns = h.map((c) => c.text);
-        phase2 = "table";
-        return;
-      }
-    }
-    const sectionMatch = SECTION.exec(line2);
-    if (sectionMatch) {
-      phase2 = "body";
-      section = { pod: sectionMatch[1], line: lineNo, services: [] };
-      out.sections.push(section);
-      return;
-    }
-    if (line2.startsWith("WARNING:")) {
-      out.warnings.push({ line: lineNo, text: line2 });
-      return;
-    }
-    const driver = DRIVER_LINES.find(([re]) => re.test(line2));
-    if (driver) {
-      out.driver = { state: driver[1], text: line2 };
-      return;
-    }
-    if (section) {
-      const svc = parseService(section.pod, line2, lineNo);
-      if (svc) {
-        section.services.push(svc);
-        out.services.push(svc);
-        return;
-      }
-    }
-    out.unknown.push({ line: lineNo, text: line2 });
-  });
-  return out;
-}
-function isBodyLine(line2) {
-  return SECTION.test(line2) || line2.startsWith("WARNING:") || DRIVER_LINES.some(([re]) => re.test(line2));
-}
-
-// src/health/readiness.ts
-var NTP_UNSYNCHRONIZED = {
-  state: "initializing",
-  detail: "NTP state unsynchronized",
-  reason: "nodemgr reports NTP sync, not the service; the clock is not what the suites test (tolerated by default)"
-};
-function tolerationFor(s, tolerations) {
-  return tolerations.find((t) => {
-    if (t.pod !== void 0 && t.pod !== s.pod) return false;
-    if (t.service !== void 0 && t.service !== s.service) return false;
-    if (t.state !== void 0 && t.state !== s.state) return false;
-    if (t.detail !== void 0) {
-      if (!s.detail) return false;
-      return s.detail.split(/,\s+/).every((part) => part.includes(t.detail));
-    }
-    return true;
-  });
-}
-var CONTROL_NO_BGP = /No BGP configuration for self/;
-var AGENT_XMPP_DOWN = /XMPP:control-node:\S+.*connection down/;
-function detectRace(problems) {
-  const initializing = problems.filter((p) => p.state === "initializing" && p.detail);
-  const control = initializing.filter(
-    (p) => p.pod === "control" && p.service === "control" && CONTROL_NO_BGP.test(p.detail)
-  );
-  const controlStarting = problems.some(
-    (p) => p.pod === "control" && p.service === "control" && !control.includes(p)
-  );
-  const agent = controlStarting ? [] : initializing.filter(
-    (p) => p.pod === "vrouter" && p.service === "agent" && AGENT_XMPP_DOWN.test(p.detail)
-  );
-  if (control.length === 0 && agent.length === 0) return void 0;
-  const texts = [...new Set([...control, ...agent].map((p) => p.text))];
-  return { problem: texts.join("; "), control, agent };
-}
-function assessSite(statusByHost, tolerations = [NTP_UNSYNCHRONIZED]) {
-  const health = { ready: false, problems: [], tolerated: [], unknown: [], parsed: {} };
-  const hosts = Object.keys(statusByHost).sort();
-  for (const host of hosts) {
-    const parsed = parseContrailStatus(statusByHost[host]);
-    health.parsed[host] = parsed;
-    health.unknown.push(...parsed.unknown.map((u) => ({ ...u, host })));
-    if (parsed.services.length === 0) {
-      health.problems.push({
-        host,
-        pod: "",
-        service: "",
-        state: "no-output",
-        text: "no service listed in the contrail-status output"
-      });
-      continue;
-    }
-    for (const s of parsed.services) {
-      if (s.state === "active" || s.state === "backup") continue;
-      const problem = {
-        host,
-        pod: s.pod,
-        service: s.service,
-        state: s.state,
-        ...s.detail !== void 0 ? { detail: s.detail } : {},
-        text: s.text
-      };
-      const t = s.state === "unknown" ? void 0 : tolerationFor(s, tolerations);
-      if (t) health.tolerated.push({ ...problem, reason: t.reason });
-      else health.problems.push(problem);
-    }
-  }
-  health.ready = hosts.length > 0 && health.problems.length === 0;
-  const race = detectRace(health.problems);
-  if (race) health.race = race;
-  return health;
-}
-function describeProblems(problems, limit = 6) {
-  if (problems.length === 0) return "no problem";
-  const shown = problems.slice(0, limit).map((p) => p.pod ? `${p.host} ${p.pod}/${p.text}` : `${p.host}: ${p.text}`);
-  const more = problems.length > limit ? ` (+${problems.length - limit} more)` : "";
-  return `${shown.join(", ")}${more}`;
-}
-
-// src/health/waitReady.ts
-var DEFAULT_LADDER = [
-  "delete-control-pod",
-  "provision-bgp-router"
-];
-var ACTION_LABELS = {
-  "delete-control-pod": "delete control pod",
-  "provision-bgp-router": "provision bgp-router"
-};
-var ReadinessError = class extends InfraError {
-  constructor(failures, remediations) {
-    super(
-      failures.map((f) => `${f.message}
-last contrail-status of site ${f.site}:
-${f.statusText}`).join("\n")
-    );
-    this.failures = failures;
-    this.remediations = remediations;
-    this.name = "ReadinessError";
-  }
-  failures;
-  remediations;
-  /** the last status text of every failed site */
-  get statusText() {
-    return this.failures.map((f) => f.statusText).join("\n");
-  }
-};
-var SiteFailed = class extends Error {
-  constructor(failure2) {
-    super(failure2.message);
-    this.failure = failure2;
-  }
-  failure;
-};
-function formatStatusText(statusByHost) {
-  const hosts = Object.keys(statusByHost).sort();
-  if (hosts.length === 0) return "(no status was read)";
-  return hosts.map((h) => `--- ${h} ---
-${statusByHost[h].trimEnd()}`).join("\n");
-}
-async function waitReady(fabric, sites, ctx, options) {
-  const remediations = [];
-  const stop = new AbortController();
-  const signal2 = AbortSignal.any([ctx.signal, stop.signal]);
-  const siteCtx = { ...ctx, signal: signal2 };
-  const record2 = async (r) => {
-    remediations.push(r);
-    await options.onRemediation?.(r);
-  };
-  const settled = await Promise.allSettled(
-    sites.map(
-      (site2) => waitSite(fabric, site2, siteCtx, options, record2).catch((e) => {
-        if (e instanceof SiteFailed)
-          stop.abort(new Error(`stopped: site ${e.failure.site} failed`));
-        throw e;
-      })
-    )
-  );
-  const failures = settled.flatMap(
-    (s) => s.status === "rejected" && s.reason instanceof SiteFailed ? [s.reason.failure] : []
-  );
-  if (failures.length > 0) throw new ReadinessError(failures, remediations);
-  const other = settled.find((s) => s.status === "rejected");
-  if (other) throw other.reason;
-  return {
-    sites: settled.map((s) => s.value),
-    remediations
-  };
-}
-async function waitSite(fabric, site2, ctx, options, record2) {
-  const clock = options.clock ?? systemClock;
-  const pollMs = options.pollIntervalMs ?? 5e3;
-  const graceMs = options.raceGraceMs ?? 6e4;
-  const progressMs = options.progressEveryMs ?? 3e4;
-  const ladder = options.ladder ?? DEFAULT_LADDER;
-  const tolerations = options.tolerations ?? [NTP_UNSYNCHRONIZED];
-  const name = site2.plan.name;
-  const log = ctx.logger;
-  const start = clock.now();
-  let polls = 0;
-  let attempts = 0;
-  let raceSince;
-  let pending;
-  let lastStatus = {};
-  let lastProgressAt = -Infinity;
-  let lastDescription = "";
-  const reportedUnknown = /* @__PURE__ */ new Set();
-  const settle2 = async (resolved, detail) => {
-    if (!pending) return;
-    const r = { ...pending, resolved, ...detail ? { detail } : {} };
-    pending = void 0;
-    await record2(r);
-  };
-  const fail = async (reason, message, detail) => {
-    await settle2(false, detail);
-    throw new SiteFailed({ site: name, reason, message, statusText: formatStatusText(lastStatus) });
-  };
-  for (; ; ) {
-    ctx.signal.throwIfAborted();
-    polls++;
-    let health;
+  static async open(dir) {
+    let text2;
     try {
-      lastStatus = await fabric.status(site2, ctx);
-      health = assessSite(lastStatus, tolerations);
-    } catch (e) {
-      ctx.signal.throwIfAborted();
-      const message = e instanceof Error ? e.message : String(e);
-      lastStatus = { [`${name} (status failed)`]: message };
-      health = {
-        ready: false,
-        problems: [
-          {
-            host: name,
-            pod: "",
-            service: "",
-            state: "no-output",
-            text: `status failed: ${message}`
-          }
-        ],
-        tolerated: [],
-        unknown: [],
-        parsed: {}
-      };
-    }
-    const now = clock.now();
-    const elapsed = now - start;
-    for (const u of health.unknown) {
-      const key = `${u.host}\0${u.text}`;
-      if (reportedUnknown.has(key)) continue;
-      reportedUnknown.add(key);
-      log.warn(`ready: ${u.host}: contrail-status line ${u.line} not understood: ${u.text}`);
-    }
-    if (health.ready) {
-      await settle2(true);
-      const tolerated = health.tolerated.map((t) => `${t.host} ${t.text}`);
-      log.info(
-        `ready: ${name} ready after ${formatElapsed(elapsed)}` + (tolerated.length ? ` (tolerated: ${tolerated.join(", ")})` : "")
-      );
-      return { site: name, elapsedMs: elapsed, polls, tolerated };
-    }
-    const race = health.race;
-    if (race) raceSince ??= now;
-    else raceSince = void 0;
-    if (race && now - raceSince >= graceMs) {
-      const lasted = formatElapsed(now - raceSince);
-      await settle2(false, `the race still showed ${lasted} later: ${race.problem}`);
-      if (attempts >= options.raceRetries) {
-        await fail(
-          "race-exhausted",
-          `site ${name}: the control-node race (${race.problem}) persisted after ${attempts} remediation step${attempts === 1 ? "" : "s"} (race-retries ${options.raceRetries})`,
-          "race-retries exhausted"
-        );
-      }
-      attempts++;
-      const action = ladder[(attempts - 1) % ladder.length];
-      log.warn(
-        `ready: ${name}: control-node race for ${lasted} (${race.problem}); step ${attempts}/${options.raceRetries}: ${ACTION_LABELS[action]}`
-      );
-      const at = new Date(clock.now()).toISOString();
-      const base = {
-        site: name,
-        problem: race.problem,
-        action: ACTION_LABELS[action],
-        attempt: attempts,
-        at,
-        resolved: false
-      };
-      try {
-        await fabric.remediate(site2, action, ctx);
-        pending = base;
-      } catch (e) {
-        ctx.signal.throwIfAborted();
-        const message = e instanceof Error ? e.message : String(e);
-        log.warn(`ready: ${name}: ${ACTION_LABELS[action]} failed: ${message}`);
-        await record2({ ...base, detail: `the step failed: ${message}` });
-      }
-      raceSince = void 0;
-    }
-    if (clock.now() - start >= options.timeoutMs) {
-      await fail(
-        "timeout",
-        `site ${name} not ready after ${formatElapsed(clock.now() - start)}: ${describeProblems(health.problems)}`,
-        "the site was not ready by the deadline"
+      text2 = await readFile2(join2(dir, STATE_FILE), "utf8");
+    } catch {
+      throw new UserError(
+        `${dir}: no run state here (${STATE_FILE} is missing); pass the --state directory that "up" or "run" used.`
       );
     }
-    const description = describeProblems(health.problems);
-    if (description !== lastDescription || now - lastProgressAt >= progressMs) {
-      log.info(`ready: ${name} not ready after ${formatElapsed(elapsed)}: ${description}`);
-      lastDescription = description;
-      lastProgressAt = now;
+    const state = JSON.parse(text2);
+    if (state.version !== 1 || !RUN_ID.test(state.runId)) {
+      throw new UserError(
+        `${join2(dir, STATE_FILE)}: not a tungsten-e2e run state (or from another version).`
+      );
     }
-    const remaining = options.timeoutMs - (clock.now() - start);
-    await clock.sleep(Math.max(0, Math.min(pollMs, remaining)), ctx.signal);
+    return new _StateStore(dir, state);
   }
-}
-
-// src/pipeline/connect.ts
-var sleep = (ms, signal2) => new Promise((resolve2, reject) => {
-  signal2.throwIfAborted();
-  const onAbort = () => {
-    clearTimeout(t);
-    reject(signal2.reason instanceof Error ? signal2.reason : new Error("cancelled"));
-  };
-  const t = setTimeout(() => {
-    signal2.removeEventListener("abort", onAbort);
-    resolve2();
-  }, ms);
-  signal2.addEventListener("abort", onAbort, { once: true });
-});
-async function waitPeered(fabric, sites, pairs, ctx, options) {
-  const started = Date.now();
-  if (!fabric.peerStatus) {
-    ctx.logger.warn(`connect: the ${fabric.name} fabric cannot report BGP sessions; not waiting`);
-    return { established: [], down: [] };
+  get state() {
+    return this.current;
   }
-  for (; ; ) {
-    const sessions = /* @__PURE__ */ new Map();
-    await Promise.all(
-      sites.map(async (s) => sessions.set(s.plan.name, await fabric.peerStatus(s, ctx)))
-    );
-    const state = (from, to) => sessions.get(from)?.find((x) => x.site === to) ?? {
-      site: to,
-      state: "unknown",
-      established: false
-    };
-    const report = { established: [], down: [] };
-    let waiting = false;
-    for (const { a, b } of pairs) {
-      const ab = state(a, b);
-      const ba = state(b, a);
-      if (ab.established && ba.established) {
-        report.established.push({ a, b });
-        continue;
-      }
-      const hopeless = ab.state === "not configured" || ba.state === "not configured";
-      if (!hopeless) waiting = true;
-      report.down.push({ a, b, state: `${a}: ${ab.state}, ${b}: ${ba.state}` });
-    }
-    if (!waiting || Date.now() - started > options.deadlineMs) return report;
-    await sleep(options.pollMs ?? 200, ctx.signal);
+  get file() {
+    return join2(this.dir, STATE_FILE);
   }
-}
-
-// src/pipeline/abort.ts
-import { setMaxListeners } from "node:events";
-function runSignal(signal2) {
-  const s = signal2 ?? new AbortController().signal;
-  setMaxListeners(0, s);
-  return s;
-}
-function abortReason(signal2) {
-  const r = signal2.reason;
-  return r instanceof Error ? r : new Error("cancelled");
-}
-function unlessAborted(promise2, signal2) {
-  if (signal2.aborted) {
-    promise2.catch(() => {
+  /** Change the state and save it; saves are serialised and atomic (write, then rename). */
+  update(change) {
+    change(this.current);
+    const snapshot = `${JSON.stringify(this.current, null, 2)}
+`;
+    this.pending = this.pending.then(async () => {
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      await writeFile2(tmp, snapshot, { mode: 384 });
+      await rename2(tmp, this.file);
     });
-    return Promise.reject(abortReason(signal2));
+    return this.pending;
   }
-  return new Promise((resolve2, reject) => {
-    const onAbort = () => reject(abortReason(signal2));
-    signal2.addEventListener("abort", onAbort, { once: true });
-    promise2.then(
-      (v) => {
-        signal2.removeEventListener("abort", onAbort);
-        resolve2(v);
-      },
-      (e) => {
-        signal2.removeEventListener("abort", onAbort);
-        reject(e);
-      }
-    );
-  });
-}
-function settleOrAbandon(promise2, signal2, graceMs) {
-  return new Promise((resolve2, reject) => {
-    let timer;
-    const onAbort = () => {
-      timer = setTimeout(() => reject(abortReason(signal2)), graceMs);
-    };
-    if (signal2.aborted) onAbort();
-    else signal2.addEventListener("abort", onAbort, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      signal2.removeEventListener("abort", onAbort);
-    };
-    promise2.then(
-      (v) => {
-        done();
-        resolve2(v);
-      },
-      (e) => {
-        done();
-        reject(e);
-      }
-    );
-  });
-}
-function abortableRemote(remote, signal2) {
-  return {
-    exec: (host, command, options) => {
-      if (signal2.aborted) return Promise.reject(abortReason(signal2));
-      return unlessAborted(remote.exec(host, command, options), signal2);
-    }
-  };
-}
-
-// src/pipeline/progress.ts
-function formatSeconds(ms) {
-  return `${(ms / 1e3).toFixed(1)}s`;
-}
-function elapsedLogger(logger, startedAt, now = Date.now) {
-  const stamp = (m) => `[${formatSeconds(now() - startedAt).padStart(6)}] ${m}`;
-  return {
-    info: (m) => logger.info(stamp(m)),
-    warn: (m) => logger.warn(stamp(m)),
-    error: (m) => logger.error(stamp(m)),
-    debug: (m) => logger.debug(stamp(m))
-  };
-}
-
-// src/pipeline/phase.ts
-var CANCEL_GRACE_MS = 2e3;
-async function phase(store, name, logger, signal2, fn) {
-  const record2 = { name, startedAt: (/* @__PURE__ */ new Date()).toISOString(), status: "ok" };
-  await store.update((s) => s.phases.push(record2));
-  const started = Date.now();
-  try {
-    signal2.throwIfAborted();
-    logger.info(`${name}: started`);
-    const result = await settleOrAbandon(fn(), signal2, CANCEL_GRACE_MS);
-    await store.update(() => {
-      record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+  recordResource(resource) {
+    return this.update((s) => {
+      s.resources.push(resource);
     });
-    logger.info(`${name}: done in ${formatSeconds(Date.now() - started)}`);
-    return result;
-  } catch (e) {
-    await store.update(() => {
-      record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
-      record2.status = signal2.aborted ? "cancelled" : "failed";
-      record2.error = e instanceof Error ? e.message : String(e);
-    });
-    if (signal2.aborted)
-      logger.warn(`${name}: cancelled after ${formatSeconds(Date.now() - started)}`);
-    throw e;
   }
-}
+  recordSite(site2) {
+    return this.update((s) => {
+      s.sites = [...s.sites.filter((x) => x.name !== site2.name), site2];
+    });
+  }
+};
+
+// src/version.ts
+var VERSION = "0.1.0";
 
 // src/providers/local/naming.ts
 var RUN_ROOT = "/run/tungsten-e2e";
@@ -68961,8 +68323,8 @@ var SELF_PROTOCOL = "self_config";
 var AGENT_SESSION = "xmpp";
 var PEER_PREFIX = "peer";
 var AGENT_PREFIX = "agent";
-function block(head, lines, indent = "") {
-  return [`${indent}${head} {`, ...lines.map((l) => `${indent}  ${l}`), `${indent}}`];
+function block(head, lines, indent2 = "") {
+  return [`${indent2}${head} {`, ...lines.map((l) => `${indent2}  ${l}`), `${indent2}}`];
 }
 function renderControlConfig(c) {
   const out = [
@@ -69334,10 +68696,10 @@ function showProtocols(names) {
     (n) => `echo ${quoteArg(`### ${n}`)}; if [ -S "$dir/${n}.ctl" ]; then birdc -s "$dir/${n}.ctl" show protocols 2>&1 || true; fi`
   ).join("\n");
 }
-function splitSections(text) {
+function splitSections(text2) {
   const out = /* @__PURE__ */ new Map();
   let current;
-  for (const line2 of text.split("\n")) {
+  for (const line2 of text2.split("\n")) {
     const m = /^### (\S+)$/.exec(line2);
     if (m) {
       current = m[1];
@@ -69352,26 +68714,26 @@ function splitSections(text) {
 
 // src/fabric/emulated/status.ts
 var BGP_STATES = /\b(Idle|Connect|Active|OpenSent|OpenConfirm|Established|Close|Down)\b/;
-function parseProtocols(text) {
-  const lines = text.split("\n");
+function parseProtocols(text2) {
+  const lines = text2.split("\n");
   const header = lines.findIndex((l) => /^Name\s+Proto\s+Table\s+State/.test(l));
   if (header < 0) return void 0;
   const out = [];
   for (const line2 of lines.slice(header + 1)) {
     const m = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(line2.trimEnd());
     if (!m) continue;
-    const row = {
+    const row2 = {
       name: m[1],
       proto: m[2],
       table: m[3],
       state: m[4],
       info: m[5].trim()
     };
-    if (row.proto === "BGP") {
-      const s = BGP_STATES.exec(row.info);
-      if (s) row.bgpState = s[1];
+    if (row2.proto === "BGP") {
+      const s = BGP_STATES.exec(row2.info);
+      if (s) row2.bgpState = s[1];
     }
-    out.push(row);
+    out.push(row2);
   }
   return out;
 }
@@ -69418,10 +68780,10 @@ function renderStatus(node2) {
 }
 function peerSessions(protocols, sites) {
   return sites.map((site2) => {
-    const name = `${PEER_PREFIX}_${site2.replace(/[^A-Za-z0-9]/g, "_")}`;
-    const row = protocols?.find((p) => p.name === name);
-    const state = !protocols ? "control node not running" : !row ? "not configured" : row.bgpState ?? row.state;
-    return { site: site2, state, established: row?.bgpState === "Established" };
+    const name = birdSymbol(PEER_PREFIX, site2);
+    const row2 = protocols?.find((p) => p.name === name);
+    const state = !protocols ? "control node not running" : !row2 ? "not configured" : row2.bgpState ?? row2.state;
+    return { site: site2, state, established: row2?.bgpState === "Established" };
   });
 }
 
@@ -69496,13 +68858,13 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
       layout.nodes.map(async (node2) => {
         const hasControl = node2.role === "master";
         const names = hasControl ? [CONTROL, AGENT] : [AGENT];
-        const text = await this.run(
+        const text2 = await this.run(
           site2,
           node2.host,
           `${prelude(this.dir(node2.host))}${showProtocols(names)}`,
           "status"
         );
-        const sections = splitSections(text);
+        const sections = splitSections(text2);
         out[node2.host] = renderStatus({
           hasControl,
           control: hasControl ? parseProtocols(sections.get(CONTROL) ?? "") : void 0,
@@ -69605,14 +68967,14 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
   async peerStatus(site2, _ctx) {
     this.sites.set(site2.plan.name, site2);
     const master = siteFabricLayout(site2.plan).master.host;
-    const text = await this.run(
+    const text2 = await this.run(
       site2,
       master,
       `${prelude(this.dir(master))}${showProtocols([CONTROL])}`,
       "peer status"
     );
     return peerSessions(
-      parseProtocols(splitSections(text).get(CONTROL) ?? ""),
+      parseProtocols(splitSections(text2).get(CONTROL) ?? ""),
       site2.plan.peers.map((p) => p.site)
     );
   }
@@ -69767,13 +69129,13 @@ ${renderIsolation(this.runId, rules)}EOF`,
   }
   async controlState(site2) {
     const master = siteFabricLayout(site2.plan).master.host;
-    const text = await this.run(
+    const text2 = await this.run(
       site2,
       master,
       sh("cat", `${this.dir(master)}/control.json`),
       "read control state"
     );
-    return JSON.parse(text);
+    return JSON.parse(text2);
   }
   async registry(site2) {
     const known = this.registries.get(site2.plan.name);
@@ -69880,7 +69242,7 @@ ${renderServices(this.runId, services)}EOF`,
 import { mkdir as mkdir5 } from "node:fs/promises";
 
 // src/remote/sshd.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn } from "node:child_process";
 import { execFile } from "node:child_process";
 import {
   accessSync,
@@ -69996,7 +69358,7 @@ async function ensurePrivsepDir() {
 function randomPort() {
   return 2e4 + Math.floor(Math.random() * 4e4);
 }
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function startSshd(options) {
   if (options.netns !== void 0 && !NAME.test(options.netns)) {
     throw new TypeError(
@@ -70067,13 +69429,13 @@ async function launch(files, options, port) {
   const logStart = statSync(files.log).size;
   let exited;
   let spawnError;
-  const child = spawn3(command[0], command.slice(1), {
+  const child = spawn(command[0], command.slice(1), {
     stdio: ["ignore", logFd, logFd],
     detached: true
   });
   closeSync(logFd);
   child.on("error", (e) => spawnError = e);
-  child.on("exit", (code, signal2) => exited = { code, signal: signal2 });
+  child.on("exit", (code2, signal2) => exited = { code: code2, signal: signal2 });
   child.unref();
   const deadline = Date.now() + (options.startTimeoutMs ?? 1e4);
   const logSince = async () => (await readFile3(files.log)).subarray(logStart).toString("utf8");
@@ -70093,7 +69455,7 @@ async function launch(files, options, port) {
         portTaken: false
       };
     }
-    await sleep2(15);
+    await sleep(15);
   }
 }
 async function processTable() {
@@ -70142,7 +69504,7 @@ async function waitGone(pids, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let alive2 = [...pids];
   while (alive2.length && Date.now() < deadline) {
-    await sleep2(20);
+    await sleep(20);
     const still = [];
     for (const p of alive2) if (await isAlive(p)) still.push(p);
     alive2 = still;
@@ -70241,6 +69603,63 @@ async function blocksOf(runId) {
 // src/providers/local/preflight.ts
 import { accessSync as accessSync2, constants as constants4 } from "node:fs";
 import { delimiter, join as join4 } from "node:path";
+
+// src/providers/local/sys.ts
+import { spawn as spawn2 } from "node:child_process";
+function isRoot() {
+  return process.getuid?.() === 0;
+}
+var hostSys = { run: (argv, options = {}) => exec([...argv], options) };
+function exec(argv, options) {
+  return new Promise((resolve2, reject) => {
+    const child = spawn2(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = options.timeoutMs === void 0 ? void 0 : setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs);
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    child.on("error", (e) => {
+      if (timer) clearTimeout(timer);
+      reject(new InfraError(`cannot run ${argv[0]}: ${e.message}`, { cause: e }));
+    });
+    child.on("close", (code2, signal2) => {
+      if (timer) clearTimeout(timer);
+      const result = {
+        code: code2 ?? 128,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8")
+      };
+      if (timedOut) {
+        reject(new InfraError(`${argv.join(" ")} did not finish within ${options.timeoutMs} ms`));
+      } else if (result.code !== 0 && !options.allowFail) {
+        const why = result.stderr.trim() || result.stdout.trim() || `killed by ${signal2}`;
+        reject(new InfraError(`${argv.join(" ")} failed (exit ${result.code}): ${why}`));
+      } else {
+        resolve2(result);
+      }
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.stdin ?? "");
+  });
+}
+async function ipBatch(sys, lines, netns) {
+  if (lines.length === 0) return;
+  const argv = netns ? ["ip", "-n", netns, "-batch", "-"] : ["ip", "-batch", "-"];
+  const r = await sys.run(argv, { stdin: `${lines.join("\n")}
+`, allowFail: true });
+  if (r.code !== 0) {
+    const failed = /Command failed -:(\d+)/.exec(r.stderr);
+    const line2 = failed ? lines[Number(failed[1]) - 1] : void 0;
+    throw new InfraError(
+      `ip${netns ? ` -n ${netns}` : ""}: ${line2 ? `"${line2}" failed: ` : ""}${r.stderr.replace(/Command failed -:\d+\s*/, "").trim()}`
+    );
+  }
+}
 
 // src/providers/local/topology.ts
 var BENCHMARK_RANGE = "198.18.0.0/15";
@@ -70390,8 +69809,8 @@ function siteBatches(layout, net) {
 function blockInUse(block2, used) {
   const lo = mustParseCidr(BENCHMARK_RANGE).base + block2 * 512;
   const hi = lo + 511;
-  return used.some((text) => {
-    const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(text);
+  return used.some((text2) => {
+    const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(text2);
     if (!m) return false;
     const ip2 = parseIp(m[1]);
     if (ip2 === void 0) return false;
@@ -70480,7 +69899,7 @@ async function kernelCheck(sys) {
 
 // src/providers/local/sweep.ts
 import { readdir as readdir4, readFile as readFile5, rm as rm3, stat as stat3 } from "node:fs/promises";
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
     const raw = await readFile5(`/proc/${pid}/cmdline`, "utf8");
@@ -70547,7 +69966,7 @@ async function stopProcesses(procs) {
     if (sig) for (const p of left) signal2(p.pid, sig);
     const deadline = Date.now() + waitMs;
     while (left.length > 0 && Date.now() < deadline) {
-      await sleep3(20);
+      await sleep2(20);
       const still = [];
       for (const p of left) if (await alive(p.pid)) still.push(p);
       left = still;
@@ -70848,11 +70267,11 @@ function masterOf(layout) {
 }
 
 // src/remote/errors.ts
-function formatElapsed2(ms) {
+function formatElapsed(ms) {
   return `${(ms / 1e3).toFixed(1)}s`;
 }
-function tail(text, maxChars = 1500) {
-  const trimmed = text.trimEnd();
+function tail(text2, maxChars = 1500) {
+  const trimmed = text2.trimEnd();
   if (trimmed.length <= maxChars) return trimmed;
   return `\u2026${trimmed.slice(trimmed.length - maxChars)}`;
 }
@@ -70883,19 +70302,19 @@ var HostKeyMismatchError = class extends RemoteError {
   presentedFingerprint;
 };
 var RemoteCommandError = class extends RemoteError {
-  constructor(host, command, code, stdout, stderr, elapsedMs) {
+  constructor(host, command, code2, stdout, stderr, elapsedMs2) {
     const err = tail(stderr);
     super(
       host,
-      `command on ${host} exited with code ${code} after ${formatElapsed2(elapsedMs)}: ${command}` + (err ? `
+      `command on ${host} exited with code ${code2} after ${formatElapsed(elapsedMs2)}: ${command}` + (err ? `
 stderr (tail):
 ${err}` : "")
     );
     this.command = command;
-    this.code = code;
+    this.code = code2;
     this.stdout = stdout;
     this.stderr = stderr;
-    this.elapsedMs = elapsedMs;
+    this.elapsedMs = elapsedMs2;
     this.name = "RemoteCommandError";
   }
   command;
@@ -70905,14 +70324,14 @@ ${err}` : "")
   elapsedMs;
 };
 var RemoteTimeoutError = class extends RemoteError {
-  constructor(host, command, timeoutMs, elapsedMs, stdout, stderr) {
+  constructor(host, command, timeoutMs, elapsedMs2, stdout, stderr) {
     super(
       host,
-      `command on ${host} timed out after ${formatElapsed2(elapsedMs)} (limit ${formatElapsed2(timeoutMs)}) and was killed: ${command}`
+      `command on ${host} timed out after ${formatElapsed(elapsedMs2)} (limit ${formatElapsed(timeoutMs)}) and was killed: ${command}`
     );
     this.command = command;
     this.timeoutMs = timeoutMs;
-    this.elapsedMs = elapsedMs;
+    this.elapsedMs = elapsedMs2;
     this.stdout = stdout;
     this.stderr = stderr;
     this.name = "RemoteTimeoutError";
@@ -70924,13 +70343,13 @@ var RemoteTimeoutError = class extends RemoteError {
   stderr;
 };
 var ConnectionLostError = class extends RemoteError {
-  constructor(host, command, elapsedMs, reason) {
+  constructor(host, command, elapsedMs2, reason) {
     super(
       host,
-      `connection to ${host} was lost after ${formatElapsed2(elapsedMs)} while running: ${command} (${reason}); the command may or may not have finished; the next command opens a new connection`
+      `connection to ${host} was lost after ${formatElapsed(elapsedMs2)} while running: ${command} (${reason}); the command may or may not have finished; the next command opens a new connection`
     );
     this.command = command;
-    this.elapsedMs = elapsedMs;
+    this.elapsedMs = elapsedMs2;
     this.name = "ConnectionLostError";
   }
   command;
@@ -71068,13 +70487,13 @@ var HostKeyStore = class _HostKeyStore {
    */
   static async load(file2, logger) {
     const store = new _HostKeyStore({ file: file2, ...logger ? { logger } : {} });
-    let text = "";
+    let text2 = "";
     try {
-      text = await readFile7(file2, "utf8");
+      text2 = await readFile7(file2, "utf8");
     } catch (e) {
       if (e.code !== "ENOENT") throw e;
     }
-    for (const line2 of text.split("\n")) {
+    for (const line2 of text2.split("\n")) {
       const [address, type, b64, name] = line2.trim().split(/\s+/);
       if (!address || !type || !b64 || !name || address.startsWith("#")) continue;
       const pin = store.pins.get(name) ?? { address, blobs: [] };
@@ -71148,9 +70567,9 @@ var HostKeyStore = class _HostKeyStore {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
     await mkdir7(dirname3(file2), { recursive: true, mode: 448 });
-    const text = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
+    const text2 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
-    await appendFile2(file2, text, { mode: 384 });
+    await appendFile2(file2, text2, { mode: 384 });
   }
 };
 
@@ -71189,8 +70608,8 @@ function buildRemoteCommand(command, shape) {
   if (shape.timeoutMs !== void 0) {
     if (!(shape.timeoutMs > 0))
       throw new TypeError(`timeoutMs must be positive, got ${shape.timeoutMs}`);
-    const seconds = Math.max(shape.timeoutMs / 1e3, 1e-3);
-    words.push("timeout", "-k", String(KILL_AFTER_SECONDS), `${Number(seconds.toFixed(3))}s`);
+    const seconds2 = Math.max(shape.timeoutMs / 1e3, 1e-3);
+    words.push("timeout", "-k", String(KILL_AFTER_SECONDS), `${Number(seconds2.toFixed(3))}s`);
   }
   const env = Object.entries(shape.env ?? {});
   if (env.length) words.push("env", ...env.map(([k, v]) => `${checkEnvName(k)}=${v}`));
@@ -71198,18 +70617,18 @@ function buildRemoteCommand(command, shape) {
   return quoteArgv(words);
 }
 function describeCommand(command, maxChars = 240) {
-  let text;
+  let text2;
   if (isScript(command)) {
     const lines = command.script.split("\n").filter((l) => l.trim() !== "");
     const first = lines[0]?.trim() ?? "";
-    text = lines.length > 1 ? `script: ${first} \u2026 (${lines.length} lines)` : `script: ${first}`;
+    text2 = lines.length > 1 ? `script: ${first} \u2026 (${lines.length} lines)` : `script: ${first}`;
   } else {
-    text = quoteArgv(command);
+    text2 = quoteArgv(command);
   }
-  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}\u2026` : text;
+  return text2.length > maxChars ? `${text2.slice(0, maxChars - 1)}\u2026` : text2;
 }
-function isTimeoutExit(code) {
-  return code === 124 || code === 128 + 9;
+function isTimeoutExit(code2) {
+  return code2 === 124 || code2 === 128 + 9;
 }
 
 // src/remote/output.ts
@@ -71413,8 +70832,8 @@ var CommandRunner = class _CommandRunner {
     }
     if (p.out.done && p.err.done) {
       this.current = void 0;
-      const code = Number((p.err.trailer ?? "").trim());
-      if (Number.isInteger(code)) p.resolve(code);
+      const code2 = Number((p.err.trailer ?? "").trim());
+      if (Number.isInteger(code2)) p.resolve(code2);
       else
         p.reject(
           new RunnerClosedError(`the command runner sent a malformed trailer: ${p.err.trailer}`)
@@ -71462,7 +70881,7 @@ var DEFAULT_REBOOT_COMMAND = {
 };
 var ConnectionGone = class extends Error {
 };
-var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function settlesWithin(promise2, ms) {
   let timer;
   const limit = new Promise((r) => timer = setTimeout(() => r(false), Math.max(0, ms)));
@@ -71485,15 +70904,15 @@ function signalNumber(name) {
   return osConstants.signals[signalName(name)] ?? 0;
 }
 var Connection = class {
-  constructor(host, client, limit, onClose) {
+  constructor(host, client2, limit, onClose) {
     this.host = host;
-    this.client = client;
+    this.client = client2;
     this.limit = limit;
-    client.on("error", (e) => {
+    client2.on("error", (e) => {
       this.closeReason = e.message;
     });
     this.closed = new Promise((resolve2) => {
-      client.on("close", () => {
+      client2.on("close", () => {
         this.alive = false;
         for (const w of this.waiters.splice(0)) w.reject(new ConnectionGone(this.closeReason));
         onClose(this);
@@ -71630,7 +71049,7 @@ var RemotePool = class {
       truncated: stdout.truncated || stderr.truncated
     };
     if (outcome.signal) result.signal = outcome.signal;
-    log.debug(`${host.name}: ${display} -> exit ${result.code} in ${formatElapsed2(durationMs)}`);
+    log.debug(`${host.name}: ${display} -> exit ${result.code} in ${formatElapsed(durationMs)}`);
     return result;
   }
   async onRunner(conn, runner, line2, sink, localLimit) {
@@ -71643,9 +71062,9 @@ var RemotePool = class {
       }, localLimit);
     }
     try {
-      const code = await runner.run(line2, sink);
+      const code2 = await runner.run(line2, sink);
       this.releaseRunner(conn, runner);
-      return { code };
+      return { code: code2 };
     } catch (e) {
       if (stuck) return { stuck: true };
       if (!(e instanceof RunnerClosedError)) throw e;
@@ -71673,8 +71092,8 @@ var RemotePool = class {
       }, localLimit);
       channel.on("data", (b) => sink.stdout(b));
       channel.stderr.on("data", (b) => sink.stderr(b));
-      channel.on("exit", (code, signal2) => {
-        exit = code !== null && code !== void 0 ? { code } : { code: 128 + signalNumber(signal2 ?? ""), signal: signalName(signal2 ?? "unknown") };
+      channel.on("exit", (code2, signal2) => {
+        exit = code2 !== null && code2 !== void 0 ? { code: code2 } : { code: 128 + signalNumber(signal2 ?? ""), signal: signalName(signal2 ?? "unknown") };
       });
       channel.on("close", () => {
         clearTimeout(timer);
@@ -71806,7 +71225,7 @@ var RemotePool = class {
           );
         }
         if (Date.now() - conn.lastSessionClose < 250) {
-          await sleep4(pause);
+          await sleep3(pause);
           pause = Math.min(pause * 2, 500);
           continue;
         }
@@ -71853,20 +71272,20 @@ var RemotePool = class {
     const started = Date.now();
     const deadline = started + timeoutMs;
     const sock = host.jump ? await this.forwardThrough(host, deadline) : await this.tcpConnect(host, timeoutMs);
-    const client = new import_ssh22.default.Client();
-    client.on("error", () => {
+    const client2 = new import_ssh22.default.Client();
+    client2.on("error", () => {
     });
     let mismatch;
     const algorithms = this.options.hostKeys.algorithmsFor(host);
     try {
       await new Promise((resolve2, reject) => {
-        client.once("ready", resolve2);
-        client.once("error", reject);
-        client.once(
+        client2.once("ready", resolve2);
+        client2.once("error", reject);
+        client2.once(
           "close",
           () => reject(new Error("the server closed the connection during login"))
         );
-        client.connect({
+        client2.connect({
           sock,
           username: host.user,
           privateKey: this.privateKey,
@@ -71886,7 +71305,7 @@ var RemotePool = class {
         });
       });
     } catch (e) {
-      client.end();
+      client2.end();
       sock.destroy();
       if (mismatch) throw mismatch;
       const err = e;
@@ -71902,7 +71321,7 @@ var RemotePool = class {
         throw new SshConnectError(
           host.name,
           "handshake",
-          `no SSH login to ${describeHost(host)} within ${formatElapsed2(timeoutMs)} (the handshake did not finish)`,
+          `no SSH login to ${describeHost(host)} within ${formatElapsed(timeoutMs)} (the handshake did not finish)`,
           { cause: e }
         );
       }
@@ -71914,7 +71333,7 @@ var RemotePool = class {
       );
     }
     const key = endpointKey(host);
-    const conn = new Connection(host, client, this.limit, (c) => {
+    const conn = new Connection(host, client2, this.limit, (c) => {
       if (this.conns.get(key) === c) this.conns.delete(key);
       if (!this.isClosed) {
         this.lost.set(key, c.closeReason);
@@ -71942,7 +71361,7 @@ var RemotePool = class {
           new SshConnectError(
             host.name,
             "unreachable",
-            `cannot reach ${describeHost(host)}: no TCP connection within ${formatElapsed2(timeoutMs)}`
+            `cannot reach ${describeHost(host)}: no TCP connection within ${formatElapsed(timeoutMs)}`
           )
         );
       }, timeoutMs);
@@ -71977,7 +71396,7 @@ var RemotePool = class {
             new SshConnectError(
               host.name,
               "unreachable",
-              `cannot reach ${describeHost(host)} through ${jump.name}: no connection within ${formatElapsed2(deadline - Date.now() + 1)}`
+              `cannot reach ${describeHost(host)} through ${jump.name}: no connection within ${formatElapsed(deadline - Date.now() + 1)}`
             )
           );
         },
@@ -72058,7 +71477,7 @@ var RemotePool = class {
       }
       throw new RemoteError(
         host.name,
-        `upload of ${remotePath} to ${host.name} failed after ${formatElapsed2(Date.now() - started)}: ${e.message}`,
+        `upload of ${remotePath} to ${host.name} failed after ${formatElapsed(Date.now() - started)}: ${e.message}`,
         { cause: e }
       );
     } finally {
@@ -72114,7 +71533,7 @@ var RemotePool = class {
         await this.probe(conn, host, Math.min(15e3, Math.max(1, deadline - Date.now())));
         if (attempt > 1) {
           this.options.logger.info(
-            `${host.name}: SSH is up after ${formatElapsed2(Date.now() - started)}`
+            `${host.name}: SSH is up after ${formatElapsed(Date.now() - started)}`
           );
         }
         return;
@@ -72125,12 +71544,12 @@ var RemotePool = class {
       }
       const pause = Math.min(delay, deadline - Date.now());
       if (pause <= 0) break;
-      await sleep4(pause);
+      await sleep3(pause);
       delay = Math.min(delay * 2, 5e3);
     }
     throw new RemoteError(
       host.name,
-      `SSH on ${describeHost(host)} did not come up within ${formatElapsed2(Date.now() - started)}; last error: ${last}`
+      `SSH on ${describeHost(host)} did not come up within ${formatElapsed(Date.now() - started)}; last error: ${last}`
     );
   }
   /** Prove a connection works by running `true`; a connection that does not answer is dropped. */
@@ -72144,7 +71563,7 @@ var RemotePool = class {
     probe.catch(() => {
     });
     conn.client.destroy();
-    throw new Error(`the connection did not answer within ${formatElapsed2(timeoutMs)}`);
+    throw new Error(`the connection did not answer within ${formatElapsed(timeoutMs)}`);
   }
   /**
    * Reboot a host and prove it happened: read the boot id, issue the reboot,
@@ -72180,15 +71599,15 @@ var RemotePool = class {
     if (!dropped) {
       throw new RemoteError(
         host.name,
-        `${host.name} did not go down within ${formatElapsed2(Date.now() - started)} of the reboot command (${describeCommand(command)})`
+        `${host.name} did not go down within ${formatElapsed(Date.now() - started)} of the reboot command (${describeCommand(command)})`
       );
     }
     this.options.logger.info(
-      `${host.name}: went down after ${formatElapsed2(Date.now() - started)}; waiting for it to return`
+      `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`
     );
     const unchanged = () => new RemoteError(
       host.name,
-      `${host.name} answered again after ${formatElapsed2(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
+      `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
     );
     let sameIdSeen = false;
     for (; ; ) {
@@ -72201,14 +71620,14 @@ var RemotePool = class {
       const after = await readBootId();
       if (after !== before) {
         this.options.logger.info(
-          `${host.name}: back after ${formatElapsed2(Date.now() - started)} with a new boot id (${after})`
+          `${host.name}: back after ${formatElapsed(Date.now() - started)} with a new boot id (${after})`
         );
         return;
       }
       sameIdSeen = true;
       if (Date.now() >= until) throw unchanged();
       await this.disconnect(host);
-      await sleep4(Math.min(1e3, Math.max(0, until - Date.now())));
+      await sleep3(Math.min(1e3, Math.max(0, until - Date.now())));
     }
   }
   // ---- lifecycle ----------------------------------------------------------
@@ -72337,9 +71756,9 @@ var STATIC_KEY_ENV = "TUNGSTEN_E2E_SSH_KEY";
 function staticPrivateKey(input2, env = process.env) {
   const key = input2?.trim() ? input2 : env[STATIC_KEY_ENV];
   if (!key?.trim()) return void 0;
-  const text = key.trim() + "\n";
-  secrets.add(text);
-  return text;
+  const text2 = key.trim() + "\n";
+  secrets.add(text2);
+  return text2;
 }
 var StaticProvider = class {
   constructor(options) {
@@ -72611,19 +72030,19 @@ var LOADERS = {
   },
   // each cloud's module and SDK are imported only when a site uses that cloud
   gcp: async (o) => {
-    const [{ GcpProvider }, { keyFromInput }] = await Promise.all([
+    const [{ GcpProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
       import("./provider-TDSDALLC.js"),
       import("./client-ZPLS2CPH.js")
     ]);
-    const key = keyFromInput(o.gcpCredentials);
+    const key = keyFromInput3(o.gcpCredentials);
     return new GcpProvider({ ...key ? { key } : {}, ...o.ssh ? { ssh: o.ssh } : {} });
   },
   azure: async (o) => {
-    const [{ AzureProvider }, { keyFromInput }] = await Promise.all([
+    const [{ AzureProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
       import("./provider-RET6MDXE.js"),
       import("./client-GCRXW4OJ.js")
     ]);
-    const key = keyFromInput(o.azureCredentials);
+    const key = keyFromInput3(o.azureCredentials);
     return new AzureProvider({
       ...key ? { key } : {},
       ...o.ssh ? { ssh: o.ssh } : {},
@@ -72631,23 +72050,12 @@ var LOADERS = {
     });
   }
 };
-var AVAILABLE_PROVIDERS = Object.keys(LOADERS).filter(
-  (n) => LOADERS[n] !== void 0
-);
 function providerRegistry(options = {}) {
   const made = /* @__PURE__ */ new Map();
   return (name) => {
     let p = made.get(name);
     if (!p) {
-      const load = LOADERS[name];
-      if (!load) {
-        return Promise.reject(
-          new UserError(
-            `provider "${name}" is not available yet in version ${VERSION}; sites can use provider ${AVAILABLE_PROVIDERS.join(", ")} (see examples/local.yml).`
-          )
-        );
-      }
-      p = load(options);
+      p = LOADERS[name](options);
       made.set(name, p);
     }
     return p;
@@ -72664,9 +72072,3227 @@ var defaultFabric = (plan) => {
     );
   }
   throw new UserError(
-    `the tungsten fabric (real TF on cloud machines) is not available yet in version ${VERSION}; use provider: local for every site.`
+    `the tungsten fabric (real TF on cloud machines) is not available yet in version ${VERSION}: its builders exist (the TF manifest and kubeadm config in the plan, the test workloads for Kubernetes 1.10, the kubectl and config-API commands, contrail-status reading) but not the install, peering and isolation steps; use provider: local for every site.`
   );
 };
+
+// src/state/janitor.ts
+var END_OF_TIME = /* @__PURE__ */ new Date(864e13);
+function janitorProviders(options, env) {
+  const sweeps = [{ provider: "local" }];
+  const skipped = [];
+  const vars = env.env ?? process.env;
+  const credentials = awsCredentialSource(vars, env.home, env.credentials?.awsKeys);
+  const siteRegions = (options.plan?.sites ?? []).filter((s) => s.provider === "aws" && s.region).map((s) => s.region);
+  const envRegion = vars.AWS_REGION || vars.AWS_DEFAULT_REGION;
+  const regions = [
+    ...new Set(
+      options.regions?.length ? options.regions : siteRegions.length ? siteRegions : envRegion ? [envRegion] : []
+    )
+  ];
+  if (!credentials) {
+    skipped.push({
+      provider: "aws",
+      reason: "no AWS credentials found (give the aws-access-key-id and aws-secret-access-key inputs, AWS_ACCESS_KEY_ID, a profile, or OIDC via aws-actions/configure-aws-credentials)"
+    });
+  } else if (regions.length === 0) {
+    skipped.push({
+      provider: "aws",
+      reason: `AWS credentials found (${credentials}) but no region to search; pass --region, a site file with aws sites, or set AWS_REGION`
+    });
+  } else {
+    sweeps.push({ provider: "aws", regions });
+  }
+  const gcp = gcpCredentialSource(vars, env.home, keyFromInput(env.credentials?.gcpCredentials));
+  if (gcp) sweeps.push({ provider: "gcp" });
+  else {
+    skipped.push({
+      provider: "gcp",
+      reason: "no GCP credentials found (give the gcp-credentials input, GOOGLE_APPLICATION_CREDENTIALS, or OIDC via google-github-actions/auth)"
+    });
+  }
+  const azure = azureCredentialSource(
+    vars,
+    env.home,
+    keyFromInput2(env.credentials?.azureCredentials)
+  );
+  if (azure) sweeps.push({ provider: "azure" });
+  else {
+    skipped.push({
+      provider: "azure",
+      reason: "no Azure credentials found (give the azure-credentials input, AZURE_CLIENT_ID with a secret or a federated token, or OIDC via azure/login)"
+    });
+  }
+  if (options.plan?.sites.some((s) => s.provider === "static")) sweeps.push({ provider: "static" });
+  return { sweeps, skipped };
+}
+async function janitor(options, env) {
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  const signal2 = env.signal ?? new AbortController().signal;
+  const ctx = { logger: env.logger, signal: signal2 };
+  const providers = env.providers ?? providerRegistry({ ...env.credentials, ...options.plan ? { plan: options.plan } : {} });
+  const { sweeps, skipped } = janitorProviders(options, env);
+  const report = { dryRun: options.dryRun === true, runs: [], skipped, failed: [] };
+  const olderThan = options.olderThanSeconds !== void 0 ? now.getTime() - options.olderThanSeconds * 1e3 : void 0;
+  for (const sweep of sweeps) {
+    let listed;
+    try {
+      const provider = await providers(sweep.provider);
+      listed = await provider.listExpired(olderThan === void 0 ? now : END_OF_TIME, {
+        ...ctx,
+        ...sweep.regions ? { regions: sweep.regions } : {}
+      });
+    } catch (e) {
+      report.failed.push({
+        provider: sweep.provider,
+        error: e instanceof Error ? e.message : String(e)
+      });
+      continue;
+    }
+    for (const run2 of listed) {
+      const expired = run2.expiresAt.getTime() <= now.getTime();
+      const older = olderThan !== void 0 && run2.createdAt !== void 0 && run2.createdAt.getTime() <= olderThan;
+      if (!expired && !older) continue;
+      const entry = {
+        provider: sweep.provider,
+        runId: run2.runId,
+        expiresAt: run2.expiresAt,
+        ...run2.createdAt ? { createdAt: run2.createdAt } : {},
+        why: expired ? "expired" : "older",
+        resources: run2.resources,
+        deleted: [],
+        remaining: []
+      };
+      report.runs.push(entry);
+      if (options.dryRun) continue;
+      signal2.throwIfAborted();
+      const provider = await providers(sweep.provider);
+      const regions = [...new Set(run2.resources.map((r) => r.region).filter((r) => r))];
+      const sites = regions.length ? regions.map((region) => ({ name: `janitor-${region}`, region })) : [];
+      try {
+        const r = await provider.destroy({ runId: run2.runId, sites }, ctx);
+        entry.deleted = r.deleted;
+        entry.remaining = r.remaining;
+      } catch (e) {
+        entry.remaining = run2.resources.map((resource) => ({
+          resource,
+          error: e instanceof Error ? e.message : String(e),
+          howToDelete: `run "tungsten-e2e janitor" again, or delete it by hand`
+        }));
+      }
+    }
+  }
+  return report;
+}
+
+// src/commands/janitor.ts
+function olderThanSeconds(text2, label) {
+  if (text2 === void 0 || text2 === "") return void 0;
+  const seconds2 = parseDuration(text2);
+  if (seconds2 === void 0 || seconds2 === 0) {
+    throw new UserError(`${label} is "${text2}"; it must be ${DURATION_RULE}, more than zero.`);
+  }
+  return seconds2;
+}
+function counts(resources) {
+  const byKind = /* @__PURE__ */ new Map();
+  for (const r of resources) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+  return [...byKind].map(([k, n]) => `${n} ${k}`).join(", ") || "nothing found";
+}
+function janitorText(report) {
+  const lines = [];
+  for (const r of report.runs) {
+    const why = r.why === "expired" ? `expired ${r.expiresAt.getTime() === 0 ? "(no expiry left: an orphan)" : r.expiresAt.toISOString()}` : `created ${r.createdAt.toISOString()}, expires ${r.expiresAt.toISOString()}`;
+    const verb = report.dryRun ? "would delete" : r.remaining.length ? `deleted ${r.deleted.length}, left ${r.remaining.length}` : `deleted ${r.deleted.length}`;
+    lines.push(`${r.provider} run ${r.runId}: ${why}: ${verb} (${counts(r.resources)})`);
+    for (const left2 of r.remaining) {
+      lines.push(
+        `  left: ${left2.resource.kind} ${left2.resource.id}: ${left2.error}; delete with: ${left2.howToDelete}`
+      );
+    }
+  }
+  for (const s of report.skipped) lines.push(`${s.provider}: skipped: ${s.reason}`);
+  for (const f of report.failed) lines.push(`${f.provider}: could not list runs: ${f.error}`);
+  const left = report.runs.reduce((n, r) => n + r.remaining.length, 0);
+  lines.push(
+    report.runs.length === 0 ? "janitor: no run past its expiry" : report.dryRun ? `janitor: dry run: ${report.runs.length} runs would be deleted; nothing was deleted` : `janitor: ${report.runs.length} runs deleted${left ? `, ${left} resources left` : ""}`
+  );
+  return `${lines.join("\n")}
+`;
+}
+async function janitorCommand(options, io, env = {}) {
+  const seconds2 = olderThanSeconds(options.olderThan, options.olderThanLabel ?? "--older-than");
+  const plan = options.sites ? buildPlanFromConfig(
+    await loadSiteFile(options.sites, options.overrides ?? {}, options.sitesLabel)
+  ) : void 0;
+  const report = await janitor(
+    {
+      ...seconds2 !== void 0 ? { olderThanSeconds: seconds2 } : {},
+      ...options.dryRun ? { dryRun: true } : {},
+      ...options.regions?.length ? { regions: options.regions } : {},
+      ...plan ? { plan } : {}
+    },
+    { ...env, logger: io.logger }
+  );
+  io.stdout(janitorText(report));
+  return report;
+}
+
+// src/commands/root.ts
+import { spawn as spawn3, spawnSync } from "node:child_process";
+function passwordlessSudo() {
+  const r = spawnSync("sudo", ["-n", "true"], { stdio: "ignore", timeout: 1e4 });
+  return r.status === 0;
+}
+async function sitesNeedRoot(sites) {
+  try {
+    return (await loadSiteFile(sites)).sites.some((s) => s.provider === "local");
+  } catch {
+    return false;
+  }
+}
+function shouldReexecAsRoot(needsRoot) {
+  return needsRoot && !isRoot() && process.argv[1] !== void 0 && passwordlessSudo();
+}
+function reexecAsRoot(args) {
+  return new Promise((resolve2) => {
+    const child = spawn3(
+      "sudo",
+      ["-n", "--preserve-env", "--", process.execPath, process.argv[1], ...args],
+      { stdio: "inherit" }
+    );
+    const forward = (sig) => child.kill(sig);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.on("close", (code2) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve2(code2 ?? ExitCode.infrastructure);
+    });
+    child.on("error", () => resolve2(ExitCode.infrastructure));
+  });
+}
+
+// src/health/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal2) => new Promise((resolve2, reject) => {
+    if (signal2?.aborted) {
+      reject(signal2.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal2.reason);
+    };
+    const timer = setTimeout(() => {
+      signal2?.removeEventListener("abort", onAbort);
+      resolve2();
+    }, ms);
+    signal2?.addEventListener("abort", onAbort, { once: true });
+  })
+};
+function formatElapsed2(ms) {
+  const s = Math.max(0, Math.round(ms / 1e3));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s % 3600 / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, "0")}m`;
+  if (m > 0) return `${m}m${String(sec).padStart(2, "0")}s`;
+  return `${sec}s`;
+}
+
+// src/health/contrailStatus.ts
+var SERVICE_STATES = ["active", "backup", "initializing", "inactive", "timeout"];
+var SECTION = /^==\s*(?:Contrail|OpenSDN)\s+(\S(?:.*\S)?)\s*==$/i;
+var SERVICE_LINE = /^([A-Za-z0-9][A-Za-z0-9_.-]*):\s+([a-z][a-z-]*)(?:\s+(.*))?$/;
+var DRIVER_LINES = [
+  [/^vrouter kernel module is PRESENT$/, "kernel"],
+  [/^vrouter DPDK module is PRESENT$/, "dpdk"],
+  [/^vrouter driver is not PRESENT but agent pod is present$/, "missing"]
+];
+var COLUMN_FIELDS = {
+  Pod: "pod",
+  Service: "service",
+  "Original Name": "originalName",
+  "Original Version": "originalVersion",
+  State: "state",
+  Id: "id",
+  Status: "status"
+};
+function cells(line2) {
+  const out = [];
+  const re = /\S+(?: \S+)*/g;
+  const expanded = line2.replace(/\t/g, "  ");
+  for (let m = re.exec(expanded); m; m = re.exec(expanded)) {
+    out.push({ start: m.index, text: m[0] });
+  }
+  return out;
+}
+function isHeader(line2) {
+  const c = cells(line2);
+  const names = c.map((x) => x.text);
+  if (names[0] !== "Pod" || !names.includes("Service") || !names.includes("Status")) {
+    return void 0;
+  }
+  return c;
+}
+function parseRow(line2, lineNo, header) {
+  const values = header.map(() => "");
+  for (const cell of cells(line2)) {
+    let index = 0;
+    for (let i = 0; i < header.length; i++) {
+      if (header[i].start <= cell.start) index = i;
+    }
+    values[index] = values[index] ? `${values[index]}  ${cell.text}` : cell.text;
+  }
+  const row2 = {
+    pod: "",
+    service: "",
+    originalName: "",
+    state: "",
+    status: "",
+    line: lineNo
+  };
+  header.forEach((h, i) => {
+    const field = COLUMN_FIELDS[h.text];
+    if (field) row2[field] = values[i];
+  });
+  return row2;
+}
+function parseService(pod, line2, lineNo) {
+  const m = SERVICE_LINE.exec(line2);
+  if (!m) return void 0;
+  const [, service, stateText, rest] = m;
+  let detail;
+  if (rest !== void 0) {
+    if (!rest.startsWith("(")) return void 0;
+    detail = rest.slice(1).replace(/\)\s*$/, "").trim();
+  }
+  const state = SERVICE_STATES.includes(stateText) ? stateText : "unknown";
+  return {
+    pod,
+    service,
+    state,
+    stateText,
+    ...detail !== void 0 ? { detail } : {},
+    line: lineNo,
+    text: line2
+  };
+}
+function parseContrailStatus(text2) {
+  const out = {
+    columns: [],
+    containers: [],
+    sections: [],
+    services: [],
+    warnings: [],
+    unknown: []
+  };
+  let header;
+  let phase2 = "start";
+  let section;
+  const lines = text2.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const lineNo = i + 1;
+    const line2 = raw.trim();
+    if (phase2 === "table") {
+      if (!line2) {
+        phase2 = "body";
+        return;
+      }
+      if (!isBodyLine(line2)) {
+        out.containers.push(parseRow(raw.trimEnd(), lineNo, header));
+        return;
+      }
+      phase2 = "body";
+    }
+    if (!line2) return;
+    if (phase2 === "start") {
+      const h = isHeader(raw.trimEnd());
+      if (h) {
+        header = h;
+        out.columns = h.map((c) => c.text);
+        phase2 = "table";
+        return;
+      }
+    }
+    const sectionMatch = SECTION.exec(line2);
+    if (sectionMatch) {
+      phase2 = "body";
+      section = { pod: sectionMatch[1], line: lineNo, services: [] };
+      out.sections.push(section);
+      return;
+    }
+    if (line2.startsWith("WARNING:")) {
+      out.warnings.push({ line: lineNo, text: line2 });
+      return;
+    }
+    const driver = DRIVER_LINES.find(([re]) => re.test(line2));
+    if (driver) {
+      out.driver = { state: driver[1], text: line2 };
+      return;
+    }
+    if (section) {
+      const svc = parseService(section.pod, line2, lineNo);
+      if (svc) {
+        section.services.push(svc);
+        out.services.push(svc);
+        return;
+      }
+    }
+    out.unknown.push({ line: lineNo, text: line2 });
+  });
+  return out;
+}
+function isBodyLine(line2) {
+  return SECTION.test(line2) || line2.startsWith("WARNING:") || DRIVER_LINES.some(([re]) => re.test(line2));
+}
+
+// src/health/readiness.ts
+var NTP_UNSYNCHRONIZED = {
+  state: "initializing",
+  detail: "NTP state unsynchronized",
+  reason: "nodemgr reports NTP sync, not the service; the clock is not what the suites test (tolerated by default)"
+};
+function tolerationFor(s, tolerations) {
+  return tolerations.find((t) => {
+    if (t.pod !== void 0 && t.pod !== s.pod) return false;
+    if (t.service !== void 0 && t.service !== s.service) return false;
+    if (t.state !== void 0 && t.state !== s.state) return false;
+    if (t.detail !== void 0) {
+      if (!s.detail) return false;
+      return s.detail.split(/,\s+/).every((part) => part.includes(t.detail));
+    }
+    return true;
+  });
+}
+var CONTROL_NO_BGP = /No BGP configuration for self/;
+var AGENT_XMPP_DOWN = /XMPP:control-node:\S+.*connection down/;
+function detectRace(problems) {
+  const initializing = problems.filter((p) => p.state === "initializing" && p.detail);
+  const control = initializing.filter(
+    (p) => p.pod === "control" && p.service === "control" && CONTROL_NO_BGP.test(p.detail)
+  );
+  const controlStarting = problems.some(
+    (p) => p.pod === "control" && p.service === "control" && !control.includes(p)
+  );
+  const agent = controlStarting ? [] : initializing.filter(
+    (p) => p.pod === "vrouter" && p.service === "agent" && AGENT_XMPP_DOWN.test(p.detail)
+  );
+  if (control.length === 0 && agent.length === 0) return void 0;
+  const texts = [...new Set([...control, ...agent].map((p) => p.text))];
+  return { problem: texts.join("; "), control, agent };
+}
+function assessSite(statusByHost, tolerations = [NTP_UNSYNCHRONIZED]) {
+  const health = { ready: false, problems: [], tolerated: [], unknown: [], parsed: {} };
+  const hosts = Object.keys(statusByHost).sort();
+  for (const host of hosts) {
+    const parsed = parseContrailStatus(statusByHost[host]);
+    health.parsed[host] = parsed;
+    health.unknown.push(...parsed.unknown.map((u) => ({ ...u, host })));
+    if (parsed.services.length === 0) {
+      health.problems.push({
+        host,
+        pod: "",
+        service: "",
+        state: "no-output",
+        text: "no service listed in the contrail-status output"
+      });
+      continue;
+    }
+    for (const s of parsed.services) {
+      if (s.state === "active" || s.state === "backup") continue;
+      const problem = {
+        host,
+        pod: s.pod,
+        service: s.service,
+        state: s.state,
+        ...s.detail !== void 0 ? { detail: s.detail } : {},
+        text: s.text
+      };
+      const t = s.state === "unknown" ? void 0 : tolerationFor(s, tolerations);
+      if (t) health.tolerated.push({ ...problem, reason: t.reason });
+      else health.problems.push(problem);
+    }
+  }
+  health.ready = hosts.length > 0 && health.problems.length === 0;
+  const race = detectRace(health.problems);
+  if (race) health.race = race;
+  return health;
+}
+function describeProblems(problems, limit = 6) {
+  if (problems.length === 0) return "no problem";
+  const shown = problems.slice(0, limit).map((p) => p.pod ? `${p.host} ${p.pod}/${p.text}` : `${p.host}: ${p.text}`);
+  const more = problems.length > limit ? ` (+${problems.length - limit} more)` : "";
+  return `${shown.join(", ")}${more}`;
+}
+
+// src/health/waitReady.ts
+var DEFAULT_RACE_RETRIES = 3;
+var MAX_RACE_RETRIES = 10;
+function parseRaceRetries(text2, where) {
+  if (text2.trim() === "") return DEFAULT_RACE_RETRIES;
+  const n = Number(text2.trim());
+  if (!/^\d+$/.test(text2.trim()) || n > MAX_RACE_RETRIES) {
+    throw new UserError(
+      `${where} is "${text2}"; use a whole number from 0 to ${MAX_RACE_RETRIES} (default ${DEFAULT_RACE_RETRIES}).`
+    );
+  }
+  return n;
+}
+var DEFAULT_LADDER = [
+  "delete-control-pod",
+  "provision-bgp-router"
+];
+var ACTION_LABELS = {
+  "delete-control-pod": "delete control pod",
+  "provision-bgp-router": "provision bgp-router"
+};
+var ReadinessError = class extends InfraError {
+  constructor(failures, remediations) {
+    super(
+      failures.map((f) => `${f.message}
+last contrail-status of site ${f.site}:
+${f.statusText}`).join("\n")
+    );
+    this.failures = failures;
+    this.remediations = remediations;
+    this.name = "ReadinessError";
+  }
+  failures;
+  remediations;
+  /** the last status text of every failed site */
+  get statusText() {
+    return this.failures.map((f) => f.statusText).join("\n");
+  }
+};
+var SiteFailed = class extends Error {
+  constructor(failure2) {
+    super(failure2.message);
+    this.failure = failure2;
+  }
+  failure;
+};
+function formatStatusText(statusByHost) {
+  const hosts = Object.keys(statusByHost).sort();
+  if (hosts.length === 0) return "(no status was read)";
+  return hosts.map((h) => `--- ${h} ---
+${statusByHost[h].trimEnd()}`).join("\n");
+}
+async function waitReady(fabric, sites, ctx, options) {
+  const remediations = [];
+  const stop = new AbortController();
+  const signal2 = AbortSignal.any([ctx.signal, stop.signal]);
+  const siteCtx = { ...ctx, signal: signal2 };
+  const record2 = async (r) => {
+    remediations.push(r);
+    await options.onRemediation?.(r);
+  };
+  const settled = await Promise.allSettled(
+    sites.map(
+      (site2) => waitSite(fabric, site2, siteCtx, options, record2).catch((e) => {
+        if (e instanceof SiteFailed)
+          stop.abort(new Error(`stopped: site ${e.failure.site} failed`));
+        throw e;
+      })
+    )
+  );
+  const failures = settled.flatMap(
+    (s) => s.status === "rejected" && s.reason instanceof SiteFailed ? [s.reason.failure] : []
+  );
+  if (failures.length > 0) throw new ReadinessError(failures, remediations);
+  const other = settled.find((s) => s.status === "rejected");
+  if (other) throw other.reason;
+  return {
+    sites: settled.map((s) => s.value),
+    remediations
+  };
+}
+async function waitSite(fabric, site2, ctx, options, record2) {
+  const clock = options.clock ?? systemClock;
+  const pollMs = options.pollIntervalMs ?? 5e3;
+  const graceMs = options.raceGraceMs ?? 6e4;
+  const progressMs = options.progressEveryMs ?? 3e4;
+  const ladder = options.ladder ?? DEFAULT_LADDER;
+  const tolerations = options.tolerations ?? [NTP_UNSYNCHRONIZED];
+  const name = site2.plan.name;
+  const log = ctx.logger;
+  const start = clock.now();
+  let polls = 0;
+  let attempts = 0;
+  let raceSince;
+  let pending;
+  let lastStatus = {};
+  let lastProgressAt = -Infinity;
+  let lastDescription = "";
+  const reportedUnknown = /* @__PURE__ */ new Set();
+  const settle2 = async (resolved, detail) => {
+    if (!pending) return;
+    const r = { ...pending, resolved, ...detail ? { detail } : {} };
+    pending = void 0;
+    await record2(r);
+  };
+  const fail = async (reason, message, detail) => {
+    await settle2(false, detail);
+    throw new SiteFailed({ site: name, reason, message, statusText: formatStatusText(lastStatus) });
+  };
+  for (; ; ) {
+    ctx.signal.throwIfAborted();
+    polls++;
+    let health;
+    try {
+      lastStatus = await fabric.status(site2, ctx);
+      health = assessSite(lastStatus, tolerations);
+    } catch (e) {
+      ctx.signal.throwIfAborted();
+      const message = e instanceof Error ? e.message : String(e);
+      lastStatus = { [`${name} (status failed)`]: message };
+      health = {
+        ready: false,
+        problems: [
+          {
+            host: name,
+            pod: "",
+            service: "",
+            state: "no-output",
+            text: `status failed: ${message}`
+          }
+        ],
+        tolerated: [],
+        unknown: [],
+        parsed: {}
+      };
+    }
+    const now = clock.now();
+    const elapsed = now - start;
+    for (const u of health.unknown) {
+      const key = `${u.host}\0${u.text}`;
+      if (reportedUnknown.has(key)) continue;
+      reportedUnknown.add(key);
+      log.warn(`ready: ${u.host}: contrail-status line ${u.line} not understood: ${u.text}`);
+    }
+    if (health.ready) {
+      await settle2(true);
+      const tolerated = health.tolerated.map((t) => `${t.host} ${t.text}`);
+      log.info(
+        `ready: ${name} ready after ${formatElapsed2(elapsed)}` + (tolerated.length ? ` (tolerated: ${tolerated.join(", ")})` : "")
+      );
+      return { site: name, elapsedMs: elapsed, polls, tolerated };
+    }
+    const race = health.race;
+    if (race) raceSince ??= now;
+    else raceSince = void 0;
+    if (race && now - raceSince >= graceMs) {
+      const lasted = formatElapsed2(now - raceSince);
+      await settle2(false, `the race still showed ${lasted} later: ${race.problem}`);
+      if (attempts >= options.raceRetries) {
+        await fail(
+          "race-exhausted",
+          `site ${name}: the control-node race (${race.problem}) persisted after ${attempts} remediation step${attempts === 1 ? "" : "s"} (race-retries ${options.raceRetries})`,
+          "race-retries exhausted"
+        );
+      }
+      attempts++;
+      const action = ladder[(attempts - 1) % ladder.length];
+      log.warn(
+        `ready: ${name}: control-node race for ${lasted} (${race.problem}); step ${attempts}/${options.raceRetries}: ${ACTION_LABELS[action]}`
+      );
+      const at = new Date(clock.now()).toISOString();
+      const base = {
+        site: name,
+        problem: race.problem,
+        action: ACTION_LABELS[action],
+        attempt: attempts,
+        at,
+        resolved: false
+      };
+      try {
+        await fabric.remediate(site2, action, ctx);
+        pending = base;
+      } catch (e) {
+        ctx.signal.throwIfAborted();
+        const message = e instanceof Error ? e.message : String(e);
+        log.warn(`ready: ${name}: ${ACTION_LABELS[action]} failed: ${message}`);
+        await record2({ ...base, detail: `the step failed: ${message}` });
+      }
+      raceSince = void 0;
+    }
+    if (clock.now() - start >= options.timeoutMs) {
+      await fail(
+        "timeout",
+        `site ${name} not ready after ${formatElapsed2(clock.now() - start)}: ${describeProblems(health.problems)}`,
+        "the site was not ready by the deadline"
+      );
+    }
+    const description = describeProblems(health.problems);
+    if (description !== lastDescription || now - lastProgressAt >= progressMs) {
+      log.info(`ready: ${name} not ready after ${formatElapsed2(elapsed)}: ${description}`);
+      lastDescription = description;
+      lastProgressAt = now;
+    }
+    const remaining = options.timeoutMs - (clock.now() - start);
+    await clock.sleep(Math.max(0, Math.min(pollMs, remaining)), ctx.signal);
+  }
+}
+
+// src/report/outputs.ts
+import { mkdir as mkdir8, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+
+// src/report/githubContext.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+var DEFAULT_API_URL = "https://api.github.com";
+function commentTargetFromEnv(env = process.env, prNumber) {
+  const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!owner || !repo || rest.length) {
+    return { skip: "GITHUB_REPOSITORY is not set, so there is no repository to comment on" };
+  }
+  if (prNumber !== void 0) return { target: { owner, repo, issueNumber: prNumber } };
+  const event = env.GITHUB_EVENT_NAME ?? "";
+  const number4 = prNumberFromEvent(event, env.GITHUB_EVENT_PATH);
+  if (number4 === void 0) {
+    return {
+      skip: `the event is ${event ? `'${event}'` : "unknown"}, not a pull request, and no pr-number was given`
+    };
+  }
+  return { target: { owner, repo, issueNumber: number4 } };
+}
+function prNumberFromEvent(event, path) {
+  if (!path) return void 0;
+  let payload;
+  try {
+    payload = JSON.parse(readFileSync3(path, "utf8"));
+  } catch {
+    return void 0;
+  }
+  const p = payload;
+  const candidates2 = [
+    event.startsWith("pull_request") ? p.pull_request?.number : void 0,
+    event === "issue_comment" && p.issue?.pull_request ? p.issue.number : void 0
+  ];
+  return candidates2.find((n) => Number.isInteger(n) && n > 0);
+}
+function apiUrlFromEnv(env = process.env) {
+  return (env.GITHUB_API_URL || DEFAULT_API_URL).replace(/\/+$/, "");
+}
+function runUrlFromEnv(env = process.env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+  if (!server || !repo || !id) return void 0;
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT);
+  return `${server.replace(/\/+$/, "")}/${repo}/actions/runs/${id}${attempt > 1 ? `/attempts/${attempt}` : ""}`;
+}
+
+// src/suites/truthTable.ts
+function checkGroupTitle(c) {
+  return c.mode ? `${c.suite} / ${c.mode}` : c.suite;
+}
+function groupChecks(checks) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const c of checks) {
+    const title = checkGroupTitle(c);
+    const group = groups.get(title);
+    if (group) group.push(c);
+    else groups.set(title, [c]);
+  }
+  return groups;
+}
+function truthTables(checks) {
+  return [...groupChecks(checks).entries()].map(([title, group]) => {
+    const keyOf = (c) => `${c.to}\0${c.toKind}`;
+    const index = new Map(group.map((c) => [`${c.from}\0${keyOf(c)}`, c]));
+    const rows = [...new Set(group.map((c) => c.from))].sort();
+    const colMap = new Map(
+      group.map((c) => [keyOf(c), { key: keyOf(c), to: c.to, kind: c.toKind }])
+    );
+    const cols = [...colMap.values()].sort(
+      (a, b) => a.to.localeCompare(b.to) || a.kind.localeCompare(b.kind)
+    );
+    return { title, rows, cols, cell: (row2, col) => index.get(`${row2}\0${col}`) };
+  });
+}
+var mark = (v) => v === "allow" ? "." : v === "deny" ? "X" : "?";
+function expectedMark(c) {
+  return c ? mark(c.expected) : " ";
+}
+function actualMark(c) {
+  return c ? mark(c.actual) : " ";
+}
+function comparisonMark(c) {
+  if (!c) return " ";
+  return c.status === "pass" ? "." : c.status === "flaky" ? "~" : "X";
+}
+var VIEWS = [
+  ["expected", expectedMark],
+  ["actual", actualMark],
+  ["comparison", comparisonMark]
+];
+function colLabel(i) {
+  return String(i + 1);
+}
+function renderTruthTableText(t) {
+  const width = Math.max(...t.rows.map((r) => r.length), 4);
+  const cw = Math.max(...t.cols.map((_, i) => colLabel(i).length)) + 2;
+  const out = [];
+  for (const [name, view] of VIEWS) {
+    out.push(`${t.title}: ${name}`);
+    out.push(`${"".padEnd(width)} ${t.cols.map((_, i) => colLabel(i).padStart(cw)).join("")}`);
+    for (const row2 of t.rows) {
+      out.push(
+        `${row2.padEnd(width)} ${t.cols.map((c) => view(t.cell(row2, c.key)).padStart(cw)).join("")}`
+      );
+    }
+    out.push("");
+  }
+  out.push(
+    `columns: ${t.cols.map((c, i) => `${colLabel(i)}=${c.to}${c.kind === "service" ? " (service)" : ""}`).join(", ")}`
+  );
+  out.push(
+    "legend: . allowed, X blocked, ? probe error; comparison: . as expected, X wrong, ~ right only on retry (flaky)"
+  );
+  return out.join("\n");
+}
+function renderTruthTableMarkdown(t, options = {}) {
+  const header = `| from \\ to | ${t.cols.map((c, i) => `${colLabel(i)}`).join(" | ")} |`;
+  const rule = `| --- | ${t.cols.map(() => ":---:").join(" | ")} |`;
+  const rows = t.rows.map((row2) => {
+    const cells2 = t.cols.map((c) => {
+      const check2 = t.cell(row2, c.key);
+      if (!check2) return " ";
+      const m = comparisonMark(check2);
+      return m === "." ? `${expectedMark(check2)}` : `**${m}** (want ${expectedMark(check2)}, got ${actualMark(check2)})`;
+    });
+    return `| \`${row2}\` | ${cells2.join(" | ")} |`;
+  });
+  const legend = t.cols.map((c, i) => `${colLabel(i)} = \`${c.to}\`${c.kind === "service" ? " (service)" : ""}`).join(", ");
+  const body = [header, rule, ...rows, "", `Columns: ${legend}.`];
+  return (options.title === false ? body : [`**${t.title}**`, "", ...body]).join("\n");
+}
+
+// src/report/redact.ts
+function redactResults(results, registry2 = secrets) {
+  return redactDeep(results, registry2);
+}
+function redactDeep(value, registry2) {
+  if (typeof value === "string") return registry2.redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, registry2));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, registry2)]));
+  }
+  return value;
+}
+
+// src/report/time.ts
+function elapsedMs(from, to) {
+  if (!to) return void 0;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) ? Math.max(0, ms) : void 0;
+}
+function formatDuration(ms) {
+  if (ms === void 0) return "\u2014";
+  if (ms < 1e4) return `${(Math.round(ms / 100) / 10).toFixed(1)}s`;
+  const s = Math.round(ms / 1e3);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+function clockUtc(iso) {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().slice(11, 19) : iso;
+}
+function dateTimeUtc(iso) {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? `${new Date(t).toISOString().slice(0, 19).replace("T", " ")} UTC` : iso;
+}
+function seconds(ms) {
+  return ((ms ?? 0) / 1e3).toFixed(3);
+}
+
+// src/report/junit.ts
+var PHASES_SUITE = "tungsten-e2e phases";
+function renderJunit(results) {
+  const r = redactResults(results);
+  const testPhase = r.phases.find((p) => p.name === "test");
+  const suites = [];
+  let tests = 0;
+  let failures = 0;
+  let errors = 0;
+  for (const [title, checks] of groupChecks(r.checks)) {
+    const failed = checks.filter((c) => c.status === "fail").length;
+    tests += checks.length;
+    failures += failed;
+    suites.push(
+      element(
+        "testsuite",
+        {
+          name: title,
+          tests: checks.length,
+          failures: failed,
+          errors: 0,
+          skipped: 0,
+          timestamp: timestamp(testPhase?.startedAt ?? r.startedAt),
+          time: seconds(testPhase ? elapsedMs(testPhase.startedAt, testPhase.endedAt) : 0)
+        },
+        checks.map((c) => checkCase(title, c))
+      )
+    );
+  }
+  const phaseCases = r.phases.map(phaseCase);
+  const runError = r.error && !r.phases.some((p) => p.status === "failed" || p.status === "cancelled");
+  if (runError) {
+    phaseCases.push(
+      element("testcase", { classname: "tungsten-e2e.phases", name: "run" }, [
+        element("error", { message: firstLine(r.error), type: "run" }, r.error)
+      ])
+    );
+  }
+  const phaseErrors = r.phases.filter((p) => p.status === "failed" || p.status === "cancelled").length + (runError ? 1 : 0);
+  const phaseSkipped = r.phases.filter((p) => p.status === "skipped").length;
+  tests += phaseCases.length;
+  errors += phaseErrors;
+  suites.push(
+    element(
+      "testsuite",
+      {
+        name: PHASES_SUITE,
+        tests: phaseCases.length,
+        failures: 0,
+        errors: phaseErrors,
+        skipped: phaseSkipped,
+        timestamp: timestamp(r.startedAt),
+        time: seconds(elapsedMs(r.startedAt, r.endedAt))
+      },
+      phaseCases
+    )
+  );
+  const root = element(
+    "testsuites",
+    {
+      name: "tungsten-e2e",
+      tests,
+      failures,
+      errors,
+      time: seconds(elapsedMs(r.startedAt, r.endedAt))
+    },
+    suites
+  );
+  return secrets.redact(`<?xml version="1.0" encoding="UTF-8"?>
+${root}
+`);
+}
+function checkCaseName(c) {
+  return `${c.from} \u2192 ${c.to}${c.toKind === "service" ? " (service)" : ""}`;
+}
+function checkCase(title, c) {
+  const attrs = {
+    classname: `tungsten-e2e.${title.replace(/ \/ /g, ".")}`,
+    name: checkCaseName(c)
+  };
+  const facts = [
+    `expected: ${c.expected}`,
+    `actual:   ${c.actual}`,
+    `attempts: ${c.attempts}`,
+    ...c.detail ? [`detail:   ${c.detail}`] : []
+  ].join("\n");
+  if (c.status === "fail") {
+    const message = `expected ${c.expected}, got ${c.actual} after ${c.attempts} attempt${c.attempts === 1 ? "" : "s"}`;
+    const type = c.actual === "error" ? "probe-error" : "wrong-verdict";
+    return element("testcase", attrs, [element("failure", { message, type }, facts)]);
+  }
+  if (c.status === "flaky") {
+    return element("testcase", attrs, [
+      element("system-out", {}, `flaky: right only on a retry
+${facts}`)
+    ]);
+  }
+  return element("testcase", attrs, []);
+}
+function phaseCase(p) {
+  const attrs = {
+    classname: "tungsten-e2e.phases",
+    name: p.name,
+    time: seconds(elapsedMs(p.startedAt, p.endedAt))
+  };
+  if (p.status === "failed" || p.status === "cancelled") {
+    const message = p.error ? firstLine(p.error) : `phase ${p.name} ${p.status}`;
+    return element("testcase", attrs, [
+      element("error", { message, type: p.status }, p.error ?? message)
+    ]);
+  }
+  if (p.status === "skipped") return element("testcase", attrs, [element("skipped", {}, [])]);
+  return element("testcase", attrs, []);
+}
+function firstLine(s) {
+  return s.split(/\r?\n/, 1)[0] ?? "";
+}
+function timestamp(iso) {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 19) : "";
+}
+function element(name, attrs, children) {
+  const attrText = Object.entries(attrs).map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`).join("");
+  if (typeof children === "string") return `<${name}${attrText}>${xmlText(children)}</${name}>`;
+  if (!children.length) return `<${name}${attrText}/>`;
+  return `<${name}${attrText}>
+${children.map((c) => indent(c)).join("\n")}
+</${name}>`;
+}
+function indent(block2) {
+  return block2.split("\n").map((line2) => /^\s*</.test(line2) ? `  ${line2}` : line2).join("\n");
+}
+var INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+function xmlText(s) {
+  return s.replace(INVALID_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function xmlAttr(s) {
+  return xmlText(s).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+}
+
+// src/report/markdown.ts
+var BRIEF_ROWS = 30;
+var DETAIL_CHARS = 300;
+function renderMarkdown(results, options = {}) {
+  const r = redactResults(results);
+  const variant = options.variant ?? "full";
+  const sections = [
+    verdictLine(r),
+    factsLine(r),
+    errorBlock(r),
+    sitesSection(r),
+    checksSection(r, variant, options.runUrl),
+    remediationsSection(r),
+    timelineSection(r),
+    reproduceSection(r),
+    footer(r, options.runUrl)
+  ];
+  return `${secrets.redact(sections.filter((s) => s).join("\n\n"))}
+`;
+}
+var STATUS_ICON = { pass: "\u2705", fail: "\u274C", flaky: "\u26A0\uFE0F" };
+function verdictLine(r) {
+  const { pass, fail, flaky } = r.totals;
+  const total = pass + fail + flaky;
+  const counts2 = total ? `${pass} passed, ${fail} failed, ${flaky} flaky (${total} checks)` : "no checks ran";
+  const stopped = r.phases.find((p) => p.status === "failed" || p.status === "cancelled");
+  const where = r.error && stopped ? `; ${stopped.status === "cancelled" ? "cancelled" : "stopped"} in ${stopped.name}` : "";
+  const sites = r.sites.length ? ` (${r.sites.map((s) => text(s.name)).join(", ")})` : "";
+  return `## ${r.passed ? "\u2705" : "\u274C"} tungsten-e2e ${r.passed ? "passed" : "failed"}${sites}: ${counts2}${where}`;
+}
+function factsLine(r) {
+  const took = formatDuration(elapsedMs(r.startedAt, r.endedAt));
+  return [
+    `Sites ${r.sites.map((s) => `**${text(s.name)}** (${text(s.provider)})`).join(", ") || "none"}`,
+    `profile ${code(r.profile)}`,
+    `started ${dateTimeUtc(r.startedAt)}, took ${took}`,
+    `run ${code(r.runId)}`
+  ].join(" \xB7 ");
+}
+function errorBlock(r) {
+  return r.error ? `**Stopped early:**
+
+${fenced(r.error, "text")}` : "";
+}
+function sitesSection(r) {
+  if (!r.sites.length) return "";
+  const rows = r.sites.map(
+    (s) => row([
+      `**${text(s.name)}**`,
+      text(s.provider),
+      s.region ? text(s.region) : "\u2014",
+      String(s.asn),
+      cellCode(s.routerId),
+      cellCode(s.gateway),
+      cellCode(s.cidrs.underlay),
+      cellCode(s.cidrs.pod),
+      cellCode(s.cidrs.service),
+      cellCode(s.cidrs.ipFabric)
+    ])
+  );
+  return [
+    "### Sites",
+    "",
+    `Every site runs Kubernetes ${code(r.versions.kubernetes)} and TF ${code(r.versions.tfTag)} from ${code(r.versions.tfRegistry)} (profile ${code(r.profile)}).`,
+    "",
+    row([
+      "site",
+      "provider",
+      "region",
+      "ASN",
+      "router id",
+      "gateway",
+      "underlay",
+      "pod",
+      "service",
+      "ip-fabric"
+    ]),
+    row(["---", "---", "---", "---:", "---", "---", "---", "---", "---", "---"]),
+    ...rows
+  ].join("\n");
+}
+function checksSection(r, variant, runUrl) {
+  if (!r.checks.length) return "";
+  const out = ["### Checks"];
+  if (variant !== "full") {
+    const where = runUrl ? `the [job summary](${runUrl})` : "the job summary";
+    out.push(
+      `Passing checks are counted here; every check with its details is in ${where} and in results.md.`
+    );
+  }
+  const tables = new Map(truthTables(r.checks).map((t) => [t.title, t]));
+  let briefRows = BRIEF_ROWS;
+  for (const [title, checks] of groupChecks(r.checks)) {
+    const count = (s) => checks.filter((c) => c.status === s).length;
+    const failed = count("fail");
+    out.push(
+      `#### ${failed ? "\u274C" : "\u2705"} ${text(title)}: ${count("pass")} passed, ${failed} failed, ${count("flaky")} flaky`
+    );
+    const table = tables.get(title);
+    if (table && variant !== "brief") out.push(renderTruthTableMarkdown(table, { title: false }));
+    const ordered = [...checks].sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]);
+    if (variant === "full") {
+      out.push(
+        `<details${failed ? " open" : ""}><summary>${checks.length} checks</summary>
+
+${checkTable(ordered)}
+
+</details>`
+      );
+      continue;
+    }
+    let shown = ordered.filter((c) => c.status !== "pass");
+    if (variant === "brief") {
+      const cut = shown.length - briefRows;
+      shown = shown.slice(0, Math.max(0, briefRows));
+      briefRows -= shown.length;
+      if (shown.length) out.push(checkTable(shown));
+      if (cut > 0) out.push(`\u2026 and ${cut} more not shown here.`);
+    } else if (shown.length) out.push(checkTable(shown));
+  }
+  return out.join("\n\n");
+}
+var SEVERITY = { fail: 0, flaky: 1, pass: 2 };
+function checkTable(checks) {
+  return [
+    row(["result", "from", "to", "expected", "actual", "attempts", "detail"]),
+    row(["---", "---", "---", "---", "---", "---:", "---"]),
+    ...checks.map(
+      (c) => row([
+        `${STATUS_ICON[c.status]} ${c.status}`,
+        cellCode(c.from),
+        `${cellCode(c.to)}${c.toKind === "service" ? " (service)" : ""}`,
+        c.expected,
+        c.actual === c.expected ? c.actual : `**${c.actual}**`,
+        String(c.attempts),
+        c.detail ? cellCode(clip(c.detail, DETAIL_CHARS)) : ""
+      ])
+    )
+  ].join("\n");
+}
+function remediationsSection(r) {
+  if (!r.remediations.length) return "### Remediations\n\nNone were needed.";
+  return [
+    "### Remediations",
+    "",
+    row(["site", "problem", "action", "attempt", "at (UTC)", "resolved"]),
+    row(["---", "---", "---", "---:", "---", "---"]),
+    ...r.remediations.map(
+      (m) => row([
+        `**${text(m.site)}**`,
+        text(m.problem),
+        text(m.action),
+        String(m.attempt),
+        clockUtc(m.at),
+        m.resolved ? "\u2705 yes" : "\u274C no"
+      ])
+    )
+  ].join("\n");
+}
+var GANTT_TAG = {
+  ok: "done",
+  failed: "crit",
+  cancelled: "active",
+  skipped: ""
+};
+function renderTimeline(r) {
+  const timed = r.phases.filter(
+    (p) => p.status !== "skipped" && Number.isFinite(Date.parse(p.startedAt))
+  );
+  const lines = timed.map((p, i) => {
+    const ms = phaseMs(p, r) ?? 0;
+    const tag = GANTT_TAG[p.status];
+    const label = `${p.name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
+    return `    ${label} :${tag ? `${tag}, ` : ""}p${i}, ${ganttTime(p.startedAt)}, ${ms}ms`;
+  });
+  const chart = timed.length ? [
+    "```mermaid",
+    "gantt",
+    "    title Phases (UTC)",
+    "    dateFormat YYYY-MM-DD HH:mm:ss.SSS",
+    "    axisFormat %H:%M:%S",
+    "    todayMarker off",
+    "    section run",
+    ...lines,
+    "```"
+  ].join("\n") : "";
+  const table = [
+    row(["phase", "status", "started (UTC)", "took", "error"]),
+    row(["---", "---", "---", "---:", "---"]),
+    ...r.phases.map(
+      (p) => row([
+        p.name,
+        p.status === "ok" ? "ok" : `**${p.status}**`,
+        clockUtc(p.startedAt),
+        p.status === "skipped" ? "\u2014" : formatDuration(phaseMs(p, r)),
+        p.error ? text(clip(p.error, DETAIL_CHARS)) : ""
+      ])
+    )
+  ].join("\n");
+  return [chart, table].filter((s) => s).join("\n\n");
+}
+function phaseMs(p, r) {
+  return elapsedMs(p.startedAt, p.endedAt ?? r.endedAt);
+}
+function ganttTime(iso) {
+  return new Date(Date.parse(iso)).toISOString().slice(0, 23).replace("T", " ");
+}
+function timelineSection(r) {
+  return r.phases.length ? `### Timeline
+
+${renderTimeline(r)}` : "";
+}
+function reproduceSection(r) {
+  return r.reproduce.trim() ? `### Reproduce locally
+
+${fenced(r.reproduce.trim(), "sh")}` : "";
+}
+function footer(r, runUrl) {
+  return `<sub>tungsten-e2e ${VERSION} \xB7 run ${code(r.runId)}${runUrl ? ` \xB7 [workflow run](${runUrl})` : ""}</sub>`;
+}
+function row(cells2) {
+  return `| ${cells2.join(" | ")} |`;
+}
+function text(s) {
+  return s.replace(/[\\`*_{}[\]<>|#!~]/g, (ch) => `\\${ch}`).replace(/&/g, "&amp;").replace(/\r?\n/g, "<br>");
+}
+function code(s) {
+  const flat = s.replace(/\r?\n/g, " \u23CE ");
+  if (!flat) return "";
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(flat) ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+function cellCode(s) {
+  return code(s).replace(/\|/g, "\\|");
+}
+function fenced(s, lang = "") {
+  const longest = Math.max(2, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${lang}
+${s.replace(/\n$/, "")}
+${fence}`;
+}
+function clip(s, max) {
+  const chars = [...s];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}\u2026` : s;
+}
+
+// node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+  if (typeof process === "object" && process.version !== void 0) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${process.arch})`;
+  }
+  return "<environment undetectable>";
+}
+
+// node_modules/before-after-hook/lib/register.js
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+  if (!options) {
+    options = {};
+  }
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name2) => {
+      return register.bind(null, state, name2, callback, options);
+    }, method)();
+  }
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+    return state.registry[name].reduce((method2, registered) => {
+      return registered.hook.bind(null, method2, options);
+    }, method)();
+  });
+}
+
+// node_modules/before-after-hook/lib/add.js
+function addHook(state, kind, name, hook2) {
+  const orig = hook2;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+  if (kind === "before") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
+    };
+  }
+  if (kind === "after") {
+    hook2 = (method, options) => {
+      let result;
+      return Promise.resolve().then(method.bind(null, options)).then((result_) => {
+        result = result_;
+        return orig(result, options);
+      }).then(() => {
+        return result;
+      });
+    };
+  }
+  if (kind === "error") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(method.bind(null, options)).catch((error63) => {
+        return orig(error63, options);
+      });
+    };
+  }
+  state.registry[name].push({
+    hook: hook2,
+    orig
+  });
+}
+
+// node_modules/before-after-hook/lib/remove.js
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+  const index = state.registry[name].map((registered) => {
+    return registered.orig;
+  }).indexOf(method);
+  if (index === -1) {
+    return;
+  }
+  state.registry[name].splice(index, 1);
+}
+
+// node_modules/before-after-hook/index.js
+var bind = Function.bind;
+var bindable = bind.bind(bind);
+function bindApi(hook2, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook2.api = { remove: removeHookRef };
+  hook2.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+function Singular() {
+  const singularHookName = /* @__PURE__ */ Symbol("Singular");
+  const singularHookState = {
+    registry: {}
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+function Collection() {
+  const state = {
+    registry: {}
+  };
+  const hook2 = register.bind(null, state);
+  bindApi(hook2, state);
+  return hook2;
+}
+var before_after_hook_default = { Singular, Collection };
+
+// node_modules/@octokit/endpoint/dist-bundle/index.js
+var VERSION2 = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+function lowercaseKeys(object2) {
+  if (!object2) {
+    return {};
+  }
+  return Object.keys(object2).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object2[key];
+    return newObj;
+  }, {});
+}
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject2(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+function merge2(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url2] = route.split(" ");
+    options = Object.assign(url2 ? { method, url: url2 } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+function addQueryParameters(url2, parameters) {
+  const separator = /\?/.test(url2) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url2;
+  }
+  return url2 + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url2) {
+  const matches3 = url2.match(urlVariableRegex);
+  if (!matches3) {
+    return [];
+  }
+  return matches3.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+function omit2(object2, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object2)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object2[key];
+    }
+  }
+  return result;
+}
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal2) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal2);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+function parse4(options) {
+  let method = options.method.toUpperCase();
+  let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit2(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url2);
+  url2 = parseUrl(url2).expand(parameters);
+  if (!/^http/.test(url2)) {
+    url2 = options.baseUrl + url2;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit2(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url2.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url2 = addQueryParameters(url2, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url: url2, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+function endpointWithDefaults(defaults, route, options) {
+  return parse4(merge2(defaults, route, options));
+}
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge2.bind(null, DEFAULTS2),
+    parse: parse4
+  });
+}
+var endpoint = withDefaults(null, DEFAULTS);
+
+// node_modules/content-type/dist/index.js
+var SP = 32;
+var HTAB = 9;
+var SEMI = 59;
+var EQ = 61;
+var DQUOTE = 34;
+var BSLASH = 92;
+var COMMA = 44;
+var LOWER_CASE = 1;
+var OWS = 2;
+var SEMI_FLAG = 4;
+var COMMA_FLAG = 8;
+var TOKEN_FLAG = 16;
+var NON_ASCII = 65280;
+var CASE_FLAGS = LOWER_CASE | NON_ASCII;
+var CHAR_MAP = new Uint8Array(256);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
+}
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
+}
+var NullObject = /* @__PURE__ */ (() => {
+  const C = function() {
+  };
+  C.prototype = /* @__PURE__ */ Object.create(null);
+  return C;
+})();
+function parse5(header, options) {
+  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+  const len = header.length;
+  let valueStart = options?.start ?? 0;
+  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+    valueStart++;
+  }
+  let index = valueStart;
+  let typeFlags = 0;
+  let whitespace = -1;
+  let stop = options?.parameters === false ? COMMA_FLAG : 0;
+  while (index < len) {
+    const code2 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
+    if ((flags & stopFlags) !== 0) {
+      stop |= flags & COMMA_FLAG;
+      break;
+    }
+    if ((flags & OWS) !== 0) {
+      if (whitespace === -1)
+        whitespace = index;
+    } else {
+      whitespace = -1;
+    }
+    typeFlags |= code2 & NON_ASCII | flags;
+    index++;
+  }
+  const valueEnd = whitespace === -1 ? index : whitespace;
+  const value = header.slice(valueStart, valueEnd);
+  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+  if (index === len || stop !== 0) {
+    return { type, index, parameters: new NullObject() };
+  }
+  return parseParameters(header, type, index, len, stopFlags);
+}
+function parseParameters(header, type, index, len, stopFlags) {
+  const parameters = new NullObject();
+  parameter: while (index < len) {
+    index++;
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+      index++;
+    }
+    const keyStart = index;
+    let keyFlags = 0;
+    let keyWhitespace = -1;
+    while (index < len) {
+      const code2 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
+      if ((flags & stopFlags) !== 0) {
+        if ((flags & COMMA_FLAG) !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if (code2 === EQ) {
+        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+        const value = header.slice(keyStart, keyEnd);
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        index++;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+          index++;
+        }
+        if (index < len && header.charCodeAt(index) === DQUOTE) {
+          const quotedStart = ++index;
+          let escaped = false;
+          while (index < len) {
+            const code3 = header.charCodeAt(index);
+            if (code3 === DQUOTE) {
+              if (parameters[key] === void 0) {
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              }
+              index++;
+              let stop2 = 0;
+              while (index < len) {
+                const code4 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
+                if ((flags2 & stopFlags) !== 0) {
+                  stop2 = flags2 & COMMA_FLAG;
+                  break;
+                }
+                index++;
+              }
+              if (stop2 !== 0)
+                break parameter;
+              continue parameter;
+            }
+            if (code3 === BSLASH && index + 1 < len) {
+              escaped = true;
+              index += 2;
+              continue;
+            }
+            index++;
+          }
+          continue parameter;
+        }
+        const valueStart = index;
+        let stop = 0;
+        let valueWhitespace = -1;
+        while (index < len) {
+          const code3 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
+          if ((flags2 & stopFlags) !== 0) {
+            stop = flags2 & COMMA_FLAG;
+            break;
+          }
+          if ((flags2 & OWS) !== 0) {
+            if (valueWhitespace === -1)
+              valueWhitespace = index;
+          } else {
+            valueWhitespace = -1;
+          }
+          index++;
+        }
+        if (parameters[key] === void 0) {
+          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+          parameters[key] = header.slice(valueStart, valueEnd);
+        }
+        if (stop !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if ((flags & OWS) !== 0) {
+        if (keyWhitespace === -1)
+          keyWhitespace = index;
+      } else {
+        keyWhitespace = -1;
+      }
+      keyFlags |= code2 & NON_ASCII | flags;
+      index++;
+    }
+  }
+  return { type, index, parameters };
+}
+function unescapeQuotedPairs(str, start, end) {
+  let result = "";
+  for (let index = start; index < end; index++) {
+    if (str.charCodeAt(index) === BSLASH) {
+      result += str.slice(start, index);
+      start = ++index;
+    }
+  }
+  return result + str.slice(start, end);
+}
+
+// node_modules/json-with-bigint/json-with-bigint.js
+var intRegex = /^-?\d+$/;
+var noiseValue = /^-?\d+n+$/;
+var originalStringify = JSON.stringify;
+var originalParse = JSON.parse;
+var customFormat = /^-?\d+n$/;
+var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
+var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
+var stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
+  const prepareVal = (parent, key, val) => {
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+    if (isNoise) return val + "n";
+    const isBigInt = typeof val === "bigint";
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+      return val.toString() + "n";
+    }
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+    const isPostReplacerObject = val !== null && typeof val === "object";
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper = val instanceof Number || val instanceof String || val instanceof Boolean;
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+    return val;
+  };
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+  if (isUnstringifiable(rootProcessed)) {
+    return void 0;
+  }
+  const isRootPrimitive = rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+  const chunks = [];
+  let level = 0;
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true
+    }
+  ];
+  const visited = new WeakSet([rootProcessed]);
+  while (stack.length > 0) {
+    const node2 = stack[stack.length - 1];
+    if (node2.index === 0) {
+      chunks.push(node2.isArray ? "[" : "{");
+      level++;
+    }
+    let isDone = false;
+    if (node2.isArray) {
+      if (node2.index < node2.val.length) {
+        if (!node2.first) chunks.push(",");
+        if (space) chunks.push("\n" + space.repeat(level));
+        const childRaw = node2.val[node2.index];
+        const childVal = prepareVal(node2.val, String(node2.index), childRaw);
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node2.first = false;
+          node2.index++;
+        } else {
+          const isComplexObject = childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+            visited.add(childVal);
+            stack.push({
+              parent: node2.val,
+              key: String(node2.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true
+            });
+            node2.first = false;
+            node2.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node2.first = false;
+            node2.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node2.index < node2.keys.length) {
+        const k = node2.keys[node2.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+        if (isFilteredOutByArray) continue;
+        const childRaw = node2.val[k];
+        const childVal = prepareVal(node2.val, k, childRaw);
+        if (isUnstringifiable(childVal)) continue;
+        if (!node2.first) chunks.push(",");
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+        const isComplexObject = childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+          visited.add(childVal);
+          stack.push({
+            parent: node2.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true
+          });
+          node2.first = false;
+          break;
+        } else {
+          chunks.push(originalStringify(childVal));
+          node2.first = false;
+        }
+      }
+      const isNodeFullyProcessed = node2.index >= node2.keys.length && stack[stack.length - 1] === node2;
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+    if (isDone) {
+      level--;
+      if (!node2.first && space) chunks.push("\n" + space.repeat(level));
+      chunks.push(node2.isArray ? "]" : "}");
+      visited.delete(node2.val);
+      stack.pop();
+    }
+  }
+  return chunks.join("");
+};
+var JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+          const hasFunctionReplacer = typeof replacer === "function";
+          if (hasFunctionReplacer) return replacer(key, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+          if (isKeyInArrayReplacer) return val;
+          return val;
+        },
+        space
+      );
+    }
+    if (!value) return originalStringify(value, replacer, space);
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+        if (isNoise) return val.toString() + "n";
+        if (typeof val === "bigint") return val.toString() + "n";
+        const hasFunctionReplacer = typeof replacer === "function";
+        if (hasFunctionReplacer) return replacer(key, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+        if (isKeyInArrayReplacer) return val;
+        return val;
+      },
+      space
+    );
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3"
+    );
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
+    return denoisedJSON;
+  } catch (error63) {
+    if (error63 instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+      if (convertedJSON === void 0) return void 0;
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return convertedJSON;
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+    throw error63;
+  }
+};
+var featureCache = /* @__PURE__ */ new Map();
+var isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1"
+    );
+    featureCache.set(parseFingerprint, result);
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+    return false;
+  }
+};
+var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+  const hasUserReviver = typeof userReviver === "function";
+  if (!hasUserReviver) return value;
+  return userReviver(key, value, context);
+};
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+    if (isBigInt) return BigInt(context.source);
+    const hasCustomReviver = typeof reviver === "function";
+    if (!hasCustomReviver) return value;
+    return reviver(key, value, context);
+  });
+};
+var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+var MAX_DIGITS = MAX_INT.length;
+var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+var noiseValueWithQuotes = /^"-?\d+n+"$/;
+var applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+  while (stack.length > 0) {
+    const node2 = stack[stack.length - 1];
+    if (!node2.visited) {
+      node2.visited = true;
+      const value = node2.parent[node2.key];
+      const isComplexObject = value !== null && typeof value === "object";
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node2;
+      let value = parent[key];
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+      const hasUserReviver = typeof userReviver === "function";
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+      const isDeleted = value === void 0;
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+      stack.pop();
+    }
+  }
+  return rootHolder[""];
+};
+var serializeBigInts = (text2) => {
+  return text2.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
+      const hasFractionalOrExponential = fractional || exponential;
+      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      if (isStandardValue) return match;
+      return '"' + match + 'n"';
+    }
+  );
+};
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
+    return originalParse(
+      serializedData,
+      (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
+    );
+  } catch (error63) {
+    if (error63 instanceof RangeError) {
+      const serializedData = serializeBigInts(text2);
+      const parsed = originalParse(serializedData);
+      return applyReviverIteratively(parsed, reviver);
+    }
+    throw error63;
+  }
+};
+
+// node_modules/@octokit/request-error/dist-src/index.js
+var RequestError = class extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+};
+
+// node_modules/@octokit/request/dist-bundle/index.js
+var VERSION3 = "10.0.16";
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
+  }
+};
+function isPlainObject3(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch2(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error63) {
+    let message = "Unknown Error";
+    if (error63 instanceof Error) {
+      if (error63.name === "AbortError") {
+        error63.status = 500;
+        throw error63;
+      }
+      message = error63.message;
+      if (error63.name === "TypeError" && "cause" in error63) {
+        if (error63.cause instanceof Error) {
+          message = error63.cause.message;
+        } else if (typeof error63.cause === "string") {
+          message = error63.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error63;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url2 = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url: url2,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches3 = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches3 && matches3.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = parse5(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text2 = "";
+    try {
+      text2 = await response.text();
+      return JSONParse(text2);
+    } catch (err) {
+      return text2;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+function withDefaults2(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: withDefaults2.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults2.bind(null, endpoint2)
+  });
+}
+var request = withDefaults2(endpoint, defaults_default);
+
+// node_modules/@octokit/graphql/dist-bundle/index.js
+var VERSION4 = "0.0.0-development";
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+function withDefaults3(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: withDefaults3.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+var graphql2 = withDefaults3(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return withDefaults3(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+// node_modules/@octokit/auth-token/dist-bundle/index.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+async function auth(token2) {
+  const isApp = isJWT(token2);
+  const isInstallation = token2.startsWith("v1.") || token2.startsWith("ghs_");
+  const isUserToServer = token2.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token: token2,
+    tokenType
+  };
+}
+function withAuthorizationPrefix(token2) {
+  if (token2.split(/\./).length === 3) {
+    return `bearer ${token2}`;
+  }
+  return `token ${token2}`;
+}
+async function hook(token2, request2, route, parameters) {
+  const endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint2.headers.authorization = withAuthorizationPrefix(token2);
+  return request2(endpoint2);
+}
+var createTokenAuth = function createTokenAuth2(token2) {
+  if (!token2) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token2 !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token2 = token2.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token2), {
+    hook: hook.bind(null, token2)
+  });
+};
+
+// node_modules/@octokit/core/dist-src/version.js
+var VERSION5 = "7.0.8";
+
+// node_modules/@octokit/core/dist-src/index.js
+var noop2 = () => {
+};
+var consoleWarn = console.warn.bind(console);
+var consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = noop2;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = noop2;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+var userAgentTrail = `octokit-core.js/${VERSION5} ${getUserAgent()}`;
+var Octokit = class {
+  static VERSION = VERSION5;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook2 = new before_after_hook_default.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook2.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook2;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth2 = createTokenAuth(options.auth);
+        hook2.wrap("request", auth2.hook);
+        this.auth = auth2;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth2 = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook2.wrap("request", auth2.hook);
+      this.auth = auth2;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+};
+
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var VERSION6 = "0.0.0-development";
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url2 = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url2) return { done: true };
+        try {
+          const response = await requestMethod({ method, url: url2, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url2 = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url2 && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url2 = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error63) {
+          if (error63.status !== 409) throw error63;
+          url2 = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = VERSION6;
+
+// src/report/prComment.ts
+var GITHUB_ACTIONS_BOT = "github-actions[bot]";
+var MAX_COMMENT_CHARS = 65536;
+var markerWord = (s) => s.replace(/[^A-Za-z0-9._-]/g, "_");
+function commentMarker(sites, profile) {
+  const names = [...new Set(sites.map(markerWord))].sort();
+  return `<!-- tungsten-e2e:sites=${names.join(",")}${profile ? ` profile=${markerWord(profile)}` : ""} -->`;
+}
+function renderCommentBody(results, options = {}) {
+  const marker = commentMarker(options.sites ?? results.sites.map((s) => s.name), results.profile);
+  for (const variant of ["comment", "brief"]) {
+    const body = `${marker}
+${renderMarkdown(results, { variant, ...options.runUrl ? { runUrl: options.runUrl } : {} })}`;
+    if (body.length <= MAX_COMMENT_CHARS) return body;
+  }
+  const note = "\n\n\u2026 cut here: the results are longer than a comment may be; see the job summary.\n";
+  const brief = renderMarkdown(results, { variant: "brief" });
+  return `${marker}
+${brief.slice(0, MAX_COMMENT_CHARS - marker.length - 1 - note.length)}${note}`;
+}
+var GitHub = Octokit.plugin(paginateRest);
+async function upsertPrComment(o) {
+  const { owner, repo, issueNumber } = o.target;
+  const where = `${owner}/${repo}#${issueNumber}`;
+  const marker = commentMarker(o.sites, o.profile);
+  const body = o.body.includes(marker) ? o.body : `${marker}
+${o.body}`;
+  const octokit = client(o);
+  try {
+    const login = await tokenLogin(octokit, o);
+    const existing = await findComment(octokit, o.target, marker, commentMarker(o.sites), login);
+    if (existing) {
+      const { data: data2 } = await octokit.request(
+        "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+        { owner, repo, comment_id: existing, body }
+      );
+      o.logger.info(`Updated the results comment on ${where}: ${data2.html_url}`);
+      return { status: "updated", url: data2.html_url, id: Number(data2.id) };
+    }
+    const { data } = await octokit.request(
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { owner, repo, issue_number: issueNumber, body }
+    );
+    o.logger.info(`Posted the results comment on ${where}: ${data.html_url}`);
+    return { status: "created", url: data.html_url, id: Number(data.id) };
+  } catch (e) {
+    const reason = `could not post the results comment on ${where}: ${describe3(e)}`;
+    o.logger.warn(reason);
+    return { status: "failed", reason };
+  }
+}
+function client(o) {
+  const timeoutMs = o.timeoutMs ?? 3e4;
+  return new GitHub({
+    auth: o.token,
+    baseUrl: (o.apiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
+    userAgent: `tungsten-e2e/${VERSION}`,
+    log: {
+      debug: (m) => o.logger.debug(m),
+      info: (m) => o.logger.debug(m),
+      warn: (m) => o.logger.warn(m),
+      error: (m) => o.logger.error(m)
+    },
+    request: {
+      fetch: (url2, init) => fetch(url2, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs)
+      })
+    }
+  });
+}
+async function tokenLogin(octokit, o) {
+  try {
+    const { data } = await octokit.request("GET /user");
+    return data.login;
+  } catch (e) {
+    if (statusOf(e) !== 403) throw e;
+    const login = o.appLogin ?? GITHUB_ACTIONS_BOT;
+    o.logger.debug(
+      `The token cannot call GET /user (an app installation token such as GITHUB_TOKEN); taking comments by ${login} as ours.`
+    );
+    return login;
+  }
+}
+async function findComment(octokit, t, marker, legacy, login) {
+  const pages = octokit.paginate.iterator(
+    "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+    { owner: t.owner, repo: t.repo, issue_number: t.issueNumber, per_page: 100 }
+  );
+  let old;
+  for await (const page of pages) {
+    for (const c of page.data) {
+      if (c.user?.login.toLowerCase() !== login.toLowerCase()) continue;
+      if (c.body?.includes(marker)) return Number(c.id);
+      if (old === void 0 && c.body?.includes(legacy)) old = Number(c.id);
+    }
+  }
+  return old;
+}
+function statusOf(e) {
+  const status = e?.status;
+  return typeof status === "number" ? status : void 0;
+}
+function describe3(e) {
+  const status = statusOf(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : "";
+  if (status === void 0) return `${message}${cause}`;
+  const hint = status === 403 || status === 401 ? "; the token needs 'pull-requests: write' in the workflow's permissions, and pull requests from forks only get a read-only GITHUB_TOKEN" : status === 404 ? "; check pr-number and that the token can see the repository" : "";
+  return `HTTP ${status}: ${message}${hint}`;
+}
+async function postResultsComment(results, o) {
+  const env = o.env ?? process.env;
+  if (o.enabled === false) return { status: "skipped", reason: "comment is false" };
+  if (!o.token) return { status: "skipped", reason: "no github-token was given" };
+  const lookup = commentTargetFromEnv(env, o.prNumber);
+  if ("skip" in lookup) return { status: "skipped", reason: lookup.skip };
+  const sites = o.sites ?? results.sites.map((s) => s.name);
+  const runUrl = runUrlFromEnv(env);
+  return upsertPrComment({
+    token: o.token,
+    target: lookup.target,
+    sites,
+    profile: results.profile,
+    body: renderCommentBody(results, { sites, ...runUrl ? { runUrl } : {} }),
+    logger: o.logger,
+    apiUrl: apiUrlFromEnv(env),
+    ...o.appLogin ? { appLogin: o.appLogin } : {},
+    ...o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}
+  });
+}
+
+// src/report/summary.ts
+var MAX_SUMMARY_BYTES = 1024 * 1024;
+async function writeJobSummary(results, options) {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    options.logger.debug("GITHUB_STEP_SUMMARY is not set; no job summary written.");
+    return void 0;
+  }
+  for (const variant of ["full", "comment", "brief"]) {
+    const markdown = renderMarkdown(results, {
+      variant,
+      ...options.runUrl ? { runUrl: options.runUrl } : {}
+    });
+    if (Buffer.byteLength(markdown) > MAX_SUMMARY_BYTES) continue;
+    try {
+      await summary.addRaw(markdown, true).write();
+      return variant;
+    } catch (e) {
+      summary.emptyBuffer();
+      options.logger.warn(
+        `could not write the job summary: ${e instanceof Error ? e.message : String(e)}`
+      );
+      return void 0;
+    }
+  }
+  options.logger.warn("the results are too long for a job summary even in brief; see results.md.");
+  return void 0;
+}
+
+// src/report/outputs.ts
+var RESULT_FILES = {
+  json: "results.json",
+  markdown: "results.md",
+  junit: "junit.xml"
+};
+function renderResultsJson(results) {
+  return `${secrets.redact(JSON.stringify(redactResults(results), null, 2))}
+`;
+}
+async function writeResultsFiles(dir, results, options = {}) {
+  await mkdir8(dir, { recursive: true });
+  const files = {
+    json: join6(dir, RESULT_FILES.json),
+    markdown: join6(dir, RESULT_FILES.markdown),
+    junit: join6(dir, RESULT_FILES.junit)
+  };
+  await writeFile6(files.json, renderResultsJson(results));
+  await writeFile6(
+    files.markdown,
+    renderMarkdown(results, {
+      variant: "full",
+      ...options.runUrl ? { runUrl: options.runUrl } : {}
+    })
+  );
+  await writeFile6(files.junit, renderJunit(results));
+  return files;
+}
+function setResultOutputs(o) {
+  setOutput("passed", o.passed ? "true" : "false");
+  if (o.files) {
+    setOutput("results-json", secrets.redact(o.files.json));
+    setOutput("results-markdown", secrets.redact(o.files.markdown));
+  }
+  if (o.commentUrl) setOutput("comment-url", secrets.redact(o.commentUrl));
+}
+async function publishResults(results, o) {
+  const env = o.env ?? process.env;
+  const runUrl = runUrlFromEnv(env);
+  const files = await writeResultsFiles(o.resultsDir, results, runUrl ? { runUrl } : {});
+  o.logger.info(`Results: ${files.json}, ${files.markdown}, ${files.junit}`);
+  const summary3 = await writeJobSummary(results, {
+    logger: o.logger,
+    ...runUrl ? { runUrl } : {}
+  });
+  const comment = await postResultsComment(results, { ...o.comment, logger: o.logger, env });
+  if (comment.status === "skipped") {
+    if (o.comment.enabled === false) o.logger.info(`No PR comment: ${comment.reason}.`);
+    else notice(`tungsten-e2e: no PR comment: ${comment.reason}.`);
+  }
+  setResultOutputs({
+    passed: results.passed,
+    files,
+    ...comment.status === "created" || comment.status === "updated" ? { commentUrl: comment.url } : {}
+  });
+  return { files, ...summary3 ? { summary: summary3 } : {}, comment };
+}
+
+// src/report/results.ts
+function siteRecords(plan) {
+  return plan.sites.map((s) => ({
+    name: s.name,
+    provider: s.provider,
+    ...s.region !== void 0 ? { region: s.region } : {},
+    asn: s.asn,
+    routerId: s.routerId,
+    gateway: s.gateway,
+    cidrs: { ...s.cidrs }
+  }));
+}
+function buildResults(input2) {
+  const totals = {
+    pass: input2.checks.filter((c) => c.status === "pass").length,
+    fail: input2.checks.filter((c) => c.status === "fail").length,
+    flaky: input2.checks.filter((c) => c.status === "flaky").length
+  };
+  const passed = input2.error === void 0 && !input2.phases.some((p) => p.status === "failed") && input2.checks.length > 0 && totals.fail === 0;
+  return {
+    runId: input2.runId,
+    passed,
+    profile: input2.plan.profile.name,
+    versions: { ...input2.plan.versions },
+    startedAt: input2.startedAt,
+    endedAt: input2.endedAt,
+    sites: siteRecords(input2.plan),
+    phases: [...input2.phases],
+    remediations: [...input2.remediations],
+    checks: [...input2.checks],
+    totals,
+    reproduce: input2.reproduce,
+    ...input2.error !== void 0 ? { error: input2.error } : {}
+  };
+}
+function resultsExitCode(results) {
+  if (results.error !== void 0) return ExitCode.infrastructure;
+  return results.passed ? ExitCode.ok : ExitCode.checksFailed;
+}
+
+// src/pipeline/testRun.ts
+import { join as join8 } from "node:path";
+
+// src/pipeline.ts
+import { stat as stat4, rm as rm4 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+
+// src/pipeline/connect.ts
+var sleep4 = (ms, signal2) => new Promise((resolve2, reject) => {
+  signal2.throwIfAborted();
+  const onAbort = () => {
+    clearTimeout(t);
+    reject(signal2.reason instanceof Error ? signal2.reason : new Error("cancelled"));
+  };
+  const t = setTimeout(() => {
+    signal2.removeEventListener("abort", onAbort);
+    resolve2();
+  }, ms);
+  signal2.addEventListener("abort", onAbort, { once: true });
+});
+async function waitPeered(fabric, sites, pairs, ctx, options) {
+  const started = Date.now();
+  if (!fabric.peerStatus) {
+    ctx.logger.warn(`connect: the ${fabric.name} fabric cannot report BGP sessions; not waiting`);
+    return { established: [], down: [] };
+  }
+  for (; ; ) {
+    const sessions = /* @__PURE__ */ new Map();
+    await Promise.all(
+      sites.map(async (s) => sessions.set(s.plan.name, await fabric.peerStatus(s, ctx)))
+    );
+    const state = (from, to) => sessions.get(from)?.find((x) => x.site === to) ?? {
+      site: to,
+      state: "unknown",
+      established: false
+    };
+    const report = { established: [], down: [] };
+    let waiting = false;
+    for (const { a, b } of pairs) {
+      const ab = state(a, b);
+      const ba = state(b, a);
+      if (ab.established && ba.established) {
+        report.established.push({ a, b });
+        continue;
+      }
+      const hopeless = ab.state === "not configured" || ba.state === "not configured";
+      if (!hopeless) waiting = true;
+      report.down.push({ a, b, state: `${a}: ${ab.state}, ${b}: ${ba.state}` });
+    }
+    if (!waiting || Date.now() - started > options.deadlineMs) return report;
+    await sleep4(options.pollMs ?? 200, ctx.signal);
+  }
+}
+
+// src/pipeline/abort.ts
+import { setMaxListeners } from "node:events";
+function runSignal(signal2) {
+  const s = signal2 ?? new AbortController().signal;
+  setMaxListeners(0, s);
+  return s;
+}
+function abortReason(signal2) {
+  const r = signal2.reason;
+  return r instanceof Error ? r : new Error("cancelled");
+}
+function unlessAborted(promise2, signal2) {
+  if (signal2.aborted) {
+    promise2.catch(() => {
+    });
+    return Promise.reject(abortReason(signal2));
+  }
+  return new Promise((resolve2, reject) => {
+    const onAbort = () => reject(abortReason(signal2));
+    signal2.addEventListener("abort", onAbort, { once: true });
+    promise2.then(
+      (v) => {
+        signal2.removeEventListener("abort", onAbort);
+        resolve2(v);
+      },
+      (e) => {
+        signal2.removeEventListener("abort", onAbort);
+        reject(e);
+      }
+    );
+  });
+}
+function settleOrAbandon(promise2, signal2, graceMs) {
+  return new Promise((resolve2, reject) => {
+    let timer;
+    const onAbort = () => {
+      timer = setTimeout(() => reject(abortReason(signal2)), graceMs);
+    };
+    if (signal2.aborted) onAbort();
+    else signal2.addEventListener("abort", onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal2.removeEventListener("abort", onAbort);
+    };
+    promise2.then(
+      (v) => {
+        done();
+        resolve2(v);
+      },
+      (e) => {
+        done();
+        reject(e);
+      }
+    );
+  });
+}
+function abortableRemote(remote, signal2) {
+  return {
+    exec: (host, command, options) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.exec(host, command, options), signal2);
+    }
+  };
+}
+
+// src/pipeline/progress.ts
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)}s`;
+}
+function elapsedLogger(logger, startedAt, now = Date.now) {
+  const stamp = (m) => `[${formatSeconds(now() - startedAt).padStart(6)}] ${m}`;
+  return {
+    info: (m) => logger.info(stamp(m)),
+    warn: (m) => logger.warn(stamp(m)),
+    error: (m) => logger.error(stamp(m)),
+    debug: (m) => logger.debug(stamp(m))
+  };
+}
+
+// src/pipeline/phase.ts
+var CANCEL_GRACE_MS = 2e3;
+async function phase(store, name, logger, signal2, fn) {
+  const record2 = { name, startedAt: (/* @__PURE__ */ new Date()).toISOString(), status: "ok" };
+  await store.update((s) => s.phases.push(record2));
+  const started = Date.now();
+  try {
+    signal2.throwIfAborted();
+    logger.info(`${name}: started`);
+    const result = await settleOrAbandon(fn(), signal2, CANCEL_GRACE_MS);
+    await store.update(() => {
+      record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+    });
+    logger.info(`${name}: done in ${formatSeconds(Date.now() - started)}`);
+    return result;
+  } catch (e) {
+    await store.update(() => {
+      record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+      record2.status = signal2.aborted ? "cancelled" : "failed";
+      record2.error = e instanceof Error ? e.message : String(e);
+    });
+    if (signal2.aborted)
+      logger.warn(`${name}: cancelled after ${formatSeconds(Date.now() - started)}`);
+    throw e;
+  }
+}
 
 // src/pipeline.ts
 var UP_PHASES = ["provision", "install", "ready", "connect"];
@@ -72690,12 +75316,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join6(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join7(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join6(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join7(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -72706,7 +75332,7 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists2(join6(stateDir, STATE_FILE))) {
+  if (await exists2(join7(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
@@ -72808,7 +75434,7 @@ async function up(options, env) {
       signal2,
       () => waitReady(fabric, sites, ctx, {
         timeoutMs: env.readyDeadlineMs ?? (local ? 9e4 : 18e5),
-        raceRetries: env.raceRetries ?? 2,
+        raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
         raceGraceMs: env.raceGraceMs ?? (local ? 3e3 : 12e4),
         pollIntervalMs: local ? 200 : 5e3,
         progressEveryMs: local ? 2e3 : 3e4,
@@ -72881,7 +75507,7 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join6(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join7(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
@@ -72953,7 +75579,7 @@ async function down(options, env) {
     result.remaining.push(...report.remaining);
   }
   if (state.keyFile) await rm4(state.keyFile, { force: true });
-  await rm4(join6(options.stateDir, KNOWN_HOSTS), { force: true });
+  await rm4(join7(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
@@ -72988,7 +75614,7 @@ function keepsRun(policy, passed) {
 async function run(options, env) {
   const policy = options.teardown ?? "always";
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join6(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join7(".tungsten-e2e", runId);
   let live;
   let failure2;
   let passed = false;
@@ -73003,7 +75629,7 @@ async function run(options, env) {
   const outcome = { passed, runId, stateDir };
   const keep = keepsRun(policy, failure2 === void 0 && passed);
   const leave = options.onCancel === "leave" && env.signal?.aborted === true;
-  const made = await exists2(join6(stateDir, STATE_FILE)).then(
+  const made = await exists2(join7(stateDir, STATE_FILE)).then(
     async (yes) => yes && (await StateStore.open(stateDir)).state.runId === runId
   );
   if (made) {
@@ -73032,7 +75658,472 @@ async function run(options, env) {
   return outcome;
 }
 
+// src/suites/scenario.ts
+function modeIntent(mode, namespaces) {
+  const none = {
+    mode,
+    isolated: [],
+    serviceIsolation: false,
+    defaultDeny: false,
+    allows: []
+  };
+  switch (mode) {
+    case "default":
+      return none;
+    case "namespace":
+      return { ...none, isolated: namespaces.slice(0, -1), serviceIsolation: true };
+    case "service":
+      return { ...none, isolated: namespaces.slice(0, -1), serviceIsolation: false };
+    case "container": {
+      const allows = namespaces.map((ns) => ({ to: ns, from: ns }));
+      if (namespaces.length >= 2) allows.push({ to: namespaces[0], from: namespaces[1] });
+      return { ...none, defaultDeny: true, allows };
+    }
+  }
+}
+
+// src/suites/expected.ts
+function verdictFor(intent, from, to) {
+  const sameDomain = from.namespace === to.namespace;
+  switch (intent.mode) {
+    case "default":
+      return "allow";
+    case "namespace":
+    case "service": {
+      if (sameDomain || !intent.isolated.includes(to.namespace)) return "allow";
+      if (to.kind === "pod") return "deny";
+      return intent.serviceIsolation ? "deny" : "allow";
+    }
+    case "container": {
+      if (!intent.defaultDeny) return "allow";
+      const allowed = intent.allows.some((a) => a.to === to.namespace && a.from === from.namespace);
+      return allowed ? "allow" : "deny";
+    }
+  }
+}
+function expectedMatrix(mode, namespaces, clients, targets) {
+  const intent = modeIntent(mode, namespaces);
+  return clients.flatMap(
+    (from) => targets.map((to) => ({ from, to, expected: verdictFor(intent, from, to) }))
+  );
+}
+
+// src/suites/workloads.ts
+var BACKEND_LABELS2 = { app: "echo" };
+var CLIENT_LABELS2 = { app: "client" };
+var NAMESPACE_LABEL = "tungsten-e2e.io/namespace";
+function matchesLabels(labels, selector) {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+// src/suites/isolationConfig.ts
+var ISOLATION_ANNOTATION2 = "opencontrail.org/isolation";
+var SERVICE_ISOLATION_ANNOTATION2 = "opencontrail.org/isolation.service";
+function isolationConfig(mode, namespaces) {
+  const intent = modeIntent(mode, namespaces);
+  const config2 = { mode, namespaces: [], networkPolicies: [] };
+  for (const ns of namespaces) {
+    const annotations2 = {};
+    if (intent.isolated.includes(ns)) {
+      annotations2[ISOLATION_ANNOTATION2] = "true";
+      if (!intent.serviceIsolation) annotations2[SERVICE_ISOLATION_ANNOTATION2] = "false";
+    }
+    config2.namespaces.push({ name: ns, labels: { [NAMESPACE_LABEL]: ns }, annotations: annotations2 });
+  }
+  if (intent.defaultDeny) {
+    for (const ns of namespaces) {
+      config2.networkPolicies.push(denyAll(ns));
+    }
+  }
+  for (const allow of intent.allows) {
+    config2.networkPolicies.push(
+      allow.from === allow.to ? {
+        name: "allow-clients",
+        namespace: allow.to,
+        podSelector: { ...BACKEND_LABELS2 },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { ...CLIENT_LABELS2 } }] }]
+      } : {
+        name: `allow-from-${allow.from}`,
+        namespace: allow.to,
+        podSelector: { ...BACKEND_LABELS2 },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { [NAMESPACE_LABEL]: allow.from } }] }]
+      }
+    );
+  }
+  return config2;
+}
+function denyAll(namespace) {
+  return {
+    name: "deny-all-ingress",
+    namespace,
+    podSelector: {},
+    policyTypes: ["Ingress"],
+    ingress: []
+  };
+}
+
+// src/suites/runner.ts
+var pathOf = (x) => `${x.site}/${x.namespace}/${x.name}`;
+async function deployAll(fabric, sites, namespaces, ctx) {
+  const parts = await Promise.all(
+    sites.map((s) => fabric.deployWorkloads(s, [...namespaces], ctx))
+  );
+  return {
+    pods: parts.flatMap((p) => p.pods),
+    services: parts.flatMap((p) => p.services)
+  };
+}
+function backendsOf2(service, world) {
+  return world.pods.filter(
+    (p) => p.role === "backend" && p.site === service.site && p.namespace === service.namespace && matchesLabels(p.labels, service.selector)
+  );
+}
+function targetsOf(world) {
+  const services = world.services.map((s) => ({
+    site: s.site,
+    namespace: s.namespace,
+    name: s.name,
+    kind: "service",
+    ip: s.ip,
+    port: s.port,
+    backends: backendsOf2(s, world).map((p) => p.name)
+  }));
+  const pods = world.pods.filter((p) => p.role === "backend").map((p) => {
+    const port = p.port ?? // the service's port is the pod's only where the fabric maps port to the same port
+    world.services.find((s) => backendsOf2(s, world).includes(p))?.port;
+    if (port === void 0) {
+      throw new InfraError(
+        `the fabric reported backend pod ${pathOf(p)} with no port, and no service selects it`
+      );
+    }
+    return {
+      site: p.site,
+      namespace: p.namespace,
+      name: p.name,
+      kind: "pod",
+      ip: p.ip,
+      port,
+      backends: [p.name]
+    };
+  });
+  return [...pods, ...services];
+}
+var escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function replyNames(reply, backends) {
+  return backends.find(
+    (b) => new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRe(b)}($|[^A-Za-z0-9_.-])`).test(reply)
+  );
+}
+function observe(outcome, target) {
+  const detail = outcome.detail.trim().replace(/\s+/g, " ").slice(0, 200);
+  switch (outcome.result) {
+    case "connected": {
+      const named = replyNames(outcome.detail, target.backends);
+      return named ? { verdict: "allow", wrongBackend: false, text: `reply from ${named}` } : {
+        verdict: "allow",
+        wrongBackend: true,
+        text: `connected, but the reply did not name ${target.backends.join(" or ") || "any backend"}: "${detail}"`
+      };
+    }
+    case "refused":
+    case "timeout":
+      return {
+        verdict: "deny",
+        wrongBackend: false,
+        text: `${outcome.result}${detail ? `: ${detail}` : ""} (${outcome.durationMs} ms)`
+      };
+    case "error":
+      return { verdict: "error", wrongBackend: false, text: `probe error: ${detail}` };
+  }
+}
+var matches2 = (o, expected) => expected === "allow" ? o.verdict === "allow" && !o.wrongBackend : o.verdict === "deny";
+async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+var Prober = class {
+  constructor(fabric, ctx, timeoutMs, deadlineMs) {
+    this.fabric = fabric;
+    this.ctx = ctx;
+    this.timeoutMs = timeoutMs;
+    this.deadlineMs = deadlineMs;
+  }
+  fabric;
+  ctx;
+  timeoutMs;
+  deadlineMs;
+  async probeOnce(spec) {
+    const deadline = AbortSignal.timeout(this.deadlineMs);
+    const signal2 = AbortSignal.any([this.ctx.signal, deadline]);
+    let timer;
+    const late = new Promise((resolve2) => {
+      timer = setTimeout(
+        () => resolve2({
+          result: "error",
+          detail: `no answer from the probe within ${this.deadlineMs} ms`,
+          durationMs: this.deadlineMs
+        }),
+        this.deadlineMs
+      );
+    });
+    try {
+      const outcome = await unlessAborted(
+        Promise.race([
+          this.fabric.probe(
+            { site: spec.from.site, namespace: spec.from.namespace, name: spec.from.name },
+            { ip: spec.to.ip, port: spec.to.port },
+            this.timeoutMs,
+            { ...this.ctx, signal: signal2 }
+          ),
+          late
+        ]),
+        this.ctx.signal
+      );
+      this.ctx.signal.throwIfAborted();
+      return observe(outcome, spec.to);
+    } catch (e) {
+      this.ctx.signal.throwIfAborted();
+      return {
+        verdict: "error",
+        wrongBackend: false,
+        text: `probe error: ${e instanceof Error ? e.message : String(e)}`
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  async check(spec) {
+    const first = await this.probeOnce(spec);
+    const base = {
+      suite: spec.suite,
+      mode: spec.mode,
+      from: pathOf(spec.from),
+      to: pathOf(spec.to),
+      toKind: spec.to.kind,
+      expected: spec.expected
+    };
+    if (matches2(first, spec.expected)) {
+      return { ...base, actual: first.verdict, attempts: 1, status: "pass", detail: first.text };
+    }
+    const second = await this.probeOnce(spec);
+    const detail = `attempt 1: ${first.text}; attempt 2: ${second.text}`;
+    if (spec.expected === "deny") {
+      if (first.verdict === "allow") {
+        return { ...base, actual: "allow", attempts: 2, status: "fail", detail };
+      }
+      const status2 = matches2(second, "deny") ? "flaky" : "fail";
+      return { ...base, actual: second.verdict, attempts: 2, status: status2, detail };
+    }
+    const status = matches2(second, "allow") ? "flaky" : "fail";
+    return { ...base, actual: second.verdict, attempts: 2, status, detail };
+  }
+};
+var byPath = (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.toKind.localeCompare(b.toKind);
+function summary2(title, checks, ms) {
+  const count = (s) => checks.filter((c) => c.status === s).length;
+  return `${title}: ${checks.length} checks in ${formatElapsed2(ms)}: ${count("pass")} pass, ${count("fail")} fail, ${count("flaky")} flaky`;
+}
+async function applyEverywhere(fabric, sites, mode, namespaces, world, ctx) {
+  const config2 = isolationConfig(mode, namespaces);
+  await Promise.all(sites.map((s) => fabric.applyIsolation(s, config2, world, ctx)));
+}
+function prober(fabric, ctx, options) {
+  const timeoutMs = options.probeTimeoutMs ?? 2e3;
+  return new Prober(fabric, ctx, timeoutMs, options.probeDeadlineMs ?? timeoutMs + 15e3);
+}
+async function runConnectivity(fabric, sites, world, ctx, options) {
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  await applyEverywhere(fabric, sites, "default", options.namespaces, world, ctx);
+  const clients = world.pods.filter((p2) => p2.role === "client");
+  const targets = targetsOf(world);
+  const specs = clients.flatMap(
+    (from) => targets.filter((to) => to.site !== from.site).map((to) => ({ suite: "connectivity", mode: null, from, to, expected: "allow" }))
+  );
+  ctx.logger.info(`test: connectivity: ${specs.length} probes across ${sites.length} sites`);
+  const p = prober(fabric, ctx, options);
+  const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(byPath);
+  ctx.logger.info(summary2("test: connectivity", checks, clock.now() - started));
+  return checks;
+}
+async function runIsolation(fabric, sites, world, ctx, options) {
+  const clock = options.clock ?? systemClock;
+  const clients = world.pods.filter((p2) => p2.role === "client");
+  const targets = targetsOf(world);
+  const targetByPath = new Map(targets.map((t) => [`${t.kind}:${pathOf(t)}`, t]));
+  const clientByPath = new Map(clients.map((c) => [pathOf(c), c]));
+  const p = prober(fabric, ctx, options);
+  const all = [];
+  for (const mode of options.modes) {
+    const started = clock.now();
+    ctx.logger.info(`test: isolation / ${mode}: applying on ${sites.length} sites`);
+    await applyEverywhere(fabric, sites, mode, options.namespaces, world, ctx);
+    const specs = expectedMatrix(mode, options.namespaces, clients, targets).map(
+      (cell) => ({
+        suite: "isolation",
+        mode,
+        from: clientByPath.get(pathOf(cell.from)),
+        to: targetByPath.get(`${cell.to.kind}:${pathOf(cell.to)}`),
+        expected: cell.expected
+      })
+    );
+    ctx.logger.info(`test: isolation / ${mode}: ${specs.length} probes`);
+    const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(
+      byPath
+    );
+    ctx.logger.info(summary2(`test: isolation / ${mode}`, checks, clock.now() - started));
+    all.push(...checks);
+  }
+  return all;
+}
+async function runSuites(fabric, sites, ctx, options) {
+  const world = await deployAll(fabric, sites, options.namespaces, ctx);
+  const names = world.pods.filter((p) => p.role === "backend").map((p) => p.name);
+  const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  if (repeated.length > 0) {
+    ctx.logger.warn(
+      `test: backend pod names repeat across sites (${repeated.join(", ")}); an echo reply naming one cannot prove which site answered`
+    );
+  }
+  const checks = [];
+  if (options.suites.includes("connectivity")) {
+    checks.push(...await runConnectivity(fabric, sites, world, ctx, options));
+  }
+  if (options.suites.includes("isolation")) {
+    checks.push(...await runIsolation(fabric, sites, world, ctx, options));
+  }
+  const tables = truthTables(checks).map(renderTruthTableText);
+  if (options.logTables !== false) for (const t of tables) ctx.logger.info(t);
+  return { world, checks, tables };
+}
+
+// src/pipeline/testRun.ts
+var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
+var messageOf = (e) => e instanceof Error ? e.message : String(e);
+function reproduceCommand(source, plan) {
+  const root = plan.sites.some((s) => s.provider === "local") ? "sudo " : "";
+  const file2 = source.label ? "sites.yml" : source.sites;
+  const flags = source.overrides.profile ? ` --profile ${quoteArg(source.overrides.profile)}` : "";
+  const lines = [`${root}tungsten-e2e run --sites ${quoteArg(file2)}${flags}`];
+  if (source.label) lines.unshift(`# sites.yml: the site file from ${source.label}`);
+  if (source.overrides.suites) {
+    lines.unshift(`# with tests.suites: [${source.overrides.suites.join(", ")}] in the site file`);
+  }
+  return lines.join("\n");
+}
+function resultsOf(state, plan, checks, error63) {
+  const endedAt = (/* @__PURE__ */ new Date()).toISOString();
+  return buildResults({
+    runId: state.runId,
+    plan,
+    startedAt: state.createdAt,
+    endedAt,
+    phases: state.phases.map(
+      (p) => p.name === "report" && !p.endedAt ? { ...p, endedAt } : { ...p }
+    ),
+    remediations: state.remediations,
+    checks,
+    reproduce: reproduceCommand(state.source, plan),
+    ...error63 !== void 0 ? { error: error63 } : {}
+  });
+}
+async function testAndReport(live, options) {
+  const { plan, store, ctx } = live;
+  let checks = [];
+  let tables = [];
+  let error63;
+  try {
+    const suites = await phase(
+      store,
+      "test",
+      ctx.logger,
+      ctx.signal,
+      () => runSuites(live.fabric, live.sites, ctx, {
+        suites: plan.tests.suites,
+        modes: plan.tests.isolationModes,
+        namespaces: plan.tests.namespaces,
+        logTables: false,
+        ...options.probing
+      })
+    );
+    checks = suites.checks;
+    tables = suites.tables;
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    error63 = `test: ${messageOf(e)}`;
+  }
+  const written = await phase(
+    store,
+    "report",
+    ctx.logger,
+    new AbortController().signal,
+    async () => {
+      const results = resultsOf(store.state, plan, checks, error63);
+      const files = await writeResultsFiles(options.resultsDir, results);
+      ctx.logger.info(`report: ${files.json}, ${files.markdown}, ${files.junit}`);
+      return { results, files };
+    }
+  );
+  return { ...written, tables };
+}
+async function runAndReport(options, env) {
+  const runId = options.runId ?? newRunId();
+  const stateDir = options.stateDir ?? join8(".tungsten-e2e", runId);
+  let tested;
+  let outcome;
+  let failure2;
+  try {
+    outcome = await run(
+      {
+        ...options,
+        runId,
+        stateDir,
+        between: async (live) => {
+          tested = await testAndReport(live, options);
+          return tested.results.passed;
+        }
+      },
+      env
+    );
+  } catch (e) {
+    failure2 = e;
+  }
+  if (isUserError(failure2)) throw failure2;
+  const store = await StateStore.open(stateDir).catch(() => void 0);
+  if (!store || store.state.runId !== runId) {
+    throw failure2;
+  }
+  const plan = await replan(store.state);
+  const error63 = failure2 !== void 0 ? messageOf(failure2) : tested?.results.error;
+  const results = resultsOf(store.state, plan, tested?.results.checks ?? [], error63);
+  const files = await writeResultsFiles(options.resultsDir, results);
+  return {
+    runId,
+    stateDir,
+    ...outcome ? { outcome } : {},
+    results,
+    files,
+    tables: tested?.tables ?? [],
+    ...store.state.teardown ? { teardown: store.state.teardown } : {},
+    cancelled: env.signal?.aborted === true,
+    exitCode: env.signal?.aborted ? ExitCode.interrupted : resultsExitCode(results)
+  };
+}
+
 // src/state/teardown.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { copyFile as copyFile2, mkdir as mkdir9 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 var ROOT_PROVIDERS = ["local"];
 function providersOf(state) {
   return [
@@ -73047,9 +76138,9 @@ function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join7(dir, "state");
-  await mkdir8(to, { recursive: true });
-  await copyFile2(join7(stateDir, STATE_FILE), join7(to, STATE_FILE));
+  const to = join9(dir, "state");
+  await mkdir9(to, { recursive: true });
+  await copyFile2(join9(stateDir, STATE_FILE), join9(to, STATE_FILE));
   return to;
 }
 function remainingText(runId, remaining) {
@@ -73058,7 +76149,7 @@ ${remaining.map((r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delet
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join7(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join9(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
@@ -73179,34 +76270,38 @@ export {
   saveState,
   getState,
   require_dist,
+  closest,
+  listProfiles,
+  checkProfileName,
   SUITES,
   TEARDOWN_POLICIES,
   DURATION,
   DURATION_RULE,
-  parseDuration,
-  closest,
+  REGISTRY_USER,
+  REGISTRY_USER_RULE,
   looksInline,
   loadSiteFile,
-  listProfiles,
   buildPlanFromConfig,
   STATE_FILE,
   newRunId,
   StateStore,
-  quoteArg,
   VERSION,
-  providerRegistry,
+  olderThanSeconds,
+  janitorCommand,
+  sitesNeedRoot,
   shouldReexecAsRoot,
   reexecAsRoot,
-  systemClock,
-  formatElapsed,
-  unlessAborted,
+  parseRaceRetries,
   elapsedLogger,
-  phase,
   up,
-  replan,
   attach,
   down,
-  run,
+  checkGroupTitle,
+  publishResults,
+  resultsExitCode,
+  DEFAULT_RESULTS_DIR,
+  testAndReport,
+  runAndReport,
   providersOf,
   downCommandLine,
   keptMessage,

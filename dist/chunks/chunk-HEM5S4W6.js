@@ -1,17 +1,24 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
+  DEFAULT_RESULTS_DIR,
   DURATION,
   DURATION_RULE,
+  REGISTRY_USER,
+  REGISTRY_USER_RULE,
   SUITES,
   TEARDOWN_POLICIES,
+  VERSION,
+  checkProfileName,
   closest,
   debug,
   error,
   getInput,
   info,
+  olderThanSeconds,
+  parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-YQB52U6J.js";
+} from "./chunk-YUCD6RCR.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
@@ -117,17 +124,23 @@ function readInputs() {
   }
   const suitesText = input("suites");
   const suites = suitesText ? suitesText.split(/[\s,]+/).filter(Boolean).map((s) => oneOf("suites", s, SUITES)) : void 0;
-  const retriesText = input("race-retries") || "3";
-  const raceRetries = Number(retriesText);
-  if (!Number.isInteger(raceRetries) || raceRetries < 0 || raceRetries > 10) {
-    throw new UserError(
-      `action input 'race-retries' is "${retriesText}"; use a whole number from 0 to 10.`
-    );
+  const raceRetries = parseRaceRetries(input("race-retries"), "action input 'race-retries'");
+  const comment = boolean("comment", true);
+  const dryRun = boolean("dry-run", false);
+  const olderThan = input("older-than");
+  if (command !== "janitor") {
+    for (const [name, given] of [
+      ["older-than", olderThan !== ""],
+      ["dry-run", dryRun]
+    ]) {
+      if (given) {
+        throw new UserError(
+          `action input '${name}' is only for command: janitor, and the command is ${command}; remove it or set command: janitor.`
+        );
+      }
+    }
   }
-  const commentText = (input("comment") || "true").toLowerCase();
-  if (!["true", "false"].includes(commentText)) {
-    throw new UserError(`action input 'comment' is "${commentText}"; use true or false.`);
-  }
+  if (olderThan) olderThanSeconds(olderThan, "action input 'older-than'");
   const prText = input("pr-number");
   const prNumber = prText ? Number(prText) : void 0;
   if (prNumber !== void 0 && (!Number.isInteger(prNumber) || prNumber <= 0)) {
@@ -137,21 +150,39 @@ function readInputs() {
   }
   const credentials = readCredentialInputs();
   const profile = input("profile");
+  if (profile) checkProfileName(profile, "action input 'profile'");
   const registryUsername = input("registry-username");
+  if (registryUsername && !REGISTRY_USER.test(registryUsername)) {
+    throw new UserError(
+      `action input 'registry-username' is "${registryUsername}"; it must be ${REGISTRY_USER_RULE}.`
+    );
+  }
   return {
     command,
     sites,
     ...profile ? { profile } : {},
     ...ttl ? { ttl } : {},
     ...suites ? { suites } : {},
-    comment: commentText === "true",
+    comment,
     teardown: oneOf("teardown", input("teardown") || "always", TEARDOWN_POLICIES),
     raceRetries,
-    resultsDir: input("results-dir") || "tungsten-e2e-results",
+    resultsDir: input("results-dir") || DEFAULT_RESULTS_DIR,
     ...prNumber ? { prNumber } : {},
     ...registryUsername ? { registryUsername } : {},
+    ...olderThan ? { olderThan } : {},
+    dryRun,
     credentials
   };
+}
+function boolean(name, fallback) {
+  const text = input(name).toLowerCase();
+  if (text === "") return fallback;
+  if (text === "true" || text === "false") return text === "true";
+  throw new UserError(`action input '${name}' is "${input(name)}"; use true or false.`);
+}
+function registryPasswordNote(inputs) {
+  if (!inputs.credentials["registry-password"]) return void 0;
+  return `action input 'registry-password' is not used in this run: registry credentials are only for the tungsten fabric (the image pull secret on cloud sites), which is not available yet in version ${VERSION}; the emulated fabric of local sites pulls no images.`;
 }
 
 // src/action/saved.ts
@@ -171,5 +202,6 @@ export {
   readCredentialInputs,
   providerCredentials,
   readInputs,
+  registryPasswordNote,
   SAVED
 };
