@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-WV4O3VY7.js";
+} from "./chunks/chunk-FZ343I6T.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -27,7 +27,7 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-YUCD6RCR.js";
+} from "./chunks/chunk-JPPFPTGB.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";
@@ -108,7 +108,10 @@ async function runCommand(options, io, env = {}) {
     { ...env, logger: io.logger }
   );
   io.stdout(resultsText(report));
-  const down2 = `tungsten-e2e down --state ${report.stateDir}`;
+  const down2 = downCommandLine(
+    report.stateDir,
+    report.results.sites.map((s) => s.provider)
+  );
   io.stdout(
     `run ${report.runId}: ${!report.teardown ? `kept (${down2})` : report.teardown.complete ? "torn down" : `teardown incomplete (${down2})`}${report.cancelled ? " after a cancel" : ""}
 `
@@ -153,7 +156,12 @@ function upSummary(live) {
   for (const p of live.connect.established) lines.push(`bgp ${p.a} <-> ${p.b}: established`);
   for (const p of live.connect.down)
     lines.push(`bgp ${p.a} <-> ${p.b}: not established (${p.state})`);
-  lines.push(`tear down: tungsten-e2e down --state ${live.stateDir}`);
+  lines.push(
+    `tear down: ${downCommandLine(
+      live.stateDir,
+      live.sites.map((s) => s.plan.provider)
+    )}`
+  );
   return `${lines.join("\n")}
 `;
 }

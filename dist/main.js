@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-HEM5S4W6.js";
+} from "./chunks/chunk-2NJEF7ZK.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-WV4O3VY7.js";
+} from "./chunks/chunk-FZ343I6T.js";
 import {
   StateStore,
   buildPlanFromConfig,
@@ -35,7 +35,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-YUCD6RCR.js";
+} from "./chunks/chunk-JPPFPTGB.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";

@@ -25,20 +25,24 @@ import { DEFAULT_RACE_RETRIES, waitReady } from './health/waitReady.js';
 import type { ConnectReport } from './pipeline/connect.js';
 import { waitPeered } from './pipeline/connect.js';
 import { abortableRemote, runSignal } from './pipeline/abort.js';
-import { phase } from './pipeline/phase.js';
+import { CANCEL_GRACE_MS, phase } from './pipeline/phase.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
 import type { FabricFactory, ProviderFactory, RegistryOptions } from './pipeline/registry.js';
 import { defaultFabric, providerRegistry } from './pipeline/registry.js';
+import { allOrStop, InFlight, SETTLE_MS } from './pipeline/together.js';
 import type {
   CreatedResource,
   DestroyReport,
   ProviderContext,
   ProvisionedSite,
+  TeardownTarget,
 } from './providers/provider.js';
 import { HostKeyStore } from './remote/hostKeys.js';
 import { generateRunKey, loadRunKey } from './remote/keys.js';
 import { RemotePool } from './remote/pool.js';
 import type { PhaseRecord } from './report/model.js';
+import { destroyEach } from './state/destroyEach.js';
+import { downCommandLine, remainingLine, remainingText } from './state/messages.js';
 import type { RunState } from './state/runState.js';
 import { newRunId, STATE_FILE, StateStore } from './state/runState.js';
 
@@ -61,6 +65,8 @@ export interface PipelineEnv {
   raceRetries?: number;
   /** connect: how long BGP sessions may take to establish; default 30 s */
   connectDeadlineMs?: number;
+  /** after one site failed: how long the other sites' work may take to stop; default 30 s */
+  settleMs?: number;
 }
 
 export interface UpOptions {
@@ -98,6 +104,14 @@ export interface LiveRun {
 export const KNOWN_HOSTS = 'known_hosts';
 
 const ID = /^[a-z][a-z0-9]{5}$/;
+
+const providersOfPlan = (plan: Plan): ProviderName[] => [
+  ...new Set(plan.sites.map((s) => s.provider)),
+];
+
+const providersOfState = (state: Readonly<RunState>): ProviderName[] => [
+  ...new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)]),
+];
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -142,7 +156,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
-        `${stateDir} holds run ${old.state.runId}, which is not torn down; run "tungsten-e2e down --state ${stateDir}" first, or pass another --state directory.`,
+        `${stateDir} holds run ${old.state.runId}, which is not torn down; run "${downCommandLine(stateDir, providersOfState(old.state))}" first, or pass another --state directory.`,
       );
     }
   }
@@ -172,6 +186,14 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     s.keyFile = keyFile;
   });
 
+  // the work's signal: the run's, and aborted too when one site fails, so the others stop
+  const stop = new AbortController();
+  const work = runSignal(stop.signal);
+  const follow = () => stop.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  const inFlight = new InFlight();
+  const together = { stop, inFlight, settleMs: env.settleMs ?? SETTLE_MS };
   try {
     const providerCtx: ProviderContext = {
       runId,
@@ -180,12 +202,13 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       sshPublicKey: key.publicKey,
       stateDir,
       logger,
-      signal,
+      signal: work,
       recordResource: (r: CreatedResource) => store.recordResource(r),
     };
     const provisioned = await phase(store, 'provision', logger, signal, async () => {
-      const made = await Promise.all(
-        plan.sites.map(async (site): Promise<ProvisionedSite> => {
+      const made = await allOrStop(
+        plan.sites,
+        async (site): Promise<ProvisionedSite> => {
           const machines = await (
             await providers(site.provider)
           ).provision(site, plan, providerCtx);
@@ -197,7 +220,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
             hosts: machines.hosts,
           });
           return machines;
-        }),
+        },
+        together,
       );
       // every edge address is known now: let each site's edge accept IPsec from the others
       const edges = made.flatMap((m) =>
@@ -209,15 +233,16 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
         const peers = edges.filter((e) => e.site !== site.name);
         const provider = await providers(site.provider);
         if (peers.length && provider.authorizeEdges) {
-          await provider.authorizeEdges(site, peers, providerCtx);
+          await inFlight.track(provider.authorizeEdges(site, peers, providerCtx));
         }
       }
       return made;
     });
 
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
-    const fabric = makeFabric({ runId, remote: abortableRemote(pool, signal) });
+    const fabric = makeFabric({ runId, remote: abortableRemote(pool, work) });
     const ctx: FabricContext = { plan, logger, signal };
+    const workCtx: FabricContext = { plan, logger, signal: work };
 
     const live = (connect: ConnectReport): LiveRun => ({
       runId,
@@ -234,27 +259,31 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     const notConnected: ConnectReport = { established: [], down: [] };
     if (last < UP_PHASES.indexOf('install')) return live(notConnected);
     await phase(store, 'install', logger, signal, () =>
-      Promise.all(sites.map((s) => fabric.install(s, ctx))),
+      allOrStop(sites, (s) => fabric.install(s, workCtx), together),
     );
     if (last < UP_PHASES.indexOf('ready')) return live(notConnected);
     // the emulated fabric settles in about a second; real TF in minutes
     const local = fabric.name === 'emulated';
     await phase(store, 'ready', logger, signal, () =>
-      waitReady(fabric, sites, ctx, {
-        timeoutMs: env.readyDeadlineMs ?? (local ? 90_000 : 1_800_000),
-        raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
-        raceGraceMs: env.raceGraceMs ?? (local ? 3_000 : 120_000),
-        pollIntervalMs: local ? 200 : 5_000,
-        progressEveryMs: local ? 2_000 : 30_000,
-        onRemediation: (r) => store.update((st) => st.remediations.push(r)),
-      }),
+      inFlight.track(
+        waitReady(fabric, sites, workCtx, {
+          timeoutMs: env.readyDeadlineMs ?? (local ? 90_000 : 1_800_000),
+          raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
+          raceGraceMs: env.raceGraceMs ?? (local ? 3_000 : 120_000),
+          pollIntervalMs: local ? 200 : 5_000,
+          progressEveryMs: local ? 2_000 : 30_000,
+          onRemediation: (r) => store.update((st) => st.remediations.push(r)),
+        }),
+      ),
     );
     if (last < UP_PHASES.indexOf('connect')) return live(notConnected);
     const connect = await phase(store, 'connect', logger, signal, async () => {
-      await Promise.all(sites.map((s) => fabric.peer(s, sites, ctx)));
-      const report = await waitPeered(fabric, sites, plan.peerings, ctx, {
-        deadlineMs: env.connectDeadlineMs ?? 30_000,
-      });
+      await allOrStop(sites, (s) => fabric.peer(s, sites, workCtx), together);
+      const report = await inFlight.track(
+        waitPeered(fabric, sites, plan.peerings, workCtx, {
+          deadlineMs: env.connectDeadlineMs ?? 30_000,
+        }),
+      );
       for (const p of report.established) logger.info(`connect: ${p.a} ↔ ${p.b}: BGP established`);
       for (const p of report.down)
         logger.warn(`connect: ${p.a} ↔ ${p.b}: BGP not established (${p.state})`);
@@ -263,9 +292,20 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     logger.info(`run ${runId} is up in ${formatSeconds(Date.now() - started)}`);
     return live(connect);
   } catch (e) {
+    // nothing of this run may still be creating things when teardown starts
+    if (!stop.signal.aborted) stop.abort(e);
+    const waitMs = signal.aborted ? CANCEL_GRACE_MS : together.settleMs;
+    const still = await inFlight.settle(waitMs);
+    // teardown opens the state itself; what this run's work still records goes on top of it
+    store.handOff();
+    if (still > 0) {
+      logger.warn(
+        `run ${runId}: ${still} provider or fabric calls still run ${formatSeconds(waitMs)} after the run stopped; what they make after teardown is not deleted by it: when they end, run "${downCommandLine(stateDir, providersOfPlan(plan))}" again`,
+      );
+    }
     await close();
     logger.error(
-      `run ${runId} stopped; what it made is recorded in ${stateDir}: tear it down with "tungsten-e2e down --state ${stateDir}"`,
+      `run ${runId} stopped; what it made is recorded in ${stateDir}: tear it down with "${downCommandLine(stateDir, providersOfPlan(plan))}"`,
     );
     throw e;
   }
@@ -290,8 +330,8 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
   if (state.teardown) {
     throw new UserError(
       state.teardown.complete
-        ? `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "tungsten-e2e up" or "tungsten-e2e run".`
-        : `${stateDir}: run ${runId} was torn down in part at ${state.teardown.at}; finish with "tungsten-e2e down --state ${stateDir}", then start a new one.`,
+        ? `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "up" or "run".`
+        : `${stateDir}: run ${runId} was torn down in part at ${state.teardown.at}; finish with "${downCommandLine(stateDir, providersOfState(state))}", then start a new one.`,
     );
   }
   const connected = state.phases.some(
@@ -300,7 +340,7 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
   if (!connected) {
     const done = state.phases.map((p) => `${p.name} ${p.endedAt ? p.status : 'running'}`);
     throw new UserError(
-      `${stateDir}: run ${runId} is not up (phases: ${done.join(', ')}); run "tungsten-e2e down --state ${stateDir}", then "tungsten-e2e up" again.`,
+      `${stateDir}: run ${runId} is not up (phases: ${done.join(', ')}); run "${downCommandLine(stateDir, providersOfState(state))}", then "up" again.`,
     );
   }
   const plan = await replan(state);
@@ -355,6 +395,43 @@ export interface DownResult {
   remaining: DestroyReport['remaining'];
 }
 
+/** Sweeps at most, while the run's late work keeps recording resources during teardown. */
+const MAX_SWEEPS = 3;
+
+/** Which providers to ask, and for which sites, to delete a run. */
+function teardownScope(
+  state: Readonly<RunState>,
+  plan: Plan | undefined,
+): { providers: ProviderName[]; target: TeardownTarget } {
+  const names = new Set<ProviderName>(providersOfState(state));
+  if (names.size === 0) {
+    // up stopped before it recorded anything: the site file says which providers to sweep
+    for (const s of plan?.sites ?? []) names.add(s.provider);
+    if (names.size === 0) names.add('local');
+  }
+  const siteNames = new Set([
+    ...state.sites.map((s) => s.name),
+    ...state.resources.map((r) => r.site),
+  ]);
+  const target: TeardownTarget = {
+    runId: state.runId,
+    sites: [...siteNames]
+      .filter((n) => n !== '')
+      .map((name) => {
+        const s = state.sites.find((x) => x.name === name);
+        // a site whose provisioning was cut short has resources, with their region, but no site record yet
+        const region =
+          s?.region ?? state.resources.find((r) => r.site === name && r.region)?.region;
+        return {
+          name,
+          ...(region ? { region } : {}),
+          ...(s?.zone ? { zone: s.zone } : {}),
+        };
+      }),
+  };
+  return { providers: [...names], target };
+}
+
 /** Tear a run down from its state directory; safe to repeat, and after `up` died half way. */
 export async function down(options: DownOptions, env: PipelineEnv): Promise<DownResult> {
   const started = Date.now();
@@ -375,78 +452,83 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
   const plan = await replan(state).catch(() => undefined);
   const providers =
     env.providers ?? providerRegistry({ ...env.credentials, ...(plan ? { plan } : {}) });
-  const names = new Set<ProviderName>([
-    ...state.sites.map((s) => s.provider),
-    ...state.resources.map((r) => r.provider),
-  ]);
-  if (names.size === 0) {
-    // up stopped before it recorded anything: the site file says which providers to sweep
-    if (plan) {
-      for (const s of plan.sites) names.add(s.provider);
-    } else {
-      logger.warn(
-        `teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`,
-      );
-      names.add('local');
-    }
+  if (providersOfState(state).length === 0 && !plan) {
+    logger.warn(
+      `teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`,
+    );
   }
-  const siteNames = new Set([
-    ...state.sites.map((s) => s.name),
-    ...state.resources.map((r) => r.site),
-  ]);
-  const target = {
-    runId,
-    sites: [...siteNames]
-      .filter((n) => n !== '')
-      .map((name) => {
-        const s = state.sites.find((x) => x.name === name);
-        // a site whose provisioning was cut short has resources, with their region, but no site record yet
-        const region =
-          s?.region ?? state.resources.find((r) => r.site === name && r.region)?.region;
-        return {
-          name,
-          ...(region ? { region } : {}),
-          ...(s?.zone ? { zone: s.zone } : {}),
-        };
-      }),
-  };
-
   const record: PhaseRecord = {
     name: 'teardown',
     startedAt: new Date().toISOString(),
     status: 'ok',
   };
   const result: DownResult = { runId, alreadyDown, deleted: [], remaining: [] };
-  for (const name of names) {
-    const report = await (await providers(name)).destroy(target, { logger, signal });
-    result.deleted.push(...report.deleted);
-    result.remaining.push(...report.remaining);
+  const sweep = (now: Readonly<RunState>) => {
+    const scope = teardownScope(now, plan);
+    return destroyEach(scope.providers, {
+      providers,
+      target: () => scope.target,
+      ctx: { logger, signal },
+      recorded: now.resources,
+      howToDelete: (name) =>
+        `${downCommandLine(options.stateDir, [name])} (again, once the cause is fixed)`,
+    });
+  };
+  let swept = await sweep(state);
+  // the run's work that had not stopped yet may record resources while teardown runs:
+  // the state on disk is the truth, and what was added to it is swept again
+  let latest = store;
+  for (let pass = 1; ; pass++) {
+    const now = await StateStore.open(options.stateDir);
+    const added = now.state.resources.slice(latest.state.resources.length);
+    latest = now;
+    if (added.length === 0) break;
+    if (pass === MAX_SWEEPS) {
+      for (const resource of added) {
+        swept.remaining.push({
+          resource,
+          error: 'recorded while teardown ran, after its last sweep',
+          howToDelete: downCommandLine(options.stateDir, [resource.provider]),
+        });
+      }
+      break;
+    }
+    logger.warn(
+      `teardown ${runId}: ${added.length} resources were recorded while teardown ran; sweeping again`,
+    );
+    const again = await sweep(now.state);
+    swept = {
+      deleted: [...swept.deleted, ...again.deleted],
+      remaining: again.remaining,
+      ...(again.userError !== undefined || swept.userError !== undefined
+        ? { userError: swept.userError ?? again.userError }
+        : {}),
+    };
   }
+  result.deleted.push(...swept.deleted);
+  result.remaining.push(...swept.remaining);
   if (state.keyFile) await rm(state.keyFile, { force: true });
   await rm(join(options.stateDir, KNOWN_HOSTS), { force: true });
   record.endedAt = new Date().toISOString();
   if (result.remaining.length > 0) {
     record.status = 'failed';
-    record.error = `${result.remaining.length} resources left`;
+    record.error = remainingText(runId, result.remaining);
   }
-  await store.update((s) => {
+  // through the state as it is on disk now, so nothing recorded meanwhile is lost
+  await latest.update((s) => {
     s.phases.push(record);
     s.teardown = {
       at: record.endedAt!,
       complete: result.remaining.length === 0,
-      remaining: result.remaining.map(
-        (r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`,
-      ),
+      remaining: result.remaining.map(remainingLine),
     };
   });
   if (result.remaining.length > 0) {
-    throw new InfraError(
-      `teardown of run ${runId} left ${result.remaining.length} resources:\n${result.remaining
-        .map(
-          (r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`,
-        )
-        .join('\n')}`,
-    );
+    if (swept.userError !== undefined) {
+      logger.warn(remainingText(runId, result.remaining));
+      throw swept.userError;
+    }
+    throw new InfraError(remainingText(runId, result.remaining));
   }
   logger.info(
     result.deleted.length === 0
@@ -479,9 +561,16 @@ export interface RunOutcome {
   left?: boolean;
 }
 
-/** Whether the teardown policy keeps a run that passed (or did not). */
-export function keepsRun(policy: TeardownPolicy, passed: boolean): boolean {
-  return policy === 'never' || (policy === 'on-success' && !passed);
+/** How a run ended, as the teardown policy sees it. */
+export type RunEnd = 'passed' | 'failed' | 'cancelled';
+
+/**
+ * Whether the teardown policy keeps a run: `never` keeps every run,
+ * `on-success` keeps a run that failed (to debug it), but not one that was
+ * cancelled or killed: a cancel is not a failure of what was tested.
+ */
+export function keepsRun(policy: TeardownPolicy, end: RunEnd): boolean {
+  return policy === 'never' || (policy === 'on-success' && end === 'failed');
 }
 
 /** up, then `between`, then down (per the teardown policy); errors surface after teardown. */
@@ -501,22 +590,30 @@ export async function run(options: RunOptions, env: PipelineEnv): Promise<RunOut
     await live?.close();
   }
   const outcome: RunOutcome = { passed, runId, stateDir };
-  const keep = keepsRun(policy, failure === undefined && passed);
-  const leave = options.onCancel === 'leave' && env.signal?.aborted === true;
+  const cancelled = env.signal?.aborted === true;
+  const end: RunEnd = cancelled
+    ? 'cancelled'
+    : failure === undefined && passed
+      ? 'passed'
+      : 'failed';
+  const keep = keepsRun(policy, end);
+  const leave = options.onCancel === 'leave' && cancelled;
   // a state file for this run id means up made (or tried to make) something
-  const made = await exists(join(stateDir, STATE_FILE)).then(
-    async (yes) => yes && (await StateStore.open(stateDir)).state.runId === runId,
-  );
+  const made = (await exists(join(stateDir, STATE_FILE)))
+    ? await StateStore.open(stateDir).then((s) =>
+        s.state.runId === runId ? { providers: providersOfState(s.state) } : undefined,
+      )
+    : undefined;
   if (made) {
     if (leave) {
       outcome.left = true;
       env.logger.warn(
-        `run ${runId} was cancelled: leaving its teardown to the post step (or "tungsten-e2e down --state ${stateDir}")`,
+        `run ${runId} was cancelled: leaving its teardown to the post step (or "${downCommandLine(stateDir, made.providers)}")`,
       );
     } else if (keep) {
       outcome.kept = true;
       env.logger.warn(
-        `teardown ${policy}: keeping the run; delete it with "tungsten-e2e down --state ${stateDir}"`,
+        `teardown ${policy}: keeping the run; delete it with "${downCommandLine(stateDir, made.providers)}"`,
       );
     } else {
       try {

@@ -3,6 +3,7 @@ import type { TeardownPolicy } from '../config/types.js';
 import type { PipelineEnv } from '../pipeline.js';
 import { DEFAULT_RESULTS_DIR, runAndReport } from '../pipeline/testRun.js';
 import type { RunReport } from '../pipeline/testRun.js';
+import { downCommandLine } from '../state/messages.js';
 import { resultsText } from './results.js';
 import type { CommandIO } from './io.js';
 
@@ -35,7 +36,10 @@ export async function runCommand(
     { ...env, logger: io.logger },
   );
   io.stdout(resultsText(report));
-  const down = `tungsten-e2e down --state ${report.stateDir}`;
+  const down = downCommandLine(
+    report.stateDir,
+    report.results.sites.map((s) => s.provider),
+  );
   io.stdout(
     `run ${report.runId}: ${!report.teardown ? `kept (${down})` : report.teardown.complete ? 'torn down' : `teardown incomplete (${down})`}${report.cancelled ? ' after a cancel' : ''}\n`,
   );

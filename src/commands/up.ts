@@ -1,6 +1,7 @@
 import type { ConfigOverrides } from '../config/load.js';
 import { up } from '../pipeline.js';
 import type { LiveRun, PipelineEnv } from '../pipeline.js';
+import { downCommandLine } from '../state/messages.js';
 import { StateStore } from '../state/runState.js';
 import { downCommand } from './down.js';
 import type { CommandIO } from './io.js';
@@ -33,7 +34,12 @@ export function upSummary(live: LiveRun): string {
   for (const p of live.connect.established) lines.push(`bgp ${p.a} <-> ${p.b}: established`);
   for (const p of live.connect.down)
     lines.push(`bgp ${p.a} <-> ${p.b}: not established (${p.state})`);
-  lines.push(`tear down: tungsten-e2e down --state ${live.stateDir}`);
+  lines.push(
+    `tear down: ${downCommandLine(
+      live.stateDir,
+      live.sites.map((s) => s.plan.provider),
+    )}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -10,7 +10,7 @@
  * takes the exit code from them: 0 passed, 1 a check failed, 3 the run
  * stopped on infrastructure.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExitCode, isUserError } from '../errors.js';
 import type { ExitCodeValue } from '../errors.js';
 import type { LiveRun, PipelineEnv, RunOptions, RunOutcome } from '../pipeline.js';
@@ -21,6 +21,8 @@ import type { CheckRecord, RunResults } from '../report/model.js';
 import { writeResultsFiles } from '../report/outputs.js';
 import type { ResultFiles } from '../report/outputs.js';
 import { buildResults, resultsExitCode } from '../report/results.js';
+import type { Reader } from '../state/messages.js';
+import { cliCommand, needsRoot } from '../state/messages.js';
 import type { RunState } from '../state/runState.js';
 import { newRunId, StateStore } from '../state/runState.js';
 import { runSuites } from '../suites/runner.js';
@@ -47,11 +49,11 @@ export interface TestReport {
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The command that runs the same sites again on this machine. */
-export function reproduceCommand(source: RunState['source'], plan: Plan): string {
-  const root = plan.sites.some((s) => s.provider === 'local') ? 'sudo ' : '';
-  const file = source.label ? 'sites.yml' : source.sites;
+export function reproduceCommand(source: RunState['source'], plan: Plan, reader?: Reader): string {
+  const cli = cliCommand(needsRoot(plan.sites.map((s) => s.provider)), reader);
+  const file = source.label ? 'sites.yml' : resolve(source.sites);
   const flags = source.overrides.profile ? ` --profile ${quoteArg(source.overrides.profile)}` : '';
-  const lines = [`${root}tungsten-e2e run --sites ${quoteArg(file)}${flags}`];
+  const lines = [`${cli} run --sites ${quoteArg(file)}${flags}`];
   if (source.label) lines.unshift(`# sites.yml: the site file from ${source.label}`);
   if (source.overrides.suites) {
     lines.unshift(`# with tests.suites: [${source.overrides.suites.join(', ')}] in the site file`);
@@ -59,16 +61,36 @@ export function reproduceCommand(source: RunState['source'], plan: Plan): string
   return lines.join('\n');
 }
 
+/** The phases `up` records, once per run. */
+const UP_PHASE_NAMES: ReadonlySet<string> = new Set([
+  'load',
+  'plan',
+  'provision',
+  'install',
+  'ready',
+  'connect',
+]);
+
 /**
- * The run's results from its state: phases and remediations as recorded,
- * the checks given. A report phase still open is the one writing these
- * results: it ends now.
+ * The phases one invocation is judged by: the run's up phases, and those this
+ * invocation recorded (from index `since` on). An earlier `test` on the same
+ * run has its own results files; its phases do not decide this verdict.
+ */
+export function phasesOf(state: Readonly<RunState>, since = 0): RunState['phases'] {
+  return state.phases.filter((p, i) => i >= since || UP_PHASE_NAMES.has(p.name));
+}
+
+/**
+ * The run's results from its state: phases (of this invocation, see
+ * phasesOf) and remediations as recorded, the checks given. A report phase
+ * still open is the one writing these results: it ends now.
  */
 export function resultsOf(
   state: Readonly<RunState>,
   plan: Plan,
   checks: readonly CheckRecord[],
   error?: string,
+  since = 0,
 ): RunResults {
   const endedAt = new Date().toISOString();
   return buildResults({
@@ -76,7 +98,7 @@ export function resultsOf(
     plan,
     startedAt: state.createdAt,
     endedAt,
-    phases: state.phases.map((p) =>
+    phases: phasesOf(state, since).map((p) =>
       p.name === 'report' && !p.endedAt ? { ...p, endedAt } : { ...p },
     ),
     remediations: state.remediations,
@@ -92,6 +114,8 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
   let checks: CheckRecord[] = [];
   let tables: string[] = [];
   let error: string | undefined;
+  // this invocation's phases start here (a run may be tested more than once)
+  const since = store.state.phases.length;
   try {
     const suites = await phase(store, 'test', ctx.logger, ctx.signal, () =>
       runSuites(live.fabric, live.sites, ctx, {
@@ -116,7 +140,7 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
     ctx.logger,
     new AbortController().signal,
     async () => {
-      const results = resultsOf(store.state, plan, checks, error);
+      const results = resultsOf(store.state, plan, checks, error, since);
       const files = await writeResultsFiles(options.resultsDir, results);
       ctx.logger.info(`report: ${files.json}, ${files.markdown}, ${files.junit}`);
       return { results, files };

@@ -4,9 +4,10 @@
  * the action's outputs (passed, results-json, results-markdown, comment-url).
  */
 import * as core from '@actions/core';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secrets } from '../log.js';
+import { handToSudoUser, makeDirs } from '../state/owner.js';
 import type { Logger } from '../log.js';
 import { runUrlFromEnv } from './githubContext.js';
 import { renderJunit } from './junit.js';
@@ -35,13 +36,17 @@ export function renderResultsJson(results: RunResults): string {
   return `${secrets.redact(JSON.stringify(redactResults(results), null, 2))}\n`;
 }
 
-/** Write results.json, results.md and junit.xml into `dir` (created if missing); returns their paths. */
+/**
+ * Write results.json, results.md and junit.xml into `dir` (created if
+ * missing); returns their paths. Under sudo they belong to the user who ran
+ * it (the artifact uploader runs as that user).
+ */
 export async function writeResultsFiles(
   dir: string,
   results: RunResults,
   options: { runUrl?: string } = {},
 ): Promise<ResultFiles> {
-  await mkdir(dir, { recursive: true });
+  const made = await makeDirs(dir);
   const files: ResultFiles = {
     json: join(dir, RESULT_FILES.json),
     markdown: join(dir, RESULT_FILES.markdown),
@@ -56,6 +61,7 @@ export async function writeResultsFiles(
     }),
   );
   await writeFile(files.junit, renderJunit(results));
+  await handToSudoUser([...made, files.json, files.markdown, files.junit]);
   return files;
 }
 

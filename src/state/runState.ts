@@ -11,6 +11,7 @@ import type { ProviderName } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { CreatedResource, Host } from '../providers/provider.js';
 import type { PhaseRecord, RemediationRecord } from '../report/model.js';
+import { downCommandLine, remainingLine } from './messages.js';
 
 export const STATE_FILE = 'state.json';
 
@@ -50,6 +51,7 @@ export const RUN_ID = /^[a-z][a-z0-9]{5}$/;
 
 export class StateStore {
   private pending: Promise<void> = Promise.resolve();
+  private handedOff = false;
 
   private constructor(
     readonly dir: string,
@@ -82,8 +84,21 @@ export class StateStore {
         `${dir}: no run state here (${STATE_FILE} is missing); pass the --state directory that "up" or "run" used.`,
       );
     }
-    const state = JSON.parse(text) as RunState;
-    if (state.version !== 1 || !RUN_ID.test(state.runId)) {
+    let state: RunState;
+    try {
+      state = JSON.parse(text) as RunState;
+    } catch (e) {
+      throw new UserError(
+        `${join(dir, STATE_FILE)} is damaged or cut short (not valid JSON: ${e instanceof Error ? e.message : String(e)}); restore it from a copy (the action's results artifact holds one for a kept run), or run the janitor once the run expires: it finds the run's resources by their run id.`,
+      );
+    }
+    if (
+      typeof state !== 'object' ||
+      state === null ||
+      state.version !== 1 ||
+      typeof state.runId !== 'string' ||
+      !RUN_ID.test(state.runId)
+    ) {
       throw new UserError(
         `${join(dir, STATE_FILE)}: not a tungsten-e2e run state (or from another version).`,
       );
@@ -99,16 +114,63 @@ export class StateStore {
     return join(this.dir, STATE_FILE);
   }
 
-  /** Change the state and save it; saves are serialised and atomic (write, then rename). */
+  /**
+   * Change the state and save it; saves are serialised and atomic (write,
+   * then rename). Each save reports its own outcome: one that fails does not
+   * fail the ones after it.
+   */
   update(change: (s: RunState) => void): Promise<void> {
+    if (this.handedOff) return this.updateOnDisk(change);
     change(this.current);
     const snapshot = `${JSON.stringify(this.current, null, 2)}\n`;
-    this.pending = this.pending.then(async () => {
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, snapshot, { mode: 0o600 });
-      await rename(tmp, this.file);
+    return this.queue(() => this.save(snapshot));
+  }
+
+  /**
+   * Another store owns the file from now on (teardown's, after a failed up):
+   * each later update of this one applies to the state on disk instead of
+   * overwriting it with this copy, and a resource recorded after a teardown
+   * makes that teardown incomplete, naming the resource.
+   */
+  handOff(): void {
+    this.handedOff = true;
+  }
+
+  private updateOnDisk(change: (s: RunState) => void): Promise<void> {
+    return this.queue(async () => {
+      const fresh = JSON.parse(await readFile(this.file, 'utf8')) as RunState;
+      const before = fresh.resources.length;
+      change(fresh);
+      const late = fresh.resources.slice(before);
+      if (fresh.teardown && late.length > 0) {
+        fresh.teardown.complete = false;
+        for (const r of late) {
+          fresh.teardown.remaining.push(
+            remainingLine({
+              resource: r,
+              error: 'made after teardown ran',
+              howToDelete: downCommandLine(this.dir, [r.provider]),
+            }),
+          );
+        }
+      }
+      this.current = fresh;
+      await this.save(`${JSON.stringify(fresh, null, 2)}\n`);
     });
-    return this.pending;
+  }
+
+  /** One write after the other; a write that fails is reported to its caller only. */
+  private queue(write: () => Promise<void>): Promise<void> {
+    const next = this.pending.catch(() => {}).then(write);
+    this.pending = next;
+    return next;
+  }
+
+  private async save(snapshot: string): Promise<void> {
+    // unique per store: two stores of one process (up's, teardown's) may write at once
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, snapshot, { mode: 0o600 });
+    await rename(tmp, this.file);
   }
 
   recordResource(resource: CreatedResource): Promise<void> {

@@ -9,35 +9,31 @@
  * wrote one) the sweep alone runs.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { chmod, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
 import { loadSiteFile } from '../config/load.js';
 import type { ProviderName, TeardownPolicy } from '../config/types.js';
 import { InfraError, isUserError } from '../errors.js';
+import type { Logger } from '../log.js';
 import { down, keepsRun } from '../pipeline.js';
 import type { PipelineEnv } from '../pipeline.js';
 import { providerRegistry } from '../pipeline/registry.js';
 import { buildPlanFromConfig } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import type { CreatedResource, DestroyReport } from '../providers/provider.js';
-import { quoteArg } from '../remote/quote.js';
+import { destroyEach } from './destroyEach.js';
+import { cliCommand, downCommandLine, needsRoot, remainingText } from './messages.js';
+import { handToSudoUser, makeDirs } from './owner.js';
 import type { RunState } from './runState.js';
 import { RUN_ID, STATE_FILE, StateStore } from './runState.js';
 
-/** Providers whose resources only root can delete (network namespaces on this host). */
-const ROOT_PROVIDERS: readonly ProviderName[] = ['local'];
+export { downCommandLine, remainingLine, remainingText } from './messages.js';
 
 export function providersOf(state: Readonly<RunState>): ProviderName[] {
   return [
     ...new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)]),
   ];
-}
-
-/** The exact command that deletes the run of a state directory. */
-export function downCommandLine(stateDir: string, providers: readonly ProviderName[]): string {
-  const sudo = providers.some((p) => ROOT_PROVIDERS.includes(p)) ? 'sudo ' : '';
-  return `${sudo}tungsten-e2e down --state ${quoteArg(stateDir)}`;
 }
 
 /** What is said when a run is kept on purpose: why, until when, and how to delete it now. */
@@ -53,19 +49,18 @@ export function keptMessage(o: {
 /**
  * A copy of the run's state (state.json only: no key, no host keys) in
  * `dir`/state, for a run kept past the job: the runner empties RUNNER_TEMP
- * after the job, the results directory can be uploaded as an artifact.
+ * after the job, the results directory can be uploaded as an artifact. The
+ * copy is readable by all (it holds no secret) and, under sudo, belongs to
+ * the user who ran sudo: the uploader runs as that user.
  */
 export async function exportState(stateDir: string, dir: string): Promise<string> {
   const to = join(dir, 'state');
-  await mkdir(to, { recursive: true });
-  await copyFile(join(stateDir, STATE_FILE), join(to, STATE_FILE));
+  const made = await makeDirs(to);
+  const file = join(to, STATE_FILE);
+  await copyFile(join(stateDir, STATE_FILE), file);
+  await chmod(file, 0o644);
+  await handToSudoUser([...new Set([...made, to]), file]);
   return to;
-}
-
-export function remainingText(runId: string, remaining: DestroyReport['remaining']): string {
-  return `teardown of run ${runId} left ${remaining.length} resources:\n${remaining
-    .map((r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`)
-    .join('\n')}`;
 }
 
 /** What main saved for the post step (core.saveState). */
@@ -80,7 +75,11 @@ export interface SavedRun {
 
 export interface PostTeardownOptions {
   saved: SavedRun;
-  /** the teardown input, for a main that stopped before deciding (cancelled, killed) */
+  /**
+   * The teardown input, for a main that stopped before deciding (cancelled,
+   * killed): only `never` keeps such a run; a cancel is not a failure of
+   * what was tested, so `on-success` tears it down.
+   */
   policy: TeardownPolicy;
   /** the sites input: which providers to sweep when the state file is missing */
   sites?: string;
@@ -124,7 +123,8 @@ export async function postTeardown(
   }
   if (store && saved.stateDir) {
     const kept =
-      saved.decision === 'kept' || (saved.decision === undefined && keepsRun(o.policy, false));
+      saved.decision === 'kept' ||
+      (saved.decision === undefined && keepsRun(o.policy, 'cancelled'));
     if (kept) {
       const command = downCommandLine(
         saved.keptStateDir ?? saved.stateDir,
@@ -163,7 +163,7 @@ export async function postTeardown(
     );
   }
   plan ??= o.sites ? await planOf(o.sites, o.overrides ?? {}, o.sitesLabel) : undefined;
-  const swept = await sweepByRunId(runId, plan, store?.state, env);
+  const swept = await sweepByRunId(runId, plan, store?.state, env, saved.stateDir);
   if (swept.remaining.length > 0) throw new InfraError(remainingText(runId, swept.remaining));
   if (downFailure !== undefined && saved.stateDir) {
     if (isUserError(downFailure)) throw downFailure;
@@ -196,12 +196,16 @@ async function planOf(
 /**
  * Every provider of the plan (and of the state) asked to delete whatever
  * carries the run id: idempotent, and independent of what the state recorded.
+ * A provider that fails does not stop the others: what it should have
+ * deleted is reported as left.
  */
 export async function sweepByRunId(
   runId: string,
   plan: Plan | undefined,
   state: Readonly<RunState> | undefined,
   env: PipelineEnv,
+  /** the state directory, when there is one: the command that tries again names it */
+  stateDir?: string,
 ): Promise<DestroyReport> {
   const providers =
     env.providers ?? providerRegistry({ ...env.credentials, ...(plan ? { plan } : {}) });
@@ -222,17 +226,24 @@ export async function sweepByRunId(
       ...(s.zone ? { zone: s.zone } : {}),
     });
   }
-  if (sites.size === 0) sites.set('local', []);
-  const report: DestroyReport = { deleted: [], remaining: [] };
-  for (const [name, list] of sites) {
-    const r = await (
-      await providers(name)
-    ).destroy(
-      { runId, sites: list },
-      { logger: env.logger, signal: env.signal ?? new AbortController().signal },
-    );
-    report.deleted.push(...r.deleted);
-    report.remaining.push(...r.remaining);
+  // a site whose provisioning was cut short has resources but no site record yet
+  for (const r of state?.resources ?? []) {
+    if (!sites.has(r.provider)) sites.set(r.provider, []);
+    const known = sites.get(r.provider)!.some((s) => s.name === r.site);
+    if (r.site && !known)
+      add(r.provider, { name: r.site, ...(r.region ? { region: r.region } : {}) });
   }
-  return report;
+  if (sites.size === 0) sites.set('local', []);
+  const logger: Logger = env.logger;
+  const { deleted, remaining } = await destroyEach(sites.keys(), {
+    providers,
+    target: (name) => ({ runId, sites: sites.get(name) ?? [] }),
+    ctx: { logger, signal: env.signal ?? new AbortController().signal },
+    recorded: state?.resources ?? [],
+    howToDelete: (name) =>
+      stateDir
+        ? `${downCommandLine(stateDir, [name])} (again, once the cause is fixed)`
+        : `${cliCommand(needsRoot([name]))} janitor, once the run expires`,
+  });
+  return { deleted, remaining };
 }

@@ -11,6 +11,7 @@ import { memoryLogger } from '../../src/log.js';
 import { attach } from '../../src/pipeline.js';
 import type { PhaseName } from '../../src/report/model.js';
 import type { SiteState } from '../../src/state/runState.js';
+import { downCommandLine } from '../../src/state/messages.js';
 import { StateStore } from '../../src/state/runState.js';
 import { tempDir } from '../helpers.js';
 
@@ -89,17 +90,19 @@ describe('attach', () => {
     expect(e!.message).toMatch(
       /run katt01 was torn down at 2026-01-01T00:00:00.000Z; start a new one/,
     );
-    const partial = await attachError(await state({ teardown: 'partial' }));
-    expect(partial!.message).toMatch(
-      /run katt01 was torn down in part at .*; finish with "tungsten-e2e down --state /,
+    const dir = await state({ teardown: 'partial' });
+    const partial = await attachError(dir);
+    expect(partial!.message).toContain(
+      `run katt01 was torn down in part at ${at}; finish with "${downCommandLine(dir, ['local'])}"`,
     );
   });
 
   it('refuses a run whose up did not reach connect, listing its phases', async () => {
-    const e = await attachError(await state({ phases: ['provision', 'install'] }));
+    const dir = await state({ phases: ['provision', 'install'] });
+    const e = await attachError(dir);
     expect(e).toBeInstanceOf(UserError);
     expect(e!.message).toContain('run katt01 is not up (phases: provision ok, install ok)');
-    expect(e!.message).toContain('tungsten-e2e down --state');
+    expect(e!.message).toContain(`run "${downCommandLine(dir, ['local'])}", then "up" again`);
   });
 
   it('refuses when the site file no longer describes the sites that were stood up', async () => {

@@ -5,12 +5,13 @@
  * written from it, and a suite that breaks still leaves a report.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../src/pipeline.js';
 import { reproduceCommand, resultsOf, testAndReport } from '../../src/pipeline/testRun.js';
 import type { RunResults } from '../../src/report/model.js';
 import { resultsExitCode } from '../../src/report/results.js';
+import { cliScript } from '../../src/state/messages.js';
 import { StateStore } from '../../src/state/runState.js';
 import { tempDir } from '../helpers.js';
 import { scriptedSuiteFabric, type SuiteFaults } from '../support/scriptedSuiteFabric.js';
@@ -126,6 +127,55 @@ describe('test and report phases', () => {
   });
 });
 
+describe('a run tested more than once', () => {
+  it('a failed test does not fail the next one: each verdict is judged by its own test and report', async () => {
+    const { live, resultsDir, store } = await liveRun();
+    const fabric = live.fabric;
+    live.fabric = {
+      ...fabric,
+      deployWorkloads: () => Promise.reject(new Error('deploy workloads on east-worker-1 failed')),
+    };
+    const first = await testAndReport(live, { resultsDir });
+    expect(first.results.passed).toBe(false);
+    expect(first.results.phases.map((p) => `${p.name}:${p.status}`)).toEqual([
+      'connect:ok',
+      'test:failed',
+      'report:ok',
+    ]);
+
+    live.fabric = fabric;
+    const second = await testAndReport(live, { resultsDir });
+    expect(second.results.error).toBeUndefined();
+    expect(second.results.totals).toEqual({ pass: 144, fail: 0, flaky: 0 });
+    expect(second.results.passed).toBe(true);
+    // the up phases and this invocation's pair; the earlier pair stays in the state only
+    expect(second.results.phases.map((p) => `${p.name}:${p.status}`)).toEqual([
+      'connect:ok',
+      'test:ok',
+      'report:ok',
+    ]);
+    expect(store.state.phases.map((p) => `${p.name}:${p.status}`)).toEqual([
+      'connect:ok',
+      'test:failed',
+      'report:ok',
+      'test:ok',
+      'report:ok',
+    ]);
+    expect(readResults(resultsDir).passed).toBe(true);
+    expect(resultsExitCode(readResults(resultsDir))).toBe(0);
+  });
+
+  it('an up phase that failed still fails every test of the run (the control)', async () => {
+    const { live, resultsDir, store } = await liveRun();
+    await store.update((s) =>
+      s.phases.unshift({ name: 'install', startedAt: at, endedAt: at, status: 'failed' }),
+    );
+    const { results } = await testAndReport(live, { resultsDir });
+    expect(results.totals.fail).toBe(0);
+    expect(results.passed).toBe(false);
+  });
+});
+
 describe('results from the state', () => {
   it('carry sites, phases and remediations as recorded; only an open report phase is closed', async () => {
     const { live, store } = await liveRun();
@@ -146,13 +196,23 @@ describe('results from the state', () => {
 
 describe('the reproduce command', () => {
   const { plan } = localSites();
-  it('runs the same site file again, with sudo for local sites and the profile override', () => {
-    expect(reproduceCommand({ sites: 'examples/local.yml', overrides: {} }, plan)).toBe(
-      'sudo tungsten-e2e run --sites examples/local.yml',
+  const cli = cliScript();
+  const user = { uid: 1000 };
+  it('runs the same site file again with this cli.js, with sudo for local sites and the profile override', () => {
+    expect(reproduceCommand({ sites: 'examples/local.yml', overrides: {} }, plan, user)).toBe(
+      `sudo node ${cli} run --sites ${resolve('examples/local.yml')}`,
     );
     expect(
-      reproduceCommand({ sites: 'my sites/two.yml', overrides: { profile: 'opensdn-24' } }, plan),
-    ).toBe("sudo tungsten-e2e run --sites 'my sites/two.yml' --profile opensdn-24");
+      reproduceCommand(
+        { sites: '/srv/my sites/two.yml', overrides: { profile: 'opensdn-24' } },
+        plan,
+        user,
+      ),
+    ).toBe(`sudo node ${cli} run --sites '/srv/my sites/two.yml' --profile opensdn-24`);
+    // root itself needs no sudo
+    expect(reproduceCommand({ sites: '/srv/s.yml', overrides: {} }, plan, { uid: 0 })).toBe(
+      `node ${cli} run --sites /srv/s.yml`,
+    );
   });
 
   it('says where an inline site file came from, and which suites the action chose', () => {
@@ -164,12 +224,13 @@ describe('the reproduce command', () => {
           overrides: { suites: ['connectivity'] },
         },
         plan,
+        user,
       ),
     ).toBe(
       [
         '# with tests.suites: [connectivity] in the site file',
         "# sites.yml: the site file from action input 'sites'",
-        'sudo tungsten-e2e run --sites sites.yml',
+        `sudo node ${cli} run --sites sites.yml`,
       ].join('\n'),
     );
   });

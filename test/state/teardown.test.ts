@@ -5,12 +5,14 @@
  * be deleted is an error naming it and how to delete it. The real thing, on
  * real namespaces through the bundled post.js, is test/action/contract.test.ts.
  */
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
+import { keepsRun } from '../../src/pipeline.js';
 import type { PipelineEnv } from '../../src/pipeline.js';
+import { cliScript } from '../../src/state/messages.js';
 import { StateStore } from '../../src/state/runState.js';
 import { downCommandLine, exportState, postTeardown } from '../../src/state/teardown.js';
 import { tempDir } from '../helpers.js';
@@ -133,21 +135,19 @@ describe('post teardown', () => {
       },
       env,
     );
-    const command = `sudo tungsten-e2e down --state ${exported}`;
+    const command = downCommandLine(exported, ['local']);
+    expect(command).toMatch(/^(sudo )?node \/\S+\/cli\.js down --state \/\S+\/results\/state$/);
     expect(kept).toEqual({
       kind: 'kept',
       runId: RUN,
       command,
       message: `keeping run ${RUN} (teardown: never); its resources still expire at 2026-01-01T01:00:00.000Z, after which "tungsten-e2e janitor" deletes them. To delete them now: ${command}`,
     });
-    // main was killed: on-success keeps a run that did not pass; always does not
+    // main was killed or cancelled before it decided: only never keeps the run
     expect(
-      (await postTeardown({ saved: { runId: RUN, stateDir }, policy: 'on-success' }, env)).kind,
+      (await postTeardown({ saved: { runId: RUN, stateDir }, policy: 'never' }, env)).kind,
     ).toBe('kept');
     expect(ledger.destroyCalls).toEqual([]);
-    expect(
-      (await postTeardown({ saved: { runId: RUN, stateDir }, policy: 'always' }, env)).kind,
-    ).toBe('torn-down');
     // main's decision to tear down wins over a keeping policy
     expect(
       (
@@ -156,14 +156,132 @@ describe('post teardown', () => {
           env,
         )
       ).kind,
-    ).toBe('already-down');
+    ).toBe('torn-down');
   });
 
-  it('the down command quotes the path and asks for root only for local runs', () => {
-    expect(downCommandLine("/tmp/it's here", ['local'])).toBe(
-      `sudo tungsten-e2e down --state '/tmp/it'\\''s here'`,
+  it('a cancelled (or killed) main with teardown on-success: the run is torn down, not kept', async () => {
+    // on-success keeps failures to debug them; a cancel is not a failure of what was tested
+    const { env, ledger, stateDir } = await setup(3);
+    const r = await postTeardown({ saved: { runId: RUN, stateDir }, policy: 'on-success' }, env);
+    expect(r.kind).toBe('torn-down');
+    expect(ledger.resourcesOf(RUN)).toEqual([]);
+    expect((await StateStore.open(stateDir)).state.teardown?.complete).toBe(true);
+    // main that decided to keep a failed run with on-success: kept
+    const other = await setup(2);
+    expect(
+      (
+        await postTeardown(
+          {
+            saved: { runId: RUN, stateDir: other.stateDir, decision: 'kept' },
+            policy: 'on-success',
+          },
+          other.env,
+        )
+      ).kind,
+    ).toBe('kept');
+    expect(keepsRun('on-success', 'cancelled')).toBe(false);
+    expect(keepsRun('on-success', 'failed')).toBe(true);
+    expect(keepsRun('on-success', 'passed')).toBe(false);
+    expect(keepsRun('never', 'cancelled')).toBe(true);
+    expect(keepsRun('always', 'failed')).toBe(false);
+  });
+
+  it('a provider that throws does not stop the sweep: the others still run, and what it left is named', async () => {
+    const { env, ledger, stateDir, store } = await setup(2);
+    // the same run also made something on static, whose provider cannot be reached
+    await store.recordResource({ provider: 'static', site: 'west', kind: 'dir', id: '/srv/te' });
+    const local = ledger.provider('local');
+    const calls: string[] = [];
+    env.providers = async (name) => ({
+      ...local,
+      name,
+      destroy: async (t, ctx) => {
+        calls.push(name);
+        if (name === 'static') throw new Error('ssh: connect to host 192.0.2.7 port 22: timed out');
+        return local.destroy(t, ctx);
+      },
+    });
+    const error = await postTeardown(
+      { saved: { runId: RUN, stateDir }, policy: 'always' },
+      env,
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error,
     );
-    expect(downCommandLine('state', ['aws'])).toBe('tungsten-e2e down --state state');
+    // down and then the sweep each asked both providers, static failing both times
+    expect(calls.filter((c) => c === 'static')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'local')).toHaveLength(2);
+    expect(ledger.resourcesOf(RUN).filter((r) => r.provider === 'local')).toEqual([]);
+    expect(error?.message).toBe(
+      `teardown of run ${RUN} left 1 resources:\n  dir /srv/te: static teardown failed: ssh: connect to host 192.0.2.7 port 22: timed out; delete with: ${downCommandLine(stateDir, ['static'])} (again, once the cause is fixed)`,
+    );
+    const after = (await StateStore.open(stateDir)).state;
+    expect(after.teardown?.complete).toBe(false);
+    expect(after.phases.at(-1)).toMatchObject({ name: 'teardown', status: 'failed' });
+  });
+
+  it("the down command runs this package's cli.js with node, quotes the absolute path, and asks for root only when needed", () => {
+    const cli = cliScript();
+    expect(cli).toBe(resolve('dist/cli.js'));
+    const user = { uid: 1000 };
+    expect(downCommandLine("/tmp/it's here", ['local'], user)).toBe(
+      `sudo node ${cli} down --state '/tmp/it'\\''s here'`,
+    );
+    // root through sudo: the person reading it is not root
+    expect(downCommandLine('/tmp/s', ['local'], { uid: 0, sudoUid: '1000' })).toBe(
+      `sudo node ${cli} down --state /tmp/s`,
+    );
+    // root itself, and clouds: no sudo
+    expect(downCommandLine('/tmp/s', ['local'], { uid: 0 })).toBe(
+      `node ${cli} down --state /tmp/s`,
+    );
+    expect(downCommandLine('state', ['aws'], user)).toBe(
+      `node ${cli} down --state ${resolve('state')}`,
+    );
+  });
+
+  it("cliScript: the cli.js beside the running bundle (main.js, post.js, an npm bin link), else the package's", () => {
+    const dir = tempDir('te-bundle-');
+    dirs.push(dir);
+    for (const f of ['cli.js', 'main.js', 'post.js']) writeFileSync(join(dir, f), '');
+    expect(cliScript(join(dir, 'main.js'))).toBe(join(dir, 'cli.js'));
+    expect(cliScript(join(dir, 'post.js'))).toBe(join(dir, 'cli.js'));
+    symlinkSync(join(dir, 'cli.js'), join(dir, 'tungsten-e2e'));
+    expect(cliScript(join(dir, 'tungsten-e2e'))).toBe(join(dir, 'cli.js'));
+    expect(cliScript('/usr/lib/node_modules/vitest/vitest.mjs')).toBe(resolve('dist/cli.js'));
+  });
+
+  it('exportState: a copy readable by all (no secret in it), given to the user behind sudo', async () => {
+    const { stateDir, dir } = await setup(1);
+    expect(statSync(join(stateDir, 'state.json')).mode & 0o777).toBe(0o600);
+    const plain = await exportState(stateDir, join(dir, 'plain'));
+    expect(statSync(join(plain, 'state.json')).mode & 0o777).toBe(0o644);
+    if (process.getuid?.() !== 0) return; // chown needs root
+    expect(statSync(join(plain, 'state.json')).uid).toBe(0);
+    const saved = { uid: process.env.SUDO_UID, gid: process.env.SUDO_GID };
+    process.env.SUDO_UID = '65534';
+    process.env.SUDO_GID = '65533';
+    try {
+      const out = await exportState(stateDir, join(dir, 'for-runner', 'results'));
+      for (const p of [
+        join(dir, 'for-runner'),
+        join(dir, 'for-runner', 'results'),
+        out,
+        join(out, 'state.json'),
+      ]) {
+        expect([statSync(p).uid, statSync(p).gid], p).toEqual([65534, 65533]);
+      }
+      // the directory above, which existed before, stays whose it was
+      expect(statSync(dir).uid).toBe(0);
+    } finally {
+      for (const [k, v] of [
+        ['SUDO_UID', saved.uid],
+        ['SUDO_GID', saved.gid],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('exportState copies state.json only: no key, no host keys', async () => {

@@ -6,7 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError, UserErrors } from '../../errors.js';
-import { newRunId } from '../../state/runState.js';
+import { randomBytes } from 'node:crypto';
 import type { Sys } from './sys.js';
 import { isRoot } from './sys.js';
 import { MAX_LOCAL_SITES } from './topology.js';
@@ -72,9 +72,51 @@ export async function preflightLocal(sys: Sys, siteCount: number): Promise<void>
   await kernelCheck(sys);
 }
 
+/**
+ * The kernel check's throwaway namespace: tepf-<pid>-<random>. Outside the
+ * run naming scheme (te-<runid>-…) on purpose, so no janitor or teardown
+ * ever takes it for a run's; the pid says whose it is, so a probe whose
+ * process died before deleting it is removed by the next preflight.
+ */
+export const PROBE_PREFIX = 'tepf-';
+
+export function probeNetns(pid = process.pid): string {
+  return `${PROBE_PREFIX}${pid}-${randomBytes(3).toString('hex')}`;
+}
+
+function probeOwner(ns: string): number | undefined {
+  const m = /^tepf-(\d+)-[0-9a-f]{6}$/.exec(ns);
+  return m ? Number(m[1]) : undefined;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, it is someone else's
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Delete the probe namespaces whose preflight died before it could. */
+export async function removeStaleProbes(sys: Sys): Promise<string[]> {
+  const list = await sys.run(['ip', 'netns', 'list'], { allowFail: true });
+  const removed: string[] = [];
+  for (const line of list.stdout.split('\n')) {
+    const ns = line.trim().split(/\s+/)[0] ?? '';
+    const pid = probeOwner(ns);
+    if (pid === undefined || processAlive(pid)) continue;
+    const r = await sys.run(['ip', 'netns', 'delete', ns], { allowFail: true });
+    if (r.code === 0) removed.push(ns);
+  }
+  return removed;
+}
+
 /** A throwaway namespace proves namespaces, veth, bridges and VXLAN work on this kernel. */
 async function kernelCheck(sys: Sys): Promise<void> {
-  const ns = `te-${newRunId()}-preflight`;
+  await removeStaleProbes(sys);
+  const ns = probeNetns();
   const lines = [
     'link add tepfbr type bridge',
     'link add tepfa type veth peer name tepfb',

@@ -25,7 +25,10 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { memoryLogger } from '../../../src/log.js';
 import { formatIp, mustParseCidr, networkOf, nthAddress, parseIp } from '../../../src/plan/cidr.js';
+import { InfraError } from '../../../src/errors.js';
 import { LocalProvider } from '../../../src/providers/local/index.js';
+import { hostSys } from '../../../src/providers/local/sys.js';
+import type { Sys, SysOptions, SysResult } from '../../../src/providers/local/sys.js';
 import type { RunMarker } from '../../../src/providers/local/marker.js';
 import { hostDir, RUN_ROOT, runDir } from '../../../src/providers/local/naming.js';
 import type { Provider } from '../../../src/providers/provider.js';
@@ -144,9 +147,32 @@ function filesOf(runId: string): Found[] {
   return out;
 }
 
+/**
+ * A command this host answers with a failure instead of running it (the
+ * kernel refusing), or runs in part first: undefined lets it run as usual.
+ */
+type Fault = (argv: readonly string[], options: SysOptions) => Promise<SysResult> | undefined;
+
+/** The failure as hostSys reports it: the result when allowed to fail, else its InfraError. */
+function failed(argv: readonly string[], options: SysOptions, r: SysResult): SysResult {
+  if (r.code === 0 || options.allowFail) return r;
+  throw new InfraError(`${argv.join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
+}
+
+/** hostSys, with the fault (if any) in front of it. */
+function faultySys(fault: () => Fault | undefined): Sys {
+  return {
+    run: async (argv, options = {}) => {
+      const answer = fault()?.(argv, options);
+      return answer ? failed(argv, options, await answer) : hostSys.run(argv, options);
+    },
+  };
+}
+
 export async function localFixture(): Promise<ProviderFixture> {
   const runIds = new Set<string>();
   const markers = new Map<string, RunMarker>();
+  let fault: Fault | undefined;
 
   const inventoryNow = (): InventoryItem[] => {
     const items: InventoryItem[] = [];
@@ -184,7 +210,7 @@ export async function localFixture(): Promise<ProviderFixture> {
 
   /** A LocalProvider whose runs are this fixture's world. */
   const provider = (): Provider => {
-    const inner = new LocalProvider();
+    const inner = new LocalProvider({ sys: faultySys(() => fault) });
     return {
       name: 'local',
       preflight: (sites, plan, ctx) => inner.preflight(sites, plan, ctx),
@@ -270,9 +296,56 @@ export async function localFixture(): Promise<ProviderFixture> {
         .filter((f) => /-host-[a-z0-9]+\.pub$/.test(f))
         .map((f) => readFileSync(join(dir, f), 'utf8').trim());
     },
+    // the kernel's limit on network namespaces (user.max_net_namespaces) is reached at
+    // the run's second machine: the site's batch made the first, then stopped
+    quotaOnSecondInstance: () => {
+      let refused: string | undefined;
+      fault = (argv, options) => {
+        const lines = (options.stdin ?? '').split('\n').filter(Boolean);
+        const adds = lines.flatMap((l, i) =>
+          /^netns add te-[a-z0-9]+-.+-(master|worker-\d+|edge)$/.test(l) ? [i] : [],
+        );
+        if (argv.join(' ') !== 'ip -batch -' || adds.length < 2 || refused) return undefined;
+        const at = adds[1]!;
+        refused = lines[at]!.split(' ')[2]!;
+        return (async () => {
+          const before = await hostSys.run(argv, {
+            ...options,
+            stdin: `${lines.slice(0, at).join('\n')}\n`,
+          });
+          if (before.code !== 0) return before;
+          return {
+            code: 1,
+            stdout: '',
+            stderr: `Failed to create a new network namespace "${refused}": No space left on device\nCommand failed -:${at + 1}\n`,
+          };
+        })();
+      };
+      return {
+        mentions: ['netns add', '-worker-1', 'No space left on device'],
+        heal: () => {
+          fault = undefined;
+        },
+      };
+    },
+    // half way through the second site, the kernel refuses the edge's links every time
+    persistentServerError: () => {
+      fault = (argv) =>
+        /^ip -n te-[a-z0-9]+-west-edge -batch -$/.test(argv.join(' '))
+          ? Promise.resolve({
+              code: 2,
+              stdout: '',
+              stderr: 'RTNETLINK answers: No buffer space available\nCommand failed -:1\n',
+            })
+          : undefined;
+      return {
+        mentions: ['west-edge', 'RTNETLINK answers: No buffer space available'],
+        heal: () => {
+          fault = undefined;
+        },
+      };
+    },
     notApplicable: {
-      quota: 'local machines are namespaces on this host; there is no quota to exceed',
-      serverError: 'local has no cloud API (failing ip commands are covered by test/local)',
       throttle: 'local has no cloud API to throttle',
       catalogue: 'local has no instance types; its preflight checks root and the tools instead',
       firewall:

@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-YUCD6RCR.js";
+} from "./chunk-JPPFPTGB.js";
 import {
   sizeTable
 } from "./chunk-GSI7JE3C.js";

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-YUCD6RCR.js";
+} from "./chunk-JPPFPTGB.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

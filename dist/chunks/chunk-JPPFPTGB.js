@@ -2150,9 +2150,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2190,12 +2190,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4462,8 +4462,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6714,12 +6714,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7389,12 +7389,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7873,16 +7873,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve2(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7893,7 +7893,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7944,7 +7944,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client2[kConnector]({
             host,
             hostname: hostname3,
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8292,8 +8292,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9562,7 +9562,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9575,7 +9575,7 @@ var require_readable = __commonJS({
             if (signal2?.aborted) {
               reject(signal2.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve5(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9594,7 +9594,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9611,7 +9611,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9681,18 +9681,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9949,9 +9949,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10174,9 +10174,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10461,9 +10461,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10555,9 +10555,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14420,7 +14420,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14496,7 +14496,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -14539,7 +14539,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18280,8 +18280,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -32946,7 +32946,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve2, reject) => {
+        return new Promise(async (resolve5, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -32958,7 +32958,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve2();
+          resolve5();
         });
       })(),
       NullCipher,
@@ -34216,7 +34216,7 @@ var require_agent2 = __commonJS({
     "use strict";
     var { Socket: Socket2 } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve2 } = __require("path");
+    var { resolve: resolve5 } = __require("path");
     var { readFile: readFile9 } = __require("fs");
     var { execFile: execFile2, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -34352,7 +34352,7 @@ var require_agent2 = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve2(__teDirnameValue, "..", "util/pagent.exe");
+      const EXEPATH = resolve5(__teDirnameValue, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -46128,7 +46128,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes5
+      randomBytes: randomBytes6
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -46392,7 +46392,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes5(SALT_LEN);
+            const salt = randomBytes6(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -46431,7 +46431,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes5(4);
+          const checkInt = randomBytes6(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -46594,11 +46594,11 @@ import { EOL } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46614,7 +46614,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52206,7 +52206,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -52216,7 +52216,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -52227,7 +52227,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh2, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -52291,7 +52291,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -67994,10 +67994,111 @@ function planImage(site2, index, profile) {
   return ref.note ? { ref: text2, note: ref.note } : { ref: text2 };
 }
 
+// src/state/messages.ts
+import { existsSync as existsSync3, realpathSync } from "node:fs";
+import { basename, dirname as dirname2, join as join2, resolve } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/remote/quote.ts
+var SAFE_WORD = /^[A-Za-z0-9_./@:,+-]+$/;
+var RESERVED_FIRST_WORDS = /* @__PURE__ */ new Set([
+  "!",
+  "[[",
+  "]]",
+  "{",
+  "}",
+  "case",
+  "coproc",
+  "do",
+  "done",
+  "elif",
+  "else",
+  "esac",
+  "fi",
+  "for",
+  "function",
+  "if",
+  "in",
+  "select",
+  "then",
+  "time",
+  "until",
+  "while"
+]);
+function quoteArg(s) {
+  if (s.includes("\0")) {
+    throw new TypeError(`a shell argument cannot contain a NUL byte: ${JSON.stringify(s)}`);
+  }
+  if (s === "") return "''";
+  if (SAFE_WORD.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function quoteArgv(argv) {
+  if (argv.length === 0) throw new TypeError("cannot quote an empty command");
+  return argv.map((arg, i) => {
+    if (i === 0 && (RESERVED_FIRST_WORDS.has(arg) || arg.includes("="))) {
+      return `'${arg.replace(/'/g, `'\\''`)}'`;
+    }
+    return quoteArg(arg);
+  }).join(" ");
+}
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function checkEnvName(name) {
+  if (!ENV_NAME.test(name)) {
+    throw new TypeError(`not a valid environment variable name: ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+// src/state/messages.ts
+var ROOT_PROVIDERS = ["local"];
+var ENTRY_POINTS = /* @__PURE__ */ new Set(["cli.js", "main.js", "post.js"]);
+function cliScript(argv1 = process.argv[1]) {
+  if (argv1) {
+    let entry = resolve(argv1);
+    try {
+      entry = realpathSync(entry);
+    } catch {
+    }
+    const cli = join2(dirname2(entry), "cli.js");
+    if (ENTRY_POINTS.has(basename(entry)) && existsSync3(cli)) return cli;
+  }
+  for (let dir = dirname2(fileURLToPath2(import.meta.url)); ; ) {
+    if (existsSync3(join2(dir, "package.json"))) return join2(dir, "dist", "cli.js");
+    const parent = dirname2(dir);
+    if (parent === dir) return resolve("dist", "cli.js");
+    dir = parent;
+  }
+}
+function currentReader() {
+  const uid = process.getuid?.();
+  return {
+    ...uid !== void 0 ? { uid } : {},
+    ...process.env.SUDO_UID ? { sudoUid: process.env.SUDO_UID } : {}
+  };
+}
+function cliCommand(needsRoot2, reader = currentReader(), cli = cliScript()) {
+  const rootAlready = reader.uid === 0 && reader.sudoUid === void 0;
+  return `${needsRoot2 && !rootAlready ? "sudo " : ""}node ${quoteArg(cli)}`;
+}
+function needsRoot(providers) {
+  return providers.some((p) => ROOT_PROVIDERS.includes(p));
+}
+function downCommandLine(stateDir, providers, reader) {
+  return `${cliCommand(needsRoot(providers), reader)} down --state ${quoteArg(resolve(stateDir))}`;
+}
+function remainingLine(r) {
+  return `${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`;
+}
+function remainingText(runId, remaining) {
+  return `teardown of run ${runId} left ${remaining.length} resources:
+${remaining.map((r) => `  ${remainingLine(r)}`).join("\n")}`;
+}
+
 // src/state/runState.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir2, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var STATE_FILE = "state.json";
 function newRunId() {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -68013,6 +68114,7 @@ var StateStore = class _StateStore {
   dir;
   current;
   pending = Promise.resolve();
+  handedOff = false;
   static async create(dir, init) {
     await mkdir2(dir, { recursive: true, mode: 448 });
     const store = new _StateStore(dir, {
@@ -68030,16 +68132,23 @@ var StateStore = class _StateStore {
   static async open(dir) {
     let text2;
     try {
-      text2 = await readFile2(join2(dir, STATE_FILE), "utf8");
+      text2 = await readFile2(join3(dir, STATE_FILE), "utf8");
     } catch {
       throw new UserError(
         `${dir}: no run state here (${STATE_FILE} is missing); pass the --state directory that "up" or "run" used.`
       );
     }
-    const state = JSON.parse(text2);
-    if (state.version !== 1 || !RUN_ID.test(state.runId)) {
+    let state;
+    try {
+      state = JSON.parse(text2);
+    } catch (e) {
       throw new UserError(
-        `${join2(dir, STATE_FILE)}: not a tungsten-e2e run state (or from another version).`
+        `${join3(dir, STATE_FILE)} is damaged or cut short (not valid JSON: ${e instanceof Error ? e.message : String(e)}); restore it from a copy (the action's results artifact holds one for a kept run), or run the janitor once the run expires: it finds the run's resources by their run id.`
+      );
+    }
+    if (typeof state !== "object" || state === null || state.version !== 1 || typeof state.runId !== "string" || !RUN_ID.test(state.runId)) {
+      throw new UserError(
+        `${join3(dir, STATE_FILE)}: not a tungsten-e2e run state (or from another version).`
       );
     }
     return new _StateStore(dir, state);
@@ -68048,19 +68157,63 @@ var StateStore = class _StateStore {
     return this.current;
   }
   get file() {
-    return join2(this.dir, STATE_FILE);
+    return join3(this.dir, STATE_FILE);
   }
-  /** Change the state and save it; saves are serialised and atomic (write, then rename). */
+  /**
+   * Change the state and save it; saves are serialised and atomic (write,
+   * then rename). Each save reports its own outcome: one that fails does not
+   * fail the ones after it.
+   */
   update(change) {
+    if (this.handedOff) return this.updateOnDisk(change);
     change(this.current);
     const snapshot = `${JSON.stringify(this.current, null, 2)}
 `;
-    this.pending = this.pending.then(async () => {
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile2(tmp, snapshot, { mode: 384 });
-      await rename2(tmp, this.file);
+    return this.queue(() => this.save(snapshot));
+  }
+  /**
+   * Another store owns the file from now on (teardown's, after a failed up):
+   * each later update of this one applies to the state on disk instead of
+   * overwriting it with this copy, and a resource recorded after a teardown
+   * makes that teardown incomplete, naming the resource.
+   */
+  handOff() {
+    this.handedOff = true;
+  }
+  updateOnDisk(change) {
+    return this.queue(async () => {
+      const fresh = JSON.parse(await readFile2(this.file, "utf8"));
+      const before = fresh.resources.length;
+      change(fresh);
+      const late = fresh.resources.slice(before);
+      if (fresh.teardown && late.length > 0) {
+        fresh.teardown.complete = false;
+        for (const r of late) {
+          fresh.teardown.remaining.push(
+            remainingLine({
+              resource: r,
+              error: "made after teardown ran",
+              howToDelete: downCommandLine(this.dir, [r.provider])
+            })
+          );
+        }
+      }
+      this.current = fresh;
+      await this.save(`${JSON.stringify(fresh, null, 2)}
+`);
     });
-    return this.pending;
+  }
+  /** One write after the other; a write that fails is reported to its caller only. */
+  queue(write) {
+    const next = this.pending.catch(() => {
+    }).then(write);
+    this.pending = next;
+    return next;
+  }
+  async save(snapshot) {
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    await writeFile2(tmp, snapshot, { mode: 384 });
+    await rename2(tmp, this.file);
   }
   recordResource(resource) {
     return this.update((s) => {
@@ -68161,7 +68314,7 @@ function endpointKey(host) {
 function remoteHostsOf(hosts) {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const out = /* @__PURE__ */ new Map();
-  const resolve2 = (name, seen) => {
+  const resolve5 = (name, seen) => {
     const done = out.get(name);
     if (done) return done;
     const h = byName.get(name);
@@ -68175,11 +68328,11 @@ function remoteHostsOf(hosts) {
       user: h.ssh.user
     };
     if (h.hostKeys?.length) target.hostKeys = [...h.hostKeys];
-    if (h.ssh.jumpHost) target.jump = resolve2(h.ssh.jumpHost, [...seen, name]);
+    if (h.ssh.jumpHost) target.jump = resolve5(h.ssh.jumpHost, [...seen, name]);
     out.set(name, target);
     return target;
   };
-  for (const h of hosts) resolve2(h.name, []);
+  for (const h of hosts) resolve5(h.name, []);
   return out;
 }
 
@@ -68620,57 +68773,6 @@ socket.on('error', (e) => {
   else finish(blocked.includes(e.code) ? 'refused' : 'error', (e.code ?? '') + ' ' + e.message);
 });
 `;
-
-// src/remote/quote.ts
-var SAFE_WORD = /^[A-Za-z0-9_./@:,+-]+$/;
-var RESERVED_FIRST_WORDS = /* @__PURE__ */ new Set([
-  "!",
-  "[[",
-  "]]",
-  "{",
-  "}",
-  "case",
-  "coproc",
-  "do",
-  "done",
-  "elif",
-  "else",
-  "esac",
-  "fi",
-  "for",
-  "function",
-  "if",
-  "in",
-  "select",
-  "then",
-  "time",
-  "until",
-  "while"
-]);
-function quoteArg(s) {
-  if (s.includes("\0")) {
-    throw new TypeError(`a shell argument cannot contain a NUL byte: ${JSON.stringify(s)}`);
-  }
-  if (s === "") return "''";
-  if (SAFE_WORD.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-function quoteArgv(argv) {
-  if (argv.length === 0) throw new TypeError("cannot quote an empty command");
-  return argv.map((arg, i) => {
-    if (i === 0 && (RESERVED_FIRST_WORDS.has(arg) || arg.includes("="))) {
-      return `'${arg.replace(/'/g, `'\\''`)}'`;
-    }
-    return quoteArg(arg);
-  }).join(" ");
-}
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function checkEnvName(name) {
-  if (!ENV_NAME.test(name)) {
-    throw new TypeError(`not a valid environment variable name: ${JSON.stringify(name)}`);
-  }
-  return name;
-}
 
 // src/fabric/emulated/scripts.ts
 var sh = (...argv) => quoteArgv(argv);
@@ -69248,14 +69350,14 @@ import {
   accessSync,
   closeSync,
   constants as constants3,
-  existsSync as existsSync3,
+  existsSync as existsSync4,
   openSync,
   readFileSync as readFileSync2,
   statSync
 } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile3, readdir as readdir2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { dirname as dirname2, join as join3, resolve } from "node:path";
+import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var SSHD_PATH = "/usr/sbin/sshd";
@@ -69265,7 +69367,7 @@ var NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function sshdFiles(dir, tag) {
   if (!NAME.test(tag))
     throw new TypeError(`sshd tag must be [A-Za-z0-9_.-]+, got ${JSON.stringify(tag)}`);
-  const base = join3(resolve(dir), `sshd-${tag}`);
+  const base = join4(resolve2(dir), `sshd-${tag}`);
   return {
     config: `${base}.conf`,
     authorizedKeys: `${base}-authorized_keys`,
@@ -69276,7 +69378,7 @@ function sshdFiles(dir, tag) {
 }
 function strictModesSafe(dir) {
   const uid = process.getuid?.() ?? 0;
-  let current = resolve(dir);
+  let current = resolve2(dir);
   for (; ; ) {
     try {
       const st = statSync(current);
@@ -69284,7 +69386,7 @@ function strictModesSafe(dir) {
     } catch {
       return false;
     }
-    const parent = dirname2(current);
+    const parent = dirname3(current);
     if (parent === current) return true;
     current = parent;
   }
@@ -69366,7 +69468,7 @@ async function startSshd(options) {
     );
   }
   const files = sshdFiles(options.dir, options.tag);
-  await mkdir3(resolve(options.dir), { recursive: true, mode: 448 });
+  await mkdir3(resolve2(options.dir), { recursive: true, mode: 448 });
   await ensurePrivsepDir();
   const hostKeyTypes = options.hostKeyTypes ?? ["ed25519"];
   const hostPublicKeys = [];
@@ -69382,7 +69484,7 @@ async function startSshd(options) {
   );
   const listenAddress = options.listenAddress ?? "127.0.0.1";
   const strictModes = options.strictModes ?? strictModesSafe(options.dir);
-  const usePam = options.usePam ?? (currentAccountLocked() && existsSync3("/etc/pam.d/sshd"));
+  const usePam = options.usePam ?? (currentAccountLocked() && existsSync4("/etc/pam.d/sshd"));
   const attempts = options.port === void 0 ? 10 : 1;
   let lastError = "";
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -69602,7 +69704,8 @@ async function blocksOf(runId) {
 
 // src/providers/local/preflight.ts
 import { accessSync as accessSync2, constants as constants4 } from "node:fs";
-import { delimiter, join as join4 } from "node:path";
+import { delimiter, join as join5 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
 
 // src/providers/local/sys.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -69611,7 +69714,7 @@ function isRoot() {
 }
 var hostSys = { run: (argv, options = {}) => exec([...argv], options) };
 function exec(argv, options) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve5, reject) => {
     const child = spawn2(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err = [];
@@ -69639,7 +69742,7 @@ function exec(argv, options) {
         const why = result.stderr.trim() || result.stdout.trim() || `killed by ${signal2}`;
         reject(new InfraError(`${argv.join(" ")} failed (exit ${result.code}): ${why}`));
       } else {
-        resolve2(result);
+        resolve5(result);
       }
     });
     child.stdin.on("error", () => {
@@ -69833,7 +69936,7 @@ var REQUIRED_TOOLS = [
 var SBIN = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 function findTool(name, path = process.env.PATH ?? "") {
   for (const dir of [...path.split(delimiter).filter(Boolean), ...SBIN]) {
-    const candidate = join4(dir, name);
+    const candidate = join5(dir, name);
     try {
       accessSync2(candidate, constants4.X_OK);
       return candidate;
@@ -69869,8 +69972,37 @@ async function preflightLocal(sys, siteCount) {
   if (errors.length > 0) throw errors.length === 1 ? errors[0] : new UserErrors(errors);
   await kernelCheck(sys);
 }
+var PROBE_PREFIX = "tepf-";
+function probeNetns(pid = process.pid) {
+  return `${PROBE_PREFIX}${pid}-${randomBytes2(3).toString("hex")}`;
+}
+function probeOwner(ns) {
+  const m = /^tepf-(\d+)-[0-9a-f]{6}$/.exec(ns);
+  return m ? Number(m[1]) : void 0;
+}
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+async function removeStaleProbes(sys) {
+  const list = await sys.run(["ip", "netns", "list"], { allowFail: true });
+  const removed = [];
+  for (const line2 of list.stdout.split("\n")) {
+    const ns = line2.trim().split(/\s+/)[0] ?? "";
+    const pid = probeOwner(ns);
+    if (pid === void 0 || processAlive(pid)) continue;
+    const r = await sys.run(["ip", "netns", "delete", ns], { allowFail: true });
+    if (r.code === 0) removed.push(ns);
+  }
+  return removed;
+}
 async function kernelCheck(sys) {
-  const ns = `te-${newRunId()}-preflight`;
+  await removeStaleProbes(sys);
+  const ns = probeNetns();
   const lines = [
     "link add tepfbr type bridge",
     "link add tepfa type veth peer name tepfb",
@@ -70358,13 +70490,13 @@ var ConnectionLostError = class extends RemoteError {
 
 // src/remote/hostKeys.ts
 import { appendFile as appendFile2, mkdir as mkdir7, readFile as readFile7 } from "node:fs/promises";
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
-import { createHash, generateKeyPairSync, randomBytes as randomBytes2 } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes as randomBytes3 } from "node:crypto";
 import { chmod as chmod2, mkdir as mkdir6, readFile as readFile6, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
   const blob = typeof key === "string" ? publicKeyBlob(key) : key;
@@ -70404,7 +70536,7 @@ function encodeEd25519(seed, pub, comment) {
   if (seed.length !== 32 || pub.length !== 32) throw new TypeError("ed25519 keys are 32 bytes");
   const type = "ssh-ed25519";
   const blob = Buffer.concat([sshString(type), sshString(pub)]);
-  const check2 = randomBytes2(4);
+  const check2 = randomBytes3(4);
   let secret = Buffer.concat([
     check2,
     check2,
@@ -70443,7 +70575,7 @@ function generateRunKey(comment = "tungsten-e2e") {
 }
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
   await mkdir6(dir, { recursive: true, mode: 448 });
-  const path = join5(dir, fileName);
+  const path = join6(dir, fileName);
   await writeFile5(path, privateKey, { mode: 384 });
   await chmod2(path, 384);
   return path;
@@ -70566,7 +70698,7 @@ var HostKeyStore = class _HostKeyStore {
   async persist(name, address, blobs) {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
-    await mkdir7(dirname3(file2), { recursive: true, mode: 448 });
+    await mkdir7(dirname4(file2), { recursive: true, mode: 448 });
     const text2 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
     await appendFile2(file2, text2, { mode: 384 });
@@ -70575,7 +70707,7 @@ var HostKeyStore = class _HostKeyStore {
 
 // src/remote/pool.ts
 var import_ssh22 = __toESM(require_lib2(), 1);
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes5 } from "node:crypto";
 import { readFile as readFile8 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
@@ -70730,7 +70862,7 @@ var TrailerScanner = class {
 };
 
 // src/remote/runner.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 var RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
 set --
 while IFS= read -r n; do
@@ -70751,18 +70883,18 @@ var RunnerClosedError = class extends Error {
   }
 };
 function nonce() {
-  return `te${randomBytes3(16).toString("hex")}`;
+  return `te${randomBytes4(16).toString("hex")}`;
 }
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
     this.channel = channel;
-    this.closed = new Promise((resolve2) => {
+    this.closed = new Promise((resolve5) => {
       channel.on("close", () => {
         this.isClosed = true;
         const p = this.current;
         this.current = void 0;
         p?.reject(new RunnerClosedError("the command channel closed while a command was running"));
-        resolve2();
+        resolve5();
       });
     });
     channel.on("data", (chunk) => this.onData(chunk, "out"));
@@ -70789,7 +70921,7 @@ var CommandRunner = class _CommandRunner {
     const runner = new _CommandRunner(channel);
     const scanner = new TrailerScanner(Buffer.from(`${ready} `));
     let noise = "";
-    await new Promise((resolve2, reject) => {
+    await new Promise((resolve5, reject) => {
       const timer = setTimeout(() => {
         channel.close();
         reject(new RunnerClosedError(`the command runner did not start within ${timeoutMs} ms`));
@@ -70803,7 +70935,7 @@ var CommandRunner = class _CommandRunner {
         err: new TrailerScanner(Buffer.from(`${ready}-never `)),
         resolve: () => {
           clearTimeout(timer);
-          resolve2();
+          resolve5();
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -70846,12 +70978,12 @@ var CommandRunner = class _CommandRunner {
     if (this.isClosed)
       return Promise.reject(new RunnerClosedError("the command channel is closed"));
     const n = nonce();
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve5, reject) => {
       this.current = {
         sink,
         out: new TrailerScanner(Buffer.from(`${n} `)),
         err: new TrailerScanner(Buffer.from(`${n} `)),
-        resolve: resolve2,
+        resolve: resolve5,
         reject
       };
       this.channel.write(`${n}
@@ -70911,12 +71043,12 @@ var Connection = class {
     client2.on("error", (e) => {
       this.closeReason = e.message;
     });
-    this.closed = new Promise((resolve2) => {
+    this.closed = new Promise((resolve5) => {
       client2.on("close", () => {
         this.alive = false;
         for (const w of this.waiters.splice(0)) w.reject(new ConnectionGone(this.closeReason));
         onClose(this);
-        resolve2();
+        resolve5();
       });
     });
   }
@@ -71083,7 +71215,7 @@ var RemotePool = class {
       if (!conn.alive) return { lost: conn.closeReason };
       throw e;
     }
-    return await new Promise((resolve2) => {
+    return await new Promise((resolve5) => {
       let exit;
       let stuck = false;
       const timer = localLimit === void 0 ? void 0 : setTimeout(() => {
@@ -71099,10 +71231,10 @@ var RemotePool = class {
         clearTimeout(timer);
         this.sessionClosed(conn);
         this.releaseSlot(conn);
-        if (stuck) return resolve2({ stuck: true });
-        if (exit) return resolve2(exit);
+        if (stuck) return resolve5({ stuck: true });
+        if (exit) return resolve5(exit);
         void settlesWithin(conn.closed, 50).then(
-          () => resolve2({
+          () => resolve5({
             lost: conn.alive ? "the session closed without an exit status" : conn.closeReason
           })
         );
@@ -71113,8 +71245,8 @@ var RemotePool = class {
   // ---- session slots ------------------------------------------------------
   acquire(conn, want) {
     if (!conn.alive) return Promise.reject(new ConnectionGone(conn.closeReason));
-    return new Promise((resolve2, reject) => {
-      conn.waiters.push({ want, resolve: resolve2, reject });
+    return new Promise((resolve5, reject) => {
+      conn.waiters.push({ want, resolve: resolve5, reject });
       this.pump(conn);
     }).then(
       (lease) => lease.kind === "slot" && want === "runner" ? this.startRunner(conn) : lease
@@ -71200,10 +71332,10 @@ var RemotePool = class {
   async openSession(conn, open3) {
     let pause = 10;
     for (; ; ) {
-      const opening = new Promise((resolve2, reject) => {
+      const opening = new Promise((resolve5, reject) => {
         try {
-          const r = open3(conn.client, (err, v) => err ? reject(err) : resolve2(v));
-          if (r instanceof Promise) r.then(resolve2, reject);
+          const r = open3(conn.client, (err, v) => err ? reject(err) : resolve5(v));
+          if (r instanceof Promise) r.then(resolve5, reject);
         } catch (e) {
           reject(e);
         }
@@ -71237,8 +71369,8 @@ var RemotePool = class {
         }
         conn.open--;
         try {
-          await new Promise((resolve2, reject) => {
-            conn.waiters.unshift({ want: "session", resolve: resolve2, reject });
+          await new Promise((resolve5, reject) => {
+            conn.waiters.unshift({ want: "session", resolve: resolve5, reject });
             this.pump(conn);
           });
         } catch (gone) {
@@ -71278,8 +71410,8 @@ var RemotePool = class {
     let mismatch;
     const algorithms = this.options.hostKeys.algorithmsFor(host);
     try {
-      await new Promise((resolve2, reject) => {
-        client2.once("ready", resolve2);
+      await new Promise((resolve5, reject) => {
+        client2.once("ready", resolve5);
         client2.once("error", reject);
         client2.once(
           "close",
@@ -71352,7 +71484,7 @@ var RemotePool = class {
     return conn;
   }
   tcpConnect(host, timeoutMs) {
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve5, reject) => {
       const sock = new Socket();
       sock.setNoDelay(true);
       const timer = setTimeout(() => {
@@ -71380,14 +71512,14 @@ var RemotePool = class {
       sock.connect(host.port, host.host, () => {
         clearTimeout(timer);
         sock.removeAllListeners("error");
-        resolve2(sock);
+        resolve5(sock);
       });
     });
   }
   async forwardThrough(host, deadline) {
     const jump = host.jump;
     const via = await this.connection(jump, Math.max(1, deadline - Date.now()));
-    return await new Promise((resolve2, reject) => {
+    return await new Promise((resolve5, reject) => {
       let done = false;
       const timer = setTimeout(
         () => {
@@ -71418,7 +71550,7 @@ var RemotePool = class {
                 { cause: err }
               )
             );
-          } else resolve2(stream);
+          } else resolve5(stream);
         });
       } catch (e) {
         clearTimeout(timer);
@@ -71450,12 +71582,12 @@ var RemotePool = class {
   async upload(host, remotePath, content, mode = 420) {
     const started = Date.now();
     const conn = await this.sessionSlot(host);
-    const tmp = `${remotePath}.tmp-${randomBytes4(4).toString("hex")}`;
+    const tmp = `${remotePath}.tmp-${randomBytes5(4).toString("hex")}`;
     let sftp;
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
       sftp = s;
-      const call = (fn) => new Promise((resolve2, reject) => fn((err) => err ? reject(err) : resolve2()));
+      const call = (fn) => new Promise((resolve5, reject) => fn((err) => err ? reject(err) : resolve5()));
       try {
         await call((cb) => s.writeFile(tmp, content, { mode }, cb));
         await call((cb) => s.chmod(tmp, mode, cb));
@@ -72251,11 +72383,11 @@ async function sitesNeedRoot(sites) {
     return false;
   }
 }
-function shouldReexecAsRoot(needsRoot) {
-  return needsRoot && !isRoot() && process.argv[1] !== void 0 && passwordlessSudo();
+function shouldReexecAsRoot(needsRoot2) {
+  return needsRoot2 && !isRoot() && process.argv[1] !== void 0 && passwordlessSudo();
 }
 function reexecAsRoot(args) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve5) => {
     const child = spawn3(
       "sudo",
       ["-n", "--preserve-env", "--", process.execPath, process.argv[1], ...args],
@@ -72267,16 +72399,16 @@ function reexecAsRoot(args) {
     child.on("close", (code2) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve2(code2 ?? ExitCode.infrastructure);
+      resolve5(code2 ?? ExitCode.infrastructure);
     });
-    child.on("error", () => resolve2(ExitCode.infrastructure));
+    child.on("error", () => resolve5(ExitCode.infrastructure));
   });
 }
 
 // src/health/clock.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms, signal2) => new Promise((resolve2, reject) => {
+  sleep: (ms, signal2) => new Promise((resolve5, reject) => {
     if (signal2?.aborted) {
       reject(signal2.reason);
       return;
@@ -72287,7 +72419,7 @@ var systemClock = {
     };
     const timer = setTimeout(() => {
       signal2?.removeEventListener("abort", onAbort);
-      resolve2();
+      resolve5();
     }, ms);
     signal2?.addEventListener("abort", onAbort, { once: true });
   })
@@ -72737,8 +72869,39 @@ async function waitSite(fabric, site2, ctx, options, record2) {
 }
 
 // src/report/outputs.ts
-import { mkdir as mkdir8, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { writeFile as writeFile6 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+
+// src/state/owner.ts
+import { chown, mkdir as mkdir8 } from "node:fs/promises";
+import { dirname as dirname5, resolve as resolve3 } from "node:path";
+function sudoUser(env = process.env) {
+  if (process.getuid?.() !== 0) return void 0;
+  const uid = Number(env.SUDO_UID);
+  const gid = Number(env.SUDO_GID);
+  if (!env.SUDO_UID || !env.SUDO_GID || !Number.isInteger(uid) || !Number.isInteger(gid)) {
+    return void 0;
+  }
+  return { uid, gid };
+}
+async function handToSudoUser(paths, env = process.env) {
+  const user = sudoUser(env);
+  if (!user) return;
+  for (const p of paths) {
+    await chown(p, user.uid, user.gid).catch(() => {
+    });
+  }
+}
+async function makeDirs(dir) {
+  const first = await mkdir8(dir, { recursive: true });
+  if (first === void 0) return [];
+  const made = [];
+  for (let d = resolve3(dir); ; d = dirname5(d)) {
+    made.unshift(d);
+    if (d === resolve3(first) || dirname5(d) === d) break;
+  }
+  return made;
+}
 
 // src/report/githubContext.ts
 import { readFileSync as readFileSync3 } from "node:fs";
@@ -75047,11 +75210,11 @@ function renderResultsJson(results) {
 `;
 }
 async function writeResultsFiles(dir, results, options = {}) {
-  await mkdir8(dir, { recursive: true });
+  const made = await makeDirs(dir);
   const files = {
-    json: join6(dir, RESULT_FILES.json),
-    markdown: join6(dir, RESULT_FILES.markdown),
-    junit: join6(dir, RESULT_FILES.junit)
+    json: join7(dir, RESULT_FILES.json),
+    markdown: join7(dir, RESULT_FILES.markdown),
+    junit: join7(dir, RESULT_FILES.junit)
   };
   await writeFile6(files.json, renderResultsJson(results));
   await writeFile6(
@@ -75062,6 +75225,7 @@ async function writeResultsFiles(dir, results, options = {}) {
     })
   );
   await writeFile6(files.junit, renderJunit(results));
+  await handToSudoUser([...made, files.json, files.markdown, files.junit]);
   return files;
 }
 function setResultOutputs(o) {
@@ -75135,14 +75299,14 @@ function resultsExitCode(results) {
 }
 
 // src/pipeline/testRun.ts
-import { join as join8 } from "node:path";
+import { join as join9, resolve as resolve4 } from "node:path";
 
 // src/pipeline.ts
 import { stat as stat4, rm as rm4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/pipeline/connect.ts
-var sleep4 = (ms, signal2) => new Promise((resolve2, reject) => {
+var sleep4 = (ms, signal2) => new Promise((resolve5, reject) => {
   signal2.throwIfAborted();
   const onAbort = () => {
     clearTimeout(t);
@@ -75150,7 +75314,7 @@ var sleep4 = (ms, signal2) => new Promise((resolve2, reject) => {
   };
   const t = setTimeout(() => {
     signal2.removeEventListener("abort", onAbort);
-    resolve2();
+    resolve5();
   }, ms);
   signal2.addEventListener("abort", onAbort, { once: true });
 });
@@ -75205,13 +75369,13 @@ function unlessAborted(promise2, signal2) {
     });
     return Promise.reject(abortReason(signal2));
   }
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve5, reject) => {
     const onAbort = () => reject(abortReason(signal2));
     signal2.addEventListener("abort", onAbort, { once: true });
     promise2.then(
       (v) => {
         signal2.removeEventListener("abort", onAbort);
-        resolve2(v);
+        resolve5(v);
       },
       (e) => {
         signal2.removeEventListener("abort", onAbort);
@@ -75221,7 +75385,7 @@ function unlessAborted(promise2, signal2) {
   });
 }
 function settleOrAbandon(promise2, signal2, graceMs) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve5, reject) => {
     let timer;
     const onAbort = () => {
       timer = setTimeout(() => reject(abortReason(signal2)), graceMs);
@@ -75235,7 +75399,7 @@ function settleOrAbandon(promise2, signal2, graceMs) {
     promise2.then(
       (v) => {
         done();
-        resolve2(v);
+        resolve5(v);
       },
       (e) => {
         done();
@@ -75294,10 +75458,112 @@ async function phase(store, name, logger, signal2, fn) {
   }
 }
 
+// src/pipeline/together.ts
+var SETTLE_MS = 3e4;
+var InFlight = class {
+  running = /* @__PURE__ */ new Set();
+  /** `promise` itself, remembered until it settles. */
+  track(promise2) {
+    const settled = promise2.then(
+      () => {
+      },
+      () => {
+      }
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return promise2;
+  }
+  get size() {
+    return this.running.size;
+  }
+  /** Wait until everything tracked has settled, or `ms` passed; resolves with how many still run. */
+  async settle(ms) {
+    if (this.running.size === 0) return 0;
+    let timer;
+    const timeout = new Promise((resolve5) => {
+      timer = setTimeout(resolve5, ms);
+    });
+    const all = async () => {
+      while (this.running.size > 0) await Promise.all([...this.running]);
+    };
+    await Promise.race([all(), timeout]);
+    clearTimeout(timer);
+    return this.running.size;
+  }
+};
+async function allOrStop(items, fn, o) {
+  let first;
+  const work = items.map(
+    (item) => o.inFlight.track(
+      Promise.resolve().then(() => fn(item)).catch((e) => {
+        if (!first) {
+          first = { error: e };
+          if (!o.stop.signal.aborted) o.stop.abort(e);
+        }
+        throw e;
+      })
+    )
+  );
+  const outcomes = await settleWithin(work, o);
+  if (first) throw first.error;
+  if (outcomes.some((r) => r.status === "rejected")) throw abortReason(o.stop.signal);
+  return outcomes.map((r) => r.value);
+}
+function settleWithin(work, o) {
+  const all = Promise.allSettled(work);
+  return new Promise((resolve5) => {
+    let timer;
+    const giveUp = () => {
+      timer = setTimeout(
+        () => resolve5(
+          work.map(() => ({ status: "rejected", reason: abortReason(o.stop.signal) }))
+        ),
+        o.settleMs
+      );
+    };
+    if (o.stop.signal.aborted) giveUp();
+    else o.stop.signal.addEventListener("abort", giveUp, { once: true });
+    void all.then((r) => {
+      clearTimeout(timer);
+      o.stop.signal.removeEventListener("abort", giveUp);
+      resolve5(r);
+    });
+  });
+}
+
+// src/state/destroyEach.ts
+async function destroyEach(names, o) {
+  const result = { deleted: [], remaining: [] };
+  for (const name of names) {
+    const target = o.target(name);
+    try {
+      const report = await (await o.providers(name)).destroy(target, o.ctx);
+      result.deleted.push(...report.deleted);
+      result.remaining.push(...report.remaining);
+    } catch (e) {
+      const error63 = `${name} teardown failed: ${e instanceof Error ? e.message : String(e)}`;
+      o.ctx.logger.warn(`teardown ${target.runId}: ${error63}`);
+      if (isUserError(e)) result.userError ??= e;
+      const howToDelete = o.howToDelete(name);
+      const mine = o.recorded.filter((r) => r.provider === name);
+      const left = mine.length ? mine : [{ provider: name, site: "", kind: "run", id: `${target.runId} on ${name}` }];
+      for (const resource of left) result.remaining.push({ resource, error: error63, howToDelete });
+    }
+  }
+  return result;
+}
+
 // src/pipeline.ts
 var UP_PHASES = ["provision", "install", "ready", "connect"];
 var KNOWN_HOSTS = "known_hosts";
 var ID = /^[a-z][a-z0-9]{5}$/;
+var providersOfPlan = (plan) => [
+  ...new Set(plan.sites.map((s) => s.provider))
+];
+var providersOfState = (state) => [
+  .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
+];
 async function exists2(path) {
   return stat4(path).then(
     () => true,
@@ -75316,12 +75582,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join7(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join8(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join7(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join8(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -75332,11 +75598,11 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists2(join7(stateDir, STATE_FILE))) {
+  if (await exists2(join8(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
-        `${stateDir} holds run ${old.state.runId}, which is not torn down; run "tungsten-e2e down --state ${stateDir}" first, or pass another --state directory.`
+        `${stateDir} holds run ${old.state.runId}, which is not torn down; run "${downCommandLine(stateDir, providersOfState(old.state))}" first, or pass another --state directory.`
       );
     }
   }
@@ -75364,6 +75630,13 @@ async function up(options, env) {
   await store.update((s) => {
     s.keyFile = keyFile;
   });
+  const stop = new AbortController();
+  const work = runSignal(stop.signal);
+  const follow = () => stop.abort(signal2.reason);
+  if (signal2.aborted) follow();
+  else signal2.addEventListener("abort", follow, { once: true });
+  const inFlight = new InFlight();
+  const together = { stop, inFlight, settleMs: env.settleMs ?? SETTLE_MS };
   try {
     const providerCtx = {
       runId,
@@ -75372,12 +75645,13 @@ async function up(options, env) {
       sshPublicKey: key.publicKey,
       stateDir,
       logger,
-      signal: signal2,
+      signal: work,
       recordResource: (r) => store.recordResource(r)
     };
     const provisioned = await phase(store, "provision", logger, signal2, async () => {
-      const made = await Promise.all(
-        plan.sites.map(async (site2) => {
+      const made = await allOrStop(
+        plan.sites,
+        async (site2) => {
           const machines = await (await providers(site2.provider)).provision(site2, plan, providerCtx);
           await store.recordSite({
             name: site2.name,
@@ -75387,7 +75661,8 @@ async function up(options, env) {
             hosts: machines.hosts
           });
           return machines;
-        })
+        },
+        together
       );
       const edges = made.flatMap(
         (m) => m.hosts.filter((h) => h.role === "edge" && h.publicAddress).map((h) => ({ site: m.name, publicAddress: h.publicAddress }))
@@ -75396,14 +75671,15 @@ async function up(options, env) {
         const peers = edges.filter((e) => e.site !== site2.name);
         const provider = await providers(site2.provider);
         if (peers.length && provider.authorizeEdges) {
-          await provider.authorizeEdges(site2, peers, providerCtx);
+          await inFlight.track(provider.authorizeEdges(site2, peers, providerCtx));
         }
       }
       return made;
     });
     const sites = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i] }));
-    const fabric = makeFabric({ runId, remote: abortableRemote(pool, signal2) });
+    const fabric = makeFabric({ runId, remote: abortableRemote(pool, work) });
     const ctx = { plan, logger, signal: signal2 };
+    const workCtx = { plan, logger, signal: work };
     const live = (connect2) => ({
       runId,
       stateDir,
@@ -75423,7 +75699,7 @@ async function up(options, env) {
       "install",
       logger,
       signal2,
-      () => Promise.all(sites.map((s) => fabric.install(s, ctx)))
+      () => allOrStop(sites, (s) => fabric.install(s, workCtx), together)
     );
     if (last < UP_PHASES.indexOf("ready")) return live(notConnected);
     const local = fabric.name === "emulated";
@@ -75432,21 +75708,25 @@ async function up(options, env) {
       "ready",
       logger,
       signal2,
-      () => waitReady(fabric, sites, ctx, {
-        timeoutMs: env.readyDeadlineMs ?? (local ? 9e4 : 18e5),
-        raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
-        raceGraceMs: env.raceGraceMs ?? (local ? 3e3 : 12e4),
-        pollIntervalMs: local ? 200 : 5e3,
-        progressEveryMs: local ? 2e3 : 3e4,
-        onRemediation: (r) => store.update((st) => st.remediations.push(r))
-      })
+      () => inFlight.track(
+        waitReady(fabric, sites, workCtx, {
+          timeoutMs: env.readyDeadlineMs ?? (local ? 9e4 : 18e5),
+          raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
+          raceGraceMs: env.raceGraceMs ?? (local ? 3e3 : 12e4),
+          pollIntervalMs: local ? 200 : 5e3,
+          progressEveryMs: local ? 2e3 : 3e4,
+          onRemediation: (r) => store.update((st) => st.remediations.push(r))
+        })
+      )
     );
     if (last < UP_PHASES.indexOf("connect")) return live(notConnected);
     const connect = await phase(store, "connect", logger, signal2, async () => {
-      await Promise.all(sites.map((s) => fabric.peer(s, sites, ctx)));
-      const report = await waitPeered(fabric, sites, plan.peerings, ctx, {
-        deadlineMs: env.connectDeadlineMs ?? 3e4
-      });
+      await allOrStop(sites, (s) => fabric.peer(s, sites, workCtx), together);
+      const report = await inFlight.track(
+        waitPeered(fabric, sites, plan.peerings, workCtx, {
+          deadlineMs: env.connectDeadlineMs ?? 3e4
+        })
+      );
       for (const p of report.established) logger.info(`connect: ${p.a} \u2194 ${p.b}: BGP established`);
       for (const p of report.down)
         logger.warn(`connect: ${p.a} \u2194 ${p.b}: BGP not established (${p.state})`);
@@ -75455,9 +75735,18 @@ async function up(options, env) {
     logger.info(`run ${runId} is up in ${formatSeconds(Date.now() - started)}`);
     return live(connect);
   } catch (e) {
+    if (!stop.signal.aborted) stop.abort(e);
+    const waitMs = signal2.aborted ? CANCEL_GRACE_MS : together.settleMs;
+    const still = await inFlight.settle(waitMs);
+    store.handOff();
+    if (still > 0) {
+      logger.warn(
+        `run ${runId}: ${still} provider or fabric calls still run ${formatSeconds(waitMs)} after the run stopped; what they make after teardown is not deleted by it: when they end, run "${downCommandLine(stateDir, providersOfPlan(plan))}" again`
+      );
+    }
     await close();
     logger.error(
-      `run ${runId} stopped; what it made is recorded in ${stateDir}: tear it down with "tungsten-e2e down --state ${stateDir}"`
+      `run ${runId} stopped; what it made is recorded in ${stateDir}: tear it down with "${downCommandLine(stateDir, providersOfPlan(plan))}"`
     );
     throw e;
   }
@@ -75472,7 +75761,7 @@ async function attach(stateDir, env) {
   const runId = state.runId;
   if (state.teardown) {
     throw new UserError(
-      state.teardown.complete ? `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "tungsten-e2e up" or "tungsten-e2e run".` : `${stateDir}: run ${runId} was torn down in part at ${state.teardown.at}; finish with "tungsten-e2e down --state ${stateDir}", then start a new one.`
+      state.teardown.complete ? `${stateDir}: run ${runId} was torn down at ${state.teardown.at}; start a new one with "up" or "run".` : `${stateDir}: run ${runId} was torn down in part at ${state.teardown.at}; finish with "${downCommandLine(stateDir, providersOfState(state))}", then start a new one.`
     );
   }
   const connected = state.phases.some(
@@ -75481,7 +75770,7 @@ async function attach(stateDir, env) {
   if (!connected) {
     const done = state.phases.map((p) => `${p.name} ${p.endedAt ? p.status : "running"}`);
     throw new UserError(
-      `${stateDir}: run ${runId} is not up (phases: ${done.join(", ")}); run "tungsten-e2e down --state ${stateDir}", then "tungsten-e2e up" again.`
+      `${stateDir}: run ${runId} is not up (phases: ${done.join(", ")}); run "${downCommandLine(stateDir, providersOfState(state))}", then "up" again.`
     );
   }
   const plan = await replan(state);
@@ -75507,7 +75796,7 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join7(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join8(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
@@ -75523,6 +75812,31 @@ async function attach(stateDir, env) {
     throw e;
   }
 }
+var MAX_SWEEPS = 3;
+function teardownScope(state, plan) {
+  const names = new Set(providersOfState(state));
+  if (names.size === 0) {
+    for (const s of plan?.sites ?? []) names.add(s.provider);
+    if (names.size === 0) names.add("local");
+  }
+  const siteNames = /* @__PURE__ */ new Set([
+    ...state.sites.map((s) => s.name),
+    ...state.resources.map((r) => r.site)
+  ]);
+  const target = {
+    runId: state.runId,
+    sites: [...siteNames].filter((n) => n !== "").map((name) => {
+      const s = state.sites.find((x) => x.name === name);
+      const region = s?.region ?? state.resources.find((r) => r.site === name && r.region)?.region;
+      return {
+        name,
+        ...region ? { region } : {},
+        ...s?.zone ? { zone: s.zone } : {}
+      };
+    })
+  };
+  return { providers: [...names], target };
+}
 async function down(options, env) {
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
@@ -75537,84 +75851,90 @@ async function down(options, env) {
   );
   const plan = await replan(state).catch(() => void 0);
   const providers = env.providers ?? providerRegistry({ ...env.credentials, ...plan ? { plan } : {} });
-  const names = /* @__PURE__ */ new Set([
-    ...state.sites.map((s) => s.provider),
-    ...state.resources.map((r) => r.provider)
-  ]);
-  if (names.size === 0) {
-    if (plan) {
-      for (const s of plan.sites) names.add(s.provider);
-    } else {
-      logger.warn(
-        `teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`
-      );
-      names.add("local");
-    }
+  if (providersOfState(state).length === 0 && !plan) {
+    logger.warn(
+      `teardown ${runId}: the site file ${state.source.sites} cannot be read; sweeping the local provider only`
+    );
   }
-  const siteNames = /* @__PURE__ */ new Set([
-    ...state.sites.map((s) => s.name),
-    ...state.resources.map((r) => r.site)
-  ]);
-  const target = {
-    runId,
-    sites: [...siteNames].filter((n) => n !== "").map((name) => {
-      const s = state.sites.find((x) => x.name === name);
-      const region = s?.region ?? state.resources.find((r) => r.site === name && r.region)?.region;
-      return {
-        name,
-        ...region ? { region } : {},
-        ...s?.zone ? { zone: s.zone } : {}
-      };
-    })
-  };
   const record2 = {
     name: "teardown",
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
     status: "ok"
   };
   const result = { runId, alreadyDown, deleted: [], remaining: [] };
-  for (const name of names) {
-    const report = await (await providers(name)).destroy(target, { logger, signal: signal2 });
-    result.deleted.push(...report.deleted);
-    result.remaining.push(...report.remaining);
+  const sweep = (now) => {
+    const scope = teardownScope(now, plan);
+    return destroyEach(scope.providers, {
+      providers,
+      target: () => scope.target,
+      ctx: { logger, signal: signal2 },
+      recorded: now.resources,
+      howToDelete: (name) => `${downCommandLine(options.stateDir, [name])} (again, once the cause is fixed)`
+    });
+  };
+  let swept = await sweep(state);
+  let latest = store;
+  for (let pass = 1; ; pass++) {
+    const now = await StateStore.open(options.stateDir);
+    const added = now.state.resources.slice(latest.state.resources.length);
+    latest = now;
+    if (added.length === 0) break;
+    if (pass === MAX_SWEEPS) {
+      for (const resource of added) {
+        swept.remaining.push({
+          resource,
+          error: "recorded while teardown ran, after its last sweep",
+          howToDelete: downCommandLine(options.stateDir, [resource.provider])
+        });
+      }
+      break;
+    }
+    logger.warn(
+      `teardown ${runId}: ${added.length} resources were recorded while teardown ran; sweeping again`
+    );
+    const again = await sweep(now.state);
+    swept = {
+      deleted: [...swept.deleted, ...again.deleted],
+      remaining: again.remaining,
+      ...again.userError !== void 0 || swept.userError !== void 0 ? { userError: swept.userError ?? again.userError } : {}
+    };
   }
+  result.deleted.push(...swept.deleted);
+  result.remaining.push(...swept.remaining);
   if (state.keyFile) await rm4(state.keyFile, { force: true });
-  await rm4(join7(options.stateDir, KNOWN_HOSTS), { force: true });
+  await rm4(join8(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
-    record2.error = `${result.remaining.length} resources left`;
+    record2.error = remainingText(runId, result.remaining);
   }
-  await store.update((s) => {
+  await latest.update((s) => {
     s.phases.push(record2);
     s.teardown = {
       at: record2.endedAt,
       complete: result.remaining.length === 0,
-      remaining: result.remaining.map(
-        (r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`
-      )
+      remaining: result.remaining.map(remainingLine)
     };
   });
   if (result.remaining.length > 0) {
-    throw new InfraError(
-      `teardown of run ${runId} left ${result.remaining.length} resources:
-${result.remaining.map(
-        (r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`
-      ).join("\n")}`
-    );
+    if (swept.userError !== void 0) {
+      logger.warn(remainingText(runId, result.remaining));
+      throw swept.userError;
+    }
+    throw new InfraError(remainingText(runId, result.remaining));
   }
   logger.info(
     result.deleted.length === 0 ? `teardown ${runId}: nothing left to delete` : `teardown ${runId}: deleted ${result.deleted.length} resources in ${formatSeconds(Date.now() - started)}`
   );
   return result;
 }
-function keepsRun(policy, passed) {
-  return policy === "never" || policy === "on-success" && !passed;
+function keepsRun(policy, end) {
+  return policy === "never" || policy === "on-success" && end === "failed";
 }
 async function run(options, env) {
   const policy = options.teardown ?? "always";
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join7(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join8(".tungsten-e2e", runId);
   let live;
   let failure2;
   let passed = false;
@@ -75627,21 +75947,23 @@ async function run(options, env) {
     await live?.close();
   }
   const outcome = { passed, runId, stateDir };
-  const keep = keepsRun(policy, failure2 === void 0 && passed);
-  const leave = options.onCancel === "leave" && env.signal?.aborted === true;
-  const made = await exists2(join7(stateDir, STATE_FILE)).then(
-    async (yes) => yes && (await StateStore.open(stateDir)).state.runId === runId
-  );
+  const cancelled = env.signal?.aborted === true;
+  const end = cancelled ? "cancelled" : failure2 === void 0 && passed ? "passed" : "failed";
+  const keep = keepsRun(policy, end);
+  const leave = options.onCancel === "leave" && cancelled;
+  const made = await exists2(join8(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
+    (s) => s.state.runId === runId ? { providers: providersOfState(s.state) } : void 0
+  ) : void 0;
   if (made) {
     if (leave) {
       outcome.left = true;
       env.logger.warn(
-        `run ${runId} was cancelled: leaving its teardown to the post step (or "tungsten-e2e down --state ${stateDir}")`
+        `run ${runId} was cancelled: leaving its teardown to the post step (or "${downCommandLine(stateDir, made.providers)}")`
       );
     } else if (keep) {
       outcome.kept = true;
       env.logger.warn(
-        `teardown ${policy}: keeping the run; delete it with "tungsten-e2e down --state ${stateDir}"`
+        `teardown ${policy}: keeping the run; delete it with "${downCommandLine(stateDir, made.providers)}"`
       );
     } else {
       try {
@@ -75866,9 +76188,9 @@ var Prober = class {
     const deadline = AbortSignal.timeout(this.deadlineMs);
     const signal2 = AbortSignal.any([this.ctx.signal, deadline]);
     let timer;
-    const late = new Promise((resolve2) => {
+    const late = new Promise((resolve5) => {
       timer = setTimeout(
-        () => resolve2({
+        () => resolve5({
           result: "error",
           detail: `no answer from the probe within ${this.deadlineMs} ms`,
           durationMs: this.deadlineMs
@@ -76010,25 +76332,36 @@ async function runSuites(fabric, sites, ctx, options) {
 // src/pipeline/testRun.ts
 var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
-function reproduceCommand(source, plan) {
-  const root = plan.sites.some((s) => s.provider === "local") ? "sudo " : "";
-  const file2 = source.label ? "sites.yml" : source.sites;
+function reproduceCommand(source, plan, reader) {
+  const cli = cliCommand(needsRoot(plan.sites.map((s) => s.provider)), reader);
+  const file2 = source.label ? "sites.yml" : resolve4(source.sites);
   const flags = source.overrides.profile ? ` --profile ${quoteArg(source.overrides.profile)}` : "";
-  const lines = [`${root}tungsten-e2e run --sites ${quoteArg(file2)}${flags}`];
+  const lines = [`${cli} run --sites ${quoteArg(file2)}${flags}`];
   if (source.label) lines.unshift(`# sites.yml: the site file from ${source.label}`);
   if (source.overrides.suites) {
     lines.unshift(`# with tests.suites: [${source.overrides.suites.join(", ")}] in the site file`);
   }
   return lines.join("\n");
 }
-function resultsOf(state, plan, checks, error63) {
+var UP_PHASE_NAMES = /* @__PURE__ */ new Set([
+  "load",
+  "plan",
+  "provision",
+  "install",
+  "ready",
+  "connect"
+]);
+function phasesOf(state, since = 0) {
+  return state.phases.filter((p, i) => i >= since || UP_PHASE_NAMES.has(p.name));
+}
+function resultsOf(state, plan, checks, error63, since = 0) {
   const endedAt = (/* @__PURE__ */ new Date()).toISOString();
   return buildResults({
     runId: state.runId,
     plan,
     startedAt: state.createdAt,
     endedAt,
-    phases: state.phases.map(
+    phases: phasesOf(state, since).map(
       (p) => p.name === "report" && !p.endedAt ? { ...p, endedAt } : { ...p }
     ),
     remediations: state.remediations,
@@ -76042,6 +76375,7 @@ async function testAndReport(live, options) {
   let checks = [];
   let tables = [];
   let error63;
+  const since = store.state.phases.length;
   try {
     const suites = await phase(
       store,
@@ -76068,7 +76402,7 @@ async function testAndReport(live, options) {
     ctx.logger,
     new AbortController().signal,
     async () => {
-      const results = resultsOf(store.state, plan, checks, error63);
+      const results = resultsOf(store.state, plan, checks, error63, since);
       const files = await writeResultsFiles(options.resultsDir, results);
       ctx.logger.info(`report: ${files.json}, ${files.markdown}, ${files.junit}`);
       return { results, files };
@@ -76078,7 +76412,7 @@ async function testAndReport(live, options) {
 }
 async function runAndReport(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join8(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join9(".tungsten-e2e", runId);
   let tested;
   let outcome;
   let failure2;
@@ -76121,41 +76455,35 @@ async function runAndReport(options, env) {
 }
 
 // src/state/teardown.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { copyFile as copyFile2, mkdir as mkdir9 } from "node:fs/promises";
-import { join as join9 } from "node:path";
-var ROOT_PROVIDERS = ["local"];
+import { existsSync as existsSync5 } from "node:fs";
+import { chmod as chmod3, copyFile as copyFile2 } from "node:fs/promises";
+import { join as join10 } from "node:path";
 function providersOf(state) {
   return [
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
   ];
 }
-function downCommandLine(stateDir, providers) {
-  const sudo = providers.some((p) => ROOT_PROVIDERS.includes(p)) ? "sudo " : "";
-  return `${sudo}tungsten-e2e down --state ${quoteArg(stateDir)}`;
-}
 function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join9(dir, "state");
-  await mkdir9(to, { recursive: true });
-  await copyFile2(join9(stateDir, STATE_FILE), join9(to, STATE_FILE));
+  const to = join10(dir, "state");
+  const made = await makeDirs(to);
+  const file2 = join10(to, STATE_FILE);
+  await copyFile2(join10(stateDir, STATE_FILE), file2);
+  await chmod3(file2, 420);
+  await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
   return to;
-}
-function remainingText(runId, remaining) {
-  return `teardown of run ${runId} left ${remaining.length} resources:
-${remaining.map((r) => `  ${r.resource.kind} ${r.resource.id}: ${r.error}; delete with: ${r.howToDelete}`).join("\n")}`;
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join9(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join10(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
     return { kind: "nothing", reason: "main saved no run, so it created nothing" };
   }
-  if (!store && !(stateFile && existsSync4(stateFile))) {
+  if (!store && !(stateFile && existsSync5(stateFile))) {
     return {
       kind: "nothing",
       reason: `run ${runId} stopped before it made anything (no state file${saved.stateDir ? ` in ${saved.stateDir}` : ""})`
@@ -76165,7 +76493,7 @@ async function postTeardown(o, env) {
     return { kind: "already-down", runId, at: store.state.teardown.at };
   }
   if (store && saved.stateDir) {
-    const kept = saved.decision === "kept" || saved.decision === void 0 && keepsRun(o.policy, false);
+    const kept = saved.decision === "kept" || saved.decision === void 0 && keepsRun(o.policy, "cancelled");
     if (kept) {
       const command = downCommandLine(
         saved.keptStateDir ?? saved.stateDir,
@@ -76202,7 +76530,7 @@ async function postTeardown(o, env) {
     );
   }
   plan ??= o.sites ? await planOf(o.sites, o.overrides ?? {}, o.sitesLabel) : void 0;
-  const swept = await sweepByRunId(runId, plan, store?.state, env);
+  const swept = await sweepByRunId(runId, plan, store?.state, env, saved.stateDir);
   if (swept.remaining.length > 0) throw new InfraError(remainingText(runId, swept.remaining));
   if (downFailure !== void 0 && saved.stateDir) {
     if (isUserError(downFailure)) throw downFailure;
@@ -76225,7 +76553,7 @@ async function planOf(sites, overrides, label) {
     return void 0;
   }
 }
-async function sweepByRunId(runId, plan, state, env) {
+async function sweepByRunId(runId, plan, state, env, stateDir) {
   const providers = env.providers ?? providerRegistry({ ...env.credentials, ...plan ? { plan } : {} });
   const sites = /* @__PURE__ */ new Map();
   const add = (provider, site2) => sites.set(provider, [...(sites.get(provider) ?? []).filter((s) => s.name !== site2.name), site2]);
@@ -76243,17 +76571,22 @@ async function sweepByRunId(runId, plan, state, env) {
       ...s.zone ? { zone: s.zone } : {}
     });
   }
-  if (sites.size === 0) sites.set("local", []);
-  const report = { deleted: [], remaining: [] };
-  for (const [name, list] of sites) {
-    const r = await (await providers(name)).destroy(
-      { runId, sites: list },
-      { logger: env.logger, signal: env.signal ?? new AbortController().signal }
-    );
-    report.deleted.push(...r.deleted);
-    report.remaining.push(...r.remaining);
+  for (const r of state?.resources ?? []) {
+    if (!sites.has(r.provider)) sites.set(r.provider, []);
+    const known = sites.get(r.provider).some((s) => s.name === r.site);
+    if (r.site && !known)
+      add(r.provider, { name: r.site, ...r.region ? { region: r.region } : {} });
   }
-  return report;
+  if (sites.size === 0) sites.set("local", []);
+  const logger = env.logger;
+  const { deleted, remaining } = await destroyEach(sites.keys(), {
+    providers,
+    target: (name) => ({ runId, sites: sites.get(name) ?? [] }),
+    ctx: { logger, signal: env.signal ?? new AbortController().signal },
+    recorded: state?.resources ?? [],
+    howToDelete: (name) => stateDir ? `${downCommandLine(stateDir, [name])} (again, once the cause is fixed)` : `${cliCommand(needsRoot([name]))} janitor, once the run expires`
+  });
+  return { deleted, remaining };
 }
 
 export {
@@ -76282,6 +76615,7 @@ export {
   looksInline,
   loadSiteFile,
   buildPlanFromConfig,
+  downCommandLine,
   STATE_FILE,
   newRunId,
   StateStore,
@@ -76303,7 +76637,6 @@ export {
   testAndReport,
   runAndReport,
   providersOf,
-  downCommandLine,
   keptMessage,
   exportState,
   postTeardown
