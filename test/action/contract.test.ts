@@ -313,7 +313,8 @@ describe.skipIf(!IS_ROOT)('the action as the runner runs it', { concurrent: true
       teardown: 'kept',
       'kept-state-dir': 'tungsten-e2e-results/state',
     });
-    const command = `sudo tungsten-e2e down --state tungsten-e2e-results/state`;
+    // root here, so no sudo; node with the bundle's own cli.js and the absolute state path: it runs as printed
+    const command = `node ${resolve(BUNDLE, 'cli.js')} down --state ${resolve(runner.workspace, 'tungsten-e2e-results/state')}`;
     expect(main.stdout).toContain(
       `::notice title=tungsten-e2e%3A run kept::keeping run ${runId} (teardown: never)`,
     );
@@ -329,9 +330,8 @@ describe.skipIf(!IS_ROOT)('the action as the runner runs it', { concurrent: true
     expect(runner.summary(post)).toContain(`\`${command}\``);
     expect(leftovers(runId).netns.length).toBeGreaterThan(0);
 
-    // the printed command, as a user runs it (root already: no sudo) from the workspace
-    const [, , ...args] = command.split(' ');
-    const r = spawnSync(process.execPath, [resolve(BUNDLE, 'cli.js'), ...args], {
+    // the printed command, as a user runs it, from the workspace
+    const r = spawnSync('sh', ['-c', command], {
       cwd: runner.workspace,
       encoding: 'utf8',
     });

@@ -161,7 +161,10 @@ describe.skipIf(!IS_ROOT)(
         'teardown:ok',
       ]);
       expect(results.phases.every((p) => p.endedAt)).toBe(true);
-      expect(results.reproduce).toBe('sudo tungsten-e2e run --sites examples/local.yml');
+      // root here: no sudo; the bundle's cli.js and the site file, both absolute, so it runs as printed
+      expect(results.reproduce).toBe(
+        `node ${join(noAws.dir, 'cli.js')} run --sites ${resolve('examples/local.yml')}`,
+      );
       expect(markdown.startsWith(`## ✅ tungsten-e2e passed (east, west): ${total} passed`)).toBe(
         true,
       );
