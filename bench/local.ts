@@ -8,12 +8,13 @@
  *
  * Needs root, like the local provider.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BIRD_DEFAULT_TIMERS } from '../src/fabric/emulated/bird.js';
 import { EmulatedFabric } from '../src/fabric/emulated/index.js';
 import { silentLogger } from '../src/log.js';
+import { MAX_LOCAL_SITES } from '../src/providers/local/topology.js';
 import { down, up } from '../src/pipeline.js';
 import type { PipelineEnv } from '../src/pipeline.js';
 import type { FabricFactory } from '../src/pipeline/registry.js';
@@ -42,28 +43,51 @@ function siteFile(n: number): string {
 const ms = (a: string, b?: string) => (b ? Date.parse(b) - Date.parse(a) : NaN);
 const s = (x: number) => (Number.isNaN(x) ? '-' : `${(x / 1000).toFixed(2)}s`);
 
+/** Aborted by the first Ctrl-C (or kill): the current `up` stops, is torn down, and the bench exits 130. */
+const stop = new AbortController();
+/** The state directory of the run in progress (a second Ctrl-C names it). */
+let current: string | undefined;
+
 async function once(label: string, n: number, env: Partial<PipelineEnv>): Promise<Sample> {
   const file = siteFile(n);
   const stateDir = join(mkdtempSync(join(tmpdir(), 'te-bench-state-')), 'state');
+  current = stateDir;
   const t0 = Date.now();
   let upMs = NaN;
+  let downMs = NaN;
   const phases: Record<string, number> = {};
   let established = '';
   let failure: unknown;
   try {
-    const live = await up({ sites: file, stateDir }, { logger: silentLogger, ...env });
+    const live = await up(
+      { sites: file, stateDir },
+      { logger: silentLogger, signal: stop.signal, ...env },
+    );
     upMs = Date.now() - t0;
     for (const p of live.store.state.phases) phases[p.name] = ms(p.startedAt, p.endedAt);
     established = `${live.connect.established.length}/${live.plan.peerings.length}`;
     await live.close();
   } catch (e) {
     failure = e;
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
   }
-  const t1 = Date.now();
-  await down({ stateDir }, { logger: silentLogger });
-  const downMs = Date.now() - t1;
-  rmSync(dirname(file), { recursive: true, force: true });
+  // an up that failed before it made anything has no state to tear down
+  if (existsSync(join(stateDir, 'state.json'))) {
+    const t1 = Date.now();
+    try {
+      await down({ stateDir }, { logger: silentLogger });
+    } catch (e) {
+      console.error(
+        `local benchmark: down failed; the run's state is kept: finish with "tungsten-e2e down --state ${stateDir}"`,
+      );
+      throw e;
+    }
+    downMs = Date.now() - t1;
+  }
   rmSync(dirname(stateDir), { recursive: true, force: true });
+  current = undefined;
+  if (stop.signal.aborted) process.exit(130);
   if (failure) throw failure;
   return { label, sites: n, phases, up: upMs, down: downMs, established };
 }
@@ -81,18 +105,61 @@ function row(x: Sample): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Bad arguments: one sentence naming the flag, exit 2 (as for every user error). */
+function usage(message: string): never {
+  console.error(`npm run bench -- local: ${message}`);
+  process.exit(2);
+}
+
+function parseArgs(args: string[]): { reps: number; sizes: number[]; baseline: boolean } {
+  let reps = 3;
+  let sizes = [2, 8];
+  let baseline = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--no-baseline') {
+      baseline = false;
+      continue;
+    }
+    const text = args[++i];
+    if (a === '--reps') {
+      if (text === undefined || !/^[1-9]\d*$/.test(text))
+        usage(`--reps must be a positive integer, got ${JSON.stringify(text ?? '')}`);
+      reps = Number(text);
+    } else if (a === '--sizes') {
+      const list = (text ?? '').split(',');
+      if (!list.every((x) => /^\d+$/.test(x) && Number(x) >= 1 && Number(x) <= MAX_LOCAL_SITES))
+        usage(
+          `--sizes must be a comma-separated list of site counts from 1 to ${MAX_LOCAL_SITES}, got ${JSON.stringify(text ?? '')}`,
+        );
+      sizes = list.map(Number);
+    } else {
+      usage(
+        `unknown argument ${JSON.stringify(a)}; it takes --reps N, --sizes N,N and --no-baseline`,
+      );
+    }
+  }
+  return { reps, sizes, baseline };
+}
+
 export async function run(args: string[]): Promise<void> {
+  const { reps, sizes, baseline } = parseArgs(args);
   if (process.getuid?.() !== 0) {
     console.error('the local benchmark needs root (network namespaces): run it with sudo');
     process.exit(2);
   }
-  const flag = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      if (current)
+        console.error(
+          `local benchmark: tear down what is left with "tungsten-e2e down --state ${current}"`,
+        );
+      process.exit(130);
+    }
+    console.error(`local benchmark: ${signal}: stopping and tearing the current run down`);
+    stop.abort(new Error(`interrupted (${signal})`));
   };
-  const reps = Number(flag('--reps') ?? 3);
-  const sizes = (flag('--sizes') ?? '2,8').split(',').map(Number);
-  const baseline = !args.includes('--no-baseline');
+  process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
   const defaults: FabricFactory = () => (run) =>
     new EmulatedFabric({ runId: run.runId, remote: run.remote, bgpTimers: BIRD_DEFAULT_TIMERS });
 

@@ -32,12 +32,29 @@ interface Figure {
   count: number;
 }
 
+const FLAGS = ['--count', '--concurrency'];
+
+/** Bad arguments: one sentence naming the flag, exit 2 (as for every user error). */
+function usage(message: string): never {
+  console.error(`npm run bench -- ssh: ${message}`);
+  process.exit(2);
+}
+
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer`);
+  if (i < 0) return fallback;
+  const text = args[i + 1];
+  const value = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || !(value >= 1))
+    usage(`--${name} must be a positive integer, got ${JSON.stringify(text ?? '')}`);
   return value;
+}
+
+function checkFlags(args: string[]): void {
+  for (let i = 0; i < args.length; i += 2) {
+    if (!FLAGS.includes(args[i]!))
+      usage(`unknown argument ${JSON.stringify(args[i])}; it takes ${FLAGS.join(' N, ')} N`);
+  }
 }
 
 /** Run `count` tasks with at most `concurrency` in flight; returns elapsed ms. */
@@ -183,12 +200,13 @@ async function nagleFigure(key: RunKey, sshd: RunningSshd, count: number): Promi
 }
 
 export async function run(args: string[]): Promise<void> {
+  checkFlags(args);
   const count = option(args, 'count', 200);
   const concurrency = option(args, 'concurrency', 8);
   const reason = sshdUnavailableReason();
   if (reason) {
     console.error(`ssh benchmark needs a real sshd: ${reason}`);
-    process.exit(1);
+    process.exit(2);
   }
   const dir = mkdtempSync(join(tmpdir(), 'tungsten-e2e-bench-ssh-'));
   const key = generateRunKey('tungsten-e2e-bench');
@@ -196,7 +214,21 @@ export async function run(args: string[]): Promise<void> {
     dir,
     tag: `bench${process.pid}`,
     authorizedKeys: [key.publicKey],
+  }).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
+  // Ctrl-C (or a kill) must not leave an sshd that lets the bench key in as root
+  let stopping: Promise<never> | undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    console.error(`ssh benchmark: ${signal}: stopping its sshd`);
+    stopping = sshd
+      .stop()
+      .finally(() => rmSync(dir, { recursive: true, force: true }))
+      .then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const keyFile = await key.writePrivateKey(dir);
     const knownHosts = join(dir, 'known_hosts');
@@ -242,8 +274,15 @@ export async function run(args: string[]): Promise<void> {
     print(await poolFigure('pool, session per command', key, host, count, concurrency, false));
     print(await nagleFigure(key, sshd, count));
     console.log(`ssh-pool speedup: ${(sshC1.ms / poolC1.ms).toFixed(1)}x`);
+  } catch (e) {
+    // the figure in progress failed because its sshd was stopped: exit as interrupted
+    if (stopping) await stopping;
+    throw e;
   } finally {
-    await sshd.stop();
-    rmSync(dir, { recursive: true, force: true });
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    if (!stopping) {
+      await sshd.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }

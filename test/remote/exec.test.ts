@@ -275,16 +275,22 @@ describeWithSshd('the per-host session limit (sshd MaxSessions 4)', () => {
     limited = await startServer(suite, key, { maxSessions: 4, name: 'limited' });
   });
 
-  /** 50 commands at once; each records how many were running when it started. */
+  /**
+   * 50 commands at once; each records the most commands it saw running at
+   * the same time. Each samples for at least half a second, and goes on (up
+   * to 4 s) until it has seen the server's limit reached: on a loaded machine
+   * a new session can take longer to start than half a second, so a fixed
+   * window could miss an overlap the pool does allow.
+   */
   async function fifty(pool: ReturnType<typeof makePool>['pool'], tag: string): Promise<number> {
     const live = join(tempDir(each), tag);
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
         pool.run(limited.host, {
-          // sample the number of running commands ten times over half a second
           script:
-            `mkdir -p ${live}; touch ${live}/$$; m=0; ` +
-            `for i in 1 2 3 4 5 6 7 8 9 10; do n=$(ls ${live} | wc -l); ((n > m)) && m=$n; sleep 0.05; done; ` +
+            `mkdir -p ${live}; touch ${live}/$$; m=0; i=0; ` +
+            `while :; do n=$(ls ${live} | wc -l); ((n > m)) && m=$n; i=$((i + 1)); ` +
+            `((i >= 10 && m >= 4)) && break; ((i >= 80)) && break; sleep 0.05; done; ` +
             `rm ${live}/$$; echo $m`,
         }),
       ),
