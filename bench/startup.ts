@@ -1,8 +1,9 @@
 /**
- * Start-up cost per cloud: wall time of `node dist/cli.js plan --check-cloud`
- * from spawn to its first line of output, for a site file on one cloud each
- * (no credentials, so nothing is asked over the network), beside the
- * baseline of a local-only site file; and the one-off cost of importing each
+ * Start-up cost per cloud: wall time of `node dist/main.js` (the action,
+ * `command: plan`, which touches nothing) and of `node dist/cli.js plan
+ * --check-cloud`, from spawn to the first line of output, for a site file on
+ * one cloud each (no credentials, so nothing is asked over the network),
+ * beside the baseline of a local-only site file; and the one-off cost of importing each
  * cloud's SDK chunk (what a run pays when it makes that cloud's clients),
  * beside `node -e ''`. Also lists which SDK chunks each run loaded: a run on
  * one cloud must load no other cloud's SDK.
@@ -54,6 +55,23 @@ function firstLine(args: string[], env: NodeJS.ProcessEnv, loadedFile: string): 
   });
 }
 
+/** The environment the runner gives the action's main step, for `command: plan` on one site file. */
+function actionEnv(base: NodeJS.ProcessEnv, dir: string, sites: string): NodeJS.ProcessEnv {
+  // the runner creates these files before the step starts
+  for (const f of ['github-output', 'github-state', 'github-summary'])
+    writeFileSync(join(dir, f), '');
+  return {
+    ...base,
+    INPUT_COMMAND: 'plan',
+    INPUT_SITES: sites,
+    'INPUT_RESULTS-DIR': join(dir, 'results'),
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: join(dir, 'github-output'),
+    GITHUB_STATE: join(dir, 'github-state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'github-summary'),
+  };
+}
+
 function stats(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b);
   const median = s[Math.floor(s.length / 2)]!;
@@ -80,10 +98,41 @@ export async function run(args: string[]): Promise<void> {
   const sdkChunks = new Map(chunks.flatMap((c) => (sdkOf(c) ? [[c, sdkOf(c)!] as const] : [])));
   try {
     console.log(`node ${process.version}, ${reps} runs each, dist ${dist}`);
-    console.log('\nplan --check-cloud, spawn to first output line (no credentials):');
+    const files: Record<string, string> = {};
     for (const [cloud, text] of Object.entries(SITES)) {
       const file = join(dir, `${cloud}.yml`);
       writeFileSync(file, text);
+      files[cloud] = file;
+    }
+    const sdksOf = (loaded: string[]) => {
+      const sdks = [
+        ...new Set(loaded.flatMap((u) => sdkChunks.get(u.split('/').pop() ?? '') ?? [])),
+      ];
+      return sdks.length ? sdks.join(', ') : 'none';
+    };
+    console.log(
+      '\nnode dist/main.js (the action, command plan), spawn to first log line (no credentials):',
+    );
+    for (const cloud of Object.keys(SITES)) {
+      const times: number[] = [];
+      let loaded: string[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t = await firstLine(
+          [join(dist, 'main.js')],
+          actionEnv(env, dir, files[cloud]!),
+          loadedFile,
+        );
+        times.push(t.ms);
+        loaded = t.loaded;
+      }
+      const note = cloud === 'local' ? '  <- baseline, no cloud' : '';
+      console.log(
+        `  ${cloud.padEnd(6)} ${stats(times)}; SDK chunks loaded: ${sdksOf(loaded)}${note}`,
+      );
+    }
+    console.log('\ncli.js plan --check-cloud, spawn to first output line (no credentials):');
+    for (const cloud of Object.keys(SITES)) {
+      const file = files[cloud]!;
       const times: number[] = [];
       let loaded: string[] = [];
       for (let i = 0; i < reps; i++) {
@@ -95,16 +144,9 @@ export async function run(args: string[]): Promise<void> {
         times.push(t.ms);
         loaded = t.loaded;
       }
-      const sdks = [
-        ...new Set(
-          loaded.flatMap((u) => {
-            const c = sdkChunks.get(u.split('/').pop() ?? '');
-            return c ? [c] : [];
-          }),
-        ),
-      ];
+      const note = cloud === 'local' ? '  <- baseline, no cloud' : '';
       console.log(
-        `  ${cloud.padEnd(6)} ${stats(times)}; SDK chunks loaded: ${sdks.length ? sdks.join(', ') : 'none'}`,
+        `  ${cloud.padEnd(6)} ${stats(times)}; SDK chunks loaded: ${sdksOf(loaded)}${note}`,
       );
     }
     console.log("\nimporting one SDK chunk (what making that cloud's clients costs once):");

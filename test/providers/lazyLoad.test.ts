@@ -27,14 +27,17 @@ function sdkChunks(): Map<string, string> {
   return out;
 }
 
-function loadedSdks(args: string[]): { sdks: string[]; status: number | null; output: string } {
+function loadedSdks(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): { sdks: string[]; status: number | null; output: string } {
   const file = join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(file, '');
   const r = spawnSync(
     process.execPath,
     ['--import', resolve('scripts/record-modules.mjs'), ...args],
     {
-      env: { PATH: process.env.PATH, HOME: dir, TE_LOADED_MODULES: file },
+      env: { PATH: process.env.PATH, HOME: dir, TE_LOADED_MODULES: file, ...extraEnv },
       encoding: 'utf8',
       timeout: 60_000,
     },
@@ -71,6 +74,28 @@ describe('cloud SDKs are loaded only for the clouds a run uses', () => {
         `instance sizes on ${cloud} were not checked: no ${cloud} credentials found`,
       );
       expect(r.sdks.filter((s) => s !== cloud)).toEqual([]);
+    });
+  }
+
+  for (const cloud of Object.keys(SITES)) {
+    it(`the action (main.js, command plan) on ${cloud} sites loads no cloud SDK`, () => {
+      const file = join(dir, `main-${cloud}.yml`);
+      writeFileSync(file, `profile: opensdn-24\nsites:\n${SITES[cloud]}`);
+      const runner = mkdtempSync(join(dir, 'runner-'));
+      const files = ['output', 'state', 'summary'].map((f) => join(runner, f));
+      for (const f of files) writeFileSync(f, '');
+      const r = loadedSdks([join(BUNDLE, 'main.js')], {
+        INPUT_COMMAND: 'plan',
+        INPUT_SITES: file,
+        'INPUT_RESULTS-DIR': join(runner, 'results'),
+        RUNNER_TEMP: runner,
+        GITHUB_OUTPUT: files[0],
+        GITHUB_STATE: files[1],
+        GITHUB_STEP_SUMMARY: files[2],
+      });
+      expect(r.status, r.output).toBe(0);
+      expect(r.output).toContain(`site a (${cloud} `);
+      expect(r.sdks).toEqual([]);
     });
   }
 

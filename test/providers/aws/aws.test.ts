@@ -3,7 +3,7 @@
  * covers what every provider shares): what it asks EC2 for, how it reads
  * EC2's answers and errors, and how it fails.
  */
-import type { RunInstancesCommandInput } from '@aws-sdk/client-ec2';
+import type { CreateSubnetCommandInput, RunInstancesCommandInput } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseSiteFile } from '../../../src/config/load.js';
@@ -103,6 +103,27 @@ describe('AWS provider', () => {
     expect(ctx.logger.lines.some((l) => l.includes('is deprecated'))).toBe(true);
     expect(east.instanceByHost('east-edge')!.SourceDestCheck).toBe(false);
     expect(east.instanceByHost('east-master')!.SourceDestCheck).toBe(true);
+  });
+
+  it("puts each site's underlay in one subnet whose router (.1, AWS's VPC router) is the plan's VROUTER_GATEWAY", async () => {
+    f = awsFixture();
+    const plan = planFor(f);
+    const ctx = ctxFor('kaws0g');
+    const provider = f.provider();
+    await provider.preflight(plan.sites, plan, ctx);
+    for (const site of plan.sites) {
+      await provider.provision(site, plan, ctx);
+      const world = f.worlds.get(site.region!)!;
+      const subnets = world.calls
+        .filter((c) => c.operation === 'CreateSubnet')
+        .map((c) => (c.input as CreateSubnetCommandInput).CidrBlock);
+      expect(subnets).toEqual([site.cidrs.underlay]);
+      const [network] = site.cidrs.underlay.split('/');
+      const octets = network!.split('.').map(Number);
+      octets[3]! += 1;
+      expect(site.configMapValues.env.VROUTER_GATEWAY).toBe(octets.join('.'));
+      expect(site.gateway).toBe(octets.join('.'));
+    }
   });
 
   it('waits for SSH on every host as the tungsten user at its public address, with the console host keys', async () => {
