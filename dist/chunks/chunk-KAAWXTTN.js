@@ -76317,8 +76317,33 @@ async function runIsolation(fabric, sites, world, ctx, options) {
   }
   return all;
 }
+function missingWorkloads(world, sites, namespaces) {
+  const missing = [];
+  for (const site2 of sites) {
+    for (const namespace of namespaces) {
+      const here = (x) => x.site === site2 && x.namespace === namespace;
+      const lacks = [
+        world.pods.some((p) => here(p) && p.role === "client") ? [] : ["client pod"],
+        world.pods.some((p) => here(p) && p.role === "backend") ? [] : ["backend pod"],
+        world.services.some(here) ? [] : ["service"]
+      ].flat();
+      if (lacks.length) missing.push(`${site2}/${namespace}: no ${lacks.join(", no ")}`);
+    }
+  }
+  return missing;
+}
 async function runSuites(fabric, sites, ctx, options) {
   const world = await deployAll(fabric, sites, options.namespaces, ctx);
+  const missing = missingWorkloads(
+    world,
+    sites.map((s) => s.plan.name),
+    options.namespaces
+  );
+  if (missing.length > 0) {
+    throw new InfraError(
+      `the fabric did not report every test workload, so some checks could not run: ${missing.join("; ")}`
+    );
+  }
   const names = world.pods.filter((p) => p.role === "backend").map((p) => p.name);
   const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   if (repeated.length > 0) {

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-4OJ2F7K7.js";
+} from "./chunk-KAAWXTTN.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
