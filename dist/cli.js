@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-FZ343I6T.js";
+} from "./chunks/chunk-BUXULM7T.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -27,7 +27,7 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-JPPFPTGB.js";
+} from "./chunks/chunk-KAAWXTTN.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";

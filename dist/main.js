@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-2NJEF7ZK.js";
+} from "./chunks/chunk-SCPZKD62.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-FZ343I6T.js";
+} from "./chunks/chunk-BUXULM7T.js";
 import {
   StateStore,
   buildPlanFromConfig,
@@ -35,7 +35,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-JPPFPTGB.js";
+} from "./chunks/chunk-KAAWXTTN.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";

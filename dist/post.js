@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-2NJEF7ZK.js";
+} from "./chunks/chunk-SCPZKD62.js";
 import {
   STATE_FILE,
   TEARDOWN_POLICIES,
@@ -18,7 +18,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-JPPFPTGB.js";
+} from "./chunks/chunk-KAAWXTTN.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-AERCAA66.js";

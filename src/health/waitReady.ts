@@ -20,8 +20,8 @@ import type { RemediationRecord } from '../report/model.js';
 import { formatElapsed, systemClock, type Clock } from './clock.js';
 import {
   assessSite,
+  defaultTolerations,
   describeProblems,
-  NTP_UNSYNCHRONIZED,
   type SiteHealth,
   type Toleration,
 } from './readiness.js';
@@ -62,6 +62,7 @@ export interface WaitReadyOptions {
   /** how long the race's signature must persist before a step is taken */
   raceGraceMs?: number;
   ladder?: readonly RemediationAction[];
+  /** harmless states accepted as ready; default: what the run's version profile needs (defaultTolerations) */
   tolerations?: readonly Toleration[];
   /** how often a site that is still not ready is reported */
   progressEveryMs?: number;
@@ -174,7 +175,7 @@ async function waitSite(
   const graceMs = options.raceGraceMs ?? 60_000;
   const progressMs = options.progressEveryMs ?? 30_000;
   const ladder = options.ladder ?? DEFAULT_LADDER;
-  const tolerations = options.tolerations ?? [NTP_UNSYNCHRONIZED];
+  const tolerations = options.tolerations ?? defaultTolerations(ctx.plan.profile.name);
   const name = site.plan.name;
   const log = ctx.logger;
 

@@ -364,6 +364,32 @@ export async function runIsolation(
   return all;
 }
 
+/**
+ * What the fabric did not report: per site and test namespace, a client pod,
+ * a backend pod and a service. A missing one would not fail any check, it
+ * would only take that site's checks away, so the suites refuse to start.
+ */
+export function missingWorkloads(
+  world: Workloads,
+  sites: readonly string[],
+  namespaces: readonly string[],
+): string[] {
+  const missing: string[] = [];
+  for (const site of sites) {
+    for (const namespace of namespaces) {
+      const here = (x: { site: string; namespace: string }) =>
+        x.site === site && x.namespace === namespace;
+      const lacks = [
+        world.pods.some((p) => here(p) && p.role === 'client') ? [] : ['client pod'],
+        world.pods.some((p) => here(p) && p.role === 'backend') ? [] : ['backend pod'],
+        world.services.some(here) ? [] : ['service'],
+      ].flat();
+      if (lacks.length) missing.push(`${site}/${namespace}: no ${lacks.join(', no ')}`);
+    }
+  }
+  return missing;
+}
+
 /** Deploy the workloads, run the suites the options name, print their truth tables. */
 export async function runSuites(
   fabric: Fabric,
@@ -372,6 +398,16 @@ export async function runSuites(
   options: SuiteOptions,
 ): Promise<SuiteRun> {
   const world = await deployAll(fabric, sites, options.namespaces, ctx);
+  const missing = missingWorkloads(
+    world,
+    sites.map((s) => s.plan.name),
+    options.namespaces,
+  );
+  if (missing.length > 0) {
+    throw new InfraError(
+      `the fabric did not report every test workload, so some checks could not run: ${missing.join('; ')}`,
+    );
+  }
   const names = world.pods.filter((p) => p.role === 'backend').map((p) => p.name);
   const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   if (repeated.length > 0) {

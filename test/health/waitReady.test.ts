@@ -228,6 +228,27 @@ describe('waitReady', () => {
     expect(err.remediations).toEqual([]);
   });
 
+  it("takes the run's profile tolerations by default: a healthy 2018 master is ready under tf-2018, not under opensdn-24", async () => {
+    const healthy2018: Script = () => ({ 'east-master': fixture('healthy-tf-2018.txt') });
+    const t = setup(() => ({ east: healthy2018, west: normalStart('west') }));
+    expect(t.ctx.plan.profile.name).toBe('tf-2018');
+    const result = await waitReady(t.fabric, t.sites, t.ctx, t.options);
+    expect(result.sites.find((s) => s.site === 'east')?.tolerated).toEqual([
+      'east-master zookeeper: inactive',
+    ]);
+
+    // negative control: the same output under another profile's tolerations never gets ready
+    const u = setup(() => ({ east: healthy2018, west: normalStart('west') }));
+    const opensdn = {
+      ...u.ctx,
+      plan: { ...u.ctx.plan, profile: { ...u.ctx.plan.profile, name: 'opensdn-24' } },
+    };
+    const err = await rejection(
+      waitReady(u.fabric, u.sites, opensdn, { ...u.options, timeoutMs: 60_000 }),
+    );
+    expect(err.failures[0]).toMatchObject({ site: 'east', reason: 'timeout' });
+    expect(err.message).toContain('east-master database/zookeeper: inactive');
+  });
   it('records a step that itself failed and goes on to the next one', async () => {
     const t = setup(
       () => ({ east: normalStart('east'), west: raceClearedBy('west', 'provision-bgp-router') }),

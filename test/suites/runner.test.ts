@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckRecord } from '../../src/report/model.js';
-import { mapLimit, replyNames, runSuites, type SuiteOptions } from '../../src/suites/runner.js';
+import {
+  deployAll,
+  mapLimit,
+  missingWorkloads,
+  replyNames,
+  runConnectivity,
+  runSuites,
+  type SuiteOptions,
+} from '../../src/suites/runner.js';
 import { scriptedSuiteFabric, type SuiteFaults } from '../support/scriptedSuiteFabric.js';
 import { localSites, testContext } from '../support/sites.js';
 
@@ -189,6 +197,45 @@ describe('negative controls', () => {
     expect(hung[0]).toMatchObject({ status: 'fail', attempts: 2 });
     expect(hung[0]!.detail).toContain('no answer from the probe within 30 ms');
     expect(count(checks, 'pass')).toBe(14);
+  });
+});
+
+describe('workloads the fabric did not report', () => {
+  it('a site without its client pods is refused before any probe, naming what is missing; without the guard those checks would just vanish and the rest pass', async () => {
+    const { plan, sites } = localSites();
+    const { ctx } = testContext(plan);
+    const scripted = scriptedSuiteFabric();
+    // west's fabric reports its backends and services, and no client pod
+    const fabric = {
+      ...scripted.fabric,
+      deployWorkloads: async (...args: Parameters<typeof scripted.fabric.deployWorkloads>) => {
+        const w = await scripted.fabric.deployWorkloads(...args);
+        return args[0].plan.name === 'west'
+          ? { pods: w.pods.filter((p) => p.role !== 'client'), services: w.services }
+          : w;
+      },
+    };
+    const world = await deployAll(fabric, sites, ALL.namespaces, ctx);
+    expect(missingWorkloads(world, ['east', 'west'], ALL.namespaces)).toEqual([
+      'west/tenant-a: no client pod',
+      'west/tenant-b: no client pod',
+    ]);
+    // the hazard: the suites over that world find nothing wrong, with half the checks gone
+    const partial = await runConnectivity(fabric, sites, world, ctx, ALL);
+    expect(partial.length).toBe(8);
+    expect(partial.every((c) => c.status === 'pass')).toBe(true);
+
+    scripted.probes.length = 0;
+    await expect(runSuites(fabric, sites, ctx, ALL)).rejects.toThrow(
+      'the fabric did not report every test workload, so some checks could not run: west/tenant-a: no client pod; west/tenant-b: no client pod',
+    );
+    expect(scripted.probes).toEqual([]);
+  });
+
+  it('names every kind of workload missing, per site and namespace', () => {
+    expect(missingWorkloads({ pods: [], services: [] }, ['east'], ['tenant-a'])).toEqual([
+      'east/tenant-a: no client pod, no backend pod, no service',
+    ]);
   });
 });
 
