@@ -251,7 +251,12 @@ describe('tungsten-e2e CLI (bundled)', () => {
     expect(runBundle('cli', ['plna']).stderr).toContain('did you mean "plan"?');
     const r = runBundle('cli', ['plan', '--site', 'x']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown option --site; did you mean --sites?');
+    expect(r.stderr).toContain('unknown option --site; did you mean --sites? Usage: ');
+    const far = runBundle('cli', ['plan', '--sites', 'examples/local.yml', '--bogus']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toMatch(
+      /^error: tungsten-e2e plan: unknown option --bogus\. Usage: tungsten-e2e plan --sites FILE .*\n$/,
+    );
   });
 
   it('lists profiles and prints help', () => {
