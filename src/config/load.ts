@@ -239,7 +239,7 @@ function schemaIssueError(
       const sentences = issue.keys.map((k) => {
         const guess = closest(k, allowed);
         const where = path.length ? `in ${field}` : 'at the top level';
-        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : ''} Allowed keys: ${allowed.join(', ')}.`;
+        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : '.'} Allowed keys: ${allowed.join(', ')}.`;
       });
       return errorAt(ctx, [...path, issue.keys[0]!], sentences.join(' '), { atKey: true });
     }

@@ -1,6 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BUNDLE, runBundle } from '../bundle.js';
 import * as helpers from '../helpers.js';
@@ -28,6 +36,47 @@ describe('tungsten-e2e CLI (bundled)', () => {
     expect(r.stdout).toContain('site east (local)');
     expect(r.stdout).toContain('site west (local)');
     expect(r.stdout).toMatch(/asn {8}64513, router id 172\.16\.1\.10/);
+  });
+
+  it('plan prints the table and valid JSON of the documented shape for every example file', () => {
+    const files = readdirSync('examples').filter((f) => f.endsWith('.yml'));
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const f of files) {
+      const table = runBundle('cli', ['plan', '--sites', `examples/${f}`]);
+      expect(table.code, `${f}: ${table.stderr}`).toBe(0);
+      const r = runBundle('cli', ['plan', '--sites', `examples/${f}`, '--json']);
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      const json = JSON.parse(r.stdout) as {
+        sites: { name: string; peers: { site: string; asn: number }[] }[];
+      };
+      expect(json.sites.length).toBeGreaterThanOrEqual(2);
+      for (const s of json.sites) {
+        expect(table.stdout).toContain(`site ${s.name} (`);
+        expect(s).toEqual(
+          expect.objectContaining({
+            name: expect.any(String),
+            provider: expect.any(String),
+            asn: expect.any(Number),
+            routerId: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+            gateway: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+            cidrs: {
+              underlay: expect.any(String),
+              pod: expect.any(String),
+              service: expect.any(String),
+              ipFabric: expect.any(String),
+            },
+          }),
+        );
+        // full mesh: every other site once, with its ASN
+        expect(s.peers.map((p) => p.site).sort()).toEqual(
+          json.sites
+            .map((o) => o.name)
+            .filter((n) => n !== s.name)
+            .sort(),
+        );
+        for (const p of s.peers) expect(p.asn).toEqual(expect.any(Number));
+      }
+    }
   });
 
   it('plan --json prints exactly the documented shape', () => {
