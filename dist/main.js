@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-2NJEF7ZK.js";
+} from "./chunks/chunk-TBWFK6LY.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-FZ343I6T.js";
+} from "./chunks/chunk-LVGOX6LQ.js";
 import {
   StateStore,
   buildPlanFromConfig,
@@ -35,9 +35,9 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-JPPFPTGB.js";
-import "./chunks/chunk-4BLN34YV.js";
-import "./chunks/chunk-ISDY34NG.js";
+} from "./chunks/chunk-AXVWHRXY.js";
+import "./chunks/chunk-RLTD5BZQ.js";
+import "./chunks/chunk-NPIUJHSZ.js";
 import "./chunks/chunk-GSI7JE3C.js";
 import "./chunks/chunk-AERCAA66.js";
 import {

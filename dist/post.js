@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-2NJEF7ZK.js";
+} from "./chunks/chunk-TBWFK6LY.js";
 import {
   STATE_FILE,
   TEARDOWN_POLICIES,
@@ -18,9 +18,9 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-JPPFPTGB.js";
-import "./chunks/chunk-4BLN34YV.js";
-import "./chunks/chunk-ISDY34NG.js";
+} from "./chunks/chunk-AXVWHRXY.js";
+import "./chunks/chunk-RLTD5BZQ.js";
+import "./chunks/chunk-NPIUJHSZ.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
   ExitCode

@@ -42,7 +42,7 @@ function gcpClientFactory(options = {}) {
   return () => made ??= makeClients(options);
 }
 async function makeClients(options) {
-  const sdk = await import("./sdk-3NC7YUHQ.js");
+  const sdk = await import("./sdk-H6XNLZ7G.js");
   const endpoint = {
     ...options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {},
     ...options.port ? { port: options.port } : {},

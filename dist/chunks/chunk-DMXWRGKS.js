@@ -1,7 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   gcpClientFactory
-} from "./chunk-4BLN34YV.js";
+} from "./chunk-RLTD5BZQ.js";
 import {
   DEFAULT_RETRY_POLICY,
   TAG_EXPIRES_AT,

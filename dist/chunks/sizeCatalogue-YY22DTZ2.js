@@ -1,30 +1,30 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  AwsProvider
-} from "./chunk-F7ZCXGWN.js";
+  AzureProvider
+} from "./chunk-B3K64DBC.js";
+import {
+  azureCredentialSource
+} from "./chunk-NPIUJHSZ.js";
 import "./chunk-OZP4MWJ3.js";
 import "./chunk-GSI7JE3C.js";
-import {
-  awsCredentialSource
-} from "./chunk-AERCAA66.js";
 import "./chunk-IAZJZTPR.js";
-import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 
-// src/providers/aws/sizeCatalogue.ts
-function awsSizeCatalogue(options = {}) {
-  const provider = new AwsProvider({
-    ...options.keys ? { keys: options.keys } : {},
+// src/providers/azure/sizeCatalogue.ts
+function azureSizeCatalogue(options = {}) {
+  const provider = new AzureProvider({
+    ...options.key ? { key: options.key } : {},
     ...options.clients ? { clients: options.clients } : {},
+    ...options.env ? { env: options.env } : {},
     retry: { deadlineMs: 6e4 }
   });
   return {
-    provider: "aws",
-    credentialSource: () => awsCredentialSource(options.env, options.home, options.keys),
-    credentialsHint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or assume a role (aws-actions/configure-aws-credentials)",
+    provider: "azure",
+    credentialSource: () => azureCredentialSource(options.env, options.home, options.key),
+    credentialsHint: "set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or log in with az login), and AZURE_SUBSCRIPTION_ID",
     async check(sites, plan, ctx) {
       const rows = [];
-      for (const site of sites.filter((s) => s.provider === "aws")) {
+      for (const site of sites.filter((s) => s.provider === "azure")) {
         rows.push(...await provider.sizes(site, plan, ctx));
       }
       return rows;
@@ -32,5 +32,5 @@ function awsSizeCatalogue(options = {}) {
   };
 }
 export {
-  awsSizeCatalogue
+  azureSizeCatalogue
 };

@@ -1,6 +1,16 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  require_dist2 as require_dist
-} from "./chunk-ZJMWPRO5.js";
+  DEFAULT_GCP_WAITS,
+  GcpProvider,
+  placeOf
+} from "./chunk-DMXWRGKS.js";
+import "./chunk-RLTD5BZQ.js";
+import "./chunk-OZP4MWJ3.js";
+import "./chunk-GSI7JE3C.js";
+import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
-export default require_dist();
+export {
+  DEFAULT_GCP_WAITS,
+  GcpProvider,
+  placeOf
+};

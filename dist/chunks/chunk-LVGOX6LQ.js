@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-JPPFPTGB.js";
+} from "./chunk-AXVWHRXY.js";
 import {
   sizeTable
 } from "./chunk-GSI7JE3C.js";
@@ -241,9 +241,9 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-F6FEWOU6.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-IBP764GX.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-FROC2FCA.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-R266R62X.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-FHLLZU5U.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-YY22DTZ2.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

@@ -1,7 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import "./chunk-5VPQFH3J.js";
 
-// node_modules/open/index.js
+// ../../main/node_modules/open/index.js
 import process7 from "node:process";
 import { Buffer } from "node:buffer";
 import path from "node:path";
@@ -10,19 +10,19 @@ import { promisify as promisify5 } from "node:util";
 import childProcess from "node:child_process";
 import fs5, { constants as fsConstants2 } from "node:fs/promises";
 
-// node_modules/wsl-utils/index.js
+// ../../main/node_modules/wsl-utils/index.js
 import process2 from "node:process";
 import fs4, { constants as fsConstants } from "node:fs/promises";
 
-// node_modules/is-wsl/index.js
+// ../../main/node_modules/is-wsl/index.js
 import process from "node:process";
 import os from "node:os";
 import fs3 from "node:fs";
 
-// node_modules/is-inside-container/index.js
+// ../../main/node_modules/is-inside-container/index.js
 import fs2 from "node:fs";
 
-// node_modules/is-docker/index.js
+// ../../main/node_modules/is-docker/index.js
 import fs from "node:fs";
 var isDockerCached;
 function hasDockerEnv() {
@@ -47,7 +47,7 @@ function isDocker() {
   return isDockerCached;
 }
 
-// node_modules/is-inside-container/index.js
+// ../../main/node_modules/is-inside-container/index.js
 var cachedResult;
 var hasContainerEnv = () => {
   try {
@@ -64,7 +64,7 @@ function isInsideContainer() {
   return cachedResult;
 }
 
-// node_modules/is-wsl/index.js
+// ../../main/node_modules/is-wsl/index.js
 var isWsl = () => {
   if (process.platform !== "linux") {
     return false;
@@ -88,7 +88,7 @@ var isWsl = () => {
 };
 var is_wsl_default = process.env.__IS_WSL_TEST__ ? isWsl : isWsl();
 
-// node_modules/wsl-utils/index.js
+// ../../main/node_modules/wsl-utils/index.js
 var wslDrivesMountPoint = /* @__PURE__ */ (() => {
   const defaultMountPoint = "/mnt/";
   let mountPoint;
@@ -127,7 +127,7 @@ var powerShellPath = async () => {
   return `${process2.env.SYSTEMROOT || process2.env.windir || String.raw`C:\Windows`}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`;
 };
 
-// node_modules/define-lazy-prop/index.js
+// ../../main/node_modules/define-lazy-prop/index.js
 function defineLazyProperty(object, propertyName, valueGetter) {
   const define = (value) => Object.defineProperty(object, propertyName, { value, enumerable: true, writable: true });
   Object.defineProperty(object, propertyName, {
@@ -145,12 +145,12 @@ function defineLazyProperty(object, propertyName, valueGetter) {
   return object;
 }
 
-// node_modules/default-browser/index.js
+// ../../main/node_modules/default-browser/index.js
 import { promisify as promisify4 } from "node:util";
 import process6 from "node:process";
 import { execFile as execFile4 } from "node:child_process";
 
-// node_modules/default-browser-id/index.js
+// ../../main/node_modules/default-browser-id/index.js
 import { promisify } from "node:util";
 import process3 from "node:process";
 import { execFile } from "node:child_process";
@@ -168,7 +168,7 @@ async function defaultBrowserId() {
   return browserId;
 }
 
-// node_modules/run-applescript/index.js
+// ../../main/node_modules/run-applescript/index.js
 import process4 from "node:process";
 import { promisify as promisify2 } from "node:util";
 import { execFile as execFile2, execFileSync } from "node:child_process";
@@ -186,7 +186,7 @@ async function runAppleScript(script, { humanReadableOutput = true, signal } = {
   return stdout.trim();
 }
 
-// node_modules/bundle-name/index.js
+// ../../main/node_modules/bundle-name/index.js
 var bundleIdentifierPattern = /^[^\n\r"\\]+$/u;
 async function bundleName(bundleId) {
   if (typeof bundleId !== "string") {
@@ -199,7 +199,7 @@ async function bundleName(bundleId) {
 tell application "System Events" to get value of property list item "CFBundleName" of property list file (app_path & ":Contents:Info.plist")`);
 }
 
-// node_modules/default-browser/windows.js
+// ../../main/node_modules/default-browser/windows.js
 import process5 from "node:process";
 import { promisify as promisify3 } from "node:util";
 import { execFile as execFile3 } from "node:child_process";
@@ -246,7 +246,7 @@ async function defaultBrowser(_execFileAsync = execFileAsync3) {
   return windowsBrowserProgIds[id] ?? windowsBrowserProgIds[baseIdByDot] ?? windowsBrowserProgIds[baseIdByHyphen] ?? { name: id, id };
 }
 
-// node_modules/default-browser/index.js
+// ../../main/node_modules/default-browser/index.js
 var execFileAsync4 = promisify4(execFile4);
 var titleize = (string) => string.toLowerCase().replaceAll(/(?:^|\s|-)\S/g, (x) => x.toUpperCase());
 async function defaultBrowser2() {
@@ -267,7 +267,7 @@ async function defaultBrowser2() {
   throw new Error("Only macOS, Linux, and Windows are supported");
 }
 
-// node_modules/open/index.js
+// ../../main/node_modules/open/index.js
 var execFile5 = promisify5(childProcess.execFile);
 var __dirname = path.dirname(fileURLToPath(import.meta.url));
 var localXdgOpenPath = path.join(__dirname, "xdg-open");

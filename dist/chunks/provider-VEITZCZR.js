@@ -1,16 +1,15 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  DEFAULT_GCP_WAITS,
-  GcpProvider,
-  placeOf
-} from "./chunk-MWS7OXWX.js";
-import "./chunk-4BLN34YV.js";
+  AwsProvider,
+  DEFAULT_AWS_WAITS
+} from "./chunk-HGM6G4OU.js";
 import "./chunk-OZP4MWJ3.js";
 import "./chunk-GSI7JE3C.js";
+import "./chunk-AERCAA66.js";
 import "./chunk-IAZJZTPR.js";
+import "./chunk-QUBSOS7W.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  DEFAULT_GCP_WAITS,
-  GcpProvider,
-  placeOf
+  AwsProvider,
+  DEFAULT_AWS_WAITS
 };

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-JPPFPTGB.js";
+} from "./chunk-AXVWHRXY.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
