@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-LVGOX6LQ.js";
+} from "./chunks/chunk-S7SUILGR.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -27,7 +27,7 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-AXVWHRXY.js";
+} from "./chunks/chunk-SKCPL2DN.js";
 import "./chunks/chunk-RLTD5BZQ.js";
 import "./chunks/chunk-NPIUJHSZ.js";
 import "./chunks/chunk-GSI7JE3C.js";

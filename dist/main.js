@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-TBWFK6LY.js";
+} from "./chunks/chunk-W3MWMJPE.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-LVGOX6LQ.js";
+} from "./chunks/chunk-S7SUILGR.js";
 import {
   StateStore,
   buildPlanFromConfig,
@@ -35,7 +35,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-AXVWHRXY.js";
+} from "./chunks/chunk-SKCPL2DN.js";
 import "./chunks/chunk-RLTD5BZQ.js";
 import "./chunks/chunk-NPIUJHSZ.js";
 import "./chunks/chunk-GSI7JE3C.js";

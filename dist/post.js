@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-TBWFK6LY.js";
+} from "./chunks/chunk-W3MWMJPE.js";
 import {
   STATE_FILE,
   TEARDOWN_POLICIES,
@@ -18,7 +18,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-AXVWHRXY.js";
+} from "./chunks/chunk-SKCPL2DN.js";
 import "./chunks/chunk-RLTD5BZQ.js";
 import "./chunks/chunk-NPIUJHSZ.js";
 import "./chunks/chunk-AERCAA66.js";

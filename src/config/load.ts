@@ -288,6 +288,16 @@ function crossFieldErrors(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positio
     errors.push(errorAt(ctx, ['ttl'], `ttl is "${file.ttl}"; it must be between 10m and 7d.`));
   }
 
+  if (file.versions['tf-tag'] === 'latest') {
+    errors.push(
+      errorAt(
+        ctx,
+        ['versions', 'tf-tag'],
+        'versions.tf-tag is "latest", which pins nothing (the image behind it changes); name a release tag or a dated build, or leave it out to use the profile\'s pin.',
+      ),
+    );
+  }
+
   const seen = new Map<string, number>();
   file.sites.forEach((site, i) => {
     const at = (...rest: PathSegment[]) => ['sites', i, ...rest];

@@ -150,6 +150,17 @@ describe('site file loading', () => {
     );
   });
 
+  it('refuses versions.tf-tag latest: a run is pinned', () => {
+    expect(
+      userErrorMessages(() => parseSiteFile(two('versions: { tf-tag: latest }\n'), 'f.yml')),
+    ).toEqual([
+      'f.yml:7:21: versions.tf-tag is "latest", which pins nothing (the image behind it changes); name a release tag or a dated build, or leave it out to use the profile\'s pin.',
+    ]);
+    expect(parseSiteFile(two('versions: { tf-tag: 2025-11-03 }\n'), 'f.yml').versions.tfTag).toBe(
+      '2025-11-03',
+    );
+  });
+
   it('refuses a ttl outside 10m..7d', () => {
     const [msg] = userErrorMessages(() => parseSiteFile(two('ttl: 8d\n'), 'f.yml'));
     expect(msg).toBe('f.yml:7:6: ttl is "8d"; it must be between 10m and 7d.');

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseSiteFile } from '../../src/config/load.js';
 import { buildPlanFromConfig, throughMirror } from '../../src/plan/plan.js';
+import { listProfiles, loadProfile } from '../../src/config/profile.js';
 import { planToJson, planToText } from '../../src/plan/format.js';
 import { userErrorMessages } from '../helpers.js';
 
@@ -179,6 +180,15 @@ describe('plan', () => {
       ['onprem-worker-1', '192.168.10.11', '203.0.113.10'],
     ]);
     expect(plan.sites[1]!.cidrs.underlay).toBe('172.16.0.0/24');
+  });
+
+  it('every shipped profile pins its TF images: never latest, opensdn-24 at a dated tag', () => {
+    for (const name of listProfiles()) {
+      const p = loadProfile(name);
+      expect(p.tf.tag, name).not.toMatch(/^latest$/);
+      expect(p.tf.tag, name).toMatch(/\d/);
+    }
+    expect(loadProfile('opensdn-24').tf.tag).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('plans the example files', () => {

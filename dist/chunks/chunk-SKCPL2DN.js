@@ -67404,6 +67404,15 @@ function crossFieldErrors(file2, ctx) {
   if (parseDuration(file2.ttl) < 600 || parseDuration(file2.ttl) > 7 * 86400) {
     errors.push(errorAt(ctx, ["ttl"], `ttl is "${file2.ttl}"; it must be between 10m and 7d.`));
   }
+  if (file2.versions["tf-tag"] === "latest") {
+    errors.push(
+      errorAt(
+        ctx,
+        ["versions", "tf-tag"],
+        `versions.tf-tag is "latest", which pins nothing (the image behind it changes); name a release tag or a dated build, or leave it out to use the profile's pin.`
+      )
+    );
+  }
   const seen = /* @__PURE__ */ new Map();
   file2.sites.forEach((site2, i) => {
     const at = (...rest) => ["sites", i, ...rest];

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-AXVWHRXY.js";
+} from "./chunk-SKCPL2DN.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-AXVWHRXY.js";
+} from "./chunk-SKCPL2DN.js";
 import {
   sizeTable
 } from "./chunk-GSI7JE3C.js";
