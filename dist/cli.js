@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-BUXULM7T.js";
+} from "./chunks/chunk-OFUM3D74.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -27,7 +27,7 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-KAAWXTTN.js";
+} from "./chunks/chunk-SPQIVBOB.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";
@@ -466,7 +466,7 @@ function parseFlags(name, spec, args) {
     if (unknown) {
       const guess = closest(unknown[2], Object.keys(options));
       throw new UserError(
-        `tungsten-e2e ${name}: unknown option ${unknown[1]}${unknown[2]}${guess ? `; did you mean --${guess}?` : ""} Usage: tungsten-e2e ${spec.usage}`
+        `tungsten-e2e ${name}: unknown option ${unknown[1]}${unknown[2]}${guess ? `; did you mean --${guess}?` : "."} Usage: tungsten-e2e ${spec.usage}`
       );
     }
     throw new UserError(

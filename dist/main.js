@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-SCPZKD62.js";
+} from "./chunks/chunk-PZB2QUKH.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-BUXULM7T.js";
+} from "./chunks/chunk-OFUM3D74.js";
 import {
   StateStore,
   buildPlanFromConfig,
@@ -35,7 +35,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-KAAWXTTN.js";
+} from "./chunks/chunk-SPQIVBOB.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";

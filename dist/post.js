@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-SCPZKD62.js";
+} from "./chunks/chunk-PZB2QUKH.js";
 import {
   STATE_FILE,
   TEARDOWN_POLICIES,
@@ -18,7 +18,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-KAAWXTTN.js";
+} from "./chunks/chunk-SPQIVBOB.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-AERCAA66.js";

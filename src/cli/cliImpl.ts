@@ -351,7 +351,7 @@ function parseFlags(
     if (unknown) {
       const guess = closest(unknown[2]!, Object.keys(options));
       throw new UserError(
-        `tungsten-e2e ${name}: unknown option ${unknown[1]}${unknown[2]}${guess ? `; did you mean --${guess}?` : ''} Usage: tungsten-e2e ${spec.usage}`,
+        `tungsten-e2e ${name}: unknown option ${unknown[1]}${unknown[2]}${guess ? `; did you mean --${guess}?` : '.'} Usage: tungsten-e2e ${spec.usage}`,
       );
     }
     throw new UserError(

@@ -239,7 +239,7 @@ function schemaIssueError(
       const sentences = issue.keys.map((k) => {
         const guess = closest(k, allowed);
         const where = path.length ? `in ${field}` : 'at the top level';
-        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : ''} Allowed keys: ${allowed.join(', ')}.`;
+        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : '.'} Allowed keys: ${allowed.join(', ')}.`;
       });
       return errorAt(ctx, [...path, issue.keys[0]!], sentences.join(' '), { atKey: true });
     }
@@ -286,6 +286,16 @@ function crossFieldErrors(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positio
 
   if (parseDuration(file.ttl)! < 600 || parseDuration(file.ttl)! > 7 * 86400) {
     errors.push(errorAt(ctx, ['ttl'], `ttl is "${file.ttl}"; it must be between 10m and 7d.`));
+  }
+
+  if (file.versions['tf-tag'] === 'latest') {
+    errors.push(
+      errorAt(
+        ctx,
+        ['versions', 'tf-tag'],
+        'versions.tf-tag is "latest", which pins nothing (the image behind it changes); name a release tag or a dated build, or leave it out to use the profile\'s pin.',
+      ),
+    );
   }
 
   const seen = new Map<string, number>();

@@ -102,9 +102,20 @@ function resolveVersions(
     }
   }
   const tfRegistry = config.registry.mirror
-    ? `${config.registry.mirror}/${profile.tf.registry}`
+    ? throughMirror(config.registry.mirror, profile.tf.registry)
     : profile.tf.registry;
   return { kubernetes, tfRegistry, tfTag: config.versions.tfTag ?? profile.tf.tag };
+}
+
+/**
+ * A pull-through cache serves a registry's repositories under its own host and
+ * path (mirror.gcr.io/library/busybox, cache:5000/opensdn/...), so the source
+ * registry's host is replaced by the mirror, never kept as a path segment.
+ */
+export function throughMirror(mirror: string, repository: string): string {
+  const [first, ...rest] = repository.split('/');
+  const hasHost = rest.length > 0 && (/[.:]/.test(first!) || first === 'localhost');
+  return `${mirror.replace(/\/+$/, '')}/${hasHost ? rest.join('/') : repository}`;
 }
 
 function planSite(

@@ -1,9 +1,33 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BUNDLE, runBundle } from '../bundle.js';
-import { tempDir, writeTemp } from '../helpers.js';
+import * as helpers from '../helpers.js';
+
+/** Temporary directories and files of this file's tests, removed after them (also when they fail). */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix?: string): string {
+  const dir = helpers.tempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+function writeTemp(name: string, text: string): string {
+  const path = helpers.writeTemp(name, text);
+  made.push(dirname(path));
+  return path;
+}
 
 describe('tungsten-e2e CLI (bundled)', () => {
   it('plan prints the table for the local example', () => {
@@ -12,6 +36,47 @@ describe('tungsten-e2e CLI (bundled)', () => {
     expect(r.stdout).toContain('site east (local)');
     expect(r.stdout).toContain('site west (local)');
     expect(r.stdout).toMatch(/asn {8}64513, router id 172\.16\.1\.10/);
+  });
+
+  it('plan prints the table and valid JSON of the documented shape for every example file', () => {
+    const files = readdirSync('examples').filter((f) => f.endsWith('.yml'));
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const f of files) {
+      const table = runBundle('cli', ['plan', '--sites', `examples/${f}`]);
+      expect(table.code, `${f}: ${table.stderr}`).toBe(0);
+      const r = runBundle('cli', ['plan', '--sites', `examples/${f}`, '--json']);
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      const json = JSON.parse(r.stdout) as {
+        sites: { name: string; peers: { site: string; asn: number }[] }[];
+      };
+      expect(json.sites.length).toBeGreaterThanOrEqual(2);
+      for (const s of json.sites) {
+        expect(table.stdout).toContain(`site ${s.name} (`);
+        expect(s).toEqual(
+          expect.objectContaining({
+            name: expect.any(String),
+            provider: expect.any(String),
+            asn: expect.any(Number),
+            routerId: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+            gateway: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+            cidrs: {
+              underlay: expect.any(String),
+              pod: expect.any(String),
+              service: expect.any(String),
+              ipFabric: expect.any(String),
+            },
+          }),
+        );
+        // full mesh: every other site once, with its ASN
+        expect(s.peers.map((p) => p.site).sort()).toEqual(
+          json.sites
+            .map((o) => o.name)
+            .filter((n) => n !== s.name)
+            .sort(),
+        );
+        for (const p of s.peers) expect(p.asn).toEqual(expect.any(Number));
+      }
+    }
   });
 
   it('plan --json prints exactly the documented shape', () => {
@@ -55,6 +120,40 @@ describe('tungsten-e2e CLI (bundled)', () => {
       `error: ${file}:9:12: sites[1].cidrs.pod 10.40.0.0/16 (site "west") overlaps sites[0].cidrs.pod 10.32.0.0/12 (site "east", line 5); ranges must not overlap within or across sites, so change one of them or remove it to have one chosen.`,
     );
     expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 with every overlap of one file, each naming both sites, both fields and both lines', () => {
+    // west's four ranges each fall inside a different kind of east's
+    const file = writeTemp(
+      'overlaps.yml',
+      `sites:
+  - name: east
+    provider: local
+    cidrs:
+      underlay: 172.20.0.0/24
+      pod: 10.32.0.0/12
+      service: 10.96.0.0/12
+      ip-fabric: 10.64.0.0/12
+  - name: west
+    provider: local
+    cidrs:
+      underlay: 10.40.0.0/24
+      pod: 10.100.0.0/16
+      service: 10.70.0.0/16
+      ip-fabric: 172.20.0.128/25
+`,
+    );
+    const r = runBundle('cli', ['plan', '--sites', file, '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const tail =
+      'ranges must not overlap within or across sites, so change one of them or remove it to have one chosen.';
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `error: ${file}:12:17: sites[1].cidrs.underlay 10.40.0.0/24 (site "west") overlaps sites[0].cidrs.pod 10.32.0.0/12 (site "east", line 6); ${tail}`,
+      `error: ${file}:13:12: sites[1].cidrs.pod 10.100.0.0/16 (site "west") overlaps sites[0].cidrs.service 10.96.0.0/12 (site "east", line 7); ${tail}`,
+      `error: ${file}:14:16: sites[1].cidrs.service 10.70.0.0/16 (site "west") overlaps sites[0].cidrs.ip-fabric 10.64.0.0/12 (site "east", line 8); ${tail}`,
+      `error: ${file}:15:18: sites[1].cidrs.ip-fabric 172.20.0.128/25 (site "west") overlaps sites[0].cidrs.underlay 172.20.0.0/24 (site "east", line 5); ${tail}`,
+    ]);
   });
 
   it.each([
@@ -201,7 +300,12 @@ describe('tungsten-e2e CLI (bundled)', () => {
     expect(runBundle('cli', ['plna']).stderr).toContain('did you mean "plan"?');
     const r = runBundle('cli', ['plan', '--site', 'x']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown option --site; did you mean --sites?');
+    expect(r.stderr).toContain('unknown option --site; did you mean --sites? Usage: ');
+    const far = runBundle('cli', ['plan', '--sites', 'examples/local.yml', '--bogus']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toMatch(
+      /^error: tungsten-e2e plan: unknown option --bogus\. Usage: tungsten-e2e plan --sites FILE .*\n$/,
+    );
   });
 
   it('lists profiles and prints help', () => {

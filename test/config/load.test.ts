@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadSiteFile, parseSiteFile } from '../../src/config/load.js';
 import { UserError } from '../../src/errors.js';
 import { userErrorMessages } from '../helpers.js';
@@ -42,6 +42,10 @@ describe('site file loading', () => {
     expect(msg).toMatch(
       /^f\.yml:7:1: unknown key "profle" at the top level; did you mean "profile"\?/,
     );
+    // nothing close: the sentence ends before the allowed keys
+    expect(userErrorMessages(() => parseSiteFile(two('colour: red\n'), 'f.yml'))).toEqual([
+      'f.yml:7:1: unknown key "colour" at the top level. Allowed keys: profile, ttl, allow-unsupported, versions, registry, tests, sites.',
+    ]);
   });
 
   it('refuses a site name with shell metacharacters, at the name', () => {
@@ -146,6 +150,17 @@ describe('site file loading', () => {
     );
   });
 
+  it('refuses versions.tf-tag latest: a run is pinned', () => {
+    expect(
+      userErrorMessages(() => parseSiteFile(two('versions: { tf-tag: latest }\n'), 'f.yml')),
+    ).toEqual([
+      'f.yml:7:21: versions.tf-tag is "latest", which pins nothing (the image behind it changes); name a release tag or a dated build, or leave it out to use the profile\'s pin.',
+    ]);
+    expect(parseSiteFile(two('versions: { tf-tag: 2025-11-03 }\n'), 'f.yml').versions.tfTag).toBe(
+      '2025-11-03',
+    );
+  });
+
   it('refuses a ttl outside 10m..7d', () => {
     const [msg] = userErrorMessages(() => parseSiteFile(two('ttl: 8d\n'), 'f.yml'));
     expect(msg).toBe('f.yml:7:6: ttl is "8d"; it must be between 10m and 7d.');
@@ -185,7 +200,9 @@ describe('site file loading', () => {
   });
 
   it('loads every example file', async () => {
-    for (const f of ['local.yml', 'local-three.yml', 'aws-azure.yml', 'opensdn-aws-gcp.yml']) {
+    const files = readdirSync('examples').filter((f) => f.endsWith('.yml'));
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const f of files) {
       const c = await loadSiteFile(`examples/${f}`);
       expect(c.sites.length).toBeGreaterThanOrEqual(2);
     }

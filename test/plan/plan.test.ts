@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseSiteFile } from '../../src/config/load.js';
-import { buildPlanFromConfig } from '../../src/plan/plan.js';
+import { buildPlanFromConfig, throughMirror } from '../../src/plan/plan.js';
+import { listProfiles, loadProfile } from '../../src/config/profile.js';
 import { planToJson, planToText } from '../../src/plan/format.js';
 import { userErrorMessages } from '../helpers.js';
 
@@ -123,13 +124,28 @@ describe('plan', () => {
     expect(plan.warnings.join('\n')).toMatch(/exceed Docker Hub's anonymous limit/);
   });
 
-  it('uses a registry mirror for TF images', () => {
+  it('uses a registry mirror for TF images, in place of the source registry host', () => {
     const plan = buildPlanFromConfig(
       load(local('registry: { mirror: mirror.example.com:5000 }\n')),
     );
+    // a pull-through cache serves Docker Hub's repository paths; "docker.io" is no path segment there
     expect(plan.sites[0]!.manifestValues.CONTRAIL_REPO).toBe(
-      'mirror.example.com:5000/docker.io/opencontrailnightly',
+      'mirror.example.com:5000/opencontrailnightly',
     );
+    const opensdn = buildPlanFromConfig(
+      load(local('profile: opensdn-24\nregistry: { mirror: cache.example.com/dockerhub }\n')),
+    );
+    expect(opensdn.versions.tfRegistry).toBe('cache.example.com/dockerhub/opensdn');
+    expect(opensdn.sites[0]!.manifestValues.CONTRAIL_REGISTRY).toBe(
+      'cache.example.com/dockerhub/opensdn',
+    );
+    expect(throughMirror('m.example.com/', 'docker.io/opencontrailnightly')).toBe(
+      'm.example.com/opencontrailnightly',
+    );
+    expect(throughMirror('m.example.com', 'localhost/team/tf')).toBe('m.example.com/team/tf');
+    // a repository without a registry host keeps every segment
+    expect(throughMirror('m.example.com', 'opensdn')).toBe('m.example.com/opensdn');
+    expect(throughMirror('m.example.com', 'team/tf')).toBe('m.example.com/team/tf');
   });
 
   it('prints JSON of the documented shape and a readable table', () => {
@@ -166,8 +182,19 @@ describe('plan', () => {
     expect(plan.sites[1]!.cidrs.underlay).toBe('172.16.0.0/24');
   });
 
+  it('every shipped profile pins its TF images: never latest, opensdn-24 at a dated tag', () => {
+    for (const name of listProfiles()) {
+      const p = loadProfile(name);
+      expect(p.tf.tag, name).not.toMatch(/^latest$/);
+      expect(p.tf.tag, name).toMatch(/\d/);
+    }
+    expect(loadProfile('opensdn-24').tf.tag).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
   it('plans the example files', () => {
-    for (const f of ['local.yml', 'aws-azure.yml', 'opensdn-aws-gcp.yml']) {
+    const files = readdirSync('examples').filter((f) => f.endsWith('.yml'));
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const f of files) {
       const plan = buildPlanFromConfig(parseSiteFile(readFileSync(`examples/${f}`, 'utf8'), f));
       expect(plan.sites.length).toBeGreaterThanOrEqual(2);
     }

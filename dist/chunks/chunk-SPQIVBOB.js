@@ -67359,7 +67359,7 @@ function schemaIssueError(issue3, raw, ctx) {
       const sentences = issue3.keys.map((k) => {
         const guess = closest(k, allowed);
         const where = path.length ? `in ${field}` : "at the top level";
-        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : ""} Allowed keys: ${allowed.join(", ")}.`;
+        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : "."} Allowed keys: ${allowed.join(", ")}.`;
       });
       return errorAt(ctx, [...path, issue3.keys[0]], sentences.join(" "), { atKey: true });
     }
@@ -67403,6 +67403,15 @@ function crossFieldErrors(file2, ctx) {
   const has = (path) => ctx.positions[pathKey(path)] !== void 0;
   if (parseDuration(file2.ttl) < 600 || parseDuration(file2.ttl) > 7 * 86400) {
     errors.push(errorAt(ctx, ["ttl"], `ttl is "${file2.ttl}"; it must be between 10m and 7d.`));
+  }
+  if (file2.versions["tf-tag"] === "latest") {
+    errors.push(
+      errorAt(
+        ctx,
+        ["versions", "tf-tag"],
+        `versions.tf-tag is "latest", which pins nothing (the image behind it changes); name a release tag or a dated build, or leave it out to use the profile's pin.`
+      )
+    );
   }
   const seen = /* @__PURE__ */ new Map();
   file2.sites.forEach((site2, i) => {
@@ -67861,8 +67870,13 @@ function resolveVersions(config2, profile, errors, warnings) {
       );
     }
   }
-  const tfRegistry = config2.registry.mirror ? `${config2.registry.mirror}/${profile.tf.registry}` : profile.tf.registry;
+  const tfRegistry = config2.registry.mirror ? throughMirror(config2.registry.mirror, profile.tf.registry) : profile.tf.registry;
   return { kubernetes, tfRegistry, tfTag: config2.versions.tfTag ?? profile.tf.tag };
+}
+function throughMirror(mirror, repository) {
+  const [first, ...rest] = repository.split("/");
+  const hasHost = rest.length > 0 && (/[.:]/.test(first) || first === "localhost");
+  return `${mirror.replace(/\/+$/, "")}/${hasHost ? rest.join("/") : repository}`;
 }
 function planSite(site2, index, ip2, profile, versions) {
   const underlay = mustParseCidr(ip2.cidrs.underlay);

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-KAAWXTTN.js";
+} from "./chunk-SPQIVBOB.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-KAAWXTTN.js";
+} from "./chunk-SPQIVBOB.js";
 import {
   sizeTable
 } from "./chunk-GSI7JE3C.js";
