@@ -1,10 +1,28 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError, UserErrors } from '../src/errors.js';
 
+/** Every directory tempDir made in this test file: test/support/tempCleanup.ts removes them after it. */
+const madeDirs: string[] = [];
+
 export function tempDir(prefix = 'te-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
+/** Remove what tempDir made; what cannot be removed (still mounted, say) is named, not fatal. */
+export function removeTempDirs(): string[] {
+  const kept: string[] = [];
+  for (const dir of madeDirs.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (e) {
+      kept.push(`${dir}: ${(e as Error).message}`);
+    }
+  }
+  return kept;
 }
 
 export function writeTemp(name: string, text: string): string {

@@ -12,7 +12,7 @@ import { listenForInterrupt } from '../commands/interrupt.js';
 import { planCommand, writePlanJson } from '../commands/plan.js';
 import { reexecAsRoot, shouldReexecAsRoot, sitesNeedRoot } from '../commands/root.js';
 import type { ConfigOverrides } from '../config/load.js';
-import { loadSiteFile, looksInline } from '../config/load.js';
+import { INLINE_SITES_LABEL, loadSiteFile, looksInline } from '../config/load.js';
 import { ExitCode, InfraError, isUserError, userErrorsOf } from '../errors.js';
 import type { ExitCodeValue } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -74,12 +74,12 @@ async function publishPlan(inputs: ActionInputs, json: PlanJson): Promise<void> 
 
 /** The label errors name for inline YAML; a path names itself. */
 function sitesLabel(sites: string): { sitesLabel?: string } {
-  return looksInline(sites) ? { sitesLabel: "action input 'sites'" } : {};
+  return looksInline(sites) ? { sitesLabel: INLINE_SITES_LABEL } : {};
 }
 
 async function planAction(inputs: ActionInputs, logger: Logger): Promise<ExitCodeValue> {
   const json = await planCommand(
-    { sites: inputs.sites, sitesLabel: "action input 'sites'", overrides: overridesOf(inputs) },
+    { sites: inputs.sites, sitesLabel: INLINE_SITES_LABEL, overrides: overridesOf(inputs) },
     { logger, stdout: (t) => core.info(t.replace(/\n$/, '')) },
   );
   await publishPlan(inputs, json);
@@ -233,23 +233,22 @@ async function janitorAction(inputs: ActionInputs, logger: Logger): Promise<Exit
   return ExitCode.ok;
 }
 
+/** Where the runner should pin an annotation: inline YAML (a label, not a file) gets none. */
+function annotationAt(p: { file: string; line: number; col: number } | undefined) {
+  return p && p.file !== INLINE_SITES_LABEL
+    ? { file: p.file, startLine: p.line, startColumn: p.col }
+    : {};
+}
+
 function fail(e: unknown): ExitCodeValue {
   core.setOutput('passed', 'false');
   if (isUserError(e)) {
     const errors = userErrorsOf(e);
     for (const err of errors) {
-      const p = err.position;
-      core.error(
-        err.message,
-        p
-          ? {
-              file: p.file,
-              startLine: p.line,
-              startColumn: p.col,
-              title: 'tungsten-e2e: bad input',
-            }
-          : { title: 'tungsten-e2e: bad input' },
-      );
+      core.error(err.message, {
+        ...annotationAt(err.position),
+        title: 'tungsten-e2e: bad input',
+      });
     }
     core.setFailed(
       errors.length === 1

@@ -9,7 +9,7 @@ import * as core from '@actions/core';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { reexecAsRoot, shouldReexecAsRoot } from '../commands/root.js';
-import { looksInline } from '../config/load.js';
+import { INLINE_SITES_LABEL, looksInline } from '../config/load.js';
 import { TEARDOWN_POLICIES } from '../config/schema.js';
 import type { TeardownPolicy } from '../config/types.js';
 import { ExitCode } from '../errors.js';
@@ -59,7 +59,7 @@ export async function runPost(): Promise<ExitCodeValue> {
         saved,
         policy: policyInput(),
         ...(sites.trim()
-          ? { sites, ...(looksInline(sites) ? { sitesLabel: "action input 'sites'" } : {}) }
+          ? { sites, ...(looksInline(sites) ? { sitesLabel: INLINE_SITES_LABEL } : {}) }
           : {}),
       },
       { logger, credentials },

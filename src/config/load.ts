@@ -68,6 +68,9 @@ export function positionOf(
   return undefined;
 }
 
+/** What messages call a site file given inline in the action's sites input. */
+export const INLINE_SITES_LABEL = "action input 'sites'";
+
 export function looksInline(sites: string): boolean {
   return /\n/.test(sites.trim()) || /^\s*(sites|profile)\s*:/.test(sites) || /^\s*\{/.test(sites);
 }
@@ -288,6 +291,18 @@ function crossFieldErrors(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positio
     errors.push(errorAt(ctx, ['ttl'], `ttl is "${file.ttl}"; it must be between 10m and 7d.`));
   }
 
+  file.health.tolerate.forEach((t, i) => {
+    if (t.service === undefined && t.detail === undefined) {
+      errors.push(
+        errorAt(
+          ctx,
+          ['health', 'tolerate', i],
+          `health.tolerate[${i}] names neither a service nor a detail; add one of them (a toleration of a whole pod or state would hide real failures).`,
+        ),
+      );
+    }
+  });
+
   if (file.versions['tf-tag'] === 'latest') {
     errors.push(
       errorAt(
@@ -473,6 +488,15 @@ function toRunConfig(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positions'>)
       suites: file.tests.suites,
       isolationModes: file.tests['isolation-modes'],
       namespaces: file.tests.namespaces,
+    },
+    health: {
+      tolerate: file.health.tolerate.map((t) => ({
+        ...(t.pod !== undefined ? { pod: t.pod } : {}),
+        ...(t.service !== undefined ? { service: t.service } : {}),
+        ...(t.state !== undefined ? { state: t.state } : {}),
+        ...(t.detail !== undefined ? { detail: t.detail } : {}),
+        reason: t.reason,
+      })),
     },
     sites: file.sites.map(toSiteConfig),
   };

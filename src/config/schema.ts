@@ -12,6 +12,8 @@ export const SUITES = ['connectivity', 'isolation'] as const;
 export const ISOLATION_MODES = ['default', 'namespace', 'service', 'container'] as const;
 export const CIDR_KINDS = ['underlay', 'pod', 'service', 'ip-fabric'] as const;
 export const TEARDOWN_POLICIES = ['always', 'on-success', 'never'] as const;
+/** contrail-status service states (the parser's SERVICE_STATES) a toleration may name */
+export const TOLERABLE_STATES = ['backup', 'initializing', 'inactive', 'timeout'] as const;
 
 /** Site names end up in namespace, interface, tag and resource names. */
 export const SITE_NAME = /^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/;
@@ -129,6 +131,21 @@ export const siteFileSchema = z.strictObject({
       'isolation-modes': ['default', 'namespace', 'service', 'container'],
       namespaces: ['tenant-a', 'tenant-b'],
     }),
+  health: z
+    .strictObject({
+      tolerate: z
+        .array(
+          z.strictObject({
+            pod: token.optional(),
+            service: token.optional(),
+            state: z.enum(TOLERABLE_STATES).optional(),
+            detail: z.string().min(1).max(200).optional(),
+            reason: z.string().min(1),
+          }),
+        )
+        .default([]),
+    })
+    .default({ tolerate: [] }),
   sites: z.array(site).min(2, { error: 'must list at least two sites' }),
 });
 

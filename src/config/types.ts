@@ -5,6 +5,7 @@ import type {
   PROVIDERS,
   SUITES,
   TEARDOWN_POLICIES,
+  TOLERABLE_STATES,
 } from './schema.js';
 
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -67,5 +68,17 @@ export interface RunConfig {
   versions: { kubernetes?: string; tfTag?: string };
   registry: { mirror?: string; username?: string };
   tests: { suites: SuiteName[]; isolationModes: IsolationMode[]; namespaces: string[] };
+  /** readiness: service states the site file declares harmless (on top of the profile's) */
+  health: { tolerate: ToleratedState[] };
   sites: SiteConfig[];
+}
+
+/** A contrail-status service state declared harmless; every given field must match. */
+export interface ToleratedState {
+  pod?: string;
+  service?: string;
+  state?: (typeof TOLERABLE_STATES)[number];
+  /** text every comma-separated part of the service's detail must contain */
+  detail?: string;
+  reason: string;
 }

@@ -175,7 +175,10 @@ async function waitSite(
   const graceMs = options.raceGraceMs ?? 60_000;
   const progressMs = options.progressEveryMs ?? 30_000;
   const ladder = options.ladder ?? DEFAULT_LADDER;
-  const tolerations = options.tolerations ?? defaultTolerations(ctx.plan.profile.name);
+  const tolerations = options.tolerations ?? [
+    ...defaultTolerations(ctx.plan.profile.name),
+    ...(ctx.plan.health?.tolerate ?? []),
+  ];
   const name = site.plan.name;
   const log = ctx.logger;
 

@@ -66,6 +66,7 @@ export function buildPlan(config: RunConfig, profile: Profile): Plan {
     versions,
     ttlSeconds: config.ttlSeconds,
     tests: config.tests,
+    health: config.health,
     sites,
     peerings,
     warnings,

@@ -67,6 +67,7 @@ export interface Plan {
   versions: ResolvedVersions;
   ttlSeconds: number;
   tests: RunConfig['tests'];
+  health: RunConfig['health'];
   sites: SitePlan[];
   /** each unordered pair of sites once: full-mesh eBGP between control nodes */
   peerings: { a: string; b: string }[];

@@ -4,7 +4,7 @@
  * can print it, and is written to disk only as a 0600 file.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { secrets } from '../log.js';
@@ -124,9 +124,16 @@ export async function writePrivateKey(
 ): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, fileName);
-  await writeFile(path, privateKey, { mode: 0o600 });
-  // mode only applies to a new file; an existing one keeps its old mode otherwise
-  await chmod(path, 0o600);
+  // a new file, 0600 from its first byte (flag wx: never an existing file that
+  // keeps a wider mode while the key is written), then renamed over the old one
+  const fresh = join(dir, `.${fileName}.${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(fresh, privateKey, { mode: 0o600, flag: 'wx' });
+    await rename(fresh, path);
+  } catch (e) {
+    await rm(fresh, { force: true });
+    throw e;
+  }
   return path;
 }
 

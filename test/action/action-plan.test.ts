@@ -71,6 +71,22 @@ describe('the action (bundled dist/main.js), command plan', () => {
     expect(r.stdout).toContain('site b (local)');
   });
 
+  it('a bad inline site file: the error names the input and line, and the annotation names no file', () => {
+    const { env } = runnerEnv({
+      command: 'plan',
+      sites: 'sites:\n  - name: a\n    provider: local\n  - name: b\n    provider: lokal\n',
+      'results-dir': tempDir(),
+    });
+    const r = runBundle('main', [], env);
+    expect(r.code).toBe(2);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error '));
+    expect(errors[0]).toMatch(
+      /^::error title=tungsten-e2e%3A bad input::action input 'sites':5:15: sites\[1\]\.provider is "lokal"/,
+    );
+    // a runner given file=action input 'sites' would pin the annotation to a file that is not there
+    expect(errors.every((l) => !l.includes('file='))).toBe(true);
+  });
+
   it('turns a bad file into annotations at file, line and column, exit 2', () => {
     const file = writeTemp(
       'sites.yml',

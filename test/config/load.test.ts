@@ -44,7 +44,7 @@ describe('site file loading', () => {
     );
     // nothing close: the sentence ends before the allowed keys
     expect(userErrorMessages(() => parseSiteFile(two('colour: red\n'), 'f.yml'))).toEqual([
-      'f.yml:7:1: unknown key "colour" at the top level. Allowed keys: profile, ttl, allow-unsupported, versions, registry, tests, sites.',
+      'f.yml:7:1: unknown key "colour" at the top level. Allowed keys: profile, ttl, allow-unsupported, versions, registry, tests, health, sites.',
     ]);
   });
 
@@ -158,6 +158,49 @@ describe('site file loading', () => {
     ]);
     expect(parseSiteFile(two('versions: { tf-tag: 2025-11-03 }\n'), 'f.yml').versions.tfTag).toBe(
       '2025-11-03',
+    );
+  });
+
+  it('takes health.tolerate entries, and refuses one that matches no service or detail at its line', () => {
+    const ok = parseSiteFile(
+      two(`health:
+  tolerate:
+    - { pod: analytics, service: collector, state: initializing, detail: 'Collector connection down', reason: 'no analytics in this test' }
+`),
+      'f.yml',
+    );
+    expect(ok.health.tolerate).toEqual([
+      {
+        pod: 'analytics',
+        service: 'collector',
+        state: 'initializing',
+        detail: 'Collector connection down',
+        reason: 'no analytics in this test',
+      },
+    ]);
+    expect(parseSiteFile(two(), 'f.yml').health).toEqual({ tolerate: [] });
+
+    const broad = two(`health:
+  tolerate:
+    - state: initializing
+      reason: everything starting is fine
+`);
+    expect(userErrorMessages(() => parseSiteFile(broad, 'f.yml'))).toEqual([
+      'f.yml:9:7: health.tolerate[0] names neither a service nor a detail; add one of them (a toleration of a whole pod or state would hide real failures).',
+    ]);
+    const noReason = two(`health:
+  tolerate:
+    - service: collector
+`);
+    expect(userErrorMessages(() => parseSiteFile(noReason, 'f.yml'))[0]).toMatch(
+      /^f\.yml:9:7: health\.tolerate\[0\]\.reason /,
+    );
+    const active = two(`health:
+  tolerate:
+    - { service: collector, state: active, reason: x }
+`);
+    expect(userErrorMessages(() => parseSiteFile(active, 'f.yml'))[0]).toMatch(
+      /^f\.yml:9:\d+: health\.tolerate\[0\]\.state /,
     );
   });
 

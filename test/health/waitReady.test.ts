@@ -249,6 +249,37 @@ describe('waitReady', () => {
     expect(err.failures[0]).toMatchObject({ site: 'east', reason: 'timeout' });
     expect(err.message).toContain('east-master database/zookeeper: inactive');
   });
+  it("adds the site file's health.tolerate to the profile's: a state it names no longer keeps the site from ready", async () => {
+    const collectorDown =
+      HEALTHY + '== Contrail analytics ==\ncollector: initializing (Collector connection down)\n';
+    const withCollector: Script = () => ({
+      'east-master': collectorDown,
+      'east-worker-1': WORKER_OK,
+    });
+    const tolerate = [
+      {
+        pod: 'analytics',
+        service: 'collector',
+        detail: 'Collector connection down',
+        reason: 'no analytics in this test',
+      },
+    ];
+    const t = setup(() => ({ east: withCollector, west: normalStart('west') }));
+    const declared = { ...t.ctx, plan: { ...t.ctx.plan, health: { tolerate } } };
+    const result = await waitReady(t.fabric, t.sites, declared, t.options);
+    expect(result.sites.find((s) => s.site === 'east')?.tolerated).toContain(
+      'east-master collector: initializing (Collector connection down)',
+    );
+
+    // negative control: without the declaration the same output never gets ready
+    const u = setup(() => ({ east: withCollector, west: normalStart('west') }));
+    const err = await rejection(
+      waitReady(u.fabric, u.sites, u.ctx, { ...u.options, timeoutMs: 60_000 }),
+    );
+    expect(err.failures[0]).toMatchObject({ site: 'east', reason: 'timeout' });
+    expect(err.message).toContain('east-master analytics/collector: initializing');
+  });
+
   it('records a step that itself failed and goes on to the next one', async () => {
     const t = setup(
       () => ({ east: normalStart('east'), west: raceClearedBy('west', 'provision-bgp-router') }),

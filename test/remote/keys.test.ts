@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import ssh2 from 'ssh2';
@@ -45,12 +53,22 @@ describe('run key', () => {
     expect(loaded.publicKey.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
   });
 
-  it('tightens an existing file to 0600 when overwriting', async () => {
+  it('replaces an existing 0644 file with a 0600 one, never writing the key into the old file', async () => {
     const dir = tempDir(cleanup);
     writeFileSync(join(dir, 'id'), 'old', { mode: 0o644 });
-    const path = await writePrivateKey(dir, generateRunKey().privateKey, 'id');
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readFileSync(path, 'utf8')).toMatch(/OPENSSH PRIVATE KEY/);
+    // a reader who opened the world-readable file before the write
+    const reader = openSync(join(dir, 'id'), 'r');
+    try {
+      const path = await writePrivateKey(dir, generateRunKey().privateKey, 'id');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(readFileSync(path, 'utf8')).toMatch(/OPENSSH PRIVATE KEY/);
+      // the old file (still open) never held the key: it was replaced, not overwritten
+      const buf = Buffer.alloc(4096);
+      expect(buf.toString('utf8', 0, readSync(reader, buf, 0, buf.length, 0))).toBe('old');
+      expect(readdirSync(dir)).toEqual(['id']);
+    } finally {
+      closeSync(reader);
+    }
   });
 
   it('is masked in every log line', () => {
