@@ -6,14 +6,15 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-PZB2QUKH.js";
+} from "./chunks/chunk-76DZXQUZ.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-OFUM3D74.js";
+} from "./chunks/chunk-EKDCYN4U.js";
 import {
+  INLINE_SITES_LABEL,
   StateStore,
   buildPlanFromConfig,
   downCommandLine,
@@ -35,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-SPQIVBOB.js";
+} from "./chunks/chunk-WAJIYKKY.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";
@@ -80,11 +81,11 @@ async function publishPlan(inputs, json) {
   setOutput("plan-json", await writePlanJson(inputs.resultsDir, RESULTS_DIR_INPUT, json));
 }
 function sitesLabel(sites) {
-  return looksInline(sites) ? { sitesLabel: "action input 'sites'" } : {};
+  return looksInline(sites) ? { sitesLabel: INLINE_SITES_LABEL } : {};
 }
 async function planAction(inputs, logger) {
   const json = await planCommand(
-    { sites: inputs.sites, sitesLabel: "action input 'sites'", overrides: overridesOf(inputs) },
+    { sites: inputs.sites, sitesLabel: INLINE_SITES_LABEL, overrides: overridesOf(inputs) },
     { logger, stdout: (t) => info(t.replace(/\n$/, "")) }
   );
   await publishPlan(inputs, json);
@@ -220,21 +221,18 @@ async function janitorAction(inputs, logger) {
   }
   return ExitCode.ok;
 }
+function annotationAt(p) {
+  return p && p.file !== INLINE_SITES_LABEL ? { file: p.file, startLine: p.line, startColumn: p.col } : {};
+}
 function fail(e) {
   setOutput("passed", "false");
   if (isUserError(e)) {
     const errors = userErrorsOf(e);
     for (const err of errors) {
-      const p = err.position;
-      error(
-        err.message,
-        p ? {
-          file: p.file,
-          startLine: p.line,
-          startColumn: p.col,
-          title: "tungsten-e2e: bad input"
-        } : { title: "tungsten-e2e: bad input" }
-      );
+      error(err.message, {
+        ...annotationAt(err.position),
+        title: "tungsten-e2e: bad input"
+      });
     }
     setFailed(
       errors.length === 1 ? errors[0].message : `${errors.length} problems in the input (see the errors above).`

@@ -5,8 +5,9 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-PZB2QUKH.js";
+} from "./chunks/chunk-76DZXQUZ.js";
 import {
+  INLINE_SITES_LABEL,
   STATE_FILE,
   TEARDOWN_POLICIES,
   getInput,
@@ -18,7 +19,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-SPQIVBOB.js";
+} from "./chunks/chunk-WAJIYKKY.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-AERCAA66.js";
@@ -63,7 +64,7 @@ async function runPost() {
       {
         saved,
         policy: policyInput(),
-        ...sites.trim() ? { sites, ...looksInline(sites) ? { sitesLabel: "action input 'sites'" } : {} } : {}
+        ...sites.trim() ? { sites, ...looksInline(sites) ? { sitesLabel: INLINE_SITES_LABEL } : {} } : {}
       },
       { logger, credentials }
     );

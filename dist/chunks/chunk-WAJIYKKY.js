@@ -67042,6 +67042,7 @@ var FAULTS = ["control-race", "no-bgp", "leak-isolation"];
 var SUITES = ["connectivity", "isolation"];
 var ISOLATION_MODES = ["default", "namespace", "service", "container"];
 var TEARDOWN_POLICIES = ["always", "on-success", "never"];
+var TOLERABLE_STATES = ["backup", "initializing", "inactive", "timeout"];
 var SITE_NAME = /^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/;
 var SITE_NAME_RULE = 'a lowercase DNS label: a-z, 0-9 and "-", starting with a letter, not ending with "-", at most 16 characters';
 var K8S_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -67111,6 +67112,17 @@ var siteFileSchema = external_exports.strictObject({
     "isolation-modes": ["default", "namespace", "service", "container"],
     namespaces: ["tenant-a", "tenant-b"]
   }),
+  health: external_exports.strictObject({
+    tolerate: external_exports.array(
+      external_exports.strictObject({
+        pod: token.optional(),
+        service: token.optional(),
+        state: external_exports.enum(TOLERABLE_STATES).optional(),
+        detail: external_exports.string().min(1).max(200).optional(),
+        reason: external_exports.string().min(1)
+      })
+    ).default([])
+  }).default({ tolerate: [] }),
   sites: external_exports.array(site).min(2, { error: "must list at least two sites" })
 });
 function allowedKeys(schema, path) {
@@ -67227,6 +67239,7 @@ function positionOf(positions, path, atKey = false) {
   }
   return void 0;
 }
+var INLINE_SITES_LABEL = "action input 'sites'";
 function looksInline(sites) {
   return /\n/.test(sites.trim()) || /^\s*(sites|profile)\s*:/.test(sites) || /^\s*\{/.test(sites);
 }
@@ -67404,6 +67417,17 @@ function crossFieldErrors(file2, ctx) {
   if (parseDuration(file2.ttl) < 600 || parseDuration(file2.ttl) > 7 * 86400) {
     errors.push(errorAt(ctx, ["ttl"], `ttl is "${file2.ttl}"; it must be between 10m and 7d.`));
   }
+  file2.health.tolerate.forEach((t, i) => {
+    if (t.service === void 0 && t.detail === void 0) {
+      errors.push(
+        errorAt(
+          ctx,
+          ["health", "tolerate", i],
+          `health.tolerate[${i}] names neither a service nor a detail; add one of them (a toleration of a whole pod or state would hide real failures).`
+        )
+      );
+    }
+  });
   if (file2.versions["tf-tag"] === "latest") {
     errors.push(
       errorAt(
@@ -67579,6 +67603,15 @@ function toRunConfig(file2, ctx) {
       suites: file2.tests.suites,
       isolationModes: file2.tests["isolation-modes"],
       namespaces: file2.tests.namespaces
+    },
+    health: {
+      tolerate: file2.health.tolerate.map((t) => ({
+        ...t.pod !== void 0 ? { pod: t.pod } : {},
+        ...t.service !== void 0 ? { service: t.service } : {},
+        ...t.state !== void 0 ? { state: t.state } : {},
+        ...t.detail !== void 0 ? { detail: t.detail } : {},
+        reason: t.reason
+      }))
     },
     sites: file2.sites.map(toSiteConfig)
   };
@@ -67843,6 +67876,7 @@ function buildPlan(config2, profile) {
     versions,
     ttlSeconds: config2.ttlSeconds,
     tests: config2.tests,
+    health: config2.health,
     sites,
     peerings,
     warnings
@@ -70509,7 +70543,7 @@ import { dirname as dirname4 } from "node:path";
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
 import { createHash, generateKeyPairSync, randomBytes as randomBytes3 } from "node:crypto";
-import { chmod as chmod2, mkdir as mkdir6, readFile as readFile6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir6, readFile as readFile6, rename as rename4, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
@@ -70590,8 +70624,14 @@ function generateRunKey(comment = "tungsten-e2e") {
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
   await mkdir6(dir, { recursive: true, mode: 448 });
   const path = join6(dir, fileName);
-  await writeFile5(path, privateKey, { mode: 384 });
-  await chmod2(path, 384);
+  const fresh = join6(dir, `.${fileName}.${randomBytes3(4).toString("hex")}`);
+  try {
+    await writeFile5(fresh, privateKey, { mode: 384, flag: "wx" });
+    await rename4(fresh, path);
+  } catch (e) {
+    await rm4(fresh, { force: true });
+    throw e;
+  }
   return path;
 }
 async function loadRunKey(path) {
@@ -72770,7 +72810,10 @@ async function waitSite(fabric, site2, ctx, options, record2) {
   const graceMs = options.raceGraceMs ?? 6e4;
   const progressMs = options.progressEveryMs ?? 3e4;
   const ladder = options.ladder ?? DEFAULT_LADDER;
-  const tolerations = options.tolerations ?? defaultTolerations(ctx.plan.profile.name);
+  const tolerations = options.tolerations ?? [
+    ...defaultTolerations(ctx.plan.profile.name),
+    ...ctx.plan.health?.tolerate ?? []
+  ];
   const name = site2.plan.name;
   const log = ctx.logger;
   const start = clock.now();
@@ -75325,7 +75368,7 @@ function resultsExitCode(results) {
 import { join as join9, resolve as resolve4 } from "node:path";
 
 // src/pipeline.ts
-import { stat as stat4, rm as rm4 } from "node:fs/promises";
+import { stat as stat4, rm as rm5 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 
 // src/pipeline/connect.ts
@@ -75924,8 +75967,8 @@ async function down(options, env) {
   }
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);
-  if (state.keyFile) await rm4(state.keyFile, { force: true });
-  await rm4(join8(options.stateDir, KNOWN_HOSTS), { force: true });
+  if (state.keyFile) await rm5(state.keyFile, { force: true });
+  await rm5(join8(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
@@ -76504,7 +76547,7 @@ async function runAndReport(options, env) {
 
 // src/state/teardown.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { chmod as chmod3, copyFile as copyFile2 } from "node:fs/promises";
+import { chmod as chmod2, copyFile as copyFile2 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 function providersOf(state) {
   return [
@@ -76519,7 +76562,7 @@ async function exportState(stateDir, dir) {
   const made = await makeDirs(to);
   const file2 = join10(to, STATE_FILE);
   await copyFile2(join10(stateDir, STATE_FILE), file2);
-  await chmod3(file2, 420);
+  await chmod2(file2, 420);
   await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
   return to;
 }
@@ -76660,6 +76703,7 @@ export {
   DURATION_RULE,
   REGISTRY_USER,
   REGISTRY_USER_RULE,
+  INLINE_SITES_LABEL,
   looksInline,
   loadSiteFile,
   buildPlanFromConfig,

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-SPQIVBOB.js";
+} from "./chunk-WAJIYKKY.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-SPQIVBOB.js";
+} from "./chunk-WAJIYKKY.js";
 import {
   sizeTable
 } from "./chunk-GSI7JE3C.js";
