@@ -1,8 +1,11 @@
 /**
  * API versions and kinds a Kubernetes 1.10 API server serves (the subset a
- * workload manifest could use; general Kubernetes knowledge: apps/v1 is GA
- * since 1.9, networking.k8s.io/v1 NetworkPolicy since 1.7, rbac v1 since 1.8;
- * batch/v1beta1 CronJob since 1.8; policy/v1beta1 for PodDisruptionBudget).
+ * workload manifest could use). The kinds the tests' manifests use were
+ * looked up in the k8s-openapi crate's `v1_10` module, generated from
+ * Kubernetes 1.10's OpenAPI spec (docs.rs/k8s-openapi/0.1.0/k8s_openapi/v1_10/:
+ * apps/v1 DaemonSet, networking/v1 NetworkPolicy and the deprecated
+ * extensions/v1beta1 one); the rest follows the release history (rbac v1 and
+ * batch/v1beta1 CronJob since 1.8).
  * Rendered manifests are checked against it.
  */
 export const SERVED_BY_K8S_1_10: Readonly<Record<string, readonly string[]>> = {
