@@ -341,4 +341,46 @@ describe.skipIf(!IS_ROOT)('the action as the runner runs it', { concurrent: true
     runner.emptyTemp();
     expect(leftovers(runId)).toEqual(NOTHING);
   }, 120_000);
+  it('teardown: on-success keeps a failing run (exit 1, the down command printed) and tears a passing one down in main', async ({
+    expect,
+  }) => {
+    const failing = newRunner({ inputs: { sites: 'sites.yml', teardown: 'on-success' } });
+    sitesFile(failing, SUITES, 'leak-isolation');
+    const passing = newRunner({ inputs: { sites: 'sites.yml', teardown: 'on-success' } });
+    sitesFile(passing, 'tests: { suites: [connectivity] }');
+    const [bad, good] = await Promise.all([failing.runMain(), passing.runMain()]);
+
+    // the failing run: checks failed, so it is kept for debugging
+    expect(bad.code, bad.stdout + bad.stderr).toBe(1);
+    const kept = failing.savedState();
+    const keptId = kept['run-id']!;
+    expect(kept).toMatchObject({ teardown: 'kept' });
+    const command = `node ${resolve(BUNDLE, 'cli.js')} down --state ${resolve(failing.workspace, 'tungsten-e2e-results/state')}`;
+    expect(bad.stdout).toContain(
+      `::notice title=tungsten-e2e%3A run kept::keeping run ${keptId} (teardown: on-success)`,
+    );
+    expect(bad.stdout).toContain(`To delete them now: ${command}`);
+    const badPost = await failing.runPost();
+    expect(badPost.code, badPost.stdout + badPost.stderr).toBe(0);
+    expect(badPost.stdout).toContain(`keeping run ${keptId} (teardown: on-success)`);
+    expect(leftovers(keptId).netns.length).toBeGreaterThan(0);
+
+    // the passing run: main tore it down, post has nothing to do
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    const goneId = passing.savedState()['run-id']!;
+    expect(passing.savedState().teardown).not.toBe('kept');
+    expect(good.stdout).not.toContain('run kept');
+    // (its state directory in RUNNER_TEMP stays until the runner empties it after the job)
+    expect({ ...leftovers(goneId), files: [] }).toEqual(NOTHING);
+    const goodPost = await passing.runPost();
+    expect(goodPost.code, goodPost.stdout + goodPost.stderr).toBe(0);
+    passing.emptyTemp();
+    expect(leftovers(goneId)).toEqual(NOTHING);
+
+    // the kept run goes with the printed command
+    const r = spawnSync('sh', ['-c', command], { cwd: failing.workspace, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    failing.emptyTemp();
+    expect(leftovers(keptId)).toEqual(NOTHING);
+  }, 180_000);
 });
