@@ -113,42 +113,34 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       '\nnode dist/main.js (the action, command plan), spawn to first log line (no credentials):',
     );
-    for (const cloud of Object.keys(SITES)) {
-      const times: number[] = [];
-      let loaded: string[] = [];
-      for (let i = 0; i < reps; i++) {
-        const t = await firstLine(
-          [join(dist, 'main.js')],
-          actionEnv(env, dir, files[cloud]!),
-          loadedFile,
+    // one line per cloud: spawn to first line, reps times, and the SDK chunks the last run loaded
+    const perCloud = async (
+      argvOf: (cloud: string) => string[],
+      envOf: (cloud: string) => NodeJS.ProcessEnv,
+    ) => {
+      for (const cloud of Object.keys(SITES)) {
+        const times: number[] = [];
+        let loaded: string[] = [];
+        for (let i = 0; i < reps; i++) {
+          const t = await firstLine(argvOf(cloud), envOf(cloud), loadedFile);
+          times.push(t.ms);
+          loaded = t.loaded;
+        }
+        const note = cloud === 'local' ? '  <- baseline, no cloud' : '';
+        console.log(
+          `  ${cloud.padEnd(6)} ${stats(times)}; SDK chunks loaded: ${sdksOf(loaded)}${note}`,
         );
-        times.push(t.ms);
-        loaded = t.loaded;
       }
-      const note = cloud === 'local' ? '  <- baseline, no cloud' : '';
-      console.log(
-        `  ${cloud.padEnd(6)} ${stats(times)}; SDK chunks loaded: ${sdksOf(loaded)}${note}`,
-      );
-    }
+    };
+    await perCloud(
+      () => [join(dist, 'main.js')],
+      (cloud) => actionEnv(env, dir, files[cloud]!),
+    );
     console.log('\ncli.js plan --check-cloud, spawn to first output line (no credentials):');
-    for (const cloud of Object.keys(SITES)) {
-      const file = files[cloud]!;
-      const times: number[] = [];
-      let loaded: string[] = [];
-      for (let i = 0; i < reps; i++) {
-        const t = await firstLine(
-          [join(dist, 'cli.js'), 'plan', '--sites', file, '--check-cloud'],
-          env,
-          loadedFile,
-        );
-        times.push(t.ms);
-        loaded = t.loaded;
-      }
-      const note = cloud === 'local' ? '  <- baseline, no cloud' : '';
-      console.log(
-        `  ${cloud.padEnd(6)} ${stats(times)}; SDK chunks loaded: ${sdksOf(loaded)}${note}`,
-      );
-    }
+    await perCloud(
+      (cloud) => [join(dist, 'cli.js'), 'plan', '--sites', files[cloud]!, '--check-cloud'],
+      () => env,
+    );
     console.log("\nimporting one SDK chunk (what making that cloud's clients costs once):");
     const base: number[] = [];
     for (let i = 0; i < reps; i++)

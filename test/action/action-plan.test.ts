@@ -1,24 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runBundle } from '../bundle.js';
 import * as helpers from '../helpers.js';
 
-/** Temporary directories and files of this file's tests, removed after them. */
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(prefix?: string): string {
-  const dir = helpers.tempDir(prefix);
-  made.push(dir);
-  return dir;
-}
-function writeTemp(name: string, text: string): string {
-  const path = helpers.writeTemp(name, text);
-  made.push(dirname(path));
-  return path;
-}
+// temporary directories from tempDir/writeTemp are removed after the file (test/support/tempCleanup.ts)
+const { tempDir, writeTemp } = helpers;
 
 /** The runner's contract: INPUT_* variables and the GITHUB_* command files. */
 function runnerEnv(inputs: Record<string, string>) {

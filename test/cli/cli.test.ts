@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -9,25 +9,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { BUNDLE, runBundle } from '../bundle.js';
 import * as helpers from '../helpers.js';
 
-/** Temporary directories and files of this file's tests, removed after them (also when they fail). */
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(prefix?: string): string {
-  const dir = helpers.tempDir(prefix);
-  made.push(dir);
-  return dir;
-}
-function writeTemp(name: string, text: string): string {
-  const path = helpers.writeTemp(name, text);
-  made.push(dirname(path));
-  return path;
-}
+// temporary directories from tempDir/writeTemp are removed after the file (test/support/tempCleanup.ts)
+const { tempDir, writeTemp } = helpers;
 
 describe('tungsten-e2e CLI (bundled)', () => {
   it('plan prints the table for the local example', () => {
