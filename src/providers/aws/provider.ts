@@ -4,7 +4,7 @@
  * edge VM; everything tagged with the run id and expiry, deleted by tag.
  */
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import { InfraError, isUserError, UserError, UserErrors, userErrorsOf } from '../../errors.js';
+import { InfraError, UserError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
 import type { RemotePool } from '../../remote/pool.js';
 import type {
@@ -23,8 +23,9 @@ import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
-import { refuseUndersized } from '../cloud/sizes.js';
 import type { SizeCheck } from '../cloud/sizes.js';
+import { preflightEach, SiteChecks } from '../cloud/siteCheck.js';
+import type { SiteCheck } from '../cloud/siteCheck.js';
 import { expiryOf, resourceName, TAG_EXPIRES_AT, TAG_RUN_ID, TAG_SITE } from '../cloud/tags.js';
 import { Ec2Api } from './api.js';
 import { bootDiskGiB, checkAwsSite } from './catalogue.js';
@@ -81,7 +82,7 @@ export class AwsProvider implements Provider {
   private readonly policy: RetryPolicy;
   private readonly waits: AwsWaits;
   /** preflight results per site, so provision does not ask twice */
-  private readonly checked = new Map<string, { sizes: SizeCheck[]; image: AwsImage }>();
+  private readonly checked = new SiteChecks<AwsImage>();
 
   constructor(private readonly options: AwsProviderOptions = {}) {
     this.clients = options.clients ?? ec2ClientFactory(options.keys);
@@ -102,17 +103,7 @@ export class AwsProvider implements Provider {
   async preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void> {
     const mine = sites.filter((s) => s.provider === 'aws');
     for (const s of mine) regionOf(s);
-    const errors: UserError[] = [];
-    for (const site of mine) {
-      try {
-        await this.check(site, plan, ctx);
-      } catch (e) {
-        if (isUserError(e)) errors.push(...userErrorsOf(e));
-        else throw e;
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserErrors(errors);
+    await preflightEach(mine, (site) => this.check(site, plan, ctx));
   }
 
   /** Each role's instance type against the minimums, from DescribeInstanceTypes; never throws for size. */
@@ -121,25 +112,21 @@ export class AwsProvider implements Provider {
   }
 
   /** Sizes against the minimums and the image, from EC2's catalogue; nothing is created. */
-  async check(
-    site: SitePlan,
-    plan: Plan,
-    ctx: ProviderOpContext,
-  ): Promise<{ sizes: SizeCheck[]; image: AwsImage }> {
-    const hit = this.checked.get(site.name);
-    if (hit) return hit;
-    const api = this.api(regionOf(site), ctx);
-    const sizes = await this.sizes(site, plan, ctx);
-    refuseUndersized(sizes);
-    const image = await resolveImage(api, site, plan.profile, new Date(this.clock.now()));
-    if (image.deprecated) {
-      ctx.logger.warn(
-        `aws site "${site.name}": image ${image.imageId} (${image.name ?? 'no name'}) is deprecated; it may disappear, so consider setting sites[${site.index}].image to an image you maintain.`,
-      );
-    }
-    const result = { sizes, image };
-    this.checked.set(site.name, result);
-    return result;
+  check(site: SitePlan, plan: Plan, ctx: ProviderOpContext): Promise<SiteCheck<AwsImage>> {
+    return this.checked.check(
+      site,
+      () => this.sizes(site, plan, ctx),
+      async () => {
+        const api = this.api(regionOf(site), ctx);
+        const image = await resolveImage(api, site, plan.profile, new Date(this.clock.now()));
+        if (image.deprecated) {
+          ctx.logger.warn(
+            `aws site "${site.name}": image ${image.imageId} (${image.name ?? 'no name'}) is deprecated; it may disappear, so consider setting sites[${site.index}].image to an image you maintain.`,
+          );
+        }
+        return image;
+      },
+    );
   }
 
   async provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite> {

@@ -4,7 +4,7 @@
  * host a public IP, NIC and VM. Teardown deletes the groups (checked gone)
  * and sweeps anything else carrying the run's tag.
  */
-import { InfraError, isUserError, UserError, UserErrors, userErrorsOf } from '../../errors.js';
+import { InfraError, UserError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
 import type { RemotePool } from '../../remote/pool.js';
 import type {
@@ -22,8 +22,9 @@ import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
-import { refuseUndersized } from '../cloud/sizes.js';
 import type { SizeCheck } from '../cloud/sizes.js';
+import { preflightEach, SiteChecks } from '../cloud/siteCheck.js';
+import type { SiteCheck } from '../cloud/siteCheck.js';
 import { expiryOf, TAG_EXPIRES_AT, TAG_RUN_ID } from '../cloud/tags.js';
 import { AzureApi } from './api.js';
 import { checkAzureSite, osDiskGiB } from './catalogue.js';
@@ -72,7 +73,7 @@ export class AzureProvider implements Provider {
   private readonly clock: Clock;
   private readonly policy: RetryPolicy;
   private readonly waits: AzureWaits;
-  private readonly checked = new Map<string, { sizes: SizeCheck[]; image: AzureImage }>();
+  private readonly checked = new SiteChecks<AzureImage>();
 
   constructor(private readonly options: AzureProviderOptions = {}) {
     this.clients = options.clients ?? azureClientFactory(options);
@@ -94,17 +95,7 @@ export class AzureProvider implements Provider {
   async preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void> {
     const mine = sites.filter((s) => s.provider === 'azure');
     for (const s of mine) locationOf(s);
-    const errors: UserError[] = [];
-    for (const site of mine) {
-      try {
-        await this.check(site, plan, ctx);
-      } catch (e) {
-        if (isUserError(e)) errors.push(...userErrorsOf(e));
-        else throw e;
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserErrors(errors);
+    await preflightEach(mine, (site) => this.check(site, plan, ctx));
   }
 
   /** Each role's VM size against the minimums, from the Resource SKUs API; never throws for size. */
@@ -112,19 +103,12 @@ export class AzureProvider implements Provider {
     return checkAzureSite(await this.api(ctx), site, plan, locationOf(site));
   }
 
-  async check(
-    site: SitePlan,
-    plan: Plan,
-    ctx: ProviderOpContext,
-  ): Promise<{ sizes: SizeCheck[]; image: AzureImage }> {
-    const hit = this.checked.get(site.name);
-    if (hit) return hit;
-    const sizes = await this.sizes(site, plan, ctx);
-    refuseUndersized(sizes);
-    const image = await resolveImage(await this.api(ctx), site, plan.profile, locationOf(site));
-    const result = { sizes, image };
-    this.checked.set(site.name, result);
-    return result;
+  check(site: SitePlan, plan: Plan, ctx: ProviderOpContext): Promise<SiteCheck<AzureImage>> {
+    return this.checked.check(
+      site,
+      () => this.sizes(site, plan, ctx),
+      async () => resolveImage(await this.api(ctx), site, plan.profile, locationOf(site)),
+    );
   }
 
   async provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite> {

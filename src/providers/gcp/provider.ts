@@ -5,7 +5,7 @@
  * sites' underlays through it); everything labelled or described with the
  * run id and expiry, and deleted by name filter and tags.
  */
-import { InfraError, isUserError, UserError, UserErrors, userErrorsOf } from '../../errors.js';
+import { InfraError, UserError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
 import type { RemotePool } from '../../remote/pool.js';
 import type {
@@ -24,8 +24,9 @@ import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
-import { refuseUndersized } from '../cloud/sizes.js';
 import type { SizeCheck } from '../cloud/sizes.js';
+import { preflightEach, SiteChecks } from '../cloud/siteCheck.js';
+import type { SiteCheck } from '../cloud/siteCheck.js';
 import { expiryOf, TAG_RUN_ID, TAG_SITE } from '../cloud/tags.js';
 import { GcpApi } from './api.js';
 import { bootDiskGiB, checkGcpSite } from './catalogue.js';
@@ -80,7 +81,7 @@ export class GcpProvider implements Provider {
   private readonly clock: Clock;
   private readonly policy: RetryPolicy;
   private readonly waits: GcpWaits;
-  private readonly checked = new Map<string, { sizes: SizeCheck[]; image: GcpImage }>();
+  private readonly checked = new SiteChecks<GcpImage>();
 
   constructor(private readonly options: GcpProviderOptions = {}) {
     this.clients = options.clients ?? gcpClientFactory(options);
@@ -102,17 +103,7 @@ export class GcpProvider implements Provider {
   async preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void> {
     const mine = sites.filter((s) => s.provider === 'gcp');
     for (const s of mine) placeOf(s);
-    const errors: UserError[] = [];
-    for (const site of mine) {
-      try {
-        await this.check(site, plan, ctx);
-      } catch (e) {
-        if (isUserError(e)) errors.push(...userErrorsOf(e));
-        else throw e;
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserErrors(errors);
+    await preflightEach(mine, (site) => this.check(site, plan, ctx));
   }
 
   /** Each role's machine type against the minimums, from machineTypes.get; never throws for size. */
@@ -120,24 +111,20 @@ export class GcpProvider implements Provider {
     return checkGcpSite(await this.api(ctx), site, plan, placeOf(site).zone);
   }
 
-  async check(
-    site: SitePlan,
-    plan: Plan,
-    ctx: ProviderOpContext,
-  ): Promise<{ sizes: SizeCheck[]; image: GcpImage }> {
-    const hit = this.checked.get(site.name);
-    if (hit) return hit;
-    const sizes = await this.sizes(site, plan, ctx);
-    refuseUndersized(sizes);
-    const image = await resolveImage(await this.api(ctx), site, plan.profile);
-    if (image.deprecated) {
-      ctx.logger.warn(
-        `gcp site "${site.name}": image ${image.name} is deprecated; consider setting sites[${site.index}].image to an image family you maintain.`,
-      );
-    }
-    const result = { sizes, image };
-    this.checked.set(site.name, result);
-    return result;
+  check(site: SitePlan, plan: Plan, ctx: ProviderOpContext): Promise<SiteCheck<GcpImage>> {
+    return this.checked.check(
+      site,
+      () => this.sizes(site, plan, ctx),
+      async () => {
+        const image = await resolveImage(await this.api(ctx), site, plan.profile);
+        if (image.deprecated) {
+          ctx.logger.warn(
+            `gcp site "${site.name}": image ${image.name} is deprecated; consider setting sites[${site.index}].image to an image family you maintain.`,
+          );
+        }
+        return image;
+      },
+    );
   }
 
   async provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite> {
