@@ -6,7 +6,6 @@
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { InfraError, UserError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
-import type { RemotePool } from '../../remote/pool.js';
 import type {
   CreatedResource,
   DestroyReport,
@@ -21,6 +20,8 @@ import type {
 } from '../provider.js';
 import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
+import { hostsReady } from '../cloud/hosts.js';
+import type { SshWaiter } from '../cloud/hosts.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
 import type { SizeCheck } from '../cloud/sizes.js';
@@ -40,8 +41,7 @@ import { findTagged, removeAll, runFilter, runFilterByName, tagKeyFilter } from 
 import type { Found } from './teardown.js';
 import { SSH_USER } from './userData.js';
 
-/** What provisioning needs of the remote layer: the run's RemotePool. */
-export type SshWaiter = Pick<RemotePool, 'waitForSsh'>;
+export type { SshWaiter } from '../cloud/hosts.js';
 
 export interface AwsWaits {
   /** until every instance is running */
@@ -196,52 +196,20 @@ export class AwsProvider implements Provider {
       };
     });
 
-    await Promise.all(
-      hosts.map(async (host, i) => {
-        const keys = await this.hostKeys(api, launched[i]!, ctx);
-        if (keys.length) host.hostKeys = keys;
-        else
-          ctx.logger.warn(
-            `aws ${host.name}: no host keys in the console output within ${Math.round(this.waits.hostKeysMs / 1000)} s; its key will be pinned on first contact.`,
-          );
-      }),
+    await hostsReady(
+      this.options.ssh,
+      hosts,
+      (i) => consoleHostKeys(api, launched[i]!.instanceId, launched[i]!.host.name),
+      {
+        provider: 'aws',
+        owner: 'AwsProvider',
+        source: 'console output',
+        clock: this.clock,
+        waits: this.waits,
+      },
+      ctx,
     );
-    await this.waitForSsh(hosts, ctx);
     return { name: site.name, provider: 'aws', hosts };
-  }
-
-  private async hostKeys(api: Ec2Api, l: Launched, ctx: ProviderContext): Promise<string[]> {
-    const deadline = this.clock.now() + this.waits.hostKeysMs;
-    for (;;) {
-      const keys = await consoleHostKeys(api, l.instanceId, l.host.name);
-      if (keys.length || this.clock.now() >= deadline) return keys;
-      await this.clock.sleep(10_000, ctx.signal);
-    }
-  }
-
-  private async waitForSsh(hosts: Host[], ctx: ProviderContext): Promise<void> {
-    const ssh = this.options.ssh;
-    if (!ssh) {
-      throw new Error(
-        'AwsProvider.provision needs options.ssh (the run RemotePool) to wait for SSH',
-      );
-    }
-    const deadline = this.clock.now() + this.waits.sshMs;
-    await Promise.all(
-      hosts.map(async (h) => {
-        await ssh.waitForSsh(
-          {
-            name: h.name,
-            host: h.ssh.host,
-            port: h.ssh.port,
-            user: h.ssh.user,
-            ...(h.hostKeys ? { hostKeys: h.hostKeys } : {}),
-          },
-          deadline,
-        );
-        ctx.logger.info(`aws ${h.name}: SSH answers at ${h.ssh.user}@${h.ssh.host}`);
-      }),
-    );
   }
 
   async authorizeEdges(site: SitePlan, peers: PeerEdge[], ctx: ProviderContext): Promise<void> {

@@ -6,7 +6,6 @@
  */
 import { InfraError, UserError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
-import type { RemotePool } from '../../remote/pool.js';
 import type {
   DestroyReport,
   ExpiredRun,
@@ -20,6 +19,8 @@ import type {
 } from '../provider.js';
 import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
+import { hostsReady } from '../cloud/hosts.js';
+import type { SshWaiter } from '../cloud/hosts.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
 import type { SizeCheck } from '../cloud/sizes.js';
@@ -45,7 +46,7 @@ import {
 import { bootLogHostKeys, createVm, SSH_USER } from './vms.js';
 import type { Created } from './vms.js';
 
-export type SshWaiter = Pick<RemotePool, 'waitForSsh'>;
+export type { SshWaiter } from '../cloud/hosts.js';
 
 export interface AzureWaits {
   operationMs: number;
@@ -155,57 +156,20 @@ export class AzureProvider implements Provider {
       publicAddress: c.publicIp,
       ssh: { host: c.publicIp, port: 22, user: SSH_USER },
     }));
-    await Promise.all(
-      hosts.map(async (host, i) => {
-        const keys = await this.hostKeys(api, group, created[i]!.vm, location, ctx);
-        if (keys.length) host.hostKeys = keys;
-        else
-          ctx.logger.warn(
-            `azure ${host.name}: no host keys in the serial log within ${Math.round(this.waits.hostKeysMs / 1000)} s; its key will be pinned on first contact.`,
-          );
-      }),
+    await hostsReady(
+      this.options.ssh,
+      hosts,
+      (i) => bootLogHostKeys(api, group, created[i]!.vm, location),
+      {
+        provider: 'azure',
+        owner: 'AzureProvider',
+        source: 'serial log',
+        clock: this.clock,
+        waits: this.waits,
+      },
+      ctx,
     );
-    await this.waitForSsh(hosts, ctx);
     return { name: site.name, provider: 'azure', hosts };
-  }
-
-  private async hostKeys(
-    api: AzureApi,
-    group: string,
-    vm: string,
-    where: string,
-    ctx: ProviderContext,
-  ): Promise<string[]> {
-    const deadline = this.clock.now() + this.waits.hostKeysMs;
-    for (;;) {
-      const keys = await bootLogHostKeys(api, group, vm, where);
-      if (keys.length || this.clock.now() >= deadline) return keys;
-      await this.clock.sleep(10_000, ctx.signal);
-    }
-  }
-
-  private async waitForSsh(hosts: Host[], ctx: ProviderContext): Promise<void> {
-    const ssh = this.options.ssh;
-    if (!ssh)
-      throw new Error(
-        'AzureProvider.provision needs options.ssh (the run RemotePool) to wait for SSH',
-      );
-    const deadline = this.clock.now() + this.waits.sshMs;
-    await Promise.all(
-      hosts.map(async (h) => {
-        await ssh.waitForSsh(
-          {
-            name: h.name,
-            host: h.ssh.host,
-            port: h.ssh.port,
-            user: h.ssh.user,
-            ...(h.hostKeys ? { hostKeys: h.hostKeys } : {}),
-          },
-          deadline,
-        );
-        ctx.logger.info(`azure ${h.name}: SSH answers at ${h.ssh.user}@${h.ssh.host}`);
-      }),
-    );
   }
 
   async authorizeEdges(site: SitePlan, peers: PeerEdge[], ctx: ProviderContext): Promise<void> {

@@ -7,7 +7,6 @@
  */
 import { InfraError, UserError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
-import type { RemotePool } from '../../remote/pool.js';
 import type {
   CreatedResource,
   DestroyReport,
@@ -22,6 +21,8 @@ import type {
 } from '../provider.js';
 import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
+import { hostsReady } from '../cloud/hosts.js';
+import type { SshWaiter } from '../cloud/hosts.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
 import type { SizeCheck } from '../cloud/sizes.js';
@@ -41,7 +42,7 @@ import { findTagged, nameFilter, removeAll } from './teardown.js';
 import type { Found } from './teardown.js';
 import { resourceName } from '../cloud/tags.js';
 
-export type SshWaiter = Pick<RemotePool, 'waitForSsh'>;
+export type { SshWaiter } from '../cloud/hosts.js';
 
 export interface GcpWaits {
   /** one long-running operation */
@@ -194,51 +195,20 @@ export class GcpProvider implements Provider {
         ssh: { host: publicAddress, port: 22, user: SSH_USER },
       };
     });
-    await Promise.all(
-      hosts.map(async (host, i) => {
-        const keys = await this.hostKeys(api, launched[i]!, ctx);
-        if (keys.length) host.hostKeys = keys;
-        else
-          ctx.logger.warn(
-            `gcp ${host.name}: no host keys in the guest attributes within ${Math.round(this.waits.hostKeysMs / 1000)} s; its key will be pinned on first contact.`,
-          );
-      }),
+    await hostsReady(
+      this.options.ssh,
+      hosts,
+      (i) => guestHostKeys(api, launched[i]!),
+      {
+        provider: 'gcp',
+        owner: 'GcpProvider',
+        source: 'guest attributes',
+        clock: this.clock,
+        waits: this.waits,
+      },
+      ctx,
     );
-    await this.waitForSsh(hosts, ctx);
     return { name: site.name, provider: 'gcp', hosts };
-  }
-
-  private async hostKeys(api: GcpApi, l: Launched, ctx: ProviderContext): Promise<string[]> {
-    const deadline = this.clock.now() + this.waits.hostKeysMs;
-    for (;;) {
-      const keys = await guestHostKeys(api, l);
-      if (keys.length || this.clock.now() >= deadline) return keys;
-      await this.clock.sleep(10_000, ctx.signal);
-    }
-  }
-
-  private async waitForSsh(hosts: Host[], ctx: ProviderContext): Promise<void> {
-    const ssh = this.options.ssh;
-    if (!ssh)
-      throw new Error(
-        'GcpProvider.provision needs options.ssh (the run RemotePool) to wait for SSH',
-      );
-    const deadline = this.clock.now() + this.waits.sshMs;
-    await Promise.all(
-      hosts.map(async (h) => {
-        await ssh.waitForSsh(
-          {
-            name: h.name,
-            host: h.ssh.host,
-            port: h.ssh.port,
-            user: h.ssh.user,
-            ...(h.hostKeys ? { hostKeys: h.hostKeys } : {}),
-          },
-          deadline,
-        );
-        ctx.logger.info(`gcp ${h.name}: SSH answers at ${h.ssh.user}@${h.ssh.host}`);
-      }),
-    );
   }
 
   async authorizeEdges(site: SitePlan, peers: PeerEdge[], ctx: ProviderContext): Promise<void> {
