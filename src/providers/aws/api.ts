@@ -11,10 +11,10 @@ import type {
   ServiceOutputTypes,
 } from '@aws-sdk/client-ec2';
 import { UserError } from '../../errors.js';
-import type { Logger } from '../../log.js';
-import type { Clock } from '../cloud/clock.js';
-import { cloudCallError, describeCall, withRetry } from '../cloud/retry.js';
-import type { CallSite, RetryPolicy } from '../cloud/retry.js';
+import { retriedCall } from '../cloud/call.js';
+import type { CallRuntime, CloudErrors, RetriedCallOptions } from '../cloud/call.js';
+import { describeCall } from '../cloud/retry.js';
+import type { CallSite } from '../cloud/retry.js';
 import {
   awsFaultOf,
   isCredentialsProblem,
@@ -31,19 +31,22 @@ export type Ec2Command<I extends ServiceInputTypes, O extends ServiceOutputTypes
   ServiceOutputTypes
 >;
 
-export interface AwsRuntime {
-  clock: Clock;
-  policy: RetryPolicy;
-  logger: Logger;
-  signal?: AbortSignal;
-}
+export type AwsRuntime = CallRuntime;
 
-export interface CallOptions {
-  /** the call names ids made moments ago: EC2 is eventually consistent and may say NotFound for a while */
-  fresh?: boolean;
-  /** teardown: DependencyViolation means something that uses it is still going away; wait */
-  waitForDependents?: boolean;
-}
+/**
+ * `fresh`: EC2 is eventually consistent and may say NotFound for a while;
+ * `waitForDependents`: DependencyViolation means something that uses it is still going away.
+ */
+export type CallOptions = RetriedCallOptions;
+
+const EC2_ERRORS: CloudErrors = {
+  faultOf: awsFaultOf,
+  isTransient,
+  isNotFound,
+  isInUse: isDependencyViolation,
+  isCredentialsProblem,
+  credentialsError,
+};
 
 /** "RunInstances" for a RunInstancesCommand. */
 export function callName(command: object): string {
@@ -69,23 +72,13 @@ export class Ec2Api {
       region: this.region,
     };
     const { signal } = this.runtime;
-    return withRetry(site, () => this.client.send(command, signal ? { abortSignal: signal } : {}), {
-      policy: this.runtime.policy,
-      clock: this.runtime.clock,
-      logger: this.runtime.logger,
-      ...(signal ? { signal } : {}),
-      classify: (e) =>
-        isTransient(e) ||
-        (options.fresh && isNotFound(e)) ||
-        (options.waitForDependents && isDependencyViolation(e))
-          ? 'retry'
-          : 'fail',
-      faultOf: awsFaultOf,
-      fail: (e, info) =>
-        isCredentialsProblem(e)
-          ? credentialsError(site, e)
-          : cloudCallError(site, awsFaultOf(e), info, e),
-    });
+    return retriedCall(
+      site,
+      () => this.client.send(command, signal ? { abortSignal: signal } : {}),
+      this.runtime,
+      EC2_ERRORS,
+      options,
+    );
   }
 
   /** All pages of a Describe* call (EC2's NextToken paging). */

@@ -6,31 +6,32 @@
  * deadline — through the SDK's poller (`poll()` follows ARM's
  * Azure-AsyncOperation / Location headers).
  */
-import { InfraError, isUserError, UserError } from '../../errors.js';
-import type { Logger } from '../../log.js';
-import type { Clock } from '../cloud/clock.js';
-import { cloudCallError, describeCall, withRetry } from '../cloud/retry.js';
-import type { CallSite, RetryPolicy } from '../cloud/retry.js';
+import { InfraError, UserError } from '../../errors.js';
+import { retriedCall } from '../cloud/call.js';
+import type { CallRuntime, CloudErrors, RetriedCallOptions } from '../cloud/call.js';
+import { describeCall } from '../cloud/retry.js';
+import type { CallSite } from '../cloud/retry.js';
 import type { AzureClients } from './client.js';
 import { azureFaultOf, isCredentialsProblem, isInUse, isNotFound, isTransient } from './errors.js';
 
-export interface AzureRuntime {
-  clock: Clock;
-  policy: RetryPolicy;
-  logger: Logger;
-  signal?: AbortSignal;
+export interface AzureRuntime extends CallRuntime {
   /** how long one long-running operation may take */
   operationMs: number;
 }
 
-export interface CallOptions {
-  /** the call names something made moments ago */
-  fresh?: boolean;
-  /** teardown: an "in use" refusal means a dependent is still going away; wait */
-  waitForDependents?: boolean;
+export interface CallOptions extends RetriedCallOptions {
   /** region, for messages */
   where?: string;
 }
+
+const ARM_ERRORS: CloudErrors = {
+  faultOf: azureFaultOf,
+  isTransient,
+  isNotFound,
+  isInUse,
+  isCredentialsProblem,
+  credentialsError,
+};
 
 /** core-lro 2 (arm-network, arm-resources): a started poller. */
 interface PollerV2<T> {
@@ -69,26 +70,7 @@ export class AzureApi {
     options: CallOptions = {},
   ): Promise<T> {
     const site = this.site(call, resource, options.where);
-    const { signal } = this.runtime;
-    return withRetry(site, attempt, {
-      policy: this.runtime.policy,
-      clock: this.runtime.clock,
-      logger: this.runtime.logger,
-      ...(signal ? { signal } : {}),
-      classify: (e) =>
-        isTransient(e) ||
-        (options.fresh && isNotFound(e)) ||
-        (options.waitForDependents && isInUse(e))
-          ? 'retry'
-          : 'fail',
-      faultOf: azureFaultOf,
-      fail: (e, info) =>
-        e instanceof InfraError || isUserError(e)
-          ? (e as Error)
-          : isCredentialsProblem(e)
-            ? credentialsError(site, e)
-            : cloudCallError(site, azureFaultOf(e), info, e),
-    });
+    return retriedCall(site, attempt, this.runtime, ARM_ERRORS, options);
   }
 
   /**

@@ -7,11 +7,11 @@
  */
 import type { protos } from '@google-cloud/compute';
 import { randomUUID } from 'node:crypto';
-import { InfraError, isUserError, UserError } from '../../errors.js';
-import type { Logger } from '../../log.js';
-import type { Clock } from '../cloud/clock.js';
+import { InfraError, UserError } from '../../errors.js';
+import { retriedCall, retryBasics } from '../cloud/call.js';
+import type { CallRuntime, CloudErrors, RetriedCallOptions } from '../cloud/call.js';
 import { cloudCallError, describeCall, withRetry } from '../cloud/retry.js';
-import type { CallSite, RetryPolicy } from '../cloud/retry.js';
+import type { CallSite } from '../cloud/retry.js';
 import type { GcpClients } from './client.js';
 import {
   GcpOperationError,
@@ -24,21 +24,22 @@ import {
 
 export type Operation = protos.google.cloud.compute.v1.IOperation;
 
-export interface GcpRuntime {
-  clock: Clock;
-  policy: RetryPolicy;
-  logger: Logger;
-  signal?: AbortSignal;
+export interface GcpRuntime extends CallRuntime {
   /** how long one long-running operation may take */
   operationMs: number;
 }
 
-export interface CallOptions {
-  /** the call names something made moments ago */
-  fresh?: boolean;
-  /** teardown: "already being used by" means a dependent is still going away; wait */
-  waitForDependents?: boolean;
-}
+/** `waitForDependents`: "already being used by" means a dependent is still going away. */
+export type CallOptions = RetriedCallOptions;
+
+const COMPUTE_ERRORS: CloudErrors = {
+  faultOf: gcpFaultOf,
+  isTransient,
+  isNotFound,
+  isInUse,
+  isCredentialsProblem,
+  credentialsError,
+};
 
 /** Where an operation lives: its scope decides which operations client polls it. */
 export type Scope = { zone: string } | { region: string } | { global: true };
@@ -70,26 +71,7 @@ export class GcpApi {
     options: CallOptions & { where?: string } = {},
   ): Promise<T> {
     const site = this.site(call, resource, options.where);
-    const { signal } = this.runtime;
-    return withRetry(site, attempt, {
-      policy: this.runtime.policy,
-      clock: this.runtime.clock,
-      logger: this.runtime.logger,
-      ...(signal ? { signal } : {}),
-      classify: (e) =>
-        isTransient(e) ||
-        (options.fresh && isNotFound(e)) ||
-        (options.waitForDependents && isInUse(e))
-          ? 'retry'
-          : 'fail',
-      faultOf: gcpFaultOf,
-      fail: (e, info) =>
-        e instanceof InfraError || isUserError(e)
-          ? (e as Error)
-          : isCredentialsProblem(e)
-            ? credentialsError(site, e)
-            : cloudCallError(site, gcpFaultOf(e), info, e),
-    });
+    return retriedCall(site, attempt, this.runtime, COMPUTE_ERRORS, options);
   }
 
   /**
@@ -108,7 +90,6 @@ export class GcpApi {
   ): Promise<Operation> {
     const where = whereOf(scope);
     const site = this.site(call, resource, where);
-    const { signal } = this.runtime;
     return withRetry(
       site,
       async () => {
@@ -120,10 +101,7 @@ export class GcpApi {
         return this.wait((lro.latestResponse ?? {}) as Operation, scope, site);
       },
       {
-        policy: this.runtime.policy,
-        clock: this.runtime.clock,
-        logger: this.runtime.logger,
-        ...(signal ? { signal } : {}),
+        ...retryBasics(this.runtime),
         classify: (e) =>
           e instanceof GcpOperationError &&
           (isTransient(e) || (options.waitForDependents && isInUse(e)))
