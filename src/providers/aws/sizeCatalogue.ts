@@ -1,4 +1,5 @@
 /** EC2's catalogue for `plan --check-cloud` (loaded only when a site uses AWS). */
+import { CATALOGUE_RETRY, providerSizeCatalogue } from '../cloud/sizes.js';
 import type { SizeCatalogue } from '../cloud/sizes.js';
 import { awsCredentialSource } from './client.js';
 import type { AwsKeys, Ec2ClientFactory } from './client.js';
@@ -15,19 +16,11 @@ export function awsSizeCatalogue(options: AwsCatalogueOptions = {}): SizeCatalog
   const provider = new AwsProvider({
     ...(options.keys ? { keys: options.keys } : {}),
     ...(options.clients ? { clients: options.clients } : {}),
-    retry: { deadlineMs: 60_000 },
+    retry: CATALOGUE_RETRY,
   });
-  return {
-    provider: 'aws',
+  return providerSizeCatalogue('aws', provider, {
     credentialSource: () => awsCredentialSource(options.env, options.home, options.keys),
     credentialsHint:
       'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or assume a role (aws-actions/configure-aws-credentials)',
-    async check(sites, plan, ctx) {
-      const rows = [];
-      for (const site of sites.filter((s) => s.provider === 'aws')) {
-        rows.push(...(await provider.sizes(site, plan, ctx)));
-      }
-      return rows;
-    },
-  };
+  });
 }

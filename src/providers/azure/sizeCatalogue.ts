@@ -1,4 +1,5 @@
 /** Azure's Resource SKUs for `plan --check-cloud` (loaded only when a site uses Azure). */
+import { CATALOGUE_RETRY, providerSizeCatalogue } from '../cloud/sizes.js';
 import type { SizeCatalogue } from '../cloud/sizes.js';
 import { azureCredentialSource } from './client.js';
 import type { AzureClientFactory, AzureKey } from './client.js';
@@ -16,19 +17,11 @@ export function azureSizeCatalogue(options: AzureCatalogueOptions = {}): SizeCat
     ...(options.key ? { key: options.key } : {}),
     ...(options.clients ? { clients: options.clients } : {}),
     ...(options.env ? { env: options.env } : {}),
-    retry: { deadlineMs: 60_000 },
+    retry: CATALOGUE_RETRY,
   });
-  return {
-    provider: 'azure',
+  return providerSizeCatalogue('azure', provider, {
     credentialSource: () => azureCredentialSource(options.env, options.home, options.key),
     credentialsHint:
       'set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or log in with az login), and AZURE_SUBSCRIPTION_ID',
-    async check(sites, plan, ctx) {
-      const rows = [];
-      for (const site of sites.filter((s) => s.provider === 'azure')) {
-        rows.push(...(await provider.sizes(site, plan, ctx)));
-      }
-      return rows;
-    },
-  };
+  });
 }

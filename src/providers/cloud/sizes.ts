@@ -22,6 +22,34 @@ export interface SizeCatalogue {
   credentialsHint: string;
 }
 
+/** A catalogue's calls give up retrying after a minute. */
+export const CATALOGUE_RETRY = { deadlineMs: 60_000 };
+
+/** A provider's own size check, as a catalogue asks it of each of its sites. */
+export interface SiteSizer {
+  sizes(site: SitePlan, plan: Plan, ctx: ProviderOpContext): Promise<SizeCheck[]>;
+}
+
+/** The catalogue of one cloud: `sizer` asked for each site of that cloud, in order. */
+export function providerSizeCatalogue(
+  provider: string,
+  sizer: SiteSizer,
+  credentials: Pick<SizeCatalogue, 'credentialSource' | 'credentialsHint'>,
+): SizeCatalogue {
+  return {
+    provider,
+    credentialSource: credentials.credentialSource,
+    credentialsHint: credentials.credentialsHint,
+    async check(sites, plan, ctx) {
+      const rows = [];
+      for (const site of sites.filter((s) => s.provider === provider)) {
+        rows.push(...(await sizer.sizes(site, plan, ctx)));
+      }
+      return rows;
+    },
+  };
+}
+
 /** One machine type as the cloud's catalogue describes it. */
 export interface MachineType {
   name: string;

@@ -1,4 +1,5 @@
 /** Compute Engine's catalogue for `plan --check-cloud` (loaded only when a site uses GCP). */
+import { CATALOGUE_RETRY, providerSizeCatalogue } from '../cloud/sizes.js';
 import type { SizeCatalogue } from '../cloud/sizes.js';
 import { gcpCredentialSource } from './client.js';
 import type { GcpClientFactory, GcpKey } from './client.js';
@@ -15,19 +16,11 @@ export function gcpSizeCatalogue(options: GcpCatalogueOptions = {}): SizeCatalog
   const provider = new GcpProvider({
     ...(options.key ? { key: options.key } : {}),
     ...(options.clients ? { clients: options.clients } : {}),
-    retry: { deadlineMs: 60_000 },
+    retry: CATALOGUE_RETRY,
   });
-  return {
-    provider: 'gcp',
+  return providerSizeCatalogue('gcp', provider, {
     credentialSource: () => gcpCredentialSource(options.env, options.home, options.key),
     credentialsHint:
       'set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or use google-github-actions/auth',
-    async check(sites, plan, ctx) {
-      const rows = [];
-      for (const site of sites.filter((s) => s.provider === 'gcp')) {
-        rows.push(...(await provider.sizes(site, plan, ctx)));
-      }
-      return rows;
-    },
-  };
+  });
 }
