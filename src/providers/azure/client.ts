@@ -13,6 +13,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { UserError } from '../../errors.js';
 import { secrets } from '../../log.js';
+import { jsonInput } from '../cloud/jsonInput.js';
 import type * as Sdk from './sdk.js';
 
 export type AzureSdk = typeof Sdk;
@@ -50,16 +51,11 @@ const KEY_FIELDS = ['clientId', 'clientSecret', 'tenantId', 'subscriptionId'] as
 
 /** The `azure-credentials` input (the JSON azure/login's creds input takes); its secret is masked at once. */
 export function keyFromInput(text: string | undefined): AzureKey | undefined {
-  const raw = text?.trim();
-  if (!raw) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new UserError(
-      `action input 'azure-credentials' is not JSON; pass {"clientId", "clientSecret", "tenantId", "subscriptionId"} (or leave it empty and use azure/login with OIDC).`,
-    );
-  }
+  const json = jsonInput(
+    text,
+    `action input 'azure-credentials' is not JSON; pass {"clientId", "clientSecret", "tenantId", "subscriptionId"} (or leave it empty and use azure/login with OIDC).`,
+  );
+  if (json === undefined) return undefined;
   const obj = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
   const missing = KEY_FIELDS.filter((k) => typeof obj[k] !== 'string' || !obj[k]);
   if (missing.length) {

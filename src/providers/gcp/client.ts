@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
 import { secrets } from '../../log.js';
+import { jsonInput } from '../cloud/jsonInput.js';
 import type * as Sdk from './sdk.js';
 
 export type ComputeSdk = typeof Sdk;
@@ -58,16 +59,11 @@ const PROJECT_VARS = [
 
 /** The `gcp-credentials` input: JSON with a type; its secrets are masked at once. */
 export function keyFromInput(text: string | undefined): GcpKey | undefined {
-  const raw = text?.trim();
-  if (!raw) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new UserError(
-      `action input 'gcp-credentials' is not JSON; pass a service-account key file's content (or leave it empty and use google-github-actions/auth).`,
-    );
-  }
+  const json = jsonInput(
+    text,
+    `action input 'gcp-credentials' is not JSON; pass a service-account key file's content (or leave it empty and use google-github-actions/auth).`,
+  );
+  if (json === undefined) return undefined;
   if (!json || typeof json !== 'object' || typeof (json as { type?: unknown }).type !== 'string') {
     throw new UserError(
       `action input 'gcp-credentials' has no "type" field; pass a service-account key (type service_account) or a workload identity configuration (type external_account).`,
