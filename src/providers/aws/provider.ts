@@ -22,6 +22,7 @@ import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { hostsReady } from '../cloud/hosts.js';
 import type { SshWaiter } from '../cloud/hosts.js';
+import { ExpiredRuns } from '../cloud/expiredRuns.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
 import type { SizeCheck } from '../cloud/sizes.js';
@@ -283,29 +284,16 @@ export class AwsProvider implements Provider {
         'the AWS janitor needs to know which regions to search; pass them (e.g. --region us-east-1) or set AWS_REGION.',
       );
     }
-    const runs = new Map<string, ExpiredRun & { latest: number }>();
+    const runs = new ExpiredRuns();
     for (const region of [...new Set(regions)]) {
       const api = this.api(region, ctx);
       for (const f of await findTagged(api, tagKeyFilter(TAG_EXPIRES_AT))) {
         const runId = f.tags[TAG_RUN_ID];
         const expiry = expiryOf(f.tags);
-        if (!runId || !expiry) continue;
-        const run = runs.get(runId) ?? {
-          runId,
-          expiresAt: expiry,
-          resources: [],
-          latest: expiry.getTime(),
-        };
-        run.latest = Math.max(run.latest, expiry.getTime());
-        run.expiresAt = new Date(run.latest);
-        run.resources.push(resourceOf(f, region));
-        runs.set(runId, run);
+        if (runId && expiry) runs.add(runId, expiry, resourceOf(f, region));
       }
     }
-    // a run is expired only when every resource of it says so
-    return [...runs.values()]
-      .filter((r) => r.latest < now.getTime())
-      .map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+    return runs.before(now);
   }
 }
 

@@ -21,6 +21,7 @@ import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { hostsReady } from '../cloud/hosts.js';
 import type { SshWaiter } from '../cloud/hosts.js';
+import { ExpiredRuns } from '../cloud/expiredRuns.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
 import type { SizeCheck } from '../cloud/sizes.js';
@@ -224,30 +225,18 @@ export class AzureProvider implements Provider {
     ctx: ProviderOpContext & { regions?: string[] },
   ): Promise<ExpiredRun[]> {
     const api = await this.api(ctx);
-    const runs = new Map<string, ExpiredRun & { latest: number }>();
+    const runs = new ExpiredRuns();
     const add = (
       tags: Record<string, string> | undefined,
       resource: ReturnType<typeof resourceOf>,
     ) => {
       const runId = tags?.[TAG_RUN_ID];
       const expiry = tags ? expiryOf(tags) : undefined;
-      if (!runId || !expiry) return;
-      const run = runs.get(runId) ?? {
-        runId,
-        expiresAt: expiry,
-        resources: [],
-        latest: expiry.getTime(),
-      };
-      run.latest = Math.max(run.latest, expiry.getTime());
-      run.expiresAt = new Date(run.latest);
-      run.resources.push(resource);
-      runs.set(runId, run);
+      if (runId && expiry) runs.add(runId, expiry, resource);
     };
     for (const g of await taggedGroups(api, TAG_EXPIRES_AT)) add(g.tags, resourceOfGroup(g));
     for (const r of await taggedResources(api, TAG_EXPIRES_AT)) add(r.tags, resourceOf(r));
-    return [...runs.values()]
-      .filter((r) => r.latest < now.getTime())
-      .map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+    return runs.before(now);
   }
 }
 

@@ -23,6 +23,7 @@ import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { hostsReady } from '../cloud/hosts.js';
 import type { SshWaiter } from '../cloud/hosts.js';
+import { ExpiredRuns } from '../cloud/expiredRuns.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
 import type { SizeCheck } from '../cloud/sizes.js';
@@ -262,25 +263,12 @@ export class GcpProvider implements Provider {
     ctx: ProviderOpContext & { regions?: string[] },
   ): Promise<ExpiredRun[]> {
     const api = await this.api(ctx);
-    const runs = new Map<string, ExpiredRun & { latest: number }>();
+    const runs = new ExpiredRuns();
     for (const f of await findTagged(api, nameFilter())) {
-      const runId = f.tags[TAG_RUN_ID]!;
       const expiry = expiryOf(f.tags);
-      if (!expiry) continue;
-      const run = runs.get(runId) ?? {
-        runId,
-        expiresAt: expiry,
-        resources: [],
-        latest: expiry.getTime(),
-      };
-      run.latest = Math.max(run.latest, expiry.getTime());
-      run.expiresAt = new Date(run.latest);
-      run.resources.push(resourceOf(f));
-      runs.set(runId, run);
+      if (expiry) runs.add(f.tags[TAG_RUN_ID]!, expiry, resourceOf(f));
     }
-    return [...runs.values()]
-      .filter((r) => r.latest < now.getTime())
-      .map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+    return runs.before(now);
   }
 }
 
