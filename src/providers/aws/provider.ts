@@ -21,7 +21,7 @@ import type {
 import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { hostsReady } from '../cloud/hosts.js';
-import type { SshWaiter } from '../cloud/hosts.js';
+import type { CloudProviderOptions } from '../cloud/options.js';
 import { ExpiredRuns } from '../cloud/expiredRuns.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
@@ -62,16 +62,11 @@ export const DEFAULT_AWS_WAITS: AwsWaits = {
   terminateMs: 10 * 60_000,
 };
 
-export interface AwsProviderOptions {
+export interface AwsProviderOptions extends CloudProviderOptions<AwsWaits> {
   /** the action's key inputs; without them the SDK's default chain is used */
   keys?: AwsKeys;
   /** EC2 clients per region (tests pass clients with a mocked transport) */
   clients?: Ec2ClientFactory;
-  /** waits for SSH on provisioned hosts: the pipeline's RemotePool */
-  ssh?: SshWaiter;
-  clock?: Clock;
-  retry?: Partial<RetryPolicy>;
-  waits?: Partial<AwsWaits>;
   /** regions the janitor searches when it is given none */
   janitorRegions?: string[];
 }

@@ -20,7 +20,7 @@ import type {
 import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { hostsReady } from '../cloud/hosts.js';
-import type { SshWaiter } from '../cloud/hosts.js';
+import type { CloudProviderOptions } from '../cloud/options.js';
 import { ExpiredRuns } from '../cloud/expiredRuns.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
@@ -61,12 +61,8 @@ export const DEFAULT_AZURE_WAITS: AzureWaits = {
   sshMs: 10 * 60_000,
 };
 
-export interface AzureProviderOptions extends AzureClientOptions {
+export interface AzureProviderOptions extends AzureClientOptions, CloudProviderOptions<AzureWaits> {
   clients?: AzureClientFactory;
-  ssh?: SshWaiter;
-  clock?: Clock;
-  retry?: Partial<RetryPolicy>;
-  waits?: Partial<AzureWaits>;
 }
 
 export class AzureProvider implements Provider {

@@ -22,7 +22,7 @@ import type {
 import type { Clock } from '../cloud/clock.js';
 import { systemClock } from '../cloud/clock.js';
 import { hostsReady } from '../cloud/hosts.js';
-import type { SshWaiter } from '../cloud/hosts.js';
+import type { CloudProviderOptions } from '../cloud/options.js';
 import { ExpiredRuns } from '../cloud/expiredRuns.js';
 import { DEFAULT_RETRY_POLICY } from '../cloud/retry.js';
 import type { RetryPolicy } from '../cloud/retry.js';
@@ -63,13 +63,9 @@ export const DEFAULT_GCP_WAITS: GcpWaits = {
   sshMs: 10 * 60_000,
 };
 
-export interface GcpProviderOptions extends GcpClientOptions {
+export interface GcpProviderOptions extends GcpClientOptions, CloudProviderOptions<GcpWaits> {
   /** the clients (tests pass ones pointed at a fake endpoint) */
   clients?: GcpClientFactory;
-  ssh?: SshWaiter;
-  clock?: Clock;
-  retry?: Partial<RetryPolicy>;
-  waits?: Partial<GcpWaits>;
 }
 
 export interface GcpPlace {
