@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-EKDCYN4U.js";
+} from "./chunks/chunk-ZBDZLCHX.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -27,7 +27,7 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-WAJIYKKY.js";
+} from "./chunks/chunk-VBHZCUS7.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";

@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-76DZXQUZ.js";
+} from "./chunks/chunk-ODD3OPP4.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-EKDCYN4U.js";
+} from "./chunks/chunk-ZBDZLCHX.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-WAJIYKKY.js";
+} from "./chunks/chunk-VBHZCUS7.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-GSI7JE3C.js";

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-76DZXQUZ.js";
+} from "./chunks/chunk-ODD3OPP4.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,7 +19,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-WAJIYKKY.js";
+} from "./chunks/chunk-VBHZCUS7.js";
 import "./chunks/chunk-4BLN34YV.js";
 import "./chunks/chunk-ISDY34NG.js";
 import "./chunks/chunk-AERCAA66.js";

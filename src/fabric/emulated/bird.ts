@@ -61,14 +61,21 @@ function block(head: string, lines: readonly string[], indent = ''): string[] {
   return [`${indent}${head} {`, ...lines.map((l) => `${indent}  ${l}`), `${indent}}`];
 }
 
-export function renderControlConfig(c: ControlConfigInput): string {
-  const out: string[] = [
+/** What every BIRD config of the fabric starts with: title, log, router id, the device protocol. */
+function preamble(c: { title: string; logFile: string; routerId: string }): string[] {
+  return [
     `# ${c.title}`,
     `log "${c.logFile}" { info, remote, warning, error, auth, fatal, bug };`,
     `router id ${c.routerId};`,
     'timeformat protocol iso long;',
     '',
     ...block('protocol device', ['scan time 5;']),
+  ];
+}
+
+export function renderControlConfig(c: ControlConfigInput): string {
+  const out: string[] = [
+    ...preamble(c),
     // the tunnels' /31s: routes learned from peers resolve their next hops here
     ...block('protocol direct tunnels', ['ipv4;', `interface "${c.tunnelPattern}";`]),
     // the master's forwarding: everything learned over BGP (peers and agents)
@@ -157,14 +164,7 @@ export interface AgentConfigInput {
 }
 
 export function renderAgentConfig(c: AgentConfigInput): string {
-  const out: string[] = [
-    `# ${c.title}`,
-    `log "${c.logFile}" { info, remote, warning, error, auth, fatal, bug };`,
-    `router id ${c.routerId};`,
-    'timeformat protocol iso long;',
-    '',
-    ...block('protocol device', ['scan time 5;']),
-  ];
+  const out: string[] = [...preamble(c)];
   if (!c.statusOnly) {
     out.push(
       ...block('protocol kernel', [

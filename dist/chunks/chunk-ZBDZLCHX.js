@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-WAJIYKKY.js";
+} from "./chunk-VBHZCUS7.js";
 import {
   sizeTable
 } from "./chunk-GSI7JE3C.js";

@@ -68527,14 +68527,19 @@ var AGENT_PREFIX = "agent";
 function block(head, lines, indent2 = "") {
   return [`${indent2}${head} {`, ...lines.map((l) => `${indent2}  ${l}`), `${indent2}}`];
 }
-function renderControlConfig(c) {
-  const out = [
+function preamble(c) {
+  return [
     `# ${c.title}`,
     `log "${c.logFile}" { info, remote, warning, error, auth, fatal, bug };`,
     `router id ${c.routerId};`,
     "timeformat protocol iso long;",
     "",
-    ...block("protocol device", ["scan time 5;"]),
+    ...block("protocol device", ["scan time 5;"])
+  ];
+}
+function renderControlConfig(c) {
+  const out = [
+    ...preamble(c),
     // the tunnels' /31s: routes learned from peers resolve their next hops here
     ...block("protocol direct tunnels", ["ipv4;", `interface "${c.tunnelPattern}";`]),
     // the master's forwarding: everything learned over BGP (peers and agents)
@@ -68604,14 +68609,7 @@ function renderControlConfig(c) {
 `;
 }
 function renderAgentConfig(c) {
-  const out = [
-    `# ${c.title}`,
-    `log "${c.logFile}" { info, remote, warning, error, auth, fatal, bug };`,
-    `router id ${c.routerId};`,
-    "timeformat protocol iso long;",
-    "",
-    ...block("protocol device", ["scan time 5;"])
-  ];
+  const out = [...preamble(c)];
   if (!c.statusOnly) {
     out.push(
       ...block("protocol kernel", [

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-WAJIYKKY.js";
+} from "./chunk-VBHZCUS7.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
