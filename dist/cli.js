@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-ZBDZLCHX.js";
+} from "./chunks/chunk-ASNGTURP.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -27,10 +27,11 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-VBHZCUS7.js";
-import "./chunks/chunk-4BLN34YV.js";
-import "./chunks/chunk-ISDY34NG.js";
-import "./chunks/chunk-GSI7JE3C.js";
+} from "./chunks/chunk-IG3U2LPI.js";
+import "./chunks/chunk-T5G7RGOZ.js";
+import "./chunks/chunk-NUMCWI5H.js";
+import "./chunks/chunk-VE4IKPWZ.js";
+import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
   ExitCode,

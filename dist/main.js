@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-ODD3OPP4.js";
+} from "./chunks/chunk-CNEQBB66.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-ZBDZLCHX.js";
+} from "./chunks/chunk-ASNGTURP.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,10 +36,11 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-VBHZCUS7.js";
-import "./chunks/chunk-4BLN34YV.js";
-import "./chunks/chunk-ISDY34NG.js";
-import "./chunks/chunk-GSI7JE3C.js";
+} from "./chunks/chunk-IG3U2LPI.js";
+import "./chunks/chunk-T5G7RGOZ.js";
+import "./chunks/chunk-NUMCWI5H.js";
+import "./chunks/chunk-VE4IKPWZ.js";
+import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
   ExitCode,

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-ODD3OPP4.js";
+} from "./chunks/chunk-CNEQBB66.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,9 +19,10 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-VBHZCUS7.js";
-import "./chunks/chunk-4BLN34YV.js";
-import "./chunks/chunk-ISDY34NG.js";
+} from "./chunks/chunk-IG3U2LPI.js";
+import "./chunks/chunk-T5G7RGOZ.js";
+import "./chunks/chunk-NUMCWI5H.js";
+import "./chunks/chunk-VE4IKPWZ.js";
 import "./chunks/chunk-AERCAA66.js";
 import {
   ExitCode

@@ -3,10 +3,11 @@ import {
   AzureProvider,
   DEFAULT_AZURE_WAITS,
   locationOf
-} from "./chunk-55MBQ4RX.js";
-import "./chunk-ISDY34NG.js";
-import "./chunk-OZP4MWJ3.js";
-import "./chunk-GSI7JE3C.js";
+} from "./chunk-6CZKCJD6.js";
+import "./chunk-NUMCWI5H.js";
+import "./chunk-VE4IKPWZ.js";
+import "./chunk-A7FLL4EU.js";
+import "./chunk-WI6UNROS.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 export {

@@ -1,13 +1,15 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  azureClientFactory,
-  azureCredentialSource,
-  keyFromInput
-} from "./chunk-ISDY34NG.js";
+  AwsProvider,
+  DEFAULT_AWS_WAITS
+} from "./chunk-QOBOUMRZ.js";
+import "./chunk-A7FLL4EU.js";
+import "./chunk-WI6UNROS.js";
+import "./chunk-AERCAA66.js";
 import "./chunk-IAZJZTPR.js";
+import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  azureClientFactory,
-  azureCredentialSource,
-  keyFromInput
+  AwsProvider,
+  DEFAULT_AWS_WAITS
 };

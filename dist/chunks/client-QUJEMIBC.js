@@ -1,15 +1,14 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  AwsProvider,
-  DEFAULT_AWS_WAITS
-} from "./chunk-F7ZCXGWN.js";
-import "./chunk-OZP4MWJ3.js";
-import "./chunk-GSI7JE3C.js";
-import "./chunk-AERCAA66.js";
+  gcpClientFactory,
+  gcpCredentialSource,
+  keyFromInput
+} from "./chunk-T5G7RGOZ.js";
+import "./chunk-VE4IKPWZ.js";
 import "./chunk-IAZJZTPR.js";
-import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  AwsProvider,
-  DEFAULT_AWS_WAITS
+  gcpClientFactory,
+  gcpCredentialSource,
+  keyFromInput
 };

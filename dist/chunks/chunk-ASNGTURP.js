@@ -3,10 +3,10 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-VBHZCUS7.js";
+} from "./chunk-IG3U2LPI.js";
 import {
   sizeTable
-} from "./chunk-GSI7JE3C.js";
+} from "./chunk-WI6UNROS.js";
 import {
   CancelledError,
   ExitCode,
@@ -241,9 +241,9 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-F6FEWOU6.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-IBP764GX.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-FROC2FCA.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-U6WT6YTH.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-UTK3RVW2.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-2ZLJS4GU.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

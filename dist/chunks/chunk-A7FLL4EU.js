@@ -1,6 +1,12 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  InfraError
+  refuseUndersized
+} from "./chunk-WI6UNROS.js";
+import {
+  InfraError,
+  UserErrors,
+  isUserError,
+  userErrorsOf
 } from "./chunk-IAZJZTPR.js";
 
 // src/providers/cloud/clock.ts
@@ -22,6 +28,69 @@ var systemClock = {
     signal?.addEventListener("abort", onAbort, { once: true });
   }),
   random: () => Math.random()
+};
+
+// src/providers/cloud/hosts.ts
+async function hostsReady(ssh, hosts, readKeys, how, ctx) {
+  const { clock, waits } = how;
+  await Promise.all(
+    hosts.map(async (host, i) => {
+      const deadline2 = clock.now() + waits.hostKeysMs;
+      let keys = await readKeys(i);
+      while (!keys.length && clock.now() < deadline2) {
+        await clock.sleep(1e4, ctx.signal);
+        keys = await readKeys(i);
+      }
+      if (keys.length) host.hostKeys = keys;
+      else
+        ctx.logger.warn(
+          `${how.provider} ${host.name}: no host keys in the ${how.source} within ${Math.round(waits.hostKeysMs / 1e3)} s; its key will be pinned on first contact.`
+        );
+    })
+  );
+  if (!ssh) {
+    throw new Error(
+      `${how.owner}.provision needs options.ssh (the run RemotePool) to wait for SSH`
+    );
+  }
+  const deadline = clock.now() + waits.sshMs;
+  await Promise.all(
+    hosts.map(async (h) => {
+      await ssh.waitForSsh(
+        {
+          name: h.name,
+          host: h.ssh.host,
+          port: h.ssh.port,
+          user: h.ssh.user,
+          ...h.hostKeys ? { hostKeys: h.hostKeys } : {}
+        },
+        deadline
+      );
+      ctx.logger.info(`${how.provider} ${h.name}: SSH answers at ${h.ssh.user}@${h.ssh.host}`);
+    })
+  );
+}
+
+// src/providers/cloud/expiredRuns.ts
+var ExpiredRuns = class {
+  runs = /* @__PURE__ */ new Map();
+  /** One resource of `runId` that expires at `expiry`; the run's expiry is its latest. */
+  add(runId, expiry, resource) {
+    const run = this.runs.get(runId) ?? {
+      runId,
+      expiresAt: expiry,
+      resources: [],
+      latest: expiry.getTime()
+    };
+    run.latest = Math.max(run.latest, expiry.getTime());
+    run.expiresAt = new Date(run.latest);
+    run.resources.push(resource);
+    this.runs.set(runId, run);
+  }
+  /** The runs all of whose resources expired before `now`, in the order they were first seen. */
+  before(now) {
+    return [...this.runs.values()].filter((r) => r.latest < now.getTime()).map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+  }
 };
 
 // src/providers/cloud/retry.ts
@@ -83,6 +152,34 @@ function seconds(ms) {
   return ms >= 1e4 ? `${Math.round(ms / 1e3)} s` : `${(ms / 1e3).toFixed(1)} s`;
 }
 
+// src/providers/cloud/siteCheck.ts
+async function preflightEach(sites, check) {
+  const errors = [];
+  for (const site of sites) {
+    try {
+      await check(site);
+    } catch (e) {
+      if (isUserError(e)) errors.push(...userErrorsOf(e));
+      else throw e;
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new UserErrors(errors);
+}
+var SiteChecks = class {
+  done = /* @__PURE__ */ new Map();
+  /** Sizes first (undersized roles refused), then the image; nothing is cached when either throws. */
+  async check(site, sizes, image) {
+    const hit = this.done.get(site.name);
+    if (hit) return hit;
+    const checked = await sizes();
+    refuseUndersized(checked);
+    const result = { sizes: checked, image: await image() };
+    this.done.set(site.name, result);
+    return result;
+  }
+};
+
 // src/providers/cloud/tags.ts
 var TAG_RUN_ID = "tungsten-e2e:run-id";
 var TAG_EXPIRES_AT = "tungsten-e2e:expires-at";
@@ -108,6 +205,25 @@ function expiryOf(tags) {
   if (!text) return void 0;
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? void 0 : d;
+}
+
+// src/providers/cloud/call.ts
+function retryBasics(runtime) {
+  const { signal } = runtime;
+  return {
+    policy: runtime.policy,
+    clock: runtime.clock,
+    logger: runtime.logger,
+    ...signal ? { signal } : {}
+  };
+}
+function retriedCall(site, attempt, runtime, errors, options = {}) {
+  return withRetry(site, attempt, {
+    ...retryBasics(runtime),
+    classify: (e) => errors.isTransient(e) || options.fresh && errors.isNotFound(e) || options.waitForDependents && errors.isInUse(e) ? "retry" : "fail",
+    faultOf: errors.faultOf,
+    fail: (e, info) => e instanceof InfraError || isUserError(e) ? e : errors.isCredentialsProblem(e) ? errors.credentialsError(site, e) : cloudCallError(site, errors.faultOf(e), info, e)
+  });
 }
 
 // src/providers/aws/hostKeys.ts
@@ -160,10 +276,14 @@ function hostKeysFromConsole(output) {
 
 export {
   systemClock,
+  hostsReady,
+  ExpiredRuns,
   DEFAULT_RETRY_POLICY,
   describeCall,
   withRetry,
   cloudCallError,
+  preflightEach,
+  SiteChecks,
   TAG_RUN_ID,
   TAG_EXPIRES_AT,
   TAG_SITE,
@@ -173,6 +293,8 @@ export {
   resourceName,
   runTags,
   expiryOf,
+  retryBasics,
+  retriedCall,
   isCompleteKey,
   hostKeysFromConsole
 };

@@ -5,6 +5,21 @@ import {
 } from "./chunk-IAZJZTPR.js";
 
 // src/providers/cloud/sizes.ts
+var CATALOGUE_RETRY = { deadlineMs: 6e4 };
+function providerSizeCatalogue(provider, sizer, credentials) {
+  return {
+    provider,
+    credentialSource: credentials.credentialSource,
+    credentialsHint: credentials.credentialsHint,
+    async check(sites, plan, ctx) {
+      const rows = [];
+      for (const site of sites.filter((s) => s.provider === provider)) {
+        rows.push(...await sizer.sizes(site, plan, ctx));
+      }
+      return rows;
+    }
+  };
+}
 var ROLES = ["master", "worker", "edge"];
 function formatGiB(mib) {
   const gib = mib / 1024;
@@ -76,6 +91,8 @@ function sizeTable(checks) {
 }
 
 export {
+  CATALOGUE_RETRY,
+  providerSizeCatalogue,
   typeField,
   checkSiteSizes,
   refuseUndersized,

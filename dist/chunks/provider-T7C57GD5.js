@@ -3,10 +3,11 @@ import {
   DEFAULT_GCP_WAITS,
   GcpProvider,
   placeOf
-} from "./chunk-MWS7OXWX.js";
-import "./chunk-4BLN34YV.js";
-import "./chunk-OZP4MWJ3.js";
-import "./chunk-GSI7JE3C.js";
+} from "./chunk-5ESTDZ36.js";
+import "./chunk-T5G7RGOZ.js";
+import "./chunk-VE4IKPWZ.js";
+import "./chunk-A7FLL4EU.js";
+import "./chunk-WI6UNROS.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 export {

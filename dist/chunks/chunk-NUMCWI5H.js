@@ -1,5 +1,8 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
+  jsonInput
+} from "./chunk-VE4IKPWZ.js";
+import {
   UserError,
   secrets
 } from "./chunk-IAZJZTPR.js";
@@ -10,16 +13,11 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 var KEY_FIELDS = ["clientId", "clientSecret", "tenantId", "subscriptionId"];
 function keyFromInput(text) {
-  const raw = text?.trim();
-  if (!raw) return void 0;
-  let json;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new UserError(
-      `action input 'azure-credentials' is not JSON; pass {"clientId", "clientSecret", "tenantId", "subscriptionId"} (or leave it empty and use azure/login with OIDC).`
-    );
-  }
+  const json = jsonInput(
+    text,
+    `action input 'azure-credentials' is not JSON; pass {"clientId", "clientSecret", "tenantId", "subscriptionId"} (or leave it empty and use azure/login with OIDC).`
+  );
+  if (json === void 0) return void 0;
   const obj = json && typeof json === "object" ? json : {};
   const missing = KEY_FIELDS.filter((k) => typeof obj[k] !== "string" || !obj[k]);
   if (missing.length) {

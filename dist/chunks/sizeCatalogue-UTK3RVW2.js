@@ -1,12 +1,16 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   GcpProvider
-} from "./chunk-MWS7OXWX.js";
+} from "./chunk-5ESTDZ36.js";
 import {
   gcpCredentialSource
-} from "./chunk-4BLN34YV.js";
-import "./chunk-OZP4MWJ3.js";
-import "./chunk-GSI7JE3C.js";
+} from "./chunk-T5G7RGOZ.js";
+import "./chunk-VE4IKPWZ.js";
+import "./chunk-A7FLL4EU.js";
+import {
+  CATALOGUE_RETRY,
+  providerSizeCatalogue
+} from "./chunk-WI6UNROS.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 
@@ -15,20 +19,12 @@ function gcpSizeCatalogue(options = {}) {
   const provider = new GcpProvider({
     ...options.key ? { key: options.key } : {},
     ...options.clients ? { clients: options.clients } : {},
-    retry: { deadlineMs: 6e4 }
+    retry: CATALOGUE_RETRY
   });
-  return {
-    provider: "gcp",
+  return providerSizeCatalogue("gcp", provider, {
     credentialSource: () => gcpCredentialSource(options.env, options.home, options.key),
-    credentialsHint: "set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or use google-github-actions/auth",
-    async check(sites, plan, ctx) {
-      const rows = [];
-      for (const site of sites.filter((s) => s.provider === "gcp")) {
-        rows.push(...await provider.sizes(site, plan, ctx));
-      }
-      return rows;
-    }
-  };
+    credentialsHint: "set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or use google-github-actions/auth"
+  });
 }
 export {
   gcpSizeCatalogue

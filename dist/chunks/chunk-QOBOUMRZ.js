@@ -1,31 +1,30 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   DEFAULT_RETRY_POLICY,
+  ExpiredRuns,
+  SiteChecks,
   TAG_EXPIRES_AT,
   TAG_HOST,
   TAG_NAME,
   TAG_RUN_ID,
   TAG_SITE,
-  cloudCallError,
   describeCall,
   expiryOf,
   hostKeysFromConsole,
+  hostsReady,
+  preflightEach,
   resourceName,
+  retriedCall,
   runTags,
-  systemClock,
-  withRetry
-} from "./chunk-OZP4MWJ3.js";
+  systemClock
+} from "./chunk-A7FLL4EU.js";
 import {
   checkSiteSizes,
-  refuseUndersized,
   typeField
-} from "./chunk-GSI7JE3C.js";
+} from "./chunk-WI6UNROS.js";
 import {
   InfraError,
-  UserError,
-  UserErrors,
-  isUserError,
-  userErrorsOf
+  UserError
 } from "./chunk-IAZJZTPR.js";
 import {
   BinaryDecisionDiagram,
@@ -95118,6 +95117,14 @@ function isAlreadyThere(error) {
 }
 
 // src/providers/aws/api.ts
+var EC2_ERRORS = {
+  faultOf: awsFaultOf,
+  isTransient,
+  isNotFound,
+  isInUse: isDependencyViolation,
+  isCredentialsProblem,
+  credentialsError
+};
 function callName(command5) {
   return command5.constructor.name.replace(/Command$/, "");
 }
@@ -95138,15 +95145,13 @@ var Ec2Api = class {
       region: this.region
     };
     const { signal } = this.runtime;
-    return withRetry(site, () => this.client.send(command5, signal ? { abortSignal: signal } : {}), {
-      policy: this.runtime.policy,
-      clock: this.runtime.clock,
-      logger: this.runtime.logger,
-      ...signal ? { signal } : {},
-      classify: (e5) => isTransient(e5) || options.fresh && isNotFound(e5) || options.waitForDependents && isDependencyViolation(e5) ? "retry" : "fail",
-      faultOf: awsFaultOf,
-      fail: (e5, info) => isCredentialsProblem(e5) ? credentialsError(site, e5) : cloudCallError(site, awsFaultOf(e5), info, e5)
-    });
+    return retriedCall(
+      site,
+      () => this.client.send(command5, signal ? { abortSignal: signal } : {}),
+      this.runtime,
+      EC2_ERRORS,
+      options
+    );
   }
   /** All pages of a Describe* call (EC2's NextToken paging). */
   async all(make, resource, options = {}) {
@@ -95968,7 +95973,7 @@ var AwsProvider = class {
   policy;
   waits;
   /** preflight results per site, so provision does not ask twice */
-  checked = /* @__PURE__ */ new Map();
+  checked = new SiteChecks();
   api(region, ctx) {
     return new Ec2Api(this.clients(region), region, {
       clock: this.clock,
@@ -95980,38 +95985,28 @@ var AwsProvider = class {
   async preflight(sites, plan, ctx) {
     const mine = sites.filter((s2) => s2.provider === "aws");
     for (const s2 of mine) regionOf(s2);
-    const errors = [];
-    for (const site of mine) {
-      try {
-        await this.check(site, plan, ctx);
-      } catch (e5) {
-        if (isUserError(e5)) errors.push(...userErrorsOf(e5));
-        else throw e5;
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserErrors(errors);
+    await preflightEach(mine, (site) => this.check(site, plan, ctx));
   }
   /** Each role's instance type against the minimums, from DescribeInstanceTypes; never throws for size. */
   sizes(site, plan, ctx) {
     return checkAwsSite(this.api(regionOf(site), ctx), site, plan);
   }
   /** Sizes against the minimums and the image, from EC2's catalogue; nothing is created. */
-  async check(site, plan, ctx) {
-    const hit = this.checked.get(site.name);
-    if (hit) return hit;
-    const api = this.api(regionOf(site), ctx);
-    const sizes = await this.sizes(site, plan, ctx);
-    refuseUndersized(sizes);
-    const image = await resolveImage(api, site, plan.profile, new Date(this.clock.now()));
-    if (image.deprecated) {
-      ctx.logger.warn(
-        `aws site "${site.name}": image ${image.imageId} (${image.name ?? "no name"}) is deprecated; it may disappear, so consider setting sites[${site.index}].image to an image you maintain.`
-      );
-    }
-    const result = { sizes, image };
-    this.checked.set(site.name, result);
-    return result;
+  check(site, plan, ctx) {
+    return this.checked.check(
+      site,
+      () => this.sizes(site, plan, ctx),
+      async () => {
+        const api = this.api(regionOf(site), ctx);
+        const image = await resolveImage(api, site, plan.profile, new Date(this.clock.now()));
+        if (image.deprecated) {
+          ctx.logger.warn(
+            `aws site "${site.name}": image ${image.imageId} (${image.name ?? "no name"}) is deprecated; it may disappear, so consider setting sites[${site.index}].image to an image you maintain.`
+          );
+        }
+        return image;
+      }
+    );
   }
   async provision(site, plan, ctx) {
     const region = regionOf(site);
@@ -96075,50 +96070,20 @@ var AwsProvider = class {
         ssh: { host: instance.PublicIpAddress, port: 22, user: SSH_USER }
       };
     });
-    await Promise.all(
-      hosts.map(async (host, i5) => {
-        const keys = await this.hostKeys(api, launched[i5], ctx);
-        if (keys.length) host.hostKeys = keys;
-        else
-          ctx.logger.warn(
-            `aws ${host.name}: no host keys in the console output within ${Math.round(this.waits.hostKeysMs / 1e3)} s; its key will be pinned on first contact.`
-          );
-      })
+    await hostsReady(
+      this.options.ssh,
+      hosts,
+      (i5) => consoleHostKeys(api, launched[i5].instanceId, launched[i5].host.name),
+      {
+        provider: "aws",
+        owner: "AwsProvider",
+        source: "console output",
+        clock: this.clock,
+        waits: this.waits
+      },
+      ctx
     );
-    await this.waitForSsh(hosts, ctx);
     return { name: site.name, provider: "aws", hosts };
-  }
-  async hostKeys(api, l3, ctx) {
-    const deadline = this.clock.now() + this.waits.hostKeysMs;
-    for (; ; ) {
-      const keys = await consoleHostKeys(api, l3.instanceId, l3.host.name);
-      if (keys.length || this.clock.now() >= deadline) return keys;
-      await this.clock.sleep(1e4, ctx.signal);
-    }
-  }
-  async waitForSsh(hosts, ctx) {
-    const ssh = this.options.ssh;
-    if (!ssh) {
-      throw new Error(
-        "AwsProvider.provision needs options.ssh (the run RemotePool) to wait for SSH"
-      );
-    }
-    const deadline = this.clock.now() + this.waits.sshMs;
-    await Promise.all(
-      hosts.map(async (h5) => {
-        await ssh.waitForSsh(
-          {
-            name: h5.name,
-            host: h5.ssh.host,
-            port: h5.ssh.port,
-            user: h5.ssh.user,
-            ...h5.hostKeys ? { hostKeys: h5.hostKeys } : {}
-          },
-          deadline
-        );
-        ctx.logger.info(`aws ${h5.name}: SSH answers at ${h5.ssh.user}@${h5.ssh.host}`);
-      })
-    );
   }
   async authorizeEdges(site, peers, ctx) {
     const api = this.api(regionOf(site), ctx);
@@ -96182,26 +96147,16 @@ var AwsProvider = class {
         "the AWS janitor needs to know which regions to search; pass them (e.g. --region us-east-1) or set AWS_REGION."
       );
     }
-    const runs = /* @__PURE__ */ new Map();
+    const runs = new ExpiredRuns();
     for (const region of [...new Set(regions)]) {
       const api = this.api(region, ctx);
       for (const f5 of await findTagged(api, tagKeyFilter(TAG_EXPIRES_AT))) {
         const runId = f5.tags[TAG_RUN_ID];
         const expiry = expiryOf(f5.tags);
-        if (!runId || !expiry) continue;
-        const run = runs.get(runId) ?? {
-          runId,
-          expiresAt: expiry,
-          resources: [],
-          latest: expiry.getTime()
-        };
-        run.latest = Math.max(run.latest, expiry.getTime());
-        run.expiresAt = new Date(run.latest);
-        run.resources.push(resourceOf(f5, region));
-        runs.set(runId, run);
+        if (runId && expiry) runs.add(runId, expiry, resourceOf(f5, region));
       }
     }
-    return [...runs.values()].filter((r5) => r5.latest < now.getTime()).map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+    return runs.before(now);
   }
 };
 function regionOf(site) {

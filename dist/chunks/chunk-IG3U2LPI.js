@@ -2,11 +2,11 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   gcpCredentialSource,
   keyFromInput
-} from "./chunk-4BLN34YV.js";
+} from "./chunk-T5G7RGOZ.js";
 import {
   azureCredentialSource,
   keyFromInput as keyFromInput2
-} from "./chunk-ISDY34NG.js";
+} from "./chunk-NUMCWI5H.js";
 import {
   awsCredentialSource
 } from "./chunk-AERCAA66.js";
@@ -72199,7 +72199,7 @@ function pinnedKeys(store, name) {
 var LOADERS = {
   local: async () => new LocalProvider(),
   aws: async (o) => {
-    const { AwsProvider } = await import("./provider-WQTCQPFZ.js");
+    const { AwsProvider } = await import("./provider-T73MBY76.js");
     return new AwsProvider({
       ...o.awsKeys ? { keys: o.awsKeys } : {},
       ...o.ssh ? { ssh: o.ssh } : {}
@@ -72215,16 +72215,16 @@ var LOADERS = {
   // each cloud's module and SDK are imported only when a site uses that cloud
   gcp: async (o) => {
     const [{ GcpProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-TDSDALLC.js"),
-      import("./client-ZPLS2CPH.js")
+      import("./provider-T7C57GD5.js"),
+      import("./client-QUJEMIBC.js")
     ]);
     const key = keyFromInput3(o.gcpCredentials);
     return new GcpProvider({ ...key ? { key } : {}, ...o.ssh ? { ssh: o.ssh } : {} });
   },
   azure: async (o) => {
     const [{ AzureProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-RET6MDXE.js"),
-      import("./client-GCRXW4OJ.js")
+      import("./provider-2QR7EG3U.js"),
+      import("./client-KQV455NI.js")
     ]);
     const key = keyFromInput3(o.azureCredentials);
     return new AzureProvider({

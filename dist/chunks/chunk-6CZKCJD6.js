@@ -1,33 +1,32 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   azureClientFactory
-} from "./chunk-ISDY34NG.js";
+} from "./chunk-NUMCWI5H.js";
 import {
   DEFAULT_RETRY_POLICY,
+  ExpiredRuns,
+  SiteChecks,
   TAG_EXPIRES_AT,
   TAG_HOST,
   TAG_RUN_ID,
   TAG_SITE,
-  cloudCallError,
   describeCall,
   expiryOf,
   hostKeysFromConsole,
+  hostsReady,
+  preflightEach,
   resourceName,
+  retriedCall,
   runTags,
-  systemClock,
-  withRetry
-} from "./chunk-OZP4MWJ3.js";
+  systemClock
+} from "./chunk-A7FLL4EU.js";
 import {
   checkSiteSizes,
-  refuseUndersized,
   typeField
-} from "./chunk-GSI7JE3C.js";
+} from "./chunk-WI6UNROS.js";
 import {
   InfraError,
-  UserError,
-  UserErrors,
-  isUserError,
-  userErrorsOf
+  UserError
 } from "./chunk-IAZJZTPR.js";
 
 // src/providers/azure/errors.ts
@@ -94,6 +93,14 @@ function isCredentialsProblem(error) {
 }
 
 // src/providers/azure/api.ts
+var ARM_ERRORS = {
+  faultOf: azureFaultOf,
+  isTransient,
+  isNotFound,
+  isInUse,
+  isCredentialsProblem,
+  credentialsError
+};
 var AzureApi = class {
   constructor(clients, runtime) {
     this.clients = clients;
@@ -110,16 +117,7 @@ var AzureApi = class {
   /** One call (retried); `call` is the SDK operation, e.g. "virtualMachines.createOrUpdate". */
   call(call, resource, attempt, options = {}) {
     const site = this.site(call, resource, options.where);
-    const { signal } = this.runtime;
-    return withRetry(site, attempt, {
-      policy: this.runtime.policy,
-      clock: this.runtime.clock,
-      logger: this.runtime.logger,
-      ...signal ? { signal } : {},
-      classify: (e) => isTransient(e) || options.fresh && isNotFound(e) || options.waitForDependents && isInUse(e) ? "retry" : "fail",
-      faultOf: azureFaultOf,
-      fail: (e, info) => e instanceof InfraError || isUserError(e) ? e : isCredentialsProblem(e) ? credentialsError(site, e) : cloudCallError(site, azureFaultOf(e), info, e)
-    });
+    return retriedCall(site, attempt, this.runtime, ARM_ERRORS, options);
   }
   /**
    * Start a long-running operation and poll it until done or the deadline.
@@ -836,7 +834,7 @@ var AzureProvider = class {
   clock;
   policy;
   waits;
-  checked = /* @__PURE__ */ new Map();
+  checked = new SiteChecks();
   async api(ctx) {
     return new AzureApi(await this.clients(), {
       clock: this.clock,
@@ -849,31 +847,18 @@ var AzureProvider = class {
   async preflight(sites, plan, ctx) {
     const mine = sites.filter((s) => s.provider === "azure");
     for (const s of mine) locationOf(s);
-    const errors = [];
-    for (const site of mine) {
-      try {
-        await this.check(site, plan, ctx);
-      } catch (e) {
-        if (isUserError(e)) errors.push(...userErrorsOf(e));
-        else throw e;
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserErrors(errors);
+    await preflightEach(mine, (site) => this.check(site, plan, ctx));
   }
   /** Each role's VM size against the minimums, from the Resource SKUs API; never throws for size. */
   async sizes(site, plan, ctx) {
     return checkAzureSite(await this.api(ctx), site, plan, locationOf(site));
   }
-  async check(site, plan, ctx) {
-    const hit = this.checked.get(site.name);
-    if (hit) return hit;
-    const sizes = await this.sizes(site, plan, ctx);
-    refuseUndersized(sizes);
-    const image = await resolveImage(await this.api(ctx), site, plan.profile, locationOf(site));
-    const result = { sizes, image };
-    this.checked.set(site.name, result);
-    return result;
+  check(site, plan, ctx) {
+    return this.checked.check(
+      site,
+      () => this.sizes(site, plan, ctx),
+      async () => resolveImage(await this.api(ctx), site, plan.profile, locationOf(site))
+    );
   }
   async provision(site, plan, ctx) {
     const location = locationOf(site);
@@ -918,49 +903,20 @@ var AzureProvider = class {
       publicAddress: c.publicIp,
       ssh: { host: c.publicIp, port: 22, user: SSH_USER }
     }));
-    await Promise.all(
-      hosts.map(async (host, i) => {
-        const keys = await this.hostKeys(api, group, created[i].vm, location, ctx);
-        if (keys.length) host.hostKeys = keys;
-        else
-          ctx.logger.warn(
-            `azure ${host.name}: no host keys in the serial log within ${Math.round(this.waits.hostKeysMs / 1e3)} s; its key will be pinned on first contact.`
-          );
-      })
+    await hostsReady(
+      this.options.ssh,
+      hosts,
+      (i) => bootLogHostKeys(api, group, created[i].vm, location),
+      {
+        provider: "azure",
+        owner: "AzureProvider",
+        source: "serial log",
+        clock: this.clock,
+        waits: this.waits
+      },
+      ctx
     );
-    await this.waitForSsh(hosts, ctx);
     return { name: site.name, provider: "azure", hosts };
-  }
-  async hostKeys(api, group, vm, where, ctx) {
-    const deadline = this.clock.now() + this.waits.hostKeysMs;
-    for (; ; ) {
-      const keys = await bootLogHostKeys(api, group, vm, where);
-      if (keys.length || this.clock.now() >= deadline) return keys;
-      await this.clock.sleep(1e4, ctx.signal);
-    }
-  }
-  async waitForSsh(hosts, ctx) {
-    const ssh = this.options.ssh;
-    if (!ssh)
-      throw new Error(
-        "AzureProvider.provision needs options.ssh (the run RemotePool) to wait for SSH"
-      );
-    const deadline = this.clock.now() + this.waits.sshMs;
-    await Promise.all(
-      hosts.map(async (h) => {
-        await ssh.waitForSsh(
-          {
-            name: h.name,
-            host: h.ssh.host,
-            port: h.ssh.port,
-            user: h.ssh.user,
-            ...h.hostKeys ? { hostKeys: h.hostKeys } : {}
-          },
-          deadline
-        );
-        ctx.logger.info(`azure ${h.name}: SSH answers at ${h.ssh.user}@${h.ssh.host}`);
-      })
-    );
   }
   async authorizeEdges(site, peers, ctx) {
     const edge = site.hosts.find((h) => h.role === "edge");
@@ -1008,25 +964,15 @@ var AzureProvider = class {
   }
   async listExpired(now, ctx) {
     const api = await this.api(ctx);
-    const runs = /* @__PURE__ */ new Map();
+    const runs = new ExpiredRuns();
     const add = (tags, resource) => {
       const runId = tags?.[TAG_RUN_ID];
       const expiry = tags ? expiryOf(tags) : void 0;
-      if (!runId || !expiry) return;
-      const run = runs.get(runId) ?? {
-        runId,
-        expiresAt: expiry,
-        resources: [],
-        latest: expiry.getTime()
-      };
-      run.latest = Math.max(run.latest, expiry.getTime());
-      run.expiresAt = new Date(run.latest);
-      run.resources.push(resource);
-      runs.set(runId, run);
+      if (runId && expiry) runs.add(runId, expiry, resource);
     };
     for (const g of await taggedGroups(api, TAG_EXPIRES_AT)) add(g.tags, resourceOfGroup(g));
     for (const r of await taggedResources(api, TAG_EXPIRES_AT)) add(r.tags, resourceOf(r));
-    return [...runs.values()].filter((r) => r.latest < now.getTime()).map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+    return runs.before(now);
   }
 };
 function locationOf(site) {

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-VBHZCUS7.js";
+} from "./chunk-IG3U2LPI.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -1,9 +1,11 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   gcpClientFactory
-} from "./chunk-4BLN34YV.js";
+} from "./chunk-T5G7RGOZ.js";
 import {
   DEFAULT_RETRY_POLICY,
+  ExpiredRuns,
+  SiteChecks,
   TAG_EXPIRES_AT,
   TAG_HOST,
   TAG_NAME,
@@ -13,23 +15,23 @@ import {
   cloudCallError,
   describeCall,
   expiryOf,
+  hostsReady,
   isCompleteKey,
+  preflightEach,
   resourceName,
+  retriedCall,
+  retryBasics,
   runTags,
   systemClock,
   withRetry
-} from "./chunk-OZP4MWJ3.js";
+} from "./chunk-A7FLL4EU.js";
 import {
   checkSiteSizes,
-  refuseUndersized,
   typeField
-} from "./chunk-GSI7JE3C.js";
+} from "./chunk-WI6UNROS.js";
 import {
   InfraError,
-  UserError,
-  UserErrors,
-  isUserError,
-  userErrorsOf
+  UserError
 } from "./chunk-IAZJZTPR.js";
 
 // src/providers/gcp/api.ts
@@ -172,6 +174,14 @@ function isCredentialsProblem(error) {
 }
 
 // src/providers/gcp/api.ts
+var COMPUTE_ERRORS = {
+  faultOf: gcpFaultOf,
+  isTransient,
+  isNotFound,
+  isInUse,
+  isCredentialsProblem,
+  credentialsError
+};
 var NO_RETRY = { retry: null };
 var GcpApi = class {
   constructor(clients, runtime) {
@@ -189,16 +199,7 @@ var GcpApi = class {
   /** One API call (retried); `call` is the REST method, e.g. "instances.insert". */
   call(call, resource, attempt, options = {}) {
     const site = this.site(call, resource, options.where);
-    const { signal } = this.runtime;
-    return withRetry(site, attempt, {
-      policy: this.runtime.policy,
-      clock: this.runtime.clock,
-      logger: this.runtime.logger,
-      ...signal ? { signal } : {},
-      classify: (e) => isTransient(e) || options.fresh && isNotFound(e) || options.waitForDependents && isInUse(e) ? "retry" : "fail",
-      faultOf: gcpFaultOf,
-      fail: (e, info) => e instanceof InfraError || isUserError(e) ? e : isCredentialsProblem(e) ? credentialsError(site, e) : cloudCallError(site, gcpFaultOf(e), info, e)
-    });
+    return retriedCall(site, attempt, this.runtime, COMPUTE_ERRORS, options);
   }
   /**
    * A call that starts a long-running operation, then the wait for it. The
@@ -210,7 +211,6 @@ var GcpApi = class {
   operate(call, resource, scope, start, options = {}) {
     const where = whereOf(scope);
     const site = this.site(call, resource, where);
-    const { signal } = this.runtime;
     return withRetry(
       site,
       async () => {
@@ -222,10 +222,7 @@ var GcpApi = class {
         return this.wait(lro.latestResponse ?? {}, scope, site);
       },
       {
-        policy: this.runtime.policy,
-        clock: this.runtime.clock,
-        logger: this.runtime.logger,
-        ...signal ? { signal } : {},
+        ...retryBasics(this.runtime),
         classify: (e) => e instanceof GcpOperationError && (isTransient(e) || options.waitForDependents && isInUse(e)) ? "retry" : "fail",
         faultOf: gcpFaultOf,
         fail: (e, info) => e instanceof GcpOperationError ? cloudCallError(site, gcpFaultOf(e), info, e) : e
@@ -983,7 +980,7 @@ var GcpProvider = class {
   clock;
   policy;
   waits;
-  checked = /* @__PURE__ */ new Map();
+  checked = new SiteChecks();
   async api(ctx) {
     return new GcpApi(await this.clients(), {
       clock: this.clock,
@@ -996,36 +993,26 @@ var GcpProvider = class {
   async preflight(sites, plan, ctx) {
     const mine = sites.filter((s) => s.provider === "gcp");
     for (const s of mine) placeOf(s);
-    const errors = [];
-    for (const site of mine) {
-      try {
-        await this.check(site, plan, ctx);
-      } catch (e) {
-        if (isUserError(e)) errors.push(...userErrorsOf(e));
-        else throw e;
-      }
-    }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new UserErrors(errors);
+    await preflightEach(mine, (site) => this.check(site, plan, ctx));
   }
   /** Each role's machine type against the minimums, from machineTypes.get; never throws for size. */
   async sizes(site, plan, ctx) {
     return checkGcpSite(await this.api(ctx), site, plan, placeOf(site).zone);
   }
-  async check(site, plan, ctx) {
-    const hit = this.checked.get(site.name);
-    if (hit) return hit;
-    const sizes = await this.sizes(site, plan, ctx);
-    refuseUndersized(sizes);
-    const image = await resolveImage(await this.api(ctx), site, plan.profile);
-    if (image.deprecated) {
-      ctx.logger.warn(
-        `gcp site "${site.name}": image ${image.name} is deprecated; consider setting sites[${site.index}].image to an image family you maintain.`
-      );
-    }
-    const result = { sizes, image };
-    this.checked.set(site.name, result);
-    return result;
+  check(site, plan, ctx) {
+    return this.checked.check(
+      site,
+      () => this.sizes(site, plan, ctx),
+      async () => {
+        const image = await resolveImage(await this.api(ctx), site, plan.profile);
+        if (image.deprecated) {
+          ctx.logger.warn(
+            `gcp site "${site.name}": image ${image.name} is deprecated; consider setting sites[${site.index}].image to an image family you maintain.`
+          );
+        }
+        return image;
+      }
+    );
   }
   async provision(site, plan, ctx) {
     const { region, zone } = placeOf(site);
@@ -1098,49 +1085,20 @@ var GcpProvider = class {
         ssh: { host: publicAddress, port: 22, user: SSH_USER }
       };
     });
-    await Promise.all(
-      hosts.map(async (host, i) => {
-        const keys = await this.hostKeys(api, launched[i], ctx);
-        if (keys.length) host.hostKeys = keys;
-        else
-          ctx.logger.warn(
-            `gcp ${host.name}: no host keys in the guest attributes within ${Math.round(this.waits.hostKeysMs / 1e3)} s; its key will be pinned on first contact.`
-          );
-      })
+    await hostsReady(
+      this.options.ssh,
+      hosts,
+      (i) => guestHostKeys(api, launched[i]),
+      {
+        provider: "gcp",
+        owner: "GcpProvider",
+        source: "guest attributes",
+        clock: this.clock,
+        waits: this.waits
+      },
+      ctx
     );
-    await this.waitForSsh(hosts, ctx);
     return { name: site.name, provider: "gcp", hosts };
-  }
-  async hostKeys(api, l, ctx) {
-    const deadline = this.clock.now() + this.waits.hostKeysMs;
-    for (; ; ) {
-      const keys = await guestHostKeys(api, l);
-      if (keys.length || this.clock.now() >= deadline) return keys;
-      await this.clock.sleep(1e4, ctx.signal);
-    }
-  }
-  async waitForSsh(hosts, ctx) {
-    const ssh = this.options.ssh;
-    if (!ssh)
-      throw new Error(
-        "GcpProvider.provision needs options.ssh (the run RemotePool) to wait for SSH"
-      );
-    const deadline = this.clock.now() + this.waits.sshMs;
-    await Promise.all(
-      hosts.map(async (h) => {
-        await ssh.waitForSsh(
-          {
-            name: h.name,
-            host: h.ssh.host,
-            port: h.ssh.port,
-            user: h.ssh.user,
-            ...h.hostKeys ? { hostKeys: h.hostKeys } : {}
-          },
-          deadline
-        );
-        ctx.logger.info(`gcp ${h.name}: SSH answers at ${h.ssh.user}@${h.ssh.host}`);
-      })
-    );
   }
   async authorizeEdges(site, peers, ctx) {
     const api = await this.api(ctx);
@@ -1189,23 +1147,12 @@ var GcpProvider = class {
   }
   async listExpired(now, ctx) {
     const api = await this.api(ctx);
-    const runs = /* @__PURE__ */ new Map();
+    const runs = new ExpiredRuns();
     for (const f of await findTagged(api, nameFilter())) {
-      const runId = f.tags[TAG_RUN_ID];
       const expiry = expiryOf(f.tags);
-      if (!expiry) continue;
-      const run = runs.get(runId) ?? {
-        runId,
-        expiresAt: expiry,
-        resources: [],
-        latest: expiry.getTime()
-      };
-      run.latest = Math.max(run.latest, expiry.getTime());
-      run.expiresAt = new Date(run.latest);
-      run.resources.push(resourceOf(f));
-      runs.set(runId, run);
+      if (expiry) runs.add(f.tags[TAG_RUN_ID], expiry, resourceOf(f));
     }
-    return [...runs.values()].filter((r) => r.latest < now.getTime()).map(({ runId, expiresAt, resources }) => ({ runId, expiresAt, resources }));
+    return runs.before(now);
   }
 };
 function placeOf(site) {

@@ -1,5 +1,8 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
+  jsonInput
+} from "./chunk-VE4IKPWZ.js";
+import {
   UserError,
   secrets
 } from "./chunk-IAZJZTPR.js";
@@ -15,16 +18,11 @@ var PROJECT_VARS = [
   "CLOUDSDK_PROJECT"
 ];
 function keyFromInput(text) {
-  const raw = text?.trim();
-  if (!raw) return void 0;
-  let json;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new UserError(
-      `action input 'gcp-credentials' is not JSON; pass a service-account key file's content (or leave it empty and use google-github-actions/auth).`
-    );
-  }
+  const json = jsonInput(
+    text,
+    `action input 'gcp-credentials' is not JSON; pass a service-account key file's content (or leave it empty and use google-github-actions/auth).`
+  );
+  if (json === void 0) return void 0;
   if (!json || typeof json !== "object" || typeof json.type !== "string") {
     throw new UserError(
       `action input 'gcp-credentials' has no "type" field; pass a service-account key (type service_account) or a workload identity configuration (type external_account).`
