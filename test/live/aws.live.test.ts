@@ -8,10 +8,7 @@
  * Cost: two t3.micro for a few minutes (well under $0.01).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSiteFile } from '../../src/config/load.js';
-import { loadProfile } from '../../src/config/profile.js';
 import { streamLogger } from '../../src/log.js';
-import { buildPlan } from '../../src/plan/plan.js';
 import { Ec2Api } from '../../src/providers/aws/api.js';
 import { awsCredentialSource, ec2ClientFactory } from '../../src/providers/aws/client.js';
 import { AwsProvider } from '../../src/providers/aws/provider.js';
@@ -22,6 +19,7 @@ import { HostKeyStore } from '../../src/remote/hostKeys.js';
 import { RemotePool } from '../../src/remote/pool.js';
 import { newRunId } from '../../src/state/runState.js';
 import { testKeyPair } from '../providers/keys.js';
+import { livePlan, provisionAndReach, reportLeftBehind } from './liveSite.js';
 
 const source = awsCredentialSource();
 const skipWhy = source
@@ -51,54 +49,15 @@ describe.skipIf(Boolean(skipWhy))(
       await pool.close();
       // teardown whatever happened above; a second destroy is a no-op
       const report = await provider.destroy(target, op());
-      if (report.remaining.length) {
-        console.error(
-          `LEFT BEHIND in ${region}:\n${report.remaining.map((r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; ${r.howToDelete}`).join('\n')}`,
-        );
-      }
+      reportLeftBehind(region, report);
       for (const c of [clients(region)]) c.destroy();
     }, 20 * 60_000);
 
     it(
       'provisions a master and an edge VM, reaches them over SSH, and leaves nothing tagged after destroy',
       async () => {
-        // the smallest machines: the provider's mechanics, not TF, are under test here
-        const profile = structuredClone(loadProfile('opensdn-24'));
-        for (const role of ['master', 'worker', 'edge'] as const) {
-          profile.minimums[role] = { 'memory-gib': 1, 'disk-gib': 10 };
-        }
-        const text = JSON.stringify({
-          profile: 'opensdn-24',
-          sites: [
-            {
-              name: 'live',
-              provider: 'aws',
-              region,
-              nodes: { workers: 0, 'master-type': 't3.micro', 'edge-type': 't3.micro' },
-            },
-            { name: 'peer', provider: 'local' },
-          ],
-        });
-        const plan = buildPlan(parseSiteFile(text, 'aws-live.yml'), profile);
-        const ctx = {
-          ...op(),
-          runId,
-          expiresAt: new Date(Date.now() + 3600_000),
-          repo: process.env.GITHUB_REPOSITORY ?? 'local/live-test',
-          sshPublicKey: key.public,
-          stateDir: '/tmp',
-          recordResource: async () => {},
-        };
-        await provider.preflight(plan.sites, plan, ctx);
-        const site = await provider.provision(plan.sites[0]!, plan, ctx);
-        expect(site.hosts.map((h) => h.role)).toEqual(['master', 'edge']);
-        for (const h of site.hosts) {
-          const out = await pool.run(
-            { name: h.name, host: h.ssh.host, port: h.ssh.port, user: h.ssh.user },
-            ['ip', '-4', '-o', 'addr', 'show'],
-          );
-          expect(out.stdout).toContain(`inet ${h.privateAddress}/`);
-        }
+        const plan = livePlan({ provider: 'aws', region, type: 't3.micro', diskGib: 10 });
+        await provisionAndReach(provider, plan, op(), { runId, sshPublicKey: key.public }, pool);
 
         const report = await provider.destroy(target, op());
         expect(report.remaining).toEqual([]);

@@ -10,10 +10,7 @@
  * westeurope. Cost: two Standard_B2s for several minutes (a few cents).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSiteFile } from '../../src/config/load.js';
-import { loadProfile } from '../../src/config/profile.js';
 import { streamLogger } from '../../src/log.js';
-import { buildPlan } from '../../src/plan/plan.js';
 import { AzureApi } from '../../src/providers/azure/api.js';
 import { azureClientFactory, azureCredentialSource } from '../../src/providers/azure/client.js';
 import { AzureProvider } from '../../src/providers/azure/provider.js';
@@ -25,6 +22,7 @@ import { HostKeyStore } from '../../src/remote/hostKeys.js';
 import { RemotePool } from '../../src/remote/pool.js';
 import { newRunId } from '../../src/state/runState.js';
 import { testKeyPair } from '../providers/keys.js';
+import { livePlan, provisionAndReach, reportLeftBehind } from './liveSite.js';
 
 const source = azureCredentialSource();
 const skipWhy = !source
@@ -55,52 +53,19 @@ describe.skipIf(Boolean(skipWhy))(
     afterAll(async () => {
       await pool.close();
       const report = await provider.destroy(target, op());
-      if (report.remaining.length) {
-        console.error(
-          `LEFT BEHIND in Azure:\n${report.remaining.map((r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; ${r.howToDelete}`).join('\n')}`,
-        );
-      }
+      reportLeftBehind('Azure', report);
     }, 30 * 60_000);
 
     it(
       'provisions a master and an edge VM, reaches them over SSH, and leaves nothing tagged after destroy',
       async () => {
-        const profile = structuredClone(loadProfile('opensdn-24'));
-        for (const role of ['master', 'worker', 'edge'] as const) {
-          profile.minimums[role] = { 'memory-gib': 1, 'disk-gib': 30 };
-        }
-        const text = JSON.stringify({
-          profile: 'opensdn-24',
-          sites: [
-            {
-              name: 'live',
-              provider: 'azure',
-              region: location,
-              nodes: { workers: 0, 'master-type': 'Standard_B2s', 'edge-type': 'Standard_B2s' },
-            },
-            { name: 'peer', provider: 'local' },
-          ],
+        const plan = livePlan({
+          provider: 'azure',
+          region: location,
+          type: 'Standard_B2s',
+          diskGib: 30,
         });
-        const plan = buildPlan(parseSiteFile(text, 'azure-live.yml'), profile);
-        const ctx = {
-          ...op(),
-          runId,
-          expiresAt: new Date(Date.now() + 3600_000),
-          repo: process.env.GITHUB_REPOSITORY ?? 'local/live-test',
-          sshPublicKey: key.public,
-          stateDir: '/tmp',
-          recordResource: async () => {},
-        };
-        await provider.preflight(plan.sites, plan, ctx);
-        const site = await provider.provision(plan.sites[0]!, plan, ctx);
-        expect(site.hosts.map((h) => h.role)).toEqual(['master', 'edge']);
-        for (const h of site.hosts) {
-          const out = await pool.run(
-            { name: h.name, host: h.ssh.host, port: h.ssh.port, user: h.ssh.user },
-            ['ip', '-4', '-o', 'addr', 'show'],
-          );
-          expect(out.stdout).toContain(`inet ${h.privateAddress}/`);
-        }
+        await provisionAndReach(provider, plan, op(), { runId, sshPublicKey: key.public }, pool);
         const report = await provider.destroy(target, op());
         expect(report.remaining).toEqual([]);
         const api = new AzureApi(await clients(), {

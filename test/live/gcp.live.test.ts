@@ -9,10 +9,7 @@
  * us-central1-a. Cost: two e2-small for a few minutes (well under $0.01).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSiteFile } from '../../src/config/load.js';
-import { loadProfile } from '../../src/config/profile.js';
 import { streamLogger } from '../../src/log.js';
-import { buildPlan } from '../../src/plan/plan.js';
 import { systemClock } from '../../src/providers/cloud/clock.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/providers/cloud/retry.js';
 import { GcpApi } from '../../src/providers/gcp/api.js';
@@ -23,6 +20,7 @@ import { HostKeyStore } from '../../src/remote/hostKeys.js';
 import { RemotePool } from '../../src/remote/pool.js';
 import { newRunId } from '../../src/state/runState.js';
 import { testKeyPair } from '../providers/keys.js';
+import { livePlan, provisionAndReach, reportLeftBehind } from './liveSite.js';
 
 const source = gcpCredentialSource();
 const skipWhy = source
@@ -52,54 +50,15 @@ describe.skipIf(Boolean(skipWhy))(
     afterAll(async () => {
       await pool.close();
       const report = await provider.destroy(target, op());
-      if (report.remaining.length) {
-        console.error(
-          `LEFT BEHIND in GCP:\n${report.remaining.map((r) => `${r.resource.kind} ${r.resource.id}: ${r.error}; ${r.howToDelete}`).join('\n')}`,
-        );
-      }
+      reportLeftBehind('GCP', report);
       await (await clients()).close();
     }, 20 * 60_000);
 
     it(
       'provisions a master and an edge VM, reaches them over SSH, and leaves nothing of the run after destroy',
       async () => {
-        const profile = structuredClone(loadProfile('opensdn-24'));
-        for (const role of ['master', 'worker', 'edge'] as const) {
-          profile.minimums[role] = { 'memory-gib': 1, 'disk-gib': 20 };
-        }
-        const text = JSON.stringify({
-          profile: 'opensdn-24',
-          sites: [
-            {
-              name: 'live',
-              provider: 'gcp',
-              region,
-              zone,
-              nodes: { workers: 0, 'master-type': 'e2-small', 'edge-type': 'e2-small' },
-            },
-            { name: 'peer', provider: 'local' },
-          ],
-        });
-        const plan = buildPlan(parseSiteFile(text, 'gcp-live.yml'), profile);
-        const ctx = {
-          ...op(),
-          runId,
-          expiresAt: new Date(Date.now() + 3600_000),
-          repo: process.env.GITHUB_REPOSITORY ?? 'local/live-test',
-          sshPublicKey: key.public,
-          stateDir: '/tmp',
-          recordResource: async () => {},
-        };
-        await provider.preflight(plan.sites, plan, ctx);
-        const site = await provider.provision(plan.sites[0]!, plan, ctx);
-        expect(site.hosts.map((h) => h.role)).toEqual(['master', 'edge']);
-        for (const h of site.hosts) {
-          const out = await pool.run(
-            { name: h.name, host: h.ssh.host, port: h.ssh.port, user: h.ssh.user },
-            ['ip', '-4', '-o', 'addr', 'show'],
-          );
-          expect(out.stdout).toContain(`inet ${h.privateAddress}/`);
-        }
+        const plan = livePlan({ provider: 'gcp', region, zone, type: 'e2-small', diskGib: 20 });
+        await provisionAndReach(provider, plan, op(), { runId, sshPublicKey: key.public }, pool);
         const report = await provider.destroy(target, op());
         expect(report.remaining).toEqual([]);
         const api = new GcpApi(await clients(), {
