@@ -43,6 +43,21 @@ interface Interrupted {
 }
 
 /** Run the CLI; once `phase` is running, send SIGINT `times` times (50 ms apart). */
+/** Wait until the child has printed `text` (at most 10 s). */
+async function untilSaid(
+  output: () => string,
+  text: string,
+  child: { exitCode: number | null },
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!output().includes(text)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`the CLI never said "${text}":\n${output()}`);
+    }
+    await sleep(5);
+  }
+}
+
 async function interruptIn(
   args: string[],
   stateDir: string,
@@ -65,7 +80,9 @@ async function interruptIn(
   }
   let last = 0;
   for (let i = 0; i < times; i++) {
-    if (i > 0) await sleep(50);
+    // the next Ctrl-C only once the CLI has taken the previous one (two signals
+    // sent before it reads either can reach it as one)
+    if (i > 0) await untilSaid(() => stderr, 'press Ctrl-C again', child);
     last = Date.now();
     child.kill('SIGINT');
   }
