@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { noteProgress } from './support/progressNotes.js';
 
 export const BUNDLE = resolve('.test-dist');
 
@@ -46,7 +47,10 @@ export function runBundleAsync(
     );
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      noteProgress(`${entry} ${child.pid}`, stdout.slice(-1000));
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', fail);

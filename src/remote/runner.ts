@@ -104,8 +104,14 @@ export class CommandRunner {
     let noise = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
+        const starting = runner.current;
+        runner.current = undefined;
+        starting?.reject(
+          new RunnerClosedError(
+            `the command runner did not start within ${timeoutMs} ms: the login shell ran for that long before it (its start-up files, or a host too busy to start it)${noise.trim() ? '' : ' and printed nothing'}`,
+          ),
+        );
         channel.close();
-        reject(new RunnerClosedError(`the command runner did not start within ${timeoutMs} ms`));
       }, timeoutMs);
       // until ready, output is the login shell's own (rc files); it is dropped
       runner.current = {

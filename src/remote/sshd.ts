@@ -60,6 +60,14 @@ export interface SshdOptions {
    * refuses every login to such an account, keys included
    */
   usePam?: boolean;
+  /**
+   * HOME of every session (SetEnv): default a directory of this sshd's own
+   * (`files.home`), so sessions never read the host user's shell start-up
+   * files (bash reads ~/.bashrc for commands sshd starts)
+   */
+  home?: string;
+  /** more variables for every session (sshd takes only its first SetEnv line, so not in extraConfig) */
+  env?: Readonly<Record<string, string>>;
   /** extra sshd_config lines, appended as given */
   extraConfig?: readonly string[];
   sshdPath?: string;
@@ -73,6 +81,8 @@ export interface SshdFiles {
   authorizedKeys: string;
   pidFile: string;
   log: string;
+  /** the sessions' HOME unless the caller names another: empty, so no start-up files run */
+  home: string;
   hostKey(type: HostKeyType): string;
 }
 
@@ -99,6 +109,7 @@ export function sshdFiles(dir: string, tag: string): SshdFiles {
     authorizedKeys: `${base}-authorized_keys`,
     pidFile: `${base}.pid`,
     log: `${base}.log`,
+    home: `${base}-home`,
     hostKey: (type) => `${base}-host-${type}`,
   };
 }
@@ -153,6 +164,7 @@ function renderConfig(
   files: SshdFiles,
   o: Required<Pick<SshdOptions, 'listenAddress' | 'maxSessions' | 'strictModes' | 'usePam'>> & {
     port: number;
+    env: Readonly<Record<string, string>>;
     hostKeyTypes: readonly HostKeyType[];
     extraConfig: readonly string[];
   },
@@ -179,6 +191,12 @@ function renderConfig(
     'X11Forwarding no',
     'AllowTcpForwarding yes',
     'PermitUserEnvironment no',
+    // a session's shell reads $HOME/.bashrc: a home of our own keeps the host
+    // user's start-up files (and whatever they lock or wait for) out of every session
+    `SetEnv ${Object.entries(o.env)
+      .map(([k, v]) => `"${k}=${v}"`)
+      .join(' ')}`,
+    'PermitUserRC no',
     'Subsystem sftp internal-sftp',
     'LogLevel INFO',
     ...o.extraConfig,
@@ -229,6 +247,19 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
   const files = sshdFiles(options.dir, options.tag);
   await mkdir(resolve(options.dir), { recursive: true, mode: 0o700 });
   await ensurePrivsepDir();
+  const home = options.home ?? files.home;
+  const env = { HOME: home, ...options.env };
+  for (const [k, v] of Object.entries(env)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || /["\n]/.test(v))
+      throw new TypeError(
+        `sshd session variable ${k}=${v}: a name, and a value without quotes or newlines`,
+      );
+  }
+  if (options.extraConfig?.some((l) => /^\s*SetEnv\b/i.test(l)))
+    throw new TypeError(
+      'sshd: pass session variables as env, not as a SetEnv line (sshd uses only the first)',
+    );
+  await mkdir(home, { recursive: true, mode: 0o700 });
   const hostKeyTypes = options.hostKeyTypes ?? ['ed25519'];
   const hostPublicKeys: string[] = [];
   for (const type of hostKeyTypes) {
@@ -256,6 +287,7 @@ export async function startSshd(options: SshdOptions): Promise<RunningSshd> {
         maxSessions: options.maxSessions ?? 10,
         strictModes,
         usePam,
+        env,
         hostKeyTypes,
         extraConfig: options.extraConfig ?? [],
       }),

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { BUNDLE } from '../bundle.js';
 import { tempDir } from '../helpers.js';
+import { noteProgress } from '../support/progressNotes.js';
 
 export interface StepFiles {
   GITHUB_OUTPUT: string;
@@ -186,7 +187,10 @@ export class ActionRunner {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      noteProgress(`action ${entry} (pid ${child.pid})`, stdout.slice(-1000));
+    });
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     const done = new Promise<StepResult>((ok, fail) => {

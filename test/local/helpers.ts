@@ -14,6 +14,7 @@ import type { LiveRun, PipelineEnv, UpOptions } from '../../src/pipeline.js';
 import { hostDir, RUN_ROOT } from '../../src/providers/local/naming.js';
 import { tempDir } from '../helpers.js';
 import { needsRoot } from '../support/requirements.js';
+import { noteProgress } from '../support/progressNotes.js';
 
 export { IS_ROOT, ROOT_REASON as SKIP_REASON } from '../support/requirements.js';
 
@@ -62,13 +63,16 @@ export function siteFile(sites: readonly SiteSpec[], extra = ''): string {
 /** A logger that keeps lines and echoes warnings (helps when a test fails). */
 export function testLogger(): Logger & { lines: string[] } {
   const mem = memoryLogger();
+  const source = `pipeline ${Math.random().toString(36).slice(2, 6)}`;
   return {
     ...mem,
     warn: (m) => {
+      noteProgress(source, m);
       mem.warn(m);
       if (process.env.TE_TEST_VERBOSE) console.warn(m);
     },
     info: (m) => {
+      noteProgress(source, m);
       mem.info(m);
       if (process.env.TE_TEST_VERBOSE) console.info(m);
     },

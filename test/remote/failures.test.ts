@@ -173,7 +173,7 @@ describeWithSshd('SSH failures against a real sshd', () => {
 
   it('falls back to one session per command where the command channel cannot start', async () => {
     // sshd gives sessions a PATH without bash: the runner cannot start, absolute commands still run
-    const server = await startServer(each, key, { extraConfig: ['SetEnv PATH=/nonexistent-te'] });
+    const server = await startServer(each, key, { env: { PATH: '/nonexistent-te' } });
     const { pool, logger } = makePool(each, key);
     expect((await pool.run(server.host, ['/bin/echo', 'fallback'])).stdout).toBe('fallback\n');
     expect((await pool.run(server.host, ['/bin/echo', 'again'])).stdout).toBe('again\n');

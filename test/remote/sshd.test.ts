@@ -59,6 +59,57 @@ describeWithSshd('startSshd (a real OpenSSH sshd)', () => {
     expect(r.stdout).toBe('in\n');
   });
 
+  it("gives sessions a home of its own, so no one's shell start-up files run", async () => {
+    const dir = tempDir(each);
+    const marked = join(dir, 'marked-home');
+    mkdirSync(marked);
+    // bash reads $HOME/.bashrc for a command sshd starts: this one leaves a mark when it runs
+    writeFileSync(join(marked, '.bashrc'), 'echo ran >> "$HOME/startup-file-ran"\n');
+    const { pool } = makePool(each, key);
+    const plain = await startSshd({ dir, tag: randomTag('own'), authorizedKeys: [key.publicKey] });
+    each.add(() => plain.stop());
+    const hostOf = (s: { port: number; pid: number }) => ({
+      name: `sshd-${s.pid}`,
+      host: '127.0.0.1',
+      port: s.port,
+      user: 'root',
+    });
+    const own = await pool.run(hostOf(plain), { script: 'echo "home=$HOME"' });
+    expect(own.stdout).toBe(`home=${plain.files.home}\n`);
+    expect(readdirSync(plain.files.home)).toEqual([]);
+    // negative control: the same session with a home that has a start-up file runs it
+    const other = await startSshd({
+      dir,
+      tag: randomTag('marked'),
+      authorizedKeys: [key.publicKey],
+      home: marked,
+    });
+    each.add(() => other.stop());
+    const withFile = await pool.run(hostOf(other), { script: 'echo "home=$HOME"' });
+    expect(withFile.stdout).toBe(`home=${marked}\n`);
+    expect(readdirSync(marked)).toContain('startup-file-ran');
+  });
+
+  it('a command channel that cannot start says why, and commands still run', async () => {
+    const dir = tempDir(each);
+    const slowHome = join(dir, 'slow-home');
+    mkdirSync(slowHome);
+    writeFileSync(join(slowHome, '.bashrc'), 'sleep 2\n');
+    const s = await startSshd({
+      dir,
+      tag: randomTag('slow'),
+      authorizedKeys: [key.publicKey],
+      home: slowHome,
+    });
+    each.add(() => s.stop());
+    const { pool, logger } = makePool(each, key, { connectTimeoutMs: 700 });
+    const host = { name: 'slow', host: '127.0.0.1', port: s.port, user: 'root' };
+    expect((await pool.run(host, ['echo', 'anyway'])).stdout).toBe('anyway\n');
+    expect(logger.lines.join('\n')).toMatch(
+      /slow: persistent command channel unavailable \(the command runner did not start within 700 ms: the login shell ran for that long before it \(its start-up files, or a host too busy to start it\) and printed nothing\)/,
+    );
+  });
+
   it('keeps its host keys across a restart and reports them', async () => {
     const server = await startServer(each, key);
     const keys = server.sshd.hostPublicKeys;

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-IG3U2LPI.js";
+} from "./chunk-GPUK5WH3.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-IG3U2LPI.js";
+} from "./chunk-GPUK5WH3.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

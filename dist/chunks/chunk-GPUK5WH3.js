@@ -69419,6 +69419,7 @@ function sshdFiles(dir, tag) {
     authorizedKeys: `${base}-authorized_keys`,
     pidFile: `${base}.pid`,
     log: `${base}.log`,
+    home: `${base}-home`,
     hostKey: (type) => `${base}-host-${type}`
   };
 }
@@ -69472,6 +69473,10 @@ function renderConfig(files, o) {
     "X11Forwarding no",
     "AllowTcpForwarding yes",
     "PermitUserEnvironment no",
+    // a session's shell reads $HOME/.bashrc: a home of our own keeps the host
+    // user's start-up files (and whatever they lock or wait for) out of every session
+    `SetEnv ${Object.entries(o.env).map(([k, v]) => `"${k}=${v}"`).join(" ")}`,
+    "PermitUserRC no",
     "Subsystem sftp internal-sftp",
     "LogLevel INFO",
     ...o.extraConfig,
@@ -69516,6 +69521,19 @@ async function startSshd(options) {
   const files = sshdFiles(options.dir, options.tag);
   await mkdir3(resolve2(options.dir), { recursive: true, mode: 448 });
   await ensurePrivsepDir();
+  const home = options.home ?? files.home;
+  const env = { HOME: home, ...options.env };
+  for (const [k, v] of Object.entries(env)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || /["\n]/.test(v))
+      throw new TypeError(
+        `sshd session variable ${k}=${v}: a name, and a value without quotes or newlines`
+      );
+  }
+  if (options.extraConfig?.some((l) => /^\s*SetEnv\b/i.test(l)))
+    throw new TypeError(
+      "sshd: pass session variables as env, not as a SetEnv line (sshd uses only the first)"
+    );
+  await mkdir3(home, { recursive: true, mode: 448 });
   const hostKeyTypes = options.hostKeyTypes ?? ["ed25519"];
   const hostPublicKeys = [];
   for (const type of hostKeyTypes) {
@@ -69543,6 +69561,7 @@ async function startSshd(options) {
         maxSessions: options.maxSessions ?? 10,
         strictModes,
         usePam,
+        env,
         hostKeyTypes,
         extraConfig: options.extraConfig ?? []
       }),
@@ -70975,8 +70994,14 @@ var CommandRunner = class _CommandRunner {
     let noise = "";
     await new Promise((resolve5, reject) => {
       const timer = setTimeout(() => {
+        const starting = runner.current;
+        runner.current = void 0;
+        starting?.reject(
+          new RunnerClosedError(
+            `the command runner did not start within ${timeoutMs} ms: the login shell ran for that long before it (its start-up files, or a host too busy to start it)${noise.trim() ? "" : " and printed nothing"}`
+          )
+        );
         channel.close();
-        reject(new RunnerClosedError(`the command runner did not start within ${timeoutMs} ms`));
       }, timeoutMs);
       runner.current = {
         sink: {
