@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-SE5FNYV7.js";
+} from "./chunks/chunk-TBLF6Z7P.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -20,6 +20,7 @@ import {
   listProfiles,
   newRunId,
   parseRaceRetries,
+  probeErrorsText,
   reexecAsRoot,
   resultsExitCode,
   runAndReport,
@@ -27,7 +28,7 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-GPUK5WH3.js";
+} from "./chunks/chunk-Z3TG3AJP.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -71,13 +72,13 @@ function resultsText(report) {
   const groups = /* @__PURE__ */ new Map();
   for (const c of r.checks) {
     const title = checkGroupTitle(c);
-    const g = groups.get(title) ?? { pass: 0, fail: 0, flaky: 0 };
+    const g = groups.get(title) ?? { pass: 0, fail: 0, flaky: 0, error: 0 };
     g[c.status]++;
     groups.set(title, g);
   }
   for (const [title, g] of groups) {
     lines.push(
-      `${title}: ${g.pass + g.fail + g.flaky} checks, ${g.pass} pass, ${g.fail} fail, ${g.flaky} flaky`
+      `${title}: ${g.pass + g.fail + g.flaky + g.error} checks, ${g.pass} pass, ${g.fail} fail, ${g.flaky} flaky${g.error ? `, ${g.error} probe error` : ""}`
     );
   }
   for (const m of r.remediations) {
@@ -86,9 +87,9 @@ function resultsText(report) {
     );
   }
   if (r.error) lines.push(`stopped: ${r.error}`);
-  const { pass, fail, flaky } = r.totals;
+  const { pass, fail, flaky, error } = r.totals;
   lines.push(
-    `${r.passed ? "PASSED" : "FAILED"}: run ${r.runId}, ${pass + fail + flaky} checks: ${pass} pass, ${fail} fail, ${flaky} flaky`,
+    `${r.passed ? "PASSED" : "FAILED"}: run ${r.runId}, ${pass + fail + flaky + error} checks: ${pass} pass, ${fail} fail, ${flaky} flaky${probeErrorsText(r.totals)}`,
     `results: ${report.files.json}, ${report.files.markdown}, ${report.files.junit}`
   );
   return `${lines.join("\n")}

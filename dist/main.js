@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-CFM7KM5Y.js";
+} from "./chunks/chunk-CISWE6HF.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-SE5FNYV7.js";
+} from "./chunks/chunk-TBLF6Z7P.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-GPUK5WH3.js";
+} from "./chunks/chunk-Z3TG3AJP.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -186,9 +186,10 @@ ${report.teardown.remaining.join("\n")}`,
       `run ${runId} was cancelled (${r.error ?? "cancelled"}); the post step tears it down.`
     );
   } else if (!r.passed) {
-    const { pass, fail: fail2, flaky } = r.totals;
+    const { pass, fail: fail2, flaky, error: error2 } = r.totals;
+    const total = pass + fail2 + flaky + error2;
     setFailed(
-      r.error ? `tungsten-e2e: run ${runId} stopped: ${r.error}` : `tungsten-e2e: ${fail2} of ${pass + fail2 + flaky} checks failed (see the job summary and ${inputs.resultsDir}/results.md)`
+      r.error ? `tungsten-e2e: run ${runId} stopped: ${r.error}` : fail2 > 0 ? `tungsten-e2e: ${fail2} of ${total} checks failed (see the job summary and ${inputs.resultsDir}/results.md)` : `tungsten-e2e: ${error2} of ${total} checks got no answer from their probe (an infrastructure error, not a verdict on the network; see ${inputs.resultsDir}/results.md)`
     );
   }
   return report.exitCode;

@@ -191,11 +191,14 @@ async function runAndPublish(
       `run ${runId} was cancelled (${r.error ?? 'cancelled'}); the post step tears it down.`,
     );
   } else if (!r.passed) {
-    const { pass, fail, flaky } = r.totals;
+    const { pass, fail, flaky, error } = r.totals;
+    const total = pass + fail + flaky + error;
     core.setFailed(
       r.error
         ? `tungsten-e2e: run ${runId} stopped: ${r.error}`
-        : `tungsten-e2e: ${fail} of ${pass + fail + flaky} checks failed (see the job summary and ${inputs.resultsDir}/results.md)`,
+        : fail > 0
+          ? `tungsten-e2e: ${fail} of ${total} checks failed (see the job summary and ${inputs.resultsDir}/results.md)`
+          : `tungsten-e2e: ${error} of ${total} checks got no answer from their probe (an infrastructure error, not a verdict on the network; see ${inputs.resultsDir}/results.md)`,
     );
   }
   return report.exitCode;

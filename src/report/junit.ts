@@ -21,8 +21,10 @@ export function renderJunit(results: RunResults): string {
   let errors = 0;
   for (const [title, checks] of groupChecks(r.checks)) {
     const failed = checks.filter((c) => c.status === 'fail').length;
+    const unanswered = checks.filter((c) => c.status === 'error').length;
     tests += checks.length;
     failures += failed;
+    errors += unanswered;
     suites.push(
       element(
         'testsuite',
@@ -30,7 +32,7 @@ export function renderJunit(results: RunResults): string {
           name: title,
           tests: checks.length,
           failures: failed,
-          errors: 0,
+          errors: unanswered,
           skipped: 0,
           timestamp: timestamp(testPhase?.startedAt ?? r.startedAt),
           time: seconds(testPhase ? elapsedMs(testPhase.startedAt, testPhase.endedAt) : 0),
@@ -104,6 +106,10 @@ function checkCase(title: string, c: CheckRecord): string {
     const message = `expected ${c.expected}, got ${c.actual} after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
     const type = c.actual === 'error' ? 'probe-error' : 'wrong-verdict';
     return element('testcase', attrs, [element('failure', { message, type }, facts)]);
+  }
+  if (c.status === 'error') {
+    const message = `no answer from the probe after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}: not a verdict on the network`;
+    return element('testcase', attrs, [element('error', { message, type: 'probe-error' }, facts)]);
   }
   if (c.status === 'flaky') {
     return element('testcase', attrs, [

@@ -8,6 +8,7 @@ import { groupChecks, renderTruthTableMarkdown, truthTables } from '../suites/tr
 import { VERSION } from '../version.js';
 import type { CheckRecord, CheckStatus, PhaseRecord, PhaseStatus, RunResults } from './model.js';
 import { redactResults } from './redact.js';
+import { probeErrorsText } from './results.js';
 import { clockUtc, dateTimeUtc, elapsedMs, formatDuration } from './time.js';
 
 /**
@@ -43,14 +44,19 @@ export function renderMarkdown(results: RunResults, options: MarkdownOptions = {
   return `${secrets.redact(sections.filter((s) => s).join('\n\n'))}\n`;
 }
 
-const STATUS_ICON: Record<CheckStatus, string> = { pass: '✅', fail: '❌', flaky: '⚠️' };
+const STATUS_ICON: Record<CheckStatus, string> = {
+  pass: '✅',
+  fail: '❌',
+  flaky: '⚠️',
+  error: '❓',
+};
 
 /** "## ✅ tungsten-e2e passed (east, west): 23 passed, 0 failed, 1 flaky (24 checks)" */
 export function verdictLine(r: RunResults): string {
-  const { pass, fail, flaky } = r.totals;
-  const total = pass + fail + flaky;
+  const { pass, fail, flaky, error } = r.totals;
+  const total = pass + fail + flaky + error;
   const counts = total
-    ? `${pass} passed, ${fail} failed, ${flaky} flaky (${total} checks)`
+    ? `${pass} passed, ${fail} failed, ${flaky} flaky (${total} checks)${probeErrorsText(r.totals)}`
     : 'no checks ran';
   const stopped = r.phases.find((p) => p.status === 'failed' || p.status === 'cancelled');
   const where =
@@ -127,15 +133,16 @@ function checksSection(r: RunResults, variant: MarkdownVariant, runUrl?: string)
   for (const [title, checks] of groupChecks(r.checks)) {
     const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
     const failed = count('fail');
+    const unanswered = count('error');
     out.push(
-      `#### ${failed ? '❌' : '✅'} ${text(title)}: ${count('pass')} passed, ${failed} failed, ${count('flaky')} flaky`,
+      `#### ${failed ? '❌' : unanswered ? '❓' : '✅'} ${text(title)}: ${count('pass')} passed, ${failed} failed, ${count('flaky')} flaky${unanswered ? `, ${unanswered} probe errors` : ''}`,
     );
     const table = tables.get(title);
     if (table && variant !== 'brief') out.push(renderTruthTableMarkdown(table, { title: false }));
     const ordered = [...checks].sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]);
     if (variant === 'full') {
       out.push(
-        `<details${failed ? ' open' : ''}><summary>${checks.length} checks</summary>\n\n${checkTable(ordered)}\n\n</details>`,
+        `<details${failed || unanswered ? ' open' : ''}><summary>${checks.length} checks</summary>\n\n${checkTable(ordered)}\n\n</details>`,
       );
       continue;
     }
@@ -151,7 +158,7 @@ function checksSection(r: RunResults, variant: MarkdownVariant, runUrl?: string)
   return out.join('\n\n');
 }
 
-const SEVERITY: Record<CheckStatus, number> = { fail: 0, flaky: 1, pass: 2 };
+const SEVERITY: Record<CheckStatus, number> = { fail: 0, error: 1, flaky: 2, pass: 3 };
 
 function checkTable(checks: readonly CheckRecord[]): string {
   return [

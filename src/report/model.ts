@@ -5,7 +5,8 @@
 import type { IsolationMode, ProviderName, SuiteName } from '../config/types.js';
 
 export type Verdict = 'allow' | 'deny';
-export type CheckStatus = 'pass' | 'fail' | 'flaky';
+/** error: the probe never gave an answer about the network (an infrastructure error) */
+export type CheckStatus = 'pass' | 'fail' | 'flaky' | 'error';
 export type PhaseName =
   'load' | 'plan' | 'provision' | 'install' | 'ready' | 'connect' | 'test' | 'report' | 'teardown';
 export type PhaseStatus = 'ok' | 'failed' | 'skipped' | 'cancelled';
@@ -43,6 +44,8 @@ export interface CheckRecord {
   expected: Verdict;
   actual: Verdict | 'error';
   attempts: number;
+  /** probe calls repeated because the probe itself failed (included in attempts) */
+  reprobes?: number;
   status: CheckStatus;
   /** what the probe saw: the echo reply, the error, the timeout */
   detail?: string;
@@ -69,7 +72,8 @@ export interface RunResults {
   phases: PhaseRecord[];
   remediations: RemediationRecord[];
   checks: CheckRecord[];
-  totals: { pass: number; fail: number; flaky: number };
+  /** error: checks whose probe never answered; reprobed: probe calls repeated for that reason */
+  totals: { pass: number; fail: number; flaky: number; error: number; reprobed: number };
   /** the command that reproduces this run locally */
   reproduce: string;
   /** why the run stopped early, when it did */

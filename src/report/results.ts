@@ -41,19 +41,23 @@ export function siteRecords(plan: Plan): SiteRecord[] {
 
 /**
  * Passed = the run did not stop early, no phase failed, at least one check ran
- * and none failed (flaky checks count as passed, and are shown as flaky).
+ * and none failed or stayed unanswered (flaky checks count as passed, and are
+ * shown as flaky).
  */
 export function buildResults(input: ResultsInput): RunResults {
   const totals = {
     pass: input.checks.filter((c) => c.status === 'pass').length,
     fail: input.checks.filter((c) => c.status === 'fail').length,
     flaky: input.checks.filter((c) => c.status === 'flaky').length,
+    error: input.checks.filter((c) => c.status === 'error').length,
+    reprobed: input.checks.reduce((n, c) => n + (c.reprobes ?? 0), 0),
   };
   const passed =
     input.error === undefined &&
     !input.phases.some((p) => p.status === 'failed') &&
     input.checks.length > 0 &&
-    totals.fail === 0;
+    totals.fail === 0 &&
+    totals.error === 0;
   return {
     runId: input.runId,
     passed,
@@ -71,8 +75,29 @@ export function buildResults(input: ResultsInput): RunResults {
   };
 }
 
-/** 0 passed; 1 a check failed; 3 the run stopped early on infrastructure. */
+/**
+ * 0 passed; 1 a check failed; 3 the run stopped early on infrastructure, or
+ * (with no check failed) some probes never answered.
+ */
 export function resultsExitCode(results: RunResults): ExitCodeValue {
   if (results.error !== undefined) return ExitCode.infrastructure;
-  return results.passed ? ExitCode.ok : ExitCode.checksFailed;
+  if (results.passed) return ExitCode.ok;
+  const { fail, error } = results.totals;
+  return fail === 0 && error > 0 ? ExitCode.infrastructure : ExitCode.checksFailed;
+}
+
+/**
+ * What the counts of passes, fails and flakes leave out, for the lines that
+ * print them: checks whose probe never answered, and probe calls repeated
+ * because the probe itself failed. Empty when there were none.
+ */
+export function probeErrorsText(totals: RunResults['totals']): string {
+  const parts: string[] = [];
+  if (totals.error > 0)
+    parts.push(`${totals.error} unanswered (probe error, not a verdict on the network)`);
+  if (totals.reprobed > 0)
+    parts.push(
+      `${totals.reprobed} probe${totals.reprobed === 1 ? '' : 's'} repeated because the probe itself failed`,
+    );
+  return parts.length ? `; ${parts.join(', ')}` : '';
 }

@@ -9,9 +9,12 @@
  *   with the expected verdict (expected.ts).
  *
  * Probing: bounded concurrency, a connect timeout per probe (2 s) and a wall
- * deadline per probe call. A discrepancy is probed once more. A check expected
- * to be blocked is never retried into a pass (a leak is a leak, even once); a
- * check that passes only on the second probe is `flaky`.
+ * deadline per probe call. A probe that fails itself (did not start, did not
+ * answer in time) is an infrastructure `error`: probed again, and if it never
+ * answers the check is `error`, never a deny or a fail. A discrepancy is
+ * probed once more. A check expected to be blocked is never retried into a
+ * pass (a leak is a leak, even once); a check that passes only on the second
+ * probe is `flaky`.
  */
 import type { IsolationMode, SuiteName } from '../config/types.js';
 import { InfraError } from '../errors.js';
@@ -197,6 +200,9 @@ interface CheckSpec {
   expected: Verdict;
 }
 
+/** probe calls per observation while the probe itself fails (an infrastructure error) */
+export const INFRA_ATTEMPTS = 3;
+
 class Prober {
   constructor(
     private readonly fabric: Fabric,
@@ -248,8 +254,25 @@ class Prober {
     }
   }
 
+  /**
+   * Probe until the probe itself gives an answer about the network: an
+   * `error` (it did not start, did not answer in time, a kubectl exec that
+   * failed) says nothing about the network, so it is probed again, up to
+   * INFRA_ATTEMPTS calls. Returns the last observation and how many calls
+   * were repeated for that reason.
+   */
+  private async settle(spec: CheckSpec): Promise<{ seen: Observation; reprobes: number }> {
+    let reprobes = 0;
+    let seen = await this.probeOnce(spec);
+    while (seen.verdict === 'error' && reprobes < INFRA_ATTEMPTS - 1) {
+      reprobes++;
+      seen = await this.probeOnce(spec);
+    }
+    return { seen, reprobes };
+  }
+
   async check(spec: CheckSpec): Promise<CheckRecord> {
-    const first = await this.probeOnce(spec);
+    const first = await this.settle(spec);
     const base = {
       suite: spec.suite,
       mode: spec.mode,
@@ -258,21 +281,43 @@ class Prober {
       toKind: spec.to.kind,
       expected: spec.expected,
     };
-    if (matches(first, spec.expected)) {
-      return { ...base, actual: first.verdict, attempts: 1, status: 'pass', detail: first.text };
+    const counted = (reprobes: number) => (reprobes > 0 ? { reprobes } : {});
+    if (first.seen.verdict === 'error') {
+      // never a deny and never a pass: the network was not asked
+      return {
+        ...base,
+        actual: 'error',
+        attempts: first.reprobes + 1,
+        status: 'error',
+        detail: first.seen.text,
+        ...counted(first.reprobes),
+      };
     }
-    const second = await this.probeOnce(spec);
-    const detail = `attempt 1: ${first.text}; attempt 2: ${second.text}`;
+    if (matches(first.seen, spec.expected)) {
+      return {
+        ...base,
+        actual: first.seen.verdict,
+        attempts: first.reprobes + 1,
+        status: 'pass',
+        detail: first.seen.text,
+        ...counted(first.reprobes),
+      };
+    }
+    const second = await this.settle(spec);
+    const reprobes = first.reprobes + second.reprobes;
+    const attempts = reprobes + 2;
+    const detail = `attempt 1: ${first.seen.text}; attempt 2: ${second.seen.text}`;
     if (spec.expected === 'deny') {
       // a leak is a leak: an allowed first probe fails the check whatever the second says
-      if (first.verdict === 'allow') {
-        return { ...base, actual: 'allow', attempts: 2, status: 'fail', detail };
+      if (first.seen.verdict === 'allow') {
+        return { ...base, actual: 'allow', attempts, status: 'fail', detail, ...counted(reprobes) };
       }
-      const status = matches(second, 'deny') ? 'flaky' : 'fail';
-      return { ...base, actual: second.verdict, attempts: 2, status, detail };
     }
-    const status = matches(second, 'allow') ? 'flaky' : 'fail';
-    return { ...base, actual: second.verdict, attempts: 2, status, detail };
+    // the second probe decides between flaky and fail; if it could not ask the network, the
+    // wrong verdict the first one saw stands
+    const last = second.seen.verdict === 'error' ? first.seen : second.seen;
+    const status = matches(second.seen, spec.expected) ? 'flaky' : 'fail';
+    return { ...base, actual: last.verdict, attempts, status, detail, ...counted(reprobes) };
   }
 }
 

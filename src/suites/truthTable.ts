@@ -58,7 +58,7 @@ export function actualMark(c: CheckRecord | undefined): string {
 
 export function comparisonMark(c: CheckRecord | undefined): string {
   if (!c) return ' ';
-  return c.status === 'pass' ? '.' : c.status === 'flaky' ? '~' : 'X';
+  return c.status === 'pass' ? '.' : c.status === 'flaky' ? '~' : c.status === 'error' ? '?' : 'X';
 }
 
 const VIEWS: [string, (c: CheckRecord | undefined) => string][] = [
@@ -90,7 +90,7 @@ export function renderTruthTableText(t: TruthTable): string {
     `columns: ${t.cols.map((c, i) => `${colLabel(i)}=${c.to}${c.kind === 'service' ? ' (service)' : ''}`).join(', ')}`,
   );
   out.push(
-    'legend: . allowed, X blocked, ? probe error; comparison: . as expected, X wrong, ~ right only on retry (flaky)',
+    'legend: . allowed, X blocked, ? probe error; comparison: . as expected, X wrong, ~ right only on retry (flaky), ? no answer (probe error)',
   );
   return out.join('\n');
 }

@@ -141,7 +141,7 @@ describe.skipIf(!IS_ROOT)('the action as the runner runs it', { concurrent: true
     expect(outputs['results-json']).toBe('tungsten-e2e-results/results.json');
     expect(outputs['results-markdown']).toBe('tungsten-e2e-results/results.md');
     const results = readJson<RunResults>(join(runner.workspace, outputs['results-json']!));
-    expect(results.totals).toEqual({ pass: CHECKS, fail: 0, flaky: 0 });
+    expect(results.totals).toEqual({ pass: CHECKS, fail: 0, flaky: 0, error: 0, reprobed: 0 });
     expect(results.phases.map((p) => `${p.name}:${p.status}`)).toEqual([
       'load:ok',
       'plan:ok',

@@ -140,7 +140,7 @@ describe.skipIf(!IS_ROOT)(
       // results.json, results.md, junit.xml
       const { results, markdown } = expectResultFiles(expect, resultsDir);
       expect(results).toMatchObject({ runId: state.runId, passed: true, remediations: [] });
-      expect(results.totals).toEqual({ pass: total, fail: 0, flaky: 0 });
+      expect(results.totals).toEqual({ pass: total, fail: 0, flaky: 0, error: 0, reprobed: 0 });
       expect(results.checks.filter((c) => c.suite === 'connectivity')).toHaveLength(CONNECTIVITY);
       for (const m of MODES) {
         expect(results.checks.filter((c) => c.mode === m)).toHaveLength(PER_MODE);

@@ -66,7 +66,7 @@ describe.skipIf(!IS_ROOT)('suites on two local sites: faults', { concurrent: tru
       expect(c.attempts).toBe(2);
       expect(c.from.split('/')[0]).not.toBe(c.to.split('/')[0]);
     }
-    expect(onDisk.totals).toEqual({ pass: 0, fail: 16, flaky: 0 });
+    expect(onDisk.totals).toEqual({ pass: 0, fail: 16, flaky: 0, error: 0, reprobed: 0 });
     expect(onDisk.phases.map((p) => `${p.name}:${p.status}`).slice(-4)).toEqual([
       'connect:ok',
       'test:ok',
@@ -95,7 +95,7 @@ describe.skipIf(!IS_ROOT)('suites on two local sites: faults', { concurrent: tru
     });
     expect(r!.problem).toContain(RACE_CONTROL);
     expect(Date.parse(r!.at)).toBeGreaterThanOrEqual(Date.parse(onDisk.startedAt));
-    expect(onDisk.totals).toEqual({ pass: 144, fail: 0, flaky: 0 });
+    expect(onDisk.totals).toEqual({ pass: 144, fail: 0, flaky: 0, error: 0, reprobed: 0 });
     expect(new Set(onDisk.checks.map((c) => c.mode))).toEqual(
       new Set([null, 'default', 'namespace', 'service', 'container']),
     );

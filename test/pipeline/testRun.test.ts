@@ -76,7 +76,7 @@ describe('test and report phases', () => {
     const onDisk = readResults(resultsDir);
     expect(onDisk).toEqual(report.results);
     expect(onDisk.passed).toBe(true);
-    expect(onDisk.totals).toEqual({ pass: 144, fail: 0, flaky: 0 });
+    expect(onDisk.totals).toEqual({ pass: 144, fail: 0, flaky: 0, error: 0, reprobed: 0 });
     expect(onDisk.remediations).toEqual(store.state.remediations);
     expect(onDisk.phases.map((p) => `${p.name}:${p.status}`)).toEqual([
       'connect:ok',
@@ -146,7 +146,7 @@ describe('a run tested more than once', () => {
     live.fabric = fabric;
     const second = await testAndReport(live, { resultsDir });
     expect(second.results.error).toBeUndefined();
-    expect(second.results.totals).toEqual({ pass: 144, fail: 0, flaky: 0 });
+    expect(second.results.totals).toEqual({ pass: 144, fail: 0, flaky: 0, error: 0, reprobed: 0 });
     expect(second.results.passed).toBe(true);
     // the up phases and this invocation's pair; the earlier pair stays in the state only
     expect(second.results.phases.map((p) => `${p.name}:${p.status}`)).toEqual([

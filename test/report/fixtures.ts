@@ -108,7 +108,7 @@ export function sampleResults(): RunResults {
       },
     ],
     checks,
-    totals: { pass: 4, fail: 1, flaky: 1 },
+    totals: { pass: 4, fail: 1, flaky: 1, error: 0, reprobed: 0 },
     reproduce: 'sudo tungsten-e2e run --sites examples/local.yml --profile tf-2018',
   };
 }
@@ -119,7 +119,7 @@ export function passingResults(): RunResults {
   r.checks = r.checks.map((c) =>
     c.status === 'fail' ? { ...c, actual: c.expected, attempts: 1, status: 'pass' } : c,
   );
-  r.totals = { pass: 5, fail: 0, flaky: 1 };
+  r.totals = { pass: 5, fail: 0, flaky: 1, error: 0, reprobed: 0 };
   r.passed = true;
   return r;
 }
@@ -128,7 +128,7 @@ export function passingResults(): RunResults {
 export function stoppedResults(): RunResults {
   const r = sampleResults();
   r.checks = [];
-  r.totals = { pass: 0, fail: 0, flaky: 0 };
+  r.totals = { pass: 0, fail: 0, flaky: 0, error: 0, reprobed: 0 };
   r.remediations = [];
   r.phases = r.phases.map((p) =>
     p.name === 'provision'

@@ -151,7 +151,7 @@ describe('junit.xml', () => {
         detail: nasty,
       }),
     ];
-    res.totals = { pass: 0, fail: 1, flaky: 0 };
+    res.totals = { pass: 0, fail: 1, flaky: 0, error: 0, reprobed: 0 };
     const xml = renderJunit(res);
     const r = parseJunit(xml);
     assertCountsConsistent(r);

@@ -250,7 +250,7 @@ describe('job summary', () => {
     r.checks = Array.from({ length: 4000 }, (_, i) =>
       check(`east/tenant-a/c${i}`, 'west/tenant-a/server', { detail: 'x'.repeat(290) }),
     );
-    r.totals = { pass: 4000, fail: 0, flaky: 0 };
+    r.totals = { pass: 4000, fail: 0, flaky: 0, error: 0, reprobed: 0 };
     expect(Buffer.byteLength(renderMarkdown(r))).toBeGreaterThan(MAX_SUMMARY_BYTES);
     expect(await writeJobSummary(r, { logger: silentLogger })).toBe('comment');
     const written = readFileSync(file, 'utf8');

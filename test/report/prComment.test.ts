@@ -412,7 +412,7 @@ describe('PR comment', () => {
         detail: 'y'.repeat(280),
       }),
     );
-    r.totals = { pass: 0, fail: 600, flaky: 0 };
+    r.totals = { pass: 0, fail: 600, flaky: 0, error: 0, reprobed: 0 };
     const body = renderCommentBody(r);
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(body.startsWith(commentMarker(['east', 'west'], 'tf-2018'))).toBe(true);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckRecord, PhaseRecord, RemediationRecord } from '../../src/report/model.js';
 import { renderResultsJson } from '../../src/report/outputs.js';
-import { buildResults, resultsExitCode, type ResultsInput } from '../../src/report/results.js';
+import {
+  buildResults,
+  probeErrorsText,
+  resultsExitCode,
+  type ResultsInput,
+} from '../../src/report/results.js';
 import { localSites } from '../support/sites.js';
 
 const phases: PhaseRecord[] = [
@@ -56,7 +61,7 @@ describe('results.json', () => {
   it('holds the run with totals; flaky checks do not fail it', () => {
     const r = buildResults(input());
     expect(r.passed).toBe(true);
-    expect(r.totals).toEqual({ pass: 1, fail: 0, flaky: 1 });
+    expect(r.totals).toEqual({ pass: 1, fail: 0, flaky: 1, error: 0, reprobed: 0 });
     expect(r.profile).toBe('tf-2018');
     expect(r.versions.kubernetes).toBe('1.10.11');
     expect(r.sites.map((s) => [s.name, s.provider, s.asn, s.routerId, s.gateway])).toEqual([
@@ -76,7 +81,7 @@ describe('results.json', () => {
   it('fails on a failed check (exit 1), a failed phase, no checks, or an early stop (exit 3)', () => {
     const failed = buildResults(input({ checks: [check('pass'), check('fail', 'west/x/echo')] }));
     expect(failed.passed).toBe(false);
-    expect(failed.totals).toEqual({ pass: 1, fail: 1, flaky: 0 });
+    expect(failed.totals).toEqual({ pass: 1, fail: 1, flaky: 0, error: 0, reprobed: 0 });
     expect(resultsExitCode(failed)).toBe(1);
 
     expect(buildResults(input({ checks: [] })).passed).toBe(false);
@@ -87,6 +92,31 @@ describe('results.json', () => {
     expect(stopped.passed).toBe(false);
     expect(stopped.error).toBe('site west: the control-node race persisted');
     expect(resultsExitCode(stopped)).toBe(3);
+  });
+
+  it('a check whose probe never answered fails the run as infrastructure (exit 3), not as a wrong verdict; repeats are counted', () => {
+    const unanswered: CheckRecord = {
+      ...check('error', 'west/x/echo'),
+      actual: 'error',
+      attempts: 3,
+      reprobes: 2,
+    };
+    const repeated: CheckRecord = { ...check('pass'), attempts: 2, reprobes: 1 };
+    const r = buildResults(input({ checks: [repeated, unanswered] }));
+    expect(r.passed).toBe(false);
+    expect(r.totals).toEqual({ pass: 1, fail: 0, flaky: 0, error: 1, reprobed: 3 });
+    expect(resultsExitCode(r)).toBe(3);
+    expect(probeErrorsText(r.totals)).toBe(
+      '; 1 unanswered (probe error, not a verdict on the network), 3 probes repeated because the probe itself failed',
+    );
+    // a real wrong verdict next to it still makes it a check failure
+    const both = buildResults(input({ checks: [unanswered, check('fail')] }));
+    expect(resultsExitCode(both)).toBe(1);
+    // repeats alone do not fail a run
+    const fine = buildResults(input({ checks: [repeated] }));
+    expect(fine.passed).toBe(true);
+    expect(probeErrorsText(fine.totals)).toBe('; 1 probe repeated because the probe itself failed');
+    expect(probeErrorsText(buildResults(input()).totals)).toBe('');
   });
 
   it('renders as results.json with the fields the issue names', () => {
@@ -119,6 +149,6 @@ describe('results.json', () => {
       ]),
     );
     expect((doc.checks as CheckRecord[])[0]!.mode).toBeNull();
-    expect(doc.totals).toEqual({ pass: 1, fail: 0, flaky: 1 });
+    expect(doc.totals).toEqual({ pass: 1, fail: 0, flaky: 1, error: 0, reprobed: 0 });
   });
 });

@@ -7,8 +7,10 @@ import {
   replyNames,
   runConnectivity,
   runSuites,
+  INFRA_ATTEMPTS,
   type SuiteOptions,
 } from '../../src/suites/runner.js';
+import type { PodRef } from '../../src/fabric/fabric.js';
 import { scriptedSuiteFabric, type SuiteFaults } from '../support/scriptedSuiteFabric.js';
 import { localSites, testContext } from '../support/sites.js';
 
@@ -184,8 +186,8 @@ describe('negative controls', () => {
     expect(checks.filter((c) => c.toKind === 'pod').every((c) => c.status === 'pass')).toBe(true);
   });
 
-  it('a probe that never answers is an error after its deadline, and the suite goes on', async () => {
-    const { checks } = await run(
+  it('a probe that never answers is an error after its deadline, probed again, and the check is an error, not a fail', async () => {
+    const { checks, scripted } = await run(
       {
         hang: (from, to) =>
           from.site === 'west' && from.namespace === 'tenant-b' && to.port === 8080,
@@ -194,9 +196,41 @@ describe('negative controls', () => {
     );
     const hung = checks.filter((c) => c.actual === 'error');
     expect(hung).toHaveLength(2);
-    expect(hung[0]).toMatchObject({ status: 'fail', attempts: 2 });
+    expect(hung[0]).toMatchObject({ status: 'error', attempts: INFRA_ATTEMPTS, reprobes: 2 });
     expect(hung[0]!.detail).toContain('no answer from the probe within 30 ms');
     expect(count(checks, 'pass')).toBe(14);
+    expect(count(checks, 'fail')).toBe(0);
+    expect(scripted.probes.filter((p) => p.from === 'west/tenant-b/client')).toHaveLength(
+      2 * INFRA_ATTEMPTS + 2,
+    );
+  });
+
+  it('a probe that failed itself is probed again: the network decides, and the repeats are counted', async () => {
+    const busy = (from: PodRef) => (from.site === 'east' && from.namespace === 'tenant-b' ? 2 : 0);
+    const { checks } = await run(
+      { probeFails: busy },
+      { suites: ['isolation'], modes: ['namespace'] },
+    );
+    // every check gets the verdict an idle host gives: errors are neither denies nor passes
+    expect(count(checks, 'pass')).toBe(checks.length);
+    const repeated = checks.filter((c) => c.from === 'east/tenant-b/client');
+    expect(repeated.length).toBeGreaterThan(0);
+    for (const c of repeated) expect(c).toMatchObject({ attempts: 3, reprobes: 2 });
+    // among them, checks expected to be blocked: the errors did not count as the block
+    expect(repeated.some((c) => c.expected === 'deny' && c.actual === 'deny')).toBe(true);
+    expect(checks.filter((c) => c.reprobes === undefined).every((c) => c.attempts === 1)).toBe(
+      true,
+    );
+  });
+
+  it('negative control: a leak under a busy host still fails (errors before it are not a deny)', async () => {
+    const { checks } = await run(
+      { leak: true, probeFails: () => 1 },
+      { suites: ['isolation'], modes: ['namespace'] },
+    );
+    const leaked = checks.filter((c) => c.expected === 'deny');
+    expect(leaked.length).toBeGreaterThan(0);
+    for (const c of leaked) expect(c).toMatchObject({ status: 'fail', actual: 'allow' });
   });
 });
 

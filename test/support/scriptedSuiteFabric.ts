@@ -34,6 +34,8 @@ export interface SuiteFaults {
   wrongBackend?: boolean;
   /** the probe call never settles for matching pairs */
   hang?: (from: PodRef, to: ProbeTarget) => boolean;
+  /** the first N probe calls of a matching pair fail themselves (a busy host: the probe did not start) */
+  probeFails?: (from: PodRef, to: ProbeTarget) => number;
   /** delay each probe by a few event-loop turns, to see concurrency */
   slow?: boolean;
 }
@@ -109,6 +111,12 @@ export function scriptedSuiteFabric(faults: SuiteFaults = {}) {
       const n = (seen.get(key) ?? 0) + 1;
       seen.set(key, n);
       if (faults.hang?.(from, to)) return new Promise<ProbeOutcome>(() => {});
+      if (n <= (faults.probeFails?.(from, to) ?? 0))
+        return {
+          result: 'error',
+          detail: 'the probe did not start within 15000 ms',
+          durationMs: 15000,
+        };
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {

@@ -21,14 +21,16 @@ server.listen(Number(port), '0.0.0.0', () => {
 /**
  * probe.mjs IP PORT TIMEOUT_MS: one TCP connection; prints one JSON line
  * {"result":"connected"|"refused"|"timeout"|"error","detail":…,"durationMs":…}.
+ * TIMEOUT_MS runs from the connect call (not from process start) to the
+ * connection; once connected the reply has TIMEOUT_MS of its own. Connected
+ * without a reply is an error (the backend or this host was too slow), not a
+ * timeout: the network let the connection through.
  */
 export const PROBE = `// tungsten-e2e emulated probe
 import { connect } from 'node:net';
 const [ip, port, timeoutMs] = process.argv.slice(2);
-const start = Date.now();
 let done = false;
 let reply = '';
-let connected = false;
 const finish = (result, detail) => {
   if (done) return;
   done = true;
@@ -36,13 +38,18 @@ const finish = (result, detail) => {
   socket.destroy();
   process.exit(0);
 };
+const start = Date.now();
 const socket = connect({ host: ip, port: Number(port) });
-const timer = setTimeout(
-  () => finish('timeout', connected ? 'connected, but no reply within ' + timeoutMs + ' ms' : 'no connection within ' + timeoutMs + ' ms'),
-  Number(timeoutMs),
-);
+let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), Number(timeoutMs));
 socket.setEncoding('utf8');
-socket.on('connect', () => { connected = true; });
+socket.on('connect', () => {
+  clearTimeout(timer);
+  const connectedIn = Date.now() - start;
+  timer = setTimeout(
+    () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
+    Number(timeoutMs),
+  );
+});
 socket.on('data', (d) => { reply += d; });
 socket.on('end', () => {
   clearTimeout(timer);

@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-GPUK5WH3.js";
+} from "./chunk-Z3TG3AJP.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -68788,10 +68788,8 @@ server.listen(Number(port), '0.0.0.0', () => {
 var PROBE = `// tungsten-e2e emulated probe
 import { connect } from 'node:net';
 const [ip, port, timeoutMs] = process.argv.slice(2);
-const start = Date.now();
 let done = false;
 let reply = '';
-let connected = false;
 const finish = (result, detail) => {
   if (done) return;
   done = true;
@@ -68799,13 +68797,18 @@ const finish = (result, detail) => {
   socket.destroy();
   process.exit(0);
 };
+const start = Date.now();
 const socket = connect({ host: ip, port: Number(port) });
-const timer = setTimeout(
-  () => finish('timeout', connected ? 'connected, but no reply within ' + timeoutMs + ' ms' : 'no connection within ' + timeoutMs + ' ms'),
-  Number(timeoutMs),
-);
+let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), Number(timeoutMs));
 socket.setEncoding('utf8');
-socket.on('connect', () => { connected = true; });
+socket.on('connect', () => {
+  clearTimeout(timer);
+  const connectedIn = Date.now() - start;
+  timer = setTimeout(
+    () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
+    Number(timeoutMs),
+  );
+});
 socket.on('data', (d) => { reply += d; });
 socket.on('end', () => {
   clearTimeout(timer);
@@ -72957,6 +72960,60 @@ async function waitSite(fabric, site2, ctx, options, record2) {
   }
 }
 
+// src/report/results.ts
+function siteRecords(plan) {
+  return plan.sites.map((s) => ({
+    name: s.name,
+    provider: s.provider,
+    ...s.region !== void 0 ? { region: s.region } : {},
+    asn: s.asn,
+    routerId: s.routerId,
+    gateway: s.gateway,
+    cidrs: { ...s.cidrs }
+  }));
+}
+function buildResults(input2) {
+  const totals = {
+    pass: input2.checks.filter((c) => c.status === "pass").length,
+    fail: input2.checks.filter((c) => c.status === "fail").length,
+    flaky: input2.checks.filter((c) => c.status === "flaky").length,
+    error: input2.checks.filter((c) => c.status === "error").length,
+    reprobed: input2.checks.reduce((n, c) => n + (c.reprobes ?? 0), 0)
+  };
+  const passed = input2.error === void 0 && !input2.phases.some((p) => p.status === "failed") && input2.checks.length > 0 && totals.fail === 0 && totals.error === 0;
+  return {
+    runId: input2.runId,
+    passed,
+    profile: input2.plan.profile.name,
+    versions: { ...input2.plan.versions },
+    startedAt: input2.startedAt,
+    endedAt: input2.endedAt,
+    sites: siteRecords(input2.plan),
+    phases: [...input2.phases],
+    remediations: [...input2.remediations],
+    checks: [...input2.checks],
+    totals,
+    reproduce: input2.reproduce,
+    ...input2.error !== void 0 ? { error: input2.error } : {}
+  };
+}
+function resultsExitCode(results) {
+  if (results.error !== void 0) return ExitCode.infrastructure;
+  if (results.passed) return ExitCode.ok;
+  const { fail, error: error63 } = results.totals;
+  return fail === 0 && error63 > 0 ? ExitCode.infrastructure : ExitCode.checksFailed;
+}
+function probeErrorsText(totals) {
+  const parts = [];
+  if (totals.error > 0)
+    parts.push(`${totals.error} unanswered (probe error, not a verdict on the network)`);
+  if (totals.reprobed > 0)
+    parts.push(
+      `${totals.reprobed} probe${totals.reprobed === 1 ? "" : "s"} repeated because the probe itself failed`
+    );
+  return parts.length ? `; ${parts.join(", ")}` : "";
+}
+
 // src/report/outputs.ts
 import { writeFile as writeFile6 } from "node:fs/promises";
 import { join as join7 } from "node:path";
@@ -73072,7 +73129,7 @@ function actualMark(c) {
 }
 function comparisonMark(c) {
   if (!c) return " ";
-  return c.status === "pass" ? "." : c.status === "flaky" ? "~" : "X";
+  return c.status === "pass" ? "." : c.status === "flaky" ? "~" : c.status === "error" ? "?" : "X";
 }
 var VIEWS = [
   ["expected", expectedMark],
@@ -73100,7 +73157,7 @@ function renderTruthTableText(t) {
     `columns: ${t.cols.map((c, i) => `${colLabel(i)}=${c.to}${c.kind === "service" ? " (service)" : ""}`).join(", ")}`
   );
   out.push(
-    "legend: . allowed, X blocked, ? probe error; comparison: . as expected, X wrong, ~ right only on retry (flaky)"
+    "legend: . allowed, X blocked, ? probe error; comparison: . as expected, X wrong, ~ right only on retry (flaky), ? no answer (probe error)"
   );
   return out.join("\n");
 }
@@ -73172,8 +73229,10 @@ function renderJunit(results) {
   let errors = 0;
   for (const [title, checks] of groupChecks(r.checks)) {
     const failed = checks.filter((c) => c.status === "fail").length;
+    const unanswered = checks.filter((c) => c.status === "error").length;
     tests += checks.length;
     failures += failed;
+    errors += unanswered;
     suites.push(
       element(
         "testsuite",
@@ -73181,7 +73240,7 @@ function renderJunit(results) {
           name: title,
           tests: checks.length,
           failures: failed,
-          errors: 0,
+          errors: unanswered,
           skipped: 0,
           timestamp: timestamp(testPhase?.startedAt ?? r.startedAt),
           time: seconds(testPhase ? elapsedMs(testPhase.startedAt, testPhase.endedAt) : 0)
@@ -73252,6 +73311,10 @@ function checkCase(title, c) {
     const type = c.actual === "error" ? "probe-error" : "wrong-verdict";
     return element("testcase", attrs, [element("failure", { message, type }, facts)]);
   }
+  if (c.status === "error") {
+    const message = `no answer from the probe after ${c.attempts} attempt${c.attempts === 1 ? "" : "s"}: not a verdict on the network`;
+    return element("testcase", attrs, [element("error", { message, type: "probe-error" }, facts)]);
+  }
   if (c.status === "flaky") {
     return element("testcase", attrs, [
       element("system-out", {}, `flaky: right only on a retry
@@ -73321,11 +73384,16 @@ function renderMarkdown(results, options = {}) {
   return `${secrets.redact(sections.filter((s) => s).join("\n\n"))}
 `;
 }
-var STATUS_ICON = { pass: "\u2705", fail: "\u274C", flaky: "\u26A0\uFE0F" };
+var STATUS_ICON = {
+  pass: "\u2705",
+  fail: "\u274C",
+  flaky: "\u26A0\uFE0F",
+  error: "\u2753"
+};
 function verdictLine(r) {
-  const { pass, fail, flaky } = r.totals;
-  const total = pass + fail + flaky;
-  const counts2 = total ? `${pass} passed, ${fail} failed, ${flaky} flaky (${total} checks)` : "no checks ran";
+  const { pass, fail, flaky, error: error63 } = r.totals;
+  const total = pass + fail + flaky + error63;
+  const counts2 = total ? `${pass} passed, ${fail} failed, ${flaky} flaky (${total} checks)${probeErrorsText(r.totals)}` : "no checks ran";
   const stopped = r.phases.find((p) => p.status === "failed" || p.status === "cancelled");
   const where = r.error && stopped ? `; ${stopped.status === "cancelled" ? "cancelled" : "stopped"} in ${stopped.name}` : "";
   const sites = r.sites.length ? ` (${r.sites.map((s) => text(s.name)).join(", ")})` : "";
@@ -73396,15 +73464,16 @@ function checksSection(r, variant, runUrl) {
   for (const [title, checks] of groupChecks(r.checks)) {
     const count = (s) => checks.filter((c) => c.status === s).length;
     const failed = count("fail");
+    const unanswered = count("error");
     out.push(
-      `#### ${failed ? "\u274C" : "\u2705"} ${text(title)}: ${count("pass")} passed, ${failed} failed, ${count("flaky")} flaky`
+      `#### ${failed ? "\u274C" : unanswered ? "\u2753" : "\u2705"} ${text(title)}: ${count("pass")} passed, ${failed} failed, ${count("flaky")} flaky${unanswered ? `, ${unanswered} probe errors` : ""}`
     );
     const table = tables.get(title);
     if (table && variant !== "brief") out.push(renderTruthTableMarkdown(table, { title: false }));
     const ordered = [...checks].sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]);
     if (variant === "full") {
       out.push(
-        `<details${failed ? " open" : ""}><summary>${checks.length} checks</summary>
+        `<details${failed || unanswered ? " open" : ""}><summary>${checks.length} checks</summary>
 
 ${checkTable(ordered)}
 
@@ -73423,7 +73492,7 @@ ${checkTable(ordered)}
   }
   return out.join("\n\n");
 }
-var SEVERITY = { fail: 0, flaky: 1, pass: 2 };
+var SEVERITY = { fail: 0, error: 1, flaky: 2, pass: 3 };
 function checkTable(checks) {
   return [
     row(["result", "from", "to", "expected", "actual", "attempts", "detail"]),
@@ -75347,46 +75416,6 @@ async function publishResults(results, o) {
   return { files, ...summary3 ? { summary: summary3 } : {}, comment };
 }
 
-// src/report/results.ts
-function siteRecords(plan) {
-  return plan.sites.map((s) => ({
-    name: s.name,
-    provider: s.provider,
-    ...s.region !== void 0 ? { region: s.region } : {},
-    asn: s.asn,
-    routerId: s.routerId,
-    gateway: s.gateway,
-    cidrs: { ...s.cidrs }
-  }));
-}
-function buildResults(input2) {
-  const totals = {
-    pass: input2.checks.filter((c) => c.status === "pass").length,
-    fail: input2.checks.filter((c) => c.status === "fail").length,
-    flaky: input2.checks.filter((c) => c.status === "flaky").length
-  };
-  const passed = input2.error === void 0 && !input2.phases.some((p) => p.status === "failed") && input2.checks.length > 0 && totals.fail === 0;
-  return {
-    runId: input2.runId,
-    passed,
-    profile: input2.plan.profile.name,
-    versions: { ...input2.plan.versions },
-    startedAt: input2.startedAt,
-    endedAt: input2.endedAt,
-    sites: siteRecords(input2.plan),
-    phases: [...input2.phases],
-    remediations: [...input2.remediations],
-    checks: [...input2.checks],
-    totals,
-    reproduce: input2.reproduce,
-    ...input2.error !== void 0 ? { error: input2.error } : {}
-  };
-}
-function resultsExitCode(results) {
-  if (results.error !== void 0) return ExitCode.infrastructure;
-  return results.passed ? ExitCode.ok : ExitCode.checksFailed;
-}
-
 // src/pipeline/testRun.ts
 import { join as join9, resolve as resolve4 } from "node:path";
 
@@ -76262,6 +76291,7 @@ async function mapLimit(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
 }
+var INFRA_ATTEMPTS = 3;
 var Prober = class {
   constructor(fabric, ctx, timeoutMs, deadlineMs) {
     this.fabric = fabric;
@@ -76313,8 +76343,24 @@ var Prober = class {
       clearTimeout(timer);
     }
   }
+  /**
+   * Probe until the probe itself gives an answer about the network: an
+   * `error` (it did not start, did not answer in time, a kubectl exec that
+   * failed) says nothing about the network, so it is probed again, up to
+   * INFRA_ATTEMPTS calls. Returns the last observation and how many calls
+   * were repeated for that reason.
+   */
+  async settle(spec) {
+    let reprobes = 0;
+    let seen = await this.probeOnce(spec);
+    while (seen.verdict === "error" && reprobes < INFRA_ATTEMPTS - 1) {
+      reprobes++;
+      seen = await this.probeOnce(spec);
+    }
+    return { seen, reprobes };
+  }
   async check(spec) {
-    const first = await this.probeOnce(spec);
+    const first = await this.settle(spec);
     const base = {
       suite: spec.suite,
       mode: spec.mode,
@@ -76323,20 +76369,39 @@ var Prober = class {
       toKind: spec.to.kind,
       expected: spec.expected
     };
-    if (matches2(first, spec.expected)) {
-      return { ...base, actual: first.verdict, attempts: 1, status: "pass", detail: first.text };
+    const counted = (reprobes2) => reprobes2 > 0 ? { reprobes: reprobes2 } : {};
+    if (first.seen.verdict === "error") {
+      return {
+        ...base,
+        actual: "error",
+        attempts: first.reprobes + 1,
+        status: "error",
+        detail: first.seen.text,
+        ...counted(first.reprobes)
+      };
     }
-    const second = await this.probeOnce(spec);
-    const detail = `attempt 1: ${first.text}; attempt 2: ${second.text}`;
+    if (matches2(first.seen, spec.expected)) {
+      return {
+        ...base,
+        actual: first.seen.verdict,
+        attempts: first.reprobes + 1,
+        status: "pass",
+        detail: first.seen.text,
+        ...counted(first.reprobes)
+      };
+    }
+    const second = await this.settle(spec);
+    const reprobes = first.reprobes + second.reprobes;
+    const attempts = reprobes + 2;
+    const detail = `attempt 1: ${first.seen.text}; attempt 2: ${second.seen.text}`;
     if (spec.expected === "deny") {
-      if (first.verdict === "allow") {
-        return { ...base, actual: "allow", attempts: 2, status: "fail", detail };
+      if (first.seen.verdict === "allow") {
+        return { ...base, actual: "allow", attempts, status: "fail", detail, ...counted(reprobes) };
       }
-      const status2 = matches2(second, "deny") ? "flaky" : "fail";
-      return { ...base, actual: second.verdict, attempts: 2, status: status2, detail };
     }
-    const status = matches2(second, "allow") ? "flaky" : "fail";
-    return { ...base, actual: second.verdict, attempts: 2, status, detail };
+    const last = second.seen.verdict === "error" ? first.seen : second.seen;
+    const status = matches2(second.seen, spec.expected) ? "flaky" : "fail";
+    return { ...base, actual: last.verdict, attempts, status, detail, ...counted(reprobes) };
   }
 };
 var byPath = (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.toKind.localeCompare(b.toKind);
@@ -76746,8 +76811,9 @@ export {
   attach,
   down,
   checkGroupTitle,
-  publishResults,
   resultsExitCode,
+  probeErrorsText,
+  publishResults,
   DEFAULT_RESULTS_DIR,
   testAndReport,
   runAndReport,

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-GPUK5WH3.js";
+} from "./chunk-Z3TG3AJP.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
