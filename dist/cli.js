@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-TBLF6Z7P.js";
+} from "./chunks/chunk-I3NWCBWY.js";
 import {
   DEFAULT_RESULTS_DIR,
   StateStore,
@@ -28,7 +28,7 @@ import {
   sitesNeedRoot,
   testAndReport,
   up
-} from "./chunks/chunk-Z3TG3AJP.js";
+} from "./chunks/chunk-E2RWA6XD.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -359,15 +359,30 @@ export class RemotePool {
     localLimit: number | undefined,
   ): Promise<{ code: number; signal?: string } | { lost: string } | { stuck: true }> {
     let channel: ClientChannel;
+    // the exit status is recorded in the exec callback itself: a quick command's
+    // reply, exit status and EOF can arrive in one read, before an await resumes
+    let exit: { code: number; signal?: string } | undefined;
     try {
-      channel = await this.openSession(conn, (c, cb) => c.exec(line, cb));
+      channel = await this.openSession<ClientChannel>(conn, (c, cb) =>
+        c.exec(line, (err, ch) => {
+          ch?.once('exit', (code: number | null, signal?: string) => {
+            exit =
+              code !== null && code !== undefined
+                ? { code }
+                : {
+                    code: 128 + signalNumber(signal ?? ''),
+                    signal: signalName(signal ?? 'unknown'),
+                  };
+          });
+          cb(err, ch);
+        }),
+      );
     } catch (e) {
       this.releaseSlot(conn);
       if (!conn.alive) return { lost: conn.closeReason };
       throw e;
     }
     return await new Promise((resolve) => {
-      let exit: { code: number; signal?: string } | undefined;
       let stuck = false;
       const timer =
         localLimit === undefined
@@ -378,12 +393,6 @@ export class RemotePool {
             }, localLimit);
       channel.on('data', (b: Buffer) => sink.stdout(b));
       channel.stderr.on('data', (b: Buffer) => sink.stderr(b));
-      channel.on('exit', (code: number | null, signal?: string) => {
-        exit =
-          code !== null && code !== undefined
-            ? { code }
-            : { code: 128 + signalNumber(signal ?? ''), signal: signalName(signal ?? 'unknown') };
-      });
       channel.on('close', () => {
         clearTimeout(timer);
         this.sessionClosed(conn);

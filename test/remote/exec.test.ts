@@ -85,6 +85,22 @@ describeWithSshd('remote exec against a real sshd', () => {
     server = await startServer(suite, key, { dir });
   });
 
+  it('[session per command] a command that ends at once still reports its exit status (200 x true, 8 at a time)', async () => {
+    // its reply, exit status and EOF can arrive in one read, before the caller's await resumes
+    const { pool } = makePool(each, key, { commandChannel: false });
+    let next = 0;
+    const codes: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < 200) {
+          next++;
+          codes.push((await pool.exec(server.host, ['true'])).code);
+        }
+      }),
+    );
+    expect(codes).toEqual(Array.from({ length: 200 }, () => 0));
+  });
+
   for (const commandChannel of [true, false]) {
     const mode = commandChannel ? 'command channel' : 'session per command';
 

@@ -21,7 +21,7 @@ import type {
 import { readMarker, readMarkers, reserveBlock, runIdsOnHost, writeMarker } from './marker.js';
 import { hostDir, processResourceId, runDir } from './naming.js';
 import { preflightLocal } from './preflight.js';
-import { findRunResources, listNetns, sweepRun } from './sweep.js';
+import { findRunResources, listNetns, runIdsOfProcesses, sweepRun } from './sweep.js';
 import type { Sys } from './sys.js';
 import { hostSys, ipBatch } from './sys.js';
 import type { LocalSiteLayout, PublicNetwork } from './topology.js';
@@ -171,6 +171,10 @@ export class LocalProvider implements Provider {
     for (const ns of await listNetns(this.sys)) {
       const id = /^te-([a-z][a-z0-9]{5})-/.exec(ns)?.[1];
       if (id && !withDir.has(id) && !expired.has(id)) expired.set(id, new Date(0));
+    }
+    // processes naming a run whose directory is gone: they outlived its teardown
+    for (const id of await runIdsOfProcesses()) {
+      if (!withDir.has(id) && !expired.has(id)) expired.set(id, new Date(0));
     }
     const out: ExpiredRun[] = [];
     for (const [runId, expiresAt] of expired) {

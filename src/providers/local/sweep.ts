@@ -16,6 +16,7 @@ import {
   ownsLink,
   ownsNetns,
   processResourceId,
+  RUN_ROOT,
   runDir,
 } from './naming.js';
 import type { Sys } from './sys.js';
@@ -72,9 +73,12 @@ export async function listRootLinks(sys: Sys): Promise<string[]> {
     .filter((n): n is string => n !== undefined);
 }
 
-export async function findRunResources(runId: string, sys: Sys): Promise<RunResources> {
-  const netns = (await listNetns(sys)).filter((n) => ownsNetns(runId, n));
-  const links = (await listRootLinks(sys)).filter((n) => ownsLink(runId, n));
+/** Live processes of the run: argv naming its directory, or living in one of its namespaces. */
+export async function findRunProcesses(
+  runId: string,
+  sys: Sys,
+  netns: readonly string[],
+): Promise<RunProcess[]> {
   const pids = new Set<number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -91,6 +95,34 @@ export async function findRunResources(runId: string, sys: Sys): Promise<RunReso
     if (!(await alive(pid))) continue;
     processes.push({ pid, argv: (await commandLine(pid)) ?? [] });
   }
+  return processes;
+}
+
+/**
+ * Run ids that live processes name in their argv (a file below the run root),
+ * for the janitor: processes can outlive their run's directory and namespaces
+ * (a daemon started while a teardown ran), and then nothing else names them.
+ */
+export async function runIdsOfProcesses(): Promise<string[]> {
+  const ids = new Set<string>();
+  const pattern = new RegExp(
+    `${RUN_ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([a-z][a-z0-9]{5})/`,
+  );
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const argv = await commandLine(Number(entry));
+    for (const a of argv ?? []) {
+      const id = pattern.exec(a)?.[1];
+      if (id) ids.add(id);
+    }
+  }
+  return [...ids].sort();
+}
+
+export async function findRunResources(runId: string, sys: Sys): Promise<RunResources> {
+  const netns = (await listNetns(sys)).filter((n) => ownsNetns(runId, n));
+  const links = (await listRootLinks(sys)).filter((n) => ownsLink(runId, n));
+  const processes = await findRunProcesses(runId, sys, netns);
   const dir = runDir(runId);
   const hasDir = await stat(dir).then(
     () => true,
@@ -137,6 +169,51 @@ function siteOf(name: string, prefix: string, sites: readonly string[]): string 
   return match ?? '';
 }
 
+/** how many times teardown looks again for processes that started while it stopped others */
+const PROCESS_ROUNDS = 10;
+
+/**
+ * Stop the run's processes (TERM, a grace period, KILL), then look again:
+ * work of the run that was still starting processes (a daemon forking away
+ * from a command) may have started more meanwhile. Returns once a scan finds
+ * none, or after PROCESS_ROUNDS rounds (what is still there then is reported
+ * as remaining); the number stopped.
+ */
+async function stopUntilNoneLeft(
+  runId: string,
+  sys: Sys,
+  netns: readonly string[],
+  first: readonly RunProcess[],
+  report: DestroyReport,
+): Promise<number> {
+  let stopped = 0;
+  let found = first.length > 0 ? [...first] : await findRunProcesses(runId, sys, netns);
+  for (let round = 1; found.length > 0; round++) {
+    const left = await stopProcesses(found);
+    for (const p of found) {
+      const r: CreatedResource = {
+        provider: 'local',
+        site: '',
+        kind: 'process',
+        id: processResourceId(runId, p.pid, p.argv),
+      };
+      if (!left.includes(p)) {
+        report.deleted.push(r);
+        stopped++;
+      } else if (round === PROCESS_ROUNDS) {
+        report.remaining.push({
+          resource: r,
+          error: 'still running after SIGKILL',
+          howToDelete: `sudo kill -9 ${p.pid}`,
+        });
+      }
+    }
+    if (round === PROCESS_ROUNDS) break;
+    found = await findRunProcesses(runId, sys, netns);
+  }
+  return stopped;
+}
+
 /** Delete every resource of the run; report what was deleted and what could not be. */
 export async function sweepRun(
   runId: string,
@@ -152,23 +229,8 @@ export async function sweepRun(
     id,
   });
   const found = await findRunResources(runId, sys);
-
-  if (found.processes.length > 0) {
-    logger.info(`teardown ${runId}: stopping ${found.processes.length} processes`);
-    const left = await stopProcesses(found.processes);
-    for (const p of found.processes) {
-      const r = resource('process', processResourceId(runId, p.pid, p.argv));
-      if (left.includes(p)) {
-        report.remaining.push({
-          resource: r,
-          error: 'still running after SIGKILL',
-          howToDelete: `sudo kill -9 ${p.pid}`,
-        });
-      } else {
-        report.deleted.push(r);
-      }
-    }
-  }
+  const stopped = await stopUntilNoneLeft(runId, sys, found.netns, found.processes, report);
+  if (stopped > 0) logger.info(`teardown ${runId}: stopped ${stopped} processes`);
 
   const nsPrefix = netnsPrefix(runId);
   for (const ns of found.netns) {
@@ -201,6 +263,12 @@ export async function sweepRun(
   for (const link of found.links.filter((l) => !links.includes(l))) {
     report.deleted.push(resource('link', link));
   }
+
+  // a process that a command of the run was starting when its namespace went (a daemon
+  // forking away): its argv still names the run's directory
+  const late = await stopUntilNoneLeft(runId, sys, [], [], report);
+  if (late > 0)
+    logger.info(`teardown ${runId}: stopped ${late} processes that started during teardown`);
 
   for (const link of await blocksOf(runId)) {
     await rm(link, { force: true });

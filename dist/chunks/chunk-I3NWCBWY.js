@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-Z3TG3AJP.js";
+} from "./chunk-E2RWA6XD.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-Z3TG3AJP.js";
+} from "./chunk-E2RWA6XD.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -70124,9 +70124,7 @@ async function listRootLinks(sys) {
   const r = await sys.run(["ip", "-o", "link", "show"], { allowFail: true });
   return r.stdout.split("\n").map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1]).filter((n) => n !== void 0);
 }
-async function findRunResources(runId, sys) {
-  const netns = (await listNetns(sys)).filter((n) => ownsNetns(runId, n));
-  const links = (await listRootLinks(sys)).filter((n) => ownsLink(runId, n));
+async function findRunProcesses(runId, sys, netns) {
   const pids = /* @__PURE__ */ new Set();
   for (const entry of await readdir4("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -70143,6 +70141,27 @@ async function findRunResources(runId, sys) {
     if (!await alive(pid)) continue;
     processes.push({ pid, argv: await commandLine(pid) ?? [] });
   }
+  return processes;
+}
+async function runIdsOfProcesses() {
+  const ids = /* @__PURE__ */ new Set();
+  const pattern = new RegExp(
+    `${RUN_ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/([a-z][a-z0-9]{5})/`
+  );
+  for (const entry of await readdir4("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const argv = await commandLine(Number(entry));
+    for (const a of argv ?? []) {
+      const id = pattern.exec(a)?.[1];
+      if (id) ids.add(id);
+    }
+  }
+  return [...ids].sort();
+}
+async function findRunResources(runId, sys) {
+  const netns = (await listNetns(sys)).filter((n) => ownsNetns(runId, n));
+  const links = (await listRootLinks(sys)).filter((n) => ownsLink(runId, n));
+  const processes = await findRunProcesses(runId, sys, netns);
   const dir = runDir(runId);
   const hasDir = await stat3(dir).then(
     () => true,
@@ -70179,6 +70198,35 @@ function siteOf(name, prefix, sites) {
   const match = [...sites].sort((a, b) => b.length - a.length).find((s) => rest === s || rest.startsWith(`${s}-`));
   return match ?? "";
 }
+var PROCESS_ROUNDS = 10;
+async function stopUntilNoneLeft(runId, sys, netns, first, report) {
+  let stopped = 0;
+  let found = first.length > 0 ? [...first] : await findRunProcesses(runId, sys, netns);
+  for (let round = 1; found.length > 0; round++) {
+    const left = await stopProcesses(found);
+    for (const p of found) {
+      const r = {
+        provider: "local",
+        site: "",
+        kind: "process",
+        id: processResourceId(runId, p.pid, p.argv)
+      };
+      if (!left.includes(p)) {
+        report.deleted.push(r);
+        stopped++;
+      } else if (round === PROCESS_ROUNDS) {
+        report.remaining.push({
+          resource: r,
+          error: "still running after SIGKILL",
+          howToDelete: `sudo kill -9 ${p.pid}`
+        });
+      }
+    }
+    if (round === PROCESS_ROUNDS) break;
+    found = await findRunProcesses(runId, sys, netns);
+  }
+  return stopped;
+}
 async function sweepRun(runId, sites, sys, logger) {
   const report = { deleted: [], remaining: [] };
   const resource = (kind, id, site2 = "") => ({
@@ -70188,22 +70236,8 @@ async function sweepRun(runId, sites, sys, logger) {
     id
   });
   const found = await findRunResources(runId, sys);
-  if (found.processes.length > 0) {
-    logger.info(`teardown ${runId}: stopping ${found.processes.length} processes`);
-    const left = await stopProcesses(found.processes);
-    for (const p of found.processes) {
-      const r = resource("process", processResourceId(runId, p.pid, p.argv));
-      if (left.includes(p)) {
-        report.remaining.push({
-          resource: r,
-          error: "still running after SIGKILL",
-          howToDelete: `sudo kill -9 ${p.pid}`
-        });
-      } else {
-        report.deleted.push(r);
-      }
-    }
-  }
+  const stopped = await stopUntilNoneLeft(runId, sys, found.netns, found.processes, report);
+  if (stopped > 0) logger.info(`teardown ${runId}: stopped ${stopped} processes`);
   const nsPrefix = netnsPrefix(runId);
   for (const ns of found.netns) {
     const r = await sys.run(["ip", "netns", "delete", ns], { allowFail: true });
@@ -70233,6 +70267,9 @@ async function sweepRun(runId, sites, sys, logger) {
   for (const link of found.links.filter((l) => !links.includes(l))) {
     report.deleted.push(resource("link", link));
   }
+  const late = await stopUntilNoneLeft(runId, sys, [], [], report);
+  if (late > 0)
+    logger.info(`teardown ${runId}: stopped ${late} processes that started during teardown`);
   for (const link of await blocksOf(runId)) {
     await rm3(link, { force: true });
     report.deleted.push(resource("reservation", link));
@@ -70370,6 +70407,9 @@ var LocalProvider = class {
     for (const ns of await listNetns(this.sys)) {
       const id = /^te-([a-z][a-z0-9]{5})-/.exec(ns)?.[1];
       if (id && !withDir.has(id) && !expired.has(id)) expired.set(id, /* @__PURE__ */ new Date(0));
+    }
+    for (const id of await runIdsOfProcesses()) {
+      if (!withDir.has(id) && !expired.has(id)) expired.set(id, /* @__PURE__ */ new Date(0));
     }
     const out = [];
     for (const [runId, expiresAt] of expired) {
@@ -71288,15 +71328,26 @@ var RemotePool = class {
   }
   async onSession(conn, line2, sink, stdin, localLimit) {
     let channel;
+    let exit;
     try {
-      channel = await this.openSession(conn, (c, cb) => c.exec(line2, cb));
+      channel = await this.openSession(
+        conn,
+        (c, cb) => c.exec(line2, (err, ch) => {
+          ch?.once("exit", (code2, signal2) => {
+            exit = code2 !== null && code2 !== void 0 ? { code: code2 } : {
+              code: 128 + signalNumber(signal2 ?? ""),
+              signal: signalName(signal2 ?? "unknown")
+            };
+          });
+          cb(err, ch);
+        })
+      );
     } catch (e) {
       this.releaseSlot(conn);
       if (!conn.alive) return { lost: conn.closeReason };
       throw e;
     }
     return await new Promise((resolve5) => {
-      let exit;
       let stuck = false;
       const timer = localLimit === void 0 ? void 0 : setTimeout(() => {
         stuck = true;
@@ -71304,9 +71355,6 @@ var RemotePool = class {
       }, localLimit);
       channel.on("data", (b) => sink.stdout(b));
       channel.stderr.on("data", (b) => sink.stderr(b));
-      channel.on("exit", (code2, signal2) => {
-        exit = code2 !== null && code2 !== void 0 ? { code: code2 } : { code: 128 + signalNumber(signal2 ?? ""), signal: signalName(signal2 ?? "unknown") };
-      });
       channel.on("close", () => {
         clearTimeout(timer);
         this.sessionClosed(conn);
