@@ -3,9 +3,8 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-I3NWCBWY.js";
+} from "./chunks/chunk-GM5V5YLB.js";
 import {
-  DEFAULT_RESULTS_DIR,
   StateStore,
   TEARDOWN_POLICIES,
   VERSION,
@@ -24,11 +23,13 @@ import {
   reexecAsRoot,
   resultsExitCode,
   runAndReport,
+  runResultsDir,
   shouldReexecAsRoot,
   sitesNeedRoot,
   testAndReport,
-  up
-} from "./chunks/chunk-E2RWA6XD.js";
+  up,
+  withStateLock
+} from "./chunks/chunk-NK6N5JXK.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -98,11 +99,12 @@ function resultsText(report) {
 
 // src/commands/run.ts
 async function runCommand(options, io, env = {}) {
+  const runId = options.runId ?? newRunId();
   const report = await runAndReport(
     {
       sites: options.sites,
-      resultsDir: options.resultsDir ?? DEFAULT_RESULTS_DIR,
-      ...options.runId ? { runId: options.runId } : {},
+      resultsDir: options.resultsDir ?? runResultsDir(runId),
+      runId,
       ...options.stateDir ? { stateDir: options.stateDir } : {},
       ...options.teardown ? { teardown: options.teardown } : {},
       ...options.overrides ? { overrides: options.overrides } : {}
@@ -122,12 +124,17 @@ async function runCommand(options, io, env = {}) {
 }
 
 // src/commands/test.ts
-async function testCommand(options, io, env = {}) {
+function testCommand(options, io, env = {}) {
+  return withStateLock(options.stateDir, "test", () => testLocked(options, io, env), {
+    create: false
+  });
+}
+async function testLocked(options, io, env) {
   const logger = elapsedLogger(io.logger, Date.now());
   const live = await attach(options.stateDir, { ...env, logger });
   try {
     const report = await testAndReport(live, {
-      resultsDir: options.resultsDir ?? DEFAULT_RESULTS_DIR,
+      resultsDir: options.resultsDir ?? runResultsDir(live.runId),
       ...options.probing ? { probing: options.probing } : {}
     });
     io.stdout(resultsText(report));
@@ -167,7 +174,10 @@ function upSummary(live) {
   return `${lines.join("\n")}
 `;
 }
-async function upCommand(options, io, env = {}) {
+function upCommand(options, io, env = {}) {
+  return withStateLock(options.stateDir, "up", () => upLocked(options, io, env));
+}
+async function upLocked(options, io, env) {
   let live;
   try {
     live = await up(

@@ -42,6 +42,7 @@ import { generateRunKey, loadRunKey } from './remote/keys.js';
 import { RemotePool } from './remote/pool.js';
 import type { PhaseRecord } from './report/model.js';
 import { destroyEach } from './state/destroyEach.js';
+import { withStateLock } from './state/lock.js';
 import { downCommandLine, remainingLine, remainingText } from './state/messages.js';
 import type { RunState } from './state/runState.js';
 import { newRunId, STATE_FILE, StateStore } from './state/runState.js';
@@ -433,7 +434,13 @@ function teardownScope(
 }
 
 /** Tear a run down from its state directory; safe to repeat, and after `up` died half way. */
-export async function down(options: DownOptions, env: PipelineEnv): Promise<DownResult> {
+export function down(options: DownOptions, env: PipelineEnv): Promise<DownResult> {
+  return withStateLock(options.stateDir, 'down', () => downLocked(options, env), {
+    create: false,
+  });
+}
+
+async function downLocked(options: DownOptions, env: PipelineEnv): Promise<DownResult> {
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
   const signal = env.signal ?? new AbortController().signal;
@@ -514,15 +521,18 @@ export async function down(options: DownOptions, env: PipelineEnv): Promise<Down
     record.status = 'failed';
     record.error = remainingText(runId, result.remaining);
   }
+  // a repeated down that found nothing leaves the state as the first one wrote it
+  const unchanged = alreadyDown && result.deleted.length === 0 && result.remaining.length === 0;
   // through the state as it is on disk now, so nothing recorded meanwhile is lost
-  await latest.update((s) => {
-    s.phases.push(record);
-    s.teardown = {
-      at: record.endedAt!,
-      complete: result.remaining.length === 0,
-      remaining: result.remaining.map(remainingLine),
-    };
-  });
+  if (!unchanged)
+    await latest.update((s) => {
+      s.phases.push(record);
+      s.teardown = {
+        at: record.endedAt!,
+        complete: result.remaining.length === 0,
+        remaining: result.remaining.map(remainingLine),
+      };
+    });
   if (result.remaining.length > 0) {
     if (swept.userError !== undefined) {
       logger.warn(remainingText(runId, result.remaining));
@@ -574,10 +584,18 @@ export function keepsRun(policy: TeardownPolicy, end: RunEnd): boolean {
 }
 
 /** up, then `between`, then down (per the teardown policy); errors surface after teardown. */
-export async function run(options: RunOptions, env: PipelineEnv): Promise<RunOutcome> {
-  const policy = options.teardown ?? 'always';
+export function run(options: RunOptions, env: PipelineEnv): Promise<RunOutcome> {
   const runId = options.runId ?? newRunId();
   const stateDir = options.stateDir ?? join('.tungsten-e2e', runId);
+  return withStateLock(stateDir, 'run', () => runLocked({ ...options, runId, stateDir }, env));
+}
+
+async function runLocked(
+  options: RunOptions & { runId: string; stateDir: string },
+  env: PipelineEnv,
+): Promise<RunOutcome> {
+  const policy = options.teardown ?? 'always';
+  const { runId, stateDir } = options;
   let live: LiveRun | undefined;
   let failure: unknown;
   let passed = false;

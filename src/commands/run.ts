@@ -1,7 +1,8 @@
 import type { ConfigOverrides } from '../config/load.js';
 import type { TeardownPolicy } from '../config/types.js';
 import type { PipelineEnv } from '../pipeline.js';
-import { DEFAULT_RESULTS_DIR, runAndReport } from '../pipeline/testRun.js';
+import { runAndReport, runResultsDir } from '../pipeline/testRun.js';
+import { newRunId } from '../state/runState.js';
 import type { RunReport } from '../pipeline/testRun.js';
 import { downCommandLine } from '../state/messages.js';
 import { resultsText } from './results.js';
@@ -12,7 +13,7 @@ export interface RunCommandOptions {
   /** default: a new one */
   runId?: string;
   stateDir?: string;
-  /** default tungsten-e2e-results */
+  /** default tungsten-e2e-results/<run id> */
   resultsDir?: string;
   teardown?: TeardownPolicy;
   overrides?: ConfigOverrides;
@@ -24,11 +25,12 @@ export async function runCommand(
   io: CommandIO,
   env: Omit<PipelineEnv, 'logger'> = {},
 ): Promise<RunReport> {
+  const runId = options.runId ?? newRunId();
   const report = await runAndReport(
     {
       sites: options.sites,
-      resultsDir: options.resultsDir ?? DEFAULT_RESULTS_DIR,
-      ...(options.runId ? { runId: options.runId } : {}),
+      resultsDir: options.resultsDir ?? runResultsDir(runId),
+      runId,
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.teardown ? { teardown: options.teardown } : {}),
       ...(options.overrides ? { overrides: options.overrides } : {}),

@@ -2,6 +2,7 @@ import type { ConfigOverrides } from '../config/load.js';
 import { up } from '../pipeline.js';
 import type { LiveRun, PipelineEnv } from '../pipeline.js';
 import { downCommandLine } from '../state/messages.js';
+import { withStateLock } from '../state/lock.js';
 import { StateStore } from '../state/runState.js';
 import { downCommand } from './down.js';
 import type { CommandIO } from './io.js';
@@ -43,10 +44,18 @@ export function upSummary(live: LiveRun): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function upCommand(
+export function upCommand(
   options: UpCommandOptions,
   io: CommandIO,
   env: Omit<PipelineEnv, 'logger'> = {},
+): Promise<LiveRun> {
+  return withStateLock(options.stateDir, 'up', () => upLocked(options, io, env));
+}
+
+async function upLocked(
+  options: UpCommandOptions,
+  io: CommandIO,
+  env: Omit<PipelineEnv, 'logger'>,
 ): Promise<LiveRun> {
   let live: LiveRun;
   try {

@@ -4,8 +4,8 @@
  * the file, line, column and field and says what to change.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Alias as YamlAlias, Document, Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { UserError, UserErrors } from '../errors.js';
 import { contains, parseCidr, parseIp } from '../plan/cidr.js';
@@ -109,7 +109,7 @@ export function parseSiteFile(
   }
   const positions: Record<string, NodePosition> = {};
   indexPositions(doc.contents as YamlNode | null, [], positions, lineCounter);
-  const raw: unknown = doc.toJS();
+  const raw = toJsOrExplain(doc, file, lineCounter);
   const ctx = { file, positions };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw errorAt(
@@ -121,12 +121,52 @@ export function parseSiteFile(
 
   const parsed = siteFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new UserErrors(parsed.error.issues.map((issue) => schemaIssueError(issue, raw, ctx)));
+    // one sentence per field: zod may report one value twice (int's safe-integer bound, then our max)
+    const seen = new Set<string>();
+    const firstPerField = parsed.error.issues.filter((issue) => {
+      const key = issue.path.map(String).join('.');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    throw new UserErrors(firstPerField.map((issue) => schemaIssueError(issue, raw, ctx)));
   }
   const value = applyOverrides(parsed.data, overrides);
   const errors = crossFieldErrors(value, ctx);
   if (errors.length > 0) throw new UserErrors(errors);
   return toRunConfig(value, ctx);
+}
+
+/**
+ * doc.toJS() throws for an alias it cannot resolve (`sites: *nope`) and for
+ * an alias count that signals a resource-exhaustion file ("billion laughs"):
+ * both are the user's file, so they become a sentence at the first such alias.
+ */
+function toJsOrExplain(doc: Document, file: string, lineCounter: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    let at: YamlAlias | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        if (!node.resolve(doc) || /alias count/i.test(message)) {
+          at = node;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    const pos = at?.range ? lineCounter.linePos(at.range[0]) : undefined;
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    const what = /alias count/i.test(message)
+      ? 'it expands its aliases into too many nodes (more than 100 alias uses; a file built to exhaust memory)'
+      : `alias *${at?.source ?? '?'} names no anchor (&${at?.source ?? '?'}) above it`;
+    throw new UserError(
+      `${where}: the file is not valid YAML: ${what}; define the anchor before using the alias, or write the value out.`,
+      pos ? { file, line: pos.line, col: pos.col } : undefined,
+    );
+  }
 }
 
 function applyOverrides(file: SiteFile, o: ConfigOverrides): SiteFile {

@@ -23,7 +23,8 @@ export const SITE_NAME_RULE =
 export const K8S_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 export const K8S_NAME_RULE =
   'a lowercase DNS label: a-z, 0-9 and "-", starting with a letter, at most 32 characters';
-export const DURATION = /^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/;
+// at least one unit: an empty text is no duration
+export const DURATION = /^(?=\d)(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/;
 export const DURATION_RULE = 'a duration like 3h, 90m or 1h30m (units d, h, m, s)';
 /** Cloud instance/machine types and image references: no spaces, no shell metacharacters. */
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}$/;

@@ -32,6 +32,15 @@ import { phase } from './phase.js';
 /** Where results go unless told otherwise: the action's default too. */
 export const DEFAULT_RESULTS_DIR = 'tungsten-e2e-results';
 
+/**
+ * The CLI's results directory unless --results names one: one per run below
+ * DEFAULT_RESULTS_DIR, so two runs in one working directory never overwrite
+ * each other's files. (The action keeps DEFAULT_RESULTS_DIR: a job runs once.)
+ */
+export function runResultsDir(runId: string): string {
+  return join(DEFAULT_RESULTS_DIR, runId);
+}
+
 export interface TestOptions {
   /** results.json, results.md and junit.xml go here (created if missing) */
   resultsDir: string;

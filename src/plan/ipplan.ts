@@ -17,7 +17,8 @@ import type { RunConfig } from '../config/types.js';
 import { CIDR_KIND_KEYS } from '../config/types.js';
 import type { CidrKind } from '../config/types.js';
 import { errorAt } from '../config/load.js';
-import { UserError, UserErrors } from '../errors.js';
+import type { UserError } from '../errors.js';
+import { UserErrors } from '../errors.js';
 import { formatCidr, mustParseCidr, overlaps } from './cidr.js';
 import type { Cidr } from './cidr.js';
 
@@ -139,8 +140,11 @@ export function planAddresses(config: RunConfig): IpPlanSite[] {
       }
       const pick = firstFree(kind, taken);
       if (!pick) {
-        throw new UserError(
-          `${config.file}: no free ${CIDR_KIND_KEYS[kind]} range is left for site "${site.name}"; give it cidrs.${CIDR_KIND_KEYS[kind]} explicitly.`,
+        // at the site's entry: the field to add is missing, so its site is where to look
+        throw errorAt(
+          config,
+          ['sites', i],
+          `no free ${CIDR_KIND_KEYS[kind]} range is left for site "${site.name}" (sites[${i}]); give it cidrs.${CIDR_KIND_KEYS[kind]} explicitly.`,
         );
       }
       taken.push({ cidr: pick, site: i, kind, given: false });

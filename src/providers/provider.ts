@@ -79,6 +79,8 @@ export interface ExpiredRun {
   expiresAt: Date;
   /** when the run was created, where the provider records it (the janitor's --older-than) */
   createdAt?: Date;
+  /** the state directory the run was started with, where the provider records it */
+  stateDir?: string;
   resources: CreatedResource[];
 }
 

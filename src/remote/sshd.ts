@@ -30,6 +30,12 @@ const execFileAsync = promisify(execFile);
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 export const SSH_KEYGEN_PATH = '/usr/bin/ssh-keygen';
+/** The whole environment sshd (and `ip netns exec` before it) starts with. */
+export const SSHD_ENV: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C.UTF-8',
+};
+
 /** sshd's privilege-separation directory; it refuses to start without it. */
 export const PRIVSEP_DIR = '/run/sshd';
 
@@ -331,6 +337,9 @@ async function launch(
   const child = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', logFd, logFd],
     detached: true,
+    // not this process's environment: it holds cloud credentials and tokens, and a
+    // long-lived sshd would keep them readable in /proc for as long as it runs
+    env: SSHD_ENV,
   });
   closeSync(logFd);
   child.on('error', (e) => (spawnError = e));

@@ -33,6 +33,7 @@ import {
 } from '../providers/azure/client.js';
 import { gcpCredentialSource, keyFromInput as gcpKeyFromInput } from '../providers/gcp/client.js';
 import type { CreatedResource, DestroyReport, ExpiredRun } from '../providers/provider.js';
+import { forgetRunKey } from './runState.js';
 
 export interface JanitorOptions {
   /** default: now */
@@ -213,6 +214,10 @@ export async function janitor(options: JanitorOptions, env: JanitorEnv): Promise
         const r = await provider.destroy({ runId: run.runId, sites }, ctx);
         entry.deleted = r.deleted;
         entry.remaining = r.remaining;
+        if (r.remaining.length === 0 && run.stateDir) {
+          const key = await forgetRunKey(run.stateDir, run.runId);
+          if (key) entry.deleted.push({ provider: sweep.provider, site: '', kind: 'key', id: key });
+        }
       } catch (e) {
         entry.remaining = run.resources.map((resource) => ({
           resource,

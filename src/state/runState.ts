@@ -4,7 +4,7 @@
  * holds no secret: the run's private key lives in its own 0600 file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
 import type { ProviderName } from '../config/types.js';
@@ -184,4 +184,26 @@ export class StateStore {
       s.sites = [...s.sites.filter((x) => x.name !== site.name), site];
     });
   }
+}
+
+/**
+ * After the janitor deleted a run whose state directory it knows: remove the
+ * run's private key (and pinned host keys) there, if that state is still this
+ * run's. Returns the key file removed, if any.
+ */
+export async function forgetRunKey(stateDir: string, runId: string): Promise<string | undefined> {
+  let state: RunState;
+  try {
+    state = JSON.parse(await readFile(join(stateDir, STATE_FILE), 'utf8')) as RunState;
+  } catch {
+    return undefined;
+  }
+  if (state.runId !== runId || !state.keyFile) return undefined;
+  const gone = await stat(state.keyFile).then(
+    () => true,
+    () => false,
+  );
+  await rm(state.keyFile, { force: true });
+  await rm(join(stateDir, 'known_hosts'), { force: true });
+  return gone ? state.keyFile : undefined;
 }

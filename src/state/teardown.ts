@@ -50,15 +50,19 @@ export function keptMessage(o: {
  * A copy of the run's state (state.json only: no key, no host keys) in
  * `dir`/state, for a run kept past the job: the runner empties RUNNER_TEMP
  * after the job, the results directory can be uploaded as an artifact. The
- * copy is readable by all (it holds no secret) and, under sudo, belongs to
- * the user who ran sudo: the uploader runs as that user.
+ * copy is its owner's alone (0700/0600: it holds no secret, but every host
+ * and address of the run) and, under sudo, belongs to the user who ran sudo:
+ * the uploader runs as that user.
  */
 export async function exportState(stateDir: string, dir: string): Promise<string> {
   const to = join(dir, 'state');
   const made = await makeDirs(to);
   const file = join(to, STATE_FILE);
   await copyFile(join(stateDir, STATE_FILE), file);
-  await chmod(file, 0o644);
+  // the state names every host and address of the run: its owner's alone (the
+  // user behind sudo gets it below)
+  await chmod(to, 0o700);
+  await chmod(file, 0o600);
   await handToSudoUser([...new Set([...made, to]), file]);
   return to;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runBundle } from '../bundle.js';
 import { writeTemp } from '../helpers.js';
@@ -55,5 +56,7 @@ describe('up/down/run: bad input, exit 2, nothing made', () => {
     expect(r.stderr).toContain(
       'sites "a" use provider local, which runs the emulated fabric on this host, and cannot be joined with cloud sites',
     );
+    // bad input creates nothing: not the state directory, nor the directory above it
+    expect(existsSync('/nonexistent')).toBe(false);
   });
 });

@@ -209,6 +209,42 @@ describe('site file loading', () => {
     expect(msg).toBe('f.yml:7:6: ttl is "8d"; it must be between 10m and 7d.');
   });
 
+  it('an asn past every bound is one sentence, not one per bound', () => {
+    const text = two().replace(
+      '    provider: local\n',
+      '    provider: local\n    asn: 99999999999999999999999\n',
+    );
+    const msgs = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toMatch(/^f\.yml:5:10: sites\[0\]\.asn is 1e\+23; it must be at most/);
+  });
+
+  it('refuses an empty ttl at its line (it used to pass and crash up with a RangeError)', () => {
+    const [msg] = userErrorMessages(() => parseSiteFile(two('ttl: ""\n'), 'f.yml'));
+    expect(msg).toMatch(/^f\.yml:7:6: ttl .*must be a duration like 3h/);
+  });
+
+  it('an alias without its anchor is one sentence at the alias, not a stack trace', () => {
+    const text = 'profile: tf-2018\nsites: *nope\n';
+    const [msg] = userErrorMessages(() => parseSiteFile(text, 'f.yml'));
+    expect(msg).toBe(
+      'f.yml:2:8: the file is not valid YAML: alias *nope names no anchor (&nope) above it; define the anchor before using the alias, or write the value out.',
+    );
+  });
+
+  it('a file whose aliases expand without bound ("billion laughs") is refused at its first alias', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const [msg] = userErrorMessages(() => parseSiteFile(`${levels.join('\n')}\n`, 'f.yml'));
+    expect(msg).toMatch(
+      /^f\.yml:2:\d+: the file is not valid YAML: it expands its aliases into too many nodes/,
+    );
+  });
+
   it('lets overrides (action inputs, flags) win over the file', () => {
     const c = parseSiteFile(two('ttl: 2h\n'), 'f.yml', {
       ttl: '30m',

@@ -3,6 +3,8 @@
  * reaches a service at the other over a route learned by BGP, isolation
  * rules are enforced, and down leaves nothing carrying the run id.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IsolationConfig, Workloads } from '../../src/fabric/fabric.js';
 import { down } from '../../src/pipeline.js';
@@ -234,8 +236,14 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
       1 /* wan */ + 2 * 3 /* hosts */ + 2 * 4 /* pods */,
     );
     expect(leftovers(runId)).toEqual(NOTHING);
+    const stateFile = join(live.stateDir, 'state.json');
+    const written = readFileSync(stateFile, 'utf8');
+    const mtime = statSync(stateFile).mtimeMs;
     const second = await down({ stateDir: live.stateDir }, { logger: testLogger() });
     expect(second).toMatchObject({ alreadyDown: true, deleted: [], remaining: [] });
     expect(leftovers(runId)).toEqual(NOTHING);
+    // a no-op: the state stays as the first down wrote it
+    expect(readFileSync(stateFile, 'utf8')).toBe(written);
+    expect(statSync(stateFile).mtimeMs).toBe(mtime);
   });
 });

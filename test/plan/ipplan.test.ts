@@ -69,6 +69,23 @@ describe('IP plan', () => {
     ]);
   });
 
+  it('no free range left: the sentence names the site entry by line (it used to name only the file)', () => {
+    const msgs = userErrorMessages(() =>
+      planAddresses(
+        config([
+          site(
+            'east',
+            '    cidrs: { pod: 10.0.0.0/8, service: 172.16.0.0/12, ip-fabric: 192.168.0.0/16 }\n',
+          ),
+          site('west'),
+        ]),
+      ),
+    );
+    expect(msgs).toEqual([
+      'f.yml:2:5: no free underlay range is left for site "east" (sites[0]); give it cidrs.underlay explicitly.',
+    ]);
+  });
+
   it('catches an overlap inside one site', () => {
     const msgs = userErrorMessages(() =>
       planAddresses(

@@ -90,6 +90,38 @@ describeWithSshd('startSshd (a real OpenSSH sshd)', () => {
     expect(readdirSync(marked)).toContain('startup-file-ran');
   });
 
+  it("starts with a minimal environment, not this process's (no credential reaches it)", async () => {
+    const secret = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+    const dir = tempDir(each);
+    // sshd overwrites its environ with its process title, so it is read as sshd starts:
+    // a wrapper records the environment it was given, then becomes the real sshd
+    const seen = join(dir, 'environment');
+    const wrapper = join(dir, 'sshd-wrapper');
+    writeFileSync(wrapper, `#!/bin/sh\nenv > ${seen}\nexec /usr/sbin/sshd "$@"\n`, { mode: 0o755 });
+    process.env.AWS_SECRET_ACCESS_KEY_TE_TEST = secret;
+    try {
+      const s = await startSshd({
+        dir,
+        tag: randomTag('env'),
+        authorizedKeys: [key.publicKey],
+        sshdPath: wrapper,
+      });
+      each.add(() => s.stop());
+      const names = readFileSync(seen, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('=')[0]);
+      expect(names).not.toContain('AWS_SECRET_ACCESS_KEY_TE_TEST');
+      expect(readFileSync(seen, 'utf8')).not.toContain(secret);
+      expect(names).toContain('PATH');
+      // negative control: the same wrapper run as a child that inherits records it
+      execFileSync(wrapper, ['-V'], { stdio: 'ignore' });
+      expect(readFileSync(seen, 'utf8')).toContain(secret);
+    } finally {
+      delete process.env.AWS_SECRET_ACCESS_KEY_TE_TEST;
+    }
+  });
+
   it('a command channel that cannot start says why, and commands still run', async () => {
     const dir = tempDir(each);
     const slowHome = join(dir, 'slow-home');

@@ -6,7 +6,7 @@
  * transport (the stateful fake EC2). The local provider's own janitor runs
  * for real in test/local/janitor-command.test.ts.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSiteFile } from '../../src/config/load.js';
@@ -84,6 +84,41 @@ describe('janitor', () => {
     expect(janitorText(report)).toContain(
       'local run kexp01: expired 2026-03-01T10:00:00.000Z: deleted 3 (3 netns)',
     );
+  });
+
+  it("removes a deleted run's private key from its state directory, only if that state is the run's", async () => {
+    const { ledger, env } = ledgerRuns();
+    const stateDir = tempDir('te-jstate-');
+    dirs.push(stateDir);
+    const keyFile = join(stateDir, 'id_ed25519');
+    writeFileSync(keyFile, 'PRIVATE', { mode: 0o600 });
+    writeFileSync(join(stateDir, 'state.json'), JSON.stringify({ runId: 'kexp01', keyFile }));
+    ledger.runs.get('kexp01')!.stateDir = stateDir;
+    // negative control: a state directory now holding another run keeps its key
+    const otherDir = tempDir('te-jstate-');
+    dirs.push(otherDir);
+    const otherKey = join(otherDir, 'id_ed25519');
+    writeFileSync(otherKey, 'OTHER', { mode: 0o600 });
+    writeFileSync(
+      join(otherDir, 'state.json'),
+      JSON.stringify({ runId: 'knew01', keyFile: otherKey }),
+    );
+    ledger.add({
+      runId: 'kexp02',
+      createdAt: hours(-5),
+      expiresAt: hours(-2),
+      stateDir: otherDir,
+      resources: resources('kexp02', 1),
+    });
+    const report = await janitor({ now: NOW }, env);
+    expect(existsSync(keyFile)).toBe(false);
+    expect(report.runs.find((r) => r.runId === 'kexp01')!.deleted).toContainEqual({
+      provider: 'local',
+      site: '',
+      kind: 'key',
+      id: keyFile,
+    });
+    expect(existsSync(otherKey)).toBe(true);
   });
 
   it('a dry run lists what would go and deletes nothing', async () => {

@@ -17,6 +17,7 @@ export interface LedgerRun {
   runId: string;
   createdAt: Date;
   expiresAt: Date;
+  stateDir?: string;
   resources: CreatedResource[];
 }
 
@@ -66,6 +67,7 @@ export class Ledger {
             runId: r.runId,
             expiresAt: r.expiresAt,
             createdAt: r.createdAt,
+            ...(r.stateDir ? { stateDir: r.stateDir } : {}),
             resources: r.resources.filter((x) => x.provider === name),
           }));
       },

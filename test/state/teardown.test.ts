@@ -251,11 +251,12 @@ describe('post teardown', () => {
     expect(cliScript('/usr/lib/node_modules/vitest/vitest.mjs')).toBe(resolve('dist/cli.js'));
   });
 
-  it('exportState: a copy readable by all (no secret in it), given to the user behind sudo', async () => {
+  it('exportState: a copy only its owner reads (0700/0600), given to the user behind sudo', async () => {
     const { stateDir, dir } = await setup(1);
     expect(statSync(join(stateDir, 'state.json')).mode & 0o777).toBe(0o600);
     const plain = await exportState(stateDir, join(dir, 'plain'));
-    expect(statSync(join(plain, 'state.json')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(plain, 'state.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(plain).mode & 0o777).toBe(0o700);
     if (process.getuid?.() !== 0) return; // chown needs root
     expect(statSync(join(plain, 'state.json')).uid).toBe(0);
     const saved = { uid: process.env.SUDO_UID, gid: process.env.SUDO_GID };

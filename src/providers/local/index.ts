@@ -3,6 +3,7 @@
  * each with its own real sshd, wired as in topology.ts. Everything carries the
  * run id (naming.ts); destroy and listExpired work from the id alone.
  */
+import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { InfraError } from '../../errors.js';
 import type { Plan, SitePlan } from '../../plan/types.js';
@@ -159,8 +160,10 @@ export class LocalProvider implements Provider {
   async listExpired(now: Date, _ctx: ProviderOpContext): Promise<ExpiredRun[]> {
     const expired = new Map<string, Date>();
     const created = new Map<string, Date>();
+    const stateDirs = new Map<string, string>();
     const markers = await readMarkers();
     for (const m of markers) {
+      if (m.stateDir) stateDirs.set(m.runId, m.stateDir);
       const at = new Date(m.expiresAt);
       if (!(at.getTime() > now.getTime())) expired.set(m.runId, at);
       const since = new Date(m.createdAt);
@@ -193,7 +196,14 @@ export class LocalProvider implements Provider {
           : []),
       ];
       const createdAt = created.get(runId);
-      out.push({ runId, expiresAt, ...(createdAt ? { createdAt } : {}), resources });
+      const stateDir = stateDirs.get(runId);
+      out.push({
+        runId,
+        expiresAt,
+        ...(createdAt ? { createdAt } : {}),
+        ...(stateDir ? { stateDir } : {}),
+        resources,
+      });
     }
     return out.sort((a, b) => a.runId.localeCompare(b.runId));
   }
@@ -220,7 +230,7 @@ export class LocalProvider implements Provider {
       createdAt: existing?.createdAt ?? new Date().toISOString(),
       expiresAt: ctx.expiresAt.toISOString(),
       ...(ctx.repo ? { repo: ctx.repo } : {}),
-      stateDir: ctx.stateDir,
+      stateDir: resolve(ctx.stateDir),
       publicBlock: block,
     });
     await ctx.recordResource({ provider: 'local', site: '', kind: 'dir', id: runDir(ctx.runId) });

@@ -252,7 +252,9 @@ export async function sweepRun(
   for (const link of links) {
     const r = await sys.run(['ip', 'link', 'delete', link], { allowFail: true });
     const res = resource('link', link);
-    if (r.code === 0 || /Cannot find device/.test(r.stderr)) report.deleted.push(res);
+    // gone meanwhile: a veth goes with its peer's namespace, which the kernel cleans up later
+    if (r.code === 0 || /Cannot find device|No such device/.test(r.stderr))
+      report.deleted.push(res);
     else
       report.remaining.push({
         resource: res,

@@ -3,7 +3,7 @@ import {
   buildPlanFromConfig,
   loadSiteFile,
   require_dist
-} from "./chunk-E2RWA6XD.js";
+} from "./chunk-NK6N5JXK.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-E2RWA6XD.js";
+} from "./chunk-NK6N5JXK.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

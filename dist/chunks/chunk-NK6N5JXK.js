@@ -2150,9 +2150,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2190,12 +2190,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -4462,8 +4462,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise2 = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6714,12 +6714,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7389,12 +7389,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7873,16 +7873,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve5(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7893,7 +7893,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7944,7 +7944,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client2[kConnector]({
             host,
             hostname: hostname3,
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8273,8 +8273,8 @@ var require_pool_base = __commonJS({
       }
       get [kRunning]() {
         let ret = 0;
-        for (const { [kRunning]: running } of this[kClients]) {
-          ret += running;
+        for (const { [kRunning]: running2 } of this[kClients]) {
+          ret += running2;
         }
         return ret;
       }
@@ -8292,8 +8292,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9562,7 +9562,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9575,7 +9575,7 @@ var require_readable = __commonJS({
             if (signal2?.aborted) {
               reject(signal2.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve7(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9594,7 +9594,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9611,7 +9611,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9681,18 +9681,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9949,9 +9949,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10174,9 +10174,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10461,9 +10461,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10555,9 +10555,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -14420,7 +14420,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14496,7 +14496,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14539,7 +14539,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18280,8 +18280,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -19204,7 +19204,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -19213,9 +19213,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -19349,7 +19349,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -19359,7 +19359,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -19503,7 +19503,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -19530,7 +19530,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -19541,7 +19541,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -19721,7 +19721,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -19747,7 +19747,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -24669,15 +24669,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -24688,8 +24688,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -24720,7 +24720,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -26436,7 +26436,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -26464,8 +26464,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -32946,7 +32946,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve5, reject) => {
+        return new Promise(async (resolve7, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -32958,7 +32958,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve5();
+          resolve7();
         });
       })(),
       NullCipher,
@@ -34216,7 +34216,7 @@ var require_agent2 = __commonJS({
     "use strict";
     var { Socket: Socket2 } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve5 } = __require("path");
+    var { resolve: resolve7 } = __require("path");
     var { readFile: readFile9 } = __require("fs");
     var { execFile: execFile2, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -34226,7 +34226,7 @@ var require_agent2 = __commonJS({
       writeUInt32BE,
       writeUInt32LE
     } = require_utils2();
-    function once(cb) {
+    function once2(cb) {
       let called = false;
       return (...args) => {
         if (called)
@@ -34261,7 +34261,7 @@ var require_agent2 = __commonJS({
         this.socketPath = socketPath;
       }
       getStream(cb) {
-        cb = once(cb);
+        cb = once2(cb);
         const sock = new Socket2();
         sock.on("connect", () => {
           cb(null, sock);
@@ -34277,7 +34277,7 @@ var require_agent2 = __commonJS({
         }
       }
       getIdentities(cb) {
-        cb = once(cb);
+        cb = once2(cb);
         this.getStream((err, stream) => {
           function onFail(err2) {
             if (stream) {
@@ -34314,7 +34314,7 @@ var require_agent2 = __commonJS({
         } else if (typeof options !== "object" || options === null) {
           options = void 0;
         }
-        cb = once(cb);
+        cb = once2(cb);
         this.getStream((err, stream) => {
           function onFail(err2) {
             if (stream) {
@@ -34352,7 +34352,7 @@ var require_agent2 = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve5(__teDirnameValue, "..", "util/pagent.exe");
+      const EXEPATH = resolve7(__teDirnameValue, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -34432,7 +34432,7 @@ var require_agent2 = __commonJS({
       const RE_CYGWIN_SOCK = /^!<socket >(\d+) s ([A-Z0-9]{8}-[A-Z0-9]{8}-[A-Z0-9]{8}-[A-Z0-9]{8})/;
       return class CygwinAgent extends OpenSSHAgent {
         getStream(cb) {
-          cb = once(cb);
+          cb = once2(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
           readFile9(socketPath, function readCygsocket(err, data) {
@@ -34970,7 +34970,7 @@ var require_agent2 = __commonJS({
                   cb2(...args);
               });
             };
-            this[SYM_AGENT].getIdentities(once((err, keys) => {
+            this[SYM_AGENT].getIdentities(once2((err, keys) => {
               if (err)
                 return doCbs(err);
               if (!Array.isArray(keys)) {
@@ -46594,11 +46594,11 @@ import { EOL } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46614,7 +46614,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52206,7 +52206,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve7) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -52216,7 +52216,7 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve5);
+      const answer = isRecursive(child, stack, resolve7);
       if (answer > result)
         result = answer;
     }
@@ -52227,7 +52227,7 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh2, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -52291,7 +52291,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -67047,7 +67047,7 @@ var SITE_NAME = /^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/;
 var SITE_NAME_RULE = 'a lowercase DNS label: a-z, 0-9 and "-", starting with a letter, not ending with "-", at most 16 characters';
 var K8S_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 var K8S_NAME_RULE = 'a lowercase DNS label: a-z, 0-9 and "-", starting with a letter, at most 32 characters';
-var DURATION = /^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/;
+var DURATION = /^(?=\d)(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/;
 var DURATION_RULE = "a duration like 3h, 90m or 1h30m (units d, h, m, s)";
 var TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}$/;
 var TOKEN_RULE = "letters, digits and . _ : / @ + - only";
@@ -67264,7 +67264,7 @@ function parseSiteFile(text2, file2, overrides = {}) {
   }
   const positions = {};
   indexPositions(doc.contents, [], positions, lineCounter);
-  const raw = doc.toJS();
+  const raw = toJsOrExplain(doc, file2, lineCounter);
   const ctx = { file: file2, positions };
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw errorAt(
@@ -67275,12 +67275,43 @@ function parseSiteFile(text2, file2, overrides = {}) {
   }
   const parsed = siteFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new UserErrors(parsed.error.issues.map((issue3) => schemaIssueError(issue3, raw, ctx)));
+    const seen = /* @__PURE__ */ new Set();
+    const firstPerField = parsed.error.issues.filter((issue3) => {
+      const key = issue3.path.map(String).join(".");
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    throw new UserErrors(firstPerField.map((issue3) => schemaIssueError(issue3, raw, ctx)));
   }
   const value = applyOverrides(parsed.data, overrides);
   const errors = crossFieldErrors(value, ctx);
   if (errors.length > 0) throw new UserErrors(errors);
   return toRunConfig(value, ctx);
+}
+function toJsOrExplain(doc, file2, lineCounter) {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    let at;
+    (0, import_yaml2.visit)(doc, {
+      Alias(_, node2) {
+        if (!node2.resolve(doc) || /alias count/i.test(message)) {
+          at = node2;
+          return import_yaml2.visit.BREAK;
+        }
+        return void 0;
+      }
+    });
+    const pos = at?.range ? lineCounter.linePos(at.range[0]) : void 0;
+    const where = pos ? `${file2}:${pos.line}:${pos.col}` : file2;
+    const what = /alias count/i.test(message) ? "it expands its aliases into too many nodes (more than 100 alias uses; a file built to exhaust memory)" : `alias *${at?.source ?? "?"} names no anchor (&${at?.source ?? "?"}) above it`;
+    throw new UserError(
+      `${where}: the file is not valid YAML: ${what}; define the anchor before using the alias, or write the value out.`,
+      pos ? { file: file2, line: pos.line, col: pos.col } : void 0
+    );
+  }
 }
 function applyOverrides(file2, o) {
   return {
@@ -67748,8 +67779,10 @@ function planAddresses(config2) {
       }
       const pick2 = firstFree(kind, taken);
       if (!pick2) {
-        throw new UserError(
-          `${config2.file}: no free ${CIDR_KIND_KEYS[kind]} range is left for site "${site2.name}"; give it cidrs.${CIDR_KIND_KEYS[kind]} explicitly.`
+        throw errorAt(
+          config2,
+          ["sites", i],
+          `no free ${CIDR_KIND_KEYS[kind]} range is left for site "${site2.name}" (sites[${i}]); give it cidrs.${CIDR_KIND_KEYS[kind]} explicitly.`
         );
       }
       taken.push({ cidr: pick2, site: i, kind, given: false });
@@ -68145,7 +68178,7 @@ ${remaining.map((r) => `  ${remainingLine(r)}`).join("\n")}`;
 
 // src/state/runState.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir2, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 var STATE_FILE = "state.json";
 function newRunId() {
@@ -68274,6 +68307,22 @@ var StateStore = class _StateStore {
     });
   }
 };
+async function forgetRunKey(stateDir, runId) {
+  let state;
+  try {
+    state = JSON.parse(await readFile2(join3(stateDir, STATE_FILE), "utf8"));
+  } catch {
+    return void 0;
+  }
+  if (state.runId !== runId || !state.keyFile) return void 0;
+  const gone = await stat2(state.keyFile).then(
+    () => true,
+    () => false
+  );
+  await rm2(state.keyFile, { force: true });
+  await rm2(join3(stateDir, "known_hosts"), { force: true });
+  return gone ? state.keyFile : void 0;
+}
 
 // src/version.ts
 var VERSION = "0.1.0";
@@ -68362,7 +68411,7 @@ function endpointKey(host) {
 function remoteHostsOf(hosts) {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const out = /* @__PURE__ */ new Map();
-  const resolve5 = (name, seen) => {
+  const resolve7 = (name, seen) => {
     const done = out.get(name);
     if (done) return done;
     const h = byName.get(name);
@@ -68376,11 +68425,11 @@ function remoteHostsOf(hosts) {
       user: h.ssh.user
     };
     if (h.hostKeys?.length) target.hostKeys = [...h.hostKeys];
-    if (h.ssh.jumpHost) target.jump = resolve5(h.ssh.jumpHost, [...seen, name]);
+    if (h.ssh.jumpHost) target.jump = resolve7(h.ssh.jumpHost, [...seen, name]);
     out.set(name, target);
     return target;
   };
-  for (const h of hosts) resolve5(h.name, []);
+  for (const h of hosts) resolve7(h.name, []);
   return out;
 }
 
@@ -69390,6 +69439,7 @@ ${renderServices(this.runId, services)}EOF`,
 };
 
 // src/providers/local/index.ts
+import { resolve as resolve3 } from "node:path";
 import { mkdir as mkdir5 } from "node:fs/promises";
 
 // src/remote/sshd.ts
@@ -69404,13 +69454,17 @@ import {
   readFileSync as readFileSync2,
   statSync
 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile3, readdir as readdir2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile3, readdir as readdir2, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var SSHD_PATH = "/usr/sbin/sshd";
 var SSH_KEYGEN_PATH = "/usr/bin/ssh-keygen";
+var SSHD_ENV = {
+  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  LANG: "C.UTF-8"
+};
 var PRIVSEP_DIR = "/run/sshd";
 var NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function sshdFiles(dir, tag) {
@@ -69487,7 +69541,7 @@ function renderConfig(files, o) {
   ].join("\n");
 }
 async function ensureHostKey(path, type, tag) {
-  const exists3 = await stat2(path).then(
+  const exists3 = await stat3(path).then(
     () => true,
     () => false
   );
@@ -69601,7 +69655,10 @@ async function launch(files, options, port) {
   let spawnError;
   const child = spawn(command[0], command.slice(1), {
     stdio: ["ignore", logFd, logFd],
-    detached: true
+    detached: true,
+    // not this process's environment: it holds cloud credentials and tokens, and a
+    // long-lived sshd would keep them readable in /proc for as long as it runs
+    env: SSHD_ENV
   });
   closeSync(logFd);
   child.on("error", (e) => spawnError = e);
@@ -69633,8 +69690,8 @@ async function processTable() {
   for (const entry of await readdir2("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat5 = await readFile3(`/proc/${entry}/stat`, "utf8");
-      const rest = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
+      const stat6 = await readFile3(`/proc/${entry}/stat`, "utf8");
+      const rest = stat6.slice(stat6.lastIndexOf(")") + 2).split(" ");
       out.push({ pid: Number(entry), state: rest[0] ?? "?", ppid: Number(rest[1]) });
     } catch {
     }
@@ -69658,8 +69715,8 @@ async function descendantsOf(pid) {
 }
 async function isAlive(pid) {
   try {
-    const stat5 = await readFile3(`/proc/${pid}/stat`, "utf8");
-    return stat5.slice(stat5.lastIndexOf(")") + 2)[0] !== "Z";
+    const stat6 = await readFile3(`/proc/${pid}/stat`, "utf8");
+    return stat6.slice(stat6.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
   }
@@ -69700,7 +69757,7 @@ import {
   readFile as readFile4,
   readlink as readlink2,
   rename as rename3,
-  rm as rm2,
+  rm as rm3,
   symlink as symlink2,
   writeFile as writeFile4
 } from "node:fs/promises";
@@ -69750,7 +69807,7 @@ async function reserveBlock(block2, runId) {
       const owner = await readlink2(link).catch(() => void 0);
       if (owner === runId) return true;
       if (owner !== void 0 && (await runIdsOnHost()).includes(owner)) return false;
-      await rm2(link, { force: true });
+      await rm3(link, { force: true });
     }
   }
   return false;
@@ -69782,7 +69839,7 @@ function isRoot() {
 }
 var hostSys = { run: (argv, options = {}) => exec([...argv], options) };
 function exec(argv, options) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     const child = spawn2(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err = [];
@@ -69810,7 +69867,7 @@ function exec(argv, options) {
         const why = result.stderr.trim() || result.stdout.trim() || `killed by ${signal2}`;
         reject(new InfraError(`${argv.join(" ")} failed (exit ${result.code}): ${why}`));
       } else {
-        resolve5(result);
+        resolve7(result);
       }
     });
     child.stdin.on("error", () => {
@@ -70098,7 +70155,7 @@ async function kernelCheck(sys) {
 }
 
 // src/providers/local/sweep.ts
-import { readdir as readdir4, readFile as readFile5, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile5, rm as rm4, stat as stat4 } from "node:fs/promises";
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
@@ -70163,7 +70220,7 @@ async function findRunResources(runId, sys) {
   const links = (await listRootLinks(sys)).filter((n) => ownsLink(runId, n));
   const processes = await findRunProcesses(runId, sys, netns);
   const dir = runDir(runId);
-  const hasDir = await stat3(dir).then(
+  const hasDir = await stat4(dir).then(
     () => true,
     () => false
   );
@@ -70256,7 +70313,8 @@ async function sweepRun(runId, sites, sys, logger) {
   for (const link of links) {
     const r = await sys.run(["ip", "link", "delete", link], { allowFail: true });
     const res = resource("link", link);
-    if (r.code === 0 || /Cannot find device/.test(r.stderr)) report.deleted.push(res);
+    if (r.code === 0 || /Cannot find device|No such device/.test(r.stderr))
+      report.deleted.push(res);
     else
       report.remaining.push({
         resource: res,
@@ -70271,12 +70329,12 @@ async function sweepRun(runId, sites, sys, logger) {
   if (late > 0)
     logger.info(`teardown ${runId}: stopped ${late} processes that started during teardown`);
   for (const link of await blocksOf(runId)) {
-    await rm3(link, { force: true });
+    await rm4(link, { force: true });
     report.deleted.push(resource("reservation", link));
   }
   if (found.dir) {
     try {
-      await rm3(found.dir, { recursive: true, force: true });
+      await rm4(found.dir, { recursive: true, force: true });
       report.deleted.push(resource("dir", found.dir));
     } catch (e) {
       report.remaining.push({
@@ -70396,8 +70454,10 @@ var LocalProvider = class {
   async listExpired(now, _ctx) {
     const expired = /* @__PURE__ */ new Map();
     const created = /* @__PURE__ */ new Map();
+    const stateDirs = /* @__PURE__ */ new Map();
     const markers = await readMarkers();
     for (const m of markers) {
+      if (m.stateDir) stateDirs.set(m.runId, m.stateDir);
       const at = new Date(m.expiresAt);
       if (!(at.getTime() > now.getTime())) expired.set(m.runId, at);
       const since = new Date(m.createdAt);
@@ -70426,7 +70486,14 @@ var LocalProvider = class {
         ...found.dir ? [{ provider: "local", site: "", kind: "dir", id: found.dir }] : []
       ];
       const createdAt = created.get(runId);
-      out.push({ runId, expiresAt, ...createdAt ? { createdAt } : {}, resources });
+      const stateDir = stateDirs.get(runId);
+      out.push({
+        runId,
+        expiresAt,
+        ...createdAt ? { createdAt } : {},
+        ...stateDir ? { stateDir } : {},
+        resources
+      });
     }
     return out.sort((a, b) => a.runId.localeCompare(b.runId));
   }
@@ -70449,7 +70516,7 @@ var LocalProvider = class {
       createdAt: existing?.createdAt ?? (/* @__PURE__ */ new Date()).toISOString(),
       expiresAt: ctx.expiresAt.toISOString(),
       ...ctx.repo ? { repo: ctx.repo } : {},
-      stateDir: ctx.stateDir,
+      stateDir: resolve3(ctx.stateDir),
       publicBlock: block2
     });
     await ctx.recordResource({ provider: "local", site: "", kind: "dir", id: runDir(ctx.runId) });
@@ -70603,7 +70670,7 @@ import { dirname as dirname4 } from "node:path";
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
 import { createHash, generateKeyPairSync, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir6, readFile as readFile6, rename as rename4, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir6, readFile as readFile6, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
@@ -70689,7 +70756,7 @@ async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
     await writeFile5(fresh, privateKey, { mode: 384, flag: "wx" });
     await rename4(fresh, path);
   } catch (e) {
-    await rm4(fresh, { force: true });
+    await rm5(fresh, { force: true });
     throw e;
   }
   return path;
@@ -71002,13 +71069,13 @@ function nonce() {
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
     this.channel = channel;
-    this.closed = new Promise((resolve5) => {
+    this.closed = new Promise((resolve7) => {
       channel.on("close", () => {
         this.isClosed = true;
         const p = this.current;
         this.current = void 0;
         p?.reject(new RunnerClosedError("the command channel closed while a command was running"));
-        resolve5();
+        resolve7();
       });
     });
     channel.on("data", (chunk) => this.onData(chunk, "out"));
@@ -71035,7 +71102,7 @@ var CommandRunner = class _CommandRunner {
     const runner = new _CommandRunner(channel);
     const scanner = new TrailerScanner(Buffer.from(`${ready} `));
     let noise = "";
-    await new Promise((resolve5, reject) => {
+    await new Promise((resolve7, reject) => {
       const timer = setTimeout(() => {
         const starting = runner.current;
         runner.current = void 0;
@@ -71055,7 +71122,7 @@ var CommandRunner = class _CommandRunner {
         err: new TrailerScanner(Buffer.from(`${ready}-never `)),
         resolve: () => {
           clearTimeout(timer);
-          resolve5();
+          resolve7();
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -71098,12 +71165,12 @@ var CommandRunner = class _CommandRunner {
     if (this.isClosed)
       return Promise.reject(new RunnerClosedError("the command channel is closed"));
     const n = nonce();
-    return new Promise((resolve5, reject) => {
+    return new Promise((resolve7, reject) => {
       this.current = {
         sink,
         out: new TrailerScanner(Buffer.from(`${n} `)),
         err: new TrailerScanner(Buffer.from(`${n} `)),
-        resolve: resolve5,
+        resolve: resolve7,
         reject
       };
       this.channel.write(`${n}
@@ -71163,12 +71230,12 @@ var Connection = class {
     client2.on("error", (e) => {
       this.closeReason = e.message;
     });
-    this.closed = new Promise((resolve5) => {
+    this.closed = new Promise((resolve7) => {
       client2.on("close", () => {
         this.alive = false;
         for (const w of this.waiters.splice(0)) w.reject(new ConnectionGone(this.closeReason));
         onClose(this);
-        resolve5();
+        resolve7();
       });
     });
   }
@@ -71347,7 +71414,7 @@ var RemotePool = class {
       if (!conn.alive) return { lost: conn.closeReason };
       throw e;
     }
-    return await new Promise((resolve5) => {
+    return await new Promise((resolve7) => {
       let stuck = false;
       const timer = localLimit === void 0 ? void 0 : setTimeout(() => {
         stuck = true;
@@ -71359,10 +71426,10 @@ var RemotePool = class {
         clearTimeout(timer);
         this.sessionClosed(conn);
         this.releaseSlot(conn);
-        if (stuck) return resolve5({ stuck: true });
-        if (exit) return resolve5(exit);
+        if (stuck) return resolve7({ stuck: true });
+        if (exit) return resolve7(exit);
         void settlesWithin(conn.closed, 50).then(
-          () => resolve5({
+          () => resolve7({
             lost: conn.alive ? "the session closed without an exit status" : conn.closeReason
           })
         );
@@ -71373,8 +71440,8 @@ var RemotePool = class {
   // ---- session slots ------------------------------------------------------
   acquire(conn, want) {
     if (!conn.alive) return Promise.reject(new ConnectionGone(conn.closeReason));
-    return new Promise((resolve5, reject) => {
-      conn.waiters.push({ want, resolve: resolve5, reject });
+    return new Promise((resolve7, reject) => {
+      conn.waiters.push({ want, resolve: resolve7, reject });
       this.pump(conn);
     }).then(
       (lease) => lease.kind === "slot" && want === "runner" ? this.startRunner(conn) : lease
@@ -71460,10 +71527,10 @@ var RemotePool = class {
   async openSession(conn, open3) {
     let pause = 10;
     for (; ; ) {
-      const opening = new Promise((resolve5, reject) => {
+      const opening = new Promise((resolve7, reject) => {
         try {
-          const r = open3(conn.client, (err, v) => err ? reject(err) : resolve5(v));
-          if (r instanceof Promise) r.then(resolve5, reject);
+          const r = open3(conn.client, (err, v) => err ? reject(err) : resolve7(v));
+          if (r instanceof Promise) r.then(resolve7, reject);
         } catch (e) {
           reject(e);
         }
@@ -71497,8 +71564,8 @@ var RemotePool = class {
         }
         conn.open--;
         try {
-          await new Promise((resolve5, reject) => {
-            conn.waiters.unshift({ want: "session", resolve: resolve5, reject });
+          await new Promise((resolve7, reject) => {
+            conn.waiters.unshift({ want: "session", resolve: resolve7, reject });
             this.pump(conn);
           });
         } catch (gone) {
@@ -71538,8 +71605,8 @@ var RemotePool = class {
     let mismatch;
     const algorithms = this.options.hostKeys.algorithmsFor(host);
     try {
-      await new Promise((resolve5, reject) => {
-        client2.once("ready", resolve5);
+      await new Promise((resolve7, reject) => {
+        client2.once("ready", resolve7);
         client2.once("error", reject);
         client2.once(
           "close",
@@ -71612,7 +71679,7 @@ var RemotePool = class {
     return conn;
   }
   tcpConnect(host, timeoutMs) {
-    return new Promise((resolve5, reject) => {
+    return new Promise((resolve7, reject) => {
       const sock = new Socket();
       sock.setNoDelay(true);
       const timer = setTimeout(() => {
@@ -71640,14 +71707,14 @@ var RemotePool = class {
       sock.connect(host.port, host.host, () => {
         clearTimeout(timer);
         sock.removeAllListeners("error");
-        resolve5(sock);
+        resolve7(sock);
       });
     });
   }
   async forwardThrough(host, deadline) {
     const jump = host.jump;
     const via = await this.connection(jump, Math.max(1, deadline - Date.now()));
-    return await new Promise((resolve5, reject) => {
+    return await new Promise((resolve7, reject) => {
       let done = false;
       const timer = setTimeout(
         () => {
@@ -71678,7 +71745,7 @@ var RemotePool = class {
                 { cause: err }
               )
             );
-          } else resolve5(stream);
+          } else resolve7(stream);
         });
       } catch (e) {
         clearTimeout(timer);
@@ -71715,7 +71782,7 @@ var RemotePool = class {
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
       sftp = s;
-      const call = (fn) => new Promise((resolve5, reject) => fn((err) => err ? reject(err) : resolve5()));
+      const call = (fn) => new Promise((resolve7, reject) => fn((err) => err ? reject(err) : resolve7()));
       try {
         await call((cb) => s.writeFile(tmp, content, { mode }, cb));
         await call((cb) => s.chmod(tmp, mode, cb));
@@ -72433,6 +72500,10 @@ async function janitor(options, env) {
         const r = await provider.destroy({ runId: run2.runId, sites }, ctx);
         entry.deleted = r.deleted;
         entry.remaining = r.remaining;
+        if (r.remaining.length === 0 && run2.stateDir) {
+          const key = await forgetRunKey(run2.stateDir, run2.runId);
+          if (key) entry.deleted.push({ provider: sweep.provider, site: "", kind: "key", id: key });
+        }
       } catch (e) {
         entry.remaining = run2.resources.map((resource) => ({
           resource,
@@ -72515,7 +72586,7 @@ function shouldReexecAsRoot(needsRoot2) {
   return needsRoot2 && !isRoot() && process.argv[1] !== void 0 && passwordlessSudo();
 }
 function reexecAsRoot(args) {
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     const child = spawn3(
       "sudo",
       ["-n", "--preserve-env", "--", process.execPath, process.argv[1], ...args],
@@ -72527,16 +72598,16 @@ function reexecAsRoot(args) {
     child.on("close", (code2) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve5(code2 ?? ExitCode.infrastructure);
+      resolve7(code2 ?? ExitCode.infrastructure);
     });
-    child.on("error", () => resolve5(ExitCode.infrastructure));
+    child.on("error", () => resolve7(ExitCode.infrastructure));
   });
 }
 
 // src/health/clock.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms, signal2) => new Promise((resolve5, reject) => {
+  sleep: (ms, signal2) => new Promise((resolve7, reject) => {
     if (signal2?.aborted) {
       reject(signal2.reason);
       return;
@@ -72547,7 +72618,7 @@ var systemClock = {
     };
     const timer = setTimeout(() => {
       signal2?.removeEventListener("abort", onAbort);
-      resolve5();
+      resolve7();
     }, ms);
     signal2?.addEventListener("abort", onAbort, { once: true });
   })
@@ -73068,7 +73139,7 @@ import { join as join7 } from "node:path";
 
 // src/state/owner.ts
 import { chown, mkdir as mkdir8 } from "node:fs/promises";
-import { dirname as dirname5, resolve as resolve3 } from "node:path";
+import { dirname as dirname5, resolve as resolve4 } from "node:path";
 function sudoUser(env = process.env) {
   if (process.getuid?.() !== 0) return void 0;
   const uid = Number(env.SUDO_UID);
@@ -73090,9 +73161,9 @@ async function makeDirs(dir) {
   const first = await mkdir8(dir, { recursive: true });
   if (first === void 0) return [];
   const made = [];
-  for (let d = resolve3(dir); ; d = dirname5(d)) {
+  for (let d = resolve4(dir); ; d = dirname5(d)) {
     made.unshift(d);
-    if (d === resolve3(first) || dirname5(d) === d) break;
+    if (d === resolve4(first) || dirname5(d) === d) break;
   }
   return made;
 }
@@ -75465,14 +75536,14 @@ async function publishResults(results, o) {
 }
 
 // src/pipeline/testRun.ts
-import { join as join9, resolve as resolve4 } from "node:path";
+import { join as join10, resolve as resolve6 } from "node:path";
 
 // src/pipeline.ts
-import { stat as stat4, rm as rm5 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { stat as stat5, rm as rm6 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/pipeline/connect.ts
-var sleep4 = (ms, signal2) => new Promise((resolve5, reject) => {
+var sleep4 = (ms, signal2) => new Promise((resolve7, reject) => {
   signal2.throwIfAborted();
   const onAbort = () => {
     clearTimeout(t);
@@ -75480,7 +75551,7 @@ var sleep4 = (ms, signal2) => new Promise((resolve5, reject) => {
   };
   const t = setTimeout(() => {
     signal2.removeEventListener("abort", onAbort);
-    resolve5();
+    resolve7();
   }, ms);
   signal2.addEventListener("abort", onAbort, { once: true });
 });
@@ -75535,13 +75606,13 @@ function unlessAborted(promise2, signal2) {
     });
     return Promise.reject(abortReason(signal2));
   }
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     const onAbort = () => reject(abortReason(signal2));
     signal2.addEventListener("abort", onAbort, { once: true });
     promise2.then(
       (v) => {
         signal2.removeEventListener("abort", onAbort);
-        resolve5(v);
+        resolve7(v);
       },
       (e) => {
         signal2.removeEventListener("abort", onAbort);
@@ -75551,7 +75622,7 @@ function unlessAborted(promise2, signal2) {
   });
 }
 function settleOrAbandon(promise2, signal2, graceMs) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     let timer;
     const onAbort = () => {
       timer = setTimeout(() => reject(abortReason(signal2)), graceMs);
@@ -75565,7 +75636,7 @@ function settleOrAbandon(promise2, signal2, graceMs) {
     promise2.then(
       (v) => {
         done();
-        resolve5(v);
+        resolve7(v);
       },
       (e) => {
         done();
@@ -75647,8 +75718,8 @@ var InFlight = class {
   async settle(ms) {
     if (this.running.size === 0) return 0;
     let timer;
-    const timeout = new Promise((resolve5) => {
-      timer = setTimeout(resolve5, ms);
+    const timeout = new Promise((resolve7) => {
+      timer = setTimeout(resolve7, ms);
     });
     const all = async () => {
       while (this.running.size > 0) await Promise.all([...this.running]);
@@ -75678,11 +75749,11 @@ async function allOrStop(items, fn, o) {
 }
 function settleWithin(work, o) {
   const all = Promise.allSettled(work);
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     let timer;
     const giveUp = () => {
       timer = setTimeout(
-        () => resolve5(
+        () => resolve7(
           work.map(() => ({ status: "rejected", reason: abortReason(o.stop.signal) }))
         ),
         o.settleMs
@@ -75693,7 +75764,7 @@ function settleWithin(work, o) {
     void all.then((r) => {
       clearTimeout(timer);
       o.stop.signal.removeEventListener("abort", giveUp);
-      resolve5(r);
+      resolve7(r);
     });
   });
 }
@@ -75720,6 +75791,143 @@ async function destroyEach(names, o) {
   return result;
 }
 
+// src/state/lock.ts
+import {
+  closeSync as closeSync2,
+  existsSync as existsSync5,
+  mkdirSync,
+  openSync as openSync2,
+  readFileSync as readFileSync4,
+  rmdirSync,
+  rmSync,
+  writeSync
+} from "node:fs";
+import { dirname as dirname6, join as join8, resolve as resolve5 } from "node:path";
+var LOCK_FILE = "lock";
+var held = /* @__PURE__ */ new Map();
+var CANNOT_WRITE = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
+function holderOf(path) {
+  try {
+    return JSON.parse(readFileSync4(path, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function running(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+function tryCreate(path, command) {
+  try {
+    const fd = openSync2(path, "wx", 384);
+    const holder = { pid: process.pid, command, since: (/* @__PURE__ */ new Date()).toISOString() };
+    writeSync(fd, JSON.stringify(holder));
+    closeSync2(fd);
+    return true;
+  } catch (e) {
+    if (e.code === "EEXIST") return false;
+    throw e;
+  }
+}
+function lockStateDir(dir, command, options = {}) {
+  const path = join8(dir, LOCK_FILE);
+  if (options.create === false && !existsSync5(dir)) return () => {
+  };
+  const mine = held.get(path);
+  if (mine) {
+    mine.depth++;
+    return once(() => release(path));
+  }
+  let made;
+  try {
+    made = makeDirs2(dir);
+    if (!tryCreateOrTakeOver(dir, path, command)) return () => {
+    };
+  } catch (e) {
+    if (CANNOT_WRITE.has(e.code ?? "")) return () => {
+    };
+    throw e;
+  }
+  held.set(path, { depth: 1, made });
+  return once(() => release(path));
+}
+function tryCreateOrTakeOver(dir, path, command) {
+  for (let attempt = 0; !tryCreate(path, command); attempt++) {
+    const holder = holderOf(path);
+    if (holder && running(holder.pid) && holder.pid !== process.pid) {
+      throw new UserError(
+        `${dir} is in use by "${holder.command}" (pid ${holder.pid}, since ${holder.since}); wait for it to end, or pass another --state directory.`
+      );
+    }
+    if (attempt >= 2)
+      throw new UserError(
+        `${dir}: cannot take its lock file ${path}; remove it if no command runs.`
+      );
+    rmSync(path, { force: true });
+  }
+  return true;
+}
+function makeDirs2(dir) {
+  const first = mkdirSync(dir, { recursive: true, mode: 448 });
+  if (first === void 0) return [];
+  const made = [];
+  for (let d = resolve5(dir); ; d = dirname6(d)) {
+    made.unshift(d);
+    if (d === resolve5(first) || dirname6(d) === d) break;
+  }
+  return made;
+}
+async function withStateLock(dir, command, fn, options = {}) {
+  const unlock = lockStateDir(dir, command, options);
+  try {
+    return await fn();
+  } finally {
+    unlock();
+  }
+}
+function release(path) {
+  const mine = held.get(path);
+  if (!mine) return;
+  if (mine.depth > 1) {
+    mine.depth--;
+    return;
+  }
+  held.delete(path);
+  unlockFile(path, mine.made);
+}
+function unlockFile(path, made) {
+  if (holderOf(path)?.pid !== process.pid) return;
+  rmSync(path, { force: true });
+  for (const d of [...made].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+  }
+}
+function once(fn) {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
+}
+process.once("exit", () => {
+  for (const [path, mine] of held) {
+    try {
+      unlockFile(path, mine.made);
+    } catch {
+    }
+  }
+});
+
 // src/pipeline.ts
 var UP_PHASES = ["provision", "install", "ready", "connect"];
 var KNOWN_HOSTS = "known_hosts";
@@ -75731,7 +75939,7 @@ var providersOfState = (state) => [
   .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
 ];
 async function exists2(path) {
-  return stat4(path).then(
+  return stat5(path).then(
     () => true,
     () => false
   );
@@ -75748,12 +75956,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join8(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join9(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join8(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join9(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -75764,7 +75972,7 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists2(join8(stateDir, STATE_FILE))) {
+  if (await exists2(join9(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
@@ -75962,7 +76170,7 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join8(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join9(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
@@ -76003,7 +76211,12 @@ function teardownScope(state, plan) {
   };
   return { providers: [...names], target };
 }
-async function down(options, env) {
+function down(options, env) {
+  return withStateLock(options.stateDir, "down", () => downLocked(options, env), {
+    create: false
+  });
+}
+async function downLocked(options, env) {
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
   const signal2 = env.signal ?? new AbortController().signal;
@@ -76067,21 +76280,23 @@ async function down(options, env) {
   }
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);
-  if (state.keyFile) await rm5(state.keyFile, { force: true });
-  await rm5(join8(options.stateDir, KNOWN_HOSTS), { force: true });
+  if (state.keyFile) await rm6(state.keyFile, { force: true });
+  await rm6(join9(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
     record2.error = remainingText(runId, result.remaining);
   }
-  await latest.update((s) => {
-    s.phases.push(record2);
-    s.teardown = {
-      at: record2.endedAt,
-      complete: result.remaining.length === 0,
-      remaining: result.remaining.map(remainingLine)
-    };
-  });
+  const unchanged = alreadyDown && result.deleted.length === 0 && result.remaining.length === 0;
+  if (!unchanged)
+    await latest.update((s) => {
+      s.phases.push(record2);
+      s.teardown = {
+        at: record2.endedAt,
+        complete: result.remaining.length === 0,
+        remaining: result.remaining.map(remainingLine)
+      };
+    });
   if (result.remaining.length > 0) {
     if (swept.userError !== void 0) {
       logger.warn(remainingText(runId, result.remaining));
@@ -76097,10 +76312,14 @@ async function down(options, env) {
 function keepsRun(policy, end) {
   return policy === "never" || policy === "on-success" && end === "failed";
 }
-async function run(options, env) {
-  const policy = options.teardown ?? "always";
+function run(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join8(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join9(".tungsten-e2e", runId);
+  return withStateLock(stateDir, "run", () => runLocked({ ...options, runId, stateDir }, env));
+}
+async function runLocked(options, env) {
+  const policy = options.teardown ?? "always";
+  const { runId, stateDir } = options;
   let live;
   let failure2;
   let passed = false;
@@ -76117,7 +76336,7 @@ async function run(options, env) {
   const end = cancelled ? "cancelled" : failure2 === void 0 && passed ? "passed" : "failed";
   const keep = keepsRun(policy, end);
   const leave = options.onCancel === "leave" && cancelled;
-  const made = await exists2(join8(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
+  const made = await exists2(join9(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
     (s) => s.state.runId === runId ? { providers: providersOfState(s.state) } : void 0
   ) : void 0;
   if (made) {
@@ -76355,9 +76574,9 @@ var Prober = class {
     const deadline = AbortSignal.timeout(this.deadlineMs);
     const signal2 = AbortSignal.any([this.ctx.signal, deadline]);
     let timer;
-    const late = new Promise((resolve5) => {
+    const late = new Promise((resolve7) => {
       timer = setTimeout(
-        () => resolve5({
+        () => resolve7({
           result: "error",
           detail: `no answer from the probe within ${this.deadlineMs} ms`,
           durationMs: this.deadlineMs
@@ -76558,10 +76777,13 @@ async function runSuites(fabric, sites, ctx, options) {
 
 // src/pipeline/testRun.ts
 var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
+function runResultsDir(runId) {
+  return join10(DEFAULT_RESULTS_DIR, runId);
+}
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
 function reproduceCommand(source, plan, reader) {
   const cli = cliCommand(needsRoot(plan.sites.map((s) => s.provider)), reader);
-  const file2 = source.label ? "sites.yml" : resolve4(source.sites);
+  const file2 = source.label ? "sites.yml" : resolve6(source.sites);
   const flags = source.overrides.profile ? ` --profile ${quoteArg(source.overrides.profile)}` : "";
   const lines = [`${cli} run --sites ${quoteArg(file2)}${flags}`];
   if (source.label) lines.unshift(`# sites.yml: the site file from ${source.label}`);
@@ -76639,7 +76861,7 @@ async function testAndReport(live, options) {
 }
 async function runAndReport(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join9(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join10(".tungsten-e2e", runId);
   let tested;
   let outcome;
   let failure2;
@@ -76682,9 +76904,9 @@ async function runAndReport(options, env) {
 }
 
 // src/state/teardown.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { chmod as chmod2, copyFile as copyFile2 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 function providersOf(state) {
   return [
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
@@ -76694,23 +76916,24 @@ function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join10(dir, "state");
+  const to = join11(dir, "state");
   const made = await makeDirs(to);
-  const file2 = join10(to, STATE_FILE);
-  await copyFile2(join10(stateDir, STATE_FILE), file2);
-  await chmod2(file2, 420);
+  const file2 = join11(to, STATE_FILE);
+  await copyFile2(join11(stateDir, STATE_FILE), file2);
+  await chmod2(to, 448);
+  await chmod2(file2, 384);
   await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
   return to;
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join10(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join11(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
     return { kind: "nothing", reason: "main saved no run, so it created nothing" };
   }
-  if (!store && !(stateFile && existsSync5(stateFile))) {
+  if (!store && !(stateFile && existsSync6(stateFile))) {
     return {
       kind: "nothing",
       reason: `run ${runId} stopped before it made anything (no state file${saved.stateDir ? ` in ${saved.stateDir}` : ""})`
@@ -76855,6 +77078,7 @@ export {
   reexecAsRoot,
   parseRaceRetries,
   elapsedLogger,
+  withStateLock,
   up,
   attach,
   down,
@@ -76863,6 +77087,7 @@ export {
   probeErrorsText,
   publishResults,
   DEFAULT_RESULTS_DIR,
+  runResultsDir,
   testAndReport,
   runAndReport,
   providersOf,
