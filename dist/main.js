@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-YXJV4V4T.js";
+} from "./chunks/chunk-JUOAFPDE.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-GM5V5YLB.js";
+} from "./chunks/chunk-ESZWRWXE.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-NK6N5JXK.js";
+} from "./chunks/chunk-T3F3NNMK.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-YXJV4V4T.js";
+} from "./chunks/chunk-JUOAFPDE.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,7 +19,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-NK6N5JXK.js";
+} from "./chunks/chunk-T3F3NNMK.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -14,9 +14,9 @@
 import { stat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigOverrides } from './config/load.js';
-import { loadSiteFile } from './config/load.js';
+import { loadSiteFile, runnableErrors } from './config/load.js';
 import type { ProviderName, TeardownPolicy } from './config/types.js';
-import { InfraError, UserError } from './errors.js';
+import { InfraError, UserError, UserErrors } from './errors.js';
 import type { Fabric, FabricContext, FabricSite } from './fabric/fabric.js';
 import type { Logger } from './log.js';
 import { buildPlanFromConfig } from './plan/plan.js';
@@ -128,6 +128,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
 
   const loadStart = new Date().toISOString();
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
+  const unrunnable = runnableErrors(config);
+  if (unrunnable.length > 0) throw new UserErrors(unrunnable);
   const planStart = new Date().toISOString();
   const plan = buildPlanFromConfig(config);
   for (const w of plan.warnings) logger.warn(w);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { loadSiteFile } from '../config/load.js';
+import { loadSiteFile, runnableErrors } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
-import { UserError } from '../errors.js';
+import { UserError, UserErrors } from '../errors.js';
 import { planToJson, planToText } from '../plan/format.js';
 import type { PlanJson } from '../plan/format.js';
 import { buildPlanFromConfig } from '../plan/plan.js';
@@ -50,6 +50,8 @@ export async function planCommand(
   io: CommandIO,
 ): Promise<PlanJson & { cloudSizes?: CloudSizes }> {
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
+  const unrunnable = runnableErrors(config);
+  if (unrunnable.length > 0) throw new UserErrors(unrunnable);
   const plan = buildPlanFromConfig(config);
   const json: PlanJson & { cloudSizes?: CloudSizes } = planToJson(plan);
   if (options.checkCloud) json.cloudSizes = await checkCloudSizes(plan, io, options.catalogues);

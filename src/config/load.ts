@@ -3,7 +3,8 @@
  * positions, schema validation, then the cross-field rules. Every error names
  * the file, line, column and field and says what to change.
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Alias as YamlAlias, Document, Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
@@ -84,8 +85,15 @@ export async function loadSiteFile(
   if (looksInline(pathOrInline)) return parseSiteFile(pathOrInline, inlineLabel, overrides);
   let text: string;
   try {
-    text = await readFile(pathOrInline, 'utf8');
+    // a FIFO would hang the read, a device never end: only regular files are site files
+    const kind = fileKind((await stat(pathOrInline)).mode);
+    if (kind !== 'a regular file')
+      throw new UserError(
+        `${pathOrInline}: is ${kind}, not a file; pass the path of a YAML site file (see examples/).`,
+      );
+    text = utf8Text(await readFile(pathOrInline), pathOrInline);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT'
@@ -94,6 +102,33 @@ export async function loadSiteFile(
     );
   }
   return parseSiteFile(text, pathOrInline, overrides);
+}
+
+function fileKind(mode: number): string {
+  if (constants.S_IFREG === (mode & constants.S_IFMT)) return 'a regular file';
+  if (constants.S_IFDIR === (mode & constants.S_IFMT)) return 'a directory';
+  if (constants.S_IFIFO === (mode & constants.S_IFMT)) return 'a FIFO';
+  if (constants.S_IFSOCK === (mode & constants.S_IFMT)) return 'a socket';
+  return 'a device';
+}
+
+/** The bytes as UTF-8 text, or one sentence saying the file is in another encoding. */
+function utf8Text(bytes: Buffer, file: string): string {
+  const bom16 =
+    (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const looks16 = bom16 || (bytes.length > 1 && bytes.subarray(0, 200).includes(0));
+  let text: string | undefined;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  if (looks16 || text === undefined) {
+    throw new UserError(
+      `${file}: the file is not UTF-8 text${looks16 ? ' (it looks like UTF-16)' : ''}; save it as UTF-8.`,
+    );
+  }
+  return text.replace(/^\uFEFF/, '');
 }
 
 export function parseSiteFile(
@@ -119,6 +154,15 @@ export function parseSiteFile(
     );
   }
 
+  const ours = allowedKeys(siteFileSchema, []);
+  if (!('sites' in raw) && !Object.keys(raw).some((k) => ours.includes(k))) {
+    // another kind of file (a link to some config, a secret): say so without echoing its content
+    throw errorAt(
+      ctx,
+      [],
+      `this is not a tungsten-e2e site file: none of its ${Object.keys(raw).length} top-level keys is one of ${ours.join(', ')}; pass a site file (see examples/local.yml).`,
+    );
+  }
   const parsed = siteFileSchema.safeParse(raw);
   if (!parsed.success) {
     // one sentence per field: zod may report one value twice (int's safe-integer bound, then our max)
@@ -167,6 +211,27 @@ function toJsOrExplain(doc: Document, file: string, lineCounter: LineCounter): u
       pos ? { file, line: pos.line, col: pos.col } : undefined,
     );
   }
+}
+
+/**
+ * What a run cannot do with this file although each site is valid on its own:
+ * local sites run the emulated fabric on this host and cannot be joined with
+ * cloud or static ones. `plan` and `up` both apply it, at the file's line.
+ * (Unit tests still plan such files, one provider at a time.)
+ */
+export function runnableErrors(config: RunConfig): UserError[] {
+  const local = config.sites.flatMap((s, i) => (s.provider === 'local' ? [i] : []));
+  if (local.length === 0 || local.length === config.sites.length) return [];
+  const other = config.sites.findIndex((s) => s.provider !== 'local');
+  const a = config.sites[local[0]!]!;
+  const b = config.sites[other]!;
+  return [
+    errorAt(
+      config,
+      ['sites', local[0]!, 'provider'],
+      `sites[${local[0]}] ("${a.name}") uses provider local, which runs the emulated fabric on this host, and cannot be joined with sites[${other}] ("${b.name}", provider ${b.provider}); make every site local or none.`,
+    ),
+  ];
 }
 
 function applyOverrides(file: SiteFile, o: ConfigOverrides): SiteFile {
@@ -251,8 +316,17 @@ function valueAt(raw: unknown, path: readonly PathSegment[]): unknown {
   return cur;
 }
 
+/** characters of a value an error quotes at most */
+const EXCERPT = 60;
+
+/** A value quoted for an error: escaped, and cut to a short excerpt (a 5 MB name is not echoed). */
+export function quoted(s: string): string {
+  if (s.length <= EXCERPT) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, EXCERPT)).slice(0, -1)}…" (${s.length} characters)`;
+}
+
 function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return quoted(v);
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -282,7 +356,7 @@ function schemaIssueError(
       const sentences = issue.keys.map((k) => {
         const guess = closest(k, allowed);
         const where = path.length ? `in ${field}` : 'at the top level';
-        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : '.'} Allowed keys: ${allowed.join(', ')}.`;
+        return `unknown key ${quoted(k)} ${where}${guess ? `; did you mean "${guess}"?` : '.'} Allowed keys: ${allowed.join(', ')}.`;
       });
       return errorAt(ctx, [...path, issue.keys[0]!], sentences.join(' '), { atKey: true });
     }
@@ -577,6 +651,7 @@ function toSiteConfig(s: SiteFileSite): SiteConfig {
       user: h.user,
       role: h.role,
       ...(h.jump ? { jump: h.jump } : {}),
+      ...(h['host-key'] ? { hostKey: h['host-key'].split(' ').slice(0, 2).join(' ') } : {}),
     }));
   }
   return site;

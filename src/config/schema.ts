@@ -39,6 +39,10 @@ export const REGISTRY_USER_RULE =
 const token = z.string().regex(TOKEN, { error: `must be ${TOKEN_RULE}` });
 const cidrText = z.string();
 
+/** One OpenSSH public host key: "type base64 [comment]". */
+const HOST_KEY =
+  /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}( [^\n]*)?$/;
+
 const staticHost = z.strictObject({
   address: z.string().regex(HOSTNAME, { error: 'must be an IP address or a host name' }),
   'private-address': z.string().optional(),
@@ -49,6 +53,13 @@ const staticHost = z.strictObject({
     .default('root'),
   role: z.enum(['master', 'worker', 'edge']),
   jump: z.string().regex(HOSTNAME, { error: 'must be an IP address or a host name' }).optional(),
+  'host-key': z
+    .string()
+    .regex(HOST_KEY, {
+      error:
+        'must be an OpenSSH public key line like "ssh-ed25519 AAAA…" (ssh-keyscan -t ed25519 <address> prints it)',
+    })
+    .optional(),
 });
 
 const site = z.strictObject({

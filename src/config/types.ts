@@ -31,6 +31,8 @@ export interface StaticHostConfig {
   user: string;
   role: 'master' | 'worker' | 'edge';
   jump?: string;
+  /** the host's public key ("type base64"), pinned before the first connection */
+  hostKey?: string;
 }
 
 export interface SiteConfig {

@@ -121,6 +121,8 @@ export function resultsOf(
 export async function testAndReport(live: LiveRun, options: TestOptions): Promise<TestReport> {
   const { plan, store, ctx } = live;
   let checks: CheckRecord[] = [];
+  // the suites (and modes) that completed, kept when a later one is cancelled or fails
+  const finished: CheckRecord[] = [];
   let tables: string[] = [];
   let error: string | undefined;
   // this invocation's phases start here (a run may be tested more than once)
@@ -132,6 +134,7 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
         modes: plan.tests.isolationModes,
         namespaces: plan.tests.namespaces,
         logTables: false,
+        onChecks: (done) => finished.push(...done),
         ...options.probing,
       }),
     );
@@ -141,6 +144,7 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
     if (isUserError(e)) throw e;
     // the report still says what ran and why it stopped
     error = `test: ${messageOf(e)}`;
+    checks = finished;
   }
   // the report is written also after a cancel: it says what ran and where the run stopped
   const written = await phase(

@@ -215,6 +215,7 @@ function planHosts(
           port: h.port,
           user: h.user,
           ...(h.jump ? { jump: h.jump } : {}),
+          ...(h.hostKey ? { hostKey: h.hostKey } : {}),
         },
       };
     });

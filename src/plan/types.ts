@@ -12,7 +12,7 @@ export interface HostPlan {
   privateAddress: string;
   instanceType?: string;
   /** static hosts only: how the user said to reach it */
-  ssh?: { address: string; port: number; user: string; jump?: string };
+  ssh?: { address: string; port: number; user: string; jump?: string; hostKey?: string };
 }
 
 export interface PeerPlan {

@@ -109,11 +109,15 @@ export class HostKeyStore {
       await this.persist(host.name, address, [presented]);
       return;
     }
-    if (pin.blobs.some((b) => b.equals(presented))) return;
-    const expected = pin.blobs.map((b) => `${keyTypeOfBlob(b)} ${fingerprintOf(b)}`);
+    // keys the host was given with (a site file's host-key, a provider's report) are the
+    // truth for it, whatever an earlier contact pinned
+    const given = host.hostKeys?.map(publicKeyBlob);
+    const allowed = given?.length ? given : pin.blobs;
+    if (allowed.some((b) => b.equals(presented))) return;
+    const expected = allowed.map((b) => `${keyTypeOfBlob(b)} ${fingerprintOf(b)}`);
     throw new HostKeyMismatchError(
       host.name,
-      pin.blobs.map((b) => fingerprintOf(b)),
+      allowed.map((b) => fingerprintOf(b)),
       presentedFp,
       `host key for ${describeHost(host)} has changed: expected ${expected.join(' or ')}, ` +
         `but the host presented ${keyTypeOfBlob(presented)} ${presentedFp}; refusing to connect ` +

@@ -46,6 +46,8 @@ export interface SuiteOptions {
   probeTimeoutMs?: number;
   /** wall time allowed for one probe call, e.g. a kubectl exec (default timeout + 15 s) */
   probeDeadlineMs?: number;
+  /** called with the checks of each suite (and isolation mode) as it completes, so a cancel keeps them */
+  onChecks?: (checks: readonly CheckRecord[]) => void;
   /** log the truth tables (default true); false when the caller prints them itself */
   logTables?: boolean;
   clock?: Clock;
@@ -368,6 +370,7 @@ export async function runConnectivity(
   const p = prober(fabric, ctx, options);
   const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(byPath);
   ctx.logger.info(summary('test: connectivity', checks, clock.now() - started));
+  options.onChecks?.(checks);
   return checks;
 }
 
@@ -404,6 +407,7 @@ export async function runIsolation(
       byPath,
     );
     ctx.logger.info(summary(`test: isolation / ${mode}`, checks, clock.now() - started));
+    options.onChecks?.(checks);
     all.push(...checks);
   }
   return all;

@@ -53,9 +53,13 @@ describe('up/down/run: bad input, exit 2, nothing made', () => {
     );
     const r = runBundle('cli', ['up', '--sites', file, '--state', '/nonexistent/x']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      'sites "a" use provider local, which runs the emulated fabric on this host, and cannot be joined with cloud sites',
+    expect(r.stderr).toBe(
+      `error: ${file}:2:26: sites[0] ("a") uses provider local, which runs the emulated fabric on this host, and cannot be joined with sites[1] ("b", provider static); make every site local or none.\n`,
     );
+    // plan applies the same rule at the same line: it no longer passes what run refuses
+    const planned = runBundle('cli', ['plan', '--sites', file]);
+    expect(planned.code).toBe(2);
+    expect(planned.stderr).toBe(r.stderr);
     // bad input creates nothing: not the state directory, nor the directory above it
     expect(existsSync('/nonexistent')).toBe(false);
   });

@@ -38,7 +38,9 @@ describe('plan --check-cloud', () => {
         '    region: us-east-1',
         ...(masterType ? ['    nodes:', `      master-type: ${masterType}`] : []),
         '  - name: home',
-        '    provider: local',
+        '    provider: static',
+        '    cidrs: { underlay: 192.168.10.0/24 }',
+        '    hosts: [{ address: 192.168.10.10, role: master }]',
         '',
       ].join('\n'),
     );

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadSiteFile, parseSiteFile } from '../../src/config/load.js';
 import { UserError } from '../../src/errors.js';
-import { userErrorMessages } from '../helpers.js';
+import { tempDir, userErrorMessages } from '../helpers.js';
 
 const two = (extra = '') => `profile: tf-2018
 sites:
@@ -276,6 +278,53 @@ describe('site file loading', () => {
     await expect(loadSiteFile('does/not/exist.yml')).rejects.toThrow(
       'does/not/exist.yml: no such site file; pass the path of a YAML site file (see examples/).',
     );
+  });
+
+  it('a huge value is quoted as a short excerpt, not echoed whole', () => {
+    const name = 'A'.repeat(5_000_000);
+    const [msg] = userErrorMessages(() =>
+      parseSiteFile(two().replace('name: east', `name: ${name}`), 'f.yml'),
+    );
+    expect(msg!.length).toBeLessThan(400);
+    expect(msg).toContain(`"${'A'.repeat(60)}…" (5000000 characters)`);
+  });
+
+  it('a file that is not a site file (a link to a secret, say) is refused without echoing it', async () => {
+    const dir = tempDir('te-load-');
+    const secret = join(dir, 'secret.yml');
+    writeFileSync(secret, 'db-password: hunter2-te\nadmin-user: alice\n');
+    const link = join(dir, 'sites.yml');
+    symlinkSync(secret, link);
+    const e = await loadSiteFile(link).then(
+      () => undefined,
+      (x: unknown) => x as Error,
+    );
+    expect(e).toBeInstanceOf(UserError);
+    expect(e!.message).toBe(
+      `${link}:1:1: this is not a tungsten-e2e site file: none of its 2 top-level keys is one of profile, ttl, allow-unsupported, versions, registry, tests, health, sites; pass a site file (see examples/local.yml).`,
+    );
+    expect(e!.message).not.toMatch(/hunter2|password|alice/);
+  });
+
+  it('a FIFO, a directory or a device is refused instead of read (a FIFO used to hang)', async () => {
+    const dir = tempDir('te-load-');
+    const fifo = join(dir, 'sites.fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(loadSiteFile(fifo)).rejects.toThrow(`${fifo}: is a FIFO, not a file;`);
+    await expect(loadSiteFile(dir)).rejects.toThrow(`${dir}: is a directory, not a file;`);
+    await expect(loadSiteFile('/dev/zero')).rejects.toThrow('/dev/zero: is a device, not a file;');
+  });
+
+  it('a UTF-16 file is named as such, not as "must be a YAML mapping"', async () => {
+    const dir = tempDir('te-load-');
+    const file = join(dir, 'sites.yml');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(two(), 'utf16le')]));
+    await expect(loadSiteFile(file)).rejects.toThrow(
+      `${file}: the file is not UTF-8 text (it looks like UTF-16); save it as UTF-8.`,
+    );
+    // the control: the same text as UTF-8 (with a BOM) loads
+    writeFileSync(file, `\uFEFF${two()}`);
+    expect((await loadSiteFile(file)).sites).toHaveLength(2);
   });
 
   it('loads every example file', async () => {

@@ -234,6 +234,32 @@ describe('negative controls', () => {
   });
 });
 
+describe('a cancel during the suites', () => {
+  it('keeps the checks of every suite and mode that completed before it', async () => {
+    const { plan, sites } = localSites();
+    const cancel = new AbortController();
+    const { ctx } = testContext(plan, cancel.signal);
+    const scripted = scriptedSuiteFabric();
+    const fabric = {
+      ...scripted.fabric,
+      applyIsolation: (...args: Parameters<typeof scripted.fabric.applyIsolation>) => {
+        // Ctrl-C as the third mode starts
+        if (args[1].mode === 'service') cancel.abort(new Error('cancelled'));
+        return scripted.fabric.applyIsolation(...args);
+      },
+    };
+    const kept: CheckRecord[] = [];
+    await expect(
+      runSuites(fabric, sites, ctx, { ...ALL, onChecks: (c) => kept.push(...c) }),
+    ).rejects.toThrow();
+    expect(of(kept, 'connectivity')).toHaveLength(16);
+    expect(of(kept, 'isolation', 'default')).toHaveLength(32);
+    expect(of(kept, 'isolation', 'namespace')).toHaveLength(32);
+    expect(of(kept, 'isolation', 'service')).toHaveLength(0);
+    expect(kept.every((c) => c.status === 'pass')).toBe(true);
+  });
+});
+
 describe('workloads the fabric did not report', () => {
   it('a site without its client pods is refused before any probe, naming what is missing; without the guard those checks would just vanish and the rest pass', async () => {
     const { plan, sites } = localSites();

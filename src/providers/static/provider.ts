@@ -16,6 +16,7 @@ import { secrets } from '../../log.js';
 import type { HostPlan, Plan, SitePlan } from '../../plan/types.js';
 import { RemoteError, SshConnectError } from '../../remote/errors.js';
 import { HostKeyStore } from '../../remote/hostKeys.js';
+import { fingerprintOf } from '../../remote/keys.js';
 import { RemotePool } from '../../remote/pool.js';
 import { describeHost } from '../../remote/target.js';
 import type { RemoteHost } from '../../remote/target.js';
@@ -131,10 +132,26 @@ export class StaticProvider implements Provider {
         );
         problems.push(...found.filter((p): p is string => Boolean(p)));
       }
+      for (const site of mine) this.noteTrustedOnFirstUse(site, ctx);
       if (problems.length === 1) throw new UserError(problems[0]!);
       if (problems.length > 1) throw new UserErrors(problems.map((p) => new UserError(p)));
     } finally {
       await pool.close();
+    }
+  }
+
+  /**
+   * Say which hosts' keys were trusted on first use (no host-key in the site
+   * file): the key they presented, and the line that pins it next time.
+   */
+  private noteTrustedOnFirstUse(site: SitePlan, ctx: ProviderOpContext): void {
+    for (const [j, h] of site.hosts.entries()) {
+      if (h.ssh?.hostKey) continue;
+      const key = pinnedKeys(this.hostKeys, h.name)[0];
+      if (!key) continue;
+      ctx.logger.warn(
+        `static ${h.name}: no host-key in the site file, so its key was trusted on first use (${key.split(' ')[0]} ${fingerprintOf(key)}); to pin it, add to sites[${site.index}].hosts[${j}]: host-key: "${key}"`,
+      );
     }
   }
 
@@ -336,6 +353,7 @@ export function remoteHostsOf(site: SitePlan): Map<string, RemoteHost> {
     host: h.ssh!.address,
     port: h.ssh!.port,
     user: h.ssh!.user,
+    ...(h.ssh!.hostKey ? { hostKeys: [h.ssh!.hostKey] } : {}),
   });
   for (const h of site.hosts) {
     if (!h.ssh) throw new Error(`static host ${h.name} has no ssh endpoint in the plan`);

@@ -15,6 +15,7 @@ import type { Plan } from '../../../src/plan/types.js';
 import type { ProviderContext } from '../../../src/providers/provider.js';
 import {
   remoteHostsOf,
+  StaticProvider,
   STATIC_KEY_ENV,
   staticPrivateKey,
 } from '../../../src/providers/static/provider.js';
@@ -192,6 +193,70 @@ describe.skipIf(skipReason)(
       );
       expect(isUserError(denied)).toBe(true);
       expect((denied as Error).message).toMatch(/east-(master|worker-1|edge).*cannot be reached/);
+    }, 60_000);
+
+    it('host-key in the site file pins a host before it is reached; without it, the output says the key was trusted on first use', async () => {
+      f = await staticFixture();
+      const keyOf = (m: StaticFixture['machines'][number]) => m.sshd.hostPublicKeys[0]!;
+      const east = f.machines.filter((m) => m.site === 'east');
+      const withKeys = (keys: (m: StaticFixture['machines'][number]) => string) =>
+        buildPlan(
+          parseSiteFile(
+            JSON.stringify({
+              sites: [0, 1].map((i) => {
+                const site = f!.site(i as 0 | 1) as { hosts: Record<string, unknown>[] };
+                return {
+                  name: ['east', 'west'][i],
+                  ...site,
+                  hosts: site.hosts.map((h, j: number) =>
+                    i === 0 ? { ...h, 'host-key': keys(east[j]!) } : h,
+                  ),
+                };
+              }),
+            }),
+            'static-test.yml',
+          ),
+          f!.lowMinimums(),
+        );
+      // a provider serving exactly this plan's sites, as a run's does
+      const providerFor = (plan: Plan) => {
+        const machine = (h: { name: string }) => f!.machines.find((m) => m.hostName === h.name)!;
+        return new StaticProvider({
+          privateKey: f!.userKey.private,
+          sites: plan.sites,
+          markerRoot: (h) => machine(h).markerRoot,
+          authorizedKeysFile: (h) => machine(h).sshd.files.authorizedKeys,
+          hostKeys: new HostKeyStore(),
+          reachMs: 3_000,
+        });
+      };
+      // pinned right: east connects with no first-use note; west has none, so each of its hosts gets one
+      const pinned = withKeys(keyOf);
+      const logger = memoryLogger();
+      await providerFor(pinned).preflight(pinned.sites, pinned, {
+        logger,
+        signal: new AbortController().signal,
+      });
+      const notes = logger.lines.filter((l) => l.includes('trusted on first use'));
+      expect(notes.map((l) => /static (\S+):/.exec(l)?.[1]).sort()).toEqual([
+        'west-edge',
+        'west-master',
+        'west-worker-1',
+      ]);
+      const westMaster = f.machines.find((m) => m.hostName === 'west-master')!;
+      expect(notes.find((l) => l.includes('west-master'))).toContain(
+        `add to sites[1].hosts[${f.machines.filter((m) => m.site === 'west').indexOf(westMaster)}]: host-key: "${keyOf(westMaster).split(' ').slice(0, 2).join(' ')}"`,
+      );
+      // negative control: a host-key that is not the host's refuses it, naming both fingerprints
+      const wrong = withKeys(() => testKeyPair('impostor').public.trim());
+      const refused = await providerFor(wrong)
+        .preflight([wrong.sites[0]!], wrong, op())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(isUserError(refused)).toBe(true);
+      expect((refused as Error).message).toMatch(/east-\S+ .*host key .* has changed: expected/);
     }, 60_000);
   },
 );

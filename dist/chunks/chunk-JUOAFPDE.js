@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-NK6N5JXK.js";
+} from "./chunk-T3F3NNMK.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

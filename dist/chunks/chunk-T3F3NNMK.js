@@ -5775,7 +5775,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5850,7 +5850,7 @@ var require_client_h1 = __commonJS({
       constructor(client2, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client2[kMaxHeadersSize]) && client2[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client2;
         this.socket = socket;
         this.timeout = null;
@@ -5945,11 +5945,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5972,10 +5972,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -5992,7 +5992,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6172,7 +6172,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client2[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client: client2, socket, statusCode, maxResponseSize } = this;
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6230,13 +6230,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client2[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client2[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client2[kPipelining] == null || client2[kPipelining] === 1) {
           setImmediate(() => client2[kResume]());
         } else {
@@ -39498,7 +39498,7 @@ var require_SFTP = __commonJS({
     "use strict";
     var EventEmitter = __require("events");
     var fs3 = __require("fs");
-    var { constants: constants5 } = fs3;
+    var { constants: constants6 } = fs3;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -41353,25 +41353,25 @@ var require_SFTP = __commonJS({
         this.extended = initial && initial.extended;
       }
       isDirectory() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFDIR;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFDIR;
       }
       isFile() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFREG;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFREG;
       }
       isBlockDevice() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFBLK;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFBLK;
       }
       isCharacterDevice() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFCHR;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFCHR;
       }
       isSymbolicLink() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFLNK;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFLNK;
       }
       isFIFO() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFIFO;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFIFO;
       }
       isSocket() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFSOCK;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFSOCK;
       }
     };
     function attrsToBytes(attrs) {
@@ -67057,13 +67057,17 @@ var REGISTRY_USER = USER;
 var REGISTRY_USER_RULE = 'a registry user name (a-z, 0-9, "_", "-", starting with a letter or "_")';
 var token = external_exports.string().regex(TOKEN, { error: `must be ${TOKEN_RULE}` });
 var cidrText = external_exports.string();
+var HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}( [^\n]*)?$/;
 var staticHost = external_exports.strictObject({
   address: external_exports.string().regex(HOSTNAME, { error: "must be an IP address or a host name" }),
   "private-address": external_exports.string().optional(),
   port: external_exports.number().int().min(1).max(65535).default(22),
   user: external_exports.string().regex(USER, { error: 'must be a Unix user name (a-z, 0-9, "_", "-")' }).default("root"),
   role: external_exports.enum(["master", "worker", "edge"]),
-  jump: external_exports.string().regex(HOSTNAME, { error: "must be an IP address or a host name" }).optional()
+  jump: external_exports.string().regex(HOSTNAME, { error: "must be an IP address or a host name" }).optional(),
+  "host-key": external_exports.string().regex(HOST_KEY, {
+    error: 'must be an OpenSSH public key line like "ssh-ed25519 AAAA\u2026" (ssh-keyscan -t ed25519 <address> prints it)'
+  }).optional()
 });
 var site = external_exports.strictObject({
   name: external_exports.string().regex(SITE_NAME, { error: `must be ${SITE_NAME_RULE}` }),
@@ -67147,7 +67151,8 @@ function unwrap(t) {
 
 // src/config/load.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
+import { constants as constants3 } from "node:fs";
+import { readFile, stat as stat2 } from "node:fs/promises";
 
 // src/plan/cidr.ts
 var OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -67247,14 +67252,43 @@ async function loadSiteFile(pathOrInline, overrides = {}, inlineLabel = "inline 
   if (looksInline(pathOrInline)) return parseSiteFile(pathOrInline, inlineLabel, overrides);
   let text2;
   try {
-    text2 = await readFile(pathOrInline, "utf8");
+    const kind = fileKind((await stat2(pathOrInline)).mode);
+    if (kind !== "a regular file")
+      throw new UserError(
+        `${pathOrInline}: is ${kind}, not a file; pass the path of a YAML site file (see examples/).`
+      );
+    text2 = utf8Text(await readFile(pathOrInline), pathOrInline);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code2 = e.code;
     throw new UserError(
       code2 === "ENOENT" ? `${pathOrInline}: no such site file; pass the path of a YAML site file (see examples/).` : `${pathOrInline}: cannot read the site file (${code2 ?? String(e)}); check the path and its permissions.`
     );
   }
   return parseSiteFile(text2, pathOrInline, overrides);
+}
+function fileKind(mode) {
+  if (constants3.S_IFREG === (mode & constants3.S_IFMT)) return "a regular file";
+  if (constants3.S_IFDIR === (mode & constants3.S_IFMT)) return "a directory";
+  if (constants3.S_IFIFO === (mode & constants3.S_IFMT)) return "a FIFO";
+  if (constants3.S_IFSOCK === (mode & constants3.S_IFMT)) return "a socket";
+  return "a device";
+}
+function utf8Text(bytes, file2) {
+  const bom16 = bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
+  const looks16 = bom16 || bytes.length > 1 && bytes.subarray(0, 200).includes(0);
+  let text2;
+  try {
+    text2 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    text2 = void 0;
+  }
+  if (looks16 || text2 === void 0) {
+    throw new UserError(
+      `${file2}: the file is not UTF-8 text${looks16 ? " (it looks like UTF-16)" : ""}; save it as UTF-8.`
+    );
+  }
+  return text2.replace(/^\uFEFF/, "");
 }
 function parseSiteFile(text2, file2, overrides = {}) {
   const lineCounter = new import_yaml2.LineCounter();
@@ -67271,6 +67305,14 @@ function parseSiteFile(text2, file2, overrides = {}) {
       ctx,
       [],
       'the site file must be a YAML mapping with at least a "sites:" list of two sites; see examples/local.yml.'
+    );
+  }
+  const ours = allowedKeys(siteFileSchema, []);
+  if (!("sites" in raw) && !Object.keys(raw).some((k) => ours.includes(k))) {
+    throw errorAt(
+      ctx,
+      [],
+      `this is not a tungsten-e2e site file: none of its ${Object.keys(raw).length} top-level keys is one of ${ours.join(", ")}; pass a site file (see examples/local.yml).`
     );
   }
   const parsed = siteFileSchema.safeParse(raw);
@@ -67312,6 +67354,20 @@ function toJsOrExplain(doc, file2, lineCounter) {
       pos ? { file: file2, line: pos.line, col: pos.col } : void 0
     );
   }
+}
+function runnableErrors(config2) {
+  const local = config2.sites.flatMap((s, i) => s.provider === "local" ? [i] : []);
+  if (local.length === 0 || local.length === config2.sites.length) return [];
+  const other = config2.sites.findIndex((s) => s.provider !== "local");
+  const a = config2.sites[local[0]];
+  const b = config2.sites[other];
+  return [
+    errorAt(
+      config2,
+      ["sites", local[0], "provider"],
+      `sites[${local[0]}] ("${a.name}") uses provider local, which runs the emulated fabric on this host, and cannot be joined with sites[${other}] ("${b.name}", provider ${b.provider}); make every site local or none.`
+    )
+  ];
 }
 function applyOverrides(file2, o) {
   return {
@@ -67378,8 +67434,13 @@ function valueAt(raw, path) {
   }
   return cur;
 }
+var EXCERPT = 60;
+function quoted(s) {
+  if (s.length <= EXCERPT) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, EXCERPT)).slice(0, -1)}\u2026" (${s.length} characters)`;
+}
 function show(v) {
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return quoted(v);
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -67403,7 +67464,7 @@ function schemaIssueError(issue3, raw, ctx) {
       const sentences = issue3.keys.map((k) => {
         const guess = closest(k, allowed);
         const where = path.length ? `in ${field}` : "at the top level";
-        return `unknown key "${k}" ${where}${guess ? `; did you mean "${guess}"?` : "."} Allowed keys: ${allowed.join(", ")}.`;
+        return `unknown key ${quoted(k)} ${where}${guess ? `; did you mean "${guess}"?` : "."} Allowed keys: ${allowed.join(", ")}.`;
       });
       return errorAt(ctx, [...path, issue3.keys[0]], sentences.join(" "), { atKey: true });
     }
@@ -67678,7 +67739,8 @@ function toSiteConfig(s) {
       port: h.port,
       user: h.user,
       role: h.role,
-      ...h.jump ? { jump: h.jump } : {}
+      ...h.jump ? { jump: h.jump } : {},
+      ...h["host-key"] ? { hostKey: h["host-key"].split(" ").slice(0, 2).join(" ") } : {}
     }));
   }
   return site2;
@@ -68027,7 +68089,8 @@ function planHosts(site2, profile, address, gateway) {
           address: h.address,
           port: h.port,
           user: h.user,
-          ...h.jump ? { jump: h.jump } : {}
+          ...h.jump ? { jump: h.jump } : {},
+          ...h.hostKey ? { hostKey: h.hostKey } : {}
         }
       };
     });
@@ -68178,7 +68241,7 @@ ${remaining.map((r) => `  ${remainingLine(r)}`).join("\n")}`;
 
 // src/state/runState.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 var STATE_FILE = "state.json";
 function newRunId() {
@@ -68315,7 +68378,7 @@ async function forgetRunKey(stateDir, runId) {
     return void 0;
   }
   if (state.runId !== runId || !state.keyFile) return void 0;
-  const gone = await stat2(state.keyFile).then(
+  const gone = await stat3(state.keyFile).then(
     () => true,
     () => false
   );
@@ -69448,13 +69511,13 @@ import { execFile } from "node:child_process";
 import {
   accessSync,
   closeSync,
-  constants as constants3,
+  constants as constants4,
   existsSync as existsSync4,
   openSync,
   readFileSync as readFileSync2,
   statSync
 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile3, readdir as readdir2, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile3, readdir as readdir2, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
 import { promisify } from "node:util";
@@ -69541,7 +69604,7 @@ function renderConfig(files, o) {
   ].join("\n");
 }
 async function ensureHostKey(path, type, tag) {
-  const exists3 = await stat3(path).then(
+  const exists3 = await stat4(path).then(
     () => true,
     () => false
   );
@@ -69690,8 +69753,8 @@ async function processTable() {
   for (const entry of await readdir2("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat6 = await readFile3(`/proc/${entry}/stat`, "utf8");
-      const rest = stat6.slice(stat6.lastIndexOf(")") + 2).split(" ");
+      const stat7 = await readFile3(`/proc/${entry}/stat`, "utf8");
+      const rest = stat7.slice(stat7.lastIndexOf(")") + 2).split(" ");
       out.push({ pid: Number(entry), state: rest[0] ?? "?", ppid: Number(rest[1]) });
     } catch {
     }
@@ -69715,8 +69778,8 @@ async function descendantsOf(pid) {
 }
 async function isAlive(pid) {
   try {
-    const stat6 = await readFile3(`/proc/${pid}/stat`, "utf8");
-    return stat6.slice(stat6.lastIndexOf(")") + 2)[0] !== "Z";
+    const stat7 = await readFile3(`/proc/${pid}/stat`, "utf8");
+    return stat7.slice(stat7.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
   }
@@ -69828,7 +69891,7 @@ async function blocksOf(runId) {
 }
 
 // src/providers/local/preflight.ts
-import { accessSync as accessSync2, constants as constants4 } from "node:fs";
+import { accessSync as accessSync2, constants as constants5 } from "node:fs";
 import { delimiter, join as join5 } from "node:path";
 import { randomBytes as randomBytes2 } from "node:crypto";
 
@@ -70063,7 +70126,7 @@ function findTool(name, path = process.env.PATH ?? "") {
   for (const dir of [...path.split(delimiter).filter(Boolean), ...SBIN]) {
     const candidate = join5(dir, name);
     try {
-      accessSync2(candidate, constants4.X_OK);
+      accessSync2(candidate, constants5.X_OK);
       return candidate;
     } catch {
     }
@@ -70155,7 +70218,7 @@ async function kernelCheck(sys) {
 }
 
 // src/providers/local/sweep.ts
-import { readdir as readdir4, readFile as readFile5, rm as rm4, stat as stat4 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile5, rm as rm4, stat as stat5 } from "node:fs/promises";
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
@@ -70220,7 +70283,7 @@ async function findRunResources(runId, sys) {
   const links = (await listRootLinks(sys)).filter((n) => ownsLink(runId, n));
   const processes = await findRunProcesses(runId, sys, netns);
   const dir = runDir(runId);
-  const hasDir = await stat4(dir).then(
+  const hasDir = await stat5(dir).then(
     () => true,
     () => false
   );
@@ -70857,11 +70920,13 @@ var HostKeyStore = class _HostKeyStore {
       await this.persist(host.name, address, [presented]);
       return;
     }
-    if (pin.blobs.some((b) => b.equals(presented))) return;
-    const expected = pin.blobs.map((b) => `${keyTypeOfBlob(b)} ${fingerprintOf(b)}`);
+    const given = host.hostKeys?.map(publicKeyBlob);
+    const allowed = given?.length ? given : pin.blobs;
+    if (allowed.some((b) => b.equals(presented))) return;
+    const expected = allowed.map((b) => `${keyTypeOfBlob(b)} ${fingerprintOf(b)}`);
     throw new HostKeyMismatchError(
       host.name,
-      pin.blobs.map((b) => fingerprintOf(b)),
+      allowed.map((b) => fingerprintOf(b)),
       presentedFp,
       `host key for ${describeHost(host)} has changed: expected ${expected.join(" or ")}, but the host presented ${keyTypeOfBlob(presented)} ${presentedFp}; refusing to connect (someone could be intercepting the connection, or the machine was replaced)`
     );
@@ -72135,10 +72200,25 @@ var StaticProvider = class {
         );
         problems.push(...found.filter((p) => Boolean(p)));
       }
+      for (const site2 of mine) this.noteTrustedOnFirstUse(site2, ctx);
       if (problems.length === 1) throw new UserError(problems[0]);
       if (problems.length > 1) throw new UserErrors(problems.map((p) => new UserError(p)));
     } finally {
       await pool.close();
+    }
+  }
+  /**
+   * Say which hosts' keys were trusted on first use (no host-key in the site
+   * file): the key they presented, and the line that pins it next time.
+   */
+  noteTrustedOnFirstUse(site2, ctx) {
+    for (const [j, h] of site2.hosts.entries()) {
+      if (h.ssh?.hostKey) continue;
+      const key = pinnedKeys(this.hostKeys, h.name)[0];
+      if (!key) continue;
+      ctx.logger.warn(
+        `static ${h.name}: no host-key in the site file, so its key was trusted on first use (${key.split(" ")[0]} ${fingerprintOf(key)}); to pin it, add to sites[${site2.index}].hosts[${j}]: host-key: "${key}"`
+      );
     }
   }
   /** Reach the host and read its facts; returns why it cannot serve, or undefined. */
@@ -72314,7 +72394,8 @@ function remoteHostsOf2(site2) {
     name: h.name,
     host: h.ssh.address,
     port: h.ssh.port,
-    user: h.ssh.user
+    user: h.ssh.user,
+    ...h.ssh.hostKey ? { hostKeys: [h.ssh.hostKey] } : {}
   });
   for (const h of site2.hosts) {
     if (!h.ssh) throw new Error(`static host ${h.name} has no ssh endpoint in the plan`);
@@ -75539,7 +75620,7 @@ async function publishResults(results, o) {
 import { join as join10, resolve as resolve6 } from "node:path";
 
 // src/pipeline.ts
-import { stat as stat5, rm as rm6 } from "node:fs/promises";
+import { stat as stat6, rm as rm6 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 
 // src/pipeline/connect.ts
@@ -75939,7 +76020,7 @@ var providersOfState = (state) => [
   .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
 ];
 async function exists2(path) {
-  return stat5(path).then(
+  return stat6(path).then(
     () => true,
     () => false
   );
@@ -75950,6 +76031,8 @@ async function up(options, env) {
   const signal2 = runSignal(env.signal);
   const loadStart = (/* @__PURE__ */ new Date()).toISOString();
   const config2 = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
+  const unrunnable = runnableErrors(config2);
+  if (unrunnable.length > 0) throw new UserErrors(unrunnable);
   const planStart = (/* @__PURE__ */ new Date()).toISOString();
   const plan = buildPlanFromConfig(config2);
   for (const w of plan.warnings) logger.warn(w);
@@ -76697,6 +76780,7 @@ async function runConnectivity(fabric, sites, world, ctx, options) {
   const p = prober(fabric, ctx, options);
   const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(byPath);
   ctx.logger.info(summary2("test: connectivity", checks, clock.now() - started));
+  options.onChecks?.(checks);
   return checks;
 }
 async function runIsolation(fabric, sites, world, ctx, options) {
@@ -76725,6 +76809,7 @@ async function runIsolation(fabric, sites, world, ctx, options) {
       byPath
     );
     ctx.logger.info(summary2(`test: isolation / ${mode}`, checks, clock.now() - started));
+    options.onChecks?.(checks);
     all.push(...checks);
   }
   return all;
@@ -76822,6 +76907,7 @@ function resultsOf(state, plan, checks, error63, since = 0) {
 async function testAndReport(live, options) {
   const { plan, store, ctx } = live;
   let checks = [];
+  const finished = [];
   let tables = [];
   let error63;
   const since = store.state.phases.length;
@@ -76836,6 +76922,7 @@ async function testAndReport(live, options) {
         modes: plan.tests.isolationModes,
         namespaces: plan.tests.namespaces,
         logTables: false,
+        onChecks: (done) => finished.push(...done),
         ...options.probing
       })
     );
@@ -76844,6 +76931,7 @@ async function testAndReport(live, options) {
   } catch (e) {
     if (isUserError(e)) throw e;
     error63 = `test: ${messageOf(e)}`;
+    checks = finished;
   }
   const written = await phase(
     store,
@@ -77065,6 +77153,7 @@ export {
   INLINE_SITES_LABEL,
   looksInline,
   loadSiteFile,
+  runnableErrors,
   buildPlanFromConfig,
   downCommandLine,
   STATE_FILE,

@@ -2,8 +2,9 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   buildPlanFromConfig,
   loadSiteFile,
-  require_dist
-} from "./chunk-NK6N5JXK.js";
+  require_dist,
+  runnableErrors
+} from "./chunk-T3F3NNMK.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
@@ -352,6 +353,8 @@ async function writePlanJson(dir, label, json) {
 }
 async function planCommand(options, io) {
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
+  const unrunnable = runnableErrors(config);
+  if (unrunnable.length > 0) throw new UserErrors(unrunnable);
   const plan = buildPlanFromConfig(config);
   const json = planToJson(plan);
   if (options.checkCloud) json.cloudSizes = await checkCloudSizes(plan, io, options.catalogues);
