@@ -104,6 +104,9 @@ export interface LiveRun {
 
 export const KNOWN_HOSTS = 'known_hosts';
 
+/** how often a running teardown says it is still at work */
+export const TEARDOWN_HEARTBEAT_MS = 5_000;
+
 const ID = /^[a-z][a-z0-9]{5}$/;
 
 const providersOfPlan = (plan: Plan): ProviderName[] => [
@@ -388,6 +391,8 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
 
 export interface DownOptions {
   stateDir: string;
+  /** how often a running teardown says it is still at work (default TEARDOWN_HEARTBEAT_MS) */
+  heartbeatMs?: number;
 }
 
 export interface DownResult {
@@ -483,7 +488,20 @@ async function downLocked(options: DownOptions, env: PipelineEnv): Promise<DownR
         `${downCommandLine(options.stateDir, [name])} (again, once the cause is fixed)`,
     });
   };
-  let swept = await sweep(state);
+  // a teardown of many sites takes a while: say it is still at work, never silent for long
+  const heartbeat = setInterval(
+    () =>
+      logger.info(
+        `teardown ${runId}: still deleting (${state.resources.length} resources recorded, ${formatSeconds(Date.now() - started)} so far)`,
+      ),
+    options.heartbeatMs ?? TEARDOWN_HEARTBEAT_MS,
+  );
+  let swept: Awaited<ReturnType<typeof sweep>>;
+  try {
+    swept = await sweep(state);
+  } finally {
+    clearInterval(heartbeat);
+  }
   // the run's work that had not stopped yet may record resources while teardown runs:
   // the state on disk is the truth, and what was added to it is swept again
   let latest = store;

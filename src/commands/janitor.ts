@@ -42,9 +42,11 @@ export function janitorText(report: JanitorReport): string {
   const lines: string[] = [];
   for (const r of report.runs) {
     const why =
-      r.why === 'expired'
-        ? `expired ${r.expiresAt.getTime() === 0 ? '(no expiry left: an orphan)' : r.expiresAt.toISOString()}`
-        : `created ${r.createdAt!.toISOString()}, expires ${r.expiresAt.toISOString()}`;
+      r.why === 'orphaned'
+        ? `orphaned (its "${r.orphanedBy?.command ?? 'up'}", pid ${r.orphanedBy?.pid ?? '?'}, was killed before it finished)`
+        : r.why === 'expired'
+          ? `expired ${r.expiresAt.getTime() === 0 ? '(no expiry left: an orphan)' : r.expiresAt.toISOString()}`
+          : `created ${r.createdAt!.toISOString()}, expires ${r.expiresAt.toISOString()}`;
     const verb = report.dryRun
       ? 'would delete'
       : r.remaining.length

@@ -397,6 +397,9 @@ function schemaIssueError(
 
 const CLOUD_PROVIDERS = new Set(['aws', 'gcp', 'azure']);
 
+/** the largest range a site's cidrs may name (10.0.0.0/8) */
+const MIN_PREFIX = 8;
+
 function crossFieldErrors(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positions'>): UserError[] {
   const errors: UserError[] = [];
   const has = (path: PathSegment[]) => ctx.positions[pathKey(path)] !== undefined;
@@ -452,6 +455,15 @@ function crossFieldErrors(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positio
             ctx,
             at('cidrs', kind),
             `sites[${i}].cidrs.${kind} "${text}" ${r.reason}; ${r.suggestion ? `write ${r.suggestion}` : 'write an IPv4 range like 10.32.0.0/12'}.`,
+          ),
+        );
+      } else if (r.cidr.prefix < MIN_PREFIX) {
+        // the range would swallow every other range of the plan: name it, not the one that found no room
+        errors.push(
+          errorAt(
+            ctx,
+            at('cidrs', kind),
+            `sites[${i}].cidrs.${kind} ${text} is larger than a /${MIN_PREFIX}, which would leave no room for the other ranges; give a /${MIN_PREFIX} or smaller, like 10.32.0.0/12.`,
           ),
         );
       }

@@ -81,6 +81,8 @@ export interface ExpiredRun {
   createdAt?: Date;
   /** the state directory the run was started with, where the provider records it */
   stateDir?: string;
+  /** the command that started it was killed before it finished (not a run kept on purpose) */
+  orphaned?: { command: string; pid: number };
   resources: CreatedResource[];
 }
 

@@ -68,8 +68,10 @@ export interface JanitorRun {
   runId: string;
   expiresAt: Date;
   createdAt?: Date;
-  /** why it goes: past its expiry, or older than --older-than */
-  why: 'expired' | 'older';
+  /** why it goes: past its expiry, older than --older-than, or its starting command was killed */
+  why: 'expired' | 'older' | 'orphaned';
+  /** for an orphan: the command that was killed */
+  orphanedBy?: { command: string; pid: number };
   resources: CreatedResource[];
   deleted: CreatedResource[];
   remaining: DestroyReport['remaining'];
@@ -191,13 +193,14 @@ export async function janitor(options: JanitorOptions, env: JanitorEnv): Promise
         olderThan !== undefined &&
         run.createdAt !== undefined &&
         run.createdAt.getTime() <= olderThan;
-      if (!expired && !older) continue;
+      if (!expired && !older && !run.orphaned) continue;
       const entry: JanitorRun = {
         provider: sweep.provider,
         runId: run.runId,
         expiresAt: run.expiresAt,
         ...(run.createdAt ? { createdAt: run.createdAt } : {}),
-        why: expired ? 'expired' : 'older',
+        why: expired ? 'expired' : older ? 'older' : 'orphaned',
+        ...(run.orphaned && !expired && !older ? { orphanedBy: run.orphaned } : {}),
         resources: run.resources,
         deleted: [],
         remaining: [],

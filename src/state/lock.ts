@@ -72,6 +72,18 @@ export interface LockOptions {
   create?: boolean;
 }
 
+/**
+ * The command that started a run in `dir` and died without finishing it:
+ * an `up` or `run` whose lock is still there (a SIGKILL runs no exit
+ * handler) with no live process behind it. A run `up` left standing on
+ * purpose released its lock; a killed `test` or `down` orphans nothing.
+ */
+export function deadOwner(dir: string): { pid: number; command: string } | undefined {
+  const holder = holderOf(join(dir, LOCK_FILE));
+  if (!holder || !['up', 'run'].includes(holder.command) || running(holder.pid)) return undefined;
+  return { pid: holder.pid, command: holder.command };
+}
+
 /** Take the state directory's lock for `command`; returns its release (idempotent). */
 export function lockStateDir(dir: string, command: string, options: LockOptions = {}): () => void {
   const path = join(dir, LOCK_FILE);

@@ -221,6 +221,16 @@ describe('site file loading', () => {
     expect(msgs[0]).toMatch(/^f\.yml:5:10: sites\[0\]\.asn is 1e\+23; it must be at most/);
   });
 
+  it('a range that swallows the address space is named at its own field, not as another range without room', () => {
+    const text = two().replace(
+      '    provider: local\n',
+      '    provider: local\n    cidrs: { pod: 0.0.0.0/0 }\n',
+    );
+    expect(userErrorMessages(() => parseSiteFile(text, 'f.yml'))).toEqual([
+      'f.yml:5:19: sites[0].cidrs.pod 0.0.0.0/0 is larger than a /8, which would leave no room for the other ranges; give a /8 or smaller, like 10.32.0.0/12.',
+    ]);
+  });
+
   it('refuses an empty ttl at its line (it used to pass and crash up with a RangeError)', () => {
     const [msg] = userErrorMessages(() => parseSiteFile(two('ttl: ""\n'), 'f.yml'));
     expect(msg).toMatch(/^f\.yml:7:6: ttl .*must be a duration like 3h/);

@@ -98,4 +98,39 @@ describe.skipIf(!IS_ROOT)('local provider: down after up was killed', () => {
     },
     60_000,
   );
+
+  it('plain janitor deletes a run whose up was killed (an orphan, not yet expired), and not a run up left standing', async () => {
+    const killedDir = join(scratch('te-killed-'), 'state');
+    runs.track(killedDir);
+    const killed = await killUpWhen(
+      siteFile([{ name: 'east' }, { name: 'west' }]),
+      killedDir,
+      (_s, stderr) => /install \w+: \w+-worker-1:/.test(stderr),
+    );
+    expect(leftovers(killed.runId).netns.length).toBeGreaterThan(0);
+    // the control: a run up finished and left standing on purpose
+    const keptDir = join(scratch('te-kept-'), 'state');
+    runs.track(keptDir);
+    const up = runBundle('cli', [
+      'up',
+      '--sites',
+      siteFile([{ name: 'a' }, { name: 'b' }]),
+      '--state',
+      keptDir,
+    ]);
+    expect(up.code, up.stderr).toBe(0);
+    const kept = JSON.parse(readFileSync(join(keptDir, 'state.json'), 'utf8')) as RunState;
+
+    const r = runBundle('cli', ['janitor']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^local run ${killed.runId}: orphaned \\(its "up", pid \\d+, was killed before it finished\\): deleted \\d+`,
+        'm',
+      ),
+    );
+    expect(leftovers(killed.runId)).toEqual(NOTHING);
+    expect(r.stdout).not.toContain(kept.runId);
+    expect(leftovers(kept.runId).netns.length).toBeGreaterThan(0);
+  }, 90_000);
 });

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
-import { keepsRun } from '../../src/pipeline.js';
+import { down, keepsRun } from '../../src/pipeline.js';
 import type { PipelineEnv } from '../../src/pipeline.js';
 import { cliScript } from '../../src/state/messages.js';
 import { StateStore } from '../../src/state/runState.js';
@@ -49,6 +49,26 @@ async function setup(recorded = 3, extra = 0) {
   const env: PipelineEnv = { logger, providers: async (name) => ledger.provider(name) };
   return { dir, stateDir, store, ledger, logger, env };
 }
+
+describe('down', () => {
+  it('a slow teardown says it is still at work, every heartbeat, until it ends', async () => {
+    const { env, ledger, stateDir, logger } = await setup(2);
+    const slow = ledger.provider('local');
+    const destroy = slow.destroy.bind(slow);
+    slow.destroy = async (target, ctx) => {
+      await new Promise((r) => setTimeout(r, 350));
+      return destroy(target, ctx);
+    };
+    await down({ stateDir, heartbeatMs: 100 }, { ...env, providers: async () => slow });
+    const beats = logger.lines.filter((l) => l.includes(`teardown ${RUN}: still deleting`));
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0]).toMatch(/still deleting \(2 resources recorded, \d+\.\ds so far\)/);
+    // none after it ended
+    const after = logger.lines.length;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(logger.lines.length).toBe(after);
+  });
+});
 
 describe('post teardown', () => {
   it('nothing saved, or no state file: nothing was made, and no provider is asked', async () => {

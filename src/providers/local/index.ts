@@ -23,6 +23,7 @@ import { readMarker, readMarkers, reserveBlock, runIdsOnHost, writeMarker } from
 import { hostDir, processResourceId, runDir } from './naming.js';
 import { preflightLocal } from './preflight.js';
 import { findRunResources, listNetns, runIdsOfProcesses, sweepRun } from './sweep.js';
+import { deadOwner } from '../../state/lock.js';
 import type { Sys } from './sys.js';
 import { hostSys, ipBatch } from './sys.js';
 import type { LocalSiteLayout, PublicNetwork } from './topology.js';
@@ -162,8 +163,14 @@ export class LocalProvider implements Provider {
     const created = new Map<string, Date>();
     const stateDirs = new Map<string, string>();
     const markers = await readMarkers();
+    const orphans = new Map<string, { command: string; pid: number }>();
     for (const m of markers) {
       if (m.stateDir) stateDirs.set(m.runId, m.stateDir);
+      const dead = m.stateDir ? deadOwner(m.stateDir) : undefined;
+      if (dead) {
+        orphans.set(m.runId, dead);
+        if (!expired.has(m.runId)) expired.set(m.runId, new Date(m.expiresAt));
+      }
       const at = new Date(m.expiresAt);
       if (!(at.getTime() > now.getTime())) expired.set(m.runId, at);
       const since = new Date(m.createdAt);
@@ -197,7 +204,9 @@ export class LocalProvider implements Provider {
       ];
       const createdAt = created.get(runId);
       const stateDir = stateDirs.get(runId);
+      const orphaned = orphans.get(runId);
       out.push({
+        ...(orphaned ? { orphaned } : {}),
         runId,
         expiresAt,
         ...(createdAt ? { createdAt } : {}),

@@ -233,7 +233,12 @@ export async function sweepRun(
   if (stopped > 0) logger.info(`teardown ${runId}: stopped ${stopped} processes`);
 
   const nsPrefix = netnsPrefix(runId);
-  for (const ns of found.netns) {
+  let lastNote = Date.now();
+  for (const [n, ns] of found.netns.entries()) {
+    if (Date.now() - lastNote >= 5_000) {
+      logger.info(`teardown ${runId}: deleted ${n} of ${found.netns.length} network namespaces`);
+      lastNote = Date.now();
+    }
     const r = await sys.run(['ip', 'netns', 'delete', ns], { allowFail: true });
     const res = resource('netns', ns, siteOf(ns, nsPrefix, sites));
     if (r.code === 0 || /No such file/.test(r.stderr)) report.deleted.push(res);

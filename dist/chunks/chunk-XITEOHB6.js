@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-T3F3NNMK.js";
+} from "./chunk-WXQRD3ZC.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-T3F3NNMK.js";
+} from "./chunk-WXQRD3ZC.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -67503,6 +67503,7 @@ function schemaIssueError(issue3, raw, ctx) {
   }
 }
 var CLOUD_PROVIDERS = /* @__PURE__ */ new Set(["aws", "gcp", "azure"]);
+var MIN_PREFIX = 8;
 function crossFieldErrors(file2, ctx) {
   const errors = [];
   const has = (path) => ctx.positions[pathKey(path)] !== void 0;
@@ -67554,6 +67555,14 @@ function crossFieldErrors(file2, ctx) {
             ctx,
             at("cidrs", kind),
             `sites[${i}].cidrs.${kind} "${text2}" ${r.reason}; ${r.suggestion ? `write ${r.suggestion}` : "write an IPv4 range like 10.32.0.0/12"}.`
+          )
+        );
+      } else if (r.cidr.prefix < MIN_PREFIX) {
+        errors.push(
+          errorAt(
+            ctx,
+            at("cidrs", kind),
+            `sites[${i}].cidrs.${kind} ${text2} is larger than a /${MIN_PREFIX}, which would leave no room for the other ranges; give a /${MIN_PREFIX} or smaller, like 10.32.0.0/12.`
           )
         );
       }
@@ -69502,7 +69511,7 @@ ${renderServices(this.runId, services)}EOF`,
 };
 
 // src/providers/local/index.ts
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 import { mkdir as mkdir5 } from "node:fs/promises";
 
 // src/remote/sshd.ts
@@ -70359,7 +70368,12 @@ async function sweepRun(runId, sites, sys, logger) {
   const stopped = await stopUntilNoneLeft(runId, sys, found.netns, found.processes, report);
   if (stopped > 0) logger.info(`teardown ${runId}: stopped ${stopped} processes`);
   const nsPrefix = netnsPrefix(runId);
-  for (const ns of found.netns) {
+  let lastNote = Date.now();
+  for (const [n, ns] of found.netns.entries()) {
+    if (Date.now() - lastNote >= 5e3) {
+      logger.info(`teardown ${runId}: deleted ${n} of ${found.netns.length} network namespaces`);
+      lastNote = Date.now();
+    }
     const r = await sys.run(["ip", "netns", "delete", ns], { allowFail: true });
     const res = resource("netns", ns, siteOf(ns, nsPrefix, sites));
     if (r.code === 0 || /No such file/.test(r.stderr)) report.deleted.push(res);
@@ -70412,6 +70426,148 @@ async function sweepRun(runId, sites, sys, logger) {
   );
   return report;
 }
+
+// src/state/lock.ts
+import {
+  closeSync as closeSync2,
+  existsSync as existsSync5,
+  mkdirSync,
+  openSync as openSync2,
+  readFileSync as readFileSync3,
+  rmdirSync,
+  rmSync,
+  writeSync
+} from "node:fs";
+import { dirname as dirname4, join as join6, resolve as resolve3 } from "node:path";
+var LOCK_FILE = "lock";
+var held = /* @__PURE__ */ new Map();
+var CANNOT_WRITE = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
+function holderOf(path) {
+  try {
+    return JSON.parse(readFileSync3(path, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function running(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+function tryCreate(path, command) {
+  try {
+    const fd = openSync2(path, "wx", 384);
+    const holder = { pid: process.pid, command, since: (/* @__PURE__ */ new Date()).toISOString() };
+    writeSync(fd, JSON.stringify(holder));
+    closeSync2(fd);
+    return true;
+  } catch (e) {
+    if (e.code === "EEXIST") return false;
+    throw e;
+  }
+}
+function deadOwner(dir) {
+  const holder = holderOf(join6(dir, LOCK_FILE));
+  if (!holder || !["up", "run"].includes(holder.command) || running(holder.pid)) return void 0;
+  return { pid: holder.pid, command: holder.command };
+}
+function lockStateDir(dir, command, options = {}) {
+  const path = join6(dir, LOCK_FILE);
+  if (options.create === false && !existsSync5(dir)) return () => {
+  };
+  const mine = held.get(path);
+  if (mine) {
+    mine.depth++;
+    return once(() => release(path));
+  }
+  let made;
+  try {
+    made = makeDirs(dir);
+    if (!tryCreateOrTakeOver(dir, path, command)) return () => {
+    };
+  } catch (e) {
+    if (CANNOT_WRITE.has(e.code ?? "")) return () => {
+    };
+    throw e;
+  }
+  held.set(path, { depth: 1, made });
+  return once(() => release(path));
+}
+function tryCreateOrTakeOver(dir, path, command) {
+  for (let attempt = 0; !tryCreate(path, command); attempt++) {
+    const holder = holderOf(path);
+    if (holder && running(holder.pid) && holder.pid !== process.pid) {
+      throw new UserError(
+        `${dir} is in use by "${holder.command}" (pid ${holder.pid}, since ${holder.since}); wait for it to end, or pass another --state directory.`
+      );
+    }
+    if (attempt >= 2)
+      throw new UserError(
+        `${dir}: cannot take its lock file ${path}; remove it if no command runs.`
+      );
+    rmSync(path, { force: true });
+  }
+  return true;
+}
+function makeDirs(dir) {
+  const first = mkdirSync(dir, { recursive: true, mode: 448 });
+  if (first === void 0) return [];
+  const made = [];
+  for (let d = resolve3(dir); ; d = dirname4(d)) {
+    made.unshift(d);
+    if (d === resolve3(first) || dirname4(d) === d) break;
+  }
+  return made;
+}
+async function withStateLock(dir, command, fn, options = {}) {
+  const unlock = lockStateDir(dir, command, options);
+  try {
+    return await fn();
+  } finally {
+    unlock();
+  }
+}
+function release(path) {
+  const mine = held.get(path);
+  if (!mine) return;
+  if (mine.depth > 1) {
+    mine.depth--;
+    return;
+  }
+  held.delete(path);
+  unlockFile(path, mine.made);
+}
+function unlockFile(path, made) {
+  if (holderOf(path)?.pid !== process.pid) return;
+  rmSync(path, { force: true });
+  for (const d of [...made].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+  }
+}
+function once(fn) {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
+}
+process.once("exit", () => {
+  for (const [path, mine] of held) {
+    try {
+      unlockFile(path, mine.made);
+    } catch {
+    }
+  }
+});
 
 // src/providers/local/index.ts
 var SSH_PORT = 22;
@@ -70519,8 +70675,14 @@ var LocalProvider = class {
     const created = /* @__PURE__ */ new Map();
     const stateDirs = /* @__PURE__ */ new Map();
     const markers = await readMarkers();
+    const orphans = /* @__PURE__ */ new Map();
     for (const m of markers) {
       if (m.stateDir) stateDirs.set(m.runId, m.stateDir);
+      const dead = m.stateDir ? deadOwner(m.stateDir) : void 0;
+      if (dead) {
+        orphans.set(m.runId, dead);
+        if (!expired.has(m.runId)) expired.set(m.runId, new Date(m.expiresAt));
+      }
       const at = new Date(m.expiresAt);
       if (!(at.getTime() > now.getTime())) expired.set(m.runId, at);
       const since = new Date(m.createdAt);
@@ -70550,7 +70712,9 @@ var LocalProvider = class {
       ];
       const createdAt = created.get(runId);
       const stateDir = stateDirs.get(runId);
+      const orphaned = orphans.get(runId);
       out.push({
+        ...orphaned ? { orphaned } : {},
         runId,
         expiresAt,
         ...createdAt ? { createdAt } : {},
@@ -70579,7 +70743,7 @@ var LocalProvider = class {
       createdAt: existing?.createdAt ?? (/* @__PURE__ */ new Date()).toISOString(),
       expiresAt: ctx.expiresAt.toISOString(),
       ...ctx.repo ? { repo: ctx.repo } : {},
-      stateDir: resolve3(ctx.stateDir),
+      stateDir: resolve4(ctx.stateDir),
       publicBlock: block2
     });
     await ctx.recordResource({ provider: "local", site: "", kind: "dir", id: runDir(ctx.runId) });
@@ -70728,13 +70892,13 @@ var ConnectionLostError = class extends RemoteError {
 
 // src/remote/hostKeys.ts
 import { appendFile as appendFile2, mkdir as mkdir7, readFile as readFile7 } from "node:fs/promises";
-import { dirname as dirname4 } from "node:path";
+import { dirname as dirname5 } from "node:path";
 
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
 import { createHash, generateKeyPairSync, randomBytes as randomBytes3 } from "node:crypto";
 import { mkdir as mkdir6, readFile as readFile6, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
   const blob = typeof key === "string" ? publicKeyBlob(key) : key;
@@ -70813,8 +70977,8 @@ function generateRunKey(comment = "tungsten-e2e") {
 }
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
   await mkdir6(dir, { recursive: true, mode: 448 });
-  const path = join6(dir, fileName);
-  const fresh = join6(dir, `.${fileName}.${randomBytes3(4).toString("hex")}`);
+  const path = join7(dir, fileName);
+  const fresh = join7(dir, `.${fileName}.${randomBytes3(4).toString("hex")}`);
   try {
     await writeFile5(fresh, privateKey, { mode: 384, flag: "wx" });
     await rename4(fresh, path);
@@ -70944,7 +71108,7 @@ var HostKeyStore = class _HostKeyStore {
   async persist(name, address, blobs) {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
-    await mkdir7(dirname4(file2), { recursive: true, mode: 448 });
+    await mkdir7(dirname5(file2), { recursive: true, mode: 448 });
     const text2 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
     await appendFile2(file2, text2, { mode: 384 });
@@ -72560,13 +72724,14 @@ async function janitor(options, env) {
     for (const run2 of listed) {
       const expired = run2.expiresAt.getTime() <= now.getTime();
       const older = olderThan !== void 0 && run2.createdAt !== void 0 && run2.createdAt.getTime() <= olderThan;
-      if (!expired && !older) continue;
+      if (!expired && !older && !run2.orphaned) continue;
       const entry = {
         provider: sweep.provider,
         runId: run2.runId,
         expiresAt: run2.expiresAt,
         ...run2.createdAt ? { createdAt: run2.createdAt } : {},
-        why: expired ? "expired" : "older",
+        why: expired ? "expired" : older ? "older" : "orphaned",
+        ...run2.orphaned && !expired && !older ? { orphanedBy: run2.orphaned } : {},
         resources: run2.resources,
         deleted: [],
         remaining: []
@@ -72614,7 +72779,7 @@ function counts(resources) {
 function janitorText(report) {
   const lines = [];
   for (const r of report.runs) {
-    const why = r.why === "expired" ? `expired ${r.expiresAt.getTime() === 0 ? "(no expiry left: an orphan)" : r.expiresAt.toISOString()}` : `created ${r.createdAt.toISOString()}, expires ${r.expiresAt.toISOString()}`;
+    const why = r.why === "orphaned" ? `orphaned (its "${r.orphanedBy?.command ?? "up"}", pid ${r.orphanedBy?.pid ?? "?"}, was killed before it finished)` : r.why === "expired" ? `expired ${r.expiresAt.getTime() === 0 ? "(no expiry left: an orphan)" : r.expiresAt.toISOString()}` : `created ${r.createdAt.toISOString()}, expires ${r.expiresAt.toISOString()}`;
     const verb = report.dryRun ? "would delete" : r.remaining.length ? `deleted ${r.deleted.length}, left ${r.remaining.length}` : `deleted ${r.deleted.length}`;
     lines.push(`${r.provider} run ${r.runId}: ${why}: ${verb} (${counts(r.resources)})`);
     for (const left2 of r.remaining) {
@@ -73216,11 +73381,11 @@ function probeErrorsText(totals) {
 
 // src/report/outputs.ts
 import { writeFile as writeFile6 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/state/owner.ts
 import { chown, mkdir as mkdir8 } from "node:fs/promises";
-import { dirname as dirname5, resolve as resolve4 } from "node:path";
+import { dirname as dirname6, resolve as resolve5 } from "node:path";
 function sudoUser(env = process.env) {
   if (process.getuid?.() !== 0) return void 0;
   const uid = Number(env.SUDO_UID);
@@ -73238,19 +73403,19 @@ async function handToSudoUser(paths, env = process.env) {
     });
   }
 }
-async function makeDirs(dir) {
+async function makeDirs2(dir) {
   const first = await mkdir8(dir, { recursive: true });
   if (first === void 0) return [];
   const made = [];
-  for (let d = resolve4(dir); ; d = dirname5(d)) {
+  for (let d = resolve5(dir); ; d = dirname6(d)) {
     made.unshift(d);
-    if (d === resolve4(first) || dirname5(d) === d) break;
+    if (d === resolve5(first) || dirname6(d) === d) break;
   }
   return made;
 }
 
 // src/report/githubContext.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 var DEFAULT_API_URL = "https://api.github.com";
 function commentTargetFromEnv(env = process.env, prNumber) {
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
@@ -73271,7 +73436,7 @@ function prNumberFromEvent(event, path) {
   if (!path) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync3(path, "utf8"));
+    payload = JSON.parse(readFileSync4(path, "utf8"));
   } catch {
     return void 0;
   }
@@ -75568,11 +75733,11 @@ function renderResultsJson(results) {
 `;
 }
 async function writeResultsFiles(dir, results, options = {}) {
-  const made = await makeDirs(dir);
+  const made = await makeDirs2(dir);
   const files = {
-    json: join7(dir, RESULT_FILES.json),
-    markdown: join7(dir, RESULT_FILES.markdown),
-    junit: join7(dir, RESULT_FILES.junit)
+    json: join8(dir, RESULT_FILES.json),
+    markdown: join8(dir, RESULT_FILES.markdown),
+    junit: join8(dir, RESULT_FILES.junit)
   };
   await writeFile6(files.json, renderResultsJson(results));
   await writeFile6(
@@ -75872,146 +76037,10 @@ async function destroyEach(names, o) {
   return result;
 }
 
-// src/state/lock.ts
-import {
-  closeSync as closeSync2,
-  existsSync as existsSync5,
-  mkdirSync,
-  openSync as openSync2,
-  readFileSync as readFileSync4,
-  rmdirSync,
-  rmSync,
-  writeSync
-} from "node:fs";
-import { dirname as dirname6, join as join8, resolve as resolve5 } from "node:path";
-var LOCK_FILE = "lock";
-var held = /* @__PURE__ */ new Map();
-var CANNOT_WRITE = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
-function holderOf(path) {
-  try {
-    return JSON.parse(readFileSync4(path, "utf8"));
-  } catch {
-    return void 0;
-  }
-}
-function running(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
-  }
-}
-function tryCreate(path, command) {
-  try {
-    const fd = openSync2(path, "wx", 384);
-    const holder = { pid: process.pid, command, since: (/* @__PURE__ */ new Date()).toISOString() };
-    writeSync(fd, JSON.stringify(holder));
-    closeSync2(fd);
-    return true;
-  } catch (e) {
-    if (e.code === "EEXIST") return false;
-    throw e;
-  }
-}
-function lockStateDir(dir, command, options = {}) {
-  const path = join8(dir, LOCK_FILE);
-  if (options.create === false && !existsSync5(dir)) return () => {
-  };
-  const mine = held.get(path);
-  if (mine) {
-    mine.depth++;
-    return once(() => release(path));
-  }
-  let made;
-  try {
-    made = makeDirs2(dir);
-    if (!tryCreateOrTakeOver(dir, path, command)) return () => {
-    };
-  } catch (e) {
-    if (CANNOT_WRITE.has(e.code ?? "")) return () => {
-    };
-    throw e;
-  }
-  held.set(path, { depth: 1, made });
-  return once(() => release(path));
-}
-function tryCreateOrTakeOver(dir, path, command) {
-  for (let attempt = 0; !tryCreate(path, command); attempt++) {
-    const holder = holderOf(path);
-    if (holder && running(holder.pid) && holder.pid !== process.pid) {
-      throw new UserError(
-        `${dir} is in use by "${holder.command}" (pid ${holder.pid}, since ${holder.since}); wait for it to end, or pass another --state directory.`
-      );
-    }
-    if (attempt >= 2)
-      throw new UserError(
-        `${dir}: cannot take its lock file ${path}; remove it if no command runs.`
-      );
-    rmSync(path, { force: true });
-  }
-  return true;
-}
-function makeDirs2(dir) {
-  const first = mkdirSync(dir, { recursive: true, mode: 448 });
-  if (first === void 0) return [];
-  const made = [];
-  for (let d = resolve5(dir); ; d = dirname6(d)) {
-    made.unshift(d);
-    if (d === resolve5(first) || dirname6(d) === d) break;
-  }
-  return made;
-}
-async function withStateLock(dir, command, fn, options = {}) {
-  const unlock = lockStateDir(dir, command, options);
-  try {
-    return await fn();
-  } finally {
-    unlock();
-  }
-}
-function release(path) {
-  const mine = held.get(path);
-  if (!mine) return;
-  if (mine.depth > 1) {
-    mine.depth--;
-    return;
-  }
-  held.delete(path);
-  unlockFile(path, mine.made);
-}
-function unlockFile(path, made) {
-  if (holderOf(path)?.pid !== process.pid) return;
-  rmSync(path, { force: true });
-  for (const d of [...made].reverse()) {
-    try {
-      rmdirSync(d);
-    } catch {
-      return;
-    }
-  }
-}
-function once(fn) {
-  let done = false;
-  return () => {
-    if (!done) {
-      done = true;
-      fn();
-    }
-  };
-}
-process.once("exit", () => {
-  for (const [path, mine] of held) {
-    try {
-      unlockFile(path, mine.made);
-    } catch {
-    }
-  }
-});
-
 // src/pipeline.ts
 var UP_PHASES = ["provision", "install", "ready", "connect"];
 var KNOWN_HOSTS = "known_hosts";
+var TEARDOWN_HEARTBEAT_MS = 5e3;
 var ID = /^[a-z][a-z0-9]{5}$/;
 var providersOfPlan = (plan) => [
   ...new Set(plan.sites.map((s) => s.provider))
@@ -76334,7 +76363,18 @@ async function downLocked(options, env) {
       howToDelete: (name) => `${downCommandLine(options.stateDir, [name])} (again, once the cause is fixed)`
     });
   };
-  let swept = await sweep(state);
+  const heartbeat = setInterval(
+    () => logger.info(
+      `teardown ${runId}: still deleting (${state.resources.length} resources recorded, ${formatSeconds(Date.now() - started)} so far)`
+    ),
+    options.heartbeatMs ?? TEARDOWN_HEARTBEAT_MS
+  );
+  let swept;
+  try {
+    swept = await sweep(state);
+  } finally {
+    clearInterval(heartbeat);
+  }
   let latest = store;
   for (let pass = 1; ; pass++) {
     const now = await StateStore.open(options.stateDir);
@@ -77005,7 +77045,7 @@ function keptMessage(o) {
 }
 async function exportState(stateDir, dir) {
   const to = join11(dir, "state");
-  const made = await makeDirs(to);
+  const made = await makeDirs2(to);
   const file2 = join11(to, STATE_FILE);
   await copyFile2(join11(stateDir, STATE_FILE), file2);
   await chmod2(to, 448);
@@ -77159,6 +77199,7 @@ export {
   STATE_FILE,
   newRunId,
   StateStore,
+  withStateLock,
   VERSION,
   olderThanSeconds,
   janitorCommand,
@@ -77167,7 +77208,6 @@ export {
   reexecAsRoot,
   parseRaceRetries,
   elapsedLogger,
-  withStateLock,
   up,
   attach,
   down,
