@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-XITEOHB6.js";
+} from "./chunks/chunk-OYA2UQVV.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-VBYPANKV.js";
+} from "./chunks/chunk-GBTL6M3Q.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-WXQRD3ZC.js";
+} from "./chunks/chunk-WTZ22HQU.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -119,6 +119,12 @@ describe.skipIf(!IS_ROOT)('local provider: down after up was killed', () => {
       keptDir,
     ]);
     expect(up.code, up.stderr).toBe(0);
+    // up says what it found: the orphan, and how to delete it
+    expect(up.stdout + up.stderr).toMatch(
+      new RegExp(
+        `orphaned local runs? \\([^)]*${killed.runId}[^)]*\\): the up that started (it|them) was killed; "tungsten-e2e janitor" deletes them`,
+      ),
+    );
     const kept = JSON.parse(readFileSync(join(keptDir, 'state.json'), 'utf8')) as RunState;
 
     const r = runBundle('cli', ['janitor']);

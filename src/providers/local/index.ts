@@ -89,8 +89,18 @@ export class LocalProvider implements Provider {
       options.pickBlock ?? ((free) => free[Math.floor(Math.random() * free.length)]!);
   }
 
-  async preflight(sites: SitePlan[], plan: Plan, _ctx: ProviderOpContext): Promise<void> {
+  async preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void> {
     await preflightLocal(this.sys, plan.sites.filter((s) => s.provider === 'local').length);
+    await this.noteOrphans(ctx);
+  }
+
+  /** Runs on this host whose up or run was killed: they hold addresses and CPU until deleted. */
+  private async noteOrphans(ctx: ProviderOpContext): Promise<void> {
+    const orphans = (await this.listExpired(new Date(), ctx)).filter((r) => r.orphaned);
+    if (orphans.length === 0) return;
+    ctx.logger.warn(
+      `this host has ${orphans.length} orphaned local run${orphans.length === 1 ? '' : 's'} (${orphans.map((r) => r.runId).join(', ')}): the ${orphans[0]!.orphaned!.command} that started ${orphans.length === 1 ? 'it' : 'them'} was killed; "tungsten-e2e janitor" deletes them.`,
+    );
   }
 
   async provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite> {

@@ -70610,8 +70610,17 @@ var LocalProvider = class {
     this.sys = options.sys ?? hostSys;
     this.pickBlock = options.pickBlock ?? ((free) => free[Math.floor(Math.random() * free.length)]);
   }
-  async preflight(sites, plan, _ctx) {
+  async preflight(sites, plan, ctx) {
     await preflightLocal(this.sys, plan.sites.filter((s) => s.provider === "local").length);
+    await this.noteOrphans(ctx);
+  }
+  /** Runs on this host whose up or run was killed: they hold addresses and CPU until deleted. */
+  async noteOrphans(ctx) {
+    const orphans = (await this.listExpired(/* @__PURE__ */ new Date(), ctx)).filter((r) => r.orphaned);
+    if (orphans.length === 0) return;
+    ctx.logger.warn(
+      `this host has ${orphans.length} orphaned local run${orphans.length === 1 ? "" : "s"} (${orphans.map((r) => r.runId).join(", ")}): the ${orphans[0].orphaned.command} that started ${orphans.length === 1 ? "it" : "them"} was killed; "tungsten-e2e janitor" deletes them.`
+    );
   }
   async provision(site2, plan, ctx) {
     const net = await this.runNetwork(plan, ctx);

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-WXQRD3ZC.js";
+} from "./chunk-WTZ22HQU.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-WXQRD3ZC.js";
+} from "./chunk-WTZ22HQU.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
