@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-GBTL6M3Q.js";
+} from "./chunks/chunk-BGNBB47X.js";
 import {
   StateStore,
   TEARDOWN_POLICIES,
@@ -29,7 +29,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-WTZ22HQU.js";
+} from "./chunks/chunk-VWOYFTTP.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -15,8 +15,10 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { processAlive as running } from '../pids.js';
+import { dirsMade } from './owner.js';
 
 export const LOCK_FILE = 'lock';
 
@@ -42,15 +44,6 @@ function holderOf(path: string): LockHolder | undefined {
     return JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
   } catch {
     return undefined;
-  }
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -127,14 +120,7 @@ function tryCreateOrTakeOver(dir: string, path: string, command: string): boolea
 
 /** mkdir -p; the directories it made, outermost first. */
 function makeDirs(dir: string): string[] {
-  const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (first === undefined) return [];
-  const made: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    made.unshift(d);
-    if (d === resolve(first) || dirname(d) === d) break;
-  }
-  return made;
+  return dirsMade(dir, mkdirSync(dir, { recursive: true, mode: 0o700 }));
 }
 
 /** Run fn while holding the state directory's lock. */

@@ -35,7 +35,11 @@ export async function handToSudoUser(
 
 /** mkdir -p, returning every directory it created (outermost first). */
 export async function makeDirs(dir: string): Promise<string[]> {
-  const first = await mkdir(dir, { recursive: true });
+  return dirsMade(dir, await mkdir(dir, { recursive: true }));
+}
+
+/** The directories `mkdir -p dir` made, given the first one it reports (outermost first). */
+export function dirsMade(dir: string, first: string | undefined): string[] {
   if (first === undefined) return [];
   const made: string[] = [];
   for (let d = resolve(dir); ; d = dirname(d)) {

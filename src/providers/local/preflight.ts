@@ -4,6 +4,7 @@
  * piece is one sentence saying exactly what to install or how to run.
  */
 import { accessSync, constants } from 'node:fs';
+import { processAlive } from '../../pids.js';
 import { delimiter, join } from 'node:path';
 import { UserError, UserErrors } from '../../errors.js';
 import { randomBytes } from 'node:crypto';
@@ -87,16 +88,6 @@ export function probeNetns(pid = process.pid): string {
 function probeOwner(ns: string): number | undefined {
   const m = /^tepf-(\d+)-[0-9a-f]{6}$/.exec(ns);
   return m ? Number(m[1]) : undefined;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists, it is someone else's
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Delete the probe namespaces whose preflight died before it could. */

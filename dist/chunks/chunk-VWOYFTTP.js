@@ -2150,9 +2150,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve7(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -2190,12 +2190,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve7(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -4462,8 +4462,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve7, reject) => {
-        res = resolve7;
+      const promise2 = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6714,12 +6714,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7389,12 +7389,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7873,16 +7873,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve7(null);
+            resolve6(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7893,7 +7893,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7944,7 +7944,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client2[kConnector]({
             host,
             hostname: hostname3,
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve7(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -8273,8 +8273,8 @@ var require_pool_base = __commonJS({
       }
       get [kRunning]() {
         let ret = 0;
-        for (const { [kRunning]: running2 } of this[kClients]) {
-          ret += running2;
+        for (const { [kRunning]: running } of this[kClients]) {
+          ret += running;
         }
         return ret;
       }
@@ -8292,8 +8292,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -9562,7 +9562,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject) => {
+        return await new Promise((resolve6, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9575,7 +9575,7 @@ var require_readable = __commonJS({
             if (signal2?.aborted) {
               reject(signal2.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve6(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9594,7 +9594,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9611,7 +9611,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -9681,18 +9681,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve6(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve6(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve6(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9949,9 +9949,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve6, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10174,9 +10174,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10461,9 +10461,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10555,9 +10555,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -14420,7 +14420,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14496,7 +14496,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -14539,7 +14539,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18280,8 +18280,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms).unref();
+      return new Promise((resolve6) => {
+        setTimeout(resolve6, ms).unref();
       });
     }
     module.exports = {
@@ -32946,7 +32946,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve7, reject) => {
+        return new Promise(async (resolve6, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -32958,7 +32958,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve7();
+          resolve6();
         });
       })(),
       NullCipher,
@@ -34216,7 +34216,7 @@ var require_agent2 = __commonJS({
     "use strict";
     var { Socket: Socket2 } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve7 } = __require("path");
+    var { resolve: resolve6 } = __require("path");
     var { readFile: readFile9 } = __require("fs");
     var { execFile: execFile2, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -34352,7 +34352,7 @@ var require_agent2 = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve7(__teDirnameValue, "..", "util/pagent.exe");
+      const EXEPATH = resolve6(__teDirnameValue, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -46594,11 +46594,11 @@ import { EOL } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46614,7 +46614,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52206,7 +52206,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve7) {
+function isRecursive(inst, stack, resolve6) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -52216,7 +52216,7 @@ function isRecursive(inst, stack, resolve7) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve7);
+      const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -52227,7 +52227,7 @@ function isRecursive(inst, stack, resolve7) {
       const desc = Object.getOwnPropertyDescriptor(sh2, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -52291,7 +52291,7 @@ function isRecursive(inst, stack, resolve7) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -68483,7 +68483,7 @@ function endpointKey(host) {
 function remoteHostsOf(hosts) {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const out = /* @__PURE__ */ new Map();
-  const resolve7 = (name, seen) => {
+  const resolve6 = (name, seen) => {
     const done = out.get(name);
     if (done) return done;
     const h = byName.get(name);
@@ -68497,11 +68497,11 @@ function remoteHostsOf(hosts) {
       user: h.ssh.user
     };
     if (h.hostKeys?.length) target.hostKeys = [...h.hostKeys];
-    if (h.ssh.jumpHost) target.jump = resolve7(h.ssh.jumpHost, [...seen, name]);
+    if (h.ssh.jumpHost) target.jump = resolve6(h.ssh.jumpHost, [...seen, name]);
     out.set(name, target);
     return target;
   };
-  for (const h of hosts) resolve7(h.name, []);
+  for (const h of hosts) resolve6(h.name, []);
   return out;
 }
 
@@ -69512,7 +69512,7 @@ ${renderServices(this.runId, services)}EOF`,
 
 // src/providers/local/index.ts
 import { resolve as resolve4 } from "node:path";
-import { mkdir as mkdir5 } from "node:fs/promises";
+import { mkdir as mkdir6 } from "node:fs/promises";
 
 // src/remote/sshd.ts
 import { spawn } from "node:child_process";
@@ -69901,6 +69901,18 @@ async function blocksOf(runId) {
 
 // src/providers/local/preflight.ts
 import { accessSync as accessSync2, constants as constants5 } from "node:fs";
+
+// src/pids.ts
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+
+// src/providers/local/preflight.ts
 import { delimiter, join as join5 } from "node:path";
 import { randomBytes as randomBytes2 } from "node:crypto";
 
@@ -69911,7 +69923,7 @@ function isRoot() {
 }
 var hostSys = { run: (argv, options = {}) => exec([...argv], options) };
 function exec(argv, options) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve6, reject) => {
     const child = spawn2(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err = [];
@@ -69939,7 +69951,7 @@ function exec(argv, options) {
         const why = result.stderr.trim() || result.stdout.trim() || `killed by ${signal2}`;
         reject(new InfraError(`${argv.join(" ")} failed (exit ${result.code}): ${why}`));
       } else {
-        resolve7(result);
+        resolve6(result);
       }
     });
     child.stdin.on("error", () => {
@@ -70176,14 +70188,6 @@ function probeNetns(pid = process.pid) {
 function probeOwner(ns) {
   const m = /^tepf-(\d+)-[0-9a-f]{6}$/.exec(ns);
   return m ? Number(m[1]) : void 0;
-}
-function processAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
-  }
 }
 async function removeStaleProbes(sys) {
   const list = await sys.run(["ip", "netns", "list"], { allowFail: true });
@@ -70438,7 +70442,42 @@ import {
   rmSync,
   writeSync
 } from "node:fs";
-import { dirname as dirname4, join as join6, resolve as resolve3 } from "node:path";
+import { join as join6 } from "node:path";
+
+// src/state/owner.ts
+import { chown, mkdir as mkdir5 } from "node:fs/promises";
+import { dirname as dirname4, resolve as resolve3 } from "node:path";
+function sudoUser(env = process.env) {
+  if (process.getuid?.() !== 0) return void 0;
+  const uid = Number(env.SUDO_UID);
+  const gid = Number(env.SUDO_GID);
+  if (!env.SUDO_UID || !env.SUDO_GID || !Number.isInteger(uid) || !Number.isInteger(gid)) {
+    return void 0;
+  }
+  return { uid, gid };
+}
+async function handToSudoUser(paths, env = process.env) {
+  const user = sudoUser(env);
+  if (!user) return;
+  for (const p of paths) {
+    await chown(p, user.uid, user.gid).catch(() => {
+    });
+  }
+}
+async function makeDirs(dir) {
+  return dirsMade(dir, await mkdir5(dir, { recursive: true }));
+}
+function dirsMade(dir, first) {
+  if (first === void 0) return [];
+  const made = [];
+  for (let d = resolve3(dir); ; d = dirname4(d)) {
+    made.unshift(d);
+    if (d === resolve3(first) || dirname4(d) === d) break;
+  }
+  return made;
+}
+
+// src/state/lock.ts
 var LOCK_FILE = "lock";
 var held = /* @__PURE__ */ new Map();
 var CANNOT_WRITE = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
@@ -70447,14 +70486,6 @@ function holderOf(path) {
     return JSON.parse(readFileSync3(path, "utf8"));
   } catch {
     return void 0;
-  }
-}
-function running(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
   }
 }
 function tryCreate(path, command) {
@@ -70471,7 +70502,7 @@ function tryCreate(path, command) {
 }
 function deadOwner(dir) {
   const holder = holderOf(join6(dir, LOCK_FILE));
-  if (!holder || !["up", "run"].includes(holder.command) || running(holder.pid)) return void 0;
+  if (!holder || !["up", "run"].includes(holder.command) || processAlive(holder.pid)) return void 0;
   return { pid: holder.pid, command: holder.command };
 }
 function lockStateDir(dir, command, options = {}) {
@@ -70485,7 +70516,7 @@ function lockStateDir(dir, command, options = {}) {
   }
   let made;
   try {
-    made = makeDirs(dir);
+    made = makeDirs2(dir);
     if (!tryCreateOrTakeOver(dir, path, command)) return () => {
     };
   } catch (e) {
@@ -70499,7 +70530,7 @@ function lockStateDir(dir, command, options = {}) {
 function tryCreateOrTakeOver(dir, path, command) {
   for (let attempt = 0; !tryCreate(path, command); attempt++) {
     const holder = holderOf(path);
-    if (holder && running(holder.pid) && holder.pid !== process.pid) {
+    if (holder && processAlive(holder.pid) && holder.pid !== process.pid) {
       throw new UserError(
         `${dir} is in use by "${holder.command}" (pid ${holder.pid}, since ${holder.since}); wait for it to end, or pass another --state directory.`
       );
@@ -70512,15 +70543,8 @@ function tryCreateOrTakeOver(dir, path, command) {
   }
   return true;
 }
-function makeDirs(dir) {
-  const first = mkdirSync(dir, { recursive: true, mode: 448 });
-  if (first === void 0) return [];
-  const made = [];
-  for (let d = resolve3(dir); ; d = dirname4(d)) {
-    made.unshift(d);
-    if (d === resolve3(first) || dirname4(d) === d) break;
-  }
-  return made;
+function makeDirs2(dir) {
+  return dirsMade(dir, mkdirSync(dir, { recursive: true, mode: 448 }));
 }
 async function withStateLock(dir, command, fn, options = {}) {
   const unlock = lockStateDir(dir, command, options);
@@ -70744,7 +70768,7 @@ var LocalProvider = class {
     return made;
   }
   async makeRunNetwork(plan, ctx) {
-    await mkdir5(runDir(ctx.runId), { recursive: true, mode: 493 });
+    await mkdir6(runDir(ctx.runId), { recursive: true, mode: 493 });
     const existing = await readMarker(ctx.runId);
     const block2 = existing?.publicBlock ?? await this.chooseBlock(plan, ctx.runId);
     await writeMarker({
@@ -70900,13 +70924,13 @@ var ConnectionLostError = class extends RemoteError {
 };
 
 // src/remote/hostKeys.ts
-import { appendFile as appendFile2, mkdir as mkdir7, readFile as readFile7 } from "node:fs/promises";
+import { appendFile as appendFile2, mkdir as mkdir8, readFile as readFile7 } from "node:fs/promises";
 import { dirname as dirname5 } from "node:path";
 
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
 import { createHash, generateKeyPairSync, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir6, readFile as readFile6, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir7, readFile as readFile6, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
@@ -70985,7 +71009,7 @@ function generateRunKey(comment = "tungsten-e2e") {
   return makeRunKey(encoded.privateKey, encoded.publicKey);
 }
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
-  await mkdir6(dir, { recursive: true, mode: 448 });
+  await mkdir7(dir, { recursive: true, mode: 448 });
   const path = join7(dir, fileName);
   const fresh = join7(dir, `.${fileName}.${randomBytes3(4).toString("hex")}`);
   try {
@@ -71117,7 +71141,7 @@ var HostKeyStore = class _HostKeyStore {
   async persist(name, address, blobs) {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
-    await mkdir7(dirname5(file2), { recursive: true, mode: 448 });
+    await mkdir8(dirname5(file2), { recursive: true, mode: 448 });
     const text2 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
     await appendFile2(file2, text2, { mode: 384 });
@@ -71307,13 +71331,13 @@ function nonce() {
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
     this.channel = channel;
-    this.closed = new Promise((resolve7) => {
+    this.closed = new Promise((resolve6) => {
       channel.on("close", () => {
         this.isClosed = true;
         const p = this.current;
         this.current = void 0;
         p?.reject(new RunnerClosedError("the command channel closed while a command was running"));
-        resolve7();
+        resolve6();
       });
     });
     channel.on("data", (chunk) => this.onData(chunk, "out"));
@@ -71340,7 +71364,7 @@ var CommandRunner = class _CommandRunner {
     const runner = new _CommandRunner(channel);
     const scanner = new TrailerScanner(Buffer.from(`${ready} `));
     let noise = "";
-    await new Promise((resolve7, reject) => {
+    await new Promise((resolve6, reject) => {
       const timer = setTimeout(() => {
         const starting = runner.current;
         runner.current = void 0;
@@ -71360,7 +71384,7 @@ var CommandRunner = class _CommandRunner {
         err: new TrailerScanner(Buffer.from(`${ready}-never `)),
         resolve: () => {
           clearTimeout(timer);
-          resolve7();
+          resolve6();
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -71403,12 +71427,12 @@ var CommandRunner = class _CommandRunner {
     if (this.isClosed)
       return Promise.reject(new RunnerClosedError("the command channel is closed"));
     const n = nonce();
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve6, reject) => {
       this.current = {
         sink,
         out: new TrailerScanner(Buffer.from(`${n} `)),
         err: new TrailerScanner(Buffer.from(`${n} `)),
-        resolve: resolve7,
+        resolve: resolve6,
         reject
       };
       this.channel.write(`${n}
@@ -71468,12 +71492,12 @@ var Connection = class {
     client2.on("error", (e) => {
       this.closeReason = e.message;
     });
-    this.closed = new Promise((resolve7) => {
+    this.closed = new Promise((resolve6) => {
       client2.on("close", () => {
         this.alive = false;
         for (const w of this.waiters.splice(0)) w.reject(new ConnectionGone(this.closeReason));
         onClose(this);
-        resolve7();
+        resolve6();
       });
     });
   }
@@ -71652,7 +71676,7 @@ var RemotePool = class {
       if (!conn.alive) return { lost: conn.closeReason };
       throw e;
     }
-    return await new Promise((resolve7) => {
+    return await new Promise((resolve6) => {
       let stuck = false;
       const timer = localLimit === void 0 ? void 0 : setTimeout(() => {
         stuck = true;
@@ -71664,10 +71688,10 @@ var RemotePool = class {
         clearTimeout(timer);
         this.sessionClosed(conn);
         this.releaseSlot(conn);
-        if (stuck) return resolve7({ stuck: true });
-        if (exit) return resolve7(exit);
+        if (stuck) return resolve6({ stuck: true });
+        if (exit) return resolve6(exit);
         void settlesWithin(conn.closed, 50).then(
-          () => resolve7({
+          () => resolve6({
             lost: conn.alive ? "the session closed without an exit status" : conn.closeReason
           })
         );
@@ -71678,8 +71702,8 @@ var RemotePool = class {
   // ---- session slots ------------------------------------------------------
   acquire(conn, want) {
     if (!conn.alive) return Promise.reject(new ConnectionGone(conn.closeReason));
-    return new Promise((resolve7, reject) => {
-      conn.waiters.push({ want, resolve: resolve7, reject });
+    return new Promise((resolve6, reject) => {
+      conn.waiters.push({ want, resolve: resolve6, reject });
       this.pump(conn);
     }).then(
       (lease) => lease.kind === "slot" && want === "runner" ? this.startRunner(conn) : lease
@@ -71765,10 +71789,10 @@ var RemotePool = class {
   async openSession(conn, open3) {
     let pause = 10;
     for (; ; ) {
-      const opening = new Promise((resolve7, reject) => {
+      const opening = new Promise((resolve6, reject) => {
         try {
-          const r = open3(conn.client, (err, v) => err ? reject(err) : resolve7(v));
-          if (r instanceof Promise) r.then(resolve7, reject);
+          const r = open3(conn.client, (err, v) => err ? reject(err) : resolve6(v));
+          if (r instanceof Promise) r.then(resolve6, reject);
         } catch (e) {
           reject(e);
         }
@@ -71802,8 +71826,8 @@ var RemotePool = class {
         }
         conn.open--;
         try {
-          await new Promise((resolve7, reject) => {
-            conn.waiters.unshift({ want: "session", resolve: resolve7, reject });
+          await new Promise((resolve6, reject) => {
+            conn.waiters.unshift({ want: "session", resolve: resolve6, reject });
             this.pump(conn);
           });
         } catch (gone) {
@@ -71843,8 +71867,8 @@ var RemotePool = class {
     let mismatch;
     const algorithms = this.options.hostKeys.algorithmsFor(host);
     try {
-      await new Promise((resolve7, reject) => {
-        client2.once("ready", resolve7);
+      await new Promise((resolve6, reject) => {
+        client2.once("ready", resolve6);
         client2.once("error", reject);
         client2.once(
           "close",
@@ -71917,7 +71941,7 @@ var RemotePool = class {
     return conn;
   }
   tcpConnect(host, timeoutMs) {
-    return new Promise((resolve7, reject) => {
+    return new Promise((resolve6, reject) => {
       const sock = new Socket();
       sock.setNoDelay(true);
       const timer = setTimeout(() => {
@@ -71945,14 +71969,14 @@ var RemotePool = class {
       sock.connect(host.port, host.host, () => {
         clearTimeout(timer);
         sock.removeAllListeners("error");
-        resolve7(sock);
+        resolve6(sock);
       });
     });
   }
   async forwardThrough(host, deadline) {
     const jump = host.jump;
     const via = await this.connection(jump, Math.max(1, deadline - Date.now()));
-    return await new Promise((resolve7, reject) => {
+    return await new Promise((resolve6, reject) => {
       let done = false;
       const timer = setTimeout(
         () => {
@@ -71983,7 +72007,7 @@ var RemotePool = class {
                 { cause: err }
               )
             );
-          } else resolve7(stream);
+          } else resolve6(stream);
         });
       } catch (e) {
         clearTimeout(timer);
@@ -72020,7 +72044,7 @@ var RemotePool = class {
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
       sftp = s;
-      const call = (fn) => new Promise((resolve7, reject) => fn((err) => err ? reject(err) : resolve7()));
+      const call = (fn) => new Promise((resolve6, reject) => fn((err) => err ? reject(err) : resolve6()));
       try {
         await call((cb) => s.writeFile(tmp, content, { mode }, cb));
         await call((cb) => s.chmod(tmp, mode, cb));
@@ -72841,7 +72865,7 @@ function shouldReexecAsRoot(needsRoot2) {
   return needsRoot2 && !isRoot() && process.argv[1] !== void 0 && passwordlessSudo();
 }
 function reexecAsRoot(args) {
-  return new Promise((resolve7) => {
+  return new Promise((resolve6) => {
     const child = spawn3(
       "sudo",
       ["-n", "--preserve-env", "--", process.execPath, process.argv[1], ...args],
@@ -72853,16 +72877,16 @@ function reexecAsRoot(args) {
     child.on("close", (code2) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
-      resolve7(code2 ?? ExitCode.infrastructure);
+      resolve6(code2 ?? ExitCode.infrastructure);
     });
-    child.on("error", () => resolve7(ExitCode.infrastructure));
+    child.on("error", () => resolve6(ExitCode.infrastructure));
   });
 }
 
 // src/health/clock.ts
 var systemClock = {
   now: () => Date.now(),
-  sleep: (ms, signal2) => new Promise((resolve7, reject) => {
+  sleep: (ms, signal2) => new Promise((resolve6, reject) => {
     if (signal2?.aborted) {
       reject(signal2.reason);
       return;
@@ -72873,7 +72897,7 @@ var systemClock = {
     };
     const timer = setTimeout(() => {
       signal2?.removeEventListener("abort", onAbort);
-      resolve7();
+      resolve6();
     }, ms);
     signal2?.addEventListener("abort", onAbort, { once: true });
   })
@@ -73391,37 +73415,6 @@ function probeErrorsText(totals) {
 // src/report/outputs.ts
 import { writeFile as writeFile6 } from "node:fs/promises";
 import { join as join8 } from "node:path";
-
-// src/state/owner.ts
-import { chown, mkdir as mkdir8 } from "node:fs/promises";
-import { dirname as dirname6, resolve as resolve5 } from "node:path";
-function sudoUser(env = process.env) {
-  if (process.getuid?.() !== 0) return void 0;
-  const uid = Number(env.SUDO_UID);
-  const gid = Number(env.SUDO_GID);
-  if (!env.SUDO_UID || !env.SUDO_GID || !Number.isInteger(uid) || !Number.isInteger(gid)) {
-    return void 0;
-  }
-  return { uid, gid };
-}
-async function handToSudoUser(paths, env = process.env) {
-  const user = sudoUser(env);
-  if (!user) return;
-  for (const p of paths) {
-    await chown(p, user.uid, user.gid).catch(() => {
-    });
-  }
-}
-async function makeDirs2(dir) {
-  const first = await mkdir8(dir, { recursive: true });
-  if (first === void 0) return [];
-  const made = [];
-  for (let d = resolve5(dir); ; d = dirname6(d)) {
-    made.unshift(d);
-    if (d === resolve5(first) || dirname6(d) === d) break;
-  }
-  return made;
-}
 
 // src/report/githubContext.ts
 import { readFileSync as readFileSync4 } from "node:fs";
@@ -75742,7 +75735,7 @@ function renderResultsJson(results) {
 `;
 }
 async function writeResultsFiles(dir, results, options = {}) {
-  const made = await makeDirs2(dir);
+  const made = await makeDirs(dir);
   const files = {
     json: join8(dir, RESULT_FILES.json),
     markdown: join8(dir, RESULT_FILES.markdown),
@@ -75791,14 +75784,14 @@ async function publishResults(results, o) {
 }
 
 // src/pipeline/testRun.ts
-import { join as join10, resolve as resolve6 } from "node:path";
+import { join as join10, resolve as resolve5 } from "node:path";
 
 // src/pipeline.ts
 import { stat as stat6, rm as rm6 } from "node:fs/promises";
 import { join as join9 } from "node:path";
 
 // src/pipeline/connect.ts
-var sleep4 = (ms, signal2) => new Promise((resolve7, reject) => {
+var sleep4 = (ms, signal2) => new Promise((resolve6, reject) => {
   signal2.throwIfAborted();
   const onAbort = () => {
     clearTimeout(t);
@@ -75806,7 +75799,7 @@ var sleep4 = (ms, signal2) => new Promise((resolve7, reject) => {
   };
   const t = setTimeout(() => {
     signal2.removeEventListener("abort", onAbort);
-    resolve7();
+    resolve6();
   }, ms);
   signal2.addEventListener("abort", onAbort, { once: true });
 });
@@ -75861,13 +75854,13 @@ function unlessAborted(promise2, signal2) {
     });
     return Promise.reject(abortReason(signal2));
   }
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve6, reject) => {
     const onAbort = () => reject(abortReason(signal2));
     signal2.addEventListener("abort", onAbort, { once: true });
     promise2.then(
       (v) => {
         signal2.removeEventListener("abort", onAbort);
-        resolve7(v);
+        resolve6(v);
       },
       (e) => {
         signal2.removeEventListener("abort", onAbort);
@@ -75877,7 +75870,7 @@ function unlessAborted(promise2, signal2) {
   });
 }
 function settleOrAbandon(promise2, signal2, graceMs) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve6, reject) => {
     let timer;
     const onAbort = () => {
       timer = setTimeout(() => reject(abortReason(signal2)), graceMs);
@@ -75891,7 +75884,7 @@ function settleOrAbandon(promise2, signal2, graceMs) {
     promise2.then(
       (v) => {
         done();
-        resolve7(v);
+        resolve6(v);
       },
       (e) => {
         done();
@@ -75973,8 +75966,8 @@ var InFlight = class {
   async settle(ms) {
     if (this.running.size === 0) return 0;
     let timer;
-    const timeout = new Promise((resolve7) => {
-      timer = setTimeout(resolve7, ms);
+    const timeout = new Promise((resolve6) => {
+      timer = setTimeout(resolve6, ms);
     });
     const all = async () => {
       while (this.running.size > 0) await Promise.all([...this.running]);
@@ -76004,11 +75997,11 @@ async function allOrStop(items, fn, o) {
 }
 function settleWithin(work, o) {
   const all = Promise.allSettled(work);
-  return new Promise((resolve7) => {
+  return new Promise((resolve6) => {
     let timer;
     const giveUp = () => {
       timer = setTimeout(
-        () => resolve7(
+        () => resolve6(
           work.map(() => ({ status: "rejected", reason: abortReason(o.stop.signal) }))
         ),
         o.settleMs
@@ -76019,7 +76012,7 @@ function settleWithin(work, o) {
     void all.then((r) => {
       clearTimeout(timer);
       o.stop.signal.removeEventListener("abort", giveUp);
-      resolve7(r);
+      resolve6(r);
     });
   });
 }
@@ -76706,9 +76699,9 @@ var Prober = class {
     const deadline = AbortSignal.timeout(this.deadlineMs);
     const signal2 = AbortSignal.any([this.ctx.signal, deadline]);
     let timer;
-    const late = new Promise((resolve7) => {
+    const late = new Promise((resolve6) => {
       timer = setTimeout(
-        () => resolve7({
+        () => resolve6({
           result: "error",
           detail: `no answer from the probe within ${this.deadlineMs} ms`,
           durationMs: this.deadlineMs
@@ -76917,7 +76910,7 @@ function runResultsDir(runId) {
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
 function reproduceCommand(source, plan, reader) {
   const cli = cliCommand(needsRoot(plan.sites.map((s) => s.provider)), reader);
-  const file2 = source.label ? "sites.yml" : resolve6(source.sites);
+  const file2 = source.label ? "sites.yml" : resolve5(source.sites);
   const flags = source.overrides.profile ? ` --profile ${quoteArg(source.overrides.profile)}` : "";
   const lines = [`${cli} run --sites ${quoteArg(file2)}${flags}`];
   if (source.label) lines.unshift(`# sites.yml: the site file from ${source.label}`);
@@ -77054,7 +77047,7 @@ function keptMessage(o) {
 }
 async function exportState(stateDir, dir) {
   const to = join11(dir, "state");
-  const made = await makeDirs2(to);
+  const made = await makeDirs(to);
   const file2 = join11(to, STATE_FILE);
   await copyFile2(join11(stateDir, STATE_FILE), file2);
   await chmod2(to, 448);

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-WTZ22HQU.js";
+} from "./chunk-VWOYFTTP.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

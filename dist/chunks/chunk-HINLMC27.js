@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-WTZ22HQU.js";
+} from "./chunk-VWOYFTTP.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
