@@ -529,16 +529,18 @@ export class RemotePool {
         // sessions opened alongside this one count once they are through
         conn.opening.delete(opening);
         await Promise.allSettled([...conn.opening]);
+        // first: one of our sessions closed just now, and sshd frees its slot a loop later
+        // (quick commands make this common, also when none of ours is open any more)
+        if (Date.now() - conn.lastSessionClose < 250) {
+          await sleep(pause);
+          pause = Math.min(pause * 2, 500);
+          continue;
+        }
         if (conn.sessions === 0) {
           throw new RemoteError(
             conn.host.name,
             `${describeHost(conn.host)} refused to open a session: ${(e as Error).message}`,
           );
-        }
-        if (Date.now() - conn.lastSessionClose < 250) {
-          await sleep(pause);
-          pause = Math.min(pause * 2, 500);
-          continue;
         }
         if (conn.sessions < conn.limit) {
           conn.limit = conn.sessions;

@@ -71807,16 +71807,16 @@ var RemotePool = class {
         if (!refused || !conn.alive) throw e;
         conn.opening.delete(opening);
         await Promise.allSettled([...conn.opening]);
+        if (Date.now() - conn.lastSessionClose < 250) {
+          await sleep3(pause);
+          pause = Math.min(pause * 2, 500);
+          continue;
+        }
         if (conn.sessions === 0) {
           throw new RemoteError(
             conn.host.name,
             `${describeHost(conn.host)} refused to open a session: ${e.message}`
           );
-        }
-        if (Date.now() - conn.lastSessionClose < 250) {
-          await sleep3(pause);
-          pause = Math.min(pause * 2, 500);
-          continue;
         }
         if (conn.sessions < conn.limit) {
           conn.limit = conn.sessions;

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-VWOYFTTP.js";
+} from "./chunk-G2NTSQGR.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-VWOYFTTP.js";
+} from "./chunk-G2NTSQGR.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
