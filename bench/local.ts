@@ -2,7 +2,9 @@
  * The local provider + emulated fabric, end to end: wall time of `up` phase
  * by phase and of `down`, for 2 and 8 sites (one worker each), with the
  * baseline beside it: the same 2-site run with BIRD's default BGP timers
- * (connect delay 5 s, connect retry 120 s, hold 240 s).
+ * (connect delay 5 s, connect retry 120 s, hold 240 s). Then the 2-site full
+ * run (up, every suite in every mode, down) with probes batched per client
+ * and with one probe per call, side by side, and the test phase's speedup.
  *
  *   npm run bench -- local [--reps N] [--sizes 2,8] [--no-baseline]
  *
@@ -16,6 +18,7 @@ import { EmulatedFabric } from '../src/fabric/emulated/index.js';
 import { silentLogger } from '../src/log.js';
 import { MAX_LOCAL_SITES } from '../src/providers/local/topology.js';
 import { down, up } from '../src/pipeline.js';
+import { testAndReport } from '../src/pipeline/testRun.js';
 import type { PipelineEnv } from '../src/pipeline.js';
 import type { FabricFactory } from '../src/pipeline/registry.js';
 
@@ -24,6 +27,9 @@ const PHASES = ['provision', 'install', 'ready', 'connect'] as const;
 interface Sample {
   label: string;
   sites: number;
+  /** the test phase, when the run was a full one */
+  test?: number;
+  checks?: string;
   phases: Record<string, number>;
   up: number;
   down: number;
@@ -48,7 +54,12 @@ const stop = new AbortController();
 /** The state directory of the run in progress (a second Ctrl-C names it). */
 let current: string | undefined;
 
-async function once(label: string, n: number, env: Partial<PipelineEnv>): Promise<Sample> {
+async function once(
+  label: string,
+  n: number,
+  env: Partial<PipelineEnv>,
+  suites?: { batchProbes: boolean },
+): Promise<Sample> {
   const file = siteFile(n);
   const stateDir = join(mkdtempSync(join(tmpdir(), 'te-bench-state-')), 'state');
   current = stateDir;
@@ -57,6 +68,8 @@ async function once(label: string, n: number, env: Partial<PipelineEnv>): Promis
   let downMs = NaN;
   const phases: Record<string, number> = {};
   let established = '';
+  let testMs: number | undefined;
+  let checks: string | undefined;
   let failure: unknown;
   try {
     const live = await up(
@@ -66,6 +79,16 @@ async function once(label: string, n: number, env: Partial<PipelineEnv>): Promis
     upMs = Date.now() - t0;
     for (const p of live.store.state.phases) phases[p.name] = ms(p.startedAt, p.endedAt);
     established = `${live.connect.established.length}/${live.plan.peerings.length}`;
+    if (suites) {
+      const report = await testAndReport(live, {
+        resultsDir: join(dirname(stateDir), 'results'),
+        probing: suites,
+      });
+      const test = report.results.phases.find((p) => p.name === 'test');
+      testMs = test ? ms(test.startedAt, test.endedAt) : NaN;
+      const t = report.results.totals;
+      checks = `${t.pass}/${report.results.checks.length}`;
+    }
     await live.close();
   } catch (e) {
     failure = e;
@@ -89,7 +112,15 @@ async function once(label: string, n: number, env: Partial<PipelineEnv>): Promis
   current = undefined;
   if (stop.signal.aborted) process.exit(130);
   if (failure) throw failure;
-  return { label, sites: n, phases, up: upMs, down: downMs, established };
+  return {
+    label,
+    sites: n,
+    phases,
+    up: upMs,
+    down: downMs,
+    established,
+    ...(testMs !== undefined ? { test: testMs, checks } : {}),
+  };
 }
 
 function row(x: Sample): string {
@@ -100,6 +131,8 @@ function row(x: Sample): string {
     s(x.up).padStart(9),
     s(x.down).padStart(8),
     x.established.padStart(7),
+    s(x.test ?? NaN).padStart(8),
+    (x.checks ?? '-').padStart(8),
   ].join(' ');
 }
 
@@ -171,6 +204,8 @@ export async function run(args: string[]): Promise<void> {
       'up'.padStart(9),
       'down'.padStart(8),
       'bgp'.padStart(7),
+      'test'.padStart(8),
+      'passed'.padStart(8),
     ].join(' '),
   );
   const samples: Sample[] = [];
@@ -190,6 +225,15 @@ export async function run(args: string[]): Promise<void> {
     samples.push(x);
     console.log(row(x));
   }
+  // the full run, batched and not, alternating so a busy moment hits both alike
+  for (let r = 1; r <= reps; r++) {
+    for (const batchProbes of [true, false]) {
+      const label = `${batchProbes ? 'full, batched' : 'full, one per call'} #${r}`;
+      const x = await once(label, 2, {}, { batchProbes });
+      samples.push(x);
+      console.log(row(x));
+    }
+  }
   console.log('');
   for (const n of sizes) {
     const xs = samples.filter((x) => x.sites === n && x.label.startsWith('tuned'));
@@ -197,6 +241,16 @@ export async function run(args: string[]): Promise<void> {
       `local ${n} sites (median of ${xs.length}): up ${s(median(xs.map((x) => x.up)))} (${PHASES.map((p) => `${p} ${s(median(xs.map((x) => x.phases[p] ?? NaN)))}`).join(', ')}), down ${s(median(xs.map((x) => x.down)))}`,
     );
   }
+  const full = (prefix: string) => samples.filter((x) => x.label.startsWith(prefix));
+  const batched = full('full, batched');
+  const single = full('full, one per call');
+  const total = (x: Sample) => x.up + (x.test ?? 0) + x.down;
+  console.log(
+    `local 2 sites, full run (median of ${reps}): batched ${s(median(batched.map(total)))} (test ${s(median(batched.map((x) => x.test!)))}), one probe per call ${s(median(single.map(total)))} (test ${s(median(single.map((x) => x.test!)))})`,
+  );
+  console.log(
+    `probe batching speedup: ${(median(single.map((x) => x.test!)) / median(batched.map((x) => x.test!))).toFixed(1)}x (test phase)`,
+  );
   const base = samples.find((x) => x.label.startsWith('BIRD default'));
   const tuned2 = samples.filter((x) => x.sites === 2 && x.label.startsWith('tuned'));
   if (base && tuned2.length > 0) {

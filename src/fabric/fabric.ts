@@ -85,9 +85,28 @@ export interface ProbeTarget {
   port: number;
 }
 
+/**
+ * What one probe saw:
+ * - connected: a TCP connection was made (the detail is the echo reply);
+ * - refused: a reset came back (nothing listens, or a filter that rejects);
+ * - timeout: nothing came back in time (dropped: how TF's security groups
+ *   and policies deny);
+ * - unreachable: no route, or an ICMP error;
+ * - error: the probe itself failed, which says nothing about the network.
+ */
+export type ProbeResult = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error';
+export const PROBE_RESULTS: readonly ProbeResult[] = [
+  'connected',
+  'refused',
+  'timeout',
+  'unreachable',
+  'error',
+];
+/** The ways the network can say no. */
+export type DenyKind = Extract<ProbeResult, 'refused' | 'timeout' | 'unreachable'>;
+
 export interface ProbeOutcome {
-  /** connected: a reply came back; refused/timeout: blocked or unreachable; error: the probe itself failed */
-  result: 'connected' | 'refused' | 'timeout' | 'error';
+  result: ProbeResult;
   /** the echo server's reply (its pod name) when connected; the error otherwise */
   detail: string;
   durationMs: number;
@@ -129,11 +148,28 @@ export interface Fabric {
     world: Workloads,
     ctx: FabricContext,
   ): Promise<void>;
-  /** One TCP probe from a pod to an address: connect within timeoutMs, read the reply. */
+  /**
+   * TCP probes from one pod to many addresses at once (one exec, one process
+   * on the pod's side): connect within timeoutMs each, read the reply. One
+   * outcome per target, in the targets' order.
+   */
   probe(
     from: PodRef,
-    to: ProbeTarget,
+    targets: readonly ProbeTarget[],
     timeoutMs: number,
     ctx: FabricContext,
-  ): Promise<ProbeOutcome>;
+  ): Promise<ProbeOutcome[]>;
+}
+
+/** One probe through the batched method (tests and tools that ask about one address). */
+export async function probeOne(
+  fabric: Pick<Fabric, 'probe'>,
+  from: PodRef,
+  to: ProbeTarget,
+  timeoutMs: number,
+  ctx: FabricContext,
+): Promise<ProbeOutcome> {
+  const [outcome] = await fabric.probe(from, [to], timeoutMs, ctx);
+  if (!outcome) throw new Error(`the fabric returned no outcome for ${to.ip}:${to.port}`);
+  return outcome;
 }

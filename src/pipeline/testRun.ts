@@ -45,7 +45,10 @@ export interface TestOptions {
   /** results.json, results.md and junit.xml go here (created if missing) */
   resultsDir: string;
   /** probing knobs (concurrency, timeouts); the suites, modes and namespaces come from the plan */
-  probing?: Pick<SuiteOptions, 'concurrency' | 'probeTimeoutMs' | 'probeDeadlineMs'>;
+  probing?: Pick<
+    SuiteOptions,
+    'concurrency' | 'probeTimeoutMs' | 'probeDeadlineMs' | 'batchProbes'
+  >;
 }
 
 export interface TestReport {

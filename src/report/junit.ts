@@ -96,14 +96,16 @@ function checkCase(title: string, c: CheckRecord): string {
     classname: `tungsten-e2e.${title.replace(/ \/ /g, '.')}`,
     name: checkCaseName(c),
   };
+  const expected = c.expectedDeny ? `${c.expected} (${c.expectedDeny})` : c.expected;
   const facts = [
-    `expected: ${c.expected}`,
+    `expected: ${expected}`,
     `actual:   ${c.actual}`,
+    `observed: ${c.observed}`,
     `attempts: ${c.attempts}`,
     ...(c.detail ? [`detail:   ${c.detail}`] : []),
   ].join('\n');
   if (c.status === 'fail') {
-    const message = `expected ${c.expected}, got ${c.actual} after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
+    const message = `expected ${expected}, observed ${c.observed} after ${c.attempts} attempt${c.attempts === 1 ? '' : 's'}`;
     const type = c.actual === 'error' ? 'probe-error' : 'wrong-verdict';
     return element('testcase', attrs, [element('failure', { message, type }, facts)]);
   }

@@ -160,10 +160,16 @@ function checksSection(r: RunResults, variant: MarkdownVariant, runUrl?: string)
 
 const SEVERITY: Record<CheckStatus, number> = { fail: 0, error: 1, flaky: 2, pass: 3 };
 
+/** a deny of another kind than the mode gives is what failed the check */
+const observedMatches = (c: CheckRecord) =>
+  c.expected === 'allow'
+    ? c.observed === 'connected'
+    : c.observed === (c.expectedDeny ?? c.observed);
+
 function checkTable(checks: readonly CheckRecord[]): string {
   return [
-    row(['result', 'from', 'to', 'expected', 'actual', 'attempts', 'detail']),
-    row(['---', '---', '---', '---', '---', '---:', '---']),
+    row(['result', 'from', 'to', 'expected', 'actual', 'observed', 'attempts', 'detail']),
+    row(['---', '---', '---', '---', '---', '---', '---:', '---']),
     ...checks.map((c) =>
       row([
         `${STATUS_ICON[c.status]} ${c.status}`,
@@ -171,6 +177,7 @@ function checkTable(checks: readonly CheckRecord[]): string {
         `${cellCode(c.to)}${c.toKind === 'service' ? ' (service)' : ''}`,
         c.expected,
         c.actual === c.expected ? c.actual : `**${c.actual}**`,
+        observedMatches(c) ? c.observed : `**${c.observed}**`,
         String(c.attempts),
         c.detail ? cellCode(clip(c.detail, DETAIL_CHARS)) : '',
       ]),

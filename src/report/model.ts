@@ -3,6 +3,7 @@
  * from. Shape fixed by the suites issue (more fields welcome, none removed).
  */
 import type { IsolationMode, ProviderName, SuiteName } from '../config/types.js';
+import type { DenyKind, ProbeResult } from '../fabric/fabric.js';
 
 export type Verdict = 'allow' | 'deny';
 /** error: the probe never gave an answer about the network (an infrastructure error) */
@@ -42,7 +43,11 @@ export interface CheckRecord {
   to: string;
   toKind: 'pod' | 'service';
   expected: Verdict;
+  /** where expected is deny: the kind of deny the mode gives (TF drops: timeout) */
+  expectedDeny?: DenyKind;
   actual: Verdict | 'error';
+  /** what the last probe saw: connected, refused, timeout, unreachable or error */
+  observed: ProbeResult;
   attempts: number;
   /** probe calls repeated because the probe itself failed (included in attempts) */
   reprobes?: number;

@@ -22,6 +22,7 @@
  * client of `east/tenant-a` is "inside" `west/tenant-a`.
  */
 import type { IsolationMode } from '../config/types.js';
+import type { DenyKind } from '../fabric/fabric.js';
 import type { Verdict } from '../report/model.js';
 import { modeIntent, type ModeIntent } from './scenario.js';
 
@@ -71,6 +72,8 @@ export interface ExpectedCell {
   from: ClientEndpoint;
   to: TargetEndpoint;
   expected: Verdict;
+  /** where expected is deny: how the client must see it */
+  denyKind?: DenyKind;
 }
 
 /** Every (client, target) pair of a mode, with its expected verdict. */
@@ -82,6 +85,11 @@ export function expectedMatrix(
 ): ExpectedCell[] {
   const intent = modeIntent(mode, namespaces);
   return clients.flatMap((from) =>
-    targets.map((to) => ({ from, to, expected: verdictFor(intent, from, to) })),
+    targets.map((to): ExpectedCell => {
+      const expected = verdictFor(intent, from, to);
+      return expected === 'deny'
+        ? { from, to, expected, denyKind: intent.denyKind }
+        : { from, to, expected };
+    }),
   );
 }

@@ -19,11 +19,13 @@
 import type { IsolationMode, SuiteName } from '../config/types.js';
 import { InfraError } from '../errors.js';
 import type {
+  DenyKind,
   Fabric,
   FabricContext,
   FabricSite,
   PodInfo,
   ProbeOutcome,
+  ProbeResult,
   ServiceInfo,
   Workloads,
 } from '../fabric/fabric.js';
@@ -40,11 +42,13 @@ export interface SuiteOptions {
   modes: readonly IsolationMode[];
   /** the run's test namespaces, in the site file's order */
   namespaces: readonly string[];
-  /** probes in flight at once, across all sites (default 8) */
+  /** probe calls in flight at once, across all sites (default 8) */
   concurrency?: number;
+  /** send each client's probes in one call (default true; false is the benchmark's baseline) */
+  batchProbes?: boolean;
   /** connect timeout handed to each probe (default 2000 ms) */
   probeTimeoutMs?: number;
-  /** wall time allowed for one probe call, e.g. a kubectl exec (default timeout + 15 s) */
+  /** wall time allowed for one probe call, e.g. a kubectl exec (default 2 × timeout + 15 s) */
   probeDeadlineMs?: number;
   /** called with the checks of each suite (and isolation mode) as it completes, so a cancel keeps them */
   onChecks?: (checks: readonly CheckRecord[]) => void;
@@ -143,6 +147,7 @@ export function replyNames(reply: string, backends: readonly string[]): string |
 
 interface Observation {
   verdict: Verdict | 'error';
+  result: ProbeResult;
   /** connected, but the reply named none of the expected backends */
   wrongBackend: boolean;
   text: string;
@@ -150,49 +155,39 @@ interface Observation {
 
 function observe(outcome: ProbeOutcome, target: Target): Observation {
   const detail = outcome.detail.trim().replace(/\s+/g, ' ').slice(0, 200);
+  const seen = { result: outcome.result, wrongBackend: false };
   switch (outcome.result) {
     case 'connected': {
       const named = replyNames(outcome.detail, target.backends);
       return named
-        ? { verdict: 'allow', wrongBackend: false, text: `reply from ${named}` }
+        ? { ...seen, verdict: 'allow', text: `reply from ${named}` }
         : {
+            ...seen,
             verdict: 'allow',
             wrongBackend: true,
-            text: `connected, but the reply did not name ${target.backends.join(' or ') || 'any backend'}: "${detail}"`,
+            text: detail
+              ? `connected, but the reply did not name ${target.backends.join(' or ') || 'any backend'}: "${detail}"`
+              : 'connected, but the connection closed without a reply',
           };
     }
     case 'refused':
     case 'timeout':
+    case 'unreachable':
       return {
+        ...seen,
         verdict: 'deny',
-        wrongBackend: false,
         text: `${outcome.result}${detail ? `: ${detail}` : ''} (${outcome.durationMs} ms)`,
       };
     case 'error':
-      return { verdict: 'error', wrongBackend: false, text: `probe error: ${detail}` };
+      return { ...seen, verdict: 'error', text: `probe error: ${detail}` };
   }
 }
 
-const matches = (o: Observation, expected: Verdict) =>
-  expected === 'allow' ? o.verdict === 'allow' && !o.wrongBackend : o.verdict === 'deny';
-
-/** Run `fn` over items with at most `limit` in flight, keeping the order of results. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
+/** A deny must be of the kind the mode gives (TF drops: a reset is something else saying no). */
+const matches = (o: Observation, spec: Pick<CheckSpec, 'expected' | 'denyKind'>) =>
+  spec.expected === 'allow'
+    ? o.verdict === 'allow' && !o.wrongBackend
+    : o.verdict === 'deny' && (spec.denyKind === undefined || o.result === spec.denyKind);
 
 interface CheckSpec {
   suite: SuiteName;
@@ -200,60 +195,127 @@ interface CheckSpec {
   from: PodInfo;
   to: Target;
   expected: Verdict;
+  denyKind?: DenyKind;
 }
 
 /** probe calls per observation while the probe itself fails (an infrastructure error) */
 export const INFRA_ATTEMPTS = 3;
 
-class Prober {
+interface Queued {
+  to: Target;
+  resolve: (o: ProbeOutcome) => void;
+}
+
+/**
+ * Gathers the probes asked for in one turn of the event loop and sends them
+ * per client, many targets in one fabric call (one exec on real TF), with at
+ * most `concurrency` calls in flight. With `batch` off every call carries one
+ * target (the benchmark's baseline).
+ */
+class ProbeBatcher {
+  private readonly queue = new Map<string, { from: PodInfo; items: Queued[] }>();
+  private flushing = false;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
   constructor(
     private readonly fabric: Fabric,
     private readonly ctx: FabricContext,
     private readonly timeoutMs: number,
     private readonly deadlineMs: number,
+    private readonly concurrency: number,
+    private readonly batch: boolean,
   ) {}
 
-  private async probeOnce(spec: CheckSpec): Promise<Observation> {
+  probe(from: PodInfo, to: Target): Promise<ProbeOutcome> {
+    return new Promise((resolve) => {
+      const key = pathOf(from);
+      const entry = this.queue.get(key) ?? { from, items: [] };
+      entry.items.push({ to, resolve });
+      this.queue.set(key, entry);
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const groups = [...this.queue.values()];
+    this.queue.clear();
+    for (const { from, items } of groups) {
+      const calls = this.batch ? [items] : items.map((i) => [i]);
+      for (const call of calls) void this.call(from, call);
+    }
+  }
+
+  private async slot(): Promise<void> {
+    if (this.inFlight < this.concurrency) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+
+  private async call(from: PodInfo, items: readonly Queued[]): Promise<void> {
+    const failAll = (detail: string, durationMs: number) =>
+      items.map((): ProbeOutcome => ({ result: 'error', detail, durationMs }));
+    let outcomes: ProbeOutcome[];
+    await this.slot();
     const deadline = AbortSignal.timeout(this.deadlineMs);
     const signal = AbortSignal.any([this.ctx.signal, deadline]);
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<ProbeOutcome>((resolve) => {
+    const late = new Promise<ProbeOutcome[]>((resolve) => {
       timer = setTimeout(
         () =>
-          resolve({
-            result: 'error',
-            detail: `no answer from the probe within ${this.deadlineMs} ms`,
-            durationMs: this.deadlineMs,
-          }),
+          resolve(
+            failAll(`no answer from the probe within ${this.deadlineMs} ms`, this.deadlineMs),
+          ),
         this.deadlineMs,
       );
     });
     try {
-      const outcome = await unlessAborted(
-        Promise.race([
-          this.fabric.probe(
-            { site: spec.from.site, namespace: spec.from.namespace, name: spec.from.name },
-            { ip: spec.to.ip, port: spec.to.port },
-            this.timeoutMs,
-            { ...this.ctx, signal },
-          ),
-          late,
-        ]),
-        this.ctx.signal,
-      );
-      // a probe cut short by a cancel says nothing about the network
-      this.ctx.signal.throwIfAborted();
-      return observe(outcome, spec.to);
+      const answered = await Promise.race([
+        this.fabric.probe(
+          { site: from.site, namespace: from.namespace, name: from.name },
+          items.map((i) => ({ ip: i.to.ip, port: i.to.port })),
+          this.timeoutMs,
+          { ...this.ctx, signal },
+        ),
+        late,
+      ]);
+      outcomes =
+        answered.length === items.length
+          ? answered
+          : failAll(`the fabric answered ${answered.length} probes for ${items.length} targets`, 0);
     } catch (e) {
-      this.ctx.signal.throwIfAborted();
-      return {
-        verdict: 'error',
-        wrongBackend: false,
-        text: `probe error: ${e instanceof Error ? e.message : String(e)}`,
-      };
+      outcomes = failAll(e instanceof Error ? e.message : String(e), 0);
     } finally {
       clearTimeout(timer);
+      this.release();
     }
+    items.forEach((item, i) => item.resolve(outcomes[i]!));
+  }
+}
+
+class Prober {
+  constructor(
+    private readonly batcher: ProbeBatcher,
+    private readonly ctx: FabricContext,
+  ) {}
+
+  private async probeOnce(spec: CheckSpec): Promise<Observation> {
+    const outcome = await unlessAborted(this.batcher.probe(spec.from, spec.to), this.ctx.signal);
+    // a probe cut short by a cancel says nothing about the network
+    this.ctx.signal.throwIfAborted();
+    return observe(outcome, spec.to);
   }
 
   /**
@@ -263,7 +325,7 @@ class Prober {
    * INFRA_ATTEMPTS calls. Returns the last observation and how many calls
    * were repeated for that reason.
    */
-  private async settle(spec: CheckSpec): Promise<{ seen: Observation; reprobes: number }> {
+  async settle(spec: CheckSpec): Promise<{ seen: Observation; reprobes: number }> {
     let reprobes = 0;
     let seen = await this.probeOnce(spec);
     while (seen.verdict === 'error' && reprobes < INFRA_ATTEMPTS - 1) {
@@ -282,6 +344,7 @@ class Prober {
       to: pathOf(spec.to),
       toKind: spec.to.kind,
       expected: spec.expected,
+      ...(spec.denyKind ? { expectedDeny: spec.denyKind } : {}),
     };
     const counted = (reprobes: number) => (reprobes > 0 ? { reprobes } : {});
     if (first.seen.verdict === 'error') {
@@ -289,16 +352,18 @@ class Prober {
       return {
         ...base,
         actual: 'error',
+        observed: first.seen.result,
         attempts: first.reprobes + 1,
         status: 'error',
         detail: first.seen.text,
         ...counted(first.reprobes),
       };
     }
-    if (matches(first.seen, spec.expected)) {
+    if (matches(first.seen, spec)) {
       return {
         ...base,
         actual: first.seen.verdict,
+        observed: first.seen.result,
         attempts: first.reprobes + 1,
         status: 'pass',
         detail: first.seen.text,
@@ -312,14 +377,30 @@ class Prober {
     if (spec.expected === 'deny') {
       // a leak is a leak: an allowed first probe fails the check whatever the second says
       if (first.seen.verdict === 'allow') {
-        return { ...base, actual: 'allow', attempts, status: 'fail', detail, ...counted(reprobes) };
+        return {
+          ...base,
+          actual: 'allow',
+          observed: first.seen.result,
+          attempts,
+          status: 'fail',
+          detail,
+          ...counted(reprobes),
+        };
       }
     }
     // the second probe decides between flaky and fail; if it could not ask the network, the
     // wrong verdict the first one saw stands
     const last = second.seen.verdict === 'error' ? first.seen : second.seen;
-    const status = matches(second.seen, spec.expected) ? 'flaky' : 'fail';
-    return { ...base, actual: last.verdict, attempts, status, detail, ...counted(reprobes) };
+    const status = matches(second.seen, spec) ? 'flaky' : 'fail';
+    return {
+      ...base,
+      actual: last.verdict,
+      observed: last.result,
+      attempts,
+      status,
+      detail,
+      ...counted(reprobes),
+    };
   }
 }
 
@@ -343,10 +424,20 @@ async function applyEverywhere(
   await Promise.all(sites.map((s) => fabric.applyIsolation(s, config, world, ctx)));
 }
 
-function prober(fabric: Fabric, ctx: FabricContext, options: SuiteOptions): Prober {
+function batcher(fabric: Fabric, ctx: FabricContext, options: SuiteOptions): ProbeBatcher {
   const timeoutMs = options.probeTimeoutMs ?? 2_000;
-  return new Prober(fabric, ctx, timeoutMs, options.probeDeadlineMs ?? timeoutMs + 15_000);
+  return new ProbeBatcher(
+    fabric,
+    ctx,
+    timeoutMs,
+    options.probeDeadlineMs ?? 2 * timeoutMs + 15_000,
+    options.concurrency ?? 8,
+    options.batchProbes ?? true,
+  );
 }
+
+const prober = (fabric: Fabric, ctx: FabricContext, options: SuiteOptions) =>
+  new Prober(batcher(fabric, ctx, options), ctx);
 
 /** Connectivity: with no isolation applied, every client reaches every other site's services and backends. */
 export async function runConnectivity(
@@ -368,7 +459,7 @@ export async function runConnectivity(
   );
   ctx.logger.info(`test: connectivity: ${specs.length} probes across ${sites.length} sites`);
   const p = prober(fabric, ctx, options);
-  const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(byPath);
+  const checks = (await Promise.all(specs.map((s) => p.check(s)))).sort(byPath);
   ctx.logger.info(summary('test: connectivity', checks, clock.now() - started));
   options.onChecks?.(checks);
   return checks;
@@ -400,12 +491,11 @@ export async function runIsolation(
         from: clientByPath.get(pathOf(cell.from))!,
         to: targetByPath.get(`${cell.to.kind}:${pathOf(cell.to)}`)!,
         expected: cell.expected,
+        ...(cell.denyKind ? { denyKind: cell.denyKind } : {}),
       }),
     );
     ctx.logger.info(`test: isolation / ${mode}: ${specs.length} probes`);
-    const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(
-      byPath,
-    );
+    const checks = (await Promise.all(specs.map((s) => p.check(s)))).sort(byPath);
     ctx.logger.info(summary(`test: isolation / ${mode}`, checks, clock.now() - started));
     options.onChecks?.(checks);
     all.push(...checks);
@@ -439,6 +529,52 @@ export function missingWorkloads(
   return missing;
 }
 
+/**
+ * Before any verdict counts: with no isolation applied, every backend pod and
+ * service answers the client of its own namespace and site. Otherwise a dead
+ * backend would pass every cell that expects a deny; it is an infrastructure
+ * error naming the backend instead.
+ */
+export async function reachabilityBaseline(
+  fabric: Fabric,
+  sites: readonly FabricSite[],
+  world: Workloads,
+  ctx: FabricContext,
+  options: SuiteOptions,
+): Promise<void> {
+  await applyEverywhere(fabric, sites, 'default', options.namespaces, world, ctx);
+  const clients = world.pods.filter((p) => p.role === 'client');
+  const specs: CheckSpec[] = targetsOf(world).flatMap((to) => {
+    const from = clients.find((c) => c.site === to.site && c.namespace === to.namespace);
+    return from
+      ? [{ suite: 'connectivity' as const, mode: null, from, to, expected: 'allow' as const }]
+      : [];
+  });
+  const p = prober(fabric, ctx, options);
+  const seen = await Promise.all(
+    specs.map(async (spec) => {
+      let last = await p.settle(spec);
+      // a busy host may miss once; a dead backend misses every time
+      if (!matches(last.seen, spec)) last = await p.settle(spec);
+      return { spec, seen: last.seen };
+    }),
+  );
+  const silent = seen.filter((x) => !matches(x.seen, x.spec));
+  if (silent.length > 0) {
+    throw new InfraError(
+      `reachability baseline: ${silent.length} of ${specs.length} backends and services did not answer the client of their own namespace, so no isolation verdict would mean anything: ${silent
+        .map(
+          (x) =>
+            `${x.spec.to.kind} ${pathOf(x.spec.to)} (${x.spec.to.ip}:${x.spec.to.port}) from ${x.spec.from.name}: ${x.seen.text}`,
+        )
+        .join('; ')}`,
+    );
+  }
+  ctx.logger.info(
+    `test: baseline: all ${specs.length} backends and services answer from their own namespace`,
+  );
+}
+
 /** Deploy the workloads, run the suites the options name, print their truth tables. */
 export async function runSuites(
   fabric: Fabric,
@@ -464,6 +600,7 @@ export async function runSuites(
       `test: backend pod names repeat across sites (${repeated.join(', ')}); an echo reply naming one cannot prove which site answered`,
     );
   }
+  await reachabilityBaseline(fabric, sites, world, ctx, options);
   const checks: CheckRecord[] = [];
   if (options.suites.includes('connectivity')) {
     checks.push(...(await runConnectivity(fabric, sites, world, ctx, options)));

@@ -16,8 +16,16 @@
  *
  * Namespaces with the same name at different sites are one isolation domain
  * (their virtual networks share a route target in real TF).
+ *
+ * How a denied connection looks is part of the intent, as cilium-cli declares
+ * per scenario which drop it expects: TF enforces namespace and service
+ * isolation with security groups and NetworkPolicy with its firewall
+ * policies, and both drop in the vrouter, so the client sees a timeout. A
+ * reset or an ICMP error where a drop is expected is something else denying
+ * (a dead backend, a host firewall) and fails the check.
  */
 import type { IsolationMode } from '../config/types.js';
+import type { DenyKind } from '../fabric/fabric.js';
 
 export interface ModeIntent {
   mode: IsolationMode;
@@ -29,6 +37,8 @@ export interface ModeIntent {
   defaultDeny: boolean;
   /** container mode: backends of namespace `to` accept pods of namespace `from` */
   allows: { to: string; from: string }[];
+  /** what a client sees where this mode denies */
+  denyKind: DenyKind;
 }
 
 export function modeIntent(mode: IsolationMode, namespaces: readonly string[]): ModeIntent {
@@ -38,6 +48,7 @@ export function modeIntent(mode: IsolationMode, namespaces: readonly string[]): 
     serviceIsolation: false,
     defaultDeny: false,
     allows: [],
+    denyKind: 'timeout',
   };
   switch (mode) {
     case 'default':

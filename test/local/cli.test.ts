@@ -149,6 +149,10 @@ describe.skipIf(!IS_ROOT)(
         results.checks.every((c: CheckRecord) => c.status === 'pass' && c.attempts === 1),
       ).toBe(true);
       expect(results.checks.filter((c) => c.expected === 'deny').length).toBeGreaterThan(0);
+      // what each probe saw: the emulated vrouter drops where TF drops
+      for (const c of results.checks) {
+        expect(c.observed).toBe(c.expected === 'deny' ? 'timeout' : 'connected');
+      }
       expect(results.phases.map((p) => `${p.name}:${p.status}`)).toEqual([
         'load:ok',
         'plan:ok',
@@ -267,6 +271,37 @@ describe.skipIf(!IS_ROOT)(
       );
       expect(results.remediations).toEqual([]);
       expect(results.phases.find((p) => p.name === 'ready')?.status).toBe('failed');
+      expect(leftovers(results.runId)).toEqual(NOTHING);
+    }, 150_000);
+
+    it('run with dead-backend: the reachability baseline names the stopped backend, no check is made up, exit 3, torn down', async ({
+      expect,
+    }) => {
+      const sites = siteFile([{ name: 'east' }, { name: 'west', faults: ['dead-backend'] }]);
+      const dir = scratch('te-cli-dead-');
+      const stateDir = join(dir, 'state');
+      const resultsDir = join(dir, 'results');
+      runs.track(stateDir);
+      const r = await runBundleAsync('cli', [
+        'run',
+        '--sites',
+        sites,
+        '--state',
+        stateDir,
+        '--results',
+        resultsDir,
+      ]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(
+        /fault dead-backend: stopping the echo backend west\/tenant-a\/\S+/,
+      );
+      const results = readJson<RunResults>(join(resultsDir, 'results.json'));
+      expect(results.error).toMatch(
+        /reachability baseline: 2 of 8 backends and services did not answer .*pod west\/tenant-a\/\S+ \([\d.]+:8080\) from \S+: refused/,
+      );
+      expect(results.checks).toEqual([]);
+      expect(results.phases.find((p) => p.name === 'test')?.status).toBe('failed');
+      expect(results.phases.find((p) => p.name === 'teardown')?.status).toBe('ok');
       expect(leftovers(results.runId)).toEqual(NOTHING);
     }, 150_000);
 

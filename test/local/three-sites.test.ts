@@ -1,6 +1,7 @@
 /** Three local sites: a full mesh of eBGP sessions, and traffic between every pair. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workloads } from '../../src/fabric/fabric.js';
+import { probeOne } from '../../src/fabric/fabric.js';
 import type { LiveRun } from '../../src/pipeline.js';
 import {
   birdc,
@@ -61,7 +62,7 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: three sites, full m
       for (const to of world.services.filter(
         (s) => s.site !== from.site && s.namespace === 'tenant-a',
       )) {
-        const r = await live.fabric.probe(from, { ip: to.ip, port: to.port }, 2000, live.ctx);
+        const r = await probeOne(live.fabric, from, { ip: to.ip, port: to.port }, 2000, live.ctx);
         const backend = world.pods.find(
           (p) => p.site === to.site && p.namespace === to.namespace && p.role === 'backend',
         )!;

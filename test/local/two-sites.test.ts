@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IsolationConfig, Workloads } from '../../src/fabric/fabric.js';
+import { probeOne } from '../../src/fabric/fabric.js';
 import { down } from '../../src/pipeline.js';
 import { LocalProvider } from '../../src/providers/local/index.js';
 import type { LiveRun } from '../../src/pipeline.js';
@@ -76,13 +77,14 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
   it("a pod at east reaches a service at west and gets west's backend name", async () => {
     const from = client('east', 'tenant-a');
     const to = service('west', 'tenant-a');
-    const outcome = await live.fabric.probe(from, { ip: to.ip, port: to.port }, 2000, live.ctx);
+    const outcome = await probeOne(live.fabric, from, { ip: to.ip, port: to.port }, 2000, live.ctx);
     expect(outcome).toMatchObject({
       result: 'connected',
       detail: backend('west', 'tenant-a').name,
     });
     // and the other way round, to a pod address directly
-    const back = await live.fabric.probe(
+    const back = await probeOne(
+      live.fabric,
       client('west', 'tenant-b'),
       { ip: backend('east', 'tenant-b').ip, port: 8080 },
       2000,
@@ -131,14 +133,16 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
       live.sites.map((s) => live.fabric.applyIsolation(s, isolated, world, live.ctx)),
     );
     const target = service('west', 'tenant-a');
-    const outsider = await live.fabric.probe(
+    const outsider = await probeOne(
+      live.fabric,
       client('east', 'tenant-b'),
       { ip: target.ip, port: target.port },
       2000,
       live.ctx,
     );
-    expect(outsider.result).toBe('refused');
-    const insider = await live.fabric.probe(
+    expect(outsider.result).toBe('timeout');
+    const insider = await probeOne(
+      live.fabric,
       client('east', 'tenant-a'),
       { ip: target.ip, port: target.port },
       2000,
@@ -151,7 +155,8 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
 
     const open: IsolationConfig = { mode: 'default', namespaces: [], networkPolicies: [] };
     await Promise.all(live.sites.map((s) => live.fabric.applyIsolation(s, open, world, live.ctx)));
-    const again = await live.fabric.probe(
+    const again = await probeOne(
+      live.fabric,
       client('east', 'tenant-b'),
       { ip: target.ip, port: target.port },
       2000,
@@ -164,7 +169,9 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
     const apply = (config: IsolationConfig) =>
       Promise.all(live.sites.map((s) => live.fabric.applyIsolation(s, config, world, live.ctx)));
     const probe = (from: string, ip: string, port: number) =>
-      live.fabric.probe(client('east', from), { ip, port }, 2000, live.ctx).then((r) => r.result);
+      probeOne(live.fabric, client('east', from), { ip, port }, 2000, live.ctx).then(
+        (r) => r.result,
+      );
     const svc = service('west', 'tenant-a');
     const pod = backend('west', 'tenant-a');
 
@@ -184,7 +191,7 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
       networkPolicies: [],
     });
     expect(await probe('tenant-b', svc.ip, svc.port)).toBe('connected');
-    expect(await probe('tenant-b', pod.ip, pod.port!)).toBe('refused');
+    expect(await probe('tenant-b', pod.ip, pod.port!)).toBe('timeout');
     expect(await probe('tenant-a', pod.ip, pod.port!)).toBe('connected');
 
     await apply({
@@ -203,8 +210,8 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
         },
       ],
     });
-    expect(await probe('tenant-b', svc.ip, svc.port)).toBe('refused');
-    expect(await probe('tenant-b', pod.ip, pod.port!)).toBe('refused');
+    expect(await probe('tenant-b', svc.ip, svc.port)).toBe('timeout');
+    expect(await probe('tenant-b', pod.ip, pod.port!)).toBe('timeout');
     expect(await probe('tenant-a', svc.ip, svc.port)).toBe('connected');
     // tenant-b's pods are selected by no policy
     expect(await probe('tenant-a', backend('west', 'tenant-b').ip, 8080)).toBe('connected');

@@ -4,6 +4,10 @@ import type { CheckRecord, PhaseRecord, RunResults } from '../../src/report/mode
 const T0 = Date.parse('2024-05-01T12:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
+/** what a probe saw for a verdict, as the emulated fabric and TF report it */
+export const observedOf = (actual: CheckRecord['actual']): CheckRecord['observed'] =>
+  actual === 'allow' ? 'connected' : actual === 'deny' ? 'timeout' : 'error';
+
 export function check(from: string, to: string, over: Partial<CheckRecord> = {}): CheckRecord {
   return {
     suite: 'isolation',
@@ -15,7 +19,9 @@ export function check(from: string, to: string, over: Partial<CheckRecord> = {})
     actual: 'allow',
     attempts: 1,
     status: 'pass',
+    ...(over.expected === 'deny' ? { expectedDeny: 'timeout' as const } : {}),
     ...over,
+    observed: over.observed ?? observedOf(over.actual ?? 'allow'),
   };
 }
 

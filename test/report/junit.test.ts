@@ -113,11 +113,12 @@ describe('junit.xml', () => {
   it('gives a failing check expected, actual, attempts and detail', () => {
     const failed = parseJunit(renderJunit(sampleResults())).suites[1]!.cases[1]!;
     expect(failed.failure).toEqual({
-      message: 'expected deny, got allow after 2 attempts',
+      message: 'expected deny (timeout), observed connected after 2 attempts',
       type: 'wrong-verdict',
       text: [
-        'expected: deny',
+        'expected: deny (timeout)',
         'actual:   allow',
+        'observed: connected',
         'attempts: 2',
         'detail:   HTTP 200 from 10.33.0.5:8080 (pod west/tenant-b/server)',
       ].join('\n'),
@@ -129,6 +130,7 @@ describe('junit.xml', () => {
     res.checks[2] = {
       ...res.checks[2]!,
       actual: 'error',
+      observed: 'error',
       status: 'fail',
       detail: 'connect: no route to host',
     };
@@ -136,7 +138,7 @@ describe('junit.xml', () => {
     assertCountsConsistent(r);
     const cases = r.suites[1]!.cases;
     expect(cases[0]!.failure?.type).toBe('probe-error');
-    expect(cases[0]!.failure?.message).toBe('expected allow, got error after 1 attempt');
+    expect(cases[0]!.failure?.message).toBe('expected allow, observed error after 1 attempt');
     expect(cases[3]!.failure).toBeUndefined();
     expect(cases[3]!.systemOut).toContain('flaky: right only on a retry');
   });

@@ -87,6 +87,7 @@ describe('results.md', () => {
       'west/tenant-b/server',
       'deny',
       'allow',
+      'connected',
       '2',
       'HTTP 200 from 10.33.0.5:8080 (pod west/tenant-b/server)',
     ]);
@@ -105,8 +106,8 @@ describe('results.md', () => {
     expect(doc.querySelector('script')).toBeNull();
     expect(doc.querySelector('b')).toBeNull();
     const failed = checkRows(doc).find((row) => row[0] === '❌ fail')!;
-    expect(failed).toHaveLength(7);
-    expect(failed[6]).toBe(nasty.replace(/\r?\n/g, ' ⏎ '));
+    expect(failed).toHaveLength(8);
+    expect(failed[7]).toBe(nasty.replace(/\r?\n/g, ' ⏎ '));
     const rem = tableWithHeader(doc, 'site', 'problem', 'action');
     expect(rem[1]).toHaveLength(6);
     expect(rem[1]![1]).toBe('agent | <b>down</b>XMPP *lost*'); // <br> has no text

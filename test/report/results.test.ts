@@ -39,6 +39,7 @@ const check = (status: CheckRecord['status'], to = 'west/tenant-a/echo'): CheckR
   toKind: 'service',
   expected: 'allow',
   actual: status === 'fail' ? 'deny' : 'allow',
+  observed: status === 'fail' ? 'timeout' : 'connected',
   attempts: status === 'pass' ? 1 : 2,
   status,
 });

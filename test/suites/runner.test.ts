@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckRecord } from '../../src/report/model.js';
+import { InfraError } from '../../src/errors.js';
 import {
   deployAll,
-  mapLimit,
+  runIsolation,
   missingWorkloads,
   replyNames,
   runConnectivity,
@@ -78,8 +79,10 @@ describe('suites over a fabric that does what it is told', () => {
     expect(logger.lines).toContain(
       'info:test: isolation / container: 32 checks in 0s: 32 pass, 0 fail, 0 flaky',
     );
-    // each mode applied on every site before probing; connectivity on the default config
+    // each mode applied on every site before probing; the baseline and connectivity on the default config
     expect(scripted.applyCalls).toEqual([
+      'east:default',
+      'west:default',
       'east:default',
       'west:default',
       'east:default',
@@ -189,20 +192,31 @@ describe('negative controls', () => {
   it('a probe that never answers is an error after its deadline, probed again, and the check is an error, not a fail', async () => {
     const { checks, scripted } = await run(
       {
-        hang: (from, to) =>
-          from.site === 'west' && from.namespace === 'tenant-b' && to.port === 8080,
+        // west/tenant-b's probes of east's backend pods (not the baseline's, at its own site)
+        hang: (from, to, world) =>
+          from.site === 'west' &&
+          from.namespace === 'tenant-b' &&
+          world.pods.some((p) => p.ip === to.ip && p.site === 'east' && p.role === 'backend'),
       },
       { suites: ['connectivity'], probeDeadlineMs: 30 },
     );
+    // the hung call carried all four of that client's targets: each is an error, none a fail
     const hung = checks.filter((c) => c.actual === 'error');
-    expect(hung).toHaveLength(2);
-    expect(hung[0]).toMatchObject({ status: 'error', attempts: INFRA_ATTEMPTS, reprobes: 2 });
+    expect(hung.map((c) => c.from)).toEqual(Array(4).fill('west/tenant-b/client'));
+    expect(hung[0]).toMatchObject({
+      status: 'error',
+      observed: 'error',
+      attempts: INFRA_ATTEMPTS,
+      reprobes: 2,
+    });
     expect(hung[0]!.detail).toContain('no answer from the probe within 30 ms');
-    expect(count(checks, 'pass')).toBe(14);
+    expect(count(checks, 'pass')).toBe(12);
     expect(count(checks, 'fail')).toBe(0);
-    expect(scripted.probes.filter((p) => p.from === 'west/tenant-b/client')).toHaveLength(
-      2 * INFRA_ATTEMPTS + 2,
-    );
+    // the baseline's call, then the connectivity batch INFRA_ATTEMPTS times
+    expect(scripted.calls.filter((c) => c.from === 'west/tenant-b/client')).toEqual([
+      { from: 'west/tenant-b/client', targets: 2 },
+      ...Array(INFRA_ATTEMPTS).fill({ from: 'west/tenant-b/client', targets: 4 }),
+    ]);
   });
 
   it('a probe that failed itself is probed again: the network decides, and the repeats are counted', async () => {
@@ -213,7 +227,10 @@ describe('negative controls', () => {
     );
     // every check gets the verdict an idle host gives: errors are neither denies nor passes
     expect(count(checks, 'pass')).toBe(checks.length);
-    const repeated = checks.filter((c) => c.from === 'east/tenant-b/client');
+    // (the baseline probed east/tenant-b's own backend and service first and took their errors)
+    const repeated = checks.filter(
+      (c) => c.from === 'east/tenant-b/client' && !c.to.startsWith('east/tenant-b/'),
+    );
     expect(repeated.length).toBeGreaterThan(0);
     for (const c of repeated) expect(c).toMatchObject({ attempts: 3, reprobes: 2 });
     // among them, checks expected to be blocked: the errors did not count as the block
@@ -231,6 +248,72 @@ describe('negative controls', () => {
     const leaked = checks.filter((c) => c.expected === 'deny');
     expect(leaked.length).toBeGreaterThan(0);
     for (const c of leaked) expect(c).toMatchObject({ status: 'fail', actual: 'allow' });
+  });
+});
+
+describe('what each probe saw', () => {
+  it('every check records what its probe observed; denies in the isolation modes are drops (timeout)', async () => {
+    const { checks } = await run();
+    expect(checks.every((c) => c.observed !== undefined)).toBe(true);
+    const denied = checks.filter((c) => c.expected === 'deny');
+    expect(denied.length).toBeGreaterThan(0);
+    for (const c of denied)
+      expect(c).toMatchObject({ expectedDeny: 'timeout', observed: 'timeout', status: 'pass' });
+    for (const c of checks.filter((c) => c.expected === 'allow')) {
+      expect(c.observed).toBe('connected');
+      expect(c.expectedDeny).toBeUndefined();
+    }
+  });
+
+  it('negative control: a fabric that rejects with a reset where TF drops fails those checks', async () => {
+    const { checks } = await run({ resetDenied: true }, { suites: ['isolation'] });
+    const denied = checks.filter((c) => c.expected === 'deny');
+    expect(denied.length).toBeGreaterThan(0);
+    for (const c of denied) {
+      expect(c).toMatchObject({ status: 'fail', actual: 'deny', observed: 'refused', attempts: 2 });
+    }
+    expect(checks.filter((c) => c.expected === 'allow').every((c) => c.status === 'pass')).toBe(
+      true,
+    );
+  });
+});
+
+describe('the reachability baseline', () => {
+  const dead = (b: { site: string; namespace: string }) =>
+    b.site === 'west' && b.namespace === 'tenant-a';
+
+  it('a dead backend stops the run as an infrastructure error naming it, before any check', async () => {
+    const { plan, sites } = localSites();
+    const { ctx } = testContext(plan);
+    const scripted = scriptedSuiteFabric({ deadBackend: dead });
+    const kept: CheckRecord[] = [];
+    const suites = runSuites(scripted.fabric, sites, ctx, {
+      ...ALL,
+      onChecks: (c) => kept.push(...c),
+    });
+    await expect(suites).rejects.toBeInstanceOf(InfraError);
+    await expect(suites).rejects.toThrow(
+      /reachability baseline: 2 of 8 backends and services did not answer the client of their own namespace, .*pod west\/tenant-a\/echo-west-0 \(10\.\S+:8080\) from client: refused/,
+    );
+    expect(kept).toEqual([]);
+  });
+
+  it('without it (the hazard): cells expecting a deny of a dead backend pass, proving nothing, and the others fail as if isolation were wrong', async () => {
+    const { plan, sites } = localSites();
+    const { ctx } = testContext(plan);
+    const scripted = scriptedSuiteFabric({ deadBackend: dead });
+    const world = await deployAll(scripted.fabric, sites, ALL.namespaces, ctx);
+    const checks = await runIsolation(scripted.fabric, sites, world, ctx, {
+      ...ALL,
+      modes: ['namespace'],
+    });
+    const toDead = checks.filter((c) => c.to === 'west/tenant-a/echo-west-0');
+    const denies = toDead.filter((c) => c.expected === 'deny');
+    const allows = toDead.filter((c) => c.expected === 'allow');
+    expect(denies.length).toBeGreaterThan(0);
+    expect(denies.every((c) => c.status === 'pass')).toBe(true);
+    expect(allows.length).toBeGreaterThan(0);
+    expect(allows.every((c) => c.status === 'fail' && c.observed === 'refused')).toBe(true);
   });
 });
 
@@ -321,25 +404,23 @@ describe('cancelled', () => {
 });
 
 describe('probing mechanics', () => {
-  it('keeps at most `concurrency` probes in flight', async () => {
+  it('keeps at most `concurrency` probe calls in flight', async () => {
     const { scripted } = await run({ slow: true }, { suites: ['connectivity'], concurrency: 3 });
-    expect(scripted.probes).toHaveLength(16);
+    // 8 baseline probes (each client: its own namespace's backend and service), 16 connectivity
+    expect(scripted.probes).toHaveLength(24);
     expect(scripted.maxInFlight).toBe(3);
   });
 
-  it('mapLimit keeps order and bounds work', async () => {
-    let active = 0;
-    let peak = 0;
-    const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, n));
-      active--;
-      return n * 10;
-    });
-    expect(out).toEqual([50, 10, 40, 20, 30]);
-    expect(peak).toBe(2);
-    expect(await mapLimit([], 4, () => Promise.resolve(1))).toEqual([]);
+  it("sends each client's probes in one call per round; without batching, one call per probe", async () => {
+    const batched = await run({}, { suites: ['connectivity'] });
+    // a call per client for the baseline (2 targets) and for connectivity (4 targets)
+    expect(batched.scripted.calls.map((c) => c.targets)).toEqual([2, 2, 2, 2, 4, 4, 4, 4]);
+    const single = await run({}, { suites: ['connectivity'], batchProbes: false });
+    expect(single.scripted.calls).toHaveLength(24);
+    expect(single.scripted.calls.every((c) => c.targets === 1)).toBe(true);
+    // the verdicts do not depend on it
+    const verdicts = (checks: CheckRecord[]) => checks.map((c) => `${c.to}:${c.status}`);
+    expect(verdicts(single.checks)).toEqual(verdicts(batched.checks));
   });
 
   it('finds the backend name as a whole word in the reply', () => {

@@ -20,6 +20,7 @@ const check = (
   toKind: to.endsWith('/echo') ? 'service' : 'pod',
   expected,
   actual,
+  observed: actual === 'allow' ? 'connected' : actual === 'deny' ? 'timeout' : 'error',
   attempts: status === 'pass' ? 1 : 2,
   status,
 });

@@ -32,12 +32,16 @@ export interface SuiteFaults {
   flakyFirst?: (from: PodRef, to: ProbeTarget) => boolean;
   /** a remote service address is answered by the local site's backend (overlapping ranges) */
   wrongBackend?: boolean;
-  /** the probe call never settles for matching pairs */
-  hang?: (from: PodRef, to: ProbeTarget) => boolean;
+  /** a probe call never settles when it carries a matching pair (the world: what is deployed) */
+  hang?: (from: PodRef, to: ProbeTarget, world: Workloads) => boolean;
   /** the first N probe calls of a matching pair fail themselves (a busy host: the probe did not start) */
   probeFails?: (from: PodRef, to: ProbeTarget) => number;
   /** delay each probe by a few event-loop turns, to see concurrency */
   slow?: boolean;
+  /** isolation rejects with a reset instead of dropping */
+  resetDenied?: boolean;
+  /** a matching backend pod is not running: connections to it are refused */
+  deadBackend?: (backend: PodInfo) => boolean;
 }
 
 /**
@@ -51,6 +55,8 @@ export function scriptedSuiteFabric(faults: SuiteFaults = {}) {
   const applied = new Map<string, IsolationConfig>();
   const applyCalls: string[] = [];
   const probes: { from: string; to: string; timeoutMs: number }[] = [];
+  /** one per fabric call: the client and how many targets it carried */
+  const calls: { from: string; targets: number }[] = [];
   const seen = new Map<string, number>();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -105,23 +111,31 @@ export function scriptedSuiteFabric(faults: SuiteFaults = {}) {
       applied.set(site.plan.name, config);
       return Promise.resolve();
     },
-    probe: async (from: PodRef, to: ProbeTarget, timeoutMs: number): Promise<ProbeOutcome> => {
-      const key = `${from.site}/${from.namespace}/${from.name}>${to.ip}:${to.port}`;
-      probes.push({ from: `${from.site}/${from.namespace}/${from.name}`, to: key, timeoutMs });
-      const n = (seen.get(key) ?? 0) + 1;
-      seen.set(key, n);
-      if (faults.hang?.(from, to)) return new Promise<ProbeOutcome>(() => {});
-      if (n <= (faults.probeFails?.(from, to) ?? 0))
-        return {
-          result: 'error',
-          detail: 'the probe did not start within 15000 ms',
-          durationMs: 15000,
-        };
+    probe: async (
+      from: PodRef,
+      targets: readonly ProbeTarget[],
+      timeoutMs: number,
+    ): Promise<ProbeOutcome[]> => {
+      calls.push({ from: `${from.site}/${from.namespace}/${from.name}`, targets: targets.length });
+      if (targets.some((to) => faults.hang?.(from, to, world)))
+        return new Promise<ProbeOutcome[]>(() => {});
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
         if (faults.slow) for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-        return decide(from, to, n, timeoutMs);
+        return targets.map((to) => {
+          const key = `${from.site}/${from.namespace}/${from.name}>${to.ip}:${to.port}`;
+          probes.push({ from: `${from.site}/${from.namespace}/${from.name}`, to: key, timeoutMs });
+          const n = (seen.get(key) ?? 0) + 1;
+          seen.set(key, n);
+          if (n <= (faults.probeFails?.(from, to) ?? 0))
+            return {
+              result: 'error',
+              detail: 'the probe did not start within 15000 ms',
+              durationMs: 15000,
+            };
+          return decide(from, to, n, timeoutMs);
+        });
       } finally {
         inFlight--;
       }
@@ -129,6 +143,10 @@ export function scriptedSuiteFabric(faults: SuiteFaults = {}) {
   };
 
   const timeout = (ms: number): ProbeOutcome => ({ result: 'timeout', detail: '', durationMs: ms });
+  const denied = (ms: number): ProbeOutcome =>
+    faults.resetDenied
+      ? { result: 'refused', detail: 'ECONNRESET read ECONNRESET', durationMs: 1 }
+      : timeout(ms);
 
   function decide(from: PodRef, to: ProbeTarget, n: number, timeoutMs: number): ProbeOutcome {
     const client = world.pods.find(
@@ -153,7 +171,9 @@ export function scriptedSuiteFabric(faults: SuiteFaults = {}) {
     if (n === 1 && faults.flakyFirst?.(from, to)) return timeout(timeoutMs);
     const config = applied.get(targetSite);
     const enforce = !faults.leak && !(faults.leakOnce && n === 1);
-    if (enforce && config && !reaches(config, client, backend, via)) return timeout(timeoutMs);
+    if (enforce && config && !reaches(config, client, backend, via)) return denied(timeoutMs);
+    if (faults.deadBackend?.(backend))
+      return { result: 'refused', detail: 'ECONNREFUSED connect ECONNREFUSED', durationMs: 1 };
     return { result: 'connected', detail: `${backend.name}\n`, durationMs: 3 };
   }
 
@@ -163,6 +183,7 @@ export function scriptedSuiteFabric(faults: SuiteFaults = {}) {
     applied,
     applyCalls,
     probes,
+    calls,
     get maxInFlight() {
       return maxInFlight;
     },

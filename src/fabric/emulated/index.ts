@@ -20,11 +20,13 @@ import type {
   PodInfo,
   PodRef,
   ProbeOutcome,
+  ProbeResult,
   ProbeTarget,
   RemediationAction,
   ServiceInfo,
   Workloads,
 } from '../fabric.js';
+import { PROBE_RESULTS } from '../fabric.js';
 import type { ControlPeer } from './bird.js';
 import { MASTER_AGENT_LINK, renderAgentConfig, renderControlConfig, TUNED_TIMERS } from './bird.js';
 import type { PodIdentity } from './isolation.js';
@@ -67,6 +69,25 @@ export interface EmulatedFabricOptions {
 export interface ControlState {
   selfConfigured: boolean;
   peers: ControlPeer[];
+}
+
+/** The prober's JSON line, if it is one outcome per target. */
+function parseOutcomes(stdout: string, count: number): ProbeOutcome[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+    if (!Array.isArray(parsed) || parsed.length !== count) return undefined;
+    const ok = parsed.every(
+      (o: Partial<ProbeOutcome> | null) =>
+        typeof o === 'object' &&
+        o !== null &&
+        PROBE_RESULTS.includes(o.result as ProbeResult) &&
+        typeof o.detail === 'string' &&
+        typeof o.durationMs === 'number',
+    );
+    return ok ? (parsed as ProbeOutcome[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Registry {
@@ -290,6 +311,7 @@ export class EmulatedFabric implements Fabric {
         );
       }),
     );
+    if (site.plan.faults.includes('dead-backend')) await this.stopOneBackend(site, wl.pods, ctx);
     const registry: Registry = { pods: wl.pods, services: wl.services };
     this.registries.set(site.plan.name, registry);
     const master = layout.master.host;
@@ -362,10 +384,13 @@ export class EmulatedFabric implements Fabric {
 
   async probe(
     from: PodRef,
-    to: ProbeTarget,
+    targets: readonly ProbeTarget[],
     timeoutMs: number,
     _ctx: FabricContext,
-  ): Promise<ProbeOutcome> {
+  ): Promise<ProbeOutcome[]> {
+    const everyTarget = (detail: string, durationMs = 0): ProbeOutcome[] =>
+      targets.map(() => ({ result: 'error', detail, durationMs }));
+    if (targets.length === 0) return [];
     const site = this.sites.get(from.site);
     if (!site)
       throw new InfraError(
@@ -374,13 +399,7 @@ export class EmulatedFabric implements Fabric {
     const pod = (await this.registry(site)).pods.find(
       (p) => p.namespace === from.namespace && p.name === from.name,
     );
-    if (!pod) {
-      return {
-        result: 'error',
-        detail: `no pod ${from.site}/${from.namespace}/${from.name}`,
-        durationMs: 0,
-      };
-    }
+    if (!pod) return everyTarget(`no pod ${from.site}/${from.namespace}/${from.name}`);
     const started = Date.now();
     const host = this.host(site, pod.node);
     const r = await this.remote
@@ -393,28 +412,45 @@ export class EmulatedFabric implements Fabric {
           pod.netns,
           this.nodePath,
           `${this.dir(pod.node)}/probe.mjs`,
-          to.ip,
-          String(to.port),
           String(timeoutMs),
+          ...targets.map((t) => `${t.ip}:${t.port}`),
         ],
-        { timeoutMs: timeoutMs + 10_000 },
+        // connect and reply each have timeoutMs; the rest is node starting on a busy host
+        { timeoutMs: 2 * timeoutMs + 10_000 },
       )
       .catch((e: unknown) => ({
         code: -1,
         stdout: '',
         stderr: e instanceof Error ? e.message : String(e),
       }));
-    try {
-      const outcome = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as ProbeOutcome;
-      if (['connected', 'refused', 'timeout', 'error'].includes(outcome.result)) return outcome;
-    } catch {
-      // fall through
-    }
-    return {
-      result: 'error',
-      detail: `probe did not run (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
-      durationMs: Date.now() - started,
-    };
+    const outcomes = parseOutcomes(r.stdout, targets.length);
+    return (
+      outcomes ??
+      everyTarget(
+        `the prober did not run (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
+        Date.now() - started,
+      )
+    );
+  }
+
+  /** fault dead-backend: the site's first echo backend dies after it was deployed (a crashed pod) */
+  private async stopOneBackend(
+    site: FabricSite,
+    pods: readonly PodPlacement[],
+    ctx: FabricContext,
+  ): Promise<void> {
+    const victim = pods.find((p) => p.role === 'backend');
+    if (!victim) return;
+    ctx.logger.warn(
+      `workloads ${site.plan.name}: fault dead-backend: stopping the echo backend ${site.plan.name}/${victim.namespace}/${victim.name}`,
+    );
+    const ready = `${this.dir(victim.node)}/${victim.namespace}-${victim.name}.ready`;
+    await this.run(
+      site,
+      victim.node,
+      `pid=$(cat ${sh(ready)}) && kill -9 "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done`,
+      'fault dead-backend',
+    );
   }
 
   private dir(host: string): string {

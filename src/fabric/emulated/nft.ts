@@ -1,7 +1,9 @@
 /**
  * nftables programs of a node (pure): the services table (DNAT from a VIP to
  * the backends this node hosts, where the VIP's route leads) and the
- * isolation table (filtering in front of each pod on this node). Each program
+ * isolation table (filtering in front of each pod on this node). What the
+ * isolation table denies it drops, as TF's security groups and policies do
+ * (the client sees a timeout, never a reset). Each program
  * replaces its table in one transaction, so a mode change never leaves a mix.
  */
 import type { PodRules, Sources } from './isolation.js';
@@ -71,10 +73,7 @@ export function renderIsolation(runId: string, pods: readonly NodePodRules[]): s
   pods.forEach((p, i) => {
     const { direct, viaService, egressDenied } = p.rules;
     if (egressDenied) {
-      dispatch.push(
-        `iifname "${p.link}" meta l4proto tcp reject with tcp reset comment "egress ${p.pod}"`,
-      );
-      dispatch.push(`iifname "${p.link}" reject comment "egress ${p.pod}"`);
+      dispatch.push(`iifname "${p.link}" drop comment "egress ${p.pod}"`);
     }
     if (direct.any && viaService.any) return;
     const chain = `to_${i}`;
@@ -83,10 +82,10 @@ export function renderIsolation(runId: string, pods: readonly NodePodRules[]): s
     // through a service: the DNAT happened on this node, so conntrack knows
     const s = saddr(viaService);
     if (s !== undefined) body.push(`ct status dnat ${s}accept`);
-    body.push('ct status dnat meta l4proto tcp reject with tcp reset', 'ct status dnat reject');
+    body.push('ct status dnat drop');
     const d = saddr(direct);
     if (d !== undefined) body.push(`${d}accept`);
-    body.push('meta l4proto tcp reject with tcp reset', 'reject');
+    body.push('drop');
     chains.push(`chain ${chain} {`, ...body.map((b) => `  ${b}`), '}');
   });
   return replaceTable(isolationTable(runId), [

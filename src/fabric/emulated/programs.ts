@@ -19,47 +19,53 @@ server.listen(Number(port), '0.0.0.0', () => {
 `;
 
 /**
- * probe.mjs IP PORT TIMEOUT_MS: one TCP connection; prints one JSON line
- * {"result":"connected"|"refused"|"timeout"|"error","detail":…,"durationMs":…}.
- * TIMEOUT_MS runs from the connect call (not from process start) to the
- * connection; once connected the reply has TIMEOUT_MS of its own. Connected
- * without a reply is an error (the backend or this host was too slow), not a
- * timeout: the network let the connection through.
+ * probe.mjs TIMEOUT_MS IP:PORT…: one TCP connection per target, all at once;
+ * prints one JSON line, an array of {"result","detail","durationMs"} in the
+ * targets' order (result: connected | refused | timeout | unreachable |
+ * error). TIMEOUT_MS runs from each connect call to its connection; once
+ * connected the reply has TIMEOUT_MS of its own. Connected without a reply in
+ * time is an error (the backend or this host was too slow), not a timeout:
+ * the network let the connection through.
  */
-export const PROBE = `// tungsten-e2e emulated probe
+export const PROBE = `// tungsten-e2e emulated prober
 import { connect } from 'node:net';
-const [ip, port, timeoutMs] = process.argv.slice(2);
-let done = false;
-let reply = '';
-const finish = (result, detail) => {
-  if (done) return;
-  done = true;
-  process.stdout.write(JSON.stringify({ result, detail, durationMs: Date.now() - start }) + '\\n');
-  socket.destroy();
-  process.exit(0);
-};
-const start = Date.now();
-const socket = connect({ host: ip, port: Number(port) });
-let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), Number(timeoutMs));
-socket.setEncoding('utf8');
-socket.on('connect', () => {
-  clearTimeout(timer);
-  const connectedIn = Date.now() - start;
-  timer = setTimeout(
-    () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
-    Number(timeoutMs),
-  );
-});
-socket.on('data', (d) => { reply += d; });
-socket.on('end', () => {
-  clearTimeout(timer);
-  if (reply.trim()) finish('connected', reply.trim());
-  else finish('refused', 'connection closed without a reply');
-});
-socket.on('error', (e) => {
-  clearTimeout(timer);
-  const blocked = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM'];
-  if (reply.trim()) finish('connected', reply.trim());
-  else finish(blocked.includes(e.code) ? 'refused' : 'error', (e.code ?? '') + ' ' + e.message);
-});
+const [timeoutArg, ...targets] = process.argv.slice(2);
+const timeoutMs = Number(timeoutArg);
+const REFUSED = ['ECONNREFUSED', 'ECONNRESET'];
+const UNREACHABLE = ['EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM'];
+const probe = (target) =>
+  new Promise((resolve) => {
+    const at = target.lastIndexOf(':');
+    const start = Date.now();
+    let reply = '';
+    let done = false;
+    const finish = (result, detail) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ result, detail, durationMs: Date.now() - start });
+    };
+    const socket = connect({ host: target.slice(0, at), port: Number(target.slice(at + 1)) });
+    let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => {
+      clearTimeout(timer);
+      const connectedIn = Date.now() - start;
+      timer = setTimeout(
+        () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
+        timeoutMs,
+      );
+    });
+    socket.on('data', (d) => { reply += d; });
+    socket.on('end', () => finish('connected', reply.trim()));
+    socket.on('error', (e) => {
+      if (reply.trim()) finish('connected', reply.trim());
+      else if (REFUSED.includes(e.code)) finish('refused', e.code + ' ' + e.message);
+      else if (UNREACHABLE.includes(e.code)) finish('unreachable', e.code + ' ' + e.message);
+      else finish('error', (e.code ?? '') + ' ' + e.message);
+    });
+  });
+const outcomes = await Promise.all(targets.map(probe));
+process.stdout.write(JSON.stringify(outcomes) + '\\n', () => process.exit(0));
 `;

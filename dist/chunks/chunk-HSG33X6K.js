@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-G2NTSQGR.js";
+} from "./chunk-BINJRQKT.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-G2NTSQGR.js";
+} from "./chunk-BINJRQKT.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -67038,7 +67038,7 @@ function minorOf(version2) {
 
 // src/config/schema.ts
 var PROVIDERS = ["local", "aws", "gcp", "azure", "static"];
-var FAULTS = ["control-race", "no-bgp", "leak-isolation"];
+var FAULTS = ["control-race", "no-bgp", "leak-isolation", "dead-backend"];
 var SUITES = ["connectivity", "isolation"];
 var ISOLATION_MODES = ["default", "namespace", "service", "container"];
 var TEARDOWN_POLICIES = ["always", "on-success", "never"];
@@ -68505,6 +68505,15 @@ function remoteHostsOf(hosts) {
   return out;
 }
 
+// src/fabric/fabric.ts
+var PROBE_RESULTS = [
+  "connected",
+  "refused",
+  "timeout",
+  "unreachable",
+  "error"
+];
+
 // src/fabric/emulated/layout.ts
 var BACKEND_PORT = 8080;
 var SERVICE_PORT = 80;
@@ -68866,10 +68875,7 @@ function renderIsolation(runId, pods) {
   pods.forEach((p, i) => {
     const { direct, viaService, egressDenied } = p.rules;
     if (egressDenied) {
-      dispatch.push(
-        `iifname "${p.link}" meta l4proto tcp reject with tcp reset comment "egress ${p.pod}"`
-      );
-      dispatch.push(`iifname "${p.link}" reject comment "egress ${p.pod}"`);
+      dispatch.push(`iifname "${p.link}" drop comment "egress ${p.pod}"`);
     }
     if (direct.any && viaService.any) return;
     const chain = `to_${i}`;
@@ -68877,10 +68883,10 @@ function renderIsolation(runId, pods) {
     const body = [];
     const s = saddr(viaService);
     if (s !== void 0) body.push(`ct status dnat ${s}accept`);
-    body.push("ct status dnat meta l4proto tcp reject with tcp reset", "ct status dnat reject");
+    body.push("ct status dnat drop");
     const d = saddr(direct);
     if (d !== void 0) body.push(`${d}accept`);
-    body.push("meta l4proto tcp reject with tcp reset", "reject");
+    body.push("drop");
     chains.push(`chain ${chain} {`, ...body.map((b) => `  ${b}`), "}");
   });
   return replaceTable(isolationTable(runId), [
@@ -68906,42 +68912,47 @@ server.listen(Number(port), '0.0.0.0', () => {
   if (ready) writeFileSync(ready, String(process.pid));
 });
 `;
-var PROBE = `// tungsten-e2e emulated probe
+var PROBE = `// tungsten-e2e emulated prober
 import { connect } from 'node:net';
-const [ip, port, timeoutMs] = process.argv.slice(2);
-let done = false;
-let reply = '';
-const finish = (result, detail) => {
-  if (done) return;
-  done = true;
-  process.stdout.write(JSON.stringify({ result, detail, durationMs: Date.now() - start }) + '\\n');
-  socket.destroy();
-  process.exit(0);
-};
-const start = Date.now();
-const socket = connect({ host: ip, port: Number(port) });
-let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), Number(timeoutMs));
-socket.setEncoding('utf8');
-socket.on('connect', () => {
-  clearTimeout(timer);
-  const connectedIn = Date.now() - start;
-  timer = setTimeout(
-    () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
-    Number(timeoutMs),
-  );
-});
-socket.on('data', (d) => { reply += d; });
-socket.on('end', () => {
-  clearTimeout(timer);
-  if (reply.trim()) finish('connected', reply.trim());
-  else finish('refused', 'connection closed without a reply');
-});
-socket.on('error', (e) => {
-  clearTimeout(timer);
-  const blocked = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM'];
-  if (reply.trim()) finish('connected', reply.trim());
-  else finish(blocked.includes(e.code) ? 'refused' : 'error', (e.code ?? '') + ' ' + e.message);
-});
+const [timeoutArg, ...targets] = process.argv.slice(2);
+const timeoutMs = Number(timeoutArg);
+const REFUSED = ['ECONNREFUSED', 'ECONNRESET'];
+const UNREACHABLE = ['EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM'];
+const probe = (target) =>
+  new Promise((resolve) => {
+    const at = target.lastIndexOf(':');
+    const start = Date.now();
+    let reply = '';
+    let done = false;
+    const finish = (result, detail) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ result, detail, durationMs: Date.now() - start });
+    };
+    const socket = connect({ host: target.slice(0, at), port: Number(target.slice(at + 1)) });
+    let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('connect', () => {
+      clearTimeout(timer);
+      const connectedIn = Date.now() - start;
+      timer = setTimeout(
+        () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
+        timeoutMs,
+      );
+    });
+    socket.on('data', (d) => { reply += d; });
+    socket.on('end', () => finish('connected', reply.trim()));
+    socket.on('error', (e) => {
+      if (reply.trim()) finish('connected', reply.trim());
+      else if (REFUSED.includes(e.code)) finish('refused', e.code + ' ' + e.message);
+      else if (UNREACHABLE.includes(e.code)) finish('unreachable', e.code + ' ' + e.message);
+      else finish('error', (e.code ?? '') + ' ' + e.message);
+    });
+  });
+const outcomes = await Promise.all(targets.map(probe));
+process.stdout.write(JSON.stringify(outcomes) + '\\n', () => process.exit(0));
 `;
 
 // src/fabric/emulated/scripts.ts
@@ -69060,6 +69071,18 @@ function peerSessions(protocols, sites) {
 }
 
 // src/fabric/emulated/index.ts
+function parseOutcomes(stdout, count) {
+  try {
+    const parsed = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
+    if (!Array.isArray(parsed) || parsed.length !== count) return void 0;
+    const ok = parsed.every(
+      (o) => typeof o === "object" && o !== null && PROBE_RESULTS.includes(o.result) && typeof o.detail === "string" && typeof o.durationMs === "number"
+    );
+    return ok ? parsed : void 0;
+  } catch {
+    return void 0;
+  }
+}
 var CONTROL = "control";
 var AGENT = "agent";
 var EmulatedFabric = class {
@@ -69268,6 +69291,7 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
         );
       })
     );
+    if (site2.plan.faults.includes("dead-backend")) await this.stopOneBackend(site2, wl.pods, ctx);
     const registry2 = { pods: wl.pods, services: wl.services };
     this.registries.set(site2.plan.name, registry2);
     const master = layout.master.host;
@@ -69333,7 +69357,9 @@ ${renderIsolation(this.runId, rules)}EOF`,
       })
     );
   }
-  async probe(from, to, timeoutMs, _ctx) {
+  async probe(from, targets, timeoutMs, _ctx) {
+    const everyTarget = (detail, durationMs = 0) => targets.map(() => ({ result: "error", detail, durationMs }));
+    if (targets.length === 0) return [];
     const site2 = this.sites.get(from.site);
     if (!site2)
       throw new InfraError(
@@ -69342,13 +69368,7 @@ ${renderIsolation(this.runId, rules)}EOF`,
     const pod = (await this.registry(site2)).pods.find(
       (p) => p.namespace === from.namespace && p.name === from.name
     );
-    if (!pod) {
-      return {
-        result: "error",
-        detail: `no pod ${from.site}/${from.namespace}/${from.name}`,
-        durationMs: 0
-      };
-    }
+    if (!pod) return everyTarget(`no pod ${from.site}/${from.namespace}/${from.name}`);
     const started = Date.now();
     const host = this.host(site2, pod.node);
     const r = await this.remote.exec(
@@ -69360,26 +69380,36 @@ ${renderIsolation(this.runId, rules)}EOF`,
         pod.netns,
         this.nodePath,
         `${this.dir(pod.node)}/probe.mjs`,
-        to.ip,
-        String(to.port),
-        String(timeoutMs)
+        String(timeoutMs),
+        ...targets.map((t) => `${t.ip}:${t.port}`)
       ],
-      { timeoutMs: timeoutMs + 1e4 }
+      // connect and reply each have timeoutMs; the rest is node starting on a busy host
+      { timeoutMs: 2 * timeoutMs + 1e4 }
     ).catch((e) => ({
       code: -1,
       stdout: "",
       stderr: e instanceof Error ? e.message : String(e)
     }));
-    try {
-      const outcome = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
-      if (["connected", "refused", "timeout", "error"].includes(outcome.result)) return outcome;
-    } catch {
-    }
-    return {
-      result: "error",
-      detail: `probe did not run (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
-      durationMs: Date.now() - started
-    };
+    const outcomes = parseOutcomes(r.stdout, targets.length);
+    return outcomes ?? everyTarget(
+      `the prober did not run (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
+      Date.now() - started
+    );
+  }
+  /** fault dead-backend: the site's first echo backend dies after it was deployed (a crashed pod) */
+  async stopOneBackend(site2, pods, ctx) {
+    const victim = pods.find((p) => p.role === "backend");
+    if (!victim) return;
+    ctx.logger.warn(
+      `workloads ${site2.plan.name}: fault dead-backend: stopping the echo backend ${site2.plan.name}/${victim.namespace}/${victim.name}`
+    );
+    const ready = `${this.dir(victim.node)}/${victim.namespace}-${victim.name}.ready`;
+    await this.run(
+      site2,
+      victim.node,
+      `pid=$(cat ${sh(ready)}) && kill -9 "$pid" && while kill -0 "$pid" 2>/dev/null; do sleep 0.01; done`,
+      "fault dead-backend"
+    );
   }
   dir(host) {
     return hostDir(this.runId, host);
@@ -73667,14 +73697,16 @@ function checkCase(title, c) {
     classname: `tungsten-e2e.${title.replace(/ \/ /g, ".")}`,
     name: checkCaseName(c)
   };
+  const expected = c.expectedDeny ? `${c.expected} (${c.expectedDeny})` : c.expected;
   const facts = [
-    `expected: ${c.expected}`,
+    `expected: ${expected}`,
     `actual:   ${c.actual}`,
+    `observed: ${c.observed}`,
     `attempts: ${c.attempts}`,
     ...c.detail ? [`detail:   ${c.detail}`] : []
   ].join("\n");
   if (c.status === "fail") {
-    const message = `expected ${c.expected}, got ${c.actual} after ${c.attempts} attempt${c.attempts === 1 ? "" : "s"}`;
+    const message = `expected ${expected}, observed ${c.observed} after ${c.attempts} attempt${c.attempts === 1 ? "" : "s"}`;
     const type = c.actual === "error" ? "probe-error" : "wrong-verdict";
     return element("testcase", attrs, [element("failure", { message, type }, facts)]);
   }
@@ -73860,10 +73892,11 @@ ${checkTable(ordered)}
   return out.join("\n\n");
 }
 var SEVERITY = { fail: 0, error: 1, flaky: 2, pass: 3 };
+var observedMatches = (c) => c.expected === "allow" ? c.observed === "connected" : c.observed === (c.expectedDeny ?? c.observed);
 function checkTable(checks) {
   return [
-    row(["result", "from", "to", "expected", "actual", "attempts", "detail"]),
-    row(["---", "---", "---", "---", "---", "---:", "---"]),
+    row(["result", "from", "to", "expected", "actual", "observed", "attempts", "detail"]),
+    row(["---", "---", "---", "---", "---", "---", "---:", "---"]),
     ...checks.map(
       (c) => row([
         `${STATUS_ICON[c.status]} ${c.status}`,
@@ -73871,6 +73904,7 @@ function checkTable(checks) {
         `${cellCode(c.to)}${c.toKind === "service" ? " (service)" : ""}`,
         c.expected,
         c.actual === c.expected ? c.actual : `**${c.actual}**`,
+        observedMatches(c) ? c.observed : `**${c.observed}**`,
         String(c.attempts),
         c.detail ? cellCode(clip(c.detail, DETAIL_CHARS)) : ""
       ])
@@ -76497,7 +76531,8 @@ function modeIntent(mode, namespaces) {
     isolated: [],
     serviceIsolation: false,
     defaultDeny: false,
-    allows: []
+    allows: [],
+    denyKind: "timeout"
   };
   switch (mode) {
     case "default":
@@ -76536,7 +76571,10 @@ function verdictFor(intent, from, to) {
 function expectedMatrix(mode, namespaces, clients, targets) {
   const intent = modeIntent(mode, namespaces);
   return clients.flatMap(
-    (from) => targets.map((to) => ({ from, to, expected: verdictFor(intent, from, to) }))
+    (from) => targets.map((to) => {
+      const expected = verdictFor(intent, from, to);
+      return expected === "deny" ? { from, to, expected, denyKind: intent.denyKind } : { from, to, expected };
+    })
   );
 }
 
@@ -76650,90 +76688,129 @@ function replyNames(reply, backends) {
 }
 function observe(outcome, target) {
   const detail = outcome.detail.trim().replace(/\s+/g, " ").slice(0, 200);
+  const seen = { result: outcome.result, wrongBackend: false };
   switch (outcome.result) {
     case "connected": {
       const named = replyNames(outcome.detail, target.backends);
-      return named ? { verdict: "allow", wrongBackend: false, text: `reply from ${named}` } : {
+      return named ? { ...seen, verdict: "allow", text: `reply from ${named}` } : {
+        ...seen,
         verdict: "allow",
         wrongBackend: true,
-        text: `connected, but the reply did not name ${target.backends.join(" or ") || "any backend"}: "${detail}"`
+        text: detail ? `connected, but the reply did not name ${target.backends.join(" or ") || "any backend"}: "${detail}"` : "connected, but the connection closed without a reply"
       };
     }
     case "refused":
     case "timeout":
+    case "unreachable":
       return {
+        ...seen,
         verdict: "deny",
-        wrongBackend: false,
         text: `${outcome.result}${detail ? `: ${detail}` : ""} (${outcome.durationMs} ms)`
       };
     case "error":
-      return { verdict: "error", wrongBackend: false, text: `probe error: ${detail}` };
+      return { ...seen, verdict: "error", text: `probe error: ${detail}` };
   }
 }
-var matches2 = (o, expected) => expected === "allow" ? o.verdict === "allow" && !o.wrongBackend : o.verdict === "deny";
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
+var matches2 = (o, spec) => spec.expected === "allow" ? o.verdict === "allow" && !o.wrongBackend : o.verdict === "deny" && (spec.denyKind === void 0 || o.result === spec.denyKind);
 var INFRA_ATTEMPTS = 3;
-var Prober = class {
-  constructor(fabric, ctx, timeoutMs, deadlineMs) {
+var ProbeBatcher = class {
+  constructor(fabric, ctx, timeoutMs, deadlineMs, concurrency, batch) {
     this.fabric = fabric;
     this.ctx = ctx;
     this.timeoutMs = timeoutMs;
     this.deadlineMs = deadlineMs;
+    this.concurrency = concurrency;
+    this.batch = batch;
   }
   fabric;
   ctx;
   timeoutMs;
   deadlineMs;
-  async probeOnce(spec) {
+  concurrency;
+  batch;
+  queue = /* @__PURE__ */ new Map();
+  flushing = false;
+  inFlight = 0;
+  waiting = [];
+  probe(from, to) {
+    return new Promise((resolve6) => {
+      const key = pathOf(from);
+      const entry = this.queue.get(key) ?? { from, items: [] };
+      entry.items.push({ to, resolve: resolve6 });
+      this.queue.set(key, entry);
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+  flush() {
+    this.flushing = false;
+    const groups = [...this.queue.values()];
+    this.queue.clear();
+    for (const { from, items } of groups) {
+      const calls = this.batch ? [items] : items.map((i) => [i]);
+      for (const call of calls) void this.call(from, call);
+    }
+  }
+  async slot() {
+    if (this.inFlight < this.concurrency) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise((resolve6) => this.waiting.push(resolve6));
+  }
+  release() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+  async call(from, items) {
+    const failAll = (detail, durationMs) => items.map(() => ({ result: "error", detail, durationMs }));
+    let outcomes;
+    await this.slot();
     const deadline = AbortSignal.timeout(this.deadlineMs);
     const signal2 = AbortSignal.any([this.ctx.signal, deadline]);
     let timer;
     const late = new Promise((resolve6) => {
       timer = setTimeout(
-        () => resolve6({
-          result: "error",
-          detail: `no answer from the probe within ${this.deadlineMs} ms`,
-          durationMs: this.deadlineMs
-        }),
+        () => resolve6(
+          failAll(`no answer from the probe within ${this.deadlineMs} ms`, this.deadlineMs)
+        ),
         this.deadlineMs
       );
     });
     try {
-      const outcome = await unlessAborted(
-        Promise.race([
-          this.fabric.probe(
-            { site: spec.from.site, namespace: spec.from.namespace, name: spec.from.name },
-            { ip: spec.to.ip, port: spec.to.port },
-            this.timeoutMs,
-            { ...this.ctx, signal: signal2 }
-          ),
-          late
-        ]),
-        this.ctx.signal
-      );
-      this.ctx.signal.throwIfAborted();
-      return observe(outcome, spec.to);
+      const answered = await Promise.race([
+        this.fabric.probe(
+          { site: from.site, namespace: from.namespace, name: from.name },
+          items.map((i) => ({ ip: i.to.ip, port: i.to.port })),
+          this.timeoutMs,
+          { ...this.ctx, signal: signal2 }
+        ),
+        late
+      ]);
+      outcomes = answered.length === items.length ? answered : failAll(`the fabric answered ${answered.length} probes for ${items.length} targets`, 0);
     } catch (e) {
-      this.ctx.signal.throwIfAborted();
-      return {
-        verdict: "error",
-        wrongBackend: false,
-        text: `probe error: ${e instanceof Error ? e.message : String(e)}`
-      };
+      outcomes = failAll(e instanceof Error ? e.message : String(e), 0);
     } finally {
       clearTimeout(timer);
+      this.release();
     }
+    items.forEach((item, i) => item.resolve(outcomes[i]));
+  }
+};
+var Prober = class {
+  constructor(batcher2, ctx) {
+    this.batcher = batcher2;
+    this.ctx = ctx;
+  }
+  batcher;
+  ctx;
+  async probeOnce(spec) {
+    const outcome = await unlessAborted(this.batcher.probe(spec.from, spec.to), this.ctx.signal);
+    this.ctx.signal.throwIfAborted();
+    return observe(outcome, spec.to);
   }
   /**
    * Probe until the probe itself gives an answer about the network: an
@@ -76759,23 +76836,26 @@ var Prober = class {
       from: pathOf(spec.from),
       to: pathOf(spec.to),
       toKind: spec.to.kind,
-      expected: spec.expected
+      expected: spec.expected,
+      ...spec.denyKind ? { expectedDeny: spec.denyKind } : {}
     };
     const counted = (reprobes2) => reprobes2 > 0 ? { reprobes: reprobes2 } : {};
     if (first.seen.verdict === "error") {
       return {
         ...base,
         actual: "error",
+        observed: first.seen.result,
         attempts: first.reprobes + 1,
         status: "error",
         detail: first.seen.text,
         ...counted(first.reprobes)
       };
     }
-    if (matches2(first.seen, spec.expected)) {
+    if (matches2(first.seen, spec)) {
       return {
         ...base,
         actual: first.seen.verdict,
+        observed: first.seen.result,
         attempts: first.reprobes + 1,
         status: "pass",
         detail: first.seen.text,
@@ -76788,12 +76868,28 @@ var Prober = class {
     const detail = `attempt 1: ${first.seen.text}; attempt 2: ${second.seen.text}`;
     if (spec.expected === "deny") {
       if (first.seen.verdict === "allow") {
-        return { ...base, actual: "allow", attempts, status: "fail", detail, ...counted(reprobes) };
+        return {
+          ...base,
+          actual: "allow",
+          observed: first.seen.result,
+          attempts,
+          status: "fail",
+          detail,
+          ...counted(reprobes)
+        };
       }
     }
     const last = second.seen.verdict === "error" ? first.seen : second.seen;
-    const status = matches2(second.seen, spec.expected) ? "flaky" : "fail";
-    return { ...base, actual: last.verdict, attempts, status, detail, ...counted(reprobes) };
+    const status = matches2(second.seen, spec) ? "flaky" : "fail";
+    return {
+      ...base,
+      actual: last.verdict,
+      observed: last.result,
+      attempts,
+      status,
+      detail,
+      ...counted(reprobes)
+    };
   }
 };
 var byPath = (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.toKind.localeCompare(b.toKind);
@@ -76805,10 +76901,18 @@ async function applyEverywhere(fabric, sites, mode, namespaces, world, ctx) {
   const config2 = isolationConfig(mode, namespaces);
   await Promise.all(sites.map((s) => fabric.applyIsolation(s, config2, world, ctx)));
 }
-function prober(fabric, ctx, options) {
+function batcher(fabric, ctx, options) {
   const timeoutMs = options.probeTimeoutMs ?? 2e3;
-  return new Prober(fabric, ctx, timeoutMs, options.probeDeadlineMs ?? timeoutMs + 15e3);
+  return new ProbeBatcher(
+    fabric,
+    ctx,
+    timeoutMs,
+    options.probeDeadlineMs ?? 2 * timeoutMs + 15e3,
+    options.concurrency ?? 8,
+    options.batchProbes ?? true
+  );
 }
+var prober = (fabric, ctx, options) => new Prober(batcher(fabric, ctx, options), ctx);
 async function runConnectivity(fabric, sites, world, ctx, options) {
   const clock = options.clock ?? systemClock;
   const started = clock.now();
@@ -76820,7 +76924,7 @@ async function runConnectivity(fabric, sites, world, ctx, options) {
   );
   ctx.logger.info(`test: connectivity: ${specs.length} probes across ${sites.length} sites`);
   const p = prober(fabric, ctx, options);
-  const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(byPath);
+  const checks = (await Promise.all(specs.map((s) => p.check(s)))).sort(byPath);
   ctx.logger.info(summary2("test: connectivity", checks, clock.now() - started));
   options.onChecks?.(checks);
   return checks;
@@ -76843,13 +76947,12 @@ async function runIsolation(fabric, sites, world, ctx, options) {
         mode,
         from: clientByPath.get(pathOf(cell.from)),
         to: targetByPath.get(`${cell.to.kind}:${pathOf(cell.to)}`),
-        expected: cell.expected
+        expected: cell.expected,
+        ...cell.denyKind ? { denyKind: cell.denyKind } : {}
       })
     );
     ctx.logger.info(`test: isolation / ${mode}: ${specs.length} probes`);
-    const checks = (await mapLimit(specs, options.concurrency ?? 8, (s) => p.check(s))).sort(
-      byPath
-    );
+    const checks = (await Promise.all(specs.map((s) => p.check(s)))).sort(byPath);
     ctx.logger.info(summary2(`test: isolation / ${mode}`, checks, clock.now() - started));
     options.onChecks?.(checks);
     all.push(...checks);
@@ -76871,6 +76974,33 @@ function missingWorkloads(world, sites, namespaces) {
   }
   return missing;
 }
+async function reachabilityBaseline(fabric, sites, world, ctx, options) {
+  await applyEverywhere(fabric, sites, "default", options.namespaces, world, ctx);
+  const clients = world.pods.filter((p2) => p2.role === "client");
+  const specs = targetsOf(world).flatMap((to) => {
+    const from = clients.find((c) => c.site === to.site && c.namespace === to.namespace);
+    return from ? [{ suite: "connectivity", mode: null, from, to, expected: "allow" }] : [];
+  });
+  const p = prober(fabric, ctx, options);
+  const seen = await Promise.all(
+    specs.map(async (spec) => {
+      let last = await p.settle(spec);
+      if (!matches2(last.seen, spec)) last = await p.settle(spec);
+      return { spec, seen: last.seen };
+    })
+  );
+  const silent = seen.filter((x) => !matches2(x.seen, x.spec));
+  if (silent.length > 0) {
+    throw new InfraError(
+      `reachability baseline: ${silent.length} of ${specs.length} backends and services did not answer the client of their own namespace, so no isolation verdict would mean anything: ${silent.map(
+        (x) => `${x.spec.to.kind} ${pathOf(x.spec.to)} (${x.spec.to.ip}:${x.spec.to.port}) from ${x.spec.from.name}: ${x.seen.text}`
+      ).join("; ")}`
+    );
+  }
+  ctx.logger.info(
+    `test: baseline: all ${specs.length} backends and services answer from their own namespace`
+  );
+}
 async function runSuites(fabric, sites, ctx, options) {
   const world = await deployAll(fabric, sites, options.namespaces, ctx);
   const missing = missingWorkloads(
@@ -76890,6 +77020,7 @@ async function runSuites(fabric, sites, ctx, options) {
       `test: backend pod names repeat across sites (${repeated.join(", ")}); an echo reply naming one cannot prove which site answered`
     );
   }
+  await reachabilityBaseline(fabric, sites, world, ctx, options);
   const checks = [];
   if (options.suites.includes("connectivity")) {
     checks.push(...await runConnectivity(fabric, sites, world, ctx, options));
