@@ -125,6 +125,11 @@ export interface BgpSession {
 
 export interface Fabric {
   readonly name: 'tungsten' | 'emulated';
+  /**
+   * How long a connection may take on this fabric before the probe counts
+   * it as dropped (a deny seen as a timeout). Default 2000 ms.
+   */
+  readonly probeTimeoutMs?: number;
   /** Install the cluster and TF (or its emulation) on a provisioned site. */
   install(site: FabricSite, ctx: FabricContext): Promise<void>;
   /** contrail-status text per host of the site (host name → text). */

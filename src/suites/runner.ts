@@ -46,7 +46,7 @@ export interface SuiteOptions {
   concurrency?: number;
   /** send each client's probes in one call (default true; false is the benchmark's baseline) */
   batchProbes?: boolean;
-  /** connect timeout handed to each probe (default 2000 ms) */
+  /** connect timeout handed to each probe (default: the fabric's, else 2000 ms) */
   probeTimeoutMs?: number;
   /** wall time allowed for one probe call, e.g. a kubectl exec (default 2 × timeout + 15 s) */
   probeDeadlineMs?: number;
@@ -197,6 +197,9 @@ interface CheckSpec {
   expected: Verdict;
   denyKind?: DenyKind;
 }
+
+/** a fabric's connect timeout unless it declares its own */
+export const DEFAULT_PROBE_TIMEOUT_MS = 2_000;
 
 /** probe calls per observation while the probe itself fails (an infrastructure error) */
 export const INFRA_ATTEMPTS = 3;
@@ -425,7 +428,7 @@ async function applyEverywhere(
 }
 
 function batcher(fabric: Fabric, ctx: FabricContext, options: SuiteOptions): ProbeBatcher {
-  const timeoutMs = options.probeTimeoutMs ?? 2_000;
+  const timeoutMs = options.probeTimeoutMs ?? fabric.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   return new ProbeBatcher(
     fabric,
     ctx,

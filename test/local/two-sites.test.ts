@@ -165,6 +165,32 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
     expect(again.result).toBe('connected');
   });
 
+  it('one probe call answers many targets in order: a drop is a timeout, a closed port a reset', async () => {
+    const isolated: IsolationConfig = {
+      mode: 'namespace',
+      namespaces: [
+        { name: 'tenant-a', labels: {}, annotations: { 'opencontrail.org/isolation': 'true' } },
+        { name: 'tenant-b', labels: {}, annotations: {} },
+      ],
+      networkPolicies: [],
+    };
+    const apply = (config: IsolationConfig) =>
+      Promise.all(live.sites.map((s) => live.fabric.applyIsolation(s, config, world, live.ctx)));
+    await apply(isolated);
+    const dropped = service('west', 'tenant-a');
+    const open = service('west', 'tenant-b');
+    const closedPort = { ip: backend('west', 'tenant-b').ip, port: 9 };
+    const out = await live.fabric.probe(
+      client('east', 'tenant-b'),
+      [{ ip: dropped.ip, port: dropped.port }, { ip: open.ip, port: open.port }, closedPort],
+      1000,
+      live.ctx,
+    );
+    expect(out.map((o) => o.result)).toEqual(['timeout', 'connected', 'refused']);
+    expect(out[1]!.detail).toBe(backend('west', 'tenant-b').name);
+    await apply({ mode: 'default', namespaces: [], networkPolicies: [] });
+  });
+
   it('service isolation opens services but not pods; a NetworkPolicy admits only its peers', async () => {
     const apply = (config: IsolationConfig) =>
       Promise.all(live.sites.map((s) => live.fabric.applyIsolation(s, config, world, live.ctx)));

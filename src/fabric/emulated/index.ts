@@ -100,6 +100,12 @@ const AGENT = 'agent';
 
 export class EmulatedFabric implements Fabric {
   readonly name = 'emulated' as const;
+  /**
+   * Pods on one host connect in well under a millisecond, so 1 s is a wide
+   * margin, and the prober decides a timeout only after polling once more
+   * (programs.ts), so a starved prober does not see a drop that was not.
+   */
+  readonly probeTimeoutMs = 1_000;
   private readonly runId: string;
   private readonly remote: RemoteRunner;
   private readonly nodePath: string;

@@ -25,7 +25,9 @@ server.listen(Number(port), '0.0.0.0', () => {
  * error). TIMEOUT_MS runs from each connect call to its connection; once
  * connected the reply has TIMEOUT_MS of its own. Connected without a reply in
  * time is an error (the backend or this host was too slow), not a timeout:
- * the network let the connection through.
+ * the network let the connection through. A timer that fires decides only
+ * after the event loop has polled once more, so a connection the kernel made
+ * while the process was starved of CPU is never taken for a drop.
  */
 export const PROBE = `// tungsten-e2e emulated prober
 import { connect } from 'node:net';
@@ -39,6 +41,7 @@ const probe = (target) =>
     const start = Date.now();
     let reply = '';
     let done = false;
+    let connected = false;
     const finish = (result, detail) => {
       if (done) return;
       done = true;
@@ -46,14 +49,21 @@ const probe = (target) =>
       socket.destroy();
       resolve({ result, detail, durationMs: Date.now() - start });
     };
+    // A timer can fire before the loop has polled an I/O event that already
+    // happened (a starved process): decide only after one more poll.
+    const late = (check, result, detail) => () => setImmediate(() => check() && finish(result, detail));
     const socket = connect({ host: target.slice(0, at), port: Number(target.slice(at + 1)) });
-    let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), timeoutMs);
+    let timer = setTimeout(
+      late(() => !connected, 'timeout', 'no connection within ' + timeoutMs + ' ms'),
+      timeoutMs,
+    );
     socket.setEncoding('utf8');
     socket.on('connect', () => {
+      connected = true;
       clearTimeout(timer);
       const connectedIn = Date.now() - start;
       timer = setTimeout(
-        () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
+        late(() => true, 'error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
         timeoutMs,
       );
     });

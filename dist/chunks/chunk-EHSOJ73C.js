@@ -68924,6 +68924,7 @@ const probe = (target) =>
     const start = Date.now();
     let reply = '';
     let done = false;
+    let connected = false;
     const finish = (result, detail) => {
       if (done) return;
       done = true;
@@ -68931,14 +68932,21 @@ const probe = (target) =>
       socket.destroy();
       resolve({ result, detail, durationMs: Date.now() - start });
     };
+    // A timer can fire before the loop has polled an I/O event that already
+    // happened (a starved process): decide only after one more poll.
+    const late = (check, result, detail) => () => setImmediate(() => check() && finish(result, detail));
     const socket = connect({ host: target.slice(0, at), port: Number(target.slice(at + 1)) });
-    let timer = setTimeout(() => finish('timeout', 'no connection within ' + timeoutMs + ' ms'), timeoutMs);
+    let timer = setTimeout(
+      late(() => !connected, 'timeout', 'no connection within ' + timeoutMs + ' ms'),
+      timeoutMs,
+    );
     socket.setEncoding('utf8');
     socket.on('connect', () => {
+      connected = true;
       clearTimeout(timer);
       const connectedIn = Date.now() - start;
       timer = setTimeout(
-        () => finish('error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
+        late(() => true, 'error', 'connected in ' + connectedIn + ' ms, but no reply within ' + timeoutMs + ' ms more'),
         timeoutMs,
       );
     });
@@ -69087,6 +69095,12 @@ var CONTROL = "control";
 var AGENT = "agent";
 var EmulatedFabric = class {
   name = "emulated";
+  /**
+   * Pods on one host connect in well under a millisecond, so 1 s is a wide
+   * margin, and the prober decides a timeout only after polling once more
+   * (programs.ts), so a starved prober does not see a drop that was not.
+   */
+  probeTimeoutMs = 1e3;
   runId;
   remote;
   nodePath;
@@ -76712,6 +76726,7 @@ function observe(outcome, target) {
   }
 }
 var matches2 = (o, spec) => spec.expected === "allow" ? o.verdict === "allow" && !o.wrongBackend : o.verdict === "deny" && (spec.denyKind === void 0 || o.result === spec.denyKind);
+var DEFAULT_PROBE_TIMEOUT_MS = 2e3;
 var INFRA_ATTEMPTS = 3;
 var ProbeBatcher = class {
   constructor(fabric, ctx, timeoutMs, deadlineMs, concurrency, batch) {
@@ -76902,7 +76917,7 @@ async function applyEverywhere(fabric, sites, mode, namespaces, world, ctx) {
   await Promise.all(sites.map((s) => fabric.applyIsolation(s, config2, world, ctx)));
 }
 function batcher(fabric, ctx, options) {
-  const timeoutMs = options.probeTimeoutMs ?? 2e3;
+  const timeoutMs = options.probeTimeoutMs ?? fabric.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   return new ProbeBatcher(
     fabric,
     ctx,

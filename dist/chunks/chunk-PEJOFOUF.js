@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-BINJRQKT.js";
+} from "./chunk-EHSOJ73C.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

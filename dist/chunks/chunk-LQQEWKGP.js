@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-BINJRQKT.js";
+} from "./chunk-EHSOJ73C.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
