@@ -14,13 +14,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BIRD_DEFAULT_TIMERS } from '../src/fabric/emulated/bird.js';
-import { EmulatedFabric } from '../src/fabric/emulated/index.js';
 import { silentLogger } from '../src/log.js';
 import { MAX_LOCAL_SITES } from '../src/providers/local/topology.js';
 import { down, up } from '../src/pipeline.js';
 import { testAndReport } from '../src/pipeline/testRun.js';
 import type { PipelineEnv } from '../src/pipeline.js';
-import type { FabricFactory } from '../src/pipeline/registry.js';
+import { emulatedFabric, type FabricFactory } from '../src/pipeline/registry.js';
 
 const PHASES = ['provision', 'install', 'ready', 'connect'] as const;
 
@@ -194,7 +193,7 @@ export async function run(args: string[]): Promise<void> {
   };
   process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
   const defaults: FabricFactory = () => (run) =>
-    new EmulatedFabric({ runId: run.runId, remote: run.remote, bgpTimers: BIRD_DEFAULT_TIMERS });
+    emulatedFabric(run, { bgpTimers: BIRD_DEFAULT_TIMERS });
 
   console.log(
     [

@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-LQQEWKGP.js";
+} from "./chunks/chunk-XOE44MYV.js";
 import {
   StateStore,
   TEARDOWN_POLICIES,
@@ -29,7 +29,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-EHSOJ73C.js";
+} from "./chunks/chunk-5D2CAOIA.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

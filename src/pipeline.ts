@@ -17,7 +17,7 @@ import type { ConfigOverrides } from './config/load.js';
 import { loadSiteFile, runnableErrors } from './config/load.js';
 import type { ProviderName, TeardownPolicy } from './config/types.js';
 import { InfraError, UserError, UserErrors } from './errors.js';
-import type { Fabric, FabricContext, FabricSite } from './fabric/fabric.js';
+import type { Fabric, FabricContext, FabricCredentials, FabricSite } from './fabric/fabric.js';
 import type { Logger } from './log.js';
 import { buildPlanFromConfig } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
@@ -57,7 +57,8 @@ export interface PipelineEnv {
   credentials?: Pick<
     RegistryOptions,
     'sshPrivateKey' | 'awsKeys' | 'gcpCredentials' | 'azureCredentials'
-  >;
+  > &
+    FabricCredentials;
   /** ready: how long a site may take to become healthy; default 90 s (emulated), 30 min (TF) */
   readyDeadlineMs?: number;
   /** how long the control-node race may show before a remediation step; default 3 s (emulated), 2 min (TF) */
@@ -68,6 +69,12 @@ export interface PipelineEnv {
   connectDeadlineMs?: number;
   /** after one site failed: how long the other sites' work may take to stop; default 30 s */
   settleMs?: number;
+}
+
+/** The fabric's share of the run's credentials (the providers get theirs through the registry). */
+function fabricCredentials(env: PipelineEnv): FabricCredentials {
+  const password = env.credentials?.registryPassword;
+  return password ? { registryPassword: password } : {};
 }
 
 export interface UpOptions {
@@ -246,7 +253,11 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     });
 
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
-    const fabric = makeFabric({ runId, remote: abortableRemote(pool, work) });
+    const fabric = makeFabric({
+      runId,
+      remote: abortableRemote(pool, work),
+      credentials: fabricCredentials(env),
+    });
     const ctx: FabricContext = { plan, logger, signal };
     const workCtx: FabricContext = { plan, logger, signal: work };
 
@@ -378,6 +389,7 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
   const fabric = (env.fabric ?? defaultFabric)(plan)({
     runId,
     remote: abortableRemote(pool, signal),
+    credentials: fabricCredentials(env),
   });
   const ctx: FabricContext = { plan, logger, signal };
   try {

@@ -113,8 +113,10 @@ export function providerCredentials(
   const key = credentials['ssh-private-key'];
   const gcp = credentials['gcp-credentials'];
   const azure = credentials['azure-credentials'];
+  const registry = credentials['registry-password'];
   return {
     ...(key ? { sshPrivateKey: key } : {}),
+    ...(registry ? { registryPassword: registry } : {}),
     ...(awsKeys ? { awsKeys } : {}),
     ...(gcp ? { gcpCredentials: gcp } : {}),
     ...(azure ? { azureCredentials: azure } : {}),

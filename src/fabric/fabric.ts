@@ -8,6 +8,44 @@ import type { IsolationMode } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Plan, SitePlan } from '../plan/types.js';
 import type { ProvisionedSite } from '../providers/provider.js';
+import type { RemoteHost } from '../remote/target.js';
+
+export interface FabricExecOptions {
+  /** the remote process group is killed this long after the command starts */
+  timeoutMs?: number;
+  /** run as root through `sudo -n` (skipped when the login user is root) */
+  sudo?: boolean;
+  /** bytes for the command's stdin: the way secrets reach a host (never an argv) */
+  stdin?: string | Buffer;
+}
+
+/** What a fabric needs of the SSH layer (the run's RemotePool, cancelled with the run). */
+export interface RemoteRunner {
+  exec(
+    host: RemoteHost,
+    command: string[] | { script: string },
+    options?: FabricExecOptions,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** write a file atomically with exactly `mode` (default 0644) */
+  upload(
+    host: RemoteHost,
+    remotePath: string,
+    content: string | Buffer,
+    mode?: number,
+  ): Promise<void>;
+}
+
+/** What the pipeline hands a fabric it makes: the run, its SSH layer, its secrets. */
+export interface FabricRun {
+  runId: string;
+  remote: RemoteRunner;
+  credentials: FabricCredentials;
+}
+
+export interface FabricCredentials {
+  /** the TF image registry's password (the registry-password input); its user is in the plan */
+  registryPassword?: string;
+}
 
 /** A site as the fabric sees it: its plan and the machines the provider made. */
 export interface FabricSite {

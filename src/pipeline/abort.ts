@@ -4,7 +4,7 @@
  * moments, whatever it is waiting on (an SSH command, a poll, a probe).
  */
 import { setMaxListeners } from 'node:events';
-import type { RemoteRunner } from '../fabric/emulated/index.js';
+import type { RemoteRunner } from '../fabric/fabric.js';
 
 /**
  * The run's signal, with no cap on listeners: every command, probe and wait
@@ -92,6 +92,10 @@ export function abortableRemote(remote: RemoteRunner, signal: AbortSignal): Remo
     exec: (host, command, options) => {
       if (signal.aborted) return Promise.reject(abortReason(signal));
       return unlessAborted(remote.exec(host, command, options), signal);
+    },
+    upload: (host, path, content, mode) => {
+      if (signal.aborted) return Promise.reject(abortReason(signal));
+      return unlessAborted(remote.upload(host, path, content, mode), signal);
     },
   };
 }

@@ -9,9 +9,9 @@
  */
 import type { ProviderName } from '../config/types.js';
 import { UserError } from '../errors.js';
-import type { RemoteRunner } from '../fabric/emulated/index.js';
 import { EmulatedFabric } from '../fabric/emulated/index.js';
-import type { Fabric } from '../fabric/fabric.js';
+import type { Fabric, FabricRun } from '../fabric/fabric.js';
+import { hostDir } from '../providers/local/naming.js';
 import type { Plan } from '../plan/types.js';
 import type { AwsKeys } from '../providers/aws/credentials.js';
 import type { SshWaiter } from '../providers/aws/provider.js';
@@ -24,9 +24,20 @@ import { VERSION } from '../version.js';
 export type ProviderFactory = (name: ProviderName) => Promise<Provider>;
 
 /** Chooses (and validates) the fabric for a plan up front; makes it once machines exist. */
-export type FabricFactory = (
-  plan: Plan,
-) => (run: { runId: string; remote: RemoteRunner }) => Fabric;
+export type FabricFactory = (plan: Plan) => (run: FabricRun) => Fabric;
+
+/** The emulated fabric on local sites: each host's files where the local provider keeps the run's. */
+export function emulatedFabric(
+  run: FabricRun,
+  options: Partial<ConstructorParameters<typeof EmulatedFabric>[0]> = {},
+): EmulatedFabric {
+  return new EmulatedFabric({
+    runId: run.runId,
+    remote: run.remote,
+    hostDir: (host) => hostDir(run.runId, host),
+    ...options,
+  });
+}
 
 /** What providers are made with: the run's plan and credentials, as the entry points got them. */
 export interface RegistryOptions {
@@ -103,7 +114,7 @@ export function providerRegistry(options: RegistryOptions = {}): ProviderFactory
 export const defaultFabric: FabricFactory = (plan) => {
   const local = plan.sites.filter((s) => s.provider === 'local');
   if (local.length === plan.sites.length) {
-    return (run) => new EmulatedFabric({ runId: run.runId, remote: run.remote });
+    return (run) => emulatedFabric(run);
   }
   if (local.length > 0) {
     throw new UserError(

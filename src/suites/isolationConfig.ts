@@ -23,7 +23,7 @@
 import type { IsolationMode } from '../config/types.js';
 import type { IsolationConfig, NetworkPolicy } from '../fabric/fabric.js';
 import { modeIntent } from './scenario.js';
-import { BACKEND_LABELS, CLIENT_LABELS, NAMESPACE_LABEL } from './workloads.js';
+import { BACKEND_LABELS, CLIENT_LABELS, NAMESPACE_LABEL } from '../fabric/workloads.js';
 
 export const ISOLATION_ANNOTATION = 'opencontrail.org/isolation';
 export const SERVICE_ISOLATION_ANNOTATION = 'opencontrail.org/isolation.service';

@@ -34,7 +34,7 @@ import type { CheckRecord, Verdict } from '../report/model.js';
 import { expectedMatrix, type TargetEndpoint } from './expected.js';
 import { isolationConfig } from './isolationConfig.js';
 import { renderTruthTableText, truthTables } from './truthTable.js';
-import { matchesLabels } from './workloads.js';
+import { matchesLabels } from '../fabric/workloads.js';
 import { unlessAborted } from '../pipeline/abort.js';
 
 export interface SuiteOptions {

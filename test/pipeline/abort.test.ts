@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancelledError, ExitCode } from '../../src/errors.js';
 import { listenForInterrupt } from '../../src/commands/interrupt.js';
-import type { RemoteRunner } from '../../src/fabric/emulated/index.js';
+import type { RemoteRunner } from '../../src/fabric/fabric.js';
 import { memoryLogger } from '../../src/log.js';
 import { abortableRemote, settleOrAbandon, unlessAborted } from '../../src/pipeline/abort.js';
 import { CANCEL_GRACE_MS, phase } from '../../src/pipeline/phase.js';
@@ -65,6 +65,10 @@ describe('abortableRemote', () => {
         calls.push(JSON.stringify(command));
         return never();
       },
+      upload: (_h, path) => {
+        calls.push(`upload ${path}`);
+        return never();
+      },
     };
     const c = new AbortController();
     const wrapped = abortableRemote(remote, c.signal);
@@ -72,12 +76,14 @@ describe('abortableRemote', () => {
     c.abort(new CancelledError('SIGINT'));
     await expect(inFlight).rejects.toThrow('cancelled by SIGINT');
     await expect(wrapped.exec(host, ['true'])).rejects.toThrow('cancelled by SIGINT');
+    await expect(wrapped.upload(host, '/tmp/x', 'x')).rejects.toThrow('cancelled by SIGINT');
     expect(calls).toEqual(['["sleep","3600"]']);
   });
 
   it('passes results through while the signal stands (the control)', async () => {
     const remote: RemoteRunner = {
       exec: async () => ({ code: 0, stdout: 'ok\n', stderr: '' }),
+      upload: async () => {},
     };
     const wrapped = abortableRemote(remote, new AbortController().signal);
     await expect(wrapped.exec(host, ['true'])).resolves.toEqual({

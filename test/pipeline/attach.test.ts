@@ -14,6 +14,8 @@ import type { SiteState } from '../../src/state/runState.js';
 import { downCommandLine } from '../../src/state/messages.js';
 import { StateStore } from '../../src/state/runState.js';
 import { tempDir } from '../helpers.js';
+import { testKeyPair } from '../providers/keys.js';
+import type { Fabric, FabricRun } from '../../src/fabric/fabric.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -125,5 +127,39 @@ describe('attach', () => {
     writeFileSync(join(dir, 'id'), 'not a key');
     const bad = await attachError(await state({ keyFile: join(dir, 'id') }));
     expect(bad).toBeInstanceOf(InfraError);
+  });
+
+  it("hands the fabric the run id, the run's SSH layer and the registry password; nothing else sees it", async () => {
+    const dir = await state();
+    const key = join(dir, 'id_ed25519');
+    writeFileSync(key, testKeyPair('attach').private, { mode: 0o600 });
+    await StateStore.open(dir).then((st) => st.update((s) => void (s.keyFile = key)));
+    const made: FabricRun[] = [];
+    const notUsed = () => Promise.reject(new Error('not used'));
+    const fabric = (): ((run: FabricRun) => Fabric) => (run) => {
+      made.push(run);
+      return {
+        name: 'emulated',
+        install: notUsed,
+        status: notUsed,
+        remediate: notUsed,
+        peer: notUsed,
+        deployWorkloads: notUsed,
+        applyIsolation: notUsed,
+        probe: notUsed,
+      };
+    };
+    const logger = memoryLogger();
+    const live = await attach(dir, {
+      logger,
+      fabric,
+      credentials: { registryPassword: 'hunter2-registry' },
+    });
+    await live.close();
+    expect(made).toHaveLength(1);
+    expect(made[0]!.runId).toBe('katt01');
+    expect(made[0]!.credentials).toEqual({ registryPassword: 'hunter2-registry' });
+    expect(typeof made[0]!.remote.upload).toBe('function');
+    expect(logger.lines.join('\n')).not.toContain('hunter2');
   });
 });

@@ -7,7 +7,7 @@ import {
   isolationConfig,
   SERVICE_ISOLATION_ANNOTATION,
 } from '../../src/suites/isolationConfig.js';
-import { BACKEND_LABELS, CLIENT_LABELS, NAMESPACE_LABEL } from '../../src/suites/workloads.js';
+import { BACKEND_LABELS, CLIENT_LABELS, NAMESPACE_LABEL } from '../../src/fabric/workloads.js';
 import { reaches } from '../support/enforcer.js';
 
 const NS = ['tenant-a', 'tenant-b'];

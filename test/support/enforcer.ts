@@ -8,7 +8,7 @@ import {
   ISOLATION_ANNOTATION,
   SERVICE_ISOLATION_ANNOTATION,
 } from '../../src/suites/isolationConfig.js';
-import { matchesLabels } from '../../src/suites/workloads.js';
+import { matchesLabels } from '../../src/fabric/workloads.js';
 
 /**
  * A reference reading of an IsolationConfig, written for the tests the way a

@@ -18,7 +18,7 @@ import {
   ECHO_PORT,
   SERVICE_NAME,
   SERVICE_PORT,
-} from '../../src/suites/workloads.js';
+} from '../../src/fabric/workloads.js';
 import { reaches } from './enforcer.js';
 
 export interface SuiteFaults {

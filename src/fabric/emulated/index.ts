@@ -8,7 +8,6 @@
  */
 import { InfraError } from '../../errors.js';
 import type { SitePlan } from '../../plan/types.js';
-import { hostDir } from '../../providers/local/naming.js';
 import type { RemoteHost } from '../../remote/target.js';
 import { remoteHostsOf } from '../../remote/target.js';
 import type {
@@ -23,6 +22,7 @@ import type {
   ProbeResult,
   ProbeTarget,
   RemediationAction,
+  RemoteRunner,
   ServiceInfo,
   Workloads,
 } from '../fabric.js';
@@ -45,18 +45,11 @@ import { ECHO_SERVER, PROBE } from './programs.js';
 import { prelude, sh, showProtocols, splitSections, writeFileLine } from './scripts.js';
 import { parseProtocols, peerSessions, renderStatus } from './status.js';
 
-/** What the fabric needs of the SSH layer (RemotePool has it). */
-export interface RemoteRunner {
-  exec(
-    host: RemoteHost,
-    command: string[] | { script: string },
-    options?: { timeoutMs?: number },
-  ): Promise<{ code: number; stdout: string; stderr: string }>;
-}
-
 export interface EmulatedFabricOptions {
   runId: string;
   remote: RemoteRunner;
+  /** the directory of a host's files (configs, sockets, logs), which its provider set aside for the run */
+  hostDir: (host: string) => string;
   /** the node binary the pods' programs run with (this host's) */
   nodePath?: string;
   /** per remote command */
@@ -108,6 +101,7 @@ export class EmulatedFabric implements Fabric {
   readonly probeTimeoutMs = 1_000;
   private readonly runId: string;
   private readonly remote: RemoteRunner;
+  private readonly hostDir: (host: string) => string;
   private readonly nodePath: string;
   private readonly timeoutMs: number;
   private readonly timers: readonly string[];
@@ -117,6 +111,7 @@ export class EmulatedFabric implements Fabric {
   constructor(options: EmulatedFabricOptions) {
     this.runId = options.runId;
     this.remote = options.remote;
+    this.hostDir = options.hostDir;
     this.nodePath = options.nodePath ?? process.execPath;
     this.timeoutMs = options.commandTimeoutMs ?? 60_000;
     this.timers = options.bgpTimers ?? TUNED_TIMERS;
@@ -460,7 +455,7 @@ export class EmulatedFabric implements Fabric {
   }
 
   private dir(host: string): string {
-    return hostDir(this.runId, host);
+    return this.hostDir(host);
   }
 
   private host(site: FabricSite, name: string): RemoteHost {

@@ -15,7 +15,7 @@ import type {
   Workloads,
 } from '../fabric.js';
 import { quoteArgv } from '../../remote/quote.js';
-import { BACKEND_LABELS, CLIENT_LABELS } from '../../suites/workloads.js';
+import { BACKEND_LABELS, CLIENT_LABELS } from '../workloads.js';
 import { WORKLOAD_LABEL } from './manifests.js';
 
 const K8S_NAME = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;

@@ -22,7 +22,7 @@ import {
   NAMESPACE_LABEL,
   SERVICE_NAME,
   SERVICE_PORT,
-} from '../../suites/workloads.js';
+} from '../workloads.js';
 
 export const ECHO_IMAGE = 'busybox:1.28';
 /** on every object the suites create, to find them all with one selector */

@@ -9,7 +9,7 @@ import {
   type K8sObject,
 } from '../../../src/fabric/tungsten/manifests.js';
 import { isolationConfig } from '../../../src/suites/isolationConfig.js';
-import { ECHO_PORT, SERVICE_PORT } from '../../../src/suites/workloads.js';
+import { ECHO_PORT, SERVICE_PORT } from '../../../src/fabric/workloads.js';
 
 const NS = ['tenant-a', 'tenant-b'];
 const MODES: IsolationMode[] = ['default', 'namespace', 'service', 'container'];

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-EHSOJ73C.js";
+} from "./chunk-5D2CAOIA.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

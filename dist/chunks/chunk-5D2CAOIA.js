@@ -68399,6 +68399,49 @@ async function forgetRunKey(stateDir, runId) {
 // src/version.ts
 var VERSION = "0.1.0";
 
+// src/remote/target.ts
+function describeHost(host) {
+  const via = host.jump ? ` via ${host.jump.name}` : "";
+  return `${host.name} (${host.user}@${host.host}:${host.port}${via})`;
+}
+function endpointKey(host) {
+  const self2 = `${host.name}|${host.user}@${host.host}:${host.port}`;
+  return host.jump ? `${self2}>${endpointKey(host.jump)}` : self2;
+}
+function remoteHostsOf(hosts) {
+  const byName = new Map(hosts.map((h) => [h.name, h]));
+  const out = /* @__PURE__ */ new Map();
+  const resolve6 = (name, seen) => {
+    const done = out.get(name);
+    if (done) return done;
+    const h = byName.get(name);
+    if (!h) throw new Error(`host ${seen.at(-1) ?? name} jumps through unknown host ${name}`);
+    if (seen.includes(name))
+      throw new Error(`jump hosts form a cycle: ${[...seen, name].join(" -> ")}`);
+    const target = {
+      name: h.name,
+      host: h.ssh.host,
+      port: h.ssh.port,
+      user: h.ssh.user
+    };
+    if (h.hostKeys?.length) target.hostKeys = [...h.hostKeys];
+    if (h.ssh.jumpHost) target.jump = resolve6(h.ssh.jumpHost, [...seen, name]);
+    out.set(name, target);
+    return target;
+  };
+  for (const h of hosts) resolve6(h.name, []);
+  return out;
+}
+
+// src/fabric/fabric.ts
+var PROBE_RESULTS = [
+  "connected",
+  "refused",
+  "timeout",
+  "unreachable",
+  "error"
+];
+
 // src/providers/local/naming.ts
 var RUN_ROOT = "/run/tungsten-e2e";
 function runDir(runId) {
@@ -68470,49 +68513,6 @@ function processResourceId(runId, pid, argv) {
   const file2 = words.find((w) => w.includes(`${runDir(runId)}/`));
   return file2 ? `${program} ${pid} ${file2}` : `${program} ${pid}`;
 }
-
-// src/remote/target.ts
-function describeHost(host) {
-  const via = host.jump ? ` via ${host.jump.name}` : "";
-  return `${host.name} (${host.user}@${host.host}:${host.port}${via})`;
-}
-function endpointKey(host) {
-  const self2 = `${host.name}|${host.user}@${host.host}:${host.port}`;
-  return host.jump ? `${self2}>${endpointKey(host.jump)}` : self2;
-}
-function remoteHostsOf(hosts) {
-  const byName = new Map(hosts.map((h) => [h.name, h]));
-  const out = /* @__PURE__ */ new Map();
-  const resolve6 = (name, seen) => {
-    const done = out.get(name);
-    if (done) return done;
-    const h = byName.get(name);
-    if (!h) throw new Error(`host ${seen.at(-1) ?? name} jumps through unknown host ${name}`);
-    if (seen.includes(name))
-      throw new Error(`jump hosts form a cycle: ${[...seen, name].join(" -> ")}`);
-    const target = {
-      name: h.name,
-      host: h.ssh.host,
-      port: h.ssh.port,
-      user: h.ssh.user
-    };
-    if (h.hostKeys?.length) target.hostKeys = [...h.hostKeys];
-    if (h.ssh.jumpHost) target.jump = resolve6(h.ssh.jumpHost, [...seen, name]);
-    out.set(name, target);
-    return target;
-  };
-  for (const h of hosts) resolve6(h.name, []);
-  return out;
-}
-
-// src/fabric/fabric.ts
-var PROBE_RESULTS = [
-  "connected",
-  "refused",
-  "timeout",
-  "unreachable",
-  "error"
-];
 
 // src/fabric/emulated/layout.ts
 var BACKEND_PORT = 8080;
@@ -69103,6 +69103,7 @@ var EmulatedFabric = class {
   probeTimeoutMs = 1e3;
   runId;
   remote;
+  hostDir;
   nodePath;
   timeoutMs;
   timers;
@@ -69111,6 +69112,7 @@ var EmulatedFabric = class {
   constructor(options) {
     this.runId = options.runId;
     this.remote = options.remote;
+    this.hostDir = options.hostDir;
     this.nodePath = options.nodePath ?? process.execPath;
     this.timeoutMs = options.commandTimeoutMs ?? 6e4;
     this.timers = options.bgpTimers ?? TUNED_TIMERS;
@@ -69426,7 +69428,7 @@ ${renderIsolation(this.runId, rules)}EOF`,
     );
   }
   dir(host) {
-    return hostDir(this.runId, host);
+    return this.hostDir(host);
   }
   host(site2, name) {
     const host = remoteHostsOf(site2.machines.hosts).get(name);
@@ -72661,6 +72663,14 @@ function pinnedKeys(store, name) {
 }
 
 // src/pipeline/registry.ts
+function emulatedFabric(run2, options = {}) {
+  return new EmulatedFabric({
+    runId: run2.runId,
+    remote: run2.remote,
+    hostDir: (host) => hostDir(run2.runId, host),
+    ...options
+  });
+}
 var LOADERS = {
   local: async () => new LocalProvider(),
   aws: async (o) => {
@@ -72713,7 +72723,7 @@ function providerRegistry(options = {}) {
 var defaultFabric = (plan) => {
   const local = plan.sites.filter((s) => s.provider === "local");
   if (local.length === plan.sites.length) {
-    return (run2) => new EmulatedFabric({ runId: run2.runId, remote: run2.remote });
+    return (run2) => emulatedFabric(run2);
   }
   if (local.length > 0) {
     throw new UserError(
@@ -75946,6 +75956,10 @@ function abortableRemote(remote, signal2) {
     exec: (host, command, options) => {
       if (signal2.aborted) return Promise.reject(abortReason(signal2));
       return unlessAborted(remote.exec(host, command, options), signal2);
+    },
+    upload: (host, path, content, mode) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.upload(host, path, content, mode), signal2);
     }
   };
 }
@@ -76088,6 +76102,10 @@ async function destroyEach(names, o) {
 }
 
 // src/pipeline.ts
+function fabricCredentials(env) {
+  const password = env.credentials?.registryPassword;
+  return password ? { registryPassword: password } : {};
+}
 var UP_PHASES = ["provision", "install", "ready", "connect"];
 var KNOWN_HOSTS = "known_hosts";
 var TEARDOWN_HEARTBEAT_MS = 5e3;
@@ -76213,7 +76231,11 @@ async function up(options, env) {
       return made;
     });
     const sites = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i] }));
-    const fabric = makeFabric({ runId, remote: abortableRemote(pool, work) });
+    const fabric = makeFabric({
+      runId,
+      remote: abortableRemote(pool, work),
+      credentials: fabricCredentials(env)
+    });
     const ctx = { plan, logger, signal: signal2 };
     const workCtx = { plan, logger, signal: work };
     const live = (connect2) => ({
@@ -76337,7 +76359,8 @@ async function attach(stateDir, env) {
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
     runId,
-    remote: abortableRemote(pool, signal2)
+    remote: abortableRemote(pool, signal2),
+    credentials: fabricCredentials(env)
   });
   const ctx = { plan, logger, signal: signal2 };
   try {
@@ -76592,7 +76615,7 @@ function expectedMatrix(mode, namespaces, clients, targets) {
   );
 }
 
-// src/suites/workloads.ts
+// src/fabric/workloads.ts
 var BACKEND_LABELS2 = { app: "echo" };
 var CLIENT_LABELS2 = { app: "client" };
 var NAMESPACE_LABEL = "tungsten-e2e.io/namespace";

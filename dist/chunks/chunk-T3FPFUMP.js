@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-EHSOJ73C.js";
+} from "./chunk-5D2CAOIA.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
@@ -93,8 +93,10 @@ function providerCredentials(credentials) {
   const key = credentials["ssh-private-key"];
   const gcp = credentials["gcp-credentials"];
   const azure = credentials["azure-credentials"];
+  const registry = credentials["registry-password"];
   return {
     ...key ? { sshPrivateKey: key } : {},
+    ...registry ? { registryPassword: registry } : {},
     ...awsKeys ? { awsKeys } : {},
     ...gcp ? { gcpCredentials: gcp } : {},
     ...azure ? { azureCredentials: azure } : {}
