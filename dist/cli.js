@@ -3,8 +3,9 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-XOE44MYV.js";
+} from "./chunks/chunk-JWYKTU4Q.js";
 import {
+  DIAGNOSTICS,
   StateStore,
   TEARDOWN_POLICIES,
   VERSION,
@@ -29,7 +30,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-5D2CAOIA.js";
+} from "./chunks/chunk-HS7INK6P.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -145,6 +146,7 @@ async function testLocked(options, io, env) {
 }
 
 // src/commands/up.ts
+import { join } from "node:path";
 async function hasRun(stateDir) {
   const store = await StateStore.open(stateDir).catch(() => void 0);
   return store !== void 0 && !store.state.teardown?.complete;
@@ -184,6 +186,8 @@ async function upLocked(options, io, env) {
       {
         sites: options.sites,
         stateDir: options.stateDir,
+        // beside the state: the results directory belongs to `test`
+        diagnosticsDir: join(options.stateDir, DIAGNOSTICS),
         ...options.overrides ? { overrides: options.overrides } : {}
       },
       { ...env, logger: io.logger }
@@ -201,7 +205,7 @@ async function upLocked(options, io, env) {
 }
 
 // src/cli/cliImpl.ts
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 var AGAIN = "press Ctrl-C again to exit at once";
 async function stateNeedsRoot(stateDir) {
   try {
@@ -339,7 +343,7 @@ var COMMANDS = {
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const runId = newRunId();
-      const stateDir = typeof v.state === "string" ? v.state : join(".tungsten-e2e", runId);
+      const stateDir = typeof v.state === "string" ? v.state : join2(".tungsten-e2e", runId);
       const interrupt = listen(`stopping; tearing down what the run made (${AGAIN})`);
       interrupt.setDownCommand(downCommandLine(stateDir, root ? ["local"] : []));
       const report = await runCommand(

@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-T3FPFUMP.js";
+} from "./chunks/chunk-EAZAJVYR.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-XOE44MYV.js";
+} from "./chunks/chunk-JWYKTU4Q.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-5D2CAOIA.js";
+} from "./chunks/chunk-HS7INK6P.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-T3FPFUMP.js";
+} from "./chunks/chunk-EAZAJVYR.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,7 +19,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-5D2CAOIA.js";
+} from "./chunks/chunk-HS7INK6P.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

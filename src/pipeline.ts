@@ -29,6 +29,7 @@ import { CANCEL_GRACE_MS, phase } from './pipeline/phase.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
 import type { FabricFactory, ProviderFactory, RegistryOptions } from './pipeline/registry.js';
 import { defaultFabric, providerRegistry } from './pipeline/registry.js';
+import { writeDiagnostics } from './pipeline/diagnostics.js';
 import { allOrStop, InFlight, SETTLE_MS } from './pipeline/together.js';
 import type {
   CreatedResource,
@@ -90,6 +91,8 @@ export interface UpOptions {
   runId?: string;
   /** stop after this phase (default: connect, the last one up runs) */
   until?: UpPhase;
+  /** after a failed install, ready or connect: each host's diagnostics go here */
+  diagnosticsDir?: string;
 }
 
 export type UpPhase = 'provision' | 'install' | 'ready' | 'connect';
@@ -207,6 +210,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
   else signal.addEventListener('abort', follow, { once: true });
   const inFlight = new InFlight();
   const together = { stop, inFlight, settleMs: env.settleMs ?? SETTLE_MS };
+  // set once machines exist: what diagnostics after a failed phase need
+  let made: FabricSite[] | undefined;
   try {
     const providerCtx: ProviderContext = {
       runId,
@@ -253,6 +258,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     });
 
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
+    made = sites;
     const fabric = makeFabric({
       runId,
       remote: abortableRemote(pool, work),
@@ -275,8 +281,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     const last = UP_PHASES.indexOf(options.until ?? 'connect');
     const notConnected: ConnectReport = { established: [], down: [] };
     if (last < UP_PHASES.indexOf('install')) return live(notConnected);
-    await phase(store, 'install', logger, signal, () =>
-      allOrStop(sites, (s) => fabric.install(s, workCtx), together),
+    await phase(store, 'install', logger, signal, (step) =>
+      allOrStop(sites, (s) => fabric.install(s, { ...workCtx, step }), together),
     );
     if (last < UP_PHASES.indexOf('ready')) return live(notConnected);
     // the emulated fabric settles in about a second; real TF in minutes
@@ -294,8 +300,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       ),
     );
     if (last < UP_PHASES.indexOf('connect')) return live(notConnected);
-    const connect = await phase(store, 'connect', logger, signal, async () => {
-      await allOrStop(sites, (s) => fabric.peer(s, sites, workCtx), together);
+    const connect = await phase(store, 'connect', logger, signal, async (step) => {
+      await allOrStop(sites, (s) => fabric.peer(s, sites, { ...workCtx, step }), together);
       const report = await inFlight.track(
         waitPeered(fabric, sites, plan.peerings, workCtx, {
           deadlineMs: env.connectDeadlineMs ?? 30_000,
@@ -313,6 +319,15 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     if (!stop.signal.aborted) stop.abort(e);
     const waitMs = signal.aborted ? CANCEL_GRACE_MS : together.settleMs;
     const still = await inFlight.settle(waitMs);
+    if (made && options.diagnosticsDir && !signal.aborted) {
+      // the work's runner stopped with the run: a fresh fabric on the run's own signal asks
+      const asker = makeFabric({
+        runId,
+        remote: abortableRemote(pool, signal),
+        credentials: fabricCredentials(env),
+      });
+      await writeDiagnostics(asker, made, { plan, logger, signal }, options.diagnosticsDir);
+    }
     // teardown opens the state itself; what this run's work still records goes on top of it
     store.handOff();
     if (still > 0) {
@@ -453,6 +468,15 @@ function teardownScope(
 }
 
 /** Tear a run down from its state directory; safe to repeat, and after `up` died half way. */
+/** "install east: vrouter agents (failed)": the last step the run recorded, if any. */
+export function lastStep(state: Readonly<RunState>): string | undefined {
+  for (const p of [...state.phases].reverse()) {
+    const st = p.steps?.at(-1);
+    if (st) return `${p.name} ${st.site}: ${st.name} (${st.endedAt ? st.status : 'running'})`;
+  }
+  return undefined;
+}
+
 export function down(options: DownOptions, env: PipelineEnv): Promise<DownResult> {
   return withStateLock(options.stateDir, 'down', () => downLocked(options, env), {
     create: false,
@@ -473,6 +497,8 @@ async function downLocked(options: DownOptions, env: PipelineEnv): Promise<DownR
       ? `teardown ${runId}: already torn down at ${state.teardown!.at}; checking nothing is left`
       : `teardown ${runId}: deleting everything carrying the run id`,
   );
+  const reached = lastStep(state);
+  if (!alreadyDown && reached) logger.info(`teardown ${runId}: the run got as far as ${reached}`);
 
   // the plan again, from the site file the run used: static serves the hosts it lists
   const plan = await replan(state).catch(() => undefined);

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { ConfigOverrides } from '../config/load.js';
 import { up } from '../pipeline.js';
+import { DIAGNOSTICS } from '../pipeline/testRun.js';
 import type { LiveRun, PipelineEnv } from '../pipeline.js';
 import { downCommandLine } from '../state/messages.js';
 import { withStateLock } from '../state/lock.js';
@@ -63,6 +65,8 @@ async function upLocked(
       {
         sites: options.sites,
         stateDir: options.stateDir,
+        // beside the state: the results directory belongs to `test`
+        diagnosticsDir: join(options.stateDir, DIAGNOSTICS),
         ...(options.overrides ? { overrides: options.overrides } : {}),
       },
       { ...env, logger: io.logger },

@@ -57,6 +57,24 @@ export interface FabricContext {
   plan: Plan;
   logger: Logger;
   signal: AbortSignal;
+  /**
+   * Runs one named step of the site's work (see fabricStep): shown in the
+   * progress, recorded in the run state under the current phase, in the
+   * timeline and as a JUnit testcase. Absent outside a recorded phase.
+   */
+  step?: StepRunner;
+}
+
+export type StepRunner = <T>(site: string, name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** A fabric's named step: recorded when the context records steps, else just run. */
+export function fabricStep<T>(
+  ctx: FabricContext,
+  site: string,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return ctx.step ? ctx.step(site, name, fn) : fn();
 }
 
 export interface PodRef {
@@ -182,6 +200,12 @@ export interface Fabric {
    * fabric without it is not waited for.
    */
   peerStatus?(site: FabricSite, ctx: FabricContext): Promise<BgpSession[]>;
+  /**
+   * Each host's diagnostics after a failed phase (host name → text), written
+   * to the results directory. Best effort: a host that does not answer is
+   * left out.
+   */
+  collectLogs?(site: FabricSite, ctx: FabricContext): Promise<Record<string, string>>;
   /** Create the test namespaces, echo backends, their services and client pods. */
   deployWorkloads(site: FabricSite, namespaces: string[], ctx: FabricContext): Promise<Workloads>;
   /** Apply a mode's workload configuration on a site (replacing the previous mode's). */

@@ -28,6 +28,10 @@ import { newRunId, StateStore } from '../state/runState.js';
 import { runSuites } from '../suites/runner.js';
 import type { SuiteOptions } from '../suites/runner.js';
 import { phase } from './phase.js';
+import { writeDiagnostics } from './diagnostics.js';
+
+/** below the results directory: each host's state after a failed phase */
+export const DIAGNOSTICS = 'diagnostics';
 
 /** Where results go unless told otherwise: the action's default too. */
 export const DEFAULT_RESULTS_DIR = 'tungsten-e2e-results';
@@ -131,15 +135,20 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
   // this invocation's phases start here (a run may be tested more than once)
   const since = store.state.phases.length;
   try {
-    const suites = await phase(store, 'test', ctx.logger, ctx.signal, () =>
-      runSuites(live.fabric, live.sites, ctx, {
-        suites: plan.tests.suites,
-        modes: plan.tests.isolationModes,
-        namespaces: plan.tests.namespaces,
-        logTables: false,
-        onChecks: (done) => finished.push(...done),
-        ...options.probing,
-      }),
+    const suites = await phase(store, 'test', ctx.logger, ctx.signal, (step) =>
+      runSuites(
+        live.fabric,
+        live.sites,
+        { ...ctx, step },
+        {
+          suites: plan.tests.suites,
+          modes: plan.tests.isolationModes,
+          namespaces: plan.tests.namespaces,
+          logTables: false,
+          onChecks: (done) => finished.push(...done),
+          ...options.probing,
+        },
+      ),
     );
     checks = suites.checks;
     tables = suites.tables;
@@ -148,6 +157,9 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
     // the report still says what ran and why it stopped
     error = `test: ${messageOf(e)}`;
     checks = finished;
+    if (!ctx.signal.aborted) {
+      await writeDiagnostics(live.fabric, live.sites, ctx, join(options.resultsDir, DIAGNOSTICS));
+    }
   }
   // the report is written also after a cancel: it says what ran and where the run stopped
   const written = await phase(
@@ -198,6 +210,7 @@ export async function runAndReport(
   try {
     outcome = await run(
       {
+        diagnosticsDir: join(options.resultsDir, DIAGNOSTICS),
         ...options,
         runId,
         stateDir,

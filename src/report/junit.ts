@@ -6,7 +6,7 @@
  */
 import { secrets } from '../log.js';
 import { groupChecks } from '../suites/truthTable.js';
-import type { CheckRecord, PhaseRecord, RunResults } from './model.js';
+import type { CheckRecord, PhaseRecord, RunResults, StepRecord } from './model.js';
 import { redactResults } from './redact.js';
 import { elapsedMs, seconds } from './time.js';
 
@@ -41,7 +41,10 @@ export function renderJunit(results: RunResults): string {
       ),
     );
   }
-  const phaseCases = r.phases.map(phaseCase);
+  const phaseCases = r.phases.flatMap((p) => [
+    phaseCase(p),
+    ...(p.steps ?? []).map((st) => stepCase(p, st)),
+  ]);
   const runError =
     r.error && !r.phases.some((p) => p.status === 'failed' || p.status === 'cancelled');
   if (runError) {
@@ -51,8 +54,12 @@ export function renderJunit(results: RunResults): string {
       ]),
     );
   }
+  const stepErrors = r.phases
+    .flatMap((p) => p.steps ?? [])
+    .filter((st) => st.status !== 'ok').length;
   const phaseErrors =
     r.phases.filter((p) => p.status === 'failed' || p.status === 'cancelled').length +
+    stepErrors +
     (runError ? 1 : 0);
   const phaseSkipped = r.phases.filter((p) => p.status === 'skipped').length;
   tests += phaseCases.length;
@@ -135,6 +142,20 @@ function phaseCase(p: PhaseRecord): string {
   }
   if (p.status === 'skipped') return element('testcase', attrs, [element('skipped', {}, [])]);
   return element('testcase', attrs, []);
+}
+
+/** A fabric's step, as kubetest2 makes each step a testcase: "east: kubeadm init" in install. */
+function stepCase(p: PhaseRecord, st: StepRecord): string {
+  const attrs = {
+    classname: `tungsten-e2e.phases.${p.name}`,
+    name: `${st.site}: ${st.name}`,
+    time: seconds(elapsedMs(st.startedAt, st.endedAt)),
+  };
+  if (st.status === 'ok') return element('testcase', attrs, []);
+  const message = st.error ? firstLine(st.error) : `step ${st.name} ${st.status}`;
+  return element('testcase', attrs, [
+    element('error', { message, type: st.status }, st.error ?? message),
+  ]);
 }
 
 function firstLine(s: string): string {

@@ -224,6 +224,20 @@ export function renderTimeline(r: RunResults): string {
     const label = `${p.name} ${formatDuration(ms)}`.replace(/[:#;]/g, ' ');
     return `    ${label} :${tag ? `${tag}, ` : ''}p${i}, ${ganttTime(p.startedAt)}, ${ms}ms`;
   });
+  const stepSections = timed.flatMap((p, i) => {
+    const steps = (p.steps ?? []).filter((st) => Number.isFinite(Date.parse(st.startedAt)));
+    if (steps.length === 0) return [];
+    return [
+      `    section ${p.name} steps`,
+      ...steps.map((st, j) => {
+        const ms = elapsedMs(st.startedAt, st.endedAt ?? r.endedAt) ?? 0;
+        const tag =
+          st.status === 'ok' ? '' : GANTT_TAG[st.status === 'failed' ? 'failed' : 'cancelled'];
+        const label = `${st.site} ${st.name} ${formatDuration(ms)}`.replace(/[:#;]/g, ' ');
+        return `    ${label} :${tag ? `${tag}, ` : ''}p${i}s${j}, ${ganttTime(st.startedAt)}, ${ms}ms`;
+      }),
+    ];
+  });
   const chart = timed.length
     ? [
         '```mermaid',
@@ -234,13 +248,14 @@ export function renderTimeline(r: RunResults): string {
         '    todayMarker off',
         '    section run',
         ...lines,
+        ...stepSections,
         '```',
       ].join('\n')
     : '';
   const table = [
     row(['phase', 'status', 'started (UTC)', 'took', 'error']),
     row(['---', '---', '---', '---:', '---']),
-    ...r.phases.map((p) =>
+    ...r.phases.flatMap((p) => [
       row([
         p.name,
         p.status === 'ok' ? 'ok' : `**${p.status}**`,
@@ -248,7 +263,16 @@ export function renderTimeline(r: RunResults): string {
         p.status === 'skipped' ? '—' : formatDuration(phaseMs(p, r)),
         p.error ? text(clip(p.error, DETAIL_CHARS)) : '',
       ]),
-    ),
+      ...(p.steps ?? []).map((st) =>
+        row([
+          `↳ ${text(st.site)}: ${text(st.name)}`,
+          st.status === 'ok' ? 'ok' : `**${st.status}**`,
+          clockUtc(st.startedAt),
+          formatDuration(elapsedMs(st.startedAt, st.endedAt ?? r.endedAt)),
+          st.error ? text(clip(st.error, DETAIL_CHARS)) : '',
+        ]),
+      ),
+    ]),
   ].join('\n');
   return [chart, table].filter((s) => s).join('\n\n');
 }

@@ -18,6 +18,18 @@ export interface PhaseRecord {
   endedAt?: string;
   status: PhaseStatus;
   error?: string;
+  /** the named steps a fabric took in this phase, per site, in the order they started */
+  steps?: StepRecord[];
+}
+
+/** One named step of a phase on one site (a fabric's "kernel", "kubeadm init", …). */
+export interface StepRecord {
+  site: string;
+  name: string;
+  startedAt: string;
+  endedAt?: string;
+  status: 'ok' | 'failed' | 'cancelled';
+  error?: string;
 }
 
 export interface RemediationRecord {

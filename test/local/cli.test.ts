@@ -165,6 +165,20 @@ describe.skipIf(!IS_ROOT)(
         'teardown:ok',
       ]);
       expect(results.phases.every((p) => p.endedAt)).toBe(true);
+      // the fabric's named steps, per site, inside their phases
+      const stepsOf = (phase: string) =>
+        results.phases
+          .find((p) => p.name === phase)!
+          .steps!.map((st) => `${st.site}: ${st.name}: ${st.status}`)
+          .sort();
+      const perSite = (names: string[]) =>
+        ['east', 'west'].flatMap((site) => names.map((n) => `${site}: ${n}: ok`)).sort();
+      expect(stepsOf('install')).toEqual(
+        perSite(['control node', 'pod network', 'vrouter agents']),
+      );
+      expect(stepsOf('connect')).toEqual(perSite(['tunnels and BGP peers']));
+      expect(stepsOf('test')).toEqual(perSite(['pods and services', 'workload registry']));
+      expect(r.stderr).toMatch(/install east: vrouter agents: done in /);
       // root here: no sudo; the bundle's cli.js and the site file, both absolute, so it runs as printed
       expect(results.reproduce).toBe(
         `node ${join(noAws.dir, 'cli.js')} run --sites ${resolve('examples/local.yml')}`,
@@ -301,6 +315,16 @@ describe.skipIf(!IS_ROOT)(
       );
       expect(results.checks).toEqual([]);
       expect(results.phases.find((p) => p.name === 'test')?.status).toBe('failed');
+      // each host's state, gathered after the failed phase
+      const diagnostics = join(resultsDir, 'diagnostics');
+      expect(readdirSync(diagnostics).sort()).toEqual(
+        ['east-master', 'east-worker-1', 'west-master', 'west-worker-1'].map((h) => `${h}.txt`),
+      );
+      const master = readFileSync(join(diagnostics, 'west-master.txt'), 'utf8');
+      expect(master).toMatch(/### birdc control: show protocols all\n(.*\n)*BIRD [\d.]+ ready\./);
+      expect(master).toContain('peer_east');
+      const worker = readFileSync(join(diagnostics, 'west-worker-1.txt'), 'utf8');
+      expect(worker).toMatch(/### nft list ruleset\n(.*\n)*table inet te_\w+_svc/);
       expect(results.phases.find((p) => p.name === 'teardown')?.status).toBe('ok');
       expect(leftovers(results.runId)).toEqual(NOTHING);
     }, 150_000);

@@ -68,7 +68,7 @@ describe.skipIf(!IS_ROOT)('local provider: down after up was killed', () => {
     ],
     [
       'while installing (BIRD is starting)',
-      (_s: RunState | undefined, stderr: string) => /install \w+: \w+-worker-1:/.test(stderr),
+      (_s: RunState | undefined, stderr: string) => /install \w+: vrouter agents…/.test(stderr),
     ],
   ])(
     '%s',
@@ -105,7 +105,7 @@ describe.skipIf(!IS_ROOT)('local provider: down after up was killed', () => {
     const killed = await killUpWhen(
       siteFile([{ name: 'east' }, { name: 'west' }]),
       killedDir,
-      (_s, stderr) => /install \w+: \w+-worker-1:/.test(stderr),
+      (_s, stderr) => /install \w+: vrouter agents…/.test(stderr),
     );
     expect(leftovers(killed.runId).netns.length).toBeGreaterThan(0);
     // the control: a run up finished and left standing on purpose

@@ -9,12 +9,13 @@ import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelledError, ExitCode } from '../../src/errors.js';
+import { CancelledError, ExitCode, InfraError } from '../../src/errors.js';
 import { listenForInterrupt } from '../../src/commands/interrupt.js';
 import type { RemoteRunner } from '../../src/fabric/fabric.js';
 import { memoryLogger } from '../../src/log.js';
 import { abortableRemote, settleOrAbandon, unlessAborted } from '../../src/pipeline/abort.js';
 import { CANCEL_GRACE_MS, phase } from '../../src/pipeline/phase.js';
+import { lastStep } from '../../src/pipeline.js';
 import type { RemoteHost } from '../../src/remote/target.js';
 import { StateStore } from '../../src/state/runState.js';
 import { tempDir } from '../helpers.js';
@@ -129,8 +130,14 @@ describe('phase', () => {
   it('abandons work that ignores the signal after the grace period, and records it cancelled', async () => {
     const s = await store();
     const c = new AbortController();
-    setTimeout(() => c.abort(new CancelledError('SIGINT')), 10);
-    const r = await elapsed(phase(s, 'install', memoryLogger(), c.signal, () => never()));
+    // cancelled once the work runs (a timer set before could fire while the phase is still
+    // recording its start on a busy machine, and then no work would start at all)
+    const r = await elapsed(
+      phase(s, 'install', memoryLogger(), c.signal, () => {
+        setTimeout(() => c.abort(new CancelledError('SIGINT')), 10);
+        return never();
+      }),
+    );
     expect(r.error?.message).toBe('cancelled by SIGINT');
     expect(r.ms).toBeGreaterThanOrEqual(CANCEL_GRACE_MS - 50);
     expect(s.state.phases[0]).toMatchObject({ name: 'install', status: 'cancelled' });
@@ -148,6 +155,41 @@ describe('phase', () => {
     ).rejects.toThrow('cancelled by SIGTERM');
     expect(started).toBe(false);
     expect(s.state.phases[0]).toMatchObject({ name: 'connect', status: 'cancelled' });
+  });
+
+  it('records the steps a fabric takes inside it, and a failed step names itself in the error (its class kept)', async () => {
+    const s = await store();
+    const logger = memoryLogger();
+    const e = await phase(s, 'install', logger, new AbortController().signal, async (step) => {
+      await step('east', 'control node', async () => 'ok');
+      await step('east', 'kernel', async () => {
+        throw new InfraError('uname -r says 3.10.0-957, the profile pins 3.10.0-862.14.4');
+      });
+    }).catch((x: unknown) => x as Error);
+    expect(e).toBeInstanceOf(InfraError);
+    expect(e!.message).toBe(
+      'east: step "kernel": uname -r says 3.10.0-957, the profile pins 3.10.0-862.14.4',
+    );
+    const [install] = s.state.phases;
+    expect(install).toMatchObject({ name: 'install', status: 'failed', error: e!.message });
+    expect(install!.steps).toEqual([
+      expect.objectContaining({ site: 'east', name: 'control node', status: 'ok' }),
+      expect.objectContaining({
+        site: 'east',
+        name: 'kernel',
+        status: 'failed',
+        error: 'uname -r says 3.10.0-957, the profile pins 3.10.0-862.14.4',
+      }),
+    ]);
+    expect(install!.steps!.every((st) => st.endedAt)).toBe(true);
+    // on disk too, so a later down or up sees how far it got
+    const again = await StateStore.open(s.dir);
+    expect(again.state.phases[0]!.steps).toHaveLength(2);
+    expect(lastStep(again.state)).toBe('install east: kernel (failed)');
+    expect(logger.lines).toContain('info:install east: control node…');
+    expect(logger.lines.some((l) => /^info:install east: control node: done in /.test(l))).toBe(
+      true,
+    );
   });
 
   it('records a plain failure as failed (the control)', async () => {

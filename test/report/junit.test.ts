@@ -210,4 +210,37 @@ describe('junit.xml', () => {
     const miscounted = xml.replace('tests="4" failures="1"', 'tests="4" failures="0"');
     expect(() => assertCountsConsistent(parseJunit(miscounted))).toThrow();
   });
+
+  it('makes each fabric step a testcase of the phases suite; a failed step is an error naming it', () => {
+    const res = sampleResults();
+    const install = res.phases.find((p) => p.name === 'install')!;
+    install.status = 'failed';
+    install.error = 'east: step "kernel": uname -r says 3.10.0-957';
+    install.steps = [
+      {
+        site: 'east',
+        name: 'host prep',
+        startedAt: install.startedAt,
+        endedAt: install.startedAt,
+        status: 'ok',
+      },
+      {
+        site: 'east',
+        name: 'kernel',
+        startedAt: install.startedAt,
+        endedAt: install.endedAt!,
+        status: 'failed',
+        error: 'uname -r says 3.10.0-957',
+      },
+    ];
+    const r = parseJunit(renderJunit(res));
+    assertCountsConsistent(r);
+    const phases = r.suites.find((s) => s.name === PHASES_SUITE)!;
+    const steps = phases.cases.filter((c) => c.classname === 'tungsten-e2e.phases.install');
+    expect(steps.map((c) => c.name)).toEqual(['east: host prep', 'east: kernel']);
+    expect(steps[0]!.error).toBeUndefined();
+    expect(steps[1]!.error).toMatchObject({ type: 'failed', message: 'uname -r says 3.10.0-957' });
+    // the phase and the step are both red
+    expect(phases.errors).toBe(2);
+  });
 });

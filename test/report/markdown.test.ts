@@ -169,6 +169,43 @@ describe('results.md', () => {
     expect(phases.filter((row) => row[1] === 'skipped')).toHaveLength(5);
   });
 
+  it("shows a phase's steps in the chart (a section per phase) and as rows under it, a failed one critical", async () => {
+    const r = sampleResults();
+    const install = r.phases.find((p) => p.name === 'install')!;
+    const mid = new Date(
+      (Date.parse(install.startedAt) + Date.parse(install.endedAt!)) / 2,
+    ).toISOString();
+    install.steps = [
+      { site: 'east', name: 'host prep', startedAt: install.startedAt, endedAt: mid, status: 'ok' },
+      {
+        site: 'east',
+        name: 'kubeadm init',
+        startedAt: mid,
+        endedAt: install.endedAt!,
+        status: 'failed',
+        error: 'kubeadm: preflight: port 6443 in use',
+      },
+    ];
+    const tasks = await ganttTasks(mermaidBlock(renderMarkdown(r)));
+    const steps = tasks.filter((t) => t.task.startsWith('east '));
+    expect(steps[0]!.task).toMatch(/^east host prep \d/);
+    expect(steps[1]!.task).toMatch(/^east kubeadm init \d/);
+    expect(steps.map((t) => [t.start, t.end, t.crit])).toEqual([
+      [Date.parse(install.startedAt), Date.parse(mid), false],
+      [Date.parse(mid), Date.parse(install.endedAt!), true],
+    ]);
+    const rows = tableWithHeader(renderDom(renderMarkdown(r)), 'phase', 'status');
+    const at = rows.findIndex((row) => row[0] === 'install');
+    expect(rows[at + 1]!.slice(0, 2)).toEqual(['↳ east: host prep', 'ok']);
+    expect(rows[at + 2]).toEqual(
+      expect.arrayContaining([
+        '↳ east: kubeadm init',
+        'failed',
+        'kubeadm: preflight: port 6443 in use',
+      ]),
+    );
+  });
+
   it('ends an open phase at the end of the run', async () => {
     const r = sampleResults();
     delete r.phases[7]!.endedAt;

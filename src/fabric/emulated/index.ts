@@ -26,7 +26,7 @@ import type {
   ServiceInfo,
   Workloads,
 } from '../fabric.js';
-import { PROBE_RESULTS } from '../fabric.js';
+import { fabricStep, PROBE_RESULTS } from '../fabric.js';
 import type { ControlPeer } from './bird.js';
 import { MASTER_AGENT_LINK, renderAgentConfig, renderControlConfig, TUNED_TIMERS } from './bird.js';
 import type { PodIdentity } from './isolation.js';
@@ -119,6 +119,7 @@ export class EmulatedFabric implements Fabric {
 
   async install(site: FabricSite, ctx: FabricContext): Promise<void> {
     this.sites.set(site.plan.name, site);
+    const name = site.plan.name;
     const layout = siteFabricLayout(site.plan);
     const control: ControlState = {
       selfConfigured: !site.plan.faults.includes('control-race'),
@@ -126,38 +127,57 @@ export class EmulatedFabric implements Fabric {
     };
     if (!control.selfConfigured) {
       ctx.logger.warn(
-        `install ${site.plan.name}: fault control-race: the control node starts without its own BGP configuration`,
+        `install ${name}: fault control-race: the control node starts without its own BGP configuration`,
       );
     }
-    await Promise.all(
-      layout.nodes.map(async (node) => {
-        ctx.logger.info(
-          `install ${site.plan.name}: ${node.host}: ${node.role === 'master' ? 'control node, ' : ''}vrouter agent${node.hostsPods ? ', pod network' : ''}`,
-        );
+    const onNodes = (
+      nodes: readonly NodeLayout[],
+      what: string,
+      body: (node: NodeLayout) => string[],
+    ) =>
+      Promise.all(
+        nodes.map((node) =>
+          this.run(site, node.host, [prelude(this.dir(node.host)), ...body(node)].join('\n'), what),
+        ),
+      );
+    await fabricStep(ctx, name, 'control node', async () => {
+      const dir = this.dir(layout.master.host);
+      ctx.logger.info(
+        `install ${name}: ${layout.master.host}: control node (BIRD, AS${layout.asn})`,
+      );
+      await onNodes([layout.master], 'install control node', () => [
+        writeFileLine(`${dir}/control.json`, `${JSON.stringify(control)}\n`),
+        writeFileLine(`${dir}/control.conf`, this.controlConfig(site.plan, layout, control)),
+        'start_bird control',
+      ]);
+    });
+    await fabricStep(ctx, name, 'pod network', async () => {
+      const podHosts = layout.nodes.filter((n) => n.hostsPods);
+      ctx.logger.info(
+        `install ${name}: pod network on ${podHosts.map((n) => n.host).join(', ')} (gateway, services and isolation tables, pod programs)`,
+      );
+      await onNodes(podHosts, 'install pod network', (node) => {
         const dir = this.dir(node.host);
-        const lines = [prelude(dir)];
-        if (node.role === 'master') {
-          lines.push(
-            writeFileLine(`${dir}/control.json`, `${JSON.stringify(control)}\n`),
-            writeFileLine(`${dir}/control.conf`, this.controlConfig(site.plan, layout, control)),
-            'start_bird control',
-          );
-        }
-        lines.push(
-          writeFileLine(`${dir}/agent.conf`, this.agentConfig(site.plan, layout, node, [])),
-        );
-        if (node.hostsPods) {
-          lines.push(
-            writeFileLine(`${dir}/echo.mjs`, ECHO_SERVER),
-            writeFileLine(`${dir}/probe.mjs`, PROBE),
-            sh('ip', 'addr', 'replace', `${node.podGateway}/32`, 'dev', 'lo'),
-            `${sh('nft', '-f', '-')} <<'EOF'\n${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`,
-          );
-        }
-        lines.push('start_bird agent');
-        await this.run(site, node.host, lines.join('\n'), 'install');
-      }),
-    );
+        return [
+          writeFileLine(`${dir}/echo.mjs`, ECHO_SERVER),
+          writeFileLine(`${dir}/probe.mjs`, PROBE),
+          sh('ip', 'addr', 'replace', `${node.podGateway}/32`, 'dev', 'lo'),
+          `${sh('nft', '-f', '-')} <<'EOF'\n${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`,
+        ];
+      });
+    });
+    await fabricStep(ctx, name, 'vrouter agents', async () => {
+      ctx.logger.info(
+        `install ${name}: vrouter agent on ${layout.nodes.map((n) => n.host).join(', ')}`,
+      );
+      await onNodes(layout.nodes, 'install vrouter agent', (node) => [
+        writeFileLine(
+          `${this.dir(node.host)}/agent.conf`,
+          this.agentConfig(site.plan, layout, node, []),
+        ),
+        'start_bird agent',
+      ]);
+    });
   }
 
   async status(site: FabricSite, ctx: FabricContext): Promise<Record<string, string>> {
@@ -224,6 +244,10 @@ export class EmulatedFabric implements Fabric {
   async peer(site: FabricSite, all: FabricSite[], ctx: FabricContext): Promise<void> {
     this.sites.set(site.plan.name, site);
     for (const s of all) this.sites.set(s.plan.name, s);
+    await fabricStep(ctx, site.plan.name, 'tunnels and BGP peers', () => this.peerSite(site, ctx));
+  }
+
+  private async peerSite(site: FabricSite, ctx: FabricContext): Promise<void> {
     if (site.plan.faults.includes('no-bgp')) {
       ctx.logger.warn(`connect ${site.plan.name}: fault no-bgp: BGP peering is not configured`);
       return;
@@ -298,32 +322,23 @@ export class EmulatedFabric implements Fabric {
     this.sites.set(site.plan.name, site);
     const layout = siteFabricLayout(site.plan);
     const wl = siteWorkloadLayout(this.runId, site.plan, layout, namespaces);
-    await Promise.all(
-      layout.compute.map(async (node) => {
-        const pods = wl.pods.filter((p) => p.node === node.host);
-        ctx.logger.info(
-          `workloads ${site.plan.name}: ${node.host}: ${pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'no pods'}`,
-        );
-        await this.run(
-          site,
-          node.host,
-          this.podsProgram(site.plan, layout, node, pods, wl),
-          'deploy workloads',
-        );
-      }),
+    await fabricStep(ctx, site.plan.name, 'pods and services', () =>
+      this.startPods(site, layout, wl, ctx),
     );
     if (site.plan.faults.includes('dead-backend')) await this.stopOneBackend(site, wl.pods, ctx);
     const registry: Registry = { pods: wl.pods, services: wl.services };
     this.registries.set(site.plan.name, registry);
     const master = layout.master.host;
-    await this.run(
-      site,
-      master,
-      [
-        prelude(this.dir(master)),
-        writeFileLine(`${this.dir(master)}/cluster.json`, `${JSON.stringify(registry)}\n`),
-      ].join('\n'),
-      'record workloads',
+    await fabricStep(ctx, site.plan.name, 'workload registry', () =>
+      this.run(
+        site,
+        master,
+        [
+          prelude(this.dir(master)),
+          writeFileLine(`${this.dir(master)}/cluster.json`, `${JSON.stringify(registry)}\n`),
+        ].join('\n'),
+        'record workloads',
+      ),
     );
     return {
       pods: wl.pods.map((p): PodInfo => ({
@@ -344,6 +359,28 @@ export class EmulatedFabric implements Fabric {
         selector: { ...s.selector },
       })),
     };
+  }
+
+  private async startPods(
+    site: FabricSite,
+    layout: SiteFabricLayout,
+    wl: { pods: PodPlacement[]; services: ServicePlacement[] },
+    ctx: FabricContext,
+  ): Promise<void> {
+    await Promise.all(
+      layout.compute.map(async (node) => {
+        const pods = wl.pods.filter((p) => p.node === node.host);
+        ctx.logger.info(
+          `workloads ${site.plan.name}: ${node.host}: ${pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'no pods'}`,
+        );
+        await this.run(
+          site,
+          node.host,
+          this.podsProgram(site.plan, layout, node, pods, wl),
+          'deploy workloads',
+        );
+      }),
+    );
   }
 
   async applyIsolation(
@@ -432,6 +469,40 @@ export class EmulatedFabric implements Fabric {
         Date.now() - started,
       )
     );
+  }
+
+  /** BIRD's protocols and routes, its logs, the nft ruleset and the addresses and routes of every node. */
+  async collectLogs(site: FabricSite, _ctx: FabricContext): Promise<Record<string, string>> {
+    this.sites.set(site.plan.name, site);
+    const layout = siteFabricLayout(site.plan);
+    const out: Record<string, string> = {};
+    const section = (title: string, command: string) =>
+      `echo ${sh(`### ${title}`)}; ${command} 2>&1 || true`;
+    await Promise.all(
+      layout.nodes.map(async (node) => {
+        const birds = node.role === 'master' ? [CONTROL, AGENT] : [AGENT];
+        const lines = [
+          `dir=${sh(this.dir(node.host))}`,
+          'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+          ...birds.flatMap((b) => [
+            section(
+              `birdc ${b}: show protocols all`,
+              `birdc -s "$dir/${b}.ctl" show protocols all`,
+            ),
+            section(`birdc ${b}: show route all`, `birdc -s "$dir/${b}.ctl" show route all`),
+            section(`${b}.log (last 200 lines)`, `tail -n 200 "$dir/${b}.log"`),
+          ]),
+          section('nft list ruleset', 'nft list ruleset'),
+          section('ip addr', 'ip addr'),
+          section('ip route', 'ip route show table all'),
+        ];
+        const r = await this.remote
+          .exec(this.host(site, node.host), { script: lines.join('\n') }, { timeoutMs: 15_000 })
+          .catch(() => undefined);
+        if (r) out[node.host] = r.stdout;
+      }),
+    );
+    return out;
   }
 
   /** fault dead-backend: the site's first echo backend dies after it was deployed (a crashed pod) */

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-5D2CAOIA.js";
+} from "./chunk-HS7INK6P.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

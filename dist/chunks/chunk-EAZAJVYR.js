@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-5D2CAOIA.js";
+} from "./chunk-HS7INK6P.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

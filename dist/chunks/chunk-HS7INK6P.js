@@ -68434,6 +68434,9 @@ function remoteHostsOf(hosts) {
 }
 
 // src/fabric/fabric.ts
+function fabricStep(ctx, site2, name, fn) {
+  return ctx.step ? ctx.step(site2, name, fn) : fn();
+}
 var PROBE_RESULTS = [
   "connected",
   "refused",
@@ -69119,6 +69122,7 @@ var EmulatedFabric = class {
   }
   async install(site2, ctx) {
     this.sites.set(site2.plan.name, site2);
+    const name = site2.plan.name;
     const layout = siteFabricLayout(site2.plan);
     const control = {
       selfConfigured: !site2.plan.faults.includes("control-race"),
@@ -69126,40 +69130,54 @@ var EmulatedFabric = class {
     };
     if (!control.selfConfigured) {
       ctx.logger.warn(
-        `install ${site2.plan.name}: fault control-race: the control node starts without its own BGP configuration`
+        `install ${name}: fault control-race: the control node starts without its own BGP configuration`
       );
     }
-    await Promise.all(
-      layout.nodes.map(async (node2) => {
-        ctx.logger.info(
-          `install ${site2.plan.name}: ${node2.host}: ${node2.role === "master" ? "control node, " : ""}vrouter agent${node2.hostsPods ? ", pod network" : ""}`
-        );
-        const dir = this.dir(node2.host);
-        const lines = [prelude(dir)];
-        if (node2.role === "master") {
-          lines.push(
-            writeFileLine(`${dir}/control.json`, `${JSON.stringify(control)}
-`),
-            writeFileLine(`${dir}/control.conf`, this.controlConfig(site2.plan, layout, control)),
-            "start_bird control"
-          );
-        }
-        lines.push(
-          writeFileLine(`${dir}/agent.conf`, this.agentConfig(site2.plan, layout, node2, []))
-        );
-        if (node2.hostsPods) {
-          lines.push(
-            writeFileLine(`${dir}/echo.mjs`, ECHO_SERVER),
-            writeFileLine(`${dir}/probe.mjs`, PROBE),
-            sh("ip", "addr", "replace", `${node2.podGateway}/32`, "dev", "lo"),
-            `${sh("nft", "-f", "-")} <<'EOF'
-${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
-          );
-        }
-        lines.push("start_bird agent");
-        await this.run(site2, node2.host, lines.join("\n"), "install");
-      })
+    const onNodes = (nodes, what, body) => Promise.all(
+      nodes.map(
+        (node2) => this.run(site2, node2.host, [prelude(this.dir(node2.host)), ...body(node2)].join("\n"), what)
+      )
     );
+    await fabricStep(ctx, name, "control node", async () => {
+      const dir = this.dir(layout.master.host);
+      ctx.logger.info(
+        `install ${name}: ${layout.master.host}: control node (BIRD, AS${layout.asn})`
+      );
+      await onNodes([layout.master], "install control node", () => [
+        writeFileLine(`${dir}/control.json`, `${JSON.stringify(control)}
+`),
+        writeFileLine(`${dir}/control.conf`, this.controlConfig(site2.plan, layout, control)),
+        "start_bird control"
+      ]);
+    });
+    await fabricStep(ctx, name, "pod network", async () => {
+      const podHosts = layout.nodes.filter((n) => n.hostsPods);
+      ctx.logger.info(
+        `install ${name}: pod network on ${podHosts.map((n) => n.host).join(", ")} (gateway, services and isolation tables, pod programs)`
+      );
+      await onNodes(podHosts, "install pod network", (node2) => {
+        const dir = this.dir(node2.host);
+        return [
+          writeFileLine(`${dir}/echo.mjs`, ECHO_SERVER),
+          writeFileLine(`${dir}/probe.mjs`, PROBE),
+          sh("ip", "addr", "replace", `${node2.podGateway}/32`, "dev", "lo"),
+          `${sh("nft", "-f", "-")} <<'EOF'
+${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
+        ];
+      });
+    });
+    await fabricStep(ctx, name, "vrouter agents", async () => {
+      ctx.logger.info(
+        `install ${name}: vrouter agent on ${layout.nodes.map((n) => n.host).join(", ")}`
+      );
+      await onNodes(layout.nodes, "install vrouter agent", (node2) => [
+        writeFileLine(
+          `${this.dir(node2.host)}/agent.conf`,
+          this.agentConfig(site2.plan, layout, node2, [])
+        ),
+        "start_bird agent"
+      ]);
+    });
   }
   async status(site2, ctx) {
     this.sites.set(site2.plan.name, site2);
@@ -69224,6 +69242,9 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
   async peer(site2, all, ctx) {
     this.sites.set(site2.plan.name, site2);
     for (const s of all) this.sites.set(s.plan.name, s);
+    await fabricStep(ctx, site2.plan.name, "tunnels and BGP peers", () => this.peerSite(site2, ctx));
+  }
+  async peerSite(site2, ctx) {
     if (site2.plan.faults.includes("no-bgp")) {
       ctx.logger.warn(`connect ${site2.plan.name}: fault no-bgp: BGP peering is not configured`);
       return;
@@ -69293,33 +69314,30 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
     this.sites.set(site2.plan.name, site2);
     const layout = siteFabricLayout(site2.plan);
     const wl = siteWorkloadLayout(this.runId, site2.plan, layout, namespaces);
-    await Promise.all(
-      layout.compute.map(async (node2) => {
-        const pods = wl.pods.filter((p) => p.node === node2.host);
-        ctx.logger.info(
-          `workloads ${site2.plan.name}: ${node2.host}: ${pods.map((p) => `${p.namespace}/${p.name}`).join(", ") || "no pods"}`
-        );
-        await this.run(
-          site2,
-          node2.host,
-          this.podsProgram(site2.plan, layout, node2, pods, wl),
-          "deploy workloads"
-        );
-      })
+    await fabricStep(
+      ctx,
+      site2.plan.name,
+      "pods and services",
+      () => this.startPods(site2, layout, wl, ctx)
     );
     if (site2.plan.faults.includes("dead-backend")) await this.stopOneBackend(site2, wl.pods, ctx);
     const registry2 = { pods: wl.pods, services: wl.services };
     this.registries.set(site2.plan.name, registry2);
     const master = layout.master.host;
-    await this.run(
-      site2,
-      master,
-      [
-        prelude(this.dir(master)),
-        writeFileLine(`${this.dir(master)}/cluster.json`, `${JSON.stringify(registry2)}
+    await fabricStep(
+      ctx,
+      site2.plan.name,
+      "workload registry",
+      () => this.run(
+        site2,
+        master,
+        [
+          prelude(this.dir(master)),
+          writeFileLine(`${this.dir(master)}/cluster.json`, `${JSON.stringify(registry2)}
 `)
-      ].join("\n"),
-      "record workloads"
+        ].join("\n"),
+        "record workloads"
+      )
     );
     return {
       pods: wl.pods.map((p) => ({
@@ -69340,6 +69358,22 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
         selector: { ...s.selector }
       }))
     };
+  }
+  async startPods(site2, layout, wl, ctx) {
+    await Promise.all(
+      layout.compute.map(async (node2) => {
+        const pods = wl.pods.filter((p) => p.node === node2.host);
+        ctx.logger.info(
+          `workloads ${site2.plan.name}: ${node2.host}: ${pods.map((p) => `${p.namespace}/${p.name}`).join(", ") || "no pods"}`
+        );
+        await this.run(
+          site2,
+          node2.host,
+          this.podsProgram(site2.plan, layout, node2, pods, wl),
+          "deploy workloads"
+        );
+      })
+    );
   }
   async applyIsolation(site2, config2, world, ctx) {
     this.sites.set(site2.plan.name, site2);
@@ -69411,6 +69445,36 @@ ${renderIsolation(this.runId, rules)}EOF`,
       `the prober did not run (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
       Date.now() - started
     );
+  }
+  /** BIRD's protocols and routes, its logs, the nft ruleset and the addresses and routes of every node. */
+  async collectLogs(site2, _ctx) {
+    this.sites.set(site2.plan.name, site2);
+    const layout = siteFabricLayout(site2.plan);
+    const out = {};
+    const section = (title, command) => `echo ${sh(`### ${title}`)}; ${command} 2>&1 || true`;
+    await Promise.all(
+      layout.nodes.map(async (node2) => {
+        const birds = node2.role === "master" ? [CONTROL, AGENT] : [AGENT];
+        const lines = [
+          `dir=${sh(this.dir(node2.host))}`,
+          "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          ...birds.flatMap((b) => [
+            section(
+              `birdc ${b}: show protocols all`,
+              `birdc -s "$dir/${b}.ctl" show protocols all`
+            ),
+            section(`birdc ${b}: show route all`, `birdc -s "$dir/${b}.ctl" show route all`),
+            section(`${b}.log (last 200 lines)`, `tail -n 200 "$dir/${b}.log"`)
+          ]),
+          section("nft list ruleset", "nft list ruleset"),
+          section("ip addr", "ip addr"),
+          section("ip route", "ip route show table all")
+        ];
+        const r = await this.remote.exec(this.host(site2, node2.host), { script: lines.join("\n") }, { timeoutMs: 15e3 }).catch(() => void 0);
+        if (r) out[node2.host] = r.stdout;
+      })
+    );
+    return out;
   }
   /** fault dead-backend: the site's first echo backend dies after it was deployed (a crashed pod) */
   async stopOneBackend(site2, pods, ctx) {
@@ -73670,7 +73734,10 @@ function renderJunit(results) {
       )
     );
   }
-  const phaseCases = r.phases.map(phaseCase);
+  const phaseCases = r.phases.flatMap((p) => [
+    phaseCase(p),
+    ...(p.steps ?? []).map((st) => stepCase(p, st))
+  ]);
   const runError = r.error && !r.phases.some((p) => p.status === "failed" || p.status === "cancelled");
   if (runError) {
     phaseCases.push(
@@ -73679,7 +73746,8 @@ function renderJunit(results) {
       ])
     );
   }
-  const phaseErrors = r.phases.filter((p) => p.status === "failed" || p.status === "cancelled").length + (runError ? 1 : 0);
+  const stepErrors = r.phases.flatMap((p) => p.steps ?? []).filter((st) => st.status !== "ok").length;
+  const phaseErrors = r.phases.filter((p) => p.status === "failed" || p.status === "cancelled").length + stepErrors + (runError ? 1 : 0);
   const phaseSkipped = r.phases.filter((p) => p.status === "skipped").length;
   tests += phaseCases.length;
   errors += phaseErrors;
@@ -73760,6 +73828,18 @@ function phaseCase(p) {
   }
   if (p.status === "skipped") return element("testcase", attrs, [element("skipped", {}, [])]);
   return element("testcase", attrs, []);
+}
+function stepCase(p, st) {
+  const attrs = {
+    classname: `tungsten-e2e.phases.${p.name}`,
+    name: `${st.site}: ${st.name}`,
+    time: seconds(elapsedMs(st.startedAt, st.endedAt))
+  };
+  if (st.status === "ok") return element("testcase", attrs, []);
+  const message = st.error ? firstLine(st.error) : `step ${st.name} ${st.status}`;
+  return element("testcase", attrs, [
+    element("error", { message, type: st.status }, st.error ?? message)
+  ]);
 }
 function firstLine(s) {
   return s.split(/\r?\n/, 1)[0] ?? "";
@@ -73970,6 +74050,19 @@ function renderTimeline(r) {
     const label = `${p.name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
     return `    ${label} :${tag ? `${tag}, ` : ""}p${i}, ${ganttTime(p.startedAt)}, ${ms}ms`;
   });
+  const stepSections = timed.flatMap((p, i) => {
+    const steps = (p.steps ?? []).filter((st) => Number.isFinite(Date.parse(st.startedAt)));
+    if (steps.length === 0) return [];
+    return [
+      `    section ${p.name} steps`,
+      ...steps.map((st, j) => {
+        const ms = elapsedMs(st.startedAt, st.endedAt ?? r.endedAt) ?? 0;
+        const tag = st.status === "ok" ? "" : GANTT_TAG[st.status === "failed" ? "failed" : "cancelled"];
+        const label = `${st.site} ${st.name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
+        return `    ${label} :${tag ? `${tag}, ` : ""}p${i}s${j}, ${ganttTime(st.startedAt)}, ${ms}ms`;
+      })
+    ];
+  });
   const chart = timed.length ? [
     "```mermaid",
     "gantt",
@@ -73979,20 +74072,30 @@ function renderTimeline(r) {
     "    todayMarker off",
     "    section run",
     ...lines,
+    ...stepSections,
     "```"
   ].join("\n") : "";
   const table = [
     row(["phase", "status", "started (UTC)", "took", "error"]),
     row(["---", "---", "---", "---:", "---"]),
-    ...r.phases.map(
-      (p) => row([
+    ...r.phases.flatMap((p) => [
+      row([
         p.name,
         p.status === "ok" ? "ok" : `**${p.status}**`,
         clockUtc(p.startedAt),
         p.status === "skipped" ? "\u2014" : formatDuration(phaseMs(p, r)),
         p.error ? text(clip(p.error, DETAIL_CHARS)) : ""
-      ])
-    )
+      ]),
+      ...(p.steps ?? []).map(
+        (st) => row([
+          `\u21B3 ${text(st.site)}: ${text(st.name)}`,
+          st.status === "ok" ? "ok" : `**${st.status}**`,
+          clockUtc(st.startedAt),
+          formatDuration(elapsedMs(st.startedAt, st.endedAt ?? r.endedAt)),
+          st.error ? text(clip(st.error, DETAIL_CHARS)) : ""
+        ])
+      )
+    ])
   ].join("\n");
   return [chart, table].filter((s) => s).join("\n\n");
 }
@@ -75842,11 +75945,11 @@ async function publishResults(results, o) {
 }
 
 // src/pipeline/testRun.ts
-import { join as join10, resolve as resolve5 } from "node:path";
+import { join as join11, resolve as resolve5 } from "node:path";
 
 // src/pipeline.ts
 import { stat as stat6, rm as rm6 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/pipeline/connect.ts
 var sleep4 = (ms, signal2) => new Promise((resolve6, reject) => {
@@ -75987,7 +76090,8 @@ async function phase(store, name, logger, signal2, fn) {
   try {
     signal2.throwIfAborted();
     logger.info(`${name}: started`);
-    const result = await settleOrAbandon(fn(), signal2, CANCEL_GRACE_MS);
+    const steps = stepRunner(store, record2, logger, signal2);
+    const result = await settleOrAbandon(fn(steps), signal2, CANCEL_GRACE_MS);
     await store.update(() => {
       record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
     });
@@ -76002,6 +76106,80 @@ async function phase(store, name, logger, signal2, fn) {
     if (signal2.aborted)
       logger.warn(`${name}: cancelled after ${formatSeconds(Date.now() - started)}`);
     throw e;
+  }
+}
+function stepRunner(store, phaseRecord, logger, signal2) {
+  return async (site2, name, fn) => {
+    const step = { site: site2, name, startedAt: (/* @__PURE__ */ new Date()).toISOString(), status: "ok" };
+    await store.update(() => {
+      (phaseRecord.steps ??= []).push(step);
+    });
+    const label = `${phaseRecord.name} ${site2}: ${name}`;
+    logger.info(`${label}\u2026`);
+    const started = Date.now();
+    try {
+      const result = await fn();
+      await store.update(() => {
+        step.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+      });
+      logger.info(`${label}: done in ${formatSeconds(Date.now() - started)}`);
+      return result;
+    } catch (e) {
+      const cancelled = signal2.aborted;
+      await store.update(() => {
+        step.endedAt = (/* @__PURE__ */ new Date()).toISOString();
+        step.status = cancelled ? "cancelled" : "failed";
+        step.error = e instanceof Error ? e.message : String(e);
+      });
+      if (!cancelled && e instanceof Error && !e.message.startsWith(`${site2}: step "`)) {
+        e.message = `${site2}: step "${name}": ${e.message}`;
+      }
+      throw e;
+    }
+  };
+}
+
+// src/pipeline/diagnostics.ts
+import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join9 } from "node:path";
+var DIAGNOSTICS_DEADLINE_MS = 3e4;
+async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTICS_DEADLINE_MS) {
+  if (!fabric.collectLogs) return [];
+  const collect = fabric.collectLogs.bind(fabric);
+  let timer;
+  const late = new Promise((resolve6) => {
+    timer = setTimeout(() => resolve6("late"), deadlineMs);
+  });
+  try {
+    const gathered = await Promise.race([
+      Promise.all(sites.map((s) => collect(s, ctx).catch(() => ({})))),
+      late
+    ]);
+    if (gathered === "late") {
+      ctx.logger.warn(`diagnostics: not gathered within ${deadlineMs / 1e3}s; none written`);
+      return [];
+    }
+    await mkdir9(dir, { recursive: true, mode: 448 });
+    const written = [];
+    for (const [i, perHost] of gathered.entries()) {
+      const expected = sites[i].machines.hosts.filter((h) => h.role !== "edge").map((h) => h.name);
+      for (const [host, text2] of Object.entries(perHost)) {
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host)) continue;
+        const file2 = join9(dir, `${host}.txt`);
+        await writeFile7(file2, secrets.redact(text2), { mode: 384 });
+        written.push(file2);
+      }
+      const silent = expected.filter((h) => !(h in perHost));
+      if (silent.length > 0) {
+        ctx.logger.warn(`diagnostics: no answer from ${silent.join(", ")}`);
+      }
+    }
+    if (written.length > 0) {
+      ctx.logger.info(`diagnostics: ${written.length} hosts' state written to ${dir}`);
+    }
+    return written;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -76136,12 +76314,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join9(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join10(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join9(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join10(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -76152,7 +76330,7 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists2(join9(stateDir, STATE_FILE))) {
+  if (await exists2(join10(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
@@ -76191,6 +76369,7 @@ async function up(options, env) {
   else signal2.addEventListener("abort", follow, { once: true });
   const inFlight = new InFlight();
   const together = { stop, inFlight, settleMs: env.settleMs ?? SETTLE_MS };
+  let made;
   try {
     const providerCtx = {
       runId,
@@ -76203,7 +76382,7 @@ async function up(options, env) {
       recordResource: (r) => store.recordResource(r)
     };
     const provisioned = await phase(store, "provision", logger, signal2, async () => {
-      const made = await allOrStop(
+      const made2 = await allOrStop(
         plan.sites,
         async (site2) => {
           const machines = await (await providers(site2.provider)).provision(site2, plan, providerCtx);
@@ -76218,7 +76397,7 @@ async function up(options, env) {
         },
         together
       );
-      const edges = made.flatMap(
+      const edges = made2.flatMap(
         (m) => m.hosts.filter((h) => h.role === "edge" && h.publicAddress).map((h) => ({ site: m.name, publicAddress: h.publicAddress }))
       );
       for (const site2 of plan.sites) {
@@ -76228,9 +76407,10 @@ async function up(options, env) {
           await inFlight.track(provider.authorizeEdges(site2, peers, providerCtx));
         }
       }
-      return made;
+      return made2;
     });
     const sites = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i] }));
+    made = sites;
     const fabric = makeFabric({
       runId,
       remote: abortableRemote(pool, work),
@@ -76257,7 +76437,7 @@ async function up(options, env) {
       "install",
       logger,
       signal2,
-      () => allOrStop(sites, (s) => fabric.install(s, workCtx), together)
+      (step) => allOrStop(sites, (s) => fabric.install(s, { ...workCtx, step }), together)
     );
     if (last < UP_PHASES.indexOf("ready")) return live(notConnected);
     const local = fabric.name === "emulated";
@@ -76278,8 +76458,8 @@ async function up(options, env) {
       )
     );
     if (last < UP_PHASES.indexOf("connect")) return live(notConnected);
-    const connect = await phase(store, "connect", logger, signal2, async () => {
-      await allOrStop(sites, (s) => fabric.peer(s, sites, workCtx), together);
+    const connect = await phase(store, "connect", logger, signal2, async (step) => {
+      await allOrStop(sites, (s) => fabric.peer(s, sites, { ...workCtx, step }), together);
       const report = await inFlight.track(
         waitPeered(fabric, sites, plan.peerings, workCtx, {
           deadlineMs: env.connectDeadlineMs ?? 3e4
@@ -76296,6 +76476,14 @@ async function up(options, env) {
     if (!stop.signal.aborted) stop.abort(e);
     const waitMs = signal2.aborted ? CANCEL_GRACE_MS : together.settleMs;
     const still = await inFlight.settle(waitMs);
+    if (made && options.diagnosticsDir && !signal2.aborted) {
+      const asker = makeFabric({
+        runId,
+        remote: abortableRemote(pool, signal2),
+        credentials: fabricCredentials(env)
+      });
+      await writeDiagnostics(asker, made, { plan, logger, signal: signal2 }, options.diagnosticsDir);
+    }
     store.handOff();
     if (still > 0) {
       logger.warn(
@@ -76354,7 +76542,7 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join9(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join10(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
@@ -76396,6 +76584,13 @@ function teardownScope(state, plan) {
   };
   return { providers: [...names], target };
 }
+function lastStep(state) {
+  for (const p of [...state.phases].reverse()) {
+    const st = p.steps?.at(-1);
+    if (st) return `${p.name} ${st.site}: ${st.name} (${st.endedAt ? st.status : "running"})`;
+  }
+  return void 0;
+}
 function down(options, env) {
   return withStateLock(options.stateDir, "down", () => downLocked(options, env), {
     create: false
@@ -76413,6 +76608,8 @@ async function downLocked(options, env) {
   logger.info(
     alreadyDown ? `teardown ${runId}: already torn down at ${state.teardown.at}; checking nothing is left` : `teardown ${runId}: deleting everything carrying the run id`
   );
+  const reached = lastStep(state);
+  if (!alreadyDown && reached) logger.info(`teardown ${runId}: the run got as far as ${reached}`);
   const plan = await replan(state).catch(() => void 0);
   const providers = env.providers ?? providerRegistry({ ...env.credentials, ...plan ? { plan } : {} });
   if (providersOfState(state).length === 0 && !plan) {
@@ -76477,7 +76674,7 @@ async function downLocked(options, env) {
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);
   if (state.keyFile) await rm6(state.keyFile, { force: true });
-  await rm6(join9(options.stateDir, KNOWN_HOSTS), { force: true });
+  await rm6(join10(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
@@ -76510,7 +76707,7 @@ function keepsRun(policy, end) {
 }
 function run(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join9(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join10(".tungsten-e2e", runId);
   return withStateLock(stateDir, "run", () => runLocked({ ...options, runId, stateDir }, env));
 }
 async function runLocked(options, env) {
@@ -76532,7 +76729,7 @@ async function runLocked(options, env) {
   const end = cancelled ? "cancelled" : failure2 === void 0 && passed ? "passed" : "failed";
   const keep = keepsRun(policy, end);
   const leave = options.onCancel === "leave" && cancelled;
-  const made = await exists2(join9(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
+  const made = await exists2(join10(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
     (s) => s.state.runId === runId ? { providers: providersOfState(s.state) } : void 0
   ) : void 0;
   if (made) {
@@ -77072,9 +77269,10 @@ async function runSuites(fabric, sites, ctx, options) {
 }
 
 // src/pipeline/testRun.ts
+var DIAGNOSTICS = "diagnostics";
 var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
 function runResultsDir(runId) {
-  return join10(DEFAULT_RESULTS_DIR, runId);
+  return join11(DEFAULT_RESULTS_DIR, runId);
 }
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
 function reproduceCommand(source, plan, reader) {
@@ -77128,14 +77326,19 @@ async function testAndReport(live, options) {
       "test",
       ctx.logger,
       ctx.signal,
-      () => runSuites(live.fabric, live.sites, ctx, {
-        suites: plan.tests.suites,
-        modes: plan.tests.isolationModes,
-        namespaces: plan.tests.namespaces,
-        logTables: false,
-        onChecks: (done) => finished.push(...done),
-        ...options.probing
-      })
+      (step) => runSuites(
+        live.fabric,
+        live.sites,
+        { ...ctx, step },
+        {
+          suites: plan.tests.suites,
+          modes: plan.tests.isolationModes,
+          namespaces: plan.tests.namespaces,
+          logTables: false,
+          onChecks: (done) => finished.push(...done),
+          ...options.probing
+        }
+      )
     );
     checks = suites.checks;
     tables = suites.tables;
@@ -77143,6 +77346,9 @@ async function testAndReport(live, options) {
     if (isUserError(e)) throw e;
     error63 = `test: ${messageOf(e)}`;
     checks = finished;
+    if (!ctx.signal.aborted) {
+      await writeDiagnostics(live.fabric, live.sites, ctx, join11(options.resultsDir, DIAGNOSTICS));
+    }
   }
   const written = await phase(
     store,
@@ -77160,13 +77366,14 @@ async function testAndReport(live, options) {
 }
 async function runAndReport(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join10(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join11(".tungsten-e2e", runId);
   let tested;
   let outcome;
   let failure2;
   try {
     outcome = await run(
       {
+        diagnosticsDir: join11(options.resultsDir, DIAGNOSTICS),
         ...options,
         runId,
         stateDir,
@@ -77205,7 +77412,7 @@ async function runAndReport(options, env) {
 // src/state/teardown.ts
 import { existsSync as existsSync6 } from "node:fs";
 import { chmod as chmod2, copyFile as copyFile2 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 function providersOf(state) {
   return [
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
@@ -77215,10 +77422,10 @@ function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join11(dir, "state");
+  const to = join12(dir, "state");
   const made = await makeDirs(to);
-  const file2 = join11(to, STATE_FILE);
-  await copyFile2(join11(stateDir, STATE_FILE), file2);
+  const file2 = join12(to, STATE_FILE);
+  await copyFile2(join12(stateDir, STATE_FILE), file2);
   await chmod2(to, 448);
   await chmod2(file2, 384);
   await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
@@ -77226,7 +77433,7 @@ async function exportState(stateDir, dir) {
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join11(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join12(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
@@ -77386,6 +77593,7 @@ export {
   resultsExitCode,
   probeErrorsText,
   publishResults,
+  DIAGNOSTICS,
   DEFAULT_RESULTS_DIR,
   runResultsDir,
   testAndReport,
