@@ -11,6 +11,8 @@ export const SITE_TESTS = [
   'test/action/contract.test.ts',
   'test/providers/local/local.contract.test.ts',
   'test/bench/args.test.ts',
+  'test/fabric/emulated/emulated.contract.test.ts',
+  'test/fabric/contractControls.test.ts',
 ];
 
 export default defineConfig({
