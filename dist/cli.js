@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-JWYKTU4Q.js";
+} from "./chunks/chunk-VKJGFBLT.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -30,7 +30,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-HS7INK6P.js";
+} from "./chunks/chunk-Y3TXXTR4.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

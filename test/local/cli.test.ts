@@ -9,7 +9,7 @@
  * non-root message.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, it } from 'vitest';
@@ -346,6 +346,25 @@ describe.skipIf(!IS_ROOT)(
       });
       expect(stripped.code).toBe(3);
       expect(stripped.stderr).toMatch(/Cannot find module .*chunks/);
+    });
+
+    it("run on 20 local sites with the kernel's default neighbour cap: refused in preflight naming the sysctl, exit 2, nothing made", async ({
+      expect,
+      skip,
+    }) => {
+      const cap = Number(readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8'));
+      if (cap > 1024) skip(`this host's gc_thresh3 is ${cap}, raised above the default 1024`);
+      const sites = siteFile(Array.from({ length: 20 }, (_, i) => ({ name: `s${i}` })));
+      const dir = scratch('te-cli-cap-');
+      const stateDir = join(dir, 'state');
+      const before = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+      const r = await runBundleAsync('cli', ['run', '--sites', sites, '--state', stateDir]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        /^error: the 20 local sites need about \d+ neighbour \(ARP\) entries .* Raise it with "sudo sysctl -w net\.ipv4\.neigh\.default\.gc_thresh3=2048 net\.ipv4\.neigh\.default\.gc_thresh2=1024", or remove sites\.\n$/,
+      );
+      expect(existsSync(stateDir)).toBe(false);
+      expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).toBe(before);
     });
 
     it('says to use sudo when not root (and sudo -n does not work), exit 2, before making anything', ({

@@ -22,6 +22,7 @@ import type {
 import { readMarker, readMarkers, reserveBlock, runIdsOnHost, writeMarker } from './marker.js';
 import { hostDir, processResourceId, runDir } from './naming.js';
 import { preflightLocal } from './preflight.js';
+import type { HostCapacity } from './capacity.js';
 import { findRunResources, listNetns, runIdsOfProcesses, sweepRun } from './sweep.js';
 import { deadOwner } from '../../state/lock.js';
 import type { Sys } from './sys.js';
@@ -43,6 +44,8 @@ export interface LocalProviderOptions {
   sys?: Sys;
   /** choose the public block (tests); default: random among the free ones */
   pickBlock?: (free: number[]) => number;
+  /** this host's cores and memory (tests); default: read from the host */
+  capacity?: () => Promise<HostCapacity>;
 }
 
 const ROUTE_TYPES = new Set([
@@ -80,17 +83,19 @@ export async function hostPrefixes(sys: Sys): Promise<string[]> {
 export class LocalProvider implements Provider {
   readonly name = 'local' as const;
   private readonly sys: Sys;
+  private readonly capacity: (() => Promise<HostCapacity>) | undefined;
   private readonly pickBlock: (free: number[]) => number;
   private readonly runs = new Map<string, Promise<PublicNetwork>>();
 
   constructor(options: LocalProviderOptions = {}) {
     this.sys = options.sys ?? hostSys;
+    this.capacity = options.capacity;
     this.pickBlock =
       options.pickBlock ?? ((free) => free[Math.floor(Math.random() * free.length)]!);
   }
 
   async preflight(sites: SitePlan[], plan: Plan, ctx: ProviderOpContext): Promise<void> {
-    await preflightLocal(this.sys, plan.sites.filter((s) => s.provider === 'local').length);
+    await preflightLocal(this.sys, plan, this.capacity ? await this.capacity() : undefined);
     await this.noteOrphans(ctx);
   }
 

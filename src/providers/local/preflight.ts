@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import type { Sys } from './sys.js';
 import { isRoot } from './sys.js';
 import { MAX_LOCAL_SITES } from './topology.js';
+import type { Plan } from '../../plan/types.js';
+import { capacityErrors, hostCapacity, localNeed, type HostCapacity } from './capacity.js';
 
 export const REQUIRED_TOOLS = [
   { tool: 'ip', pkg: 'iproute2' },
@@ -56,8 +58,13 @@ export function missingToolsError(missing: readonly { tool: string; pkg: string 
 export const NOT_ROOT =
   'the local provider creates network namespaces and needs root: run the command with sudo (for example "sudo tungsten-e2e up --sites examples/local.yml --state .tungsten-e2e") or as root.';
 
-/** Root, tools, kernel features, site count. Throws UserError(s). */
-export async function preflightLocal(sys: Sys, siteCount: number): Promise<void> {
+/** Root, tools, site count, this host's cores and memory, kernel features. Throws UserError(s). */
+export async function preflightLocal(
+  sys: Sys,
+  plan: Pick<Plan, 'sites' | 'tests'>,
+  host?: HostCapacity,
+): Promise<void> {
+  const siteCount = plan.sites.filter((s) => s.provider === 'local').length;
   const errors: UserError[] = [];
   if (!isRoot()) errors.push(new UserError(NOT_ROOT));
   const missing = missingTools();
@@ -68,7 +75,7 @@ export async function preflightLocal(sys: Sys, siteCount: number): Promise<void>
         `the local provider runs at most ${MAX_LOCAL_SITES} sites on one host, and the site file has ${siteCount}; remove some.`,
       ),
     );
-  }
+  } else errors.push(...capacityErrors(localNeed(plan), host ?? (await hostCapacity())));
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
   await kernelCheck(sys);
 }

@@ -14,6 +14,9 @@ import {
 import { hostSys } from '../../../src/providers/local/sys.js';
 import type { Sys } from '../../../src/providers/local/sys.js';
 import { ownsCommandLine } from '../../../src/providers/local/naming.js';
+import { localSites } from '../../support/sites.js';
+
+const ROOMY = { cores: 64, availableMib: 1 << 20 };
 
 describe('local preflight', () => {
   it('names the missing tools and the one apt-get line that installs them', () => {
@@ -83,7 +86,7 @@ describe.skipIf(process.getuid?.() !== 0)('local preflight: the kernel probe', (
         return r;
       },
     };
-    await preflightLocal(sys, 2);
+    await preflightLocal(sys, localSites().plan, ROOMY);
     expect(seen.probe).toMatch(/^tepf-\d+-[0-9a-f]{6}$/);
     expect(seen.probe!.startsWith(`${PROBE_PREFIX}${process.pid}-`)).toBe(true);
     expect(seen.runs).not.toContain(seen.probe);
@@ -101,7 +104,7 @@ describe.skipIf(process.getuid?.() !== 0)('local preflight: the kernel probe', (
       made.push(ns);
       expect(spawnSync('ip', ['netns', 'add', ns]).status).toBe(0);
     }
-    await preflightLocal(hostSys, 2);
+    await preflightLocal(hostSys, localSites().plan, ROOMY);
     const after = netnsList();
     expect(after).not.toContain(stale);
     expect(after).toContain(busy);

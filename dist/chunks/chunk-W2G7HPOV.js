@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-HS7INK6P.js";
+} from "./chunk-Y3TXXTR4.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -34217,7 +34217,7 @@ var require_agent2 = __commonJS({
     var { Socket: Socket2 } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve: resolve6 } = __require("path");
-    var { readFile: readFile9 } = __require("fs");
+    var { readFile: readFile10 } = __require("fs");
     var { execFile: execFile2, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -34435,7 +34435,7 @@ var require_agent2 = __commonJS({
           cb = once2(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile9(socketPath, function readCygsocket(err, data) {
+          readFile10(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -34444,7 +34444,7 @@ var require_agent2 = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile9(socketPath, readCygsocket);
+                readFile10(socketPath, readCygsocket);
               });
               return;
             }
@@ -70243,6 +70243,77 @@ function blockInUse(block2, used) {
   });
 }
 
+// src/providers/local/capacity.ts
+import { availableParallelism } from "node:os";
+import { readFile as readFile5 } from "node:fs/promises";
+var RSS_MIB = { host: 25, bird: 3, echo: 45, prober: 45, runner: 150 };
+var PROBERS = 8;
+var MEASURED = { sites: 40, hosts: 120, cores: 2 };
+var MEMORY_HEADROOM = 0.8;
+var NEIGHBOUR_SHARE = 0.9;
+function localNeed(plan) {
+  const local = plan.sites.filter((s) => s.provider === "local");
+  const hosts = local.reduce((n2, s) => n2 + s.hosts.length, 0);
+  const nodes = local.reduce((n2, s) => n2 + s.hosts.filter((h) => h.role !== "edge").length, 0);
+  const birds = nodes + local.length;
+  const backends = local.length * plan.tests.namespaces.length;
+  const n = local.length;
+  const workers = nodes - n;
+  const pods = 2 * backends;
+  const neighbours = n * n + (n * (n - 1) + workers + n) + (workers + pods) + pods + n;
+  const probers = Math.min(PROBERS, backends);
+  const mib = hosts * RSS_MIB.host + birds * RSS_MIB.bird + backends * RSS_MIB.echo + probers * RSS_MIB.prober + RSS_MIB.runner;
+  return { sites: local.length, hosts, birds, backends, mib, neighbours };
+}
+async function availableMib(file2 = "/proc/meminfo") {
+  const text2 = await readFile5(file2, "utf8").catch(() => "");
+  const m = /^MemAvailable:\s+(\d+)\s+kB$/m.exec(text2);
+  return m ? Math.floor(Number(m[1]) / 1024) : void 0;
+}
+function capacityErrors(need, host) {
+  const errors = [];
+  if (need.sites === 0) return errors;
+  const perCore = MEASURED.hosts / MEASURED.cores;
+  const maxHosts = Math.floor(perCore * host.cores);
+  if (need.hosts > maxHosts) {
+    errors.push(
+      new UserError(
+        `the ${need.sites} local sites need ${need.hosts} hosts (each a namespace with sshd and BIRD), and this machine has ${host.cores} CPU core${host.cores === 1 ? "" : "s"}: the largest run measured to pass had ${MEASURED.hosts} hosts (${MEASURED.sites} sites) on ${MEASURED.cores} cores, so at most ${maxHosts} hosts here; remove sites or workers, or run on a machine with more cores.`
+      )
+    );
+  }
+  if (host.neighbourLimit !== void 0 && need.neighbours > host.neighbourLimit * NEIGHBOUR_SHARE) {
+    const enough = 2 ** Math.ceil(Math.log2(need.neighbours / NEIGHBOUR_SHARE));
+    errors.push(
+      new UserError(
+        `the ${need.sites} local sites need about ${need.neighbours} neighbour (ARP) entries across their namespaces, and this kernel keeps at most ${host.neighbourLimit} for all namespaces together (net.ipv4.neigh.default.gc_thresh3); past it the last paths made are dropped. Raise it with "sudo sysctl -w net.ipv4.neigh.default.gc_thresh3=${enough} net.ipv4.neigh.default.gc_thresh2=${enough / 2}", or remove sites.`
+      )
+    );
+  }
+  if (host.availableMib !== void 0) {
+    const usable = Math.floor(host.availableMib * MEMORY_HEADROOM);
+    if (need.mib > usable) {
+      errors.push(
+        new UserError(
+          `the ${need.sites} local sites need about ${need.mib} MiB (measured: ${RSS_MIB.host} MiB per host for sshd and its session, ${RSS_MIB.bird} MiB per BIRD, ${RSS_MIB.echo} MiB per echo backend and per prober in flight, ${RSS_MIB.runner} MiB for tungsten-e2e), and this machine has ${host.availableMib} MiB available, of which ${Math.round(MEMORY_HEADROOM * 100)}% may be used; remove sites, workers or test namespaces, or free memory.`
+        )
+      );
+    }
+  }
+  return errors;
+}
+async function neighbourLimit(file2 = "/proc/sys/net/ipv4/neigh/default/gc_thresh3") {
+  const text2 = (await readFile5(file2, "utf8").catch(() => "")).trim();
+  return /^\d+$/.test(text2) ? Number(text2) : void 0;
+}
+async function hostCapacity() {
+  return {
+    cores: availableParallelism(),
+    availableMib: await availableMib(),
+    neighbourLimit: await neighbourLimit()
+  };
+}
+
 // src/providers/local/preflight.ts
 var REQUIRED_TOOLS = [
   { tool: "ip", pkg: "iproute2" },
@@ -70276,7 +70347,8 @@ function missingToolsError(missing) {
   );
 }
 var NOT_ROOT = 'the local provider creates network namespaces and needs root: run the command with sudo (for example "sudo tungsten-e2e up --sites examples/local.yml --state .tungsten-e2e") or as root.';
-async function preflightLocal(sys, siteCount) {
+async function preflightLocal(sys, plan, host) {
+  const siteCount = plan.sites.filter((s) => s.provider === "local").length;
   const errors = [];
   if (!isRoot()) errors.push(new UserError(NOT_ROOT));
   const missing = missingTools();
@@ -70287,7 +70359,7 @@ async function preflightLocal(sys, siteCount) {
         `the local provider runs at most ${MAX_LOCAL_SITES} sites on one host, and the site file has ${siteCount}; remove some.`
       )
     );
-  }
+  } else errors.push(...capacityErrors(localNeed(plan), host ?? await hostCapacity()));
   if (errors.length > 0) throw errors.length === 1 ? errors[0] : new UserErrors(errors);
   await kernelCheck(sys);
 }
@@ -70341,11 +70413,11 @@ async function kernelCheck(sys) {
 }
 
 // src/providers/local/sweep.ts
-import { readdir as readdir4, readFile as readFile5, rm as rm4, stat as stat5 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile6, rm as rm4, stat as stat5 } from "node:fs/promises";
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
-    const raw = await readFile5(`/proc/${pid}/cmdline`, "utf8");
+    const raw = await readFile6(`/proc/${pid}/cmdline`, "utf8");
     return raw.split("\0").filter((a) => a !== "");
   } catch {
     return void 0;
@@ -70353,7 +70425,7 @@ async function commandLine(pid) {
 }
 async function alive(pid) {
   try {
-    const s = await readFile5(`/proc/${pid}/stat`, "utf8");
+    const s = await readFile6(`/proc/${pid}/stat`, "utf8");
     return s.slice(s.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
@@ -70738,14 +70810,16 @@ async function hostPrefixes(sys) {
 var LocalProvider = class {
   name = "local";
   sys;
+  capacity;
   pickBlock;
   runs = /* @__PURE__ */ new Map();
   constructor(options = {}) {
     this.sys = options.sys ?? hostSys;
+    this.capacity = options.capacity;
     this.pickBlock = options.pickBlock ?? ((free) => free[Math.floor(Math.random() * free.length)]);
   }
   async preflight(sites, plan, ctx) {
-    await preflightLocal(this.sys, plan.sites.filter((s) => s.provider === "local").length);
+    await preflightLocal(this.sys, plan, this.capacity ? await this.capacity() : void 0);
     await this.noteOrphans(ctx);
   }
   /** Runs on this host whose up or run was killed: they hold addresses and CPU until deleted. */
@@ -71034,13 +71108,13 @@ var ConnectionLostError = class extends RemoteError {
 };
 
 // src/remote/hostKeys.ts
-import { appendFile as appendFile2, mkdir as mkdir8, readFile as readFile7 } from "node:fs/promises";
+import { appendFile as appendFile2, mkdir as mkdir8, readFile as readFile8 } from "node:fs/promises";
 import { dirname as dirname5 } from "node:path";
 
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
 import { createHash, generateKeyPairSync, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile6, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir7, readFile as readFile7, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
@@ -71132,7 +71206,7 @@ async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
   return path;
 }
 async function loadRunKey(path) {
-  const privateKey = await readFile6(path, "utf8");
+  const privateKey = await readFile7(path, "utf8");
   secrets.add(privateKey);
   const parsed = import_ssh2.default.utils.parseKey(privateKey);
   if (parsed instanceof Error) {
@@ -71172,7 +71246,7 @@ var HostKeyStore = class _HostKeyStore {
     const store = new _HostKeyStore({ file: file2, ...logger ? { logger } : {} });
     let text2 = "";
     try {
-      text2 = await readFile7(file2, "utf8");
+      text2 = await readFile8(file2, "utf8");
     } catch (e) {
       if (e.code !== "ENOENT") throw e;
     }
@@ -71261,7 +71335,7 @@ var HostKeyStore = class _HostKeyStore {
 // src/remote/pool.ts
 var import_ssh22 = __toESM(require_lib2(), 1);
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
 
@@ -72212,7 +72286,7 @@ var RemotePool = class {
   }
   /** Upload a local file (see upload). */
   async uploadFile(host, remotePath, localPath, mode = 420) {
-    await this.upload(host, remotePath, await readFile8(localPath), mode);
+    await this.upload(host, remotePath, await readFile9(localPath), mode);
   }
   // ---- waiting ------------------------------------------------------------
   /**

@@ -4,7 +4,7 @@ import {
   loadSiteFile,
   require_dist,
   runnableErrors
-} from "./chunk-HS7INK6P.js";
+} from "./chunk-Y3TXXTR4.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
