@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-VKJGFBLT.js";
+} from "./chunks/chunk-3MSWZ3VT.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -30,7 +30,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-Y3TXXTR4.js";
+} from "./chunks/chunk-OXW6IDTK.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -242,11 +242,12 @@ var common = {
 var COMMANDS = {
   plan: {
     summary: "validate a site file and print the plan (ranges, gateways, ASNs, peerings)",
-    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud]",
+    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud] [--commands]",
     options: {
       sites: { type: "string" },
       json: { type: "boolean" },
       "check-cloud": { type: "boolean" },
+      commands: { type: "boolean" },
       profile: { type: "string" },
       manifest: { type: "string" },
       out: { type: "string" }
@@ -257,6 +258,7 @@ var COMMANDS = {
           sites: required(v, "sites", "plan"),
           json: Boolean(v.json),
           checkCloud: Boolean(v["check-cloud"]),
+          commands: Boolean(v.commands),
           ...profileOverride(v),
           ...typeof v.manifest === "string" ? { manifest: v.manifest } : {},
           ...typeof v.out === "string" ? { out: v.out } : {}

@@ -94,11 +94,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
   plan: {
     summary: 'validate a site file and print the plan (ranges, gateways, ASNs, peerings)',
     usage:
-      'plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud]',
+      'plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud] [--commands]',
     options: {
       sites: { type: 'string' },
       json: { type: 'boolean' },
       'check-cloud': { type: 'boolean' },
+      commands: { type: 'boolean' },
       profile: { type: 'string' },
       manifest: { type: 'string' },
       out: { type: 'string' },
@@ -109,6 +110,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
           sites: required(v, 'sites', 'plan'),
           json: Boolean(v.json),
           checkCloud: Boolean(v['check-cloud']),
+          commands: Boolean(v.commands),
           ...profileOverride(v),
           ...(typeof v.manifest === 'string' ? { manifest: v.manifest } : {}),
           ...(typeof v.out === 'string' ? { out: v.out } : {}),

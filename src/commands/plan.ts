@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadSiteFile, runnableErrors } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
 import { UserError, UserErrors } from '../errors.js';
+import { renderedCommands } from '../fabric/tungsten/install/steps.js';
 import { planToJson, planToText } from '../plan/format.js';
 import type { PlanJson } from '../plan/format.js';
 import { buildPlanFromConfig } from '../plan/plan.js';
@@ -41,6 +42,8 @@ export interface PlanOptions {
   out?: string;
   /** ask each cloud's catalogue for the real sizes of the planned instance types */
   checkCloud?: boolean;
+  /** print, per host and step, the install's files and scripts (the tungsten fabric's sites) */
+  commands?: boolean;
   /** the catalogues to ask (tests pass ones with a fake transport) */
   catalogues?: Partial<Record<string, CatalogueLoader>>;
 }
@@ -82,6 +85,24 @@ export async function planCommand(
     }
     files[PLAN_JSON] = planJsonText(json);
     await writeInto(options.out, '--out', files);
+  }
+
+  if (options.commands) {
+    // secrets are never needed to show them: a password file shows as ***
+    const commands = renderedCommands(plan, { registryPassword: '***' });
+    if (commands.length === 0) {
+      throw new UserError(
+        'plan --commands shows the install on cloud and static sites (the tungsten fabric); every site here is local, which runs the emulated fabric.',
+      );
+    }
+    if (options.json) io.stdout(`${JSON.stringify(commands, null, 2)}\n`);
+    else {
+      for (const c of commands) {
+        io.stdout(`### ${c.site} / ${c.host} / ${c.step}\n${c.script}\n\n`);
+      }
+    }
+    for (const w of plan.warnings) io.logger.warn(w);
+    return json;
   }
 
   if (options.json) {

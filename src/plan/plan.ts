@@ -69,6 +69,10 @@ export function buildPlan(config: RunConfig, profile: Profile): Plan {
     health: config.health,
     sites,
     peerings,
+    registry: {
+      ...(config.registry.mirror ? { mirror: config.registry.mirror } : {}),
+      ...(config.registry.username ? { username: config.registry.username } : {}),
+    },
     warnings,
   };
 }

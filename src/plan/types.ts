@@ -71,5 +71,7 @@ export interface Plan {
   sites: SitePlan[];
   /** each unordered pair of sites once: full-mesh eBGP between control nodes */
   peerings: { a: string; b: string }[];
+  /** the TF image registry's mirror and user (the password comes with the run's credentials) */
+  registry: { mirror?: string; username?: string };
   warnings: string[];
 }

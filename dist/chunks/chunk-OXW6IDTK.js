@@ -67983,6 +67983,10 @@ function buildPlan(config2, profile) {
     health: config2.health,
     sites,
     peerings,
+    registry: {
+      ...config2.registry.mirror ? { mirror: config2.registry.mirror } : {},
+      ...config2.registry.username ? { username: config2.registry.username } : {}
+    },
     warnings
   };
 }
@@ -77633,6 +77637,8 @@ export {
   saveState,
   getState,
   require_dist,
+  mustParseCidr,
+  nthAddress,
   closest,
   listProfiles,
   checkProfileName,
@@ -77647,6 +77653,7 @@ export {
   loadSiteFile,
   runnableErrors,
   buildPlanFromConfig,
+  quoteArg,
   downCommandLine,
   STATE_FILE,
   newRunId,

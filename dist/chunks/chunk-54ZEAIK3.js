@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-Y3TXXTR4.js";
+} from "./chunk-OXW6IDTK.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -1,0 +1,221 @@
+/**
+ * What differs between the profiles' installs, read from the profile: the
+ * package tool, the kernel (pinned and booted, or the running kernel's
+ * headers), the container runtime and how Kubernetes arrives (checked
+ * binaries, or the versioned package repository).
+ */
+import { mustParseCidr, nthAddress } from '../../../plan/cidr.js';
+import type { Plan, SitePlan } from '../../../plan/types.js';
+import { quoteArg } from '../../../remote/quote.js';
+import type { StepFile } from './steps.js';
+
+const q = quoteArg;
+
+export interface Flavour {
+  install: string;
+  timeService: string;
+  repoFile: string;
+  repoText: string;
+  kernel: { kind: 'pinned'; release: string; package: string } | { kind: 'headers' };
+  runtime: {
+    name: string;
+    packages: string[];
+    service: string;
+    files: StepFile[];
+    restartAfterConfig: boolean;
+    /** a line that logs in to the registry with the password from a 0600 file (quoted values) */
+    login(user: string, host: string, passwordFile: string): string;
+  };
+  kube: {
+    files: StepFile[];
+    install: string[];
+    /** after --config (kubeadm 1.10 takes no other flag with it) */
+    initFlags: string;
+    /** taints removed from the master so the manifest's DaemonSets can run there */
+    untaint: string[];
+  };
+}
+
+const BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const;
+
+/** Download a binary, check it, install it; skip it when the installed one matches. */
+const FETCH = [
+  'fetch() { # name url tool sum',
+  '  local dest="/usr/local/bin/$1"',
+  '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
+  '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
+  '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
+  '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
+  '}',
+];
+
+function binaryInstall(plan: Plan): string[] {
+  const k = plan.profile.kubernetes;
+  const url = (name: string) =>
+    k.binaries.url.replace('{version}', plan.versions.kubernetes).replace('{name}', name);
+  const lines = [...FETCH];
+  for (const name of BINARIES) {
+    const pinned = k.binaries.checksums[name];
+    if (pinned) {
+      const [algo, sum] = pinned.split(':') as [string, string];
+      lines.push(`fetch ${q(name)} ${q(url(name))} ${q(`${algo}sum`)} ${q(sum)}`);
+    } else if (k.binaries['checksum-url']) {
+      const sumUrl = k.binaries['checksum-url']
+        .replace('{version}', plan.versions.kubernetes)
+        .replace('{name}', name);
+      const tool = sumUrl.endsWith('.sha512') ? 'sha512sum' : 'sha256sum';
+      lines.push(
+        `sum=$(curl -fsSL --retry 3 ${q(sumUrl)} | cut -d' ' -f1)`,
+        `fetch ${q(name)} ${q(url(name))} ${q(tool)} "$sum"`,
+      );
+    } else {
+      throw new Error(`profile ${plan.profile.name} gives no checksum for ${name}`);
+    }
+  }
+  return lines;
+}
+
+function kubeletFiles(plan: Plan, site: SitePlan): StepFile[] {
+  const dns = nthAddress(mustParseCidr(site.cidrs.service), 10);
+  const pause = plan.profile.kubernetes['pause-image'];
+  const flags = [
+    '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf',
+    '--kubeconfig=/etc/kubernetes/kubelet.conf',
+    '--pod-manifest-path=/etc/kubernetes/manifests',
+    '--allow-privileged=true',
+    '--network-plugin=cni',
+    '--cni-conf-dir=/etc/cni/net.d',
+    '--cni-bin-dir=/opt/cni/bin',
+    `--cluster-dns=${dns}`,
+    '--cluster-domain=cluster.local',
+    '--authorization-mode=Webhook',
+    '--client-ca-file=/etc/kubernetes/pki/ca.crt',
+    '--cgroup-driver=systemd',
+    ...(pause ? [`--pod-infra-container-image=${pause}`] : []),
+  ];
+  return [
+    {
+      path: '/etc/systemd/system/kubelet.service',
+      content: [
+        '[Unit]',
+        'Description=kubelet (tungsten-e2e)',
+        'After=docker.service',
+        '[Service]',
+        'ExecStart=/usr/local/bin/kubelet',
+        'Restart=always',
+        'RestartSec=5',
+        '[Install]',
+        'WantedBy=multi-user.target',
+        '',
+      ].join('\n'),
+      mode: 0o644,
+    },
+    {
+      path: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf',
+      content: [
+        '[Service]',
+        `Environment="KUBELET_ARGS=${flags.join(' ')}"`,
+        'ExecStart=',
+        'ExecStart=/usr/local/bin/kubelet $KUBELET_ARGS',
+        '',
+      ].join('\n'),
+      mode: 0o644,
+    },
+  ];
+}
+
+export function profileFlavour(plan: Plan, site: SitePlan): Flavour {
+  const p = plan.profile;
+  const pinned = !p.os['kernel-headers'];
+  const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith('7');
+  const install = yum ? 'yum install -y' : 'dnf install -y';
+  const repoText = p.os.repos
+    .map((r) => `[${r.name}]\nname=${r.name}\nbaseurl=${r.baseurl}\nenabled=1\ngpgcheck=0\n`)
+    .join('\n');
+  const docker = p['container-runtime'].name === 'docker';
+  const pause = p.kubernetes['pause-image'];
+  const runtime: Flavour['runtime'] = docker
+    ? {
+        name: 'docker',
+        packages: ['docker', 'docker-client', 'docker-common'].map((n) => p.os.packages[n] ?? n),
+        service: 'docker',
+        // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
+        files: [],
+        restartAfterConfig: false,
+        login: (user, host, file) =>
+          `docker login --username ${user} --password-stdin ${host} < ${file}`,
+      }
+    : {
+        name: 'containerd',
+        packages: ['containerd.io'],
+        service: 'containerd',
+        files: [
+          {
+            path: '/etc/yum.repos.d/docker-ce.repo',
+            content:
+              '[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n',
+            mode: 0o644,
+          },
+          {
+            path: '/etc/containerd/config.toml',
+            content: [
+              'version = 2',
+              'imports = ["/etc/containerd/conf.d/*.toml"]',
+              '[plugins."io.containerd.grpc.v1.cri"]',
+              ...(pause ? [`  sandbox_image = "${pause}"`] : []),
+              '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+              '  SystemdCgroup = true',
+              '',
+            ].join('\n'),
+            mode: 0o644,
+          },
+        ],
+        restartAfterConfig: true,
+        // the password goes from its file into a 0600 config through the shell, never an argv
+        login: (user, host, file) =>
+          [
+            'install -d -m 0700 /etc/containerd/conf.d',
+            `pw=$(cat ${file})`,
+            `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > /etc/containerd/conf.d/registry-auth.toml`,
+            'systemctl restart containerd',
+          ].join('\n'),
+      };
+  const repo = p.kubernetes['package-repo'];
+  const version = plan.versions.kubernetes;
+  const kube: Flavour['kube'] = repo
+    ? {
+        files: [
+          {
+            path: '/etc/yum.repos.d/kubernetes.repo',
+            content: `[kubernetes]\nname=Kubernetes\nbaseurl=${repo}\nenabled=1\ngpgcheck=1\ngpgkey=${repo}repodata/repomd.xml.key\n`,
+            mode: 0o644,
+          },
+        ],
+        install: [
+          `${install} socat conntrack-tools ${['kubelet', 'kubeadm', 'kubectl'].map((n) => q(`${n}-${version}`)).join(' ')} cri-tools`,
+        ],
+        initFlags: '',
+        untaint: ['node-role.kubernetes.io/control-plane:NoSchedule-'],
+      }
+    : {
+        files: kubeletFiles(plan, site),
+        install: [`${install} socat ebtables ethtool conntrack-tools`, ...binaryInstall(plan)],
+        initFlags: '',
+        untaint: [],
+      };
+  return {
+    install,
+    timeService: 'chronyd',
+    repoFile: '/etc/yum.repos.d/tungsten-e2e.repo',
+    repoText,
+    kernel: pinned
+      ? {
+          kind: 'pinned',
+          release: p.os.kernel,
+          package: p.os.packages.kernel ?? `kernel-${p.os.kernel.replace(/\.x86_64$/, '')}`,
+        }
+      : { kind: 'headers' },
+    runtime,
+    kube,
+  };
+}
