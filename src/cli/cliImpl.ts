@@ -22,6 +22,7 @@ import { upCommand } from '../commands/up.js';
 import { listenForInterrupt } from '../commands/interrupt.js';
 import type { Interrupt } from '../commands/interrupt.js';
 import { janitorCommand } from '../commands/janitor.js';
+import { lintDocsCommand } from '../commands/lintDocs.js';
 import { TEARDOWN_POLICIES } from '../config/schema.js';
 import { resultsExitCode } from '../report/results.js';
 import type { TeardownPolicy } from '../config/types.js';
@@ -39,11 +40,14 @@ interface CommandSpec {
   summary: string;
   usage: string;
   options: Options;
+  /** takes arguments besides its flags (lint-docs: the files) */
+  positionals?: true;
   run(
     values: Record<string, string | boolean | undefined>,
     io: CommandIO,
     args: string[],
     listen: Listen,
+    positionals: string[],
   ): Promise<ExitCodeValue>;
 }
 
@@ -244,6 +248,25 @@ export const COMMANDS: Record<string, CommandSpec> = {
       return left ? ExitCode.infrastructure : ExitCode.ok;
     },
   },
+  'lint-docs': {
+    summary:
+      'find Liquid that a Jekyll site (the TF website) would eat inside the code of Markdown docs',
+    usage: 'lint-docs [--site-root DIR] [--format text|json] FILE...',
+    options: {
+      'site-root': { type: 'string' },
+      format: { type: 'string' },
+    },
+    positionals: true,
+    run: async (v, io, _args, _listen, files) =>
+      lintDocsCommand(
+        {
+          files,
+          ...(typeof v['site-root'] === 'string' ? { siteRoot: v['site-root'] } : {}),
+          ...(typeof v.format === 'string' ? { format: v.format } : {}),
+        },
+        io,
+      ),
+  },
   profiles: {
     summary: 'list the version profiles',
     usage: 'profiles',
@@ -323,12 +346,18 @@ export async function runCli(
         `unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ''} Commands: ${Object.keys(COMMANDS).join(', ')}.`,
       );
     }
-    const values = parseFlags(name, spec, rest);
+    const { values, positionals } = parseFlags(name, spec, rest);
     if (values.help) {
       streams.stdout(`usage: tungsten-e2e ${spec.usage}\n${spec.summary}\n`);
       return ExitCode.ok;
     }
-    const code = await spec.run(values, io, rest.length ? [name, ...rest] : [name], listen);
+    const code = await spec.run(
+      values,
+      io,
+      rest.length ? [name, ...rest] : [name],
+      listen,
+      positionals,
+    );
     return interrupt?.received ? ExitCode.interrupted : code;
   } catch (e) {
     const code = reportError(e, logger);
@@ -342,11 +371,16 @@ function parseFlags(
   name: string,
   spec: CommandSpec,
   args: string[],
-): Record<string, string | boolean | undefined> {
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const options = { ...common, ...spec.options };
   try {
-    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
-    return values as Record<string, string | boolean | undefined>;
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: spec.positionals === true,
+    });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (e) {
     const msg = (e as Error).message;
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(msg);

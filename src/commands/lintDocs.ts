@@ -1,0 +1,108 @@
+/**
+ * `tungsten-e2e lint-docs [--site-root DIR] [--format text|json] FILE…`:
+ * the Liquid a Jekyll site would eat inside the code of Markdown docs, one
+ * line per finding (`file:line:col: message`), JSON, and GitHub annotations
+ * on the changed files when running in Actions. Exit 0 clean, 1 findings, 2
+ * bad input (a file that cannot be read or is not Markdown, a bad flag).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { jekyllLiquid, lintDoc, type DocFinding } from '../docs/lintDocs.js';
+import { ExitCode, UserError, UserErrors, type ExitCodeValue } from '../errors.js';
+import type { CommandIO } from './io.js';
+
+export interface LintDocsOptions {
+  files: string[];
+  siteRoot?: string;
+  format?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FileFinding extends DocFinding {
+  file: string;
+}
+
+const MARKDOWN = new Set(['.md', '.markdown', '.mdown', '.mkd']);
+
+async function siteVariables(root: string | undefined): Promise<Record<string, unknown>> {
+  if (!root) return {};
+  const file = join(root, '_config.yml');
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    const parsed: unknown = parseYaml(text);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    throw new UserError(
+      `${file}: not valid YAML, so the site's variables cannot be read; fix it or leave out --site-root.`,
+    );
+  }
+}
+
+/** GitHub's workflow command escaping (as @actions/core does it). */
+const escapeData = (s: string) =>
+  s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function annotation(f: FileFinding): string {
+  return `::${f.severity} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty('tungsten-e2e lint-docs')}::${escapeData(f.message)}`;
+}
+
+async function readDoc(file: string): Promise<string> {
+  if (!MARKDOWN.has(extname(file).toLowerCase())) {
+    throw new UserError(
+      `${file}: not a Markdown file (.md or .markdown); lint-docs reads Markdown docs only.`,
+    );
+  }
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new UserError(`${file}: no such file; pass the paths of Markdown docs.`);
+  if (!info.isFile())
+    throw new UserError(`${file}: not a regular file; pass the paths of Markdown docs.`);
+  const bytes = await readFile(file);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.includes('\uFFFD')) throw new UserError(`${file}: not UTF-8 text; save it as UTF-8.`);
+  return text;
+}
+
+export async function lintDocsCommand(
+  options: LintDocsOptions,
+  io: CommandIO,
+): Promise<ExitCodeValue> {
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UserError(`lint-docs: --format is "${format}"; it must be text or json.`);
+  }
+  if (options.files.length === 0) {
+    throw new UserError(
+      'lint-docs needs the Markdown files to check; usage: tungsten-e2e lint-docs [--site-root DIR] [--format text|json] FILE...',
+    );
+  }
+  const errors: UserError[] = [];
+  const texts: [string, string][] = [];
+  for (const file of options.files) {
+    try {
+      texts.push([file, await readDoc(file)]);
+    } catch (e) {
+      if (e instanceof UserError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
+  const site = await siteVariables(options.siteRoot);
+  const engine = jekyllLiquid();
+  const findings: FileFinding[] = texts.flatMap(([file, text]) =>
+    lintDoc(text, site, engine).map((f) => ({ file, ...f })),
+  );
+  const env = options.env ?? process.env;
+  if (format === 'json') io.stdout(`${JSON.stringify(findings, null, 2)}\n`);
+  else {
+    for (const f of findings)
+      io.stdout(`${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message}\n`);
+    io.stdout(
+      `lint-docs: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${texts.length} file${texts.length === 1 ? '' : 's'}\n`,
+    );
+  }
+  if (env.GITHUB_ACTIONS === 'true') for (const f of findings) io.stdout(`${annotation(f)}\n`);
+  return findings.some((f) => f.severity === 'error') ? ExitCode.checksFailed : ExitCode.ok;
+}
