@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-3MSWZ3VT.js";
+} from "./chunks/chunk-J7O6DC3M.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -31,7 +31,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-OXW6IDTK.js";
+} from "./chunks/chunk-J7PRPM2S.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

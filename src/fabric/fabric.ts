@@ -33,6 +33,8 @@ export interface RemoteRunner {
     content: string | Buffer,
     mode?: number,
   ): Promise<void>;
+  /** reboot the host and return once it is back with a new boot id (deadline: ms from now) */
+  reboot(host: RemoteHost, deadlineMs: number): Promise<void>;
 }
 
 /** What the pipeline hands a fabric it makes: the run, its SSH layer, its secrets. */

@@ -97,5 +97,9 @@ export function abortableRemote(remote: RemoteRunner, signal: AbortSignal): Remo
       if (signal.aborted) return Promise.reject(abortReason(signal));
       return unlessAborted(remote.upload(host, path, content, mode), signal);
     },
+    reboot: (host, deadlineMs) => {
+      if (signal.aborted) return Promise.reject(abortReason(signal));
+      return unlessAborted(remote.reboot(host, deadlineMs), signal);
+    },
   };
 }

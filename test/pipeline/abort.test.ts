@@ -70,6 +70,7 @@ describe('abortableRemote', () => {
         calls.push(`upload ${path}`);
         return never();
       },
+      reboot: () => never(),
     };
     const c = new AbortController();
     const wrapped = abortableRemote(remote, c.signal);
@@ -85,6 +86,7 @@ describe('abortableRemote', () => {
     const remote: RemoteRunner = {
       exec: async () => ({ code: 0, stdout: 'ok\n', stderr: '' }),
       upload: async () => {},
+      reboot: async () => {},
     };
     const wrapped = abortableRemote(remote, new AbortController().signal);
     await expect(wrapped.exec(host, ['true'])).resolves.toEqual({

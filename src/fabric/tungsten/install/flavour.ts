@@ -7,7 +7,7 @@
 import { mustParseCidr, nthAddress } from '../../../plan/cidr.js';
 import type { Plan, SitePlan } from '../../../plan/types.js';
 import { quoteArg } from '../../../remote/quote.js';
-import type { StepFile } from './steps.js';
+import type { At, StepFile } from './steps.js';
 
 const q = quoteArg;
 
@@ -38,10 +38,16 @@ export interface Flavour {
 
 const BINARIES = ['kubeadm', 'kubelet', 'kubectl'] as const;
 
+/** Install packages unless every one is there already (and say so). */
+function onlyMissing(install: string, packages: readonly string[]): string {
+  const list = packages.map(q).join(' ');
+  return `if rpm -q ${list} >/dev/null; then echo "packages ${packages.join(', ')}: already installed"; else ${install} ${list}; fi`;
+}
+
 /** Download a binary, check it, install it; skip it when the installed one matches. */
-const FETCH = [
+const fetchFunction = (bin: string) => [
   'fetch() { # name url tool sum',
-  '  local dest="/usr/local/bin/$1"',
+  `  local dest=${q(bin)}/"$1"`,
   '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
   '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
   '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
@@ -49,11 +55,11 @@ const FETCH = [
   '}',
 ];
 
-function binaryInstall(plan: Plan): string[] {
+function binaryInstall(plan: Plan, at: At): string[] {
   const k = plan.profile.kubernetes;
   const url = (name: string) =>
     k.binaries.url.replace('{version}', plan.versions.kubernetes).replace('{name}', name);
-  const lines = [...FETCH];
+  const lines = [`mkdir -p ${q(at('/usr/local/bin'))}`, ...fetchFunction(at('/usr/local/bin'))];
   for (const name of BINARIES) {
     const pinned = k.binaries.checksums[name];
     if (pinned) {
@@ -75,7 +81,7 @@ function binaryInstall(plan: Plan): string[] {
   return lines;
 }
 
-function kubeletFiles(plan: Plan, site: SitePlan): StepFile[] {
+function kubeletFiles(plan: Plan, site: SitePlan, at: At): StepFile[] {
   const dns = nthAddress(mustParseCidr(site.cidrs.service), 10);
   const pause = plan.profile.kubernetes['pause-image'];
   const flags = [
@@ -95,7 +101,7 @@ function kubeletFiles(plan: Plan, site: SitePlan): StepFile[] {
   ];
   return [
     {
-      path: '/etc/systemd/system/kubelet.service',
+      path: at('/etc/systemd/system/kubelet.service'),
       content: [
         '[Unit]',
         'Description=kubelet (tungsten-e2e)',
@@ -111,7 +117,7 @@ function kubeletFiles(plan: Plan, site: SitePlan): StepFile[] {
       mode: 0o644,
     },
     {
-      path: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf',
+      path: at('/etc/systemd/system/kubelet.service.d/10-kubeadm.conf'),
       content: [
         '[Service]',
         `Environment="KUBELET_ARGS=${flags.join(' ')}"`,
@@ -124,7 +130,7 @@ function kubeletFiles(plan: Plan, site: SitePlan): StepFile[] {
   ];
 }
 
-export function profileFlavour(plan: Plan, site: SitePlan): Flavour {
+export function profileFlavour(plan: Plan, site: SitePlan, at: At = (x) => x): Flavour {
   const p = plan.profile;
   const pinned = !p.os['kernel-headers'];
   const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith('7');
@@ -151,13 +157,13 @@ export function profileFlavour(plan: Plan, site: SitePlan): Flavour {
         service: 'containerd',
         files: [
           {
-            path: '/etc/yum.repos.d/docker-ce.repo',
+            path: at('/etc/yum.repos.d/docker-ce.repo'),
             content:
               '[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n',
             mode: 0o644,
           },
           {
-            path: '/etc/containerd/config.toml',
+            path: at('/etc/containerd/config.toml'),
             content: [
               'version = 2',
               'imports = ["/etc/containerd/conf.d/*.toml"]',
@@ -174,9 +180,9 @@ export function profileFlavour(plan: Plan, site: SitePlan): Flavour {
         // the password goes from its file into a 0600 config through the shell, never an argv
         login: (user, host, file) =>
           [
-            'install -d -m 0700 /etc/containerd/conf.d',
+            `install -d -m 0700 ${q(at('/etc/containerd/conf.d'))}`,
             `pw=$(cat ${file})`,
-            `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > /etc/containerd/conf.d/registry-auth.toml`,
+            `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at('/etc/containerd/conf.d/registry-auth.toml'))}`,
             'systemctl restart containerd',
           ].join('\n'),
       };
@@ -186,27 +192,35 @@ export function profileFlavour(plan: Plan, site: SitePlan): Flavour {
     ? {
         files: [
           {
-            path: '/etc/yum.repos.d/kubernetes.repo',
+            path: at('/etc/yum.repos.d/kubernetes.repo'),
             content: `[kubernetes]\nname=Kubernetes\nbaseurl=${repo}\nenabled=1\ngpgcheck=1\ngpgkey=${repo}repodata/repomd.xml.key\n`,
             mode: 0o644,
           },
         ],
         install: [
-          `${install} socat conntrack-tools ${['kubelet', 'kubeadm', 'kubectl'].map((n) => q(`${n}-${version}`)).join(' ')} cri-tools`,
+          onlyMissing(install, [
+            'socat',
+            'conntrack-tools',
+            ...['kubelet', 'kubeadm', 'kubectl'].map((n) => `${n}-${version}`),
+            'cri-tools',
+          ]),
         ],
         initFlags: '',
         untaint: ['node-role.kubernetes.io/control-plane:NoSchedule-'],
       }
     : {
-        files: kubeletFiles(plan, site),
-        install: [`${install} socat ebtables ethtool conntrack-tools`, ...binaryInstall(plan)],
+        files: kubeletFiles(plan, site, at),
+        install: [
+          onlyMissing(install, ['socat', 'ebtables', 'ethtool', 'conntrack-tools']),
+          ...binaryInstall(plan, at),
+        ],
         initFlags: '',
         untaint: [],
       };
   return {
     install,
     timeService: 'chronyd',
-    repoFile: '/etc/yum.repos.d/tungsten-e2e.repo',
+    repoFile: at('/etc/yum.repos.d/tungsten-e2e.repo'),
     repoText,
     kernel: pinned
       ? {

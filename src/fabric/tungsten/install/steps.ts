@@ -41,7 +41,18 @@ export interface InstallSecrets {
   registryPassword?: string;
 }
 
+export interface InstallOptions {
+  /**
+   * A directory every path the install touches is placed under (tests run the
+   * scripts on real hosts that must not be changed). Default: the filesystem root.
+   */
+  root?: string;
+}
+
 const q = quoteArg;
+
+/** A path the install touches, under the install's root. */
+export type At = (path: string) => string;
 
 function strict(lines: readonly string[]): string {
   return ['#!/bin/bash', 'set -euo pipefail', ...lines, ''].join('\n');
@@ -58,44 +69,49 @@ function hostsBlock(site: SitePlan): string {
     .join('\n');
 }
 
-function hostPrep(site: SitePlan, f: Flavour): InstallStep {
-  const dirs = ['/var/log/contrail', '/var/lib/contrail/kafka-logs', '/var/crashes'];
+function hostPrep(site: SitePlan, f: Flavour, at: At): InstallStep {
+  const dirs = ['/var/log/contrail', '/var/lib/contrail/kafka-logs', '/var/crashes'].map(at);
   return {
     name: 'host prep',
     on: 'all',
     files: () => [
       {
-        path: `${STATE_DIR}/hosts`,
+        path: at(`${STATE_DIR}/hosts`),
         content: `# tungsten-e2e begin\n${hostsBlock(site)}\n# tungsten-e2e end\n`,
         mode: 0o644,
       },
       {
-        path: '/etc/sysctl.d/90-tungsten-e2e.conf',
+        path: at('/etc/sysctl.d/90-tungsten-e2e.conf'),
         content: 'net.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n',
         mode: 0o644,
       },
-      { path: '/etc/modules-load.d/tungsten-e2e.conf', content: 'br_netfilter\n', mode: 0o644 },
+      {
+        path: at('/etc/modules-load.d/tungsten-e2e.conf'),
+        content: 'br_netfilter\n',
+        mode: 0o644,
+      },
     ],
     script: (host) =>
       strict([
         `hostnamectl set-hostname ${q(host.name)}`,
         'swapoff -a',
-        "sed -i '/\\sswap\\s/s/^[^#]/#&/' /etc/fstab",
+        `if [ -f ${q(at('/etc/fstab'))} ]; then sed -i '/\\sswap\\s/s/^[^#]/#&/' ${q(at('/etc/fstab'))}; fi`,
         'if command -v setenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then setenforce 0; fi',
-        "if [ -f /etc/selinux/config ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' /etc/selinux/config; fi",
+        `if [ -f ${q(at('/etc/selinux/config'))} ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' ${q(at('/etc/selinux/config'))}; fi`,
         'if systemctl is-enabled --quiet firewalld 2>/dev/null; then systemctl disable --now firewalld; else echo "firewalld: already off"; fi',
         `systemctl enable --now ${f.timeService}`,
         'modprobe br_netfilter',
         'sysctl --system >/dev/null',
         // the block between the markers is replaced, so a re-run does not add lines
-        "sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' /etc/hosts",
-        `cat ${q(`${STATE_DIR}/hosts`)} >> /etc/hosts`,
+        `touch ${q(at('/etc/hosts'))}`,
+        `sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' ${q(at('/etc/hosts'))}`,
+        `cat ${q(at(`${STATE_DIR}/hosts`))} >> ${q(at('/etc/hosts'))}`,
         `mkdir -p ${dirs.map(q).join(' ')}`,
       ]),
   };
 }
 
-function kernel(f: Flavour): InstallStep {
+function kernel(f: Flavour, at: At): InstallStep {
   return {
     name: 'kernel',
     on: 'all',
@@ -109,7 +125,7 @@ function kernel(f: Flavour): InstallStep {
           `want=${q(k.release)}`,
           'if [ "$(uname -r)" = "$want" ]; then echo "kernel $want: already running"; exit 0; fi',
           `if ! rpm -q ${q(k.package)} >/dev/null; then ${f.install} ${q(k.package)}; fi`,
-          'grubby --set-default "/boot/vmlinuz-$want"',
+          `grubby --set-default ${q(at('/boot/vmlinuz-'))}"$want"`,
           `echo "kernel $want installed; rebooting into it"`,
           `exit ${REBOOT_EXIT}`,
         ]);
@@ -118,16 +134,16 @@ function kernel(f: Flavour): InstallStep {
         'want="kernel-devel-$(uname -r)"',
         `if rpm -q "$want" >/dev/null; then echo "$want: already installed"; else ${f.install} "$want"; fi`,
         // vrouter.ko is built against these at container start: they must match the running kernel
-        'test -d "/usr/src/kernels/$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }',
+        `test -d ${q(at('/usr/src/kernels/'))}"$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }`,
       ]);
     },
   };
 }
 
-function runtime(plan: Plan, f: Flavour, secrets: InstallSecrets): InstallStep {
+function runtime(plan: Plan, f: Flavour, secrets: InstallSecrets, at: At): InstallStep {
   const user = plan.registry.username;
   const registryHost = plan.versions.tfRegistry.split('/')[0]!;
-  const password = `${STATE_DIR}/registry-password`;
+  const password = at(`${STATE_DIR}/registry-password`);
   const login = user && secrets.registryPassword !== undefined;
   return {
     name: 'container runtime',
@@ -149,7 +165,7 @@ function runtime(plan: Plan, f: Flavour, secrets: InstallSecrets): InstallStep {
   };
 }
 
-function kubernetes(f: Flavour): InstallStep {
+function kubernetes(f: Flavour, at: At): InstallStep {
   return {
     name: 'kubernetes',
     on: 'all',
@@ -158,42 +174,47 @@ function kubernetes(f: Flavour): InstallStep {
       strict([
         ...f.kube.install,
         // no CNI config until TF writes its own: kubelet must not pick a default
-        'mkdir -p /etc/cni/net.d',
+        `mkdir -p ${q(at('/etc/cni/net.d'))}`,
         'systemctl daemon-reload',
         'systemctl enable kubelet',
       ]),
   };
 }
 
-function kubeadmInit(site: SitePlan, f: Flavour): InstallStep {
-  const config = `${STATE_DIR}/kubeadm.yaml`;
+function kubeadmInit(site: SitePlan, f: Flavour, at: At): InstallStep {
+  const config = at(`${STATE_DIR}/kubeadm.yaml`);
+  const admin = at('/etc/kubernetes/admin.conf');
+  const joinFile = at(`${STATE_DIR}/join.sh`);
   return {
     name: 'kubeadm init',
     on: 'master',
     files: () => [{ path: config, content: site.kubeadm.config, mode: 0o600 }],
     script: () =>
       strict([
-        'if [ -f /etc/kubernetes/admin.conf ]; then echo "kubeadm init: already done"; else',
+        `if [ -f ${q(admin)} ]; then echo "kubeadm init: already done"; else`,
         `  kubeadm init --config ${q(config)}${f.kube.initFlags}`,
         'fi',
-        'mkdir -p /root/.kube',
-        'install -m 0600 /etc/kubernetes/admin.conf /root/.kube/config',
+        `mkdir -p ${q(at('/root/.kube'))}`,
+        `install -m 0600 ${q(admin)} ${q(at('/root/.kube/config'))}`,
         // a join command for the workers, with a token of its own (the fabric copies it over)
-        `kubeadm token create --ttl 2h --print-join-command > ${q(`${STATE_DIR}/join.sh`)}`,
-        `chmod 0600 ${q(`${STATE_DIR}/join.sh`)}`,
+        `kubeadm token create --ttl 2h --print-join-command > ${q(joinFile)}`,
+        `chmod 0600 ${q(joinFile)}`,
       ]),
   };
 }
 
-function join(): InstallStep {
+/** Where the master's join command is, and where the fabric copies it on each worker. */
+export const JOIN_FILE = `${STATE_DIR}/join.sh`;
+
+function join(at: At): InstallStep {
   return {
     name: 'join',
     on: 'workers',
     files: () => [],
     script: () =>
       strict([
-        'if [ -f /etc/kubernetes/kubelet.conf ]; then echo "join: already a node"; exit 0; fi',
-        `bash ${q(`${STATE_DIR}/join.sh`)}`,
+        `if [ -f ${q(at('/etc/kubernetes/kubelet.conf'))} ]; then echo "join: already a node"; exit 0; fi`,
+        `bash ${q(at(JOIN_FILE))}`,
       ]),
   };
 }
@@ -213,8 +234,11 @@ function labels(site: SitePlan, f: Flavour): InstallStep {
   };
 }
 
-function manifest(plan: Plan): InstallStep {
-  const path = `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
+/** Where the rendered TF manifest goes on the master. */
+export const manifestPath = (plan: Plan): string => `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
+
+function manifest(plan: Plan, at: At): InstallStep {
+  const path = at(manifestPath(plan));
   return {
     name: 'tf manifest',
     on: 'master',
@@ -229,17 +253,19 @@ export function installSteps(
   plan: Plan,
   site: SitePlan,
   secrets: InstallSecrets = {},
+  options: InstallOptions = {},
 ): InstallStep[] {
-  const f = profileFlavour(plan, site);
+  const at: At = (path) => `${options.root ?? ''}${path}`;
+  const f = profileFlavour(plan, site, at);
   return [
-    hostPrep(site, f),
-    kernel(f),
-    runtime(plan, f, secrets),
-    kubernetes(f),
-    kubeadmInit(site, f),
-    join(),
+    hostPrep(site, f, at),
+    kernel(f, at),
+    runtime(plan, f, secrets, at),
+    kubernetes(f, at),
+    kubeadmInit(site, f, at),
+    join(at),
     labels(site, f),
-    manifest(plan),
+    manifest(plan, at),
   ];
 }
 

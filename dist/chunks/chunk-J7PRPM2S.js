@@ -76141,6 +76141,10 @@ function abortableRemote(remote, signal2) {
     upload: (host, path, content, mode) => {
       if (signal2.aborted) return Promise.reject(abortReason(signal2));
       return unlessAborted(remote.upload(host, path, content, mode), signal2);
+    },
+    reboot: (host, deadlineMs) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.reboot(host, deadlineMs), signal2);
     }
   };
 }

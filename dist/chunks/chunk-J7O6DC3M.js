@@ -7,7 +7,7 @@ import {
   quoteArg,
   require_dist,
   runnableErrors
-} from "./chunk-OXW6IDTK.js";
+} from "./chunk-J7PRPM2S.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
@@ -148,19 +148,23 @@ import { readFile } from "node:fs/promises";
 // src/fabric/tungsten/install/flavour.ts
 var q = quoteArg;
 var BINARIES = ["kubeadm", "kubelet", "kubectl"];
-var FETCH = [
+function onlyMissing(install, packages) {
+  const list = packages.map(q).join(" ");
+  return `if rpm -q ${list} >/dev/null; then echo "packages ${packages.join(", ")}: already installed"; else ${install} ${list}; fi`;
+}
+var fetchFunction = (bin) => [
   "fetch() { # name url tool sum",
-  '  local dest="/usr/local/bin/$1"',
+  `  local dest=${q(bin)}/"$1"`,
   '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
   '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
   '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
   '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
   "}"
 ];
-function binaryInstall(plan) {
+function binaryInstall(plan, at) {
   const k = plan.profile.kubernetes;
   const url = (name) => k.binaries.url.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
-  const lines = [...FETCH];
+  const lines = [`mkdir -p ${q(at("/usr/local/bin"))}`, ...fetchFunction(at("/usr/local/bin"))];
   for (const name of BINARIES) {
     const pinned = k.binaries.checksums[name];
     if (pinned) {
@@ -179,7 +183,7 @@ function binaryInstall(plan) {
   }
   return lines;
 }
-function kubeletFiles(plan, site) {
+function kubeletFiles(plan, site, at) {
   const dns = nthAddress(mustParseCidr(site.cidrs.service), 10);
   const pause = plan.profile.kubernetes["pause-image"];
   const flags = [
@@ -199,7 +203,7 @@ function kubeletFiles(plan, site) {
   ];
   return [
     {
-      path: "/etc/systemd/system/kubelet.service",
+      path: at("/etc/systemd/system/kubelet.service"),
       content: [
         "[Unit]",
         "Description=kubelet (tungsten-e2e)",
@@ -215,7 +219,7 @@ function kubeletFiles(plan, site) {
       mode: 420
     },
     {
-      path: "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
+      path: at("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"),
       content: [
         "[Service]",
         `Environment="KUBELET_ARGS=${flags.join(" ")}"`,
@@ -227,7 +231,7 @@ function kubeletFiles(plan, site) {
     }
   ];
 }
-function profileFlavour(plan, site) {
+function profileFlavour(plan, site, at = (x) => x) {
   const p = plan.profile;
   const pinned = !p.os["kernel-headers"];
   const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith("7");
@@ -254,12 +258,12 @@ gpgcheck=0
     service: "containerd",
     files: [
       {
-        path: "/etc/yum.repos.d/docker-ce.repo",
+        path: at("/etc/yum.repos.d/docker-ce.repo"),
         content: "[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n",
         mode: 420
       },
       {
-        path: "/etc/containerd/config.toml",
+        path: at("/etc/containerd/config.toml"),
         content: [
           "version = 2",
           'imports = ["/etc/containerd/conf.d/*.toml"]',
@@ -275,9 +279,9 @@ gpgcheck=0
     restartAfterConfig: true,
     // the password goes from its file into a 0600 config through the shell, never an argv
     login: (user, host, file) => [
-      "install -d -m 0700 /etc/containerd/conf.d",
+      `install -d -m 0700 ${q(at("/etc/containerd/conf.d"))}`,
       `pw=$(cat ${file})`,
-      `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > /etc/containerd/conf.d/registry-auth.toml`,
+      `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at("/etc/containerd/conf.d/registry-auth.toml"))}`,
       "systemctl restart containerd"
     ].join("\n")
   };
@@ -286,7 +290,7 @@ gpgcheck=0
   const kube = repo ? {
     files: [
       {
-        path: "/etc/yum.repos.d/kubernetes.repo",
+        path: at("/etc/yum.repos.d/kubernetes.repo"),
         content: `[kubernetes]
 name=Kubernetes
 baseurl=${repo}
@@ -298,20 +302,28 @@ gpgkey=${repo}repodata/repomd.xml.key
       }
     ],
     install: [
-      `${install} socat conntrack-tools ${["kubelet", "kubeadm", "kubectl"].map((n) => q(`${n}-${version}`)).join(" ")} cri-tools`
+      onlyMissing(install, [
+        "socat",
+        "conntrack-tools",
+        ...["kubelet", "kubeadm", "kubectl"].map((n) => `${n}-${version}`),
+        "cri-tools"
+      ])
     ],
     initFlags: "",
     untaint: ["node-role.kubernetes.io/control-plane:NoSchedule-"]
   } : {
-    files: kubeletFiles(plan, site),
-    install: [`${install} socat ebtables ethtool conntrack-tools`, ...binaryInstall(plan)],
+    files: kubeletFiles(plan, site, at),
+    install: [
+      onlyMissing(install, ["socat", "ebtables", "ethtool", "conntrack-tools"]),
+      ...binaryInstall(plan, at)
+    ],
     initFlags: "",
     untaint: []
   };
   return {
     install,
     timeService: "chronyd",
-    repoFile: "/etc/yum.repos.d/tungsten-e2e.repo",
+    repoFile: at("/etc/yum.repos.d/tungsten-e2e.repo"),
     repoText,
     kernel: pinned ? {
       kind: "pinned",
@@ -336,14 +348,14 @@ function nodesOf(site) {
 function hostsBlock(site) {
   return nodesOf(site).map((h) => `${h.privateAddress} ${h.name}`).join("\n");
 }
-function hostPrep(site, f) {
-  const dirs = ["/var/log/contrail", "/var/lib/contrail/kafka-logs", "/var/crashes"];
+function hostPrep(site, f, at) {
+  const dirs = ["/var/log/contrail", "/var/lib/contrail/kafka-logs", "/var/crashes"].map(at);
   return {
     name: "host prep",
     on: "all",
     files: () => [
       {
-        path: `${STATE_DIR}/hosts`,
+        path: at(`${STATE_DIR}/hosts`),
         content: `# tungsten-e2e begin
 ${hostsBlock(site)}
 # tungsten-e2e end
@@ -351,30 +363,35 @@ ${hostsBlock(site)}
         mode: 420
       },
       {
-        path: "/etc/sysctl.d/90-tungsten-e2e.conf",
+        path: at("/etc/sysctl.d/90-tungsten-e2e.conf"),
         content: "net.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n",
         mode: 420
       },
-      { path: "/etc/modules-load.d/tungsten-e2e.conf", content: "br_netfilter\n", mode: 420 }
+      {
+        path: at("/etc/modules-load.d/tungsten-e2e.conf"),
+        content: "br_netfilter\n",
+        mode: 420
+      }
     ],
     script: (host) => strict([
       `hostnamectl set-hostname ${q2(host.name)}`,
       "swapoff -a",
-      "sed -i '/\\sswap\\s/s/^[^#]/#&/' /etc/fstab",
+      `if [ -f ${q2(at("/etc/fstab"))} ]; then sed -i '/\\sswap\\s/s/^[^#]/#&/' ${q2(at("/etc/fstab"))}; fi`,
       'if command -v setenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then setenforce 0; fi',
-      "if [ -f /etc/selinux/config ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' /etc/selinux/config; fi",
+      `if [ -f ${q2(at("/etc/selinux/config"))} ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' ${q2(at("/etc/selinux/config"))}; fi`,
       'if systemctl is-enabled --quiet firewalld 2>/dev/null; then systemctl disable --now firewalld; else echo "firewalld: already off"; fi',
       `systemctl enable --now ${f.timeService}`,
       "modprobe br_netfilter",
       "sysctl --system >/dev/null",
       // the block between the markers is replaced, so a re-run does not add lines
-      "sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' /etc/hosts",
-      `cat ${q2(`${STATE_DIR}/hosts`)} >> /etc/hosts`,
+      `touch ${q2(at("/etc/hosts"))}`,
+      `sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' ${q2(at("/etc/hosts"))}`,
+      `cat ${q2(at(`${STATE_DIR}/hosts`))} >> ${q2(at("/etc/hosts"))}`,
       `mkdir -p ${dirs.map(q2).join(" ")}`
     ])
   };
 }
-function kernel(f) {
+function kernel(f, at) {
   return {
     name: "kernel",
     on: "all",
@@ -387,7 +404,7 @@ function kernel(f) {
           `want=${q2(k.release)}`,
           'if [ "$(uname -r)" = "$want" ]; then echo "kernel $want: already running"; exit 0; fi',
           `if ! rpm -q ${q2(k.package)} >/dev/null; then ${f.install} ${q2(k.package)}; fi`,
-          'grubby --set-default "/boot/vmlinuz-$want"',
+          `grubby --set-default ${q2(at("/boot/vmlinuz-"))}"$want"`,
           `echo "kernel $want installed; rebooting into it"`,
           `exit ${REBOOT_EXIT}`
         ]);
@@ -396,15 +413,15 @@ function kernel(f) {
         'want="kernel-devel-$(uname -r)"',
         `if rpm -q "$want" >/dev/null; then echo "$want: already installed"; else ${f.install} "$want"; fi`,
         // vrouter.ko is built against these at container start: they must match the running kernel
-        'test -d "/usr/src/kernels/$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }'
+        `test -d ${q2(at("/usr/src/kernels/"))}"$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }`
       ]);
     }
   };
 }
-function runtime(plan, f, secrets) {
+function runtime(plan, f, secrets, at) {
   const user = plan.registry.username;
   const registryHost = plan.versions.tfRegistry.split("/")[0];
-  const password = `${STATE_DIR}/registry-password`;
+  const password = at(`${STATE_DIR}/registry-password`);
   const login = user && secrets.registryPassword !== void 0;
   return {
     name: "container runtime",
@@ -422,7 +439,7 @@ function runtime(plan, f, secrets) {
     ])
   };
 }
-function kubernetes(f) {
+function kubernetes(f, at) {
   return {
     name: "kubernetes",
     on: "all",
@@ -430,38 +447,41 @@ function kubernetes(f) {
     script: () => strict([
       ...f.kube.install,
       // no CNI config until TF writes its own: kubelet must not pick a default
-      "mkdir -p /etc/cni/net.d",
+      `mkdir -p ${q2(at("/etc/cni/net.d"))}`,
       "systemctl daemon-reload",
       "systemctl enable kubelet"
     ])
   };
 }
-function kubeadmInit(site, f) {
-  const config = `${STATE_DIR}/kubeadm.yaml`;
+function kubeadmInit(site, f, at) {
+  const config = at(`${STATE_DIR}/kubeadm.yaml`);
+  const admin = at("/etc/kubernetes/admin.conf");
+  const joinFile = at(`${STATE_DIR}/join.sh`);
   return {
     name: "kubeadm init",
     on: "master",
     files: () => [{ path: config, content: site.kubeadm.config, mode: 384 }],
     script: () => strict([
-      'if [ -f /etc/kubernetes/admin.conf ]; then echo "kubeadm init: already done"; else',
+      `if [ -f ${q2(admin)} ]; then echo "kubeadm init: already done"; else`,
       `  kubeadm init --config ${q2(config)}${f.kube.initFlags}`,
       "fi",
-      "mkdir -p /root/.kube",
-      "install -m 0600 /etc/kubernetes/admin.conf /root/.kube/config",
+      `mkdir -p ${q2(at("/root/.kube"))}`,
+      `install -m 0600 ${q2(admin)} ${q2(at("/root/.kube/config"))}`,
       // a join command for the workers, with a token of its own (the fabric copies it over)
-      `kubeadm token create --ttl 2h --print-join-command > ${q2(`${STATE_DIR}/join.sh`)}`,
-      `chmod 0600 ${q2(`${STATE_DIR}/join.sh`)}`
+      `kubeadm token create --ttl 2h --print-join-command > ${q2(joinFile)}`,
+      `chmod 0600 ${q2(joinFile)}`
     ])
   };
 }
-function join() {
+var JOIN_FILE = `${STATE_DIR}/join.sh`;
+function join(at) {
   return {
     name: "join",
     on: "workers",
     files: () => [],
     script: () => strict([
-      'if [ -f /etc/kubernetes/kubelet.conf ]; then echo "join: already a node"; exit 0; fi',
-      `bash ${q2(`${STATE_DIR}/join.sh`)}`
+      `if [ -f ${q2(at("/etc/kubernetes/kubelet.conf"))} ]; then echo "join: already a node"; exit 0; fi`,
+      `bash ${q2(at(JOIN_FILE))}`
     ])
   };
 }
@@ -478,8 +498,9 @@ function labels(site, f) {
     ])
   };
 }
-function manifest(plan) {
-  const path = `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
+var manifestPath = (plan) => `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
+function manifest(plan, at) {
+  const path = at(manifestPath(plan));
   return {
     name: "tf manifest",
     on: "master",
@@ -488,17 +509,18 @@ function manifest(plan) {
     script: () => strict([`kubectl apply -f ${q2(path)}`])
   };
 }
-function installSteps(plan, site, secrets = {}) {
-  const f = profileFlavour(plan, site);
+function installSteps(plan, site, secrets = {}, options = {}) {
+  const at = (path) => `${options.root ?? ""}${path}`;
+  const f = profileFlavour(plan, site, at);
   return [
-    hostPrep(site, f),
-    kernel(f),
-    runtime(plan, f, secrets),
-    kubernetes(f),
-    kubeadmInit(site, f),
-    join(),
+    hostPrep(site, f, at),
+    kernel(f, at),
+    runtime(plan, f, secrets, at),
+    kubernetes(f, at),
+    kubeadmInit(site, f, at),
+    join(at),
     labels(site, f),
-    manifest(plan)
+    manifest(plan, at)
   ];
 }
 function stepHosts(site, step) {

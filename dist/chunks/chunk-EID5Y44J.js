@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-OXW6IDTK.js";
+} from "./chunk-J7PRPM2S.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

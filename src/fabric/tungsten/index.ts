@@ -1,0 +1,265 @@
+/**
+ * Fabric `tungsten`: real Kubernetes and TF on the provider's machines over
+ * SSH. Built so far: `install` (the steps of install/steps.ts in order, each a
+ * named step; on every host it belongs to at once, files uploaded first; a
+ * failed step tried once more, since every script converges; the pinned
+ * kernel's reboot through the remote layer; the master's join command copied
+ * to the workers; the rendered TF manifest uploaded) and `status`
+ * (contrail-status on every node). Peering, workloads and probes come with
+ * the join and workloads issues; until then the registry refuses cloud sites.
+ */
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { InfraError } from '../../errors.js';
+import { renderSiteManifest } from '../../plan/render/site.js';
+import type { HostPlan, Plan } from '../../plan/types.js';
+import type { RemoteHost } from '../../remote/target.js';
+import { remoteHostsOf } from '../../remote/target.js';
+import type {
+  BgpSession,
+  Fabric,
+  FabricContext,
+  FabricCredentials,
+  FabricSite,
+  ProbeOutcome,
+  RemediationAction,
+  RemoteRunner,
+  Workloads,
+} from '../fabric.js';
+import { fabricStep } from '../fabric.js';
+import {
+  installSteps,
+  JOIN_FILE,
+  manifestPath,
+  REBOOT_EXIT,
+  stepHosts,
+  type InstallStep,
+  type StepFile,
+} from './install/steps.js';
+
+export interface TungstenFabricOptions {
+  runId: string;
+  remote: RemoteRunner;
+  credentials: FabricCredentials;
+  /** the profile's TF manifest text (default: downloaded from the profile's URL) */
+  manifestText?: (plan: Plan) => Promise<string>;
+  /** tests only: the directory each host's install is placed under */
+  rootOf?: (host: string) => string;
+  /** per step and host; default 20 min (image pulls, kubeadm init) */
+  stepTimeoutMs?: number;
+  /** how long a reboot may take; default 10 min */
+  rebootDeadlineMs?: number;
+  /** tries per step and host (the scripts converge, so a retry is safe); default 2 */
+  tries?: number;
+}
+
+const tail = (text: string, lines = 5) => text.trim().split('\n').slice(-lines).join(' / ');
+
+async function download(plan: Plan): Promise<string> {
+  const url = plan.profile.tf.manifest.url;
+  const r = await fetch(url, { signal: AbortSignal.timeout(60_000) }).catch((e: unknown) => {
+    throw new InfraError(
+      `the TF manifest ${url} could not be downloaded: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  });
+  if (!r.ok) throw new InfraError(`the TF manifest ${url} answered HTTP ${r.status}`);
+  return r.text();
+}
+
+const notYet = (what: string) =>
+  Promise.reject(
+    new InfraError(
+      `the tungsten fabric cannot ${what} yet: peering, workloads and probes on real TF are not built`,
+    ),
+  );
+
+export class TungstenFabric implements Fabric {
+  readonly name = 'tungsten' as const;
+  private readonly remote: RemoteRunner;
+  private readonly options: TungstenFabricOptions;
+  private manifest: Promise<string> | undefined;
+
+  constructor(options: TungstenFabricOptions) {
+    this.options = options;
+    this.remote = options.remote;
+  }
+
+  async install(site: FabricSite, ctx: FabricContext): Promise<void> {
+    const hosts = remoteHostsOf(site.machines.hosts);
+    for (const host of site.plan.hosts.filter((h) => h.role !== 'edge')) {
+      if (!hosts.has(host.name)) {
+        throw new InfraError(`site ${site.plan.name}: no machine named ${host.name}`);
+      }
+    }
+    const name = site.plan.name;
+    // the same steps for every host, but rendered under each host's root (tests)
+    const stepsFor = (host: string) =>
+      installSteps(
+        ctx.plan,
+        site.plan,
+        {
+          ...(this.options.credentials.registryPassword !== undefined
+            ? { registryPassword: this.options.credentials.registryPassword }
+            : {}),
+        },
+        this.options.rootOf ? { root: this.options.rootOf(host) } : {},
+      );
+    const order = stepsFor(site.plan.hosts[0]!.name);
+    for (const [index, step] of order.entries()) {
+      await fabricStep(ctx, name, step.name, async () => {
+        const on = stepHosts(site.plan, step);
+        if (step.name === 'join') await this.copyJoinCommand(site, hosts);
+        const extra =
+          step.name === 'tf manifest' ? await this.manifestFile(ctx.plan, site) : undefined;
+        await Promise.all(
+          on.map((h) => {
+            const own = stepsFor(h.name)[index]!;
+            return this.runOnHost(hosts.get(h.name)!, h, own, extra, ctx);
+          }),
+        );
+      });
+    }
+  }
+
+  /** The master's join command (written by kubeadm init), as a 0600 file on each worker. */
+  private async copyJoinCommand(site: FabricSite, hosts: Map<string, RemoteHost>): Promise<void> {
+    const master = site.plan.hosts.find((h) => h.role === 'master')!;
+    const path = (host: string) => `${this.options.rootOf?.(host) ?? ''}${JOIN_FILE}`;
+    const r = await this.remote.exec(hosts.get(master.name)!, ['cat', path(master.name)], {
+      sudo: true,
+      timeoutMs: 30_000,
+    });
+    if (r.code !== 0 || !/kubeadm join /.test(r.stdout)) {
+      throw new InfraError(
+        `${master.name}: no join command in ${path(master.name)} (exit ${r.code}): ${tail(r.stderr || r.stdout)}`,
+      );
+    }
+    await Promise.all(
+      site.plan.hosts
+        .filter((h) => h.role === 'worker')
+        .map((h) => this.put(hosts.get(h.name)!, path(h.name), r.stdout, 0o600)),
+    );
+  }
+
+  /** The rendered manifest, for the master's files. */
+  private async manifestFile(plan: Plan, site: FabricSite): Promise<string> {
+    this.manifest ??= (this.options.manifestText ?? download)(plan);
+    return renderSiteManifest(await this.manifest, plan.profile.tf.manifest.url, plan, site.plan);
+  }
+
+  private async runOnHost(
+    host: RemoteHost,
+    hostPlan: HostPlan,
+    step: InstallStep,
+    manifest: string | undefined,
+    ctx: FabricContext,
+  ): Promise<void> {
+    const files: StepFile[] = step
+      .files(hostPlan)
+      .map((f) =>
+        manifest !== undefined && f.path.endsWith(manifestPath(ctx.plan))
+          ? { ...f, content: manifest }
+          : f,
+      );
+    const tries = this.options.tries ?? 2;
+    let last = { code: 0, out: '' };
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      ctx.signal.throwIfAborted();
+      for (const f of files) await this.put(host, f.path, f.content, f.mode);
+      let r = await this.exec(host, hostPlan, step);
+      if (r.code === REBOOT_EXIT && step.mayReboot) {
+        ctx.logger.info(`install: ${host.name}: ${step.name}: rebooting (${tail(r.stdout, 1)})`);
+        await this.remote.reboot(host, this.options.rebootDeadlineMs ?? 600_000);
+        r = await this.exec(host, hostPlan, step);
+        if (r.code === REBOOT_EXIT) {
+          throw new InfraError(
+            `${host.name}: still asks for a reboot after one (${tail(r.stdout, 1)})`,
+          );
+        }
+      }
+      if (r.code === 0) {
+        for (const line of r.stdout.split('\n').filter((l) => / already /.test(l))) {
+          ctx.logger.info(`install: ${host.name}: ${line.trim()}`);
+        }
+        return;
+      }
+      last = { code: r.code, out: r.stderr.trim() || r.stdout.trim() };
+      if (attempt < tries) {
+        ctx.logger.warn(
+          `install: ${host.name}: ${step.name} failed (exit ${r.code}): ${tail(last.out, 2)}; trying again`,
+        );
+      }
+    }
+    throw new InfraError(`${host.name}: exit ${last.code}: ${tail(last.out)}`);
+  }
+
+  /**
+   * A file where only root may write: as root straight there; otherwise into
+   * the login user's own 0600 file first, then moved into place with sudo.
+   */
+  private async put(host: RemoteHost, path: string, content: string, mode: number): Promise<void> {
+    if (host.user === 'root') {
+      await this.remote.exec(host, ['mkdir', '-p', dirname(path)], { timeoutMs: 30_000 });
+      await this.remote.upload(host, path, content, mode);
+      return;
+    }
+    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes(6).toString('hex')}`;
+    await this.remote.upload(host, staged, content, 0o600);
+    const r = await this.remote.exec(
+      host,
+      ['install', '-D', '-m', mode.toString(8), staged, path],
+      { sudo: true, timeoutMs: 30_000 },
+    );
+    await this.remote.exec(host, ['rm', '-f', staged], { timeoutMs: 30_000 });
+    if (r.code !== 0) throw new InfraError(`${host.name}: cannot write ${path}: ${tail(r.stderr)}`);
+  }
+
+  private exec(host: RemoteHost, hostPlan: HostPlan, step: InstallStep) {
+    return this.remote.exec(
+      host,
+      { script: step.script(hostPlan) },
+      { sudo: true, timeoutMs: this.options.stepTimeoutMs ?? 1_200_000 },
+    );
+  }
+
+  async status(site: FabricSite, _ctx: FabricContext): Promise<Record<string, string>> {
+    const hosts = remoteHostsOf(site.machines.hosts);
+    const out: Record<string, string> = {};
+    await Promise.all(
+      site.plan.hosts
+        .filter((h) => h.role !== 'edge')
+        .map(async (h) => {
+          const r = await this.remote.exec(hosts.get(h.name)!, ['contrail-status'], {
+            sudo: true,
+            timeoutMs: 60_000,
+          });
+          out[h.name] = r.stdout;
+        }),
+    );
+    return out;
+  }
+
+  remediate(_site: FabricSite, _action: RemediationAction, _ctx: FabricContext): Promise<void> {
+    return notYet('remediate the control-node race');
+  }
+
+  peer(_site: FabricSite, _all: FabricSite[], _ctx: FabricContext): Promise<void> {
+    return notYet('peer sites');
+  }
+
+  peerStatus(_site: FabricSite, _ctx: FabricContext): Promise<BgpSession[]> {
+    return notYet('read BGP sessions');
+  }
+
+  deployWorkloads(_site: FabricSite, _ns: string[], _ctx: FabricContext): Promise<Workloads> {
+    return notYet('deploy the test workloads');
+  }
+
+  applyIsolation(): Promise<void> {
+    return notYet('apply isolation modes');
+  }
+
+  probe(): Promise<ProbeOutcome[]> {
+    return notYet('probe');
+  }
+}

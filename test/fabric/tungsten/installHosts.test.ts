@@ -1,0 +1,292 @@
+/**
+ * The tungsten fabric's install on real hosts: one real OpenSSH sshd per
+ * node (two tf-2018 sites, a master and a worker each), the real SSH pool,
+ * real bash running the rendered scripts, real files. The system tools the
+ * scripts call (yum, rpm, uname, grubby, systemctl, kubeadm, kubectl, curl,
+ * docker, …) are stand-ins from ./standins that record each call and answer
+ * as the real tools do; every path the install touches is placed under a
+ * directory per host (the install's `root`), so this machine is not changed.
+ * A reboot is the real pool's reboot against a "machine" that takes its sshd
+ * down and brings it back with a new boot id, booted into the kernel grubby
+ * was told to use.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadSiteFile } from '../../../src/config/load.js';
+import { InfraError } from '../../../src/errors.js';
+import type { FabricContext, FabricSite } from '../../../src/fabric/fabric.js';
+import { TungstenFabric } from '../../../src/fabric/tungsten/index.js';
+import { memoryLogger } from '../../../src/log.js';
+import { buildPlanFromConfig } from '../../../src/plan/plan.js';
+import type { Plan } from '../../../src/plan/types.js';
+import {
+  Cleanup,
+  describeWithSshd,
+  generateRunKey,
+  makePool,
+  sleep,
+  startServer,
+  tempDir,
+  type Server,
+} from '../../remote/harness.js';
+
+const STANDINS = resolve('test/fabric/tungsten/standins');
+const PASSWORD = 'pw-standin-Qx7-never-shown';
+const key = generateRunKey();
+const cleanup = new Cleanup();
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+
+interface Node {
+  name: string;
+  root: string;
+  server: Server;
+}
+
+/** Plays each machine: on the trigger, sshd goes down, boots the kernel grubby chose, comes back. */
+function machine(node: Node): () => Promise<void> {
+  const trigger = join(node.root, 'reboot-requested');
+  writeFileSync(join(node.root, 'boot_id'), 'boot-1\n');
+  let stopped = false;
+  let boots = 1;
+  const loop = (async () => {
+    while (!stopped) {
+      if (existsSync(trigger)) {
+        rmSync(trigger);
+        await node.server.sshd.stop();
+        await sleep(300);
+        const chosen = join(node.root, 'grub-default');
+        if (existsSync(chosen))
+          writeFileSync(join(node.root, 'booted-kernel'), readFileSync(chosen));
+        writeFileSync(join(node.root, 'boot_id'), `boot-${++boots}\n`);
+        await node.server.restart();
+      }
+      await sleep(20);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
+
+describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () => {
+  let plan: Plan;
+  let sites: FabricSite[];
+  let nodes: Map<string, Node>;
+  let log: string;
+  let steps: string[];
+  let fabric: (over?: Partial<ConstructorParameters<typeof TungstenFabric>[0]>) => TungstenFabric;
+  let ctx: FabricContext;
+  let logger: ReturnType<typeof memoryLogger>;
+
+  const calls = () => readFileSync(log, 'utf8').trim().split('\n');
+
+  beforeAll(async () => {
+    const dir = tempDir(cleanup, 'te-tf-install-');
+    log = join(dir, 'calls.log');
+    writeFileSync(log, '');
+    plan = buildPlanFromConfig(
+      await loadSiteFile('examples/aws-azure.yml', { registryUsername: 'ci-bot' }),
+    );
+    // the stand-in curl serves known content: pin its checksums (the real pins are tested below)
+    plan = structuredClone(plan);
+    plan.profile.kubernetes.binaries.checksums = {
+      kubeadm: `sha1:${sha1('standin binary kubeadm\n')}`,
+      kubectl: `sha1:${sha1('standin binary kubectl\n')}`,
+    };
+    nodes = new Map();
+    for (const site of plan.sites) {
+      for (const h of site.hosts.filter((x) => x.role !== 'edge')) {
+        const root = join(dir, h.name);
+        mkdirSync(root, { recursive: true });
+        const server = await startServer(cleanup, key, {
+          name: h.name,
+          env: {
+            PATH: `${STANDINS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+            TE_ROOT: root,
+            TE_LOG: log,
+            TE_HOST: h.name,
+          },
+        });
+        const node = { name: h.name, root, server };
+        nodes.set(h.name, node);
+        cleanup.add(machine(node));
+      }
+    }
+    sites = plan.sites.map((p) => ({
+      plan: p,
+      machines: {
+        name: p.name,
+        provider: p.provider,
+        hosts: p.hosts
+          .filter((h) => h.role !== 'edge')
+          .map((h) => ({
+            name: h.name,
+            site: p.name,
+            role: h.role,
+            privateAddress: h.privateAddress,
+            ssh: { host: '127.0.0.1', port: nodes.get(h.name)!.server.sshd.port, user: 'root' },
+          })),
+      },
+    }));
+    const { pool } = makePool(cleanup, key, {
+      reboot: {
+        command: { script: 'touch "$TE_ROOT/reboot-requested"' },
+        bootIdCommand: { script: 'cat "$TE_ROOT/boot_id"' },
+        sudo: false,
+      },
+    });
+    const manifest = readFileSync('test/fixtures/manifests/tf-2018-single-step.yaml', 'utf8');
+    fabric = (over = {}) =>
+      new TungstenFabric({
+        runId: 'tstand',
+        remote: pool,
+        credentials: { registryPassword: PASSWORD },
+        manifestText: async () => manifest,
+        rootOf: (h) => nodes.get(h)!.root,
+        rebootDeadlineMs: 30_000,
+        ...over,
+      });
+    steps = [];
+    logger = memoryLogger();
+    ctx = {
+      plan,
+      logger,
+      signal: new AbortController().signal,
+      step: async (site, name, fn) => {
+        steps.push(`${site}: ${name}`);
+        return fn();
+      },
+    };
+  }, 60_000);
+
+  afterAll(() => cleanup.run(), 60_000);
+
+  it('installs both sites: every step in order, each on its hosts, the pinned kernel booted, the workers joined', async () => {
+    const f = fabric();
+    await Promise.all(sites.map((s) => f.install(s, ctx)));
+    const order = [
+      'host prep',
+      'kernel',
+      'container runtime',
+      'kubernetes',
+      'kubeadm init',
+      'join',
+      'node labels',
+      'tf manifest',
+    ];
+    for (const s of sites) {
+      expect(steps.filter((x) => x.startsWith(`${s.plan.name}: `))).toEqual(
+        order.map((o) => `${s.plan.name}: ${o}`),
+      );
+    }
+    const all = calls();
+    const of = (host: string) =>
+      all.filter((l) => l.startsWith(`${host} `)).map((l) => l.slice(host.length + 1));
+    const master = `${sites[0]!.plan.name}-master`;
+    const worker = `${sites[0]!.plan.name}-worker-1`;
+    // the master's calls, in the order of the steps
+    const seq = of(master);
+    const first = (re: RegExp) => seq.findIndex((l) => re.test(l));
+    const marks = [
+      /^hostnamectl set-hostname /,
+      /^yum install -y kernel-3\.10\.0-862\.14\.4\.el7$/,
+      /^grubby --set-default /,
+      /^yum install -y docker-1\.13\.1/,
+      /^docker login --username ci-bot --password-stdin \S+$/,
+      /^curl .*kubeadm$/,
+      /^kubeadm init --config /,
+      /^kubeadm token create/,
+      /^kubectl label node /,
+      /^kubectl apply -f /,
+    ].map(first);
+    expect(
+      marks.every((m) => m >= 0),
+      seq.join('\n'),
+    ).toBe(true);
+    expect([...marks].sort((a, b) => a - b)).toEqual(marks);
+    // the reboot: once per node, into the pinned kernel
+    for (const n of nodes.values()) {
+      expect(readFileSync(join(n.root, 'booted-kernel'), 'utf8').trim()).toBe(
+        '3.10.0-862.14.4.el7.x86_64',
+      );
+      expect(readFileSync(join(n.root, 'boot_id'), 'utf8').trim()).toBe('boot-2');
+    }
+    // the worker: no kubeadm init, joined with the master's command, which arrived 0600
+    expect(of(worker).some((l) => l.startsWith('kubeadm init'))).toBe(false);
+    expect(of(worker)).toContain(
+      'kubeadm join 172.16.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:5d1f',
+    );
+    const joinFile = join(nodes.get(worker)!.root, 'etc/tungsten-e2e/join.sh');
+    expect(statSync(joinFile).mode & 0o777).toBe(0o600);
+    // the manifest applied on the master is the rendered one
+    const applied = readFileSync(
+      join(
+        nodes.get(master)!.root,
+        'etc/tungsten-e2e/contrail-single-step-cni-install-centos.yaml',
+      ),
+      'utf8',
+    );
+    expect(applied).not.toContain('{{ K8S_MASTER_IP }}');
+    expect(applied).toContain(
+      sites[0]!.plan.hosts.find((h) => h.role === 'master')!.privateAddress,
+    );
+    // the password: on stdin only (the stand-in counts its bytes), in a 0600 file, never in a call or a log
+    expect(all).toContain(`${master} docker-login-password-bytes ${PASSWORD.length}`);
+    expect(readFileSync(log, 'utf8')).not.toContain(PASSWORD);
+    expect(logger.lines.join('\n')).not.toContain(PASSWORD);
+    const pwFile = join(nodes.get(master)!.root, 'etc/tungsten-e2e/registry-password');
+    expect(statSync(pwFile).mode & 0o777).toBe(0o600);
+  }, 120_000);
+
+  it('a second install changes nothing: no package installed, no init, no reboot, and it says so', async () => {
+    const before = calls().length;
+    logger.lines.length = 0;
+    await Promise.all(sites.map((s) => fabric().install(s, ctx)));
+    const again = calls().slice(before);
+    expect(again.filter((l) => / (yum install|kubeadm init|kubeadm join|grubby)/.test(l))).toEqual(
+      [],
+    );
+    for (const n of nodes.values()) {
+      expect(readFileSync(join(n.root, 'boot_id'), 'utf8').trim()).toBe('boot-2');
+    }
+    const said = logger.lines.join('\n');
+    expect(said).toContain('kernel 3.10.0-862.14.4.el7.x86_64: already running');
+    expect(said).toContain('kubeadm init: already done');
+    expect(said).toContain('join: already a node');
+    expect(said).toMatch(/kubeadm: already installed/);
+  }, 120_000);
+
+  it('a step that fails once is tried again and the install goes on', async () => {
+    const master = `${sites[0]!.plan.name}-master`;
+    // the next yum call on the master fails (a repository that did not answer)
+    rmSync(join(nodes.get(master)!.root, 'var/lib/standin-rpm'), { recursive: true, force: true });
+    writeFileSync(join(nodes.get(master)!.root, 'fail-once'), '');
+    logger.lines.length = 0;
+    await fabric().install(sites[0]!, ctx);
+    expect(logger.lines.join('\n')).toMatch(
+      new RegExp(
+        `install: ${master}: container runtime failed \\(exit 1\\): Error: Cannot retrieve repository metadata .*; trying again`,
+      ),
+    );
+  }, 120_000);
+
+  it('a checksum that does not match is refused, naming the host, the step, the binary and the URL', async () => {
+    const real = buildPlanFromConfig(await loadSiteFile('examples/aws-azure.yml'));
+    const worker = `${sites[1]!.plan.name}-worker-1`;
+    rmSync(join(nodes.get(worker)!.root, 'usr/local/bin/kubeadm'), { force: true });
+    const e = await fabric({ tries: 1 })
+      .install(sites[1]!, { ...ctx, plan: { ...plan, profile: real.profile } })
+      .catch((x: unknown) => x as Error);
+    expect(e).toBeInstanceOf(InfraError);
+    expect(e!.message).toMatch(
+      new RegExp(
+        // master and worker both check (the master's copy no longer matches either); the first to fail is named
+        `^${sites[1]!.plan.name}-(master|worker-1): exit 1: .*kubeadm: checksum mismatch for https://dl\\.k8s\\.io/release/v1\\.10\\.11/bin/linux/amd64/kubeadm`,
+      ),
+    );
+    expect(existsSync(join(nodes.get(worker)!.root, 'usr/local/bin/kubeadm'))).toBe(false);
+  }, 120_000);
+});
