@@ -57,6 +57,10 @@ describe('benchmark arguments', () => {
     ],
     [['local', '--sizes', '2,0'], /got "2,0"/],
     [['local', '--baseline'], /unknown argument "--baseline"/],
+    [
+      ['docs', '--files', '0'],
+      /^npm run bench -- docs: unknown or bad argument "--files"; it takes --files N and --reps N\n$/,
+    ],
   ])('%j is refused in one sentence, exit 2', (args, message) => {
     const r = bench(...args);
     expect(r.stderr).toMatch(message);
@@ -117,6 +121,19 @@ async function interrupt(
 
 const tmpEntries = (prefix: string) =>
   new Set(readdirSync(tmpdir()).filter((f) => f.startsWith(prefix)));
+
+describe('npm run bench -- docs', () => {
+  it('lints a generated tree through the bundled CLI and prints its time beside the parse baseline (a tiny run)', () => {
+    const r = bench('docs', '--files', '20', '--reps', '1');
+    expect(r.code, r.stderr).toBe(0);
+    const [found, times] = r.stdout.trim().split('\n');
+    // one page in ten carries an eaten {{ K8S_MASTER_IP }}
+    expect(found).toBe('lint-docs: 2 findings in 20 files');
+    expect(times).toMatch(
+      /^lint-docs on 20 files \(median of 1\): \d+\.\d\ds, process start included; baseline, reading and parsing each file once in-process: \d+\.\d\ds$/,
+    );
+  });
+});
 
 describe('an interrupted benchmark leaves nothing behind', () => {
   it.skipIf(skipReason !== undefined).each(['tsx', 'npm run'] as const)(
