@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-J7O6DC3M.js";
+} from "./chunks/chunk-JUXM2TCY.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -18,6 +18,8 @@ import {
   elapsedLogger,
   janitorCommand,
   listProfiles,
+  loadProfile,
+  minorOf,
   newRunId,
   parseRaceRetries,
   probeErrorsText,
@@ -31,7 +33,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-J7PRPM2S.js";
+} from "./chunks/chunk-2LCEKMHK.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -3485,26 +3487,26 @@ var require_liquid_node = __commonJS({
       const start = advanceCodePoints(v, 0, begin);
       return v.slice(start, advanceCodePoints(v, start, length));
     }
-    function* matches(value, expected) {
+    function* matches(value, expected2) {
       if (this.context.opts.jekyllWhere) {
-        if (EmptyDrop.is(expected))
-          return yield equals(value, expected);
+        if (EmptyDrop.is(expected2))
+          return yield equals(value, expected2);
         if (isArray(value))
-          return yield arrayIncludes(value, expected);
-        return yield equals(value, expected);
+          return yield arrayIncludes(value, expected2);
+        return yield equals(value, expected2);
       }
-      if (expected === void 0)
+      if (expected2 === void 0)
         return isTruthy(value, this.context);
-      return yield equals(value, expected);
+      return yield equals(value, expected2);
     }
-    function* filter(include, arr, property, expected) {
+    function* filter(include, arr, property, expected2) {
       arr = toArray(arr);
       this.context.memoryLimit.use(arr.length);
       const token = new Tokenizer(stringify(property)).readScopeValue();
       const result = [];
       for (const item of arr) {
         const value = yield evalToken(token, this.context.spawn(item));
-        if ((yield matches.call(this, value, expected)) === include)
+        if ((yield matches.call(this, value, expected2)) === include)
           result.push(item);
       }
       return result;
@@ -3523,11 +3525,11 @@ var require_liquid_node = __commonJS({
       }
       return filtered;
     }
-    function* where(arr, property, expected) {
-      return yield* filter.call(this, true, arr, property, expected);
+    function* where(arr, property, expected2) {
+      return yield* filter.call(this, true, arr, property, expected2);
     }
-    function* reject(arr, property, expected) {
-      return yield* filter.call(this, false, arr, property, expected);
+    function* reject(arr, property, expected2) {
+      return yield* filter.call(this, false, arr, property, expected2);
     }
     function* where_exp(arr, itemName, exp) {
       return yield* filter_exp.call(this, true, arr, itemName, exp);
@@ -3563,12 +3565,12 @@ var require_liquid_node = __commonJS({
       }
       return [...map2.entries()].map(([name, items]) => ({ name, items }));
     }
-    function* search2(arr, property, expected) {
+    function* search2(arr, property, expected2) {
       const token = new Tokenizer(stringify(property)).readScopeValue();
       const array = toArray(arr);
       for (let index2 = 0; index2 < array.length; index2++) {
         const value = yield evalToken(token, this.context.spawn(array[index2]));
-        if (yield matches.call(this, value, expected))
+        if (yield matches.call(this, value, expected2))
           return [index2, array[index2]];
       }
     }
@@ -3583,24 +3585,24 @@ var require_liquid_node = __commonJS({
           return [index2, array[index2]];
       }
     }
-    function* has(arr, property, expected) {
-      const result = yield* search2.call(this, arr, property, expected);
+    function* has(arr, property, expected2) {
+      const result = yield* search2.call(this, arr, property, expected2);
       return !!result;
     }
     function* has_exp(arr, itemName, exp) {
       const result = yield* search_exp.call(this, arr, itemName, exp);
       return !!result;
     }
-    function* find_index(arr, property, expected) {
-      const result = yield* search2.call(this, arr, property, expected);
+    function* find_index(arr, property, expected2) {
+      const result = yield* search2.call(this, arr, property, expected2);
       return result ? result[0] : void 0;
     }
     function* find_index_exp(arr, itemName, exp) {
       const result = yield* search_exp.call(this, arr, itemName, exp);
       return result ? result[0] : void 0;
     }
-    function* find(arr, property, expected) {
-      const result = yield* search2.call(this, arr, property, expected);
+    function* find(arr, property, expected2) {
+      const result = yield* search2.call(this, arr, property, expected2);
       return result ? result[1] : void 0;
     }
     function* find_exp(arr, itemName, exp) {
@@ -12469,6 +12471,81 @@ function defaultOnError(left, right) {
 
 // src/docs/lintDocs.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// src/docs/versions.ts
+var PATTERNS = [
+  ["Kubernetes", /\b(?:kubeadm|kubelet|kubectl)[-=]v?(\d+\.\d+\.\d+)\b/g],
+  ["Kubernetes", /--kubernetes-version[= ]v?(\d+\.\d+\.\d+)\b/g],
+  ["Kubernetes", /\bkubernetesVersion:\s*"?v?(\d+\.\d+\.\d+)\b/g],
+  ["kernel", /\bkernel(?:-devel|-headers)?-(\d+\.\d+\.\d+-[\d.]*\d)(?:\.el\d|\b)/g],
+  ["docker", /\bdocker(?:-ce|-client|-common)?-(\d+\.\d+\.\d+(?:-\d+)?)/g],
+  ["TF tag", /\b(?:CONTRAIL_RELEASE|CONTRAIL_CONTAINER_TAG)\s*[=:]\s*["']?([A-Za-z0-9][\w.-]*)/g]
+];
+function codeNodes(tree) {
+  const out = [];
+  const walk = (node2) => {
+    if (node2.type === "code" || node2.type === "inlineCode") out.push(node2);
+    for (const child of node2.children ?? []) walk(child);
+  };
+  walk(tree);
+  return out;
+}
+function pinnedVersions(text3) {
+  const out = [];
+  for (const node2 of codeNodes(fromMarkdown(text3))) {
+    const start = node2.position.start.offset;
+    const raw = text3.slice(start, node2.position.end.offset);
+    for (const [what, re] of PATTERNS) {
+      for (const m of raw.matchAll(re)) {
+        out.push({ what, version: m[1], offset: start + m.index + m[0].indexOf(m[1]) });
+      }
+    }
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}
+function profileFor(page, pinned, profiles) {
+  const named = page["tungsten-e2e-profile"];
+  if (typeof named === "string") return profiles.find((p) => p.name === named);
+  const k8s = pinned.find((p) => p.what === "Kubernetes");
+  if (!k8s) return void 0;
+  return profiles.find((p) => p.kubernetes["supported-minors"].includes(minorOf(k8s.version)));
+}
+function expected(profile, what) {
+  switch (what) {
+    case "Kubernetes":
+      return profile.kubernetes.version;
+    case "kernel":
+      return profile.os["kernel-headers"] ? void 0 : profile.os.kernel;
+    case "docker":
+      return profile["container-runtime"].name === "docker" ? profile["container-runtime"].version : void 0;
+    case "TF tag":
+      return profile.tf.tag;
+  }
+}
+var agrees = (what, doc, pinned) => what === "kernel" || what === "docker" ? pinned === doc || pinned.startsWith(`${doc}.`) : doc === pinned;
+function positionOf(text3, offset) {
+  const before = text3.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+function versionWarnings(text3, page, profiles) {
+  const pinned = pinnedVersions(text3);
+  const profile = profileFor(page, pinned, profiles);
+  if (!profile) return [];
+  const how = typeof page["tungsten-e2e-profile"] === "string" ? `the profile this doc declares, ${profile.name},` : `the profile for its Kubernetes minor, ${profile.name},`;
+  return pinned.flatMap((p) => {
+    const want = expected(profile, p.what);
+    if (want === void 0 || agrees(p.what, p.version, want)) return [];
+    return [
+      {
+        ...positionOf(text3, p.offset),
+        severity: "warning",
+        message: `${p.what} ${p.version} here, but ${how} pins ${want}; update the doc or the profile, so readers install what was tested.`
+      }
+    ];
+  });
+}
+
+// src/docs/lintDocs.ts
 var HighlightTag = class extends import_liquidjs.Tag {
   tpls = [];
   constructor(token, rest, liquid) {
@@ -12509,7 +12586,7 @@ function splitFrontMatter(text3) {
   const lines = m[0].split("\n").length - 1;
   return { page, body: "\n".repeat(lines) + text3.slice(m[0].length) };
 }
-function codeNodes(tree) {
+function codeNodes2(tree) {
   const out = [];
   const walk = (node2) => {
     if (node2.type === "code" || node2.type === "inlineCode") out.push(node2);
@@ -12518,7 +12595,7 @@ function codeNodes(tree) {
   walk(tree);
   return out;
 }
-function positionOf(text3, offset) {
+function positionOf2(text3, offset) {
   const before = text3.slice(0, offset);
   const line = before.split("\n").length;
   return { line, column: offset - before.lastIndexOf("\n") };
@@ -12547,15 +12624,21 @@ function syntaxFinding(e, body) {
   const message = e instanceof Error ? e.message : String(e);
   const at = /line:(\d+), col:(\d+)/.exec(message);
   const first = body.search(LIQUID);
-  const where = at ? { line: Number(at[1]), column: Number(at[2]) } : positionOf(body, first < 0 ? 0 : first);
+  const where = at ? { line: Number(at[1]), column: Number(at[2]) } : positionOf2(body, first < 0 ? 0 : first);
   return {
     ...where,
     severity: "error",
     message: `Liquid cannot parse this page, so the site build fails: ${message.split(", line:")[0]}`
   };
 }
-function lintDoc(text3, site = {}, engine = jekyllLiquid()) {
+function lintDoc(text3, site = {}, engine = jekyllLiquid(), profiles = []) {
   const { page, body } = splitFrontMatter(text3);
+  return [
+    ...liquidFindings(body, page, site, engine),
+    ...versionWarnings(body, page, profiles)
+  ].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+function liquidFindings(body, page, site, engine) {
   let rendered;
   try {
     rendered = engine.parseAndRenderSync(body, { site, page });
@@ -12563,8 +12646,8 @@ function lintDoc(text3, site = {}, engine = jekyllLiquid()) {
     return [syntaxFinding(e, body)];
   }
   if (rendered === body) return [];
-  const before = codeNodes(fromMarkdown(body));
-  const after = codeNodes(fromMarkdown(rendered));
+  const before = codeNodes2(fromMarkdown(body));
+  const after = codeNodes2(fromMarkdown(rendered));
   const findings = [];
   for (const [i, node2] of before.entries()) {
     const start = node2.position.start.offset;
@@ -12579,7 +12662,7 @@ function lintDoc(text3, site = {}, engine = jekyllLiquid()) {
     const fix = block ? "put {% raw %} on the line before the opening fence and {% endraw %} after the closing one" : "write it as {% raw %}`\u2026`{% endraw %}";
     for (const tag of tags) {
       findings.push({
-        ...positionOf(body, start + tag.index),
+        ...positionOf2(body, start + tag.index),
         severity: "error",
         message: `${shown(tag[0])} inside ${block ? "a code block" : "inline code"} is Liquid: the site replaces it${change ? `, so readers see "${shown(change.now)}" where the source has "${shown(change.was)}"` : " and the code is no longer there"}; ${fix}.`
       });
@@ -12647,8 +12730,9 @@ async function lintDocsCommand(options, io) {
   if (errors.length > 0) throw errors.length === 1 ? errors[0] : new UserErrors(errors);
   const site = await siteVariables(options.siteRoot);
   const engine = jekyllLiquid();
+  const profiles = listProfiles().map((name) => loadProfile(name));
   const findings = texts.flatMap(
-    ([file, text3]) => lintDoc(text3, site, engine).map((f) => ({ file, ...f }))
+    ([file, text3]) => lintDoc(text3, site, engine, profiles).map((f) => ({ file, ...f }))
   );
   const env = options.env ?? process.env;
   if (format === "json") io.stdout(`${JSON.stringify(findings, null, 2)}

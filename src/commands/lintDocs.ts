@@ -8,6 +8,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { listProfiles, loadProfile } from '../config/profile.js';
 import { jekyllLiquid, lintDoc, type DocFinding } from '../docs/lintDocs.js';
 import { ExitCode, UserError, UserErrors, type ExitCodeValue } from '../errors.js';
 import type { CommandIO } from './io.js';
@@ -91,8 +92,9 @@ export async function lintDocsCommand(
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
   const site = await siteVariables(options.siteRoot);
   const engine = jekyllLiquid();
+  const profiles = listProfiles().map((name) => loadProfile(name));
   const findings: FileFinding[] = texts.flatMap(([file, text]) =>
-    lintDoc(text, site, engine).map((f) => ({ file, ...f })),
+    lintDoc(text, site, engine, profiles).map((f) => ({ file, ...f })),
   );
   const env = options.env ?? process.env;
   if (format === 'json') io.stdout(`${JSON.stringify(findings, null, 2)}\n`);

@@ -24,6 +24,8 @@ import {
 import type { Code, InlineCode, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parse as parseYaml } from 'yaml';
+import type { Profile } from '../config/profile.js';
+import { versionWarnings } from './versions.js';
 
 export interface DocFinding {
   line: number;
@@ -144,8 +146,21 @@ export function lintDoc(
   text: string,
   site: Record<string, unknown> = {},
   engine: Liquid = jekyllLiquid(),
+  profiles: readonly Profile[] = [],
 ): DocFinding[] {
   const { page, body } = splitFrontMatter(text);
+  return [
+    ...liquidFindings(body, page, site, engine),
+    ...versionWarnings(body, page, profiles),
+  ].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function liquidFindings(
+  body: string,
+  page: Record<string, unknown>,
+  site: Record<string, unknown>,
+  engine: Liquid,
+): DocFinding[] {
   let rendered: string;
   try {
     rendered = engine.parseAndRenderSync(body, { site, page });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { annotation, lintDocsCommand } from '../../src/commands/lintDocs.js';
 import { lintDoc, splitFrontMatter } from '../../src/docs/lintDocs.js';
+import { listProfiles, loadProfile } from '../../src/config/profile.js';
 import { memoryLogger } from '../../src/log.js';
 import { runBundleAsync } from '../bundle.js';
 
@@ -95,6 +96,56 @@ describe('lint-docs (Liquid eaten inside code)', () => {
     const { page, body } = splitFrontMatter('---\na: 1\n---\nline 4\n');
     expect(page).toEqual({ a: 1 });
     expect(body.split('\n')[3]).toBe('line 4');
+  });
+});
+
+describe('lint-docs: versions against the profile', () => {
+  const profiles = listProfiles().map((n) => loadProfile(n));
+  const doc = (front: string, ...code: string[]) =>
+    [...(front ? ['---', front, '---'] : []), '# Install', '', '```bash', ...code, '```', ''].join(
+      '\n',
+    );
+
+  it('warns at each version that contradicts the profile the doc declares, and not at those that agree', () => {
+    const text = doc(
+      'tungsten-e2e-profile: tf-2018',
+      'yum install -y kernel-3.10.0-862.3.2.el7 docker-1.13.1-75.git8633870.el7.centos',
+      'yum install -y kubeadm-1.12.3 kubelet-1.10.11',
+      'export CONTRAIL_RELEASE=latest',
+    );
+    const found = lintDoc(text, {}, undefined, profiles);
+    expect(found.map((f) => [f.line, f.column, f.severity, f.message.split(' here')[0]])).toEqual([
+      [7, 23, 'warning', 'kernel 3.10.0-862.3.2'],
+      [8, 24, 'warning', 'Kubernetes 1.12.3'],
+      [9, 25, 'warning', 'TF tag latest'],
+    ]);
+    expect(found[1]!.message).toBe(
+      'Kubernetes 1.12.3 here, but the profile this doc declares, tf-2018, pins 1.10.11; update the doc or the profile, so readers install what was tested.',
+    );
+  });
+
+  it("without a declared profile, the one for the doc's Kubernetes minor; none found, no warning", () => {
+    const found = lintDoc(
+      doc('', 'kubeadm init --kubernetes-version=v1.28.2'),
+      {},
+      undefined,
+      profiles,
+    );
+    expect(found.map((f) => f.message)).toEqual([
+      'Kubernetes 1.28.2 here, but the profile for its Kubernetes minor, opensdn-24, pins 1.28.15; update the doc or the profile, so readers install what was tested.',
+    ]);
+    expect(
+      lintDoc(doc('', 'kubeadm init --kubernetes-version=v1.31.0'), {}, undefined, profiles),
+    ).toEqual([]);
+  });
+
+  it('negative control: the pinned versions themselves raise nothing', () => {
+    const text = doc(
+      'tungsten-e2e-profile: tf-2018',
+      'yum install -y kernel-3.10.0-862.14.4.el7 kubeadm-1.10.11 docker-1.13.1-75',
+      'export CONTRAIL_RELEASE=ocata-5.0.0-134',
+    );
+    expect(lintDoc(text, {}, undefined, profiles)).toEqual([]);
   });
 });
 

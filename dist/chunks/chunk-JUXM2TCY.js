@@ -7,7 +7,7 @@ import {
   quoteArg,
   require_dist,
   runnableErrors
-} from "./chunk-J7PRPM2S.js";
+} from "./chunk-2LCEKMHK.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

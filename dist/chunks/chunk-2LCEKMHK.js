@@ -77646,6 +77646,8 @@ export {
   closest,
   listProfiles,
   checkProfileName,
+  loadProfile,
+  minorOf,
   SUITES,
   TEARDOWN_POLICIES,
   DURATION,

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-J7PRPM2S.js";
+} from "./chunk-2LCEKMHK.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
