@@ -5,11 +5,8 @@
  * kit's test for it red; a kit that passed a broken fabric would fail here.
  * Needs root, like the kit on the emulated fabric.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runControls } from '../support/controlRun.js';
 import { IS_ROOT, noteSkip } from '../local/helpers.js';
 
 /** Each defect, and the kit's tests (title starts) it must fail. */
@@ -26,15 +23,6 @@ const EXPECTED: Record<string, string[]> = {
 /** defects that leave install alone: the kit must still install with them */
 const INSTALLS = (defect: string) => !['install not idempotent', 'no steps'].includes(defect);
 
-interface JsonReport {
-  testResults: {
-    assertionResults: { ancestorTitles: string[]; title: string; status: string }[];
-  }[];
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'te-fabric-control-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 noteSkip('fabric contract kit: negative control');
 
 describe.skipIf(!IS_ROOT)(
@@ -44,28 +32,9 @@ describe.skipIf(!IS_ROOT)(
       'each defect turns its own test red, and the kit still installs',
       { timeout: 400_000 },
       () => {
-        const out = join(dir, 'report.json');
-        const r = spawnSync(
-          process.execPath,
-          [
-            resolve('node_modules/vitest/vitest.mjs'),
-            'run',
-            '--config',
-            resolve('test/fabric/controls/vitest.config.ts'),
-            '--reporter=json',
-            `--outputFile=${out}`,
-          ],
-          { encoding: 'utf8', timeout: 390_000, env: { ...process.env, CI: '1' } },
-        );
-        expect(r.status, `the control run should fail (it did not): ${r.stderr}`).toBe(1);
-        const report = JSON.parse(readFileSync(out, 'utf8')) as JsonReport;
-        const suites = new Map<string, { title: string; status: string }[]>();
-        for (const t of report.testResults.flatMap((f) => f.assertionResults)) {
-          const control = t.ancestorTitles
-            .map((a) => /^\(control: (.+)\)$/.exec(a)?.[1])
-            .find(Boolean);
-          if (control) suites.set(control, [...(suites.get(control) ?? []), t]);
-        }
+        const run = runControls('test/fabric/controls/vitest.config.ts', 390_000);
+        expect(run.status, `the control run should fail (it did not): ${run.stderr}`).toBe(1);
+        const suites = run.byDefect;
         expect([...suites.keys()].sort()).toEqual(Object.keys(EXPECTED).sort());
         for (const [defect, titles] of Object.entries(EXPECTED)) {
           const tests = suites.get(defect)!;
