@@ -72,6 +72,9 @@ export interface PipelineEnv {
   settleMs?: number;
 }
 
+/** below the state directory: a transcript per host of what the fabric ran there */
+export const TRANSCRIPTS = 'transcripts';
+
 /** The fabric's share of the run's credentials (the providers get theirs through the registry). */
 function fabricCredentials(env: PipelineEnv): FabricCredentials {
   const password = env.credentials?.registryPassword;
@@ -263,6 +266,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       runId,
       remote: abortableRemote(pool, work),
       credentials: fabricCredentials(env),
+      transcriptDir: join(stateDir, TRANSCRIPTS),
     });
     const ctx: FabricContext = { plan, logger, signal };
     const workCtx: FabricContext = { plan, logger, signal: work };
@@ -405,6 +409,7 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
     runId,
     remote: abortableRemote(pool, signal),
     credentials: fabricCredentials(env),
+    transcriptDir: join(stateDir, TRANSCRIPTS),
   });
   const ctx: FabricContext = { plan, logger, signal };
   try {

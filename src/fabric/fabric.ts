@@ -42,6 +42,8 @@ export interface FabricRun {
   runId: string;
   remote: RemoteRunner;
   credentials: FabricCredentials;
+  /** where a fabric keeps a transcript per host (each step's exit, time and output tail) */
+  transcriptDir?: string;
 }
 
 export interface FabricCredentials {

@@ -9,8 +9,10 @@
  * the join and workloads issues; until then the registry refuses cloud sites.
  */
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { InfraError } from '../../errors.js';
+import { secrets } from '../../log.js';
 import { renderSiteManifest } from '../../plan/render/site.js';
 import type { HostPlan, Plan } from '../../plan/types.js';
 import type { RemoteHost } from '../../remote/target.js';
@@ -51,7 +53,12 @@ export interface TungstenFabricOptions {
   rebootDeadlineMs?: number;
   /** tries per step and host (the scripts converge, so a retry is safe); default 2 */
   tries?: number;
+  /** a transcript per host goes here: each step's exit, time and output tail */
+  transcriptDir?: string;
 }
+
+/** output lines kept per step in a transcript */
+const TRANSCRIPT_LINES = 40;
 
 const tail = (text: string, lines = 5) => text.trim().split('\n').slice(-lines).join(' / ');
 
@@ -214,12 +221,35 @@ export class TungstenFabric implements Fabric {
     if (r.code !== 0) throw new InfraError(`${host.name}: cannot write ${path}: ${tail(r.stderr)}`);
   }
 
-  private exec(host: RemoteHost, hostPlan: HostPlan, step: InstallStep) {
-    return this.remote.exec(
+  private async exec(host: RemoteHost, hostPlan: HostPlan, step: InstallStep) {
+    const started = Date.now();
+    const r = await this.remote.exec(
       host,
       { script: step.script(hostPlan) },
       { sudo: true, timeoutMs: this.options.stepTimeoutMs ?? 1_200_000 },
     );
+    await this.transcribe(host.name, step.name, r, Date.now() - started);
+    return r;
+  }
+
+  /** One entry of the host's transcript (0600, secrets masked): what a failed nightly is read from. */
+  private async transcribe(
+    host: string,
+    step: string,
+    r: { code: number; stdout: string; stderr: string },
+    ms: number,
+  ): Promise<void> {
+    const dir = this.options.transcriptDir;
+    if (!dir) return;
+    const lines = (text: string) => text.trimEnd().split('\n').slice(-TRANSCRIPT_LINES).join('\n');
+    const entry = [
+      `=== ${new Date().toISOString()} install / ${step}: exit ${r.code} in ${(ms / 1000).toFixed(1)}s`,
+      ...(r.stdout.trim() ? [`--- stdout (last ${TRANSCRIPT_LINES} lines)`, lines(r.stdout)] : []),
+      ...(r.stderr.trim() ? [`--- stderr (last ${TRANSCRIPT_LINES} lines)`, lines(r.stderr)] : []),
+      '',
+    ].join('\n');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await appendFile(join(dir, `${host}.log`), `${secrets.redact(entry)}\n`, { mode: 0o600 });
   }
 
   async status(site: FabricSite, _ctx: FabricContext): Promise<Record<string, string>> {

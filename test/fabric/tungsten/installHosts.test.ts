@@ -76,6 +76,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
   let sites: FabricSite[];
   let nodes: Map<string, Node>;
   let log: string;
+  let dir: string;
   let steps: string[];
   let fabric: (over?: Partial<ConstructorParameters<typeof TungstenFabric>[0]>) => TungstenFabric;
   let ctx: FabricContext;
@@ -84,7 +85,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
   const calls = () => readFileSync(log, 'utf8').trim().split('\n');
 
   beforeAll(async () => {
-    const dir = tempDir(cleanup, 'te-tf-install-');
+    dir = tempDir(cleanup, 'te-tf-install-');
     log = join(dir, 'calls.log');
     writeFileSync(log, '');
     plan = buildPlanFromConfig(
@@ -147,6 +148,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
         manifestText: async () => manifest,
         rootOf: (h) => nodes.get(h)!.root,
         rebootDeadlineMs: 30_000,
+        transcriptDir: join(dir, 'transcripts'),
         ...over,
       });
     steps = [];
@@ -239,6 +241,27 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
     expect(logger.lines.join('\n')).not.toContain(PASSWORD);
     const pwFile = join(nodes.get(master)!.root, 'etc/tungsten-e2e/registry-password');
     expect(statSync(pwFile).mode & 0o777).toBe(0o600);
+    // the transcript per host: each step's exit and time, its output's tail, read without a rerun
+    const transcript = join(dir, 'transcripts', `${master}.log`);
+    expect(statSync(transcript).mode & 0o777).toBe(0o600);
+    const entries = readFileSync(transcript, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('=== '))
+      .map((l) => l.replace(/^=== \S+ /, '').replace(/ in [\d.]+s$/, ''));
+    expect(entries).toEqual([
+      'install / host prep: exit 0',
+      'install / kernel: exit 100',
+      'install / kernel: exit 0',
+      'install / container runtime: exit 0',
+      'install / kubernetes: exit 0',
+      'install / kubeadm init: exit 0',
+      'install / node labels: exit 0',
+      'install / tf manifest: exit 0',
+    ]);
+    expect(readFileSync(transcript, 'utf8')).toContain(
+      'kernel 3.10.0-862.14.4.el7.x86_64 installed; rebooting into it',
+    );
+    expect(readFileSync(transcript, 'utf8')).not.toContain(PASSWORD);
   }, 120_000);
 
   it('a second install changes nothing: no package installed, no init, no reboot, and it says so', async () => {

@@ -76362,6 +76362,7 @@ async function destroyEach(names, o) {
 }
 
 // src/pipeline.ts
+var TRANSCRIPTS = "transcripts";
 function fabricCredentials(env) {
   const password = env.credentials?.registryPassword;
   return password ? { registryPassword: password } : {};
@@ -76496,7 +76497,8 @@ async function up(options, env) {
     const fabric = makeFabric({
       runId,
       remote: abortableRemote(pool, work),
-      credentials: fabricCredentials(env)
+      credentials: fabricCredentials(env),
+      transcriptDir: join10(stateDir, TRANSCRIPTS)
     });
     const ctx = { plan, logger, signal: signal2 };
     const workCtx = { plan, logger, signal: work };
@@ -76630,7 +76632,8 @@ async function attach(stateDir, env) {
   const fabric = (env.fabric ?? defaultFabric)(plan)({
     runId,
     remote: abortableRemote(pool, signal2),
-    credentials: fabricCredentials(env)
+    credentials: fabricCredentials(env),
+    transcriptDir: join10(stateDir, TRANSCRIPTS)
   });
   const ctx = { plan, logger, signal: signal2 };
   try {
