@@ -12472,15 +12472,7 @@ function defaultOnError(left, right) {
 // src/docs/lintDocs.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/docs/versions.ts
-var PATTERNS = [
-  ["Kubernetes", /\b(?:kubeadm|kubelet|kubectl)[-=]v?(\d+\.\d+\.\d+)\b/g],
-  ["Kubernetes", /--kubernetes-version[= ]v?(\d+\.\d+\.\d+)\b/g],
-  ["Kubernetes", /\bkubernetesVersion:\s*"?v?(\d+\.\d+\.\d+)\b/g],
-  ["kernel", /\bkernel(?:-devel|-headers)?-(\d+\.\d+\.\d+-[\d.]*\d)(?:\.el\d|\b)/g],
-  ["docker", /\bdocker(?:-ce|-client|-common)?-(\d+\.\d+\.\d+(?:-\d+)?)/g],
-  ["TF tag", /\b(?:CONTRAIL_RELEASE|CONTRAIL_CONTAINER_TAG)\s*[=:]\s*["']?([A-Za-z0-9][\w.-]*)/g]
-];
+// src/docs/markdown.ts
 function codeNodes(tree) {
   const out = [];
   const walk = (node2) => {
@@ -12490,6 +12482,20 @@ function codeNodes(tree) {
   walk(tree);
   return out;
 }
+function positionOf(text3, offset) {
+  const before = text3.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+
+// src/docs/versions.ts
+var PATTERNS = [
+  ["Kubernetes", /\b(?:kubeadm|kubelet|kubectl)[-=]v?(\d+\.\d+\.\d+)\b/g],
+  ["Kubernetes", /--kubernetes-version[= ]v?(\d+\.\d+\.\d+)\b/g],
+  ["Kubernetes", /\bkubernetesVersion:\s*"?v?(\d+\.\d+\.\d+)\b/g],
+  ["kernel", /\bkernel(?:-devel|-headers)?-(\d+\.\d+\.\d+-[\d.]*\d)(?:\.el\d|\b)/g],
+  ["docker", /\bdocker(?:-ce|-client|-common)?-(\d+\.\d+\.\d+(?:-\d+)?)/g],
+  ["TF tag", /\b(?:CONTRAIL_RELEASE|CONTRAIL_CONTAINER_TAG)\s*[=:]\s*["']?([A-Za-z0-9][\w.-]*)/g]
+];
 function pinnedVersions(text3) {
   const out = [];
   for (const node2 of codeNodes(fromMarkdown(text3))) {
@@ -12523,10 +12529,6 @@ function expected(profile, what) {
   }
 }
 var agrees = (what, doc, pinned) => what === "kernel" || what === "docker" ? pinned === doc || pinned.startsWith(`${doc}.`) : doc === pinned;
-function positionOf(text3, offset) {
-  const before = text3.slice(0, offset);
-  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
-}
 function versionWarnings(text3, page, profiles) {
   const pinned = pinnedVersions(text3);
   const profile = profileFor(page, pinned, profiles);
@@ -12586,20 +12588,6 @@ function splitFrontMatter(text3) {
   const lines = m[0].split("\n").length - 1;
   return { page, body: "\n".repeat(lines) + text3.slice(m[0].length) };
 }
-function codeNodes2(tree) {
-  const out = [];
-  const walk = (node2) => {
-    if (node2.type === "code" || node2.type === "inlineCode") out.push(node2);
-    for (const child of node2.children ?? []) walk(child);
-  };
-  walk(tree);
-  return out;
-}
-function positionOf2(text3, offset) {
-  const before = text3.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - before.lastIndexOf("\n") };
-}
 var LIQUID = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 function shown(text3) {
   const one2 = text3.replace(/\s+/g, " ").trim();
@@ -12624,7 +12612,7 @@ function syntaxFinding(e, body) {
   const message = e instanceof Error ? e.message : String(e);
   const at = /line:(\d+), col:(\d+)/.exec(message);
   const first = body.search(LIQUID);
-  const where = at ? { line: Number(at[1]), column: Number(at[2]) } : positionOf2(body, first < 0 ? 0 : first);
+  const where = at ? { line: Number(at[1]), column: Number(at[2]) } : positionOf(body, first < 0 ? 0 : first);
   return {
     ...where,
     severity: "error",
@@ -12646,8 +12634,8 @@ function liquidFindings(body, page, site, engine) {
     return [syntaxFinding(e, body)];
   }
   if (rendered === body) return [];
-  const before = codeNodes2(fromMarkdown(body));
-  const after = codeNodes2(fromMarkdown(rendered));
+  const before = codeNodes(fromMarkdown(body));
+  const after = codeNodes(fromMarkdown(rendered));
   const findings = [];
   for (const [i, node2] of before.entries()) {
     const start = node2.position.start.offset;
@@ -12662,7 +12650,7 @@ function liquidFindings(body, page, site, engine) {
     const fix = block ? "put {% raw %} on the line before the opening fence and {% endraw %} after the closing one" : "write it as {% raw %}`\u2026`{% endraw %}";
     for (const tag of tags) {
       findings.push({
-        ...positionOf2(body, start + tag.index),
+        ...positionOf(body, start + tag.index),
         severity: "error",
         message: `${shown(tag[0])} inside ${block ? "a code block" : "inline code"} is Liquid: the site replaces it${change ? `, so readers see "${shown(change.now)}" where the source has "${shown(change.was)}"` : " and the code is no longer there"}; ${fix}.`
       });

@@ -21,10 +21,10 @@ import {
   type Template,
   type TopLevelToken,
 } from 'liquidjs';
-import type { Code, InlineCode, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parse as parseYaml } from 'yaml';
 import type { Profile } from '../config/profile.js';
+import { codeNodes, positionOf } from './markdown.js';
 import { versionWarnings } from './versions.js';
 
 export interface DocFinding {
@@ -33,8 +33,6 @@ export interface DocFinding {
   severity: 'error' | 'warning';
   message: string;
 }
-
-type CodeNode = Code | InlineCode;
 
 /** {% highlight lang %}…{% endhighlight %}: Jekyll renders the Liquid inside it too. */
 class HighlightTag extends Tag {
@@ -82,23 +80,6 @@ export function splitFrontMatter(text: string): { page: Record<string, unknown>;
   }
   const lines = m[0].split('\n').length - 1;
   return { page, body: '\n'.repeat(lines) + text.slice(m[0].length) };
-}
-
-function codeNodes(tree: Root): CodeNode[] {
-  const out: CodeNode[] = [];
-  const walk = (node: { type: string; children?: unknown[] }) => {
-    if (node.type === 'code' || node.type === 'inlineCode') out.push(node as CodeNode);
-    for (const child of (node.children ?? []) as { type: string }[]) walk(child);
-  };
-  walk(tree as unknown as { type: string; children: unknown[] });
-  return out;
-}
-
-/** Line and column (1-based) of an offset in a text. */
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 const LIQUID = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;

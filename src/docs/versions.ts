@@ -5,11 +5,11 @@
  * warning at the version's line and column: the doc may be right and the
  * profile stale, or the doc may tell readers to install what was never proven.
  */
-import type { Code, InlineCode, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import type { Profile } from '../config/profile.js';
 import { minorOf } from '../config/profile.js';
 import type { DocFinding } from './lintDocs.js';
+import { codeNodes, positionOf } from './markdown.js';
 
 interface Pinned {
   what: 'Kubernetes' | 'kernel' | 'docker' | 'TF tag';
@@ -25,16 +25,6 @@ const PATTERNS: [Pinned['what'], RegExp][] = [
   ['docker', /\bdocker(?:-ce|-client|-common)?-(\d+\.\d+\.\d+(?:-\d+)?)/g],
   ['TF tag', /\b(?:CONTRAIL_RELEASE|CONTRAIL_CONTAINER_TAG)\s*[=:]\s*["']?([A-Za-z0-9][\w.-]*)/g],
 ];
-
-function codeNodes(tree: Root): (Code | InlineCode)[] {
-  const out: (Code | InlineCode)[] = [];
-  const walk = (node: { type: string; children?: unknown[] }) => {
-    if (node.type === 'code' || node.type === 'inlineCode') out.push(node as Code | InlineCode);
-    for (const child of (node.children ?? []) as { type: string }[]) walk(child);
-  };
-  walk(tree as unknown as { type: string; children: unknown[] });
-  return out;
-}
 
 /** Every version the doc's code pins, with its offset in the text. */
 export function pinnedVersions(text: string): Pinned[] {
@@ -84,11 +74,6 @@ const agrees = (what: Pinned['what'], doc: string, pinned: string) =>
   what === 'kernel' || what === 'docker'
     ? pinned === doc || pinned.startsWith(`${doc}.`)
     : doc === pinned;
-
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
-}
 
 export function versionWarnings(
   text: string,

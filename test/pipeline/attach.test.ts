@@ -16,6 +16,7 @@ import { StateStore } from '../../src/state/runState.js';
 import { tempDir } from '../helpers.js';
 import { testKeyPair } from '../providers/keys.js';
 import type { Fabric, FabricRun } from '../../src/fabric/fabric.js';
+import { idleFabric } from '../support/idleFabric.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -135,19 +136,9 @@ describe('attach', () => {
     writeFileSync(key, testKeyPair('attach').private, { mode: 0o600 });
     await StateStore.open(dir).then((st) => st.update((s) => void (s.keyFile = key)));
     const made: FabricRun[] = [];
-    const notUsed = () => Promise.reject(new Error('not used'));
     const fabric = (): ((run: FabricRun) => Fabric) => (run) => {
       made.push(run);
-      return {
-        name: 'emulated',
-        install: notUsed,
-        status: notUsed,
-        remediate: notUsed,
-        peer: notUsed,
-        deployWorkloads: notUsed,
-        applyIsolation: notUsed,
-        probe: notUsed,
-      };
+      return idleFabric();
     };
     const logger = memoryLogger();
     const live = await attach(dir, {

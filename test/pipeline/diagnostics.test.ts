@@ -12,6 +12,7 @@ import type { Fabric, FabricSite } from '../../src/fabric/fabric.js';
 import { secrets } from '../../src/log.js';
 import { writeDiagnostics } from '../../src/pipeline/diagnostics.js';
 import { tempDir } from '../helpers.js';
+import { idleFabric } from '../support/idleFabric.js';
 import { localSites, testContext } from '../support/sites.js';
 
 const dirs: string[] = [];
@@ -19,20 +20,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const fabricWith = (collectLogs: Fabric['collectLogs']): Fabric => {
-  const notUsed = () => Promise.reject(new Error('not used'));
-  return {
-    name: 'emulated',
-    install: notUsed,
-    status: notUsed,
-    remediate: notUsed,
-    peer: notUsed,
-    deployWorkloads: notUsed,
-    applyIsolation: notUsed,
-    probe: notUsed,
-    ...(collectLogs ? { collectLogs } : {}),
-  };
-};
+const fabricWith = (collectLogs: Fabric['collectLogs']): Fabric =>
+  idleFabric(collectLogs ? { collectLogs } : {});
 
 describe('writeDiagnostics', () => {
   it('writes each host that answered, masked and 0600, and names the hosts that did not', async () => {

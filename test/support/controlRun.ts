@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 
 export interface ControlTest {
   title: string;
@@ -56,5 +57,32 @@ export function runControls(config: string, timeoutMs: number): ControlRun {
     return { status: r.status, stderr: r.stderr, byDefect };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The verdict on a control run: it failed as a whole, every defect ran, each
+ * failed the tests (title starts) listed for it, and the kit's basic test
+ * (`still`) passed wherever the defect leaves it alone.
+ */
+export function expectDefectsCaught(
+  run: ControlRun,
+  expected: Record<string, string[]>,
+  still: { title: string; what: string; except?: readonly string[] },
+): void {
+  expect(run.status, `the control run should fail (it did not): ${run.stderr}`).toBe(1);
+  expect([...run.byDefect.keys()].sort()).toEqual(Object.keys(expected).sort());
+  for (const [defect, titles] of Object.entries(expected)) {
+    const tests = run.byDefect.get(defect)!;
+    const failed = tests.filter((t) => t.status === 'failed').map((t) => t.title);
+    for (const title of titles) {
+      expect(
+        failed.some((f) => f.startsWith(title)),
+        `"${defect}" should fail "${title}…"; failed: ${failed.join(' | ') || 'nothing'}`,
+      ).toBe(true);
+    }
+    if (still.except?.includes(defect)) continue;
+    const basic = tests.find((t) => t.title.startsWith(still.title));
+    expect(basic?.status, `"${defect}": the kit still ${still.what}`).toBe('passed');
   }
 }

@@ -111,7 +111,10 @@ export class TungstenFabric implements Fabric {
         },
         this.options.rootOf ? { root: this.options.rootOf(host) } : {},
       );
-    const order = stepsFor(site.plan.hosts[0]!.name);
+    // rendered once per host, before the first step runs
+    const nodes = site.plan.hosts.filter((h) => h.role !== 'edge');
+    const perHost = new Map(nodes.map((h) => [h.name, stepsFor(h.name)]));
+    const order = perHost.get(nodes[0]!.name)!;
     for (const [index, step] of order.entries()) {
       await fabricStep(ctx, name, step.name, async () => {
         const on = stepHosts(site.plan, step);
@@ -120,7 +123,7 @@ export class TungstenFabric implements Fabric {
           step.name === 'tf manifest' ? await this.manifestFile(ctx.plan, site) : undefined;
         await Promise.all(
           on.map((h) => {
-            const own = stepsFor(h.name)[index]!;
+            const own = perHost.get(h.name)![index]!;
             return this.runOnHost(hosts.get(h.name)!, h, own, extra, ctx);
           }),
         );
