@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-WLFNAEV6.js";
+} from "./chunks/chunk-GAJH7TFJ.js";
 import {
   DIAGNOSTICS,
   StateStore,

@@ -12,7 +12,7 @@ import {
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-WLFNAEV6.js";
+} from "./chunks/chunk-GAJH7TFJ.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,

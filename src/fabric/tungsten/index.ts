@@ -4,9 +4,11 @@
  * named step; on every host it belongs to at once, files uploaded first; a
  * failed step tried once more, since every script converges; the pinned
  * kernel's reboot through the remote layer; the master's join command copied
- * to the workers; the rendered TF manifest uploaded) and `status`
- * (contrail-status on every node). Peering, workloads and probes come with
- * the join and workloads issues; until then the registry refuses cloud sites.
+ * to the workers; the rendered TF manifest uploaded), `status`
+ * (contrail-status on every node) and `remediate` (the race's ladder on the
+ * master: delete the control pod; create the control node's own bgp-router
+ * through the config API). Peering, workloads and probes come with the join
+ * and workloads issues; until then the registry refuses cloud sites.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
@@ -29,6 +31,13 @@ import type {
   Workloads,
 } from '../fabric.js';
 import { fabricStep } from '../fabric.js';
+import {
+  bgpRouterBody,
+  contrailStatusCommand,
+  deleteControlPodCommand,
+  interpretBgpRouterResponse,
+  provisionBgpRouterCommand,
+} from './commands.js';
 import {
   installSteps,
   JOIN_FILE,
@@ -231,14 +240,15 @@ export class TungstenFabric implements Fabric {
       { script: step.script(hostPlan) },
       { sudo: true, timeoutMs: this.options.stepTimeoutMs ?? 1_200_000 },
     );
-    await this.transcribe(host.name, step.name, r, Date.now() - started);
+    await this.transcribe(host.name, `install / ${step.name}`, r, Date.now() - started);
     return r;
   }
 
   /** One entry of the host's transcript (0600, secrets masked): what a failed nightly is read from. */
   private async transcribe(
     host: string,
-    step: string,
+    /** e.g. "install / kernel" */
+    what: string,
     r: { code: number; stdout: string; stderr: string },
     ms: number,
   ): Promise<void> {
@@ -246,7 +256,7 @@ export class TungstenFabric implements Fabric {
     if (!dir) return;
     const lines = (text: string) => text.trimEnd().split('\n').slice(-TRANSCRIPT_LINES).join('\n');
     const entry = [
-      `=== ${new Date().toISOString()} install / ${step}: exit ${r.code} in ${(ms / 1000).toFixed(1)}s`,
+      `=== ${new Date().toISOString()} ${what}: exit ${r.code} in ${(ms / 1000).toFixed(1)}s`,
       ...(r.stdout.trim() ? [`--- stdout (last ${TRANSCRIPT_LINES} lines)`, lines(r.stdout)] : []),
       ...(r.stderr.trim() ? [`--- stderr (last ${TRANSCRIPT_LINES} lines)`, lines(r.stderr)] : []),
       '',
@@ -262,18 +272,65 @@ export class TungstenFabric implements Fabric {
       site.plan.hosts
         .filter((h) => h.role !== 'edge')
         .map(async (h) => {
-          const r = await this.remote.exec(hosts.get(h.name)!, ['contrail-status'], {
+          const r = await this.remote.exec(hosts.get(h.name)!, contrailStatusCommand(), {
             sudo: true,
             timeoutMs: 60_000,
           });
-          out[h.name] = r.stdout;
+          // a status that could not be read is shown as such (the ladder reads it as not ready)
+          out[h.name] =
+            r.code === 0
+              ? r.stdout
+              : `contrail-status: exit ${r.code}: ${tail(r.stderr || r.stdout)}`;
         }),
     );
     return out;
   }
 
-  remediate(_site: FabricSite, _action: RemediationAction, _ctx: FabricContext): Promise<void> {
-    return notYet('remediate the control-node race');
+  /**
+   * The race's ladder on the site's master: delete the control pod (its
+   * DaemonSet starts a new one, which looks for its bgp-router again), or
+   * create the control node's own bgp-router through the config API, as
+   * provision_control.py does (an existing one is fine).
+   */
+  async remediate(site: FabricSite, action: RemediationAction, ctx: FabricContext): Promise<void> {
+    const master = site.plan.hosts.find((h) => h.role === 'master')!;
+    const host = remoteHostsOf(site.machines.hosts).get(master.name)!;
+    const started = Date.now();
+    const argv =
+      action === 'delete-control-pod'
+        ? deleteControlPodCommand(ctx.plan.profile)
+        : provisionBgpRouterCommand(
+            master.privateAddress,
+            bgpRouterBody({
+              name: master.name,
+              address: master.privateAddress,
+              asn: site.plan.asn,
+            }),
+          );
+    const r = await this.remote.exec(host, argv, { sudo: true, timeoutMs: 60_000 });
+    await this.transcribe(master.name, `remediate / ${action}`, r, Date.now() - started);
+    if (action === 'delete-control-pod') {
+      if (r.code !== 0) {
+        throw new InfraError(
+          `${master.name}: deleting the control pod failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`,
+        );
+      }
+      return;
+    }
+    const answer = interpretBgpRouterResponse({
+      exitCode: r.code,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      durationMs: Date.now() - started,
+    });
+    if (answer.outcome === 'failed') {
+      throw new InfraError(
+        `${master.name}: the config API did not create bgp-router ${master.name}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ''}: ${tail(answer.body)}`,
+      );
+    }
+    ctx.logger.info(
+      `remediate: ${master.name}: bgp-router ${master.name} ${answer.outcome === 'created' ? 'created' : 'exists already'}`,
+    );
   }
 
   peer(_site: FabricSite, _all: FabricSite[], _ctx: FabricContext): Promise<void> {

@@ -109,6 +109,51 @@ describe('the tungsten install, as data', () => {
     expect(h.script(master)).toContain('kernel-devel-$(uname -r)');
   });
 
+  it('a registry mirror is written on every node before the first pull: docker takes a host, containerd a host and path', async () => {
+    const withMirror = (plan: Plan, mirror?: string): Plan => ({
+      ...plan,
+      registry: { ...(mirror ? { mirror } : {}) },
+    });
+    const runtimeOf = (plan: Plan) => {
+      const site = plan.sites[0]!;
+      const step = installSteps(plan, site).find((s) => s.name === 'container runtime')!;
+      const host = site.hosts.find((h) => h.role === 'worker')!;
+      return { files: step.files(host), script: step.script(host) };
+    };
+    const old = await planOf('examples/aws-azure.yml');
+    const docker = runtimeOf(withMirror(old, 'mirror.example.com:5000'));
+    const daemon = docker.files.find((f) => f.path.endsWith('/runtime/etc/docker/daemon.json'))!;
+    expect(JSON.parse(daemon.content)).toEqual({
+      'registry-mirrors': ['https://mirror.example.com:5000'],
+    });
+    // moved into place only when it changed; the runtime restarted only then
+    expect(docker.script).toContain(
+      "if cmp -s /etc/tungsten-e2e/runtime/etc/docker/daemon.json /etc/docker/daemon.json; then echo '/etc/docker/daemon.json: already in place'; else install -D -m 0644",
+    );
+    expect(docker.script).toContain('if [ "$changed" = 1 ]; then systemctl restart docker; fi');
+    // dockerd refuses a mirror with a path: nothing written (TF images come through it by name)
+    expect(
+      runtimeOf(withMirror(old, 'cache.example.com/dockerhub')).files.map((f) => f.path),
+    ).toEqual([]);
+    expect(runtimeOf(withMirror(old)).script).not.toContain('daemon.json');
+
+    const now = await planOf('examples/opensdn-aws-gcp.yml');
+    const containerd = runtimeOf(withMirror(now, 'cache.example.com/dockerhub'));
+    const hostsToml = containerd.files.find((f) =>
+      f.path.endsWith('certs.d/docker.io/hosts.toml'),
+    )!;
+    expect(hostsToml.content).toBe(
+      'server = "https://registry-1.docker.io"\n\n[host."https://cache.example.com/v2/dockerhub"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n',
+    );
+    const config = containerd.files.find((f) => f.path.endsWith('/etc/containerd/config.toml'))!;
+    expect(config.content).toContain('config_path = "/etc/containerd/certs.d"');
+    expect(runtimeOf(withMirror(now)).files.some((f) => f.path.includes('certs.d'))).toBe(false);
+    if (!noShellcheck) {
+      for (const r of [docker, containerd])
+        expect(shellcheck(r.script)).toEqual({ code: 0, out: '' });
+    }
+  });
+
   it('the registry password reaches a host only as a 0600 file, read on stdin or by the shell, never in a script', async () => {
     for (const { file } of EXAMPLES) {
       const plan = await planOf(file, 'ci-bot');

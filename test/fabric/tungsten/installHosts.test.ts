@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadSiteFile } from '../../../src/config/load.js';
 import { InfraError } from '../../../src/errors.js';
+import { ReadinessError, waitReady } from '../../../src/health/waitReady.js';
 import type { FabricContext, FabricSite } from '../../../src/fabric/fabric.js';
 import { TungstenFabric } from '../../../src/fabric/tungsten/index.js';
 import { memoryLogger } from '../../../src/log.js';
@@ -216,6 +217,16 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
       );
       expect(readFileSync(join(n.root, 'boot_id'), 'utf8').trim()).toBe('boot-2');
     }
+    // the plan's registry mirror, in docker's config before the first pull; docker restarted for it
+    for (const n of nodes.values()) {
+      expect(JSON.parse(readFileSync(join(n.root, 'etc/docker/daemon.json'), 'utf8'))).toEqual({
+        'registry-mirrors': ['https://mirror.gcr.io'],
+      });
+    }
+    expect(seq.indexOf('systemctl restart docker')).toBeGreaterThan(
+      first(/^yum install -y docker/),
+    );
+    expect(seq.indexOf('systemctl restart docker')).toBeLessThan(first(/^docker login/));
     // the worker: no kubeadm init, joined with the master's command, which arrived 0600
     expect(of(worker).some((l) => l.startsWith('kubeadm init'))).toBe(false);
     expect(of(worker)).toContain(
@@ -269,9 +280,11 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
     logger.lines.length = 0;
     await Promise.all(sites.map((s) => fabric().install(s, ctx)));
     const again = calls().slice(before);
-    expect(again.filter((l) => / (yum install|kubeadm init|kubeadm join|grubby)/.test(l))).toEqual(
-      [],
-    );
+    expect(
+      again.filter((l) =>
+        / (yum install|kubeadm init|kubeadm join|grubby|systemctl restart)/.test(l),
+      ),
+    ).toEqual([]);
     for (const n of nodes.values()) {
       expect(readFileSync(join(n.root, 'boot_id'), 'utf8').trim()).toBe('boot-2');
     }
@@ -280,6 +293,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
     expect(said).toContain('kubeadm init: already done');
     expect(said).toContain('join: already a node');
     expect(said).toMatch(/kubeadm: already installed/);
+    expect(said).toContain('/etc/docker/daemon.json: already in place');
   }, 120_000);
 
   it('a step that fails once is tried again and the install goes on', async () => {
@@ -312,4 +326,99 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
     );
     expect(existsSync(join(nodes.get(worker)!.root, 'usr/local/bin/kubeadm'))).toBe(false);
   }, 120_000);
+
+  it('the readiness ladder on contrail-status: a race a new control pod ends, a race only its own bgp-router ends', async () => {
+    const [a, b] = sites as [FabricSite, FabricSite];
+    const masterOf = (s: FabricSite) => s.plan.hosts.find((h) => h.role === 'master')!;
+    const rootA = nodes.get(masterOf(a).name)!.root;
+    const rootB = nodes.get(masterOf(b).name)!.root;
+    writeFileSync(join(rootA, 'tf-race'), 'pod');
+    writeFileSync(join(rootB, 'tf-race'), 'bgp-router');
+    rmSync(join(rootB, 'bgp-routers.json'), { force: true });
+    const before = calls().length;
+    const result = await waitReady(fabric(), sites, ctx, {
+      timeoutMs: 30_000,
+      raceRetries: 3,
+      pollIntervalMs: 100,
+      raceGraceMs: 300,
+    });
+    const steps = (site: string) =>
+      result.remediations
+        .filter((r) => r.site === site)
+        .map((r) => `${r.action}: ${r.resolved ? 'resolved' : 'not resolved'}`);
+    expect(steps(a.plan.name)).toEqual(['delete control pod: resolved']);
+    expect(steps(b.plan.name)).toEqual([
+      'delete control pod: not resolved',
+      'provision bgp-router: resolved',
+    ]);
+    expect(result.remediations[0]!.problem).toMatch(/No BGP configuration for self/);
+    // the commands the real tools got, on the masters only
+    const made = calls().slice(before);
+    const ns = plan.profile.tf.manifest.namespace;
+    const selector = plan.profile.tf['control-pod-selector'];
+    expect(made).toContain(`${masterOf(a).name} kubectl -n ${ns} delete pod -l ${selector}`);
+    expect(made.filter((l) => / kubectl .* delete pod /.test(l))).toHaveLength(2);
+    // one POST, to the config API on the master's own address (the -w format's newline splits the logged line)
+    expect(made.filter((l) => / curl .* -X POST /.test(l))).toEqual([
+      expect.stringMatching(new RegExp(`^${masterOf(b).name} curl `)),
+    ]);
+    expect(made.filter((l) => l.endsWith(':8082/bgp-routers'))).toEqual([
+      expect.stringMatching(new RegExp(` http://${masterOf(b).privateAddress}:8082/bgp-routers$`)),
+    ]);
+    // the bgp-router is the control node's own: its hostname, its address, its site's ASN
+    const posted = JSON.parse(readFileSync(join(rootB, 'bgp-routers.json'), 'utf8')) as {
+      'bgp-router': { fq_name: string[]; bgp_router_parameters: Record<string, unknown> };
+    };
+    expect(posted['bgp-router'].fq_name.at(-1)).toBe(masterOf(b).name);
+    expect(posted['bgp-router'].bgp_router_parameters).toMatchObject({
+      router_type: 'control-node',
+      autonomous_system: b.plan.asn,
+      address: masterOf(b).privateAddress,
+    });
+    expect(logger.lines.join('\n')).toContain(`bgp-router ${masterOf(b).name} created`);
+    // the ladder's steps are in the master's transcript
+    expect(readFileSync(join(dir, 'transcripts', `${masterOf(b).name}.log`), 'utf8')).toMatch(
+      /remediate \/ provision-bgp-router: exit 0/,
+    );
+  }, 60_000);
+
+  it("a site not ready by its deadline fails with every host's last contrail-status; a race past every step names the race", async () => {
+    const worker = `${sites[0]!.plan.name}-worker-1`;
+    writeFileSync(join(nodes.get(worker)!.root, 'tf-stuck'), '');
+    try {
+      const e = await waitReady(fabric(), [sites[0]!], ctx, {
+        timeoutMs: 1_500,
+        raceRetries: 3,
+        pollIntervalMs: 100,
+      }).catch((x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(ReadinessError);
+      const failure = (e as ReadinessError).failures[0]!;
+      expect(failure.reason).toBe('timeout');
+      expect(failure.statusText).toContain(`--- ${worker} ---`);
+      expect(failure.statusText).toContain(
+        'api: initializing (Database:Cassandra connection down)',
+      );
+    } finally {
+      rmSync(join(nodes.get(worker)!.root, 'tf-stuck'), { force: true });
+    }
+    // a race that neither step ends: the ladder runs out, and says so
+    const master = `${sites[0]!.plan.name}-master`;
+    writeFileSync(join(nodes.get(master)!.root, 'tf-race'), 'forever');
+    try {
+      const e = await waitReady(fabric(), [sites[0]!], ctx, {
+        timeoutMs: 30_000,
+        raceRetries: 2,
+        pollIntervalMs: 100,
+        raceGraceMs: 200,
+      }).catch((x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(ReadinessError);
+      expect((e as ReadinessError).failures[0]!.reason).toBe('race-exhausted');
+      expect((e as ReadinessError).remediations.map((r) => `${r.action}: ${r.resolved}`)).toEqual([
+        'delete control pod: false',
+        'provision bgp-router: false',
+      ]);
+    } finally {
+      rmSync(join(nodes.get(master)!.root, 'tf-race'), { force: true });
+    }
+  }, 60_000);
 });

@@ -21,8 +21,14 @@ export interface Flavour {
     name: string;
     packages: string[];
     service: string;
+    /** repositories and such, written before the packages are installed */
     files: StepFile[];
-    restartAfterConfig: boolean;
+    /**
+     * The runtime's own configuration: staged under the install's directory,
+     * moved into place and the runtime restarted only when it changed (a
+     * re-run restarts nothing, so running pods are left alone).
+     */
+    config: { path: string; content: string }[];
     /** a line that logs in to the registry with the password from a 0600 file (quoted values) */
     login(user: string, host: string, passwordFile: string): string;
   };
@@ -130,6 +136,48 @@ function kubeletFiles(plan: Plan, site: SitePlan, at: At): StepFile[] {
   ];
 }
 
+const CERTS_D = '/etc/containerd/certs.d';
+
+/** Where a mirror answers: https unless it names another scheme; its host and its path apart. */
+function mirrorParts(mirror: string): { origin: string; path: string } {
+  const url = new URL(/^[a-z]+:\/\//.test(mirror) ? mirror : `https://${mirror}`);
+  return { origin: url.origin, path: url.pathname.replace(/\/+$/, '') };
+}
+
+/**
+ * Docker pulls Docker Hub's images through `registry-mirrors`, which takes a
+ * host only (dockerd refuses a mirror URL with a path). TF's images come
+ * through the mirror by name in any case (the plan rewrites their registry).
+ */
+function dockerConfig(mirror: string | undefined, at: At): { path: string; content: string }[] {
+  if (!mirror || mirrorParts(mirror).path !== '') return [];
+  return [
+    {
+      path: at('/etc/docker/daemon.json'),
+      content: `${JSON.stringify({ 'registry-mirrors': [mirrorParts(mirror).origin] }, null, 2)}\n`,
+    },
+  ];
+}
+
+/** containerd's per-registry hosts file: Docker Hub through the mirror, its path kept (override_path). */
+function containerdMirror(mirror: string | undefined, at: At): { path: string; content: string }[] {
+  if (!mirror) return [];
+  const { origin, path } = mirrorParts(mirror);
+  return [
+    {
+      path: at(`${CERTS_D}/docker.io/hosts.toml`),
+      content: [
+        'server = "https://registry-1.docker.io"',
+        '',
+        `[host."${origin}${path ? `/v2${path}` : ''}"]`,
+        '  capabilities = ["pull", "resolve"]',
+        ...(path ? ['  override_path = true'] : []),
+        '',
+      ].join('\n'),
+    },
+  ];
+}
+
 export function profileFlavour(plan: Plan, site: SitePlan, at: At = (x) => x): Flavour {
   const p = plan.profile;
   const pinned = !p.os['kernel-headers'];
@@ -147,7 +195,7 @@ export function profileFlavour(plan: Plan, site: SitePlan, at: At = (x) => x): F
         service: 'docker',
         // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
         files: [],
-        restartAfterConfig: false,
+        config: dockerConfig(plan.registry.mirror, at),
         login: (user, host, file) =>
           `docker login --username ${user} --password-stdin ${host} < ${file}`,
       }
@@ -162,6 +210,8 @@ export function profileFlavour(plan: Plan, site: SitePlan, at: At = (x) => x): F
               '[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n',
             mode: 0o644,
           },
+        ],
+        config: [
           {
             path: at('/etc/containerd/config.toml'),
             content: [
@@ -171,12 +221,14 @@ export function profileFlavour(plan: Plan, site: SitePlan, at: At = (x) => x): F
               ...(pause ? [`  sandbox_image = "${pause}"`] : []),
               '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
               '  SystemdCgroup = true',
+              ...(plan.registry.mirror
+                ? ['[plugins."io.containerd.grpc.v1.cri".registry]', `  config_path = "${CERTS_D}"`]
+                : []),
               '',
             ].join('\n'),
-            mode: 0o644,
           },
+          ...containerdMirror(plan.registry.mirror, at),
         ],
-        restartAfterConfig: true,
         // the password goes from its file into a 0600 config through the shell, never an argv
         login: (user, host, file) =>
           [

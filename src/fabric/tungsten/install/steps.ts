@@ -145,11 +145,14 @@ function runtime(plan: Plan, f: Flavour, secrets: InstallSecrets, at: At): Insta
   const registryHost = plan.versions.tfRegistry.split('/')[0]!;
   const password = at(`${STATE_DIR}/registry-password`);
   const login = user && secrets.registryPassword !== undefined;
+  const staged = (path: string) => at(`${STATE_DIR}/runtime${path.slice(at('').length)}`);
+  const svc = q(f.runtime.service);
   return {
     name: 'container runtime',
     on: 'all',
     files: () => [
       ...f.runtime.files,
+      ...f.runtime.config.map((c) => ({ path: staged(c.path), content: c.content, mode: 0o644 })),
       ...(login
         ? [{ path: password, content: secrets.registryPassword!, mode: 0o600, secret: true }]
         : []),
@@ -157,8 +160,14 @@ function runtime(plan: Plan, f: Flavour, secrets: InstallSecrets, at: At): Insta
     script: () =>
       strict([
         `if rpm -q ${f.runtime.packages.map(q).join(' ')} >/dev/null; then echo "${f.runtime.name}: already installed"; else ${f.install} ${f.runtime.packages.map(q).join(' ')}; fi`,
-        `systemctl enable --now ${q(f.runtime.service)}`,
-        ...(f.runtime.restartAfterConfig ? [`systemctl restart ${q(f.runtime.service)}`] : []),
+        'changed=0',
+        // the runtime's config moves into place only when it differs, so a re-run restarts nothing
+        ...f.runtime.config.map(
+          (c) =>
+            `if cmp -s ${q(staged(c.path))} ${q(c.path)}; then echo ${q(`${c.path.slice(at('').length)}: already in place`)}; else install -D -m 0644 ${q(staged(c.path))} ${q(c.path)}; changed=1; fi`,
+        ),
+        `systemctl enable --now ${svc}`,
+        `if [ "$changed" = 1 ]; then systemctl restart ${svc}; fi`,
         // credentials before the first pull; the password only ever on stdin
         ...(login ? [f.runtime.login(q(user!), q(registryHost), q(password))] : []),
       ]),

@@ -231,6 +231,38 @@ function kubeletFiles(plan, site, at) {
     }
   ];
 }
+var CERTS_D = "/etc/containerd/certs.d";
+function mirrorParts(mirror) {
+  const url = new URL(/^[a-z]+:\/\//.test(mirror) ? mirror : `https://${mirror}`);
+  return { origin: url.origin, path: url.pathname.replace(/\/+$/, "") };
+}
+function dockerConfig(mirror, at) {
+  if (!mirror || mirrorParts(mirror).path !== "") return [];
+  return [
+    {
+      path: at("/etc/docker/daemon.json"),
+      content: `${JSON.stringify({ "registry-mirrors": [mirrorParts(mirror).origin] }, null, 2)}
+`
+    }
+  ];
+}
+function containerdMirror(mirror, at) {
+  if (!mirror) return [];
+  const { origin, path } = mirrorParts(mirror);
+  return [
+    {
+      path: at(`${CERTS_D}/docker.io/hosts.toml`),
+      content: [
+        'server = "https://registry-1.docker.io"',
+        "",
+        `[host."${origin}${path ? `/v2${path}` : ""}"]`,
+        '  capabilities = ["pull", "resolve"]',
+        ...path ? ["  override_path = true"] : [],
+        ""
+      ].join("\n")
+    }
+  ];
+}
 function profileFlavour(plan, site, at = (x) => x) {
   const p = plan.profile;
   const pinned = !p.os["kernel-headers"];
@@ -250,7 +282,7 @@ gpgcheck=0
     service: "docker",
     // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
     files: [],
-    restartAfterConfig: false,
+    config: dockerConfig(plan.registry.mirror, at),
     login: (user, host, file) => `docker login --username ${user} --password-stdin ${host} < ${file}`
   } : {
     name: "containerd",
@@ -261,7 +293,9 @@ gpgcheck=0
         path: at("/etc/yum.repos.d/docker-ce.repo"),
         content: "[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n",
         mode: 420
-      },
+      }
+    ],
+    config: [
       {
         path: at("/etc/containerd/config.toml"),
         content: [
@@ -271,12 +305,12 @@ gpgcheck=0
           ...pause ? [`  sandbox_image = "${pause}"`] : [],
           '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
           "  SystemdCgroup = true",
+          ...plan.registry.mirror ? ['[plugins."io.containerd.grpc.v1.cri".registry]', `  config_path = "${CERTS_D}"`] : [],
           ""
-        ].join("\n"),
-        mode: 420
-      }
+        ].join("\n")
+      },
+      ...containerdMirror(plan.registry.mirror, at)
     ],
-    restartAfterConfig: true,
     // the password goes from its file into a 0600 config through the shell, never an argv
     login: (user, host, file) => [
       `install -d -m 0700 ${q(at("/etc/containerd/conf.d"))}`,
@@ -423,17 +457,25 @@ function runtime(plan, f, secrets, at) {
   const registryHost = plan.versions.tfRegistry.split("/")[0];
   const password = at(`${STATE_DIR}/registry-password`);
   const login = user && secrets.registryPassword !== void 0;
+  const staged = (path) => at(`${STATE_DIR}/runtime${path.slice(at("").length)}`);
+  const svc = q2(f.runtime.service);
   return {
     name: "container runtime",
     on: "all",
     files: () => [
       ...f.runtime.files,
+      ...f.runtime.config.map((c) => ({ path: staged(c.path), content: c.content, mode: 420 })),
       ...login ? [{ path: password, content: secrets.registryPassword, mode: 384, secret: true }] : []
     ],
     script: () => strict([
       `if rpm -q ${f.runtime.packages.map(q2).join(" ")} >/dev/null; then echo "${f.runtime.name}: already installed"; else ${f.install} ${f.runtime.packages.map(q2).join(" ")}; fi`,
-      `systemctl enable --now ${q2(f.runtime.service)}`,
-      ...f.runtime.restartAfterConfig ? [`systemctl restart ${q2(f.runtime.service)}`] : [],
+      "changed=0",
+      // the runtime's config moves into place only when it differs, so a re-run restarts nothing
+      ...f.runtime.config.map(
+        (c) => `if cmp -s ${q2(staged(c.path))} ${q2(c.path)}; then echo ${q2(`${c.path.slice(at("").length)}: already in place`)}; else install -D -m 0644 ${q2(staged(c.path))} ${q2(c.path)}; changed=1; fi`
+      ),
+      `systemctl enable --now ${svc}`,
+      `if [ "$changed" = 1 ]; then systemctl restart ${svc}; fi`,
       // credentials before the first pull; the password only ever on stdin
       ...login ? [f.runtime.login(q2(user), q2(registryHost), q2(password))] : []
     ])
