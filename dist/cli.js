@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-GAJH7TFJ.js";
+} from "./chunks/chunk-7IYJMVI6.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -33,7 +33,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-KVB6MTY2.js";
+} from "./chunks/chunk-NXGVUDS2.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

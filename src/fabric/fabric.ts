@@ -4,6 +4,7 @@
  * pods and nftables on the local provider. Health logic and the suites sit
  * above this interface and must not know which fabric they talk to.
  */
+import type { Duplex } from 'node:stream';
 import type { IsolationMode } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Plan, SitePlan } from '../plan/types.js';
@@ -35,6 +36,8 @@ export interface RemoteRunner {
   ): Promise<void>;
   /** reboot the host and return once it is back with a new boot id (deadline: ms from now) */
   reboot(host: RemoteHost, deadlineMs: number): Promise<void>;
+  /** a TCP connection from the host to address:port (default: its own loopback), over SSH */
+  forward(host: RemoteHost, port: number, address?: string): Promise<Duplex>;
 }
 
 /** What the pipeline hands a fabric it makes: the run, its SSH layer, its secrets. */

@@ -101,5 +101,9 @@ export function abortableRemote(remote: RemoteRunner, signal: AbortSignal): Remo
       if (signal.aborted) return Promise.reject(abortReason(signal));
       return unlessAborted(remote.reboot(host, deadlineMs), signal);
     },
+    forward: (host, port, address) => {
+      if (signal.aborted) return Promise.reject(abortReason(signal));
+      return unlessAborted(remote.forward(host, port, address), signal);
+    },
   };
 }

@@ -761,6 +761,53 @@ export class RemotePool {
     });
   }
 
+  /**
+   * A TCP connection from the host to `address:port` (its own loopback by
+   * default) over the pooled SSH connection: an API a host serves only to
+   * itself is reached without opening it to the network. Forwarded channels
+   * are not sessions, so they take no session slot.
+   */
+  async forward(
+    host: RemoteHost,
+    port: number,
+    address = '127.0.0.1',
+    timeoutMs = this.connectTimeoutMs,
+  ): Promise<Duplex> {
+    const conn = await this.connection(host);
+    const where = `${address}:${port} from ${host.name}`;
+    return await new Promise<Duplex>((resolve, reject) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        done = true;
+        reject(
+          new RemoteError(
+            host.name,
+            `no connection to ${where} within ${formatElapsed(timeoutMs)}`,
+          ),
+        );
+      }, timeoutMs);
+      try {
+        conn.client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
+          clearTimeout(timer);
+          if (done) {
+            stream?.destroy();
+            return;
+          }
+          if (err)
+            reject(
+              new RemoteError(host.name, `cannot connect to ${where}: ${err.message}`, {
+                cause: err,
+              }),
+            );
+          else resolve(stream);
+        });
+      } catch (e) {
+        clearTimeout(timer);
+        reject(new RemoteError(host.name, `cannot connect to ${where}: ${(e as Error).message}`));
+      }
+    });
+  }
+
   /** Drop a host's connection (the next command opens a new one). */
   private async disconnect(host: RemoteHost): Promise<void> {
     const conn = this.conns.get(endpointKey(host));

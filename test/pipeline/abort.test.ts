@@ -71,6 +71,7 @@ describe('abortableRemote', () => {
         return never();
       },
       reboot: () => never(),
+      forward: () => never(),
     };
     const c = new AbortController();
     const wrapped = abortableRemote(remote, c.signal);
@@ -87,6 +88,7 @@ describe('abortableRemote', () => {
       exec: async () => ({ code: 0, stdout: 'ok\n', stderr: '' }),
       upload: async () => {},
       reboot: async () => {},
+      forward: () => Promise.reject(new Error('no forwards here')),
     };
     const wrapped = abortableRemote(remote, new AbortController().signal);
     await expect(wrapped.exec(host, ['true'])).resolves.toEqual({

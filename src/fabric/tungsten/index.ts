@@ -7,8 +7,10 @@
  * to the workers; the rendered TF manifest uploaded), `status`
  * (contrail-status on every node) and `remediate` (the race's ladder on the
  * master: delete the control pod; create the control node's own bgp-router
- * through the config API). Peering, workloads and probes come with the join
- * and workloads issues; until then the registry refuses cloud sites.
+ * through the config API), `peer` (peering.ts, through the config API over
+ * an SSH port forward) and `peerStatus` (the control node's introspect).
+ * Workloads and probes come with the workloads issue; until then the
+ * registry refuses cloud sites.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
@@ -31,6 +33,8 @@ import type {
   Workloads,
 } from '../fabric.js';
 import { fabricStep } from '../fabric.js';
+import { ConfigApi, httpOver } from './configApi.js';
+import { configurePeering, neighborSessions, parseBgpNeighbors, peeringSpec } from './peering.js';
 import {
   bgpRouterBody,
   contrailStatusCommand,
@@ -64,6 +68,18 @@ export interface TungstenFabricOptions {
   tries?: number;
   /** a transcript per host goes here: each step's exit, time and output tail */
   transcriptDir?: string;
+  /**
+   * Where a master's config API and control introspect answer, as seen from
+   * the master itself (reached over an SSH port forward). Default: its
+   * underlay address, ports 8082 and 8083.
+   */
+  endpoints?: (master: HostPlan) => ApiEndpoints;
+}
+
+export interface ApiEndpoints {
+  address: string;
+  configPort: number;
+  introspectPort: number;
 }
 
 /** output lines kept per step in a transcript */
@@ -85,7 +101,7 @@ async function download(plan: Plan): Promise<string> {
 const notYet = (what: string) =>
   Promise.reject(
     new InfraError(
-      `the tungsten fabric cannot ${what} yet: peering, workloads and probes on real TF are not built`,
+      `the tungsten fabric cannot ${what} yet: workloads and probes on real TF are not built`,
     ),
   );
 
@@ -333,12 +349,61 @@ export class TungstenFabric implements Fabric {
     );
   }
 
-  peer(_site: FabricSite, _all: FabricSite[], _ctx: FabricContext): Promise<void> {
-    return notYet('peer sites');
+  private endpointsOf(site: FabricSite): { master: HostPlan; host: RemoteHost; at: ApiEndpoints } {
+    const master = site.plan.hosts.find((h) => h.role === 'master')!;
+    const host = remoteHostsOf(site.machines.hosts).get(master.name);
+    if (!host) throw new InfraError(`site ${site.plan.name}: no machine named ${master.name}`);
+    const at = this.options.endpoints?.(master) ?? {
+      address: master.privateAddress,
+      configPort: 8082,
+      introspectPort: 8083,
+    };
+    return { master, host, at };
   }
 
-  peerStatus(_site: FabricSite, _ctx: FabricContext): Promise<BgpSession[]> {
-    return notYet('read BGP sessions');
+  /** The site's config API, over a port forward from its master. */
+  configApi(site: FabricSite): ConfigApi {
+    const { master, host, at } = this.endpointsOf(site);
+    return new ConfigApi(
+      () => this.remote.forward(host, at.configPort, at.address),
+      `the config API of ${master.name}`,
+    );
+  }
+
+  /** BGP to every peer the plan names: global ASN, peer bgp-routers with sessions, shared route target. */
+  async peer(site: FabricSite, _all: FabricSite[], ctx: FabricContext): Promise<void> {
+    await fabricStep(ctx, site.plan.name, 'BGP peers', async () => {
+      const changed = await configurePeering(
+        this.configApi(site),
+        peeringSpec(ctx.plan, site.plan.name),
+      );
+      ctx.logger.info(
+        `connect ${site.plan.name}: ${changed.length ? changed.join('; ') : 'BGP peering already in place'}`,
+      );
+    });
+  }
+
+  /** The control node's BGP neighbors, from its introspect. */
+  async peerStatus(site: FabricSite, _ctx: FabricContext): Promise<BgpSession[]> {
+    const { master, host, at } = this.endpointsOf(site);
+    const path = '/Snh_BgpNeighborReq?search_string=';
+    const a = await httpOver(
+      () => this.remote.forward(host, at.introspectPort, at.address),
+      'GET',
+      path,
+      undefined,
+      30_000,
+    ).catch((e: unknown) => {
+      throw new InfraError(
+        `${master.name}: the control node's introspect did not answer: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    });
+    if (a.status !== 200) {
+      throw new InfraError(
+        `${master.name}: the control node's introspect answered HTTP ${a.status}`,
+      );
+    }
+    return neighborSessions(parseBgpNeighbors(a.body), site.plan.peers);
   }
 
   deployWorkloads(_site: FabricSite, _ns: string[], _ctx: FabricContext): Promise<Workloads> {

@@ -72209,6 +72209,47 @@ var RemotePool = class {
       }
     });
   }
+  /**
+   * A TCP connection from the host to `address:port` (its own loopback by
+   * default) over the pooled SSH connection: an API a host serves only to
+   * itself is reached without opening it to the network. Forwarded channels
+   * are not sessions, so they take no session slot.
+   */
+  async forward(host, port, address = "127.0.0.1", timeoutMs = this.connectTimeoutMs) {
+    const conn = await this.connection(host);
+    const where = `${address}:${port} from ${host.name}`;
+    return await new Promise((resolve6, reject) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        done = true;
+        reject(
+          new RemoteError(
+            host.name,
+            `no connection to ${where} within ${formatElapsed(timeoutMs)}`
+          )
+        );
+      }, timeoutMs);
+      try {
+        conn.client.forwardOut("127.0.0.1", 0, address, port, (err, stream) => {
+          clearTimeout(timer);
+          if (done) {
+            stream?.destroy();
+            return;
+          }
+          if (err)
+            reject(
+              new RemoteError(host.name, `cannot connect to ${where}: ${err.message}`, {
+                cause: err
+              })
+            );
+          else resolve6(stream);
+        });
+      } catch (e) {
+        clearTimeout(timer);
+        reject(new RemoteError(host.name, `cannot connect to ${where}: ${e.message}`));
+      }
+    });
+  }
   /** Drop a host's connection (the next command opens a new one). */
   async disconnect(host) {
     const conn = this.conns.get(endpointKey(host));
@@ -76145,6 +76186,10 @@ function abortableRemote(remote, signal2) {
     reboot: (host, deadlineMs) => {
       if (signal2.aborted) return Promise.reject(abortReason(signal2));
       return unlessAborted(remote.reboot(host, deadlineMs), signal2);
+    },
+    forward: (host, port, address) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.forward(host, port, address), signal2);
     }
   };
 }

@@ -7,7 +7,7 @@ import {
   quoteArg,
   require_dist,
   runnableErrors
-} from "./chunk-KVB6MTY2.js";
+} from "./chunk-NXGVUDS2.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

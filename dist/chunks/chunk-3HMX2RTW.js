@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-KVB6MTY2.js";
+} from "./chunk-NXGVUDS2.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
