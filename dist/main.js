@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-3HMX2RTW.js";
+} from "./chunks/chunk-Y7YJZV6L.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-7IYJMVI6.js";
+} from "./chunks/chunk-SAJAD6EK.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,12 +36,13 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-NXGVUDS2.js";
+} from "./chunks/chunk-VFI3ZDJY.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
+import "./chunks/chunk-SHZZQLBF.js";
 import {
   ExitCode,
   InfraError,

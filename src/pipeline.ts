@@ -24,6 +24,8 @@ import type { Plan } from './plan/types.js';
 import { DEFAULT_RACE_RETRIES, waitReady } from './health/waitReady.js';
 import type { ConnectReport } from './pipeline/connect.js';
 import { waitPeered } from './pipeline/connect.js';
+import { blockedPairs, joinSites, tunnelLinks } from './pipeline/tunnels.js';
+import type { TunnelLink } from './tunnel/edges.js';
 import { abortableRemote, runSignal } from './pipeline/abort.js';
 import { CANCEL_GRACE_MS, phase } from './pipeline/phase.js';
 import { elapsedLogger, formatSeconds } from './pipeline/progress.js';
@@ -68,6 +70,8 @@ export interface PipelineEnv {
   raceRetries?: number;
   /** connect: how long BGP sessions may take to establish; default 30 s */
   connectDeadlineMs?: number;
+  /** connect: how long the tunnels' handshakes may take; default 5 s locally, 60 s on clouds */
+  handshakeDeadlineMs?: number;
   /** after one site failed: how long the other sites' work may take to stop; default 30 s */
   settleMs?: number;
 }
@@ -112,6 +116,8 @@ export interface LiveRun {
   /** a context for fabric calls (logger, signal, plan) */
   ctx: FabricContext;
   connect: ConnectReport;
+  /** each site pair's WireGuard tunnel now: handshake and byte counters */
+  tunnels(): Promise<TunnelLink[]>;
   close(): Promise<void>;
 }
 
@@ -226,7 +232,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       signal: work,
       recordResource: (r: CreatedResource) => store.recordResource(r),
     };
-    const provisioned = await phase(store, 'provision', logger, signal, async () => {
+    const provisioned = await phase(store, 'provision', logger, signal, async (step) => {
       const made = await allOrStop(
         plan.sites,
         async (site): Promise<ProvisionedSite> => {
@@ -244,7 +250,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
         },
         together,
       );
-      // every edge address is known now: let each site's edge accept IPsec from the others
+      // every edge address is known now: let each site's edge accept WireGuard from the others
       const edges = made.flatMap((m) =>
         m.hosts
           .filter((h) => h.role === 'edge' && h.publicAddress)
@@ -257,6 +263,20 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
           await inFlight.track(provider.authorizeEdges(site, peers, providerCtx));
         }
       }
+      // the sites' underlays reach each other through the edges' tunnels, and only so
+      await inFlight.track(
+        joinSites(made, providerCtx, {
+          runId,
+          plan,
+          remote: abortableRemote(pool, work),
+          store,
+          step,
+          handshakeDeadlineMs:
+            env.handshakeDeadlineMs ??
+            (plan.sites.every((s) => s.provider === 'local') ? 5_000 : 60_000),
+          allSites: (fn) => allOrStop(made, fn, together).then(() => {}),
+        }),
+      );
       return made;
     });
 
@@ -271,6 +291,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     const ctx: FabricContext = { plan, logger, signal };
     const workCtx: FabricContext = { plan, logger, signal: work };
 
+    const remote = abortableRemote(pool, work);
     const live = (connect: ConnectReport): LiveRun => ({
       runId,
       stateDir,
@@ -280,6 +301,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       store,
       ctx,
       connect,
+      tunnels: () => tunnelLinks(abortableRemote(pool, signal), sites, store),
       close,
     });
     const last = UP_PHASES.indexOf(options.until ?? 'connect');
@@ -305,10 +327,12 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     );
     if (last < UP_PHASES.indexOf('connect')) return live(notConnected);
     const connect = await phase(store, 'connect', logger, signal, async (step) => {
+      const blocked = await blockedPairs(remote, sites, store, workCtx);
       await allOrStop(sites, (s) => fabric.peer(s, sites, { ...workCtx, step }), together);
       const report = await inFlight.track(
         waitPeered(fabric, sites, plan.peerings, workCtx, {
           deadlineMs: env.connectDeadlineMs ?? 30_000,
+          blocked,
         }),
       );
       for (const p of report.established) logger.info(`connect: ${p.a} ↔ ${p.b}: BGP established`);
@@ -414,7 +438,18 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
   const ctx: FabricContext = { plan, logger, signal };
   try {
     const connect = await waitPeered(fabric, sites, plan.peerings, ctx, { deadlineMs: 0 });
-    return { runId, stateDir, plan, sites, fabric, store, ctx, connect, close: () => pool.close() };
+    return {
+      runId,
+      stateDir,
+      plan,
+      sites,
+      fabric,
+      store,
+      ctx,
+      connect,
+      tunnels: () => tunnelLinks(abortableRemote(pool, signal), sites, store),
+      close: () => pool.close(),
+    };
   } catch (e) {
     await pool.close();
     throw e;

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { DEFAULT_PROFILE } from './profile.js';
 
 export const PROVIDERS = ['local', 'aws', 'gcp', 'azure', 'static'] as const;
-export const FAULTS = ['control-race', 'no-bgp', 'leak-isolation', 'dead-backend'] as const;
+export const FAULTS = [
+  'control-race',
+  'no-bgp',
+  'leak-isolation',
+  'dead-backend',
+  'wrong-tunnel-key',
+] as const;
 export const SUITES = ['connectivity', 'isolation'] as const;
 export const ISOLATION_MODES = ['default', 'namespace', 'service', 'container'] as const;
 export const CIDR_KINDS = ['underlay', 'pod', 'service', 'ip-fabric'] as const;

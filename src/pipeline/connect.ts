@@ -35,7 +35,12 @@ export async function waitPeered(
   sites: readonly FabricSite[],
   pairs: readonly { a: string; b: string }[],
   ctx: FabricContext,
-  options: { deadlineMs: number; pollMs?: number },
+  options: {
+    deadlineMs: number;
+    pollMs?: number;
+    /** pairs that cannot come up, with why (a tunnel without a handshake): reported, not waited for */
+    blocked?: readonly { a: string; b: string; cause: string }[];
+  },
 ): Promise<ConnectReport> {
   const started = Date.now();
   if (!fabric.peerStatus) {
@@ -62,9 +67,17 @@ export async function waitPeered(
         report.established.push({ a, b });
         continue;
       }
-      const hopeless = ab.state === 'not configured' || ba.state === 'not configured';
+      const cause = options.blocked?.find(
+        (x) => (x.a === a && x.b === b) || (x.a === b && x.b === a),
+      )?.cause;
+      const hopeless =
+        ab.state === 'not configured' || ba.state === 'not configured' || cause !== undefined;
       if (!hopeless) waiting = true;
-      report.down.push({ a, b, state: `${a}: ${ab.state}, ${b}: ${ba.state}` });
+      report.down.push({
+        a,
+        b,
+        state: `${a}: ${ab.state}, ${b}: ${ba.state}${cause ? `; ${cause}` : ''}`,
+      });
     }
     if (!waiting || Date.now() - started > options.deadlineMs) return report;
     await sleep(options.pollMs ?? 200, ctx.signal);

@@ -118,6 +118,7 @@ export function resultsOf(
       p.name === 'report' && !p.endedAt ? { ...p, endedAt } : { ...p },
     ),
     remediations: state.remediations,
+    tunnels: state.tunnelLinks ?? [],
     checks,
     reproduce: reproduceCommand(state.source, plan),
     ...(error !== undefined ? { error } : {}),
@@ -160,6 +161,14 @@ export async function testAndReport(live: LiveRun, options: TestOptions): Promis
     if (!ctx.signal.aborted) {
       await writeDiagnostics(live.fabric, live.sites, ctx, join(options.resultsDir, DIAGNOSTICS));
     }
+  }
+  // what crossed each tunnel during the tests (the counters are the proof the traffic went through it)
+  if (!ctx.signal.aborted) {
+    const links = await live.tunnels().catch((e: unknown) => {
+      ctx.logger.warn(`report: the tunnels' counters could not be read: ${messageOf(e)}`);
+      return undefined;
+    });
+    if (links) await store.update((st) => void (st.tunnelLinks = links));
   }
   // the report is written also after a cancel: it says what ran and where the run stopped
   const written = await phase(

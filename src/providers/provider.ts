@@ -25,6 +25,8 @@ export interface Host {
   role: HostRole;
   privateAddress: string;
   publicAddress?: string;
+  /** edges: where the other sites' edges reach its tunnel (UDP), when not its public address */
+  tunnelAddress?: string;
   ssh: SshEndpoint;
   /** OpenSSH public host keys ("ssh-ed25519 AAAA…") when the provider knows them */
   hostKeys?: string[];
@@ -107,8 +109,8 @@ export interface Provider {
   /** Create the site's machines (nodes and edge) and return how to reach them. */
   provision(site: SitePlan, plan: Plan, ctx: ProviderContext): Promise<ProvisionedSite>;
   /**
-   * Let the other sites' edge VMs reach this site's edge (IPsec: UDP 500/4500
-   * and ESP from each peer's public address). Called once every site is
+   * Let the other sites' edge VMs reach this site's edge (WireGuard: its UDP
+   * port from each peer's public address). Called once every site is
    * provisioned, when all edge addresses are known; idempotent. Providers whose
    * edges need no cloud firewall change (local, static) leave it out.
    */

@@ -35,6 +35,7 @@ export function renderMarkdown(results: RunResults, options: MarkdownOptions = {
     factsLine(r),
     errorBlock(r),
     sitesSection(r),
+    tunnelsSection(r),
     checksSection(r, variant, options.runUrl),
     remediationsSection(r),
     timelineSection(r),
@@ -180,6 +181,32 @@ function checkTable(checks: readonly CheckRecord[]): string {
         observedMatches(c) ? c.observed : `**${c.observed}**`,
         String(c.attempts),
         c.detail ? cellCode(clip(c.detail, DETAIL_CHARS)) : '',
+      ]),
+    ),
+  ].join('\n');
+}
+
+const bytes = (n: number) =>
+  n >= 1024 * 1024
+    ? `${(n / 1024 / 1024).toFixed(1)} MiB`
+    : n >= 1024
+      ? `${(n / 1024).toFixed(1)} KiB`
+      : `${n} B`;
+
+/** The site-to-site tunnels: the counters show the cross-site traffic went through them. */
+function tunnelsSection(r: RunResults): string {
+  if (!r.tunnels?.length) return '';
+  return [
+    '### Tunnels',
+    '',
+    row(['sites', 'handshake', 'received', 'sent']),
+    row(['---', '---', '---:', '---:']),
+    ...r.tunnels.map((t) =>
+      row([
+        `**${text(t.a)}** ↔ **${text(t.b)}**`,
+        t.handshake ? '✅ yes' : '❌ none',
+        bytes(t.rxBytes),
+        bytes(t.txBytes),
       ]),
     ),
   ].join('\n');

@@ -68,6 +68,16 @@ export interface CheckRecord {
   detail?: string;
 }
 
+/** One site pair's tunnel, as the first site's edge saw it. */
+export interface TunnelRecord {
+  a: string;
+  b: string;
+  /** a handshake completed */
+  handshake: boolean;
+  rxBytes: number;
+  txBytes: number;
+}
+
 export interface SiteRecord {
   name: string;
   provider: ProviderName;
@@ -88,6 +98,8 @@ export interface RunResults {
   sites: SiteRecord[];
   phases: PhaseRecord[];
   remediations: RemediationRecord[];
+  /** each site pair's WireGuard tunnel, read at the end of the test phase */
+  tunnels: TunnelRecord[];
   checks: CheckRecord[];
   /** error: checks whose probe never answered; reprobed: probe calls repeated for that reason */
   totals: { pass: number; fail: number; flaky: number; error: number; reprobed: number };

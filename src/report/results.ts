@@ -11,6 +11,7 @@ import type {
   RemediationRecord,
   RunResults,
   SiteRecord,
+  TunnelRecord,
 } from './model.js';
 
 export interface ResultsInput {
@@ -20,6 +21,8 @@ export interface ResultsInput {
   endedAt: string;
   phases: readonly PhaseRecord[];
   remediations: readonly RemediationRecord[];
+  /** each site pair's WireGuard tunnel at the end of the tests */
+  tunnels?: readonly TunnelRecord[];
   checks: readonly CheckRecord[];
   /** the command that reproduces this run locally */
   reproduce: string;
@@ -68,6 +71,7 @@ export function buildResults(input: ResultsInput): RunResults {
     sites: siteRecords(input.plan),
     phases: [...input.phases],
     remediations: [...input.remediations],
+    tunnels: [...(input.tunnels ?? [])],
     checks: [...input.checks],
     totals,
     reproduce: input.reproduce,

@@ -3,6 +3,7 @@
  * action's post step and the report always see everything made so far. It
  * holds no secret: the run's private key lives in its own 0600 file.
  */
+import type { TunnelLink, TunnelState } from '../tunnel/edges.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,6 +35,10 @@ export interface RunState {
   resources: CreatedResource[];
   phases: PhaseRecord[];
   remediations: RemediationRecord[];
+  /** the WireGuard tunnel of each site's edge (public keys only) */
+  tunnels?: TunnelState[];
+  /** each pair's tunnel as read at the end of the last test phase */
+  tunnelLinks?: TunnelLink[];
   /** the run's private key file (0600, inside the state directory) */
   keyFile?: string;
   teardown?: { at: string; complete: boolean; remaining: string[] };

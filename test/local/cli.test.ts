@@ -176,7 +176,8 @@ describe.skipIf(!IS_ROOT)(
       expect(stepsOf('install')).toEqual(
         perSite(['control node', 'pod network', 'vrouter agents']),
       );
-      expect(stepsOf('connect')).toEqual(perSite(['tunnels and BGP peers']));
+      expect(stepsOf('provision')).toEqual(perSite(['WireGuard tunnel']));
+      expect(stepsOf('connect')).toEqual(perSite(['VXLAN and BGP peers']));
       expect(stepsOf('test')).toEqual(perSite(['pods and services', 'workload registry']));
       expect(r.stderr).toMatch(/install east: vrouter agents: done in /);
       // root here: no sudo; the bundle's cli.js and the site file, both absolute, so it runs as printed

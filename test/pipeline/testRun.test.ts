@@ -54,6 +54,7 @@ async function liveRun(faults: SuiteFaults = {}) {
     sites,
     fabric: scripted.fabric,
     store,
+    tunnels: async () => [],
     ctx,
     connect: { established: [{ a: 'east', b: 'west' }], down: [] },
     close: async () => {},

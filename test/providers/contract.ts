@@ -23,6 +23,7 @@
  * object (the marker itself) may carry the first site's name. mutations() may
  * be a log of observed state changes when the world has no API to record.
  */
+import { WIREGUARD_PORT } from '../../src/tunnel/wireguard.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -535,7 +536,7 @@ export function providerContract(
 
     capability(
       'firewall',
-      'firewall: SSH from ssh-cidr, intra-site, BGP and data plane from the other underlay, IPsec only from the other edge',
+      'firewall: SSH from ssh-cidr, intra-site, BGP and data plane from the other underlay, WireGuard only from the other edge',
       (f) => Boolean(f.ingress),
       async (f) => {
         const p = plan(f, (sites) => {
@@ -581,21 +582,26 @@ export function providerContract(
         expect(has(master, 'udp', 6635, west.cidrs.underlay)).toBe(true);
         expect(has(master, 'udp', 4789, west.cidrs.underlay)).toBe(true);
         expect(has(master, 'gre', undefined, west.cidrs.underlay)).toBe(true);
-        expect(has(master, 'udp', 500, `${edges[1]!.publicAddress}/32`), 'no IPsec to nodes').toBe(
-          false,
-        );
+        expect(
+          has(master, 'udp', WIREGUARD_PORT, `${edges[1]!.publicAddress}/32`),
+          'no WireGuard to nodes',
+        ).toBe(false);
         const edge = await f.ingress!(run.runId, 'east', 'edge');
         const peerIp = `${edges[1]!.publicAddress}/32`;
-        expect(has(edge, 'udp', 500, peerIp)).toBe(true);
-        expect(has(edge, 'udp', 4500, peerIp)).toBe(true);
-        expect(has(edge, 'esp', undefined, peerIp)).toBe(true);
-        const ipsec = edge.filter(
+        expect(has(edge, 'udp', WIREGUARD_PORT, peerIp)).toBe(true);
+        // nothing of IPsec is opened any more (no tunnel uses it)
+        expect(has(edge, 'udp', 500, peerIp)).toBe(false);
+        expect(has(edge, 'esp', undefined, peerIp)).toBe(false);
+        const tunnel = edge.filter(
           (r) =>
-            r.protocol === 'esp' || (r.protocol === 'udp' && (r.from === 500 || r.from === 4500)),
+            r.protocol === 'udp' &&
+            r.from !== undefined &&
+            r.from <= WIREGUARD_PORT &&
+            WIREGUARD_PORT <= r.to!,
         );
         expect(
-          ipsec.every((r) => r.source === peerIp),
-          'IPsec from the peer edge only',
+          tunnel.every((r) => r.source === peerIp),
+          'WireGuard from the peer edge only',
         ).toBe(true);
         const westSsh = await f.ingress!(run.runId, 'west', 'master');
         expect(has(westSsh, 'tcp', 22, '0.0.0.0/0'), 'ssh-cidr defaults to anywhere').toBe(true);

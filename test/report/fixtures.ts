@@ -103,6 +103,7 @@ export function sampleResults(): RunResults {
       },
     ],
     phases,
+    tunnels: [{ a: 'east', b: 'west', handshake: true, rxBytes: 48_512, txBytes: 1_310_720 }],
     remediations: [
       {
         site: 'west',

@@ -113,6 +113,20 @@ describe('results.md', () => {
     expect(rem[1]![1]).toBe('agent | <b>down</b>XMPP *lost*'); // <br> has no text
   });
 
+  it('shows each tunnel: its handshake and what crossed it', () => {
+    const doc = renderDom(renderMarkdown(sampleResults()));
+    expect(tableWithHeader(doc, 'sites', 'handshake', 'received').slice(1)).toEqual([
+      ['east ↔ west', '✅ yes', '47.4 KiB', '1.3 MiB'],
+    ]);
+    const none = sampleResults();
+    none.tunnels = [{ a: 'east', b: 'west', handshake: false, rxBytes: 0, txBytes: 148 }];
+    expect(tableWithHeader(renderDom(renderMarkdown(none)), 'sites', 'handshake').slice(1)).toEqual(
+      [['east ↔ west', '❌ none', '0 B', '148 B']],
+    );
+    none.tunnels = [];
+    expect(renderMarkdown(none)).not.toContain('### Tunnels');
+  });
+
   it('lists remediations, or says none were needed', () => {
     const doc = renderDom(renderMarkdown(sampleResults()));
     expect(tableWithHeader(doc, 'site', 'problem', 'action').slice(1)).toEqual([

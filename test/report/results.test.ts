@@ -129,6 +129,7 @@ describe('results.json', () => {
         'sites',
         'phases',
         'remediations',
+        'tunnels',
         'checks',
         'totals',
       ]),

@@ -244,7 +244,7 @@ export class EmulatedFabric implements Fabric {
   async peer(site: FabricSite, all: FabricSite[], ctx: FabricContext): Promise<void> {
     this.sites.set(site.plan.name, site);
     for (const s of all) this.sites.set(s.plan.name, s);
-    await fabricStep(ctx, site.plan.name, 'tunnels and BGP peers', () => this.peerSite(site, ctx));
+    await fabricStep(ctx, site.plan.name, 'VXLAN and BGP peers', () => this.peerSite(site, ctx));
   }
 
   private async peerSite(site: FabricSite, ctx: FabricContext): Promise<void> {

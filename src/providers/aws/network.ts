@@ -1,8 +1,9 @@
 /**
  * A site's network: VPC holding the underlay range, one subnet (the underlay;
  * AWS's router at .1 is the plan's gateway), internet gateway, route table,
- * and two security groups (every node; the edge VM's IPsec).
+ * and two security groups (every node; the edge VM's WireGuard).
  */
+import { WIREGUARD_PORT } from '../../tunnel/wireguard.js';
 import {
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
@@ -30,7 +31,7 @@ export interface SiteNetwork {
   routeTableId: string;
   /** every host of the site */
   nodesGroupId: string;
-  /** the edge VM only: IPsec from the other edges */
+  /** the edge VM only: WireGuard from the other edges */
   edgeGroupId: string;
 }
 
@@ -77,7 +78,7 @@ export function nodeIngress(site: SitePlan, plan: Plan): IpPermission[] {
   return perms;
 }
 
-/** Ingress of the edge group: IKE (UDP 500, 4500) and ESP from each other edge's public address. */
+/** Ingress of the edge group: WireGuard (one UDP port) from each other edge's public address. */
 export function edgeIngress(peers: { site: string; publicAddress: string }[]): IpPermission[] {
   if (peers.length === 0) return [];
   const ranges = (what: string) =>
@@ -86,9 +87,12 @@ export function edgeIngress(peers: { site: string; publicAddress: string }[]): I
       Description: `${what} from ${p.site} edge`,
     }));
   return [
-    { IpProtocol: 'udp', FromPort: 500, ToPort: 500, IpRanges: ranges('IKE') },
-    { IpProtocol: 'udp', FromPort: 4500, ToPort: 4500, IpRanges: ranges('IPsec NAT-T') },
-    { IpProtocol: '50', IpRanges: ranges('ESP') },
+    {
+      IpProtocol: 'udp',
+      FromPort: WIREGUARD_PORT,
+      ToPort: WIREGUARD_PORT,
+      IpRanges: ranges('WireGuard'),
+    },
   ];
 }
 
@@ -187,7 +191,7 @@ async function createGroup(
       Description:
         what === 'nodes'
           ? `tungsten-e2e run ${ctx.runId} site ${site.name}: nodes`
-          : `tungsten-e2e run ${ctx.runId} site ${site.name}: edge IPsec`,
+          : `tungsten-e2e run ${ctx.runId} site ${site.name}: edge WireGuard`,
       VpcId: vpcId,
       TagSpecifications: tagSpecs(['security-group'], ctx, site.name, name),
     }),

@@ -5,6 +5,7 @@
  * whose one subnet holds the underlay range (Azure's gateway is its .1, the
  * plan's gateway; .1-.3 are Azure's, the edge is .5, nodes from .10).
  */
+import { WIREGUARD_PORT } from '../../tunnel/wireguard.js';
 import type { NetworkSecurityGroup, SecurityRule } from '@azure/arm-network';
 import type { Plan, SitePlan } from '../../plan/types.js';
 import type { ProviderContext } from '../provider.js';
@@ -92,30 +93,20 @@ export function nodeRules(site: SitePlan, plan: Plan): SecurityRule[] {
   return rules;
 }
 
-/** The edge VM's IPsec rules for one peer edge: IKE (UDP 500, 4500) and ESP from its public address, to the edge only. */
+/** The edge VM's WireGuard rule for one peer edge: its UDP port from the peer's public address, to the edge only. */
 export function edgeRules(
   peer: { site: string; publicAddress: string },
   edgeAddress: string,
   priority: number,
 ): SecurityRule[] {
-  const from = [`${peer.publicAddress}/32`];
   return [
     rule(
-      `ike-${peer.site}`,
+      `wg-${peer.site}`,
       priority,
       'Udp',
-      from,
-      ['500', '4500'],
-      `IKE from the ${peer.site} edge`,
-      `${edgeAddress}/32`,
-    ),
-    rule(
-      `esp-${peer.site}`,
-      priority + 1,
-      'Esp',
-      from,
-      undefined,
-      `ESP from the ${peer.site} edge`,
+      [`${peer.publicAddress}/32`],
+      [String(WIREGUARD_PORT)],
+      `WireGuard from the ${peer.site} edge`,
       `${edgeAddress}/32`,
     ),
   ];
@@ -238,7 +229,7 @@ export async function createSiteNetwork(
   };
 }
 
-/** Add (or re-put, idempotently) the IPsec rules for each peer edge. */
+/** Add (or re-put, idempotently) the WireGuard rule for each peer edge. */
 export async function authorizeEdgeRules(
   api: AzureApi,
   group: string,

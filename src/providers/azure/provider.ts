@@ -172,7 +172,7 @@ export class AzureProvider implements Provider {
   async authorizeEdges(site: SitePlan, peers: PeerEdge[], ctx: ProviderContext): Promise<void> {
     const edge = site.hosts.find((h) => h.role === 'edge');
     if (!edge) {
-      throw new InfraError(`azure site "${site.name}" has no edge VM to authorize IPsec to.`);
+      throw new InfraError(`azure site "${site.name}" has no edge VM to authorize WireGuard to.`);
     }
     const api = await this.api(ctx);
     await authorizeEdgeRules(

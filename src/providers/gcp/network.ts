@@ -4,6 +4,7 @@
  * plan's gateway), and firewall rules equivalent to the AWS security groups.
  * None of these take labels: the run's tags ride in their description.
  */
+import { WIREGUARD_PORT } from '../../tunnel/wireguard.js';
 import type { protos } from '@google-cloud/compute';
 import type { Plan, SitePlan } from '../../plan/types.js';
 import type { ProviderContext } from '../provider.js';
@@ -25,7 +26,7 @@ export interface SiteNetwork {
   region: string;
 }
 
-/** The network tag that IPsec firewall rules target: only the edge VM carries it. */
+/** The network tag that the WireGuard firewall rules target: only the edge VM carries it. */
 export const edgeTag = (runId: string): string => `te-${runId}-edge`;
 
 export const networkUrl = (project: string, name: string): string =>
@@ -69,21 +70,21 @@ export function nodeFirewalls(
   return rules;
 }
 
-/** The edge VM's IPsec rule for one peer edge: IKE (UDP 500, 4500) and ESP from its public address. */
+/** The edge VM's WireGuard rule for one peer edge: its UDP port from the peer's public address. */
 export function edgeFirewall(
   site: string,
   peer: { site: string; publicAddress: string },
   ctx: TagSource,
   network: string,
 ): Firewall {
-  const name = resourceName(ctx.runId, site, `ipsec-${peer.site}`);
+  const name = resourceName(ctx.runId, site, `wg-${peer.site}`);
   return {
     name,
     description: describeTags(runTags(ctx, site, name)),
     network,
     direction: 'INGRESS',
     priority: 1000,
-    allowed: [{ IPProtocol: 'udp', ports: ['500', '4500'] }, { IPProtocol: 'esp' }],
+    allowed: [{ IPProtocol: 'udp', ports: [String(WIREGUARD_PORT)] }],
     sourceRanges: [`${peer.publicAddress}/32`],
     targetTags: [edgeTag(ctx.runId)],
   };

@@ -157,6 +157,8 @@ export class LocalProvider implements Provider {
           hostKeys: sshd.hostPublicKeys,
         };
         if (h.public) host.publicAddress = h.public.address;
+        // the site-to-site tunnel runs over the WAN namespace, not the public bridge
+        if (h.role === 'edge') host.tunnelAddress = layout.wan.address;
         return host;
       }),
     );

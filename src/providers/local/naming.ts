@@ -73,6 +73,8 @@ export const LINK_KIND = {
   wanPort: 'y',
   /** a VXLAN tunnel on a master to another site's master (number: that site's index) */
   tunnel: 't',
+  /** an edge's WireGuard interface (number: its site's index; see src/tunnel) */
+  wireguard: 'g',
   /** a pod's veth: node end */
   podNode: 'q',
   /** a pod's veth: pod end */
@@ -102,7 +104,19 @@ export function ownsLink(runId: string, name: string): boolean {
 /** A process belongs to the run when its argv names a file of the run's directory. */
 export function ownsCommandLine(runId: string, argv: readonly string[]): boolean {
   const dir = `${runDir(runId)}/`;
-  return argv.some((a) => a.includes(dir));
+  // wireguard-go names its interface, which carries the run id (te<id>g<site>)
+  const tunnel = new RegExp(`^${linkPrefix(runId)}${LINK_KIND.wireguard}\\d+$`);
+  return (
+    argv.some((a) => a.includes(dir)) ||
+    (/(^|\/)wireguard-go$/.test(argv[0] ?? '') && argv.slice(1).some((a) => tunnel.test(a)))
+  );
+}
+
+/** wireguard-go's control socket per interface: host-wide, so it is the run's to remove. */
+export const WIREGUARD_SOCKET_DIR = '/var/run/wireguard';
+
+export function ownsWireguardSocket(runId: string, file: string): boolean {
+  return new RegExp(`^${linkPrefix(runId)}${LINK_KIND.wireguard}\\d+\\.sock$`).test(file);
 }
 
 /**

@@ -21,10 +21,13 @@ export const REQUIRED_TOOLS = [
   { tool: 'bird', pkg: 'bird2' },
   { tool: 'birdc', pkg: 'bird2' },
   { tool: 'nft', pkg: 'nftables' },
+  // the sites' tunnel: the kernel's WireGuard is not assumed, the userspace one is
+  { tool: 'wireguard-go', pkg: 'wireguard-go' },
+  { tool: 'wg', pkg: 'wireguard-tools' },
 ] as const;
 
 export const APT_LINE =
-  'sudo apt-get install -y bird2 openssh-server openssh-client nftables iproute2';
+  'sudo apt-get install -y bird2 openssh-server openssh-client nftables iproute2 wireguard-go wireguard-tools';
 
 const SBIN = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 

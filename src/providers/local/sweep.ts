@@ -18,6 +18,8 @@ import {
   processResourceId,
   RUN_ROOT,
   runDir,
+  ownsWireguardSocket,
+  WIREGUARD_SOCKET_DIR,
 } from './naming.js';
 import type { Sys } from './sys.js';
 
@@ -30,8 +32,17 @@ export interface RunResources {
   processes: RunProcess[];
   netns: string[];
   links: string[];
+  /** wireguard-go's control sockets of the run's tunnels (left when it was killed) */
+  sockets: string[];
   /** the run directory, when it exists */
   dir?: string;
+}
+
+async function wireguardSockets(runId: string): Promise<string[]> {
+  const names = await readdir(WIREGUARD_SOCKET_DIR).catch(() => [] as string[]);
+  return names
+    .filter((n) => ownsWireguardSocket(runId, n))
+    .map((n) => `${WIREGUARD_SOCKET_DIR}/${n}`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,11 +139,18 @@ export async function findRunResources(runId: string, sys: Sys): Promise<RunReso
     () => true,
     () => false,
   );
-  return { processes, netns, links, ...(hasDir ? { dir } : {}) };
+  const sockets = await wireguardSockets(runId);
+  return { processes, netns, links, sockets, ...(hasDir ? { dir } : {}) };
 }
 
 export function isEmpty(r: RunResources): boolean {
-  return r.processes.length === 0 && r.netns.length === 0 && r.links.length === 0 && !r.dir;
+  return (
+    r.processes.length === 0 &&
+    r.netns.length === 0 &&
+    r.links.length === 0 &&
+    r.sockets.length === 0 &&
+    !r.dir
+  );
 }
 
 async function stopProcesses(procs: readonly RunProcess[]): Promise<RunProcess[]> {
@@ -277,6 +295,11 @@ export async function sweepRun(
   if (late > 0)
     logger.info(`teardown ${runId}: stopped ${late} processes that started during teardown`);
 
+  // after its process: wireguard-go removes its socket when it stops, not when it is killed
+  for (const socket of await wireguardSockets(runId)) {
+    await rm(socket, { force: true });
+    report.deleted.push(resource('socket', socket));
+  }
   for (const link of await blocksOf(runId)) {
     await rm(link, { force: true });
     report.deleted.push(resource('reservation', link));

@@ -8,8 +8,10 @@
  *        │  public veths: every master and edge (198.18.B.10+2s / .11+2s)
  *   site s edge netns ── te<id>b<s> underlay bridge at the plan's gateway
  *        │  underlay veths: every node at its plan address, default route via the gateway
- *        └─ te<id>x<s> on the WAN (198.18.B+1.10+s), routes to the other sites' underlays
- *   WAN netns ── te<id>w bridge joining every edge (the site-to-site VPN)
+ *        ├─ te<id>x<s> on the WAN (198.18.B+1.10+s)
+ *        └─ te<id>g<s> the WireGuard tunnel to every other edge (made by the connect
+ *           phase, src/tunnel): the only route to the other sites' underlays
+ *   WAN netns ── te<id>w bridge joining every edge (the "Internet" the tunnels cross)
  *
  * The runner reaches masters and edges at their public addresses; workers only
  * through their master (a jump host), as in a cloud.
@@ -86,9 +88,8 @@ export interface LocalSiteLayout {
   underlayCidr: string;
   underlayPrefix: number;
   gateway: string;
+  /** the edge's way to the other edges: the tunnels run over it (the WAN routes no underlay) */
   wan: Veth & { address: string };
-  /** the other sites' underlays, reached through their edges over the WAN */
-  routes: { cidr: string; via: string }[];
   /** master first, then workers, then the edge */
   hosts: LocalHostLayout[];
 }
@@ -156,9 +157,6 @@ export function siteLayout(
       b: { name: linkName(runId, 'wanPort', site.index), netns: net.wanNetns },
       address: wanAddress(net, site.index),
     },
-    routes: plan.sites
-      .filter((o) => o.name !== site.name)
-      .map((o) => ({ cidr: o.cidrs.underlay, via: wanAddress(net, o.index) })),
     hosts,
   };
 }
@@ -217,7 +215,6 @@ export function siteBatches(
   inNs(edge, `link set ${layout.underlayBridge} up`);
   inNs(edge, `addr add ${layout.wan.address}/24 dev ${layout.wan.a.name}`);
   inNs(edge, `link set ${layout.wan.a.name} up`);
-  for (const r of layout.routes) inNs(edge, `route add ${r.cidr} via ${r.via}`);
   inNs(net.wanNetns, `link set ${layout.wan.b.name} master ${net.wanBridge} up`);
 
   for (const h of layout.hosts) {

@@ -30,7 +30,7 @@ export const SABOTAGES: Record<string, (p: Provider) => void> = {
     const listExpired = p.listExpired.bind(p);
     p.listExpired = (now, ctx) => listExpired(new Date(now.getTime() + 24 * 3600_000), ctx);
   },
-  // the other edges are never let in (no IPsec rules)
+  // the other edges are never let in (no WireGuard rules)
   'no edge rules': (p) => {
     p.authorizeEdges = async () => {};
   },

@@ -4,13 +4,15 @@ import {
   loadSiteFile,
   mustParseCidr,
   nthAddress,
-  quoteArg,
   require_dist,
   runnableErrors
-} from "./chunk-NXGVUDS2.js";
+} from "./chunk-VFI3ZDJY.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
+import {
+  quoteArg
+} from "./chunk-SHZZQLBF.js";
 import {
   CancelledError,
   ExitCode,
@@ -691,9 +693,9 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-U6WT6YTH.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-UTK3RVW2.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-2ZLJS4GU.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-54IMWDXT.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-757QCGCE.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-QNMGRXYN.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

@@ -25,6 +25,9 @@ import {
   typeField
 } from "./chunk-WI6UNROS.js";
 import {
+  WIREGUARD_PORT
+} from "./chunk-SHZZQLBF.js";
+import {
   InfraError,
   UserError
 } from "./chunk-IAZJZTPR.js";
@@ -377,24 +380,14 @@ function nodeRules(site, plan) {
   return rules;
 }
 function edgeRules(peer, edgeAddress, priority) {
-  const from = [`${peer.publicAddress}/32`];
   return [
     rule(
-      `ike-${peer.site}`,
+      `wg-${peer.site}`,
       priority,
       "Udp",
-      from,
-      ["500", "4500"],
-      `IKE from the ${peer.site} edge`,
-      `${edgeAddress}/32`
-    ),
-    rule(
-      `esp-${peer.site}`,
-      priority + 1,
-      "Esp",
-      from,
-      void 0,
-      `ESP from the ${peer.site} edge`,
+      [`${peer.publicAddress}/32`],
+      [String(WIREGUARD_PORT)],
+      `WireGuard from the ${peer.site} edge`,
       `${edgeAddress}/32`
     )
   ];
@@ -921,7 +914,7 @@ var AzureProvider = class {
   async authorizeEdges(site, peers, ctx) {
     const edge = site.hosts.find((h) => h.role === "edge");
     if (!edge) {
-      throw new InfraError(`azure site "${site.name}" has no edge VM to authorize IPsec to.`);
+      throw new InfraError(`azure site "${site.name}" has no edge VM to authorize WireGuard to.`);
     }
     const api = await this.api(ctx);
     await authorizeEdgeRules(

@@ -23,6 +23,9 @@ import {
   typeField
 } from "./chunk-WI6UNROS.js";
 import {
+  WIREGUARD_PORT
+} from "./chunk-SHZZQLBF.js";
+import {
   InfraError,
   UserError
 } from "./chunk-IAZJZTPR.js";
@@ -95364,9 +95367,12 @@ function edgeIngress(peers) {
     Description: `${what} from ${p3.site} edge`
   }));
   return [
-    { IpProtocol: "udp", FromPort: 500, ToPort: 500, IpRanges: ranges("IKE") },
-    { IpProtocol: "udp", FromPort: 4500, ToPort: 4500, IpRanges: ranges("IPsec NAT-T") },
-    { IpProtocol: "50", IpRanges: ranges("ESP") }
+    {
+      IpProtocol: "udp",
+      FromPort: WIREGUARD_PORT,
+      ToPort: WIREGUARD_PORT,
+      IpRanges: ranges("WireGuard")
+    }
   ];
 }
 async function createSiteNetwork(api, site, plan, ctx) {
@@ -95441,7 +95447,7 @@ async function createGroup(api, ctx, site, vpcId, what, ingress) {
   const out = await api.send(
     new import_client_ec24.CreateSecurityGroupCommand({
       GroupName: name,
-      Description: what === "nodes" ? `tungsten-e2e run ${ctx.runId} site ${site.name}: nodes` : `tungsten-e2e run ${ctx.runId} site ${site.name}: edge IPsec`,
+      Description: what === "nodes" ? `tungsten-e2e run ${ctx.runId} site ${site.name}: nodes` : `tungsten-e2e run ${ctx.runId} site ${site.name}: edge WireGuard`,
       VpcId: vpcId,
       TagSpecifications: tagSpecs(["security-group"], ctx, site.name, name)
     }),

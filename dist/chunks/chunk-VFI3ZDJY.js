@@ -11,6 +11,16 @@ import {
   awsCredentialSource
 } from "./chunk-AERCAA66.js";
 import {
+  WIREGUARD_PORT,
+  checkEnvName,
+  edgeScript,
+  parseStatus,
+  planTunnels,
+  quoteArg,
+  quoteArgv,
+  statusScript
+} from "./chunk-SHZZQLBF.js";
+import {
   ExitCode,
   InfraError,
   UserError,
@@ -3369,8 +3379,8 @@ var require_data_url = __commonJS({
       return input2.slice(start, position.position);
     }
     function stringPercentDecode(input2) {
-      const bytes = encoder.encode(input2);
-      return percentDecode(bytes);
+      const bytes2 = encoder.encode(input2);
+      return percentDecode(bytes2);
     }
     function isHexCharByte(byte) {
       return byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102;
@@ -4353,7 +4363,7 @@ var require_util2 = __commonJS({
         return false;
       }
     }
-    function bytesMatch(bytes, metadataList) {
+    function bytesMatch(bytes2, metadataList) {
       if (crypto2 === void 0) {
         return true;
       }
@@ -4369,7 +4379,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes2).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4647,17 +4657,17 @@ var require_util2 = __commonJS({
       return input2;
     }
     async function readAllBytes(reader) {
-      const bytes = [];
+      const bytes2 = [];
       let byteLength = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength);
+          return Buffer.concat(bytes2, byteLength);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes.push(chunk);
+        bytes2.push(chunk);
         byteLength += chunk.length;
       }
     }
@@ -5611,19 +5621,19 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function bodyMixinMethods(instance) {
       const methods = {
         blob() {
-          return consumeBody(this, (bytes) => {
+          return consumeBody(this, (bytes2) => {
             let mimeType = bodyMimeType(this);
             if (mimeType === null) {
               mimeType = "";
             } else if (mimeType) {
               mimeType = serializeAMimeType(mimeType);
             }
-            return new Blob2([bytes], { type: mimeType });
+            return new Blob2([bytes2], { type: mimeType });
           }, instance);
         },
         arrayBuffer() {
-          return consumeBody(this, (bytes) => {
-            return new Uint8Array(bytes).buffer;
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2).buffer;
           }, instance);
         },
         text() {
@@ -5662,8 +5672,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }, instance);
         },
         bytes() {
-          return consumeBody(this, (bytes) => {
-            return new Uint8Array(bytes);
+          return consumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2);
           }, instance);
         }
       };
@@ -5698,8 +5708,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = object2[kState].body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
-    function parseJSONFromBytes(bytes) {
-      return JSON.parse(utf8DecodeBytes(bytes));
+    function parseJSONFromBytes(bytes2) {
+      return JSON.parse(utf8DecodeBytes(bytes2));
     }
     function bodyMimeType(requestOrResponse) {
       const headers = requestOrResponse[kState].headersList;
@@ -12402,10 +12412,10 @@ var require_response = __commonJS({
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
-        const bytes = textEncoder.encode(
+        const bytes2 = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body = extractBody(bytes);
+        const body = extractBody(bytes2);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
         initializeResponse(responseObject, init, { body: body[0], type: "application/json" });
         return responseObject;
@@ -13862,12 +13872,12 @@ var require_fetch = __commonJS({
           processBodyError(response.error);
           return;
         }
-        const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request2.integrity)) {
+        const processBody = (bytes2) => {
+          if (!bytesMatch(bytes2, request2.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
-          response.body = safelyExtractBody(bytes)[0];
+          response.body = safelyExtractBody(bytes2)[0];
           fetchFinale(fetchParams, response);
         };
         await fullyReadBody(response.body, processBody, processBodyError);
@@ -14280,12 +14290,12 @@ var require_fetch = __commonJS({
       if (request2.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
       } else if (request2.body != null) {
-        const processBodyChunk = async function* (bytes) {
+        const processBodyChunk = async function* (bytes2) {
           if (isCancelled(fetchParams)) {
             return;
           }
-          yield bytes;
-          fetchParams.processRequestBodyChunkLength?.(bytes.byteLength);
+          yield bytes2;
+          fetchParams.processRequestBodyChunkLength?.(bytes2.byteLength);
         };
         const processEndOfBody = () => {
           if (isCancelled(fetchParams)) {
@@ -14307,8 +14317,8 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request2.body.stream) {
-              yield* processBodyChunk(bytes);
+            for await (const bytes2 of request2.body.stream) {
+              yield* processBodyChunk(bytes2);
             }
             processEndOfBody();
           } catch (err) {
@@ -14360,33 +14370,33 @@ var require_fetch = __commonJS({
       }
       fetchParams.controller.resume = async () => {
         while (true) {
-          let bytes;
+          let bytes2;
           let isFailure;
           try {
             const { done, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes2 = done ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
-              bytes = void 0;
+              bytes2 = void 0;
             } else {
-              bytes = err;
+              bytes2 = err;
               isFailure = true;
             }
           }
-          if (bytes === void 0) {
+          if (bytes2 === void 0) {
             readableStreamClose(fetchParams.controller.controller);
             finalizeResponse(fetchParams, response);
             return;
           }
-          timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
+          timingInfo.decodedBodySize += bytes2?.byteLength ?? 0;
           if (isFailure) {
-            fetchParams.controller.terminate(bytes);
+            fetchParams.controller.terminate(bytes2);
             return;
           }
-          const buffer = new Uint8Array(bytes);
+          const buffer = new Uint8Array(bytes2);
           if (buffer.byteLength) {
             fetchParams.controller.controller.enqueue(buffer);
           }
@@ -14512,9 +14522,9 @@ var require_fetch = __commonJS({
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes = chunk;
-              timingInfo.encodedBodySize += bytes.byteLength;
-              return this.body.push(bytes);
+              const bytes2 = chunk;
+              timingInfo.encodedBodySize += bytes2.byteLength;
+              return this.body.push(bytes2);
             },
             onComplete() {
               if (this.abort) {
@@ -14960,7 +14970,7 @@ var require_util4 = __commonJS({
       fr[kError] = null;
       const stream = blob.stream();
       const reader = stream.getReader();
-      const bytes = [];
+      const bytes2 = [];
       let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
@@ -14974,7 +14984,7 @@ var require_util4 = __commonJS({
             }
             isFirstChunk = false;
             if (!done && types.isUint8Array(value)) {
-              bytes.push(value);
+              bytes2.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -14986,7 +14996,7 @@ var require_util4 = __commonJS({
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
-                  const result = packageData(bytes, type, blob.type, encodingName);
+                  const result = packageData(bytes2, type, blob.type, encodingName);
                   if (fr[kAborted]) {
                     return;
                   }
@@ -15026,7 +15036,7 @@ var require_util4 = __commonJS({
       });
       reader.dispatchEvent(event);
     }
-    function packageData(bytes, type, mimeType, encodingName) {
+    function packageData(bytes2, type, mimeType, encodingName) {
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
@@ -15036,7 +15046,7 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             dataURL += btoa2(decoder.write(chunk));
           }
           dataURL += btoa2(decoder.end());
@@ -15056,16 +15066,16 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode3(bytes, encoding);
+          return decode3(bytes2, encoding);
         }
         case "ArrayBuffer": {
-          const sequence = combineByteSequences(bytes);
+          const sequence = combineByteSequences(bytes2);
           return sequence.buffer;
         }
         case "BinaryString": {
           let binaryString = "";
           const decoder = new StringDecoder("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             binaryString += decoder.write(chunk);
           }
           binaryString += decoder.end();
@@ -15074,14 +15084,14 @@ var require_util4 = __commonJS({
       }
     }
     function decode3(ioQueue, encoding) {
-      const bytes = combineByteSequences(ioQueue);
-      const BOMEncoding = BOMSniffing(bytes);
+      const bytes2 = combineByteSequences(ioQueue);
+      const BOMEncoding = BOMSniffing(bytes2);
       let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
         slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice);
+      const sliced = bytes2.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15634,9 +15644,9 @@ var require_cache = __commonJS({
           // 16.
         };
         operations.push(operation);
-        const bytes = await bodyReadPromise.promise;
+        const bytes2 = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
-          clonedResponse.body.source = bytes;
+          clonedResponse.body.source = bytes2;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -26884,40 +26894,40 @@ var require_writer = __commonJS({
         tag = ASN1.OID;
       if (!/^([0-9]+\.){3,}[0-9]+$/.test(s))
         throw new Error("argument is not a valid OID string");
-      function encodeOctet(bytes2, octet) {
+      function encodeOctet(bytes3, octet) {
         if (octet < 128) {
-          bytes2.push(octet);
+          bytes3.push(octet);
         } else if (octet < 16384) {
-          bytes2.push(octet >>> 7 | 128);
-          bytes2.push(octet & 127);
+          bytes3.push(octet >>> 7 | 128);
+          bytes3.push(octet & 127);
         } else if (octet < 2097152) {
-          bytes2.push(octet >>> 14 | 128);
-          bytes2.push((octet >>> 7 | 128) & 255);
-          bytes2.push(octet & 127);
+          bytes3.push(octet >>> 14 | 128);
+          bytes3.push((octet >>> 7 | 128) & 255);
+          bytes3.push(octet & 127);
         } else if (octet < 268435456) {
-          bytes2.push(octet >>> 21 | 128);
-          bytes2.push((octet >>> 14 | 128) & 255);
-          bytes2.push((octet >>> 7 | 128) & 255);
-          bytes2.push(octet & 127);
+          bytes3.push(octet >>> 21 | 128);
+          bytes3.push((octet >>> 14 | 128) & 255);
+          bytes3.push((octet >>> 7 | 128) & 255);
+          bytes3.push(octet & 127);
         } else {
-          bytes2.push((octet >>> 28 | 128) & 255);
-          bytes2.push((octet >>> 21 | 128) & 255);
-          bytes2.push((octet >>> 14 | 128) & 255);
-          bytes2.push((octet >>> 7 | 128) & 255);
-          bytes2.push(octet & 127);
+          bytes3.push((octet >>> 28 | 128) & 255);
+          bytes3.push((octet >>> 21 | 128) & 255);
+          bytes3.push((octet >>> 14 | 128) & 255);
+          bytes3.push((octet >>> 7 | 128) & 255);
+          bytes3.push(octet & 127);
         }
       }
       var tmp = s.split(".");
-      var bytes = [];
-      bytes.push(parseInt(tmp[0], 10) * 40 + parseInt(tmp[1], 10));
+      var bytes2 = [];
+      bytes2.push(parseInt(tmp[0], 10) * 40 + parseInt(tmp[1], 10));
       tmp.slice(2).forEach(function(b) {
-        encodeOctet(bytes, parseInt(b, 10));
+        encodeOctet(bytes2, parseInt(b, 10));
       });
       var self2 = this;
-      this._ensure(2 + bytes.length);
+      this._ensure(2 + bytes2.length);
       this.writeByte(tag);
-      this.writeLength(bytes.length);
-      bytes.forEach(function(b) {
+      this.writeLength(bytes2.length);
+      bytes2.forEach(function(b) {
         self2.writeByte(b);
       });
     };
@@ -27428,13 +27438,13 @@ var require_nacl_fast = __commonJS({
         this.pad[6] = key[28] & 255 | (key[29] & 255) << 8;
         this.pad[7] = key[30] & 255 | (key[31] & 255) << 8;
       };
-      poly1305.prototype.blocks = function(m, mpos, bytes) {
+      poly1305.prototype.blocks = function(m, mpos, bytes2) {
         var hibit = this.fin ? 0 : 1 << 11;
         var t0, t1, t2, t3, t4, t5, t6, t7, c;
         var d0, d1, d2, d3, d4, d5, d6, d7, d8, d9;
         var h0 = this.h[0], h1 = this.h[1], h2 = this.h[2], h3 = this.h[3], h4 = this.h[4], h5 = this.h[5], h6 = this.h[6], h7 = this.h[7], h8 = this.h[8], h9 = this.h[9];
         var r0 = this.r[0], r1 = this.r[1], r2 = this.r[2], r3 = this.r[3], r4 = this.r[4], r5 = this.r[5], r6 = this.r[6], r7 = this.r[7], r8 = this.r[8], r9 = this.r[9];
-        while (bytes >= 16) {
+        while (bytes2 >= 16) {
           t0 = m[mpos + 0] & 255 | (m[mpos + 1] & 255) << 8;
           h0 += t0 & 8191;
           t1 = m[mpos + 2] & 255 | (m[mpos + 3] & 255) << 8;
@@ -27620,7 +27630,7 @@ var require_nacl_fast = __commonJS({
           h8 = d8;
           h9 = d9;
           mpos += 16;
-          bytes -= 16;
+          bytes2 -= 16;
         }
         this.h[0] = h0;
         this.h[1] = h1;
@@ -27701,15 +27711,15 @@ var require_nacl_fast = __commonJS({
         mac3[macpos + 14] = this.h[7] >>> 0 & 255;
         mac3[macpos + 15] = this.h[7] >>> 8 & 255;
       };
-      poly1305.prototype.update = function(m, mpos, bytes) {
+      poly1305.prototype.update = function(m, mpos, bytes2) {
         var i, want;
         if (this.leftover) {
           want = 16 - this.leftover;
-          if (want > bytes)
-            want = bytes;
+          if (want > bytes2)
+            want = bytes2;
           for (i = 0; i < want; i++)
             this.buffer[this.leftover + i] = m[mpos + i];
-          bytes -= want;
+          bytes2 -= want;
           mpos += want;
           this.leftover += want;
           if (this.leftover < 16)
@@ -27717,16 +27727,16 @@ var require_nacl_fast = __commonJS({
           this.blocks(this.buffer, 0, 16);
           this.leftover = 0;
         }
-        if (bytes >= 16) {
-          want = bytes - bytes % 16;
+        if (bytes2 >= 16) {
+          want = bytes2 - bytes2 % 16;
           this.blocks(m, mpos, want);
           mpos += want;
-          bytes -= want;
+          bytes2 -= want;
         }
-        if (bytes) {
-          for (i = 0; i < bytes; i++)
+        if (bytes2) {
+          for (i = 0; i < bytes2; i++)
             this.buffer[this.leftover + i] = m[mpos + i];
-          this.leftover += bytes;
+          this.leftover += bytes2;
         }
       };
       function crypto_onetimeauth(out, outpos, m, mpos, n, k) {
@@ -39352,7 +39362,7 @@ var require_Protocol = __commonJS({
     }
     function modesToBytes(modes) {
       const keys = Object.keys(modes);
-      const bytes = Buffer.allocUnsafe(5 * keys.length + 1);
+      const bytes2 = Buffer.allocUnsafe(5 * keys.length + 1);
       let b = 0;
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
@@ -39363,17 +39373,17 @@ var require_Protocol = __commonJS({
           continue;
         const val = modes[key];
         if (typeof val === "number" && isFinite(val)) {
-          bytes[b++] = opcode;
-          bytes[b++] = val >>> 24;
-          bytes[b++] = val >>> 16;
-          bytes[b++] = val >>> 8;
-          bytes[b++] = val;
+          bytes2[b++] = opcode;
+          bytes2[b++] = val >>> 24;
+          bytes2[b++] = val >>> 16;
+          bytes2[b++] = val >>> 8;
+          bytes2[b++] = val;
         }
       }
-      bytes[b++] = TERMINAL_MODE.TTY_OP_END;
-      if (b < bytes.length)
-        return bufferSlice(bytes, 0, b);
-      return bytes;
+      bytes2[b++] = TERMINAL_MODE.TTY_OP_END;
+      if (b < bytes2.length)
+        return bufferSlice(bytes2, 0, b);
+      return bytes2;
     }
     function sendExtInfo(proto) {
       let serverSigAlgs = "ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521rsa-sha2-512,rsa-sha2-256,ssh-rsa,ssh-dss";
@@ -40991,14 +41001,14 @@ var require_SFTP = __commonJS({
             nameAttrs = attrsToBytes(name.attrs);
             namesLen += 4 + nameAttrs.nb;
             if (nameAttrs.nb) {
-              let bytes;
+              let bytes2;
               if (nameAttrs.nb === ATTRS_BUF.length) {
-                bytes = new Uint8Array(ATTRS_BUF);
+                bytes2 = new Uint8Array(ATTRS_BUF);
               } else {
-                bytes = new Uint8Array(nameAttrs.nb);
-                bufferCopy(ATTRS_BUF, bytes, 0, nameAttrs.nb, 0);
+                bytes2 = new Uint8Array(nameAttrs.nb);
+                bufferCopy(ATTRS_BUF, bytes2, 0, nameAttrs.nb, 0);
               }
-              nameAttrs.bytes = bytes;
+              nameAttrs.bytes = bytes2;
             }
             attrs.push(nameAttrs);
           } else {
@@ -42477,13 +42487,13 @@ var require_SFTP = __commonJS({
         0,
         data.length,
         this.pos,
-        (er, bytes) => {
+        (er, bytes2) => {
           if (er) {
             if (this.autoClose)
               this.destroy();
             return cb(er);
           }
-          this.bytesWritten += bytes;
+          this.bytesWritten += bytes2;
           cb();
         }
       );
@@ -42498,12 +42508,12 @@ var require_SFTP = __commonJS({
       const sftp = this.sftp;
       const handle = this.handle;
       let writesLeft = data.length;
-      const onwrite = (er, bytes) => {
+      const onwrite = (er, bytes2) => {
         if (er) {
           this.destroy();
           return cb(er);
         }
-        this.bytesWritten += bytes;
+        this.bytesWritten += bytes2;
         if (--writesLeft === 0)
           cb();
       };
@@ -46128,7 +46138,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes6
+      randomBytes: randomBytes7
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -46392,7 +46402,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes6(SALT_LEN);
+            const salt = randomBytes7(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -46431,7 +46441,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes6(4);
+          const checkInt = randomBytes7(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -48422,16 +48432,16 @@ function cleanEnum(obj) {
 }
 function base64ToUint8Array(base643) {
   const binaryString = atob(base643);
-  const bytes = new Uint8Array(binaryString.length);
+  const bytes2 = new Uint8Array(binaryString.length);
   for (let i = 0; i < binaryString.length; i++) {
-    bytes[i] = binaryString.charCodeAt(i);
+    bytes2[i] = binaryString.charCodeAt(i);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToBase64(bytes) {
+function uint8ArrayToBase64(bytes2) {
   let binaryString = "";
-  for (let i = 0; i < bytes.length; i++) {
-    binaryString += String.fromCharCode(bytes[i]);
+  for (let i = 0; i < bytes2.length; i++) {
+    binaryString += String.fromCharCode(bytes2[i]);
   }
   return btoa(binaryString);
 }
@@ -48440,22 +48450,22 @@ function base64urlToUint8Array(base64url3) {
   const padding = "=".repeat((4 - base643.length % 4) % 4);
   return base64ToUint8Array(base643 + padding);
 }
-function uint8ArrayToBase64url(bytes) {
-  return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
+function uint8ArrayToBase64url(bytes2) {
+  return uint8ArrayToBase64(bytes2).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
 function hexToUint8Array(hex3) {
   const cleanHex = hex3.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
-  const bytes = new Uint8Array(cleanHex.length / 2);
+  const bytes2 = new Uint8Array(cleanHex.length / 2);
   for (let i = 0; i < cleanHex.length; i += 2) {
-    bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+    bytes2[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
   }
-  return bytes;
+  return bytes2;
 }
-function uint8ArrayToHex(bytes) {
-  return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
+function uint8ArrayToHex(bytes2) {
+  return Array.from(bytes2).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 var Class = class {
   constructor(..._args) {
@@ -67038,7 +67048,13 @@ function minorOf(version2) {
 
 // src/config/schema.ts
 var PROVIDERS = ["local", "aws", "gcp", "azure", "static"];
-var FAULTS = ["control-race", "no-bgp", "leak-isolation", "dead-backend"];
+var FAULTS = [
+  "control-race",
+  "no-bgp",
+  "leak-isolation",
+  "dead-backend",
+  "wrong-tunnel-key"
+];
 var SUITES = ["connectivity", "isolation"];
 var ISOLATION_MODES = ["default", "namespace", "service", "container"];
 var TEARDOWN_POLICIES = ["always", "on-success", "never"];
@@ -67274,12 +67290,12 @@ function fileKind(mode) {
   if (constants3.S_IFSOCK === (mode & constants3.S_IFMT)) return "a socket";
   return "a device";
 }
-function utf8Text(bytes, file2) {
-  const bom16 = bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
-  const looks16 = bom16 || bytes.length > 1 && bytes.subarray(0, 200).includes(0);
+function utf8Text(bytes2, file2) {
+  const bom16 = bytes2[0] === 255 && bytes2[1] === 254 || bytes2[0] === 254 && bytes2[1] === 255;
+  const looks16 = bom16 || bytes2.length > 1 && bytes2.subarray(0, 200).includes(0);
   let text2;
   try {
-    text2 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text2 = new TextDecoder("utf-8", { fatal: true }).decode(bytes2);
   } catch {
     text2 = void 0;
   }
@@ -68155,59 +68171,6 @@ function planImage(site2, index, profile) {
 import { existsSync as existsSync3, realpathSync } from "node:fs";
 import { basename, dirname as dirname2, join as join2, resolve } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
-
-// src/remote/quote.ts
-var SAFE_WORD = /^[A-Za-z0-9_./@:,+-]+$/;
-var RESERVED_FIRST_WORDS = /* @__PURE__ */ new Set([
-  "!",
-  "[[",
-  "]]",
-  "{",
-  "}",
-  "case",
-  "coproc",
-  "do",
-  "done",
-  "elif",
-  "else",
-  "esac",
-  "fi",
-  "for",
-  "function",
-  "if",
-  "in",
-  "select",
-  "then",
-  "time",
-  "until",
-  "while"
-]);
-function quoteArg(s) {
-  if (s.includes("\0")) {
-    throw new TypeError(`a shell argument cannot contain a NUL byte: ${JSON.stringify(s)}`);
-  }
-  if (s === "") return "''";
-  if (SAFE_WORD.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-function quoteArgv(argv) {
-  if (argv.length === 0) throw new TypeError("cannot quote an empty command");
-  return argv.map((arg, i) => {
-    if (i === 0 && (RESERVED_FIRST_WORDS.has(arg) || arg.includes("="))) {
-      return `'${arg.replace(/'/g, `'\\''`)}'`;
-    }
-    return quoteArg(arg);
-  }).join(" ");
-}
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function checkEnvName(name) {
-  if (!ENV_NAME.test(name)) {
-    throw new TypeError(`not a valid environment variable name: ${JSON.stringify(name)}`);
-  }
-  return name;
-}
-
-// src/state/messages.ts
 var ROOT_PROVIDERS = ["local"];
 var ENTRY_POINTS = /* @__PURE__ */ new Set(["cli.js", "main.js", "post.js"]);
 function cliScript(argv1 = process.argv[1]) {
@@ -68259,8 +68222,8 @@ import { join as join3 } from "node:path";
 var STATE_FILE = "state.json";
 function newRunId() {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const bytes = randomBytes(6);
-  return [...bytes].map((b, i) => i === 0 ? alphabet[b % 26] : alphabet[b % 36]).join("");
+  const bytes2 = randomBytes(6);
+  return [...bytes2].map((b, i) => i === 0 ? alphabet[b % 26] : alphabet[b % 36]).join("");
 }
 var RUN_ID = /^[a-z][a-z0-9]{5}$/;
 var StateStore = class _StateStore {
@@ -68494,6 +68457,8 @@ var LINK_KIND = {
   wanPort: "y",
   /** a VXLAN tunnel on a master to another site's master (number: that site's index) */
   tunnel: "t",
+  /** an edge's WireGuard interface (number: its site's index; see src/tunnel) */
+  wireguard: "g",
   /** a pod's veth: node end */
   podNode: "q",
   /** a pod's veth: pod end */
@@ -68512,7 +68477,12 @@ function ownsLink(runId, name) {
 }
 function ownsCommandLine(runId, argv) {
   const dir = `${runDir(runId)}/`;
-  return argv.some((a) => a.includes(dir));
+  const tunnel2 = new RegExp(`^${linkPrefix(runId)}${LINK_KIND.wireguard}\\d+$`);
+  return argv.some((a) => a.includes(dir)) || /(^|\/)wireguard-go$/.test(argv[0] ?? "") && argv.slice(1).some((a) => tunnel2.test(a));
+}
+var WIREGUARD_SOCKET_DIR = "/var/run/wireguard";
+function ownsWireguardSocket(runId, file2) {
+  return new RegExp(`^${linkPrefix(runId)}${LINK_KIND.wireguard}\\d+\\.sock$`).test(file2);
 }
 function processResourceId(runId, pid, argv) {
   const words = argv.flatMap((a) => a.split(/\s+/)).filter((w) => w !== "");
@@ -69246,7 +69216,7 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
   async peer(site2, all, ctx) {
     this.sites.set(site2.plan.name, site2);
     for (const s of all) this.sites.set(s.plan.name, s);
-    await fabricStep(ctx, site2.plan.name, "tunnels and BGP peers", () => this.peerSite(site2, ctx));
+    await fabricStep(ctx, site2.plan.name, "VXLAN and BGP peers", () => this.peerSite(site2, ctx));
   }
   async peerSite(site2, ctx) {
     if (site2.plan.faults.includes("no-bgp")) {
@@ -70165,7 +70135,6 @@ function siteLayout(runId, net, plan, site2) {
       b: { name: linkName(runId, "wanPort", site2.index), netns: net.wanNetns },
       address: wanAddress(net, site2.index)
     },
-    routes: plan.sites.filter((o) => o.name !== site2.name).map((o) => ({ cidr: o.cidrs.underlay, via: wanAddress(net, o.index) })),
     hosts
   };
 }
@@ -70211,7 +70180,6 @@ function siteBatches(layout, net) {
   inNs(edge, `link set ${layout.underlayBridge} up`);
   inNs(edge, `addr add ${layout.wan.address}/24 dev ${layout.wan.a.name}`);
   inNs(edge, `link set ${layout.wan.a.name} up`);
-  for (const r of layout.routes) inNs(edge, `route add ${r.cidr} via ${r.via}`);
   inNs(net.wanNetns, `link set ${layout.wan.b.name} master ${net.wanBridge} up`);
   for (const h of layout.hosts) {
     if (h.role !== "edge") inNs(h.netns, "link set lo up");
@@ -70325,7 +70293,10 @@ var REQUIRED_TOOLS = [
   { tool: "ssh-keygen", pkg: "openssh-client" },
   { tool: "bird", pkg: "bird2" },
   { tool: "birdc", pkg: "bird2" },
-  { tool: "nft", pkg: "nftables" }
+  { tool: "nft", pkg: "nftables" },
+  // the sites' tunnel: the kernel's WireGuard is not assumed, the userspace one is
+  { tool: "wireguard-go", pkg: "wireguard-go" },
+  { tool: "wg", pkg: "wireguard-tools" }
 ];
 var SBIN = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 function findTool(name, path = process.env.PATH ?? "") {
@@ -70418,6 +70389,10 @@ async function kernelCheck(sys) {
 
 // src/providers/local/sweep.ts
 import { readdir as readdir4, readFile as readFile6, rm as rm4, stat as stat5 } from "node:fs/promises";
+async function wireguardSockets(runId) {
+  const names = await readdir4(WIREGUARD_SOCKET_DIR).catch(() => []);
+  return names.filter((n) => ownsWireguardSocket(runId, n)).map((n) => `${WIREGUARD_SOCKET_DIR}/${n}`);
+}
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
@@ -70486,7 +70461,8 @@ async function findRunResources(runId, sys) {
     () => true,
     () => false
   );
-  return { processes, netns, links, ...hasDir ? { dir } : {} };
+  const sockets = await wireguardSockets(runId);
+  return { processes, netns, links, sockets, ...hasDir ? { dir } : {} };
 }
 async function stopProcesses(procs) {
   const signal2 = (pid, sig) => {
@@ -70595,6 +70571,10 @@ async function sweepRun(runId, sites, sys, logger) {
   const late = await stopUntilNoneLeft(runId, sys, [], [], report);
   if (late > 0)
     logger.info(`teardown ${runId}: stopped ${late} processes that started during teardown`);
+  for (const socket of await wireguardSockets(runId)) {
+    await rm4(socket, { force: true });
+    report.deleted.push(resource("socket", socket));
+  }
   for (const link of await blocksOf(runId)) {
     await rm4(link, { force: true });
     report.deleted.push(resource("reservation", link));
@@ -70877,6 +70857,7 @@ var LocalProvider = class {
           hostKeys: sshd.hostPublicKeys
         };
         if (h.public) host.publicAddress = h.public.address;
+        if (h.role === "edge") host.tunnelAddress = layout.wan.address;
         return host;
       })
     );
@@ -71150,10 +71131,10 @@ function makeRunKey(privateKey, publicKey) {
   };
 }
 function sshString(data) {
-  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  const bytes2 = typeof data === "string" ? Buffer.from(data) : data;
   const len = Buffer.alloc(4);
-  len.writeUInt32BE(bytes.length);
-  return Buffer.concat([len, bytes]);
+  len.writeUInt32BE(bytes2.length);
+  return Buffer.concat([len, bytes2]);
 }
 function encodeEd25519(seed, pub, comment) {
   if (seed.length !== 32 || pub.length !== 32) throw new TypeError("ed25519 keys are 32 bytes");
@@ -71480,13 +71461,13 @@ var TrailerScanner = class {
     this.carry = Buffer.from(buf.subarray(buf.length - keep));
     return buf.subarray(0, buf.length - keep);
   }
-  collectTrailer(bytes) {
-    const nl = bytes.indexOf(10);
+  collectTrailer(bytes2) {
+    const nl = bytes2.indexOf(10);
     if (nl < 0) {
-      this.trailerBytes.push(Buffer.from(bytes));
+      this.trailerBytes.push(Buffer.from(bytes2));
       return;
     }
-    this.trailerBytes.push(bytes.subarray(0, nl));
+    this.trailerBytes.push(bytes2.subarray(0, nl));
     this.trailer = Buffer.concat(this.trailerBytes).toString("utf8");
     this.trailerBytes = void 0;
   }
@@ -72857,7 +72838,7 @@ function emulatedFabric(run2, options = {}) {
 var LOADERS = {
   local: async () => new LocalProvider(),
   aws: async (o) => {
-    const { AwsProvider } = await import("./provider-T73MBY76.js");
+    const { AwsProvider } = await import("./provider-SYYF7MI7.js");
     return new AwsProvider({
       ...o.awsKeys ? { keys: o.awsKeys } : {},
       ...o.ssh ? { ssh: o.ssh } : {}
@@ -72873,7 +72854,7 @@ var LOADERS = {
   // each cloud's module and SDK are imported only when a site uses that cloud
   gcp: async (o) => {
     const [{ GcpProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-T7C57GD5.js"),
+      import("./provider-RPPCY5QF.js"),
       import("./client-QUJEMIBC.js")
     ]);
     const key = keyFromInput3(o.gcpCredentials);
@@ -72881,7 +72862,7 @@ var LOADERS = {
   },
   azure: async (o) => {
     const [{ AzureProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-2QR7EG3U.js"),
+      import("./provider-SSEFJUME.js"),
       import("./client-KQV455NI.js")
     ]);
     const key = keyFromInput3(o.azureCredentials);
@@ -73626,6 +73607,7 @@ function buildResults(input2) {
     sites: siteRecords(input2.plan),
     phases: [...input2.phases],
     remediations: [...input2.remediations],
+    tunnels: [...input2.tunnels ?? []],
     checks: [...input2.checks],
     totals,
     reproduce: input2.reproduce,
@@ -73997,6 +73979,7 @@ function renderMarkdown(results, options = {}) {
     factsLine(r),
     errorBlock(r),
     sitesSection(r),
+    tunnelsSection(r),
     checksSection(r, variant, options.runUrl),
     remediationsSection(r),
     timelineSection(r),
@@ -74130,6 +74113,24 @@ function checkTable(checks) {
         observedMatches(c) ? c.observed : `**${c.observed}**`,
         String(c.attempts),
         c.detail ? cellCode(clip(c.detail, DETAIL_CHARS)) : ""
+      ])
+    )
+  ].join("\n");
+}
+var bytes = (n) => n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+function tunnelsSection(r) {
+  if (!r.tunnels?.length) return "";
+  return [
+    "### Tunnels",
+    "",
+    row(["sites", "handshake", "received", "sent"]),
+    row(["---", "---", "---:", "---:"]),
+    ...r.tunnels.map(
+      (t) => row([
+        `**${text(t.a)}** \u2194 **${text(t.b)}**`,
+        t.handshake ? "\u2705 yes" : "\u274C none",
+        bytes(t.rxBytes),
+        bytes(t.txBytes)
       ])
     )
   ].join("\n");
@@ -76108,13 +76109,186 @@ async function waitPeered(fabric, sites, pairs, ctx, options) {
         report.established.push({ a, b });
         continue;
       }
-      const hopeless = ab.state === "not configured" || ba.state === "not configured";
+      const cause = options.blocked?.find(
+        (x) => x.a === a && x.b === b || x.a === b && x.b === a
+      )?.cause;
+      const hopeless = ab.state === "not configured" || ba.state === "not configured" || cause !== void 0;
       if (!hopeless) waiting = true;
-      report.down.push({ a, b, state: `${a}: ${ab.state}, ${b}: ${ba.state}` });
+      report.down.push({
+        a,
+        b,
+        state: `${a}: ${ab.state}, ${b}: ${ba.state}${cause ? `; ${cause}` : ""}`
+      });
     }
     if (!waiting || Date.now() - started > options.deadlineMs) return report;
     await sleep4(options.pollMs ?? 200, ctx.signal);
   }
+}
+
+// src/tunnel/edges.ts
+import { randomBytes as randomBytes6 } from "node:crypto";
+function edgeEndpoints(sites, filesOf = () => void 0) {
+  const out = [];
+  for (const s of sites) {
+    const edge = s.hosts.find((h) => h.role === "edge");
+    const address = edge?.tunnelAddress ?? edge?.publicAddress;
+    if (!edge || !address) return void 0;
+    const files = filesOf(s, edge.name);
+    out.push({ site: s.name, host: edge.name, address, ...files ? { files } : {} });
+  }
+  return out;
+}
+function tunnelStates(tunnels) {
+  return tunnels.map((t) => ({
+    site: t.site,
+    host: t.host,
+    device: t.device,
+    publicKey: t.keys.publicKey,
+    peers: t.peers.map((p) => ({ site: p.site, publicKey: p.publicKey }))
+  }));
+}
+var hostsOf = (sites) => remoteHostsOf(sites.flatMap((s) => s.hosts));
+function hostFor(hosts, name) {
+  const h = hosts.get(name);
+  if (!h) throw new InfraError(`no machine named ${name} for the tunnel`);
+  return h;
+}
+function makeTunnels(runId, plan, edges) {
+  const tunnels = planTunnels(runId, plan, edges);
+  for (const t of tunnels) secrets.add(t.keys.privateKey);
+  return tunnels;
+}
+async function setUpTunnel(remote, sites, t, ctx) {
+  const host = hostFor(hostsOf(sites), t.host);
+  const staged = `${t.files.stageDir}/tungsten-e2e-${t.device}-${randomBytes6(4).toString("hex")}.key`;
+  await remote.upload(host, staged, `${t.keys.privateKey}
+`, 384);
+  const r = await remote.exec(
+    host,
+    { script: edgeScript(t, staged) },
+    { sudo: true, timeoutMs: 3e5 }
+  );
+  if (r.code !== 0) {
+    throw new InfraError(
+      `${t.host}: the WireGuard tunnel ${t.device} could not be set up (exit ${r.code}): ${(r.stderr.trim() || r.stdout.trim()).split("\n").slice(-3).join(" / ")}`
+    );
+  }
+  ctx.logger.info(
+    `connect ${t.site}: ${t.host}: ${r.stdout.trim().split("\n").at(-1) ?? t.device}; peers ${t.peers.map((p) => `${p.site} at ${p.endpoint}`).join(", ")}`
+  );
+}
+async function readLinks(remote, sites, states) {
+  const hosts = hostsOf(sites);
+  const links = [];
+  await Promise.all(
+    states.map(async (t, i) => {
+      const later = t.peers.filter((p) => states.findIndex((x) => x.site === p.site) > i);
+      if (later.length === 0) return;
+      const r = await remote.exec(
+        hostFor(hosts, t.host),
+        { script: statusScript(t.device) },
+        {
+          sudo: true,
+          timeoutMs: 3e4
+        }
+      );
+      if (r.code !== 0) {
+        throw new InfraError(
+          `${t.host}: cannot read the tunnel ${t.device} (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`
+        );
+      }
+      const stats = parseStatus(r.stdout);
+      for (const p of later) {
+        const s = stats.find((x) => x.publicKey === p.publicKey);
+        links.push({
+          a: t.site,
+          b: p.site,
+          handshake: (s?.latestHandshake ?? 0) > 0,
+          rxBytes: s?.rxBytes ?? 0,
+          txBytes: s?.txBytes ?? 0
+        });
+      }
+    })
+  );
+  const order = (site2) => states.findIndex((x) => x.site === site2);
+  return links.sort((x, y) => order(x.a) - order(y.a) || order(x.b) - order(y.b));
+}
+async function waitHandshakes(remote, sites, states, deadlineMs, signal2) {
+  const started = Date.now();
+  for (; ; ) {
+    const silent = (await readLinks(remote, sites, states)).filter((l) => !l.handshake);
+    if (silent.length === 0 || Date.now() - started >= deadlineMs) return silent;
+    signal2.throwIfAborted();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// src/pipeline/tunnels.ts
+async function joinSites(machines, ctx, o) {
+  const edges = edgeEndpoints(
+    machines,
+    (site2, host) => site2.provider === "local" ? { keyDir: hostDir(o.runId, host), stageDir: hostDir(o.runId, host) } : void 0
+  );
+  if (!edges || machines.length < 2) {
+    if (machines.length > 1) ctx.logger.warn("provision: a site has no edge host: no tunnels");
+    return [];
+  }
+  const tunnels = makeTunnels(o.runId, o.plan, edges);
+  const states = tunnelStates(tunnels);
+  await o.store.update((st) => {
+    st.tunnels = states;
+  });
+  await o.allSites(
+    (site2) => o.step(
+      site2.name,
+      "WireGuard tunnel",
+      () => setUpTunnel(
+        o.remote,
+        machines,
+        tunnels.find((t) => t.site === site2.name),
+        ctx
+      )
+    )
+  );
+  const silent = await waitHandshakes(
+    o.remote,
+    machines,
+    states,
+    o.handshakeDeadlineMs,
+    ctx.signal
+  );
+  for (const l of silent) {
+    ctx.logger.warn(
+      `provision: the WireGuard tunnel ${l.a} \u2194 ${l.b} has no handshake after ${Math.round(o.handshakeDeadlineMs / 1e3)} s: its keys do not match, or UDP ${WIREGUARD_PORT} between the edges is blocked`
+    );
+  }
+  for (const l of (await readLinks(o.remote, machines, states)).filter((x) => x.handshake)) {
+    ctx.logger.info(`provision: the WireGuard tunnel ${l.a} \u2194 ${l.b} is up`);
+  }
+  return silent;
+}
+async function blockedPairs(remote, sites, store, ctx) {
+  const links = await tunnelLinks(remote, sites, store);
+  for (const l of links) {
+    const counters = `${l.rxBytes} bytes in, ${l.txBytes} out`;
+    if (l.handshake)
+      ctx.logger.info(`connect: tunnel ${l.a} \u2194 ${l.b}: handshake done, ${counters}`);
+    else ctx.logger.warn(`connect: tunnel ${l.a} \u2194 ${l.b}: no handshake, ${counters}`);
+  }
+  return links.filter((l) => !l.handshake).map((l) => ({
+    a: l.a,
+    b: l.b,
+    cause: `the WireGuard tunnel ${l.a} \u2194 ${l.b} has no handshake`
+  }));
+}
+function tunnelLinks(remote, sites, store) {
+  const states = store.state.tunnels ?? [];
+  if (states.length === 0) return Promise.resolve([]);
+  return readLinks(
+    remote,
+    sites.map((s) => s.machines),
+    states
+  );
 }
 
 // src/pipeline/abort.ts
@@ -76509,7 +76683,7 @@ async function up(options, env) {
       signal: work,
       recordResource: (r) => store.recordResource(r)
     };
-    const provisioned = await phase(store, "provision", logger, signal2, async () => {
+    const provisioned = await phase(store, "provision", logger, signal2, async (step) => {
       const made2 = await allOrStop(
         plan.sites,
         async (site2) => {
@@ -76535,6 +76709,18 @@ async function up(options, env) {
           await inFlight.track(provider.authorizeEdges(site2, peers, providerCtx));
         }
       }
+      await inFlight.track(
+        joinSites(made2, providerCtx, {
+          runId,
+          plan,
+          remote: abortableRemote(pool, work),
+          store,
+          step,
+          handshakeDeadlineMs: env.handshakeDeadlineMs ?? (plan.sites.every((s) => s.provider === "local") ? 5e3 : 6e4),
+          allSites: (fn) => allOrStop(made2, fn, together).then(() => {
+          })
+        })
+      );
       return made2;
     });
     const sites = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i] }));
@@ -76547,6 +76733,7 @@ async function up(options, env) {
     });
     const ctx = { plan, logger, signal: signal2 };
     const workCtx = { plan, logger, signal: work };
+    const remote = abortableRemote(pool, work);
     const live = (connect2) => ({
       runId,
       stateDir,
@@ -76556,6 +76743,7 @@ async function up(options, env) {
       store,
       ctx,
       connect: connect2,
+      tunnels: () => tunnelLinks(abortableRemote(pool, signal2), sites, store),
       close
     });
     const last = UP_PHASES.indexOf(options.until ?? "connect");
@@ -76588,10 +76776,12 @@ async function up(options, env) {
     );
     if (last < UP_PHASES.indexOf("connect")) return live(notConnected);
     const connect = await phase(store, "connect", logger, signal2, async (step) => {
+      const blocked = await blockedPairs(remote, sites, store, workCtx);
       await allOrStop(sites, (s) => fabric.peer(s, sites, { ...workCtx, step }), together);
       const report = await inFlight.track(
         waitPeered(fabric, sites, plan.peerings, workCtx, {
-          deadlineMs: env.connectDeadlineMs ?? 3e4
+          deadlineMs: env.connectDeadlineMs ?? 3e4,
+          blocked
         })
       );
       for (const p of report.established) logger.info(`connect: ${p.a} \u2194 ${p.b}: BGP established`);
@@ -76683,7 +76873,18 @@ async function attach(stateDir, env) {
   const ctx = { plan, logger, signal: signal2 };
   try {
     const connect = await waitPeered(fabric, sites, plan.peerings, ctx, { deadlineMs: 0 });
-    return { runId, stateDir, plan, sites, fabric, store, ctx, connect, close: () => pool.close() };
+    return {
+      runId,
+      stateDir,
+      plan,
+      sites,
+      fabric,
+      store,
+      ctx,
+      connect,
+      tunnels: () => tunnelLinks(abortableRemote(pool, signal2), sites, store),
+      close: () => pool.close()
+    };
   } catch (e) {
     await pool.close();
     throw e;
@@ -77438,6 +77639,7 @@ function resultsOf(state, plan, checks, error63, since = 0) {
       (p) => p.name === "report" && !p.endedAt ? { ...p, endedAt } : { ...p }
     ),
     remediations: state.remediations,
+    tunnels: state.tunnelLinks ?? [],
     checks,
     reproduce: reproduceCommand(state.source, plan),
     ...error63 !== void 0 ? { error: error63 } : {}
@@ -77479,6 +77681,13 @@ async function testAndReport(live, options) {
     if (!ctx.signal.aborted) {
       await writeDiagnostics(live.fabric, live.sites, ctx, join11(options.resultsDir, DIAGNOSTICS));
     }
+  }
+  if (!ctx.signal.aborted) {
+    const links = await live.tunnels().catch((e) => {
+      ctx.logger.warn(`report: the tunnels' counters could not be read: ${messageOf(e)}`);
+      return void 0;
+    });
+    if (links) await store.update((st) => void (st.tunnelLinks = links));
   }
   const written = await phase(
     store,
@@ -77707,7 +77916,6 @@ export {
   loadSiteFile,
   runnableErrors,
   buildPlanFromConfig,
-  quoteArg,
   downCommandLine,
   STATE_FILE,
   newRunId,

@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-NXGVUDS2.js";
+} from "./chunk-VFI3ZDJY.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -30,6 +30,9 @@ import {
   typeField
 } from "./chunk-WI6UNROS.js";
 import {
+  WIREGUARD_PORT
+} from "./chunk-SHZZQLBF.js";
+import {
   InfraError,
   UserError
 } from "./chunk-IAZJZTPR.js";
@@ -487,14 +490,14 @@ function nodeFirewalls(site, plan, ctx, network) {
   return rules;
 }
 function edgeFirewall(site, peer, ctx, network) {
-  const name = resourceName(ctx.runId, site, `ipsec-${peer.site}`);
+  const name = resourceName(ctx.runId, site, `wg-${peer.site}`);
   return {
     name,
     description: describeTags(runTags(ctx, site, name)),
     network,
     direction: "INGRESS",
     priority: 1e3,
-    allowed: [{ IPProtocol: "udp", ports: ["500", "4500"] }, { IPProtocol: "esp" }],
+    allowed: [{ IPProtocol: "udp", ports: [String(WIREGUARD_PORT)] }],
     sourceRanges: [`${peer.publicAddress}/32`],
     targetTags: [edgeTag(ctx.runId)]
   };

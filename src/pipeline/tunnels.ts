@@ -1,0 +1,125 @@
+/**
+ * The end of the provision phase: the WireGuard tunnel on every site's edge
+ * (one named step per site), then a wait for every handshake; the sites'
+ * underlays reach each other only through it. The connect phase reads the
+ * tunnels again (blockedPairs): a pair whose tunnel never shook hands is
+ * named, and its BGP session is not waited for, since nothing can cross it.
+ */
+import type { FabricContext, FabricSite, RemoteRunner, StepRunner } from '../fabric/fabric.js';
+import type { ProvisionedSite } from '../providers/provider.js';
+import type { Plan } from '../plan/types.js';
+import { hostDir } from '../providers/local/naming.js';
+import type { StateStore } from '../state/runState.js';
+import {
+  edgeEndpoints,
+  makeTunnels,
+  readLinks,
+  setUpTunnel,
+  tunnelStates,
+  waitHandshakes,
+  type TunnelLink,
+} from '../tunnel/edges.js';
+import { WIREGUARD_PORT } from '../tunnel/wireguard.js';
+
+export interface JoinOptions {
+  runId: string;
+  plan: Plan;
+  remote: RemoteRunner;
+  store: StateStore;
+  step: StepRunner;
+  /** how long the handshakes may take once every edge is configured */
+  handshakeDeadlineMs: number;
+  /** runs the sites' work together, stopping the rest at the first failure */
+  allSites: (fn: (site: ProvisionedSite) => Promise<void>) => Promise<void>;
+}
+
+/** Tunnels between every pair of sites; returns the pairs without a handshake. */
+export async function joinSites(
+  machines: readonly ProvisionedSite[],
+  ctx: Pick<FabricContext, 'logger' | 'signal'>,
+  o: JoinOptions,
+): Promise<TunnelLink[]> {
+  // the local provider's edges share this host's disk: their keys stay in the run's directory
+  const edges = edgeEndpoints(machines, (site, host) =>
+    site.provider === 'local'
+      ? { keyDir: hostDir(o.runId, host), stageDir: hostDir(o.runId, host) }
+      : undefined,
+  );
+  if (!edges || machines.length < 2) {
+    if (machines.length > 1) ctx.logger.warn('provision: a site has no edge host: no tunnels');
+    return [];
+  }
+  const tunnels = makeTunnels(o.runId, o.plan, edges);
+  const states = tunnelStates(tunnels);
+  await o.store.update((st) => {
+    st.tunnels = states;
+  });
+  await o.allSites((site) =>
+    o.step(site.name, 'WireGuard tunnel', () =>
+      setUpTunnel(
+        o.remote,
+        machines,
+        tunnels.find((t) => t.site === site.name)!,
+        ctx,
+      ),
+    ),
+  );
+  const silent = await waitHandshakes(
+    o.remote,
+    machines,
+    states,
+    o.handshakeDeadlineMs,
+    ctx.signal,
+  );
+  for (const l of silent) {
+    ctx.logger.warn(
+      `provision: the WireGuard tunnel ${l.a} ↔ ${l.b} has no handshake after ${Math.round(o.handshakeDeadlineMs / 1000)} s: its keys do not match, or UDP ${WIREGUARD_PORT} between the edges is blocked`,
+    );
+  }
+  for (const l of (await readLinks(o.remote, machines, states)).filter((x) => x.handshake)) {
+    ctx.logger.info(`provision: the WireGuard tunnel ${l.a} ↔ ${l.b} is up`);
+  }
+  return silent;
+}
+
+/**
+ * The connect phase's look at the tunnels: each one's handshake and bytes
+ * logged; the pairs without a handshake returned as BGP sessions that cannot
+ * come up, with the cause.
+ */
+export async function blockedPairs(
+  remote: RemoteRunner,
+  sites: readonly FabricSite[],
+  store: StateStore,
+  ctx: Pick<FabricContext, 'logger'>,
+): Promise<{ a: string; b: string; cause: string }[]> {
+  const links = await tunnelLinks(remote, sites, store);
+  for (const l of links) {
+    const counters = `${l.rxBytes} bytes in, ${l.txBytes} out`;
+    if (l.handshake)
+      ctx.logger.info(`connect: tunnel ${l.a} ↔ ${l.b}: handshake done, ${counters}`);
+    else ctx.logger.warn(`connect: tunnel ${l.a} ↔ ${l.b}: no handshake, ${counters}`);
+  }
+  return links
+    .filter((l) => !l.handshake)
+    .map((l) => ({
+      a: l.a,
+      b: l.b,
+      cause: `the WireGuard tunnel ${l.a} ↔ ${l.b} has no handshake`,
+    }));
+}
+
+/** The tunnels' counters now (results.json `tunnels`); none when the run has none. */
+export function tunnelLinks(
+  remote: RemoteRunner,
+  sites: readonly FabricSite[],
+  store: StateStore,
+): Promise<TunnelLink[]> {
+  const states = store.state.tunnels ?? [];
+  if (states.length === 0) return Promise.resolve([]);
+  return readLinks(
+    remote,
+    sites.map((s) => s.machines),
+    states,
+  );
+}
