@@ -4,7 +4,9 @@
  * baseline beside it: the same 2-site run with BIRD's default BGP timers
  * (connect delay 5 s, connect retry 120 s, hold 240 s). Then the 2-site full
  * run (up, every suite in every mode, down) with probes batched per client
- * and with one probe per call, side by side, and the test phase's speedup.
+ * and with one probe per call, side by side, and the test phase's speedup;
+ * and the full run with the sites joined by plain routes over the WAN (how
+ * they were joined before WireGuard) beside the WireGuard one.
  *
  *   npm run bench -- local [--reps N] [--sizes 2,8] [--no-baseline]
  *
@@ -232,6 +234,14 @@ export async function run(args: string[]): Promise<void> {
       samples.push(x);
       console.log(row(x));
     }
+    const x = await once(
+      `full, plain WAN #${r}`,
+      2,
+      { siteJoin: 'plain-routes' },
+      { batchProbes: true },
+    );
+    samples.push(x);
+    console.log(row(x));
   }
   console.log('');
   for (const n of sizes) {
@@ -244,6 +254,10 @@ export async function run(args: string[]): Promise<void> {
   const batched = full('full, batched');
   const single = full('full, one per call');
   const total = (x: Sample) => x.up + (x.test ?? 0) + x.down;
+  const plain = full('full, plain WAN');
+  console.log(
+    `local 2 sites, full run (median of ${reps}): sites joined by WireGuard ${s(median(batched.map(total)))} (provision ${s(median(batched.map((x) => x.phases.provision ?? NaN)))}, test ${s(median(batched.map((x) => x.test!)))}), by plain WAN routes ${s(median(plain.map(total)))} (provision ${s(median(plain.map((x) => x.phases.provision ?? NaN)))}, test ${s(median(plain.map((x) => x.test!)))}): WireGuard costs ${((median(batched.map(total)) / median(plain.map(total)) - 1) * 100).toFixed(1)}%`,
+  );
   console.log(
     `local 2 sites, full run (median of ${reps}): batched ${s(median(batched.map(total)))} (test ${s(median(batched.map((x) => x.test!)))}), one probe per call ${s(median(single.map(total)))} (test ${s(median(single.map((x) => x.test!)))})`,
   );

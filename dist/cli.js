@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-SAJAD6EK.js";
+} from "./chunks/chunk-G23XMZNU.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -33,13 +33,13 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-VFI3ZDJY.js";
+} from "./chunks/chunk-5N7V7XFQ.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-SHZZQLBF.js";
+import "./chunks/chunk-PYZPH3QF.js";
 import {
   ExitCode,
   InfraError,

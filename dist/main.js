@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-Y7YJZV6L.js";
+} from "./chunks/chunk-XT4J7ECJ.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-SAJAD6EK.js";
+} from "./chunks/chunk-G23XMZNU.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,13 +36,13 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-VFI3ZDJY.js";
+} from "./chunks/chunk-5N7V7XFQ.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-SHZZQLBF.js";
+import "./chunks/chunk-PYZPH3QF.js";
 import {
   ExitCode,
   InfraError,

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-Y7YJZV6L.js";
+} from "./chunks/chunk-XT4J7ECJ.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,12 +19,12 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-VFI3ZDJY.js";
+} from "./chunks/chunk-5N7V7XFQ.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-SHZZQLBF.js";
+import "./chunks/chunk-PYZPH3QF.js";
 import {
   ExitCode
 } from "./chunks/chunk-IAZJZTPR.js";

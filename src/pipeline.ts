@@ -70,8 +70,10 @@ export interface PipelineEnv {
   raceRetries?: number;
   /** connect: how long BGP sessions may take to establish; default 30 s */
   connectDeadlineMs?: number;
-  /** connect: how long the tunnels' handshakes may take; default 5 s locally, 60 s on clouds */
+  /** provision: how long the tunnels' handshakes may take; default 5 s locally, 60 s on clouds */
   handshakeDeadlineMs?: number;
+  /** the local benchmark's baseline only: join local sites by plain routes instead of WireGuard */
+  siteJoin?: 'wireguard' | 'plain-routes';
   /** after one site failed: how long the other sites' work may take to stop; default 30 s */
   settleMs?: number;
 }
@@ -275,6 +277,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
             env.handshakeDeadlineMs ??
             (plan.sites.every((s) => s.provider === 'local') ? 5_000 : 60_000),
           allSites: (fn) => allOrStop(made, fn, together).then(() => {}),
+          ...(env.siteJoin ? { join: env.siteJoin } : {}),
         }),
       );
       return made;

@@ -7,7 +7,10 @@
  */
 import type { FabricContext, FabricSite, RemoteRunner, StepRunner } from '../fabric/fabric.js';
 import type { ProvisionedSite } from '../providers/provider.js';
+import { InfraError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
+import { quoteArg } from '../remote/quote.js';
+import { remoteHostsOf } from '../remote/target.js';
 import { hostDir } from '../providers/local/naming.js';
 import type { StateStore } from '../state/runState.js';
 import {
@@ -31,6 +34,36 @@ export interface JoinOptions {
   handshakeDeadlineMs: number;
   /** runs the sites' work together, stopping the rest at the first failure */
   allSites: (fn: (site: ProvisionedSite) => Promise<void>) => Promise<void>;
+  /**
+   * 'plain-routes': no tunnel, each edge routes the other underlays to the
+   * other edges' tunnel addresses in the clear. Only the local benchmark's
+   * baseline (how sites were joined before WireGuard); never on a cloud.
+   */
+  join?: 'wireguard' | 'plain-routes';
+}
+
+/** The benchmark's baseline: plain routes between the edges (local sites only). */
+async function plainRoutes(
+  machines: readonly ProvisionedSite[],
+  edges: readonly { site: string; host: string; address: string }[],
+  o: JoinOptions,
+): Promise<void> {
+  const hosts = remoteHostsOf(machines.flatMap((m) => m.hosts));
+  await o.allSites(async (site) => {
+    const me = edges.find((e) => e.site === site.name)!;
+    const lines = edges
+      .filter((e) => e.site !== site.name)
+      .map(
+        (e) =>
+          `ip route replace ${quoteArg(o.plan.sites.find((p) => p.name === e.site)!.cidrs.underlay)} via ${quoteArg(e.address)}`,
+      );
+    const r = await o.remote.exec(
+      hosts.get(me.host)!,
+      { script: lines.join('\n') },
+      { sudo: true },
+    );
+    if (r.code !== 0) throw new InfraError(`${me.host}: plain routes failed: ${r.stderr.trim()}`);
+  });
 }
 
 /** Tunnels between every pair of sites; returns the pairs without a handshake. */
@@ -47,6 +80,13 @@ export async function joinSites(
   );
   if (!edges || machines.length < 2) {
     if (machines.length > 1) ctx.logger.warn('provision: a site has no edge host: no tunnels');
+    return [];
+  }
+  if (o.join === 'plain-routes') {
+    if (machines.some((m) => m.provider !== 'local')) {
+      throw new InfraError("plain routes between edges are the local benchmark's baseline only");
+    }
+    await plainRoutes(machines, edges, o);
     return [];
   }
   const tunnels = makeTunnels(o.runId, o.plan, edges);

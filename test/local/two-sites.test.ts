@@ -74,6 +74,41 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: two sites', () => {
     }
   });
 
+  it('the WireGuard tunnel carries every cross-site packet: its counters grow with the traffic, and with it down nothing crosses', async () => {
+    const edge = `te-${live.runId}-east-edge`;
+    const device = `te${live.runId}g0`;
+    // MTU: the underlay's 1500 less WireGuard's 60; inside it the overlay's VXLAN less its 50
+    expect(ipIn(edge, 'link', 'show', device)).toMatch(/ mtu 1440 /);
+    expect(ipIn(`te-${live.runId}-east-master`, 'link', 'show', `te${live.runId}t1`)).toMatch(
+      / mtu 1390 /,
+    );
+    const cross = () =>
+      probeOne(
+        live.fabric,
+        client('east', 'tenant-a'),
+        { ip: service('west', 'tenant-a').ip, port: 80 },
+        1500,
+        live.ctx,
+      );
+    const [before] = await live.tunnels();
+    expect(before).toMatchObject({ a: 'east', b: 'west', handshake: true });
+    expect(await cross()).toMatchObject({ result: 'connected' });
+    const [after] = await live.tunnels();
+    expect(after!.txBytes).toBeGreaterThan(before!.txBytes);
+    expect(after!.rxBytes).toBeGreaterThan(before!.rxBytes);
+    // the WAN routes no underlay: with the tunnel's interface down there is no other way across
+    ipIn(edge, 'link', 'set', device, 'down');
+    try {
+      expect(['timeout', 'unreachable', 'refused']).toContain((await cross()).result);
+    } finally {
+      ipIn(edge, 'link', 'set', device, 'up');
+      // the routes went with the link; the edge's script puts them back when run again
+      const westUnderlay = live.plan.sites.find((x) => x.name === 'west')!.cidrs.underlay;
+      ipIn(edge, 'route', 'replace', westUnderlay, 'dev', device);
+    }
+    expect(await cross()).toMatchObject({ result: 'connected' });
+  });
+
   it("a pod at east reaches a service at west and gets west's backend name", async () => {
     const from = client('east', 'tenant-a');
     const to = service('west', 'tenant-a');

@@ -6,6 +6,7 @@
  * in cluster.json), as TF keeps it in its config database, so a new process
  * can pick a run up.
  */
+import { UNDERLAY_MTU, WIREGUARD_OVERHEAD } from '../../tunnel/wireguard.js';
 import { InfraError } from '../../errors.js';
 import type { SitePlan } from '../../plan/types.js';
 import type { RemoteHost } from '../../remote/target.js';
@@ -90,6 +91,11 @@ interface Registry {
 
 const CONTROL = 'control';
 const AGENT = 'agent';
+
+/** VXLAN's own header on IPv4: outer IP 20 + UDP 8 + VXLAN 8 + inner Ethernet 14 */
+const VXLAN_OVERHEAD = 50;
+/** the pod MTU across sites: the underlay less the sites' tunnel less the overlay */
+export const OVERLAY_MTU = UNDERLAY_MTU - WIREGUARD_OVERHEAD - VXLAN_OVERHEAD;
 
 export class EmulatedFabric implements Fabric {
   readonly name = 'emulated' as const;
@@ -272,6 +278,9 @@ export class EmulatedFabric implements Fabric {
           'link',
           'add',
           t.device,
+          // inside the sites' tunnel: what fits once WireGuard and VXLAN took theirs
+          'mtu',
+          String(OVERLAY_MTU),
           'type',
           'vxlan',
           'id',

@@ -115,6 +115,87 @@ export function probeCommand(from: PodRef, to: ProbeTarget, timeoutMs: number): 
   ];
 }
 
+/**
+ * Many probes in one exec (busybox sh in the client pod): every target at
+ * once in the background, each nc's output and exit status in its own file,
+ * then one line per target in the targets' order:
+ * `<index>\t<exit>\t<last line of stdout>\t<last line of stderr>`.
+ * Arguments: $1 the connect timeout in seconds, then address:port pairs.
+ */
+export const PROBE_BATCH_SCRIPT = [
+  't=$1; shift',
+  'd=$(mktemp -d)',
+  'i=0',
+  'for target in "$@"; do',
+  '  i=$((i+1))',
+  `  ( printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w "$t" "\${target%:*}" "\${target##*:}" >"$d/$i.out" 2>"$d/$i.err"; echo $? >"$d/$i.rc" ) &`,
+  'done',
+  'wait',
+  'n=$i; i=0',
+  'while [ "$i" -lt "$n" ]; do',
+  '  i=$((i+1))',
+  `  printf '%s\\t%s\\t%s\\t%s\\n' "$i" "$(cat "$d/$i.rc")" "$(tr -d '\\r\\t' <"$d/$i.out" | tail -n 1)" "$(tr -d '\\r\\t' <"$d/$i.err" | tail -n 1)"`,
+  'done',
+  'rm -rf "$d"',
+].join('\n');
+
+export function probeBatchCommand(
+  from: PodRef,
+  targets: readonly ProbeTarget[],
+  timeoutMs: number,
+): string[] {
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  return [
+    'timeout',
+    String(seconds + PROBE_EXEC_SLACK_S),
+    'kubectl',
+    'exec',
+    '-n',
+    checkName('namespace', from.namespace),
+    checkName('pod', from.name),
+    '--',
+    'sh',
+    '-c',
+    PROBE_BATCH_SCRIPT,
+    'probe',
+    String(seconds),
+    ...targets.map((t) => `${checkIp(t.ip)}:${checkPort(t.port)}`),
+  ];
+}
+
+/** One outcome per target from the batch's lines; a target without its line is an error. */
+export function parseProbeBatch(r: CommandResult, targets: readonly ProbeTarget[]): ProbeOutcome[] {
+  if (r.exitCode !== 0) {
+    const why =
+      r.exitCode === 124
+        ? 'kubectl exec did not return (exit 124 from timeout)'
+        : `kubectl exec failed (exit ${r.exitCode})`;
+    const detail = `${why}: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 300)}`;
+    return targets.map(() => ({ result: 'error', detail, durationMs: r.durationMs }));
+  }
+  const lines = new Map<number, string[]>();
+  for (const line of r.stdout.split('\n')) {
+    const f = line.split('\t');
+    if (f.length >= 2 && /^\d+$/.test(f[0]!)) lines.set(Number(f[0]), f);
+  }
+  return targets.map((t, i) => {
+    const f = lines.get(i + 1);
+    if (!f) {
+      return {
+        result: 'error',
+        detail: `no answer for ${t.ip}:${t.port} in the probe's output`,
+        durationMs: r.durationMs,
+      };
+    }
+    return parseProbeResult({
+      exitCode: Number(f[1]),
+      stdout: f[2] ?? '',
+      stderr: f[3] ?? '',
+      durationMs: r.durationMs,
+    });
+  });
+}
+
 export interface CommandResult {
   exitCode: number;
   stdout: string;

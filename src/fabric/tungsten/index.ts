@@ -22,6 +22,9 @@ import type { HostPlan, Plan } from '../../plan/types.js';
 import type { RemoteHost } from '../../remote/target.js';
 import { remoteHostsOf } from '../../remote/target.js';
 import type {
+  ProbeTarget,
+  PodRef,
+  IsolationConfig,
   BgpSession,
   Fabric,
   FabricContext,
@@ -34,19 +37,35 @@ import type {
 } from '../fabric.js';
 import { fabricStep } from '../fabric.js';
 import { ConfigApi, httpOver } from './configApi.js';
-import { configurePeering, neighborSessions, parseBgpNeighbors, peeringSpec } from './peering.js';
+import {
+  configurePeering,
+  neighborSessions,
+  parseBgpNeighbors,
+  peeringSpec,
+  sharedRouteTarget,
+  waitIsolation,
+} from './peering.js';
 import {
   bgpRouterBody,
   contrailStatusCommand,
   deleteControlPodCommand,
+  deletePoliciesCommand,
   interpretBgpRouterResponse,
+  kubectlApplyCommand,
+  parseProbeBatch,
+  parseWorkloads,
+  PROBE_EXEC_SLACK_S,
+  probeBatchCommand,
   provisionBgpRouterCommand,
+  workloadsQueryCommand,
 } from './commands.js';
+import { isolationObjects, renderYaml, workloadObjects } from './manifests.js';
 import {
   installSteps,
   JOIN_FILE,
   manifestPath,
   REBOOT_EXIT,
+  STATE_DIR,
   stepHosts,
   type InstallStep,
   type StepFile,
@@ -58,6 +77,12 @@ export interface TungstenFabricOptions {
   credentials: FabricCredentials;
   /** the profile's TF manifest text (default: downloaded from the profile's URL) */
   manifestText?: (plan: Plan) => Promise<string>;
+  /** how long the test pods may take to run (image pulls); default 10 min */
+  workloadDeadlineMs?: number;
+  /** how long kube-manager may take to reflect a mode in the config API; default 3 min */
+  isolationDeadlineMs?: number;
+  /** between polls of kubectl and the config API; default 5 s */
+  pollMs?: number;
   /** tests only: the directory each host's install is placed under */
   rootOf?: (host: string) => string;
   /** per step and host; default 20 min (image pulls, kubeadm init) */
@@ -98,18 +123,27 @@ async function download(plan: Plan): Promise<string> {
   return r.text();
 }
 
-const notYet = (what: string) =>
-  Promise.reject(
-    new InfraError(
-      `the tungsten fabric cannot ${what} yet: workloads and probes on real TF are not built`,
-    ),
-  );
+const sleepFor = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    signal.throwIfAborted();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
+      },
+      { once: true },
+    );
+  });
 
 export class TungstenFabric implements Fabric {
   readonly name = 'tungsten' as const;
   private readonly remote: RemoteRunner;
   private readonly options: TungstenFabricOptions;
   private manifest: Promise<string> | undefined;
+  /** the sites whose workloads this fabric deployed (probes find their master here) */
+  private readonly sites = new Map<string, FabricSite>();
 
   constructor(options: TungstenFabricOptions) {
     this.options = options;
@@ -406,15 +440,103 @@ export class TungstenFabric implements Fabric {
     return neighborSessions(parseBgpNeighbors(a.body), site.plan.peers);
   }
 
-  deployWorkloads(_site: FabricSite, _ns: string[], _ctx: FabricContext): Promise<Workloads> {
-    return notYet('deploy the test workloads');
+  /** The test workloads from the manifests for Kubernetes 1.10, applied on the master, waited for. */
+  async deployWorkloads(
+    site: FabricSite,
+    namespaces: string[],
+    ctx: FabricContext,
+  ): Promise<Workloads> {
+    this.sites.set(site.plan.name, site);
+    return fabricStep(ctx, site.plan.name, 'pods and services', async () => {
+      const { master, host } = this.endpointsOf(site);
+      const path = this.at(master.name, `${STATE_DIR}/workloads.yaml`);
+      await this.put(host, path, renderYaml(workloadObjects(namespaces)), 0o644);
+      await this.kubectl(host, master.name, kubectlApplyCommand(path));
+      const deadline = Date.now() + (this.options.workloadDeadlineMs ?? 600_000);
+      for (;;) {
+        const r = await this.kubectl(host, master.name, workloadsQueryCommand());
+        const w = parseWorkloads(site.plan.name, r.stdout);
+        const complete =
+          w.pending.length === 0 &&
+          w.pods.length >= namespaces.length * 2 &&
+          w.services.length >= namespaces.length;
+        if (complete) return { pods: w.pods, services: w.services };
+        if (Date.now() > deadline) {
+          throw new InfraError(
+            `site ${site.plan.name}: the test workloads are not running after ${Math.round((this.options.workloadDeadlineMs ?? 600_000) / 1000)} s: ${w.pending.length ? `pending ${w.pending.join(', ')}` : `${w.pods.length} pods and ${w.services.length} services of ${namespaces.length * 2} and ${namespaces.length}`}`,
+          );
+        }
+        await sleepFor(this.options.pollMs ?? 5_000, ctx.signal);
+      }
+    });
   }
 
-  applyIsolation(): Promise<void> {
-    return notYet('apply isolation modes');
+  /**
+   * A mode as TF's kube-manager reads it: the namespaces' annotations and the
+   * NetworkPolicies (the previous mode's deleted first), then a wait until
+   * the config API shows kube-manager made them (an isolated namespace's own
+   * networks, a firewall policy per NetworkPolicy); an isolated namespace's
+   * networks get the run's shared route target, as the cluster's do.
+   */
+  async applyIsolation(
+    site: FabricSite,
+    config: IsolationConfig,
+    _world: Workloads,
+    ctx: FabricContext,
+  ): Promise<void> {
+    this.sites.set(site.plan.name, site);
+    await fabricStep(ctx, site.plan.name, `isolation ${config.mode}`, async () => {
+      const { master, host } = this.endpointsOf(site);
+      for (const ns of config.namespaces) {
+        await this.kubectl(host, master.name, deletePoliciesCommand(ns.name));
+      }
+      const path = this.at(master.name, `${STATE_DIR}/isolation.yaml`);
+      await this.put(host, path, renderYaml(isolationObjects(config)), 0o644);
+      await this.kubectl(host, master.name, kubectlApplyCommand(path));
+      await waitIsolation(this.configApi(site), config, sharedRouteTarget(ctx.plan), {
+        deadlineMs: this.options.isolationDeadlineMs ?? 180_000,
+        pollMs: this.options.pollMs ?? 5_000,
+        signal: ctx.signal,
+        where: `site ${site.plan.name}`,
+      });
+    });
   }
 
-  probe(): Promise<ProbeOutcome[]> {
-    return notYet('probe');
+  /** Many TCP probes from one client pod in one kubectl exec on its site's master. */
+  async probe(
+    from: PodRef,
+    targets: readonly ProbeTarget[],
+    timeoutMs: number,
+    _ctx: FabricContext,
+  ): Promise<ProbeOutcome[]> {
+    const site = this.sites.get(from.site);
+    if (!site) throw new InfraError(`no workloads were deployed on site ${from.site}`);
+    const { host } = this.endpointsOf(site);
+    const started = Date.now();
+    const argv = probeBatchCommand(from, targets, timeoutMs);
+    const r = await this.remote.exec(host, argv, {
+      sudo: true,
+      timeoutMs: (Math.ceil(timeoutMs / 1000) + PROBE_EXEC_SLACK_S + 5) * 1000,
+    });
+    return parseProbeBatch(
+      { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, durationMs: Date.now() - started },
+      targets,
+    );
+  }
+
+  /** A path on a host, under its test root when there is one. */
+  private at(host: string, path: string): string {
+    return `${this.options.rootOf?.(host) ?? ''}${path}`;
+  }
+
+  /** kubectl on the master as root; a failure names the host and the command. */
+  private async kubectl(host: RemoteHost, name: string, argv: string[]) {
+    const r = await this.remote.exec(host, argv, { sudo: true, timeoutMs: 120_000 });
+    if (r.code !== 0) {
+      throw new InfraError(
+        `${name}: ${argv.slice(0, 4).join(' ')} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`,
+      );
+    }
+    return r;
   }
 }

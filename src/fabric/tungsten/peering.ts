@@ -13,7 +13,7 @@
  */
 import { InfraError } from '../../errors.js';
 import type { Plan } from '../../plan/types.js';
-import type { BgpSession } from '../fabric.js';
+import type { BgpSession, IsolationConfig } from '../fabric.js';
 import type { ApiObject, ConfigApi, FqName } from './configApi.js';
 
 /** The routing instance every bgp-router lives in. */
@@ -191,6 +191,77 @@ export async function configurePeering(api: ConfigApi, spec: PeeringSpec): Promi
     changed.push(`route target ${spec.routeTarget} on ${vn.at(-1)!}`);
   }
   return changed;
+}
+
+/** An isolated namespace's own networks, as kube-manager names them (vnc_namespace.py). */
+export function namespaceNetworks(namespace: string, cluster = CLUSTER_NAME): FqName[] {
+  const project = `${cluster}-${namespace}`;
+  return [
+    ['default-domain', project, `${cluster}-${namespace}-pod-network`],
+    ['default-domain', project, `${cluster}-${namespace}-service-network`],
+  ];
+}
+
+/** kube-manager's firewall policy for a NetworkPolicy (vnc_security_policy.py): cluster-namespace-name. */
+export function firewallPolicyName(
+  namespace: string,
+  policy: string,
+  cluster = CLUSTER_NAME,
+): string {
+  return `${cluster}-${namespace}-${policy}`;
+}
+
+const ISOLATED = 'opencontrail.org/isolation';
+
+/**
+ * Poll the config API until kube-manager shows a mode: every isolated
+ * namespace's networks exist (each then carries the run's shared route
+ * target, added read-modify-write: kube-manager makes them without it), and
+ * every NetworkPolicy has its firewall policy. Past the deadline: what is
+ * still missing, named.
+ */
+export async function waitIsolation(
+  api: ConfigApi,
+  config: IsolationConfig,
+  routeTarget: string,
+  o: { deadlineMs: number; pollMs: number; signal: AbortSignal; where: string },
+): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const missing: string[] = [];
+    for (const ns of config.namespaces.filter((n) => n.annotations[ISOLATED] === 'true')) {
+      for (const vn of namespaceNetworks(ns.name)) {
+        const uuid = await api.idOf('virtual-network', vn);
+        if (!uuid) {
+          missing.push(`virtual network ${vn.join(':')}`);
+          continue;
+        }
+        const have = await api.read('virtual-network', uuid);
+        const list =
+          (have.route_target_list as { route_target?: string[] } | undefined)?.route_target ?? [];
+        if (!list.includes(routeTarget)) {
+          await api.update('virtual-network', uuid, {
+            route_target_list: { route_target: [...list, routeTarget] },
+          });
+        }
+      }
+    }
+    if (config.networkPolicies.length > 0) {
+      const names = new Set((await api.list('firewall-policy')).map((f) => f.fq_name.at(-1)));
+      for (const p of config.networkPolicies) {
+        const name = firewallPolicyName(p.namespace, p.name);
+        if (!names.has(name)) missing.push(`firewall policy ${name}`);
+      }
+    }
+    if (missing.length === 0) return;
+    if (Date.now() - started >= o.deadlineMs) {
+      throw new InfraError(
+        `${o.where}: kube-manager has not applied isolation mode ${config.mode} after ${Math.round(o.deadlineMs / 1000)} s: no ${missing.join(', no ')} in the config API`,
+      );
+    }
+    o.signal.throwIfAborted();
+    await new Promise((r) => setTimeout(r, o.pollMs));
+  }
 }
 
 /** Remove the bgp-routers this site made for peers that are going away; returns those removed. */

@@ -12,8 +12,10 @@ import {
   deleteControlPodCommand,
   deletePoliciesCommand,
   interpretBgpRouterResponse,
+  parseProbeBatch,
   parseProbeResult,
   parseWorkloads,
+  probeBatchCommand,
   PROBE_SCRIPT,
   probeCommand,
   provisionBgpRouterCommand,
@@ -95,7 +97,19 @@ describe('probe and echo server, run for real with busybox', () => {
     dir = tempDir('te-probe-');
     bin = join(dir, 'bin');
     mkdirSync(bin);
-    for (const applet of ['sh', 'nc', 'httpd', 'printf', 'mkdir', 'echo']) {
+    for (const applet of [
+      'sh',
+      'nc',
+      'httpd',
+      'printf',
+      'mkdir',
+      'echo',
+      'mktemp',
+      'cat',
+      'tr',
+      'tail',
+      'rm',
+    ]) {
       symlinkSync(busybox, join(bin, applet));
     }
     echoPort = await freePort();
@@ -172,6 +186,143 @@ describe('probe and echo server, run for real with busybox', () => {
     const outcome = parseProbeResult(await runLine(line));
     expect(outcome.result).toBe('timeout');
     expect(outcome.durationMs).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe('many probes in one exec, run for real with busybox', () => {
+  const id = randomBytes(3).toString('hex');
+  const netns = `te-batch-${id}`;
+  let dir = '';
+  let bin = '';
+  let made = false;
+
+  afterAll(() => {
+    if (made) spawnSync('ip', ['netns', 'del', netns]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  asRootWithBusybox(
+    'every target at once: connected (naming the backend), refused and dropped, one outcome each in order, in one timeout',
+    async () => {
+      dir = tempDir('te-batch-');
+      bin = join(dir, 'bin');
+      mkdirSync(bin);
+      for (const applet of [
+        'sh',
+        'nc',
+        'httpd',
+        'printf',
+        'mkdir',
+        'echo',
+        'mktemp',
+        'cat',
+        'tr',
+        'tail',
+        'rm',
+      ]) {
+        symlinkSync(busybox, join(bin, applet));
+      }
+      execFileSync('ip', ['netns', 'add', netns]);
+      made = true;
+      execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+      execFileSync('ip', [
+        'netns',
+        'exec',
+        netns,
+        'nft',
+        'add table inet probe; add chain inet probe out { type filter hook output priority 0 ; } ; add rule inet probe out tcp dport 7777 drop',
+      ]);
+      const pod = `echo-west-${id}`;
+      // the echo server in the namespace, a daemon that dies with it
+      spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          netns,
+          'env',
+          `PATH=${bin}`,
+          `POD_NAME=${pod}`,
+          'sh',
+          '-c',
+          echoServerScript(8080, join(dir, 'www')),
+        ],
+        {
+          stdio: 'ignore',
+          detached: true,
+        },
+      ).unref();
+      const inNs = (argv: string[]) =>
+        runLine(shellLine(['ip', 'netns', 'exec', netns, 'env', `PATH=${bin}`, ...argv]));
+      for (let i = 0; i < 100; i++) {
+        if ((await inNs(['sh', '-c', 'printf x | nc -w 1 127.0.0.1 8080'])).exitCode === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const targets = [
+        { ip: '127.0.0.1', port: 8080 },
+        { ip: '127.0.0.1', port: 9 },
+        { ip: '127.0.0.1', port: 7777 },
+        { ip: '127.0.0.1', port: 8080 },
+      ];
+      const argv = probeBatchCommand(
+        { site: 'west', namespace: 'tenant-a', name: 'client' },
+        targets,
+        1000,
+      );
+      const r = await inNs(inPodArgv(argv));
+      const outcomes = parseProbeBatch(r, targets);
+      expect(outcomes.map((o) => o.result)).toEqual([
+        'connected',
+        'refused',
+        'timeout',
+        'connected',
+      ]);
+      expect(replyNames(outcomes[0]!.detail, [pod])).toBe(pod);
+      // at once: the drop's second is waited out once, not once per target
+      expect(r.durationMs).toBeGreaterThanOrEqual(900);
+      expect(r.durationMs).toBeLessThan(1900);
+      spawnSync('ip', ['netns', 'pids', netns], { encoding: 'utf8' })
+        .stdout.split(/\s+/)
+        .filter((p) => /^\d+$/.test(p))
+        .forEach((p) => process.kill(Number(p)));
+    },
+  );
+
+  it('a failed exec is an error for every target; a missing line is an error for its target', () => {
+    const targets = [
+      { ip: '10.0.0.1', port: 80 },
+      { ip: '10.0.0.2', port: 80 },
+    ];
+    expect(
+      parseProbeBatch(
+        {
+          exitCode: 1,
+          stdout: '',
+          stderr: 'error: unable to upgrade connection: pod not found',
+          durationMs: 40,
+        },
+        targets,
+      ),
+    ).toEqual(
+      targets.map(() => ({
+        result: 'error',
+        detail: 'kubectl exec failed (exit 1): error: unable to upgrade connection: pod not found',
+        durationMs: 40,
+      })),
+    );
+    const half = parseProbeBatch(
+      { exitCode: 0, stdout: '1\t0\techo-x\t\n', stderr: '', durationMs: 5 },
+      targets,
+    );
+    expect(half.map((o) => o.result)).toEqual(['connected', 'error']);
+    expect(half[1]!.detail).toBe("no answer for 10.0.0.2:80 in the probe's output");
+    expect(() =>
+      probeBatchCommand(
+        { site: 'e', namespace: 'a', name: 'client' },
+        [{ ip: '10.0.0.1; rm -rf /', port: 80 }],
+        1000,
+      ),
+    ).toThrow(InfraError);
   });
 });
 

@@ -153,6 +153,8 @@ export {
   quoteArgv,
   checkEnvName,
   WIREGUARD_PORT,
+  WIREGUARD_OVERHEAD,
+  UNDERLAY_MTU,
   planTunnels,
   edgeScript,
   statusScript,

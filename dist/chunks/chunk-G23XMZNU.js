@@ -6,13 +6,13 @@ import {
   nthAddress,
   require_dist,
   runnableErrors
-} from "./chunk-VFI3ZDJY.js";
+} from "./chunk-5N7V7XFQ.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
 import {
   quoteArg
-} from "./chunk-SHZZQLBF.js";
+} from "./chunk-PYZPH3QF.js";
 import {
   CancelledError,
   ExitCode,
@@ -693,9 +693,9 @@ function renderSiteManifest(text, source, plan, site) {
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-54IMWDXT.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-757QCGCE.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-QNMGRXYN.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-DPU6DMSA.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-EFIPOIGC.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-53PDLJYV.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

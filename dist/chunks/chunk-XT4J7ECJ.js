@@ -18,7 +18,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-VFI3ZDJY.js";
+} from "./chunk-5N7V7XFQ.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

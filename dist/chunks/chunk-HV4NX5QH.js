@@ -24,7 +24,7 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-SHZZQLBF.js";
+} from "./chunk-PYZPH3QF.js";
 import {
   InfraError,
   UserError

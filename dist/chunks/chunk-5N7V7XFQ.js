@@ -11,6 +11,8 @@ import {
   awsCredentialSource
 } from "./chunk-AERCAA66.js";
 import {
+  UNDERLAY_MTU,
+  WIREGUARD_OVERHEAD,
   WIREGUARD_PORT,
   checkEnvName,
   edgeScript,
@@ -19,7 +21,7 @@ import {
   quoteArg,
   quoteArgv,
   statusScript
-} from "./chunk-SHZZQLBF.js";
+} from "./chunk-PYZPH3QF.js";
 import {
   ExitCode,
   InfraError,
@@ -69070,6 +69072,8 @@ function parseOutcomes(stdout, count) {
 }
 var CONTROL = "control";
 var AGENT = "agent";
+var VXLAN_OVERHEAD = 50;
+var OVERLAY_MTU = UNDERLAY_MTU - WIREGUARD_OVERHEAD - VXLAN_OVERHEAD;
 var EmulatedFabric = class {
   name = "emulated";
   /**
@@ -69243,6 +69247,9 @@ ${renderServices(this.runId, [])}${renderIsolation(this.runId, [])}EOF`
           "link",
           "add",
           t.device,
+          // inside the sites' tunnel: what fits once WireGuard and VXLAN took theirs
+          "mtu",
+          String(OVERLAY_MTU),
           "type",
           "vxlan",
           "id",
@@ -72838,7 +72845,7 @@ function emulatedFabric(run2, options = {}) {
 var LOADERS = {
   local: async () => new LocalProvider(),
   aws: async (o) => {
-    const { AwsProvider } = await import("./provider-SYYF7MI7.js");
+    const { AwsProvider } = await import("./provider-V6ZUCCEM.js");
     return new AwsProvider({
       ...o.awsKeys ? { keys: o.awsKeys } : {},
       ...o.ssh ? { ssh: o.ssh } : {}
@@ -72854,7 +72861,7 @@ var LOADERS = {
   // each cloud's module and SDK are imported only when a site uses that cloud
   gcp: async (o) => {
     const [{ GcpProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-RPPCY5QF.js"),
+      import("./provider-ZALUDUSL.js"),
       import("./client-QUJEMIBC.js")
     ]);
     const key = keyFromInput3(o.gcpCredentials);
@@ -72862,7 +72869,7 @@ var LOADERS = {
   },
   azure: async (o) => {
     const [{ AzureProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-SSEFJUME.js"),
+      import("./provider-IAEIHBPA.js"),
       import("./client-KQV455NI.js")
     ]);
     const key = keyFromInput3(o.azureCredentials);
@@ -76224,6 +76231,21 @@ async function waitHandshakes(remote, sites, states, deadlineMs, signal2) {
 }
 
 // src/pipeline/tunnels.ts
+async function plainRoutes(machines, edges, o) {
+  const hosts = remoteHostsOf(machines.flatMap((m) => m.hosts));
+  await o.allSites(async (site2) => {
+    const me = edges.find((e) => e.site === site2.name);
+    const lines = edges.filter((e) => e.site !== site2.name).map(
+      (e) => `ip route replace ${quoteArg(o.plan.sites.find((p) => p.name === e.site).cidrs.underlay)} via ${quoteArg(e.address)}`
+    );
+    const r = await o.remote.exec(
+      hosts.get(me.host),
+      { script: lines.join("\n") },
+      { sudo: true }
+    );
+    if (r.code !== 0) throw new InfraError(`${me.host}: plain routes failed: ${r.stderr.trim()}`);
+  });
+}
 async function joinSites(machines, ctx, o) {
   const edges = edgeEndpoints(
     machines,
@@ -76231,6 +76253,13 @@ async function joinSites(machines, ctx, o) {
   );
   if (!edges || machines.length < 2) {
     if (machines.length > 1) ctx.logger.warn("provision: a site has no edge host: no tunnels");
+    return [];
+  }
+  if (o.join === "plain-routes") {
+    if (machines.some((m) => m.provider !== "local")) {
+      throw new InfraError("plain routes between edges are the local benchmark's baseline only");
+    }
+    await plainRoutes(machines, edges, o);
     return [];
   }
   const tunnels = makeTunnels(o.runId, o.plan, edges);
@@ -76718,7 +76747,8 @@ async function up(options, env) {
           step,
           handshakeDeadlineMs: env.handshakeDeadlineMs ?? (plan.sites.every((s) => s.provider === "local") ? 5e3 : 6e4),
           allSites: (fn) => allOrStop(made2, fn, together).then(() => {
-          })
+          }),
+          ...env.siteJoin ? { join: env.siteJoin } : {}
         })
       );
       return made2;
