@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-XT4J7ECJ.js";
+} from "./chunks/chunk-Y75VBQSF.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-G23XMZNU.js";
+} from "./chunks/chunk-YZZTLM35.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-5N7V7XFQ.js";
+} from "./chunks/chunk-N7H736S4.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -59,10 +59,11 @@ async function runMain() {
   const logger = actionLogger();
   try {
     const inputs = readInputs();
-    const unused = registryPasswordNote(inputs);
+    const localSites = inputs.command !== "janitor" && await sitesNeedRoot(inputs.sites);
+    const unused = registryPasswordNote(inputs, localSites);
     if (unused) notice(unused, { title: "tungsten-e2e: registry-password" });
     if (inputs.command === "plan") return await planAction(inputs, logger);
-    const needsRoot = inputs.command === "janitor" ? !inputs.dryRun : await sitesNeedRoot(inputs.sites);
+    const needsRoot = inputs.command === "janitor" ? !inputs.dryRun : localSites;
     if (shouldReexecAsRoot(needsRoot)) return await reexecAsRoot([]);
     if (inputs.command === "janitor") return await janitorAction(inputs, logger);
     return await runAction(inputs, logger);

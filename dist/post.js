@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-XT4J7ECJ.js";
+} from "./chunks/chunk-Y75VBQSF.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,7 +19,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-5N7V7XFQ.js";
+} from "./chunks/chunk-N7H736S4.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -21,7 +21,6 @@ import type { PipelineEnv } from '../pipeline.js';
 import { DEFAULT_RESULTS_DIR } from '../pipeline/testRun.js';
 import { parseRaceRetries } from '../health/waitReady.js';
 import { keysFromInputs } from '../providers/aws/credentials.js';
-import { VERSION } from '../version.js';
 
 export const SECRET_INPUTS = [
   'github-token',
@@ -214,12 +213,14 @@ function boolean(name: string, fallback: boolean): boolean {
 }
 
 /**
- * What the registry-password input is for, said once per run: only the
- * tungsten fabric would use it (the image pull secret on cloud sites), and
- * that fabric is not available in this version. Undefined when no password
- * was given.
+ * Said once per run when a registry-password is given to a run of local
+ * sites: only the tungsten fabric (cloud and static sites) pulls images.
+ * Undefined otherwise.
  */
-export function registryPasswordNote(inputs: ActionInputs): string | undefined {
-  if (!inputs.credentials['registry-password']) return undefined;
-  return `action input 'registry-password' is not used in this run: registry credentials are only for the tungsten fabric (the image pull secret on cloud sites), which is not available yet in version ${VERSION}; the emulated fabric of local sites pulls no images.`;
+export function registryPasswordNote(
+  inputs: ActionInputs,
+  localSites: boolean,
+): string | undefined {
+  if (!inputs.credentials['registry-password'] || !localSites) return undefined;
+  return `action input 'registry-password' is not used in this run: its sites are local, and the emulated fabric of local sites pulls no images; the password is for the tungsten fabric's image pulls on cloud and static sites.`;
 }

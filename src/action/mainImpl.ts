@@ -41,13 +41,13 @@ export async function runMain(): Promise<ExitCodeValue> {
   const logger = actionLogger();
   try {
     const inputs = readInputs();
-    const unused = registryPasswordNote(inputs);
+    const localSites = inputs.command !== 'janitor' && (await sitesNeedRoot(inputs.sites));
+    const unused = registryPasswordNote(inputs, localSites);
     if (unused) core.notice(unused, { title: 'tungsten-e2e: registry-password' });
     if (inputs.command === 'plan') return await planAction(inputs, logger);
     // local sites (and the janitor, which deletes them) need root: hand over to `sudo -n` when it works
     // a dry run only reads, as in the CLI
-    const needsRoot =
-      inputs.command === 'janitor' ? !inputs.dryRun : await sitesNeedRoot(inputs.sites);
+    const needsRoot = inputs.command === 'janitor' ? !inputs.dryRun : localSites;
     if (shouldReexecAsRoot(needsRoot)) return await reexecAsRoot([]);
     if (inputs.command === 'janitor') return await janitorAction(inputs, logger);
     return await runAction(inputs, logger);

@@ -1,7 +1,7 @@
 /**
- * Which provider serves a site and which fabric a plan gets. Every provider
- * is built; the tungsten fabric is not (only its builders are), so a plan
- * that needs it is refused with a user error before anything runs.
+ * Which provider serves a site and which fabric a plan gets: local sites the
+ * emulated fabric, cloud and static sites the tungsten fabric (real
+ * Kubernetes and TF over SSH); the two are never mixed in one run.
  *
  * A cloud provider's module (and its SDK) is imported only when a site uses
  * it, so a local run never loads the AWS SDK. GCP and Azure plug in below
@@ -10,6 +10,7 @@
 import type { ProviderName } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { EmulatedFabric } from '../fabric/emulated/index.js';
+import { TungstenFabric } from '../fabric/tungsten/index.js';
 import type { Fabric, FabricRun } from '../fabric/fabric.js';
 import { hostDir } from '../providers/local/naming.js';
 import type { Plan } from '../plan/types.js';
@@ -18,7 +19,6 @@ import type { SshWaiter } from '../providers/aws/provider.js';
 import { LocalProvider } from '../providers/local/index.js';
 import type { Provider } from '../providers/provider.js';
 import { StaticProvider, staticPrivateKey } from '../providers/static/provider.js';
-import { VERSION } from '../version.js';
 
 /** The provider serving a name; one instance per name for the life of a pipeline. */
 export type ProviderFactory = (name: ProviderName) => Promise<Provider>;
@@ -110,7 +110,17 @@ export function providerRegistry(options: RegistryOptions = {}): ProviderFactory
   };
 }
 
-/** Local sites get the emulated fabric; the rest would get real TF, which must not be mixed with it. */
+/** The tungsten fabric as a run makes it: its transcripts in the run's state directory. */
+export function tungstenFabric(run: FabricRun): TungstenFabric {
+  return new TungstenFabric({
+    runId: run.runId,
+    remote: run.remote,
+    credentials: run.credentials,
+    ...(run.transcriptDir ? { transcriptDir: run.transcriptDir } : {}),
+  });
+}
+
+/** Local sites get the emulated fabric; cloud and static sites real TF; the two are not mixed. */
 export const defaultFabric: FabricFactory = (plan) => {
   const local = plan.sites.filter((s) => s.provider === 'local');
   if (local.length === plan.sites.length) {
@@ -121,7 +131,5 @@ export const defaultFabric: FabricFactory = (plan) => {
       `sites ${local.map((s) => `"${s.name}"`).join(', ')} use provider local, which runs the emulated fabric on this host, and cannot be joined with cloud sites; make every site local or none.`,
     );
   }
-  throw new UserError(
-    `the tungsten fabric (real TF on cloud machines) is not available yet in version ${VERSION}: its builders exist (the TF manifest and kubeadm config in the plan, the test workloads for Kubernetes 1.10, the kubectl and config-API commands, contrail-status reading) but not the install, peering and isolation steps; use provider: local for every site.`,
-  );
+  return (run) => tungstenFabric(run);
 };

@@ -10,11 +10,12 @@
  * takes the exit code from them: 0 passed, 1 a check failed, 3 the run
  * stopped on infrastructure.
  */
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExitCode, isUserError } from '../errors.js';
 import type { ExitCodeValue } from '../errors.js';
 import type { LiveRun, PipelineEnv, RunOptions, RunOutcome } from '../pipeline.js';
-import { replan, run } from '../pipeline.js';
+import { replan, run, TRANSCRIPTS } from '../pipeline.js';
 import type { Plan } from '../plan/types.js';
 import { quoteArg } from '../remote/quote.js';
 import type { CheckRecord, RunResults } from '../report/model.js';
@@ -35,6 +36,19 @@ export const DIAGNOSTICS = 'diagnostics';
 
 /** Where results go unless told otherwise: the action's default too. */
 export const DEFAULT_RESULTS_DIR = 'tungsten-e2e-results';
+
+/**
+ * The hosts' install transcripts (tungsten fabric) beside the results, so the
+ * artifact a failed nightly uploads holds them; none for local runs.
+ */
+export async function copyTranscripts(stateDir: string, resultsDir: string): Promise<void> {
+  const from = join(stateDir, TRANSCRIPTS);
+  const names = await readdir(from).catch(() => [] as string[]);
+  if (names.length === 0) return;
+  const to = join(resultsDir, TRANSCRIPTS);
+  await mkdir(to, { recursive: true, mode: 0o700 });
+  for (const n of names) await copyFile(join(from, n), join(to, n));
+}
 
 /**
  * The CLI's results directory unless --results names one: one per run below
@@ -243,6 +257,7 @@ export async function runAndReport(
   const error = failure !== undefined ? messageOf(failure) : tested?.results.error;
   const results = resultsOf(store.state, plan, tested?.results.checks ?? [], error);
   const files = await writeResultsFiles(options.resultsDir, results);
+  await copyTranscripts(stateDir, options.resultsDir);
   return {
     runId,
     stateDir,

@@ -189,7 +189,7 @@ describe('the action (bundled dist/main.js), command plan', () => {
     expect(r.stdout).toContain(`action input 'registry-username' is "ci bot;id"; it must be`);
   });
 
-  it('says in a notice that registry-password is not used by this version, and never shows it', () => {
+  it('says in a notice that registry-password is not used by a run of local sites, and never shows it', () => {
     const password = 'dckr_pat_NotARealToken0123456789';
     const { env } = runnerEnv({
       command: 'plan',
@@ -200,8 +200,20 @@ describe('the action (bundled dist/main.js), command plan', () => {
     const r = runBundle('main', [], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^::notice title=tungsten-e2e%3A registry-password::action input 'registry-password' is not used in this run: registry credentials are only for the tungsten fabric .*, which is not available yet in version /m,
+      /^::notice title=tungsten-e2e%3A registry-password::action input 'registry-password' is not used in this run: its sites are local, and the emulated fabric of local sites pulls no images; /m,
     );
+    // cloud sites pull images with it: no notice
+    const cloud = runBundle(
+      'main',
+      [],
+      runnerEnv({
+        command: 'plan',
+        sites: 'examples/aws-azure.yml',
+        'results-dir': tempDir(),
+        'registry-password': password,
+      }).env,
+    );
+    expect(cloud.stdout).not.toContain('::notice title=tungsten-e2e%3A registry-password');
     expect(r.stdout.replace(`::add-mask::${password}`, '')).not.toContain(password);
     // no password, no notice
     const none = runBundle(
@@ -220,9 +232,9 @@ describe('the action (bundled dist/main.js), command plan', () => {
       'results-dir': results,
     });
     const r = runBundle('main', [], env);
-    // cloud sites stop at the fabric, before the first resource
+    // cloud sites stop at the preflight without credentials, before the first resource
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('the tungsten fabric (real TF on cloud machines) is not available');
+    expect(r.stdout).toContain('no AWS credentials for aws');
     const out = outputs(files.GITHUB_OUTPUT);
     expect(out['plan-json']).toBe(join(results, 'plan.json'));
     const plan = JSON.parse(readFileSync(out['plan-json']!, 'utf8'));

@@ -32,18 +32,21 @@ describe('up/down/run: bad input, exit 2, nothing made', () => {
     }
   });
 
-  it('cloud providers are refused before anything is made', () => {
-    const r = runBundle('cli', [
-      'up',
-      '--sites',
-      'examples/aws-azure.yml',
-      '--state',
-      '/nonexistent/x',
-    ]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      'error: the tungsten fabric (real TF on cloud machines) is not available yet in version',
+  it('cloud sites get the tungsten fabric and go on to the preflight, which asks for credentials before anything is made', () => {
+    const r = runBundle(
+      'cli',
+      ['up', '--sites', 'examples/aws-azure.yml', '--state', '/nonexistent/x'],
+      {
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_PROFILE: '',
+      },
     );
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('not available yet');
+    expect(r.stderr).toMatch(/^error: no AWS credentials for aws /m);
+    expect(existsSync('/nonexistent/x')).toBe(false);
   });
 
   it('local sites cannot be mixed with cloud sites', () => {

@@ -121,3 +121,25 @@ describe('provider registry', () => {
     expect(state.teardown?.remaining[0]).toContain('delete with: on ');
   });
 });
+
+describe('fabric registry', () => {
+  it('local sites get the emulated fabric, cloud and static sites the tungsten fabric', async () => {
+    const { loadSiteFile } = await import('../../src/config/load.js');
+    const { buildPlanFromConfig } = await import('../../src/plan/plan.js');
+    const { defaultFabric } = await import('../../src/pipeline/registry.js');
+    const run = {
+      runId: 'abc123',
+      remote: {} as never,
+      credentials: {},
+      transcriptDir: '/tmp/x',
+    };
+    for (const [file, name] of [
+      ['examples/local.yml', 'emulated'],
+      ['examples/aws-azure.yml', 'tungsten'],
+      ['examples/opensdn-aws-gcp.yml', 'tungsten'],
+    ] as const) {
+      const plan = buildPlanFromConfig(await loadSiteFile(file));
+      expect(defaultFabric(plan)(run).name, file).toBe(name);
+    }
+  });
+});

@@ -4,11 +4,16 @@
  * test/local). Phases are recorded in the state, the three results files are
  * written from it, and a suite that breaks still leaves a report.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../src/pipeline.js';
-import { reproduceCommand, resultsOf, testAndReport } from '../../src/pipeline/testRun.js';
+import {
+  copyTranscripts,
+  reproduceCommand,
+  resultsOf,
+  testAndReport,
+} from '../../src/pipeline/testRun.js';
 import type { RunResults } from '../../src/report/model.js';
 import { resultsExitCode } from '../../src/report/results.js';
 import { cliScript } from '../../src/state/messages.js';
@@ -234,5 +239,28 @@ describe('the reproduce command', () => {
         `sudo node ${cli} run --sites sites.yml`,
       ].join('\n'),
     );
+  });
+});
+
+describe('transcripts beside the results', () => {
+  it('copies every host transcript of the state directory, and makes nothing when there is none', async () => {
+    const state = tempDir('te-state-');
+    const results = tempDir('te-results-');
+    try {
+      await copyTranscripts(state, results);
+      expect(existsSync(join(results, 'transcripts'))).toBe(false);
+      mkdirSync(join(state, 'transcripts'));
+      writeFileSync(
+        join(state, 'transcripts', 'aws-master.log'),
+        '=== install / kernel: exit 100\n',
+      );
+      await copyTranscripts(state, results);
+      expect(readFileSync(join(results, 'transcripts', 'aws-master.log'), 'utf8')).toBe(
+        '=== install / kernel: exit 100\n',
+      );
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+      rmSync(results, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,6 @@ import {
   REGISTRY_USER_RULE,
   SUITES,
   TEARDOWN_POLICIES,
-  VERSION,
   checkProfileName,
   closest,
   debug,
@@ -18,7 +17,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-5N7V7XFQ.js";
+} from "./chunk-N7H736S4.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
@@ -182,9 +181,9 @@ function boolean(name, fallback) {
   if (text === "true" || text === "false") return text === "true";
   throw new UserError(`action input '${name}' is "${input(name)}"; use true or false.`);
 }
-function registryPasswordNote(inputs) {
-  if (!inputs.credentials["registry-password"]) return void 0;
-  return `action input 'registry-password' is not used in this run: registry credentials are only for the tungsten fabric (the image pull secret on cloud sites), which is not available yet in version ${VERSION}; the emulated fabric of local sites pulls no images.`;
+function registryPasswordNote(inputs, localSites) {
+  if (!inputs.credentials["registry-password"] || !localSites) return void 0;
+  return `action input 'registry-password' is not used in this run: its sites are local, and the emulated fabric of local sites pulls no images; the password is for the tungsten fabric's image pulls on cloud and static sites.`;
 }
 
 // src/action/saved.ts

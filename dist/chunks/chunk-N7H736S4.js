@@ -971,7 +971,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify2 } = __require("node:querystring");
+    var { stringify: stringify3 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1031,7 +1031,7 @@ var require_util = __commonJS({
       if (url2.includes("?") || url2.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify2(queryParams);
+      const stringified = stringify3(queryParams);
       if (stringified) {
         url2 += "?" + stringified;
       }
@@ -1385,10 +1385,10 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client2, request2, err) {
+    function errorRequest(client2, request3, err) {
       try {
-        request2.onError(err);
-        assert2(request2.aborted);
+        request3.onError(err);
+        assert2(request3.aborted);
       } catch (err2) {
         client2.emit("error", err2);
       }
@@ -1962,7 +1962,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request2, key, val) {
+    function processHeader(request3, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -2009,24 +2009,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request2.host !== null) {
+        if (request3.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request2.host = val;
+        request3.host = val;
       } else if (headerName === "content-length") {
-        if (request2.contentLength !== null) {
+        if (request3.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request2.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request2.contentLength)) {
+        request3.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request3.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request2.contentType === null && headerName === "content-type") {
-        request2.contentType = val;
-        request2.headers.push(key, val);
+      } else if (request3.contentType === null && headerName === "content-type") {
+        request3.contentType = val;
+        request3.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2035,12 +2035,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request2.reset = true;
+          request3.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key, val);
+        request3.headers.push(key, val);
       }
     }
     module.exports = Request;
@@ -4130,11 +4130,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request2) {
-      return request2.urlList[request2.urlList.length - 1];
+    function requestCurrentURL(request3) {
+      return request3.urlList[request3.urlList.length - 1];
     }
-    function requestBadPort(request2) {
-      const url2 = requestCurrentURL(request2);
+    function requestBadPort(request3) {
+      const url2 = requestCurrentURL(request3);
       if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
         return "blocked";
       }
@@ -4158,7 +4158,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4172,7 +4172,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request2.referrerPolicy = policy;
+        request3.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4189,33 +4189,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request2) {
-      let serializedOrigin = request2.origin;
+    function appendRequestOriginHeader(request3) {
+      let serializedOrigin = request3.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
-        request2.headersList.append("origin", serializedOrigin, true);
-      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
-        switch (request2.referrerPolicy) {
+      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
+        request3.headersList.append("origin", serializedOrigin, true);
+      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
+        switch (request3.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
+            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request2, requestCurrentURL(request2))) {
+            if (!sameOrigin(request3, requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request2.headersList.append("origin", serializedOrigin, true);
+        request3.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp2, crossOriginIsolatedCapability) {
@@ -4269,26 +4269,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request2) {
-      const policy = request2.referrerPolicy;
+    function determineRequestsReferrer(request3) {
+      const policy = request3.referrerPolicy;
       assert2(policy);
       let referrerSource = null;
-      if (request2.referrer === "client") {
+      if (request3.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request2.referrer instanceof URL) {
-        referrerSource = request2.referrer;
+      } else if (request3.referrer instanceof URL) {
+        referrerSource = request3.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request2, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
+      const areSameOrigin = sameOrigin(request3, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4299,7 +4299,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4460,7 +4460,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -6029,11 +6029,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client2[kQueue][client2[kRunningIdx]];
-        if (!request2) {
+        const request3 = client2[kQueue][client2[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
-        request2.onResponseStarted();
+        request3.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6078,9 +6078,9 @@ var require_client_h1 = __commonJS({
         assert2(!socket.destroyed);
         assert2(!this.paused);
         assert2((headers.length & 1) === 0);
-        const request2 = client2[kQueue][client2[kRunningIdx]];
-        assert2(request2);
-        assert2(request2.upgrade || request2.method === "CONNECT");
+        const request3 = client2[kQueue][client2[kRunningIdx]];
+        assert2(request3);
+        assert2(request3.upgrade || request3.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6097,9 +6097,9 @@ var require_client_h1 = __commonJS({
         client2[kQueue][client2[kRunningIdx]++] = null;
         client2.emit("disconnect", client2[kUrl], [client2], new InformationalError("upgrade"));
         try {
-          request2.onUpgrade(statusCode, headers, socket, statusText);
+          request3.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error63) {
-          util.errorRequest(client2, request2, error63);
+          util.errorRequest(client2, request3, error63);
           util.destroy(socket, error63);
         }
         client2[kResume]();
@@ -6113,8 +6113,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client2[kQueue][client2[kRunningIdx]];
-        if (!request2) {
+        const request3 = client2[kQueue][client2[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
         assert2(!this.upgrade);
@@ -6123,23 +6123,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request2.upgrade) {
+        if (upgrade && !request3.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert2(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client2[kBodyTimeout];
+          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client2[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request2.method === "CONNECT") {
+        if (request3.method === "CONNECT") {
           assert2(client2[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6170,11 +6170,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request2.aborted) {
+        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request3.aborted) {
           return -1;
         }
-        if (request2.method === "HEAD") {
+        if (request3.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6191,8 +6191,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request2 = client2[kQueue][client2[kRunningIdx]];
-        assert2(request2);
+        const request3 = client2[kQueue][client2[kRunningIdx]];
+        assert2(request3);
         assert2(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6205,7 +6205,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request2.onData(buf) === false) {
+        if (request3.onData(buf) === false) {
           return constants6.ERROR.PAUSED;
         }
       }
@@ -6219,8 +6219,8 @@ var require_client_h1 = __commonJS({
         }
         assert2(statusCode >= 100);
         assert2((this.headers.length & 1) === 0);
-        const request2 = client2[kQueue][client2[kRunningIdx]];
-        assert2(request2);
+        const request3 = client2[kQueue][client2[kRunningIdx]];
+        assert2(request3);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6232,11 +6232,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request2.onComplete(headers);
+        request3.onComplete(headers);
         client2[kQueue][client2[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
@@ -6334,13 +6334,13 @@ var require_client_h1 = __commonJS({
           assert2(client3[kPending] === 0);
           const requests = client3[kQueue].splice(client3[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util.errorRequest(client3, request2, err);
+            const request3 = requests[i];
+            util.errorRequest(client3, request3, err);
           }
         } else if (client3[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request2 = client3[kQueue][client3[kRunningIdx]];
+          const request3 = client3[kQueue][client3[kRunningIdx]];
           client3[kQueue][client3[kRunningIdx]++] = null;
-          util.errorRequest(client3, request2, err);
+          util.errorRequest(client3, request3, err);
         }
         client3[kPendingIdx] = client3[kRunningIdx];
         assert2(client3[kRunning] === 0);
@@ -6370,18 +6370,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request2) {
+        busy(request3) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request2) {
-            if (client2[kRunning] > 0 && !request2.idempotent) {
+          if (request3) {
+            if (client2[kRunning] > 0 && !request3.idempotent) {
               return true;
             }
-            if (client2[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
+            if (client2[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
               return true;
             }
-            if (client2[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
+            if (client2[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
               return true;
             }
           }
@@ -6447,8 +6447,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client2[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request2 = client2[kQueue][client2[kRunningIdx]];
-            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client2[kHeadersTimeout];
+            const request3 = client2[kQueue][client2[kRunningIdx]];
+            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client2[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6457,26 +6457,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client2, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
-      let { body, headers, contentLength } = request2;
+    function writeH1(client2, request3) {
+      const { method, path, host, upgrade, blocking, reset } = request3;
+      let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request2.contentType == null) {
+        if (request3.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request2.contentType == null) {
+      } else if (util.isBlobLike(body) && request3.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client2, request2, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client2, request3, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6488,14 +6488,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
         if (client2[kStrictContentLength]) {
-          util.errorRequest(client2, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client2, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6503,25 +6503,25 @@ var require_client_h1 = __commonJS({
       const socket = client2[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
-          if (request2.upgrade || request2.method === "CONNECT") {
+        if (request3.completed) {
+          if (request3.upgrade || request3.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client2, request2, error63 || new RequestAbortedError());
+        util.errorRequest(client2, request3, error63 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client2, request2, err);
+        util.errorRequest(client2, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6572,31 +6572,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request3, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client2, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client2, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client2, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client2, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client2, request3, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client2, request3, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client2, request3, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client2, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client2, request3, socket, contentLength, header, expectsPayload);
       } else {
         assert2(false);
       }
       return true;
     }
-    function writeStream(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client2, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client: client2, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client: client2, expectsPayload, header });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6662,7 +6662,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client2, request3, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6682,18 +6682,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request2.onBodySent(body);
-          if (!expectsPayload && request2.reset !== false) {
+          request3.onBodySent(body);
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client2[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client2, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6706,9 +6706,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
-        if (!expectsPayload && request2.reset !== false) {
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
+        if (!expectsPayload && request3.reset !== false) {
           socket[kReset] = true;
         }
         client2[kResume]();
@@ -6716,7 +6716,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client2, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client2, request3, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client2[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6735,7 +6735,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client: client2, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client: client2, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6753,9 +6753,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client: client2, expectsPayload, header }) {
+      constructor({ abort, socket, request: request3, contentLength, client: client2, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request2;
+        this.request = request3;
         this.contentLength = contentLength;
         this.client = client2;
         this.bytesWritten = 0;
@@ -6765,7 +6765,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client: client2, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request3, contentLength, client: client2, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6784,7 +6784,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request2.reset !== false) {
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6804,7 +6804,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6815,8 +6815,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client: client2, bytesWritten, expectsPayload, header, request: request2 } = this;
-        request2.onRequestSent();
+        const { socket, contentLength, client: client2, bytesWritten, expectsPayload, header, request: request3 } = this;
+        request3.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6961,8 +6961,8 @@ var require_client_h2 = __commonJS({
           assert2(client3[kPending] === 0);
           const requests = client3[kQueue].splice(client3[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util.errorRequest(client3, request2, err);
+            const request3 = requests[i];
+            util.errorRequest(client3, request3, err);
           }
         }
       });
@@ -7054,9 +7054,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client2[kRunningIdx] < client2[kQueue].length) {
-        const request2 = client2[kQueue][client2[kRunningIdx]];
+        const request3 = client2[kQueue][client2[kRunningIdx]];
         client2[kQueue][client2[kRunningIdx]++] = null;
-        util.errorRequest(client2, request2, err);
+        util.errorRequest(client2, request3, err);
         client2[kPendingIdx] = client2[kRunningIdx];
       }
       assert2(client2[kRunning] === 0);
@@ -7066,12 +7066,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client2, request2) {
+    function writeH2(client2, request3) {
       const session = client2[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request2;
-      let { body } = request2;
+      const { method, path, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request3;
+      let { body } = request3;
       if (upgrade) {
-        util.errorRequest(client2, request2, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client2, request3, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7095,17 +7095,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
+        if (request3.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error63 || new RequestAbortedError());
           }
           return;
         }
         error63 = error63 || new RequestAbortedError();
-        util.errorRequest(client2, request2, error63);
+        util.errorRequest(client2, request3, error63);
         if (stream != null) {
           util.destroy(stream, error63);
         }
@@ -7114,11 +7114,11 @@ var require_client_h2 = __commonJS({
         client2[kResume]();
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client2, request2, err);
+        util.errorRequest(client2, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7128,22 +7128,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error63) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error63);
+          request3.onUpgradeError(error63);
         };
         const onReady = () => {
           try {
-            request2.onUpgrade(null, null, stream);
+            request3.onUpgrade(null, null, stream);
           } catch (error63) {
             stream.off("response", onResponse);
             abort(error63);
             return;
           }
-          if (request2.aborted) {
+          if (request3.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7155,10 +7155,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request2.completed) {
+          if (!upgradeResponseFinished && request3.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7180,14 +7180,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
         if (client2[kStrictContentLength]) {
-          util.errorRequest(client2, request2, new RequestContentLengthMismatchError());
+          util.errorRequest(client2, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7212,25 +7212,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request2.onResponseStarted();
-        if (request2.aborted) {
+        request3.onResponseStarted();
+        if (request3.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client2, request2, err);
+          util.errorRequest(client2, request3, err);
           util.destroy(stream, err);
           return;
         }
-        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+          if (request3.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request2.onComplete([]);
+          request3.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7260,7 +7260,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client2,
-            request2,
+            request3,
             client2[kSocket],
             contentLength,
             expectsPayload
@@ -7271,7 +7271,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client2,
-            request2,
+            request3,
             client2[kSocket],
             contentLength,
             expectsPayload
@@ -7283,7 +7283,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client2,
-              request2,
+              request3,
               client2[kSocket],
               contentLength,
               expectsPayload
@@ -7294,7 +7294,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client2,
-              request2,
+              request3,
               client2[kSocket],
               contentLength,
               expectsPayload
@@ -7308,7 +7308,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client2,
-            request2,
+            request3,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7317,7 +7317,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client2,
-            request2,
+            request3,
             client2[kSocket],
             contentLength,
             expectsPayload
@@ -7327,7 +7327,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client2, request2, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client2, request3, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert2(contentLength === body.byteLength, "buffer body must have content length");
@@ -7335,18 +7335,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request2.onBodySent(body);
+          request3.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client2[kResume]();
       } catch (error63) {
         abort(error63);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client2, request2, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client2, request3, contentLength) {
       assert2(contentLength !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
       const pipe2 = pipeline(
         body,
@@ -7357,7 +7357,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe2);
-            request2.onRequestSent();
+            request3.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7367,10 +7367,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe2, "data", onPipeData);
       function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client2, request2, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client2, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7381,8 +7381,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7391,7 +7391,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client2, request2, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client2, request3, socket, contentLength, expectsPayload) {
       assert2(contentLength !== 0 || client2[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7416,13 +7416,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          request3.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request2.onRequestSent();
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7870,10 +7870,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler) {
         const origin = opts.origin || this[kUrl].origin;
-        const request2 = new Request(origin, opts, handler);
-        this[kQueue].push(request2);
+        const request3 = new Request(origin, opts, handler);
+        this[kQueue].push(request3);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
+        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7897,8 +7897,8 @@ var require_client = __commonJS({
         return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util.errorRequest(this, request2, err);
+            const request3 = requests[i];
+            util.errorRequest(this, request3, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -7923,8 +7923,8 @@ var require_client = __commonJS({
         assert2(client2[kPendingIdx] === client2[kRunningIdx]);
         const requests = client2[kQueue].splice(client2[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request2 = requests[i];
-          util.errorRequest(client2, request2, err);
+          const request3 = requests[i];
+          util.errorRequest(client2, request3, err);
         }
         assert2(client2[kSize] === 0);
       }
@@ -8027,8 +8027,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert2(client2[kRunning] === 0);
           while (client2[kPending] > 0 && client2[kQueue][client2[kPendingIdx]].servername === client2[kServerName]) {
-            const request2 = client2[kQueue][client2[kPendingIdx]++];
-            util.errorRequest(client2, request2, err);
+            const request3 = client2[kQueue][client2[kPendingIdx]++];
+            util.errorRequest(client2, request3, err);
           }
         } else {
           onError(client2, err);
@@ -8085,12 +8085,12 @@ var require_client = __commonJS({
         if (client2[kRunning] >= (getPipelining(client2) || 1)) {
           return;
         }
-        const request2 = client2[kQueue][client2[kPendingIdx]];
-        if (client2[kUrl].protocol === "https:" && client2[kServerName] !== request2.servername) {
+        const request3 = client2[kQueue][client2[kPendingIdx]];
+        if (client2[kUrl].protocol === "https:" && client2[kServerName] !== request3.servername) {
           if (client2[kRunning] > 0) {
             return;
           }
-          client2[kServerName] = request2.servername;
+          client2[kServerName] = request3.servername;
           client2[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client2[kHTTPContext] = null;
             resume(client2);
@@ -8106,10 +8106,10 @@ var require_client = __commonJS({
         if (client2[kHTTPContext].destroyed) {
           return;
         }
-        if (client2[kHTTPContext].busy(request2)) {
+        if (client2[kHTTPContext].busy(request3)) {
           return;
         }
-        if (!request2.aborted && client2[kHTTPContext].write(request2)) {
+        if (!request3.aborted && client2[kHTTPContext].write(request3)) {
           client2[kPendingIdx]++;
         } else {
           client2[kQueue].splice(client2[kPendingIdx], 1);
@@ -8166,10 +8166,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail2 = this.tail;
-        const next = tail2.shift();
-        if (tail2.isEmpty() && tail2.next !== null) {
-          this.tail = tail2.next;
+        const tail3 = this.tail;
+        const next = tail3.shift();
+        if (tail3.isEmpty() && tail3.next !== null) {
+          this.tail = tail3.next;
         }
         return next;
       }
@@ -9959,10 +9959,10 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request2(opts, callback) {
+    function request3(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve6, reject) => {
-          request2.call(this, opts, (err, data) => {
+          request3.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve6(data);
           });
         });
@@ -9977,7 +9977,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request2;
+    module.exports = request3;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -12884,7 +12884,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request2 = null;
+        let request3 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal2 = null;
@@ -12901,18 +12901,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
-          request2 = makeRequest({ urlList: [parsedURL] });
+          request3 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert2(input2 instanceof _Request);
-          request2 = input2[kState];
+          request3 = input2[kState];
           signal2 = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
-        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window2 = request2.window;
+        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
+          window2 = request3.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window2}' must be null`);
@@ -12920,66 +12920,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window2 = "no-window";
         }
-        request2 = makeRequest({
+        request3 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request2.method,
+          method: request3.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request2.headersList,
+          headersList: request3.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request2.unsafeRequest,
+          unsafeRequest: request3.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window: window2,
           // priority request’s priority.
-          priority: request2.priority,
+          priority: request3.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request2.origin,
+          origin: request3.origin,
           // referrer request’s referrer.
-          referrer: request2.referrer,
+          referrer: request3.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request2.referrerPolicy,
+          referrerPolicy: request3.referrerPolicy,
           // mode request’s mode.
-          mode: request2.mode,
+          mode: request3.mode,
           // credentials mode request’s credentials mode.
-          credentials: request2.credentials,
+          credentials: request3.credentials,
           // cache mode request’s cache mode.
-          cache: request2.cache,
+          cache: request3.cache,
           // redirect mode request’s redirect mode.
-          redirect: request2.redirect,
+          redirect: request3.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request2.integrity,
+          integrity: request3.integrity,
           // keepalive request’s keepalive.
-          keepalive: request2.keepalive,
+          keepalive: request3.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request2.reloadNavigation,
+          reloadNavigation: request3.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request2.historyNavigation,
+          historyNavigation: request3.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request2.urlList]
+          urlList: [...request3.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request2.mode === "navigate") {
-            request2.mode = "same-origin";
+          if (request3.mode === "navigate") {
+            request3.mode = "same-origin";
           }
-          request2.reloadNavigation = false;
-          request2.historyNavigation = false;
-          request2.origin = "client";
-          request2.referrer = "client";
-          request2.referrerPolicy = "";
-          request2.url = request2.urlList[request2.urlList.length - 1];
-          request2.urlList = [request2.url];
+          request3.reloadNavigation = false;
+          request3.historyNavigation = false;
+          request3.origin = "client";
+          request3.referrer = "client";
+          request3.referrerPolicy = "";
+          request3.url = request3.urlList[request3.urlList.length - 1];
+          request3.urlList = [request3.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request2.referrer = "no-referrer";
+            request3.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -12988,14 +12988,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request2.referrer = "client";
+              request3.referrer = "client";
             } else {
-              request2.referrer = parsedReferrer;
+              request3.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request2.referrerPolicy = init.referrerPolicy;
+          request3.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13010,33 +13010,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request2.mode = mode;
+          request3.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request2.credentials = init.credentials;
+          request3.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request2.cache = init.cache;
+          request3.cache = init.cache;
         }
-        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
+        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request2.redirect = init.redirect;
+          request3.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request2.integrity = String(init.integrity);
+          request3.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request2.keepalive = Boolean(init.keepalive);
+          request3.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request2.method = mayBeNormalized;
+            request3.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13046,9 +13046,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request2.method = method;
+            request3.method = method;
           }
-          if (!patchMethodWarning && request2.method === "patch") {
+          if (!patchMethodWarning && request3.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13058,7 +13058,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal2 = init.signal;
         }
-        this[kState] = request2;
+        this[kState] = request3;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal2 != null) {
@@ -13086,12 +13086,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request2.headersList);
+        setHeadersList(this[kHeaders], request3.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request2.method)) {
+          if (!corsSafeListedMethodsSet.has(request3.method)) {
             throw new TypeError(
-              `'${request2.method} is unsupported in no-cors mode.`
+              `'${request3.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13110,14 +13110,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input2 instanceof _Request ? input2[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request2.keepalive
+            request3.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13129,12 +13129,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
+          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request2.useCORSPreflightFlag = true;
+          request3.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13363,21 +13363,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request2) {
-      const newRequest = makeRequest({ ...request2, body: null });
-      if (request2.body != null) {
-        newRequest.body = cloneBody(newRequest, request2.body);
+    function cloneRequest(request3) {
+      const newRequest = makeRequest({ ...request3, body: null });
+      if (request3.body != null) {
+        newRequest.body = cloneBody(newRequest, request3.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal2, guard) {
-      const request2 = new Request(kConstruct);
-      request2[kState] = innerRequest;
-      request2[kSignal] = signal2;
-      request2[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request2[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request2[kHeaders], guard);
-      return request2;
+      const request3 = new Request(kConstruct);
+      request3[kState] = innerRequest;
+      request3[kSignal] = signal2;
+      request3[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request3[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request3[kHeaders], guard);
+      return request3;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13619,14 +13619,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request2 = requestObject[kState];
+      const request3 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request2, null, requestObject.signal.reason);
+        abortFetch(p, request3, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request2.client.globalObject;
+      const globalObject = request3.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request2.serviceWorkers = "none";
+        request3.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13638,7 +13638,7 @@ var require_fetch = __commonJS({
           assert2(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p, request3, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13646,7 +13646,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request3, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13658,7 +13658,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request: request2,
+        request: request3,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13699,12 +13699,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error63) {
+    function abortFetch(p, request3, responseObject, error63) {
       if (p) {
         p.reject(error63);
       }
-      if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error63).catch((err) => {
+      if (request3.body != null && isReadable(request3.body?.stream)) {
+        request3.body.stream.cancel(error63).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13725,7 +13725,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request2,
+      request: request3,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13738,9 +13738,9 @@ var require_fetch = __commonJS({
       assert2(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request2.client != null) {
-        taskDestination = request2.client.globalObject;
-        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
+      if (request3.client != null) {
+        taskDestination = request3.client.globalObject;
+        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13748,7 +13748,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request2,
+        request: request3,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13758,32 +13758,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert2(!request2.body || request2.body.stream);
-      if (request2.window === "client") {
-        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
+      assert2(!request3.body || request3.body.stream);
+      if (request3.window === "client") {
+        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
       }
-      if (request2.origin === "client") {
-        request2.origin = request2.client.origin;
+      if (request3.origin === "client") {
+        request3.origin = request3.client.origin;
       }
-      if (request2.policyContainer === "client") {
-        if (request2.client != null) {
-          request2.policyContainer = clonePolicyContainer(
-            request2.client.policyContainer
+      if (request3.policyContainer === "client") {
+        if (request3.client != null) {
+          request3.policyContainer = clonePolicyContainer(
+            request3.client.policyContainer
           );
         } else {
-          request2.policyContainer = makePolicyContainer();
+          request3.policyContainer = makePolicyContainer();
         }
       }
-      if (!request2.headersList.contains("accept", true)) {
+      if (!request3.headersList.contains("accept", true)) {
         const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        request3.headersList.append("accept", value, true);
       }
-      if (!request2.headersList.contains("accept-language", true)) {
-        request2.headersList.append("accept-language", "*", true);
+      if (!request3.headersList.contains("accept-language", true)) {
+        request3.headersList.append("accept-language", "*", true);
       }
-      if (request2.priority === null) {
+      if (request3.priority === null) {
       }
-      if (subresourceSet.has(request2.destination)) {
+      if (subresourceSet.has(request3.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13791,50 +13791,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive2 = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
-      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
+      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
-      if (requestBadPort(request2) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
+      if (requestBadPort(request3) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request2.referrerPolicy === "") {
-        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
+      if (request3.referrerPolicy === "") {
+        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
       }
-      if (request2.referrer !== "no-referrer") {
-        request2.referrer = determineRequestsReferrer(request2);
+      if (request3.referrer !== "no-referrer") {
+        request3.referrer = determineRequestsReferrer(request3);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request2.mode === "navigate" || request2.mode === "websocket")
+            (request3.mode === "navigate" || request3.mode === "websocket")
           ) {
-            request2.responseTainting = "basic";
+            request3.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request2.mode === "same-origin") {
+          if (request3.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request2.mode === "no-cors") {
-            if (request2.redirect !== "follow") {
+          if (request3.mode === "no-cors") {
+            if (request3.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request2.responseTainting = "opaque";
+            request3.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request2.responseTainting = "cors";
+          request3.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13842,13 +13842,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request2.responseTainting === "cors") {
+        if (request3.responseTainting === "cors") {
         }
-        if (request2.responseTainting === "basic") {
+        if (request3.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request2.responseTainting === "cors") {
+        } else if (request3.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request2.responseTainting === "opaque") {
+        } else if (request3.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert2(false);
@@ -13856,26 +13856,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request2.urlList);
+        internalResponse.urlList.push(...request3.urlList);
       }
-      if (!request2.timingAllowFailed) {
+      if (!request3.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request2.integrity) {
+      if (request3.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request2.responseTainting === "opaque" || response.body == null) {
+        if (request3.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes2) => {
-          if (!bytesMatch(bytes2, request2.integrity)) {
+          if (!bytesMatch(bytes2, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13891,8 +13891,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request2 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request2);
+      const { request: request3 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request3);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13901,19 +13901,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request2);
+          const blobURLEntry = requestCurrentURL(request3);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request2.method !== "GET" || !isBlobLike(blob)) {
+          if (request3.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request2.headersList.contains("range", true)) {
+          if (!request3.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13921,7 +13921,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request2.headersList.get("range", true);
+            const rangeHeader = request3.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13952,7 +13952,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14041,41 +14041,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request2.serviceWorkers === "all") {
+      if (request3.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request2.redirect === "follow") {
-          request2.serviceWorkers = "none";
+        if (request3.redirect === "follow") {
+          request3.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
+        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request2, response) === "failure") {
-          request2.timingAllowFailed = true;
+        if (TAOCheck(request3, response) === "failure") {
+          request3.timingAllowFailed = true;
         }
       }
-      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request2.origin,
-        request2.client,
-        request2.destination,
+      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request3.origin,
+        request3.client,
+        request3.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request2.redirect !== "manual") {
+        if (request3.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request2.redirect === "error") {
+        if (request3.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request2.redirect === "manual") {
+        } else if (request3.redirect === "manual") {
           response = actualResponse;
-        } else if (request2.redirect === "follow") {
+        } else if (request3.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert2(false);
@@ -14085,13 +14085,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request2).hash
+          requestCurrentURL(request3).hash
         );
         if (locationURL == null) {
           return response;
@@ -14102,63 +14102,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request2.redirectCount === 20) {
+      if (request3.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request2.redirectCount += 1;
-      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
+      request3.redirectCount += 1;
+      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
+      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
-        request2.method = "GET";
-        request2.body = null;
+      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
+        request3.method = "GET";
+        request3.body = null;
         for (const headerName of requestBodyHeader) {
-          request2.headersList.delete(headerName);
+          request3.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
-        request2.headersList.delete("authorization", true);
-        request2.headersList.delete("proxy-authorization", true);
-        request2.headersList.delete("cookie", true);
-        request2.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
+        request3.headersList.delete("authorization", true);
+        request3.headersList.delete("proxy-authorization", true);
+        request3.headersList.delete("cookie", true);
+        request3.headersList.delete("host", true);
       }
-      if (request2.body != null) {
-        assert2(request2.body.source != null);
-        request2.body = safelyExtractBody(request2.body.source)[0];
+      if (request3.body != null) {
+        assert2(request3.body.source != null);
+        request3.body = safelyExtractBody(request3.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request2.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
+      request3.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request2.window === "no-window" && request2.redirect === "error") {
+      if (request3.window === "no-window" && request3.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest = request3;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest = cloneRequest(request3);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
+      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14235,7 +14235,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request2.window === "no-window") {
+        if (request3.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14247,7 +14247,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request2.body == null || request2.body.source != null)
+        (request3.body == null || request3.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14277,21 +14277,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request2.cache = "no-store";
+        request3.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request2.mode === "websocket") {
+      if (request3.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request2.body == null && fetchParams.processRequestEndOfBody) {
+      if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request2.body != null) {
+      } else if (request3.body != null) {
         const processBodyChunk = async function* (bytes2) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14319,7 +14319,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes2 of request2.body.stream) {
+            for await (const bytes2 of request3.body.stream) {
               yield* processBodyChunk(bytes2);
             }
             processEndOfBody();
@@ -14430,17 +14430,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url2 = requestCurrentURL(request2);
+        const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
-            method: request2.method,
-            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
-            headers: request2.headersList.entries,
+            method: request3.method,
+            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
+            headers: request3.headersList.entries,
             maxRedirections: 0,
-            upgrade: request2.mode === "websocket" ? "websocket" : void 0
+            upgrade: request3.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14470,8 +14470,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request3.redirect === "follow" && redirectStatusSet.has(status);
+              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -15452,31 +15452,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request2, options, 1);
+        const p = this.#internalMatchAll(request3, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request2 = void 0, options = {}) {
+      async matchAll(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request2, options);
+        return this.#internalMatchAll(request3, options);
       }
-      async add(request2) {
+      async add(request3) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        const requests = [request2];
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15486,19 +15486,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request2 of requests) {
-          if (request2 === void 0) {
+        for (let request3 of requests) {
+          if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request2 = webidl.converters.RequestInfo(request2);
-          if (typeof request2 === "string") {
+          request3 = webidl.converters.RequestInfo(request3);
+          if (typeof request3 === "string") {
             continue;
           }
-          const r = request2[kState];
+          const r = request3[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15507,8 +15507,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request2 of requests) {
-          const r = new Request(request2)[kState];
+        for (const request3 of requests) {
+          const r = new Request(request3)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15585,17 +15585,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request2, response) {
+      async put(request3, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request2 instanceof Request) {
-          innerRequest = request2[kState];
+        if (request3 instanceof Request) {
+          innerRequest = request3[kState];
         } else {
-          innerRequest = new Request(request2)[kState];
+          innerRequest = new Request(request3)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15666,21 +15666,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request2, options = {}) {
+      async delete(request3, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 instanceof Request) {
-          r = request2[kState];
+        if (request3 instanceof Request) {
+          r = request3[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert2(typeof request2 === "string");
-          r = new Request(request2)[kState];
+          assert2(typeof request3 === "string");
+          r = new Request(request3)[kState];
         }
         const operations = [];
         const operation = {
@@ -15712,25 +15712,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request2 = void 0, options = {}) {
+      async keys(request3 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const promise2 = createDeferredPromise();
         const requests = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15742,9 +15742,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request3 of requests) {
+          for (const request4 of requests) {
             const requestObject = fromInnerRequest(
-              request3,
+              request4,
               new AbortController().signal,
               "immutable"
             );
@@ -15862,9 +15862,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request2.url);
+        const cachedURL = new URL(request3.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15880,7 +15880,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request2.headersList.get(fieldValue);
+          const requestValue = request3.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15888,20 +15888,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request2, options, maxResponses = Infinity) {
+      #internalMatchAll(request3, options, maxResponses = Infinity) {
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request) {
+            r = request3[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request(request3)[kState];
           }
         }
         const responses = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -15990,21 +15990,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request2, options = {}) {
+      async match(request3, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request2 = webidl.converters.RequestInfo(request2);
+        request3 = webidl.converters.RequestInfo(request3);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache2 = new Cache(kConstruct, cacheList);
-            return await cache2.match(request2, options);
+            return await cache2.match(request3, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request2, options);
+            const response = await cache2.match(request3, options);
             if (response !== void 0) {
               return response;
             }
@@ -16238,7 +16238,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify2(cookie) {
+    function stringify3(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16296,7 +16296,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify2
+      stringify: stringify3
     };
   }
 });
@@ -16442,7 +16442,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify2 } = require_util6();
+    var { stringify: stringify3 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16485,7 +16485,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify2(cookie);
+      const str = stringify3(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -17184,7 +17184,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url2, protocols, client2, ws, onEstablish, options) {
       const requestURL = url2;
       requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
-      const request2 = makeRequest({
+      const request3 = makeRequest({
         urlList: [requestURL],
         client: client2,
         serviceWorkers: "none",
@@ -17196,18 +17196,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request2.headersList = headersList;
+        request3.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
-      request2.headersList.append("sec-websocket-key", keyValue);
-      request2.headersList.append("sec-websocket-version", "13");
+      request3.headersList.append("sec-websocket-key", keyValue);
+      request3.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request2.headersList.append("sec-websocket-protocol", protocol);
+        request3.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request: request2,
+        request: request3,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17244,7 +17244,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -17348,7 +17348,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors();
-    var tail2 = Buffer.from([0, 0, 255, 255]);
+    var tail3 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -17406,7 +17406,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail2);
+          this.#inflate.write(tail3);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -19854,7 +19854,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -19866,12 +19866,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar2;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -19882,7 +19882,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -19927,7 +19927,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node3 = new Scalar.Scalar(value);
+          const node3 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node3;
           return node3;
@@ -19938,7 +19938,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName)
         node2.tag = tagName;
       else if (!tagObj.default)
@@ -20251,7 +20251,7 @@ ${indent2}${text2.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -20394,7 +20394,7 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp;
@@ -20449,7 +20449,7 @@ ${indent2}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -20472,7 +20472,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -20497,20 +20497,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
+          type = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -20621,7 +20621,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify2(item, ctx, onComment, onChompKeep) {
+    function stringify3(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -20650,7 +20650,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -20659,8 +20659,8 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
-    var stringify2 = require_stringify();
+    var Scalar2 = require_Scalar();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -20674,7 +20674,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -20682,7 +20682,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -20734,7 +20734,7 @@ ${indent2}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -20814,19 +20814,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -20875,7 +20875,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge3 = require_merge();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -20911,7 +20911,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -20978,12 +20978,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify3(collection, ctx, options);
+      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify4(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent: indent2, options: { commentString } } = ctx;
@@ -21008,7 +21008,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -21075,7 +21075,7 @@ ${indent2}${line2}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify2.stringify(item, itemCtx, () => comment = null);
+        let str = stringify3.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
@@ -21133,7 +21133,7 @@ var require_YAMLMap = __commonJS({
     var Collection2 = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -21200,7 +21200,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -21298,7 +21298,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
       static get tagName() {
@@ -21355,7 +21355,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -21451,14 +21451,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -21469,13 +21469,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -21520,7 +21520,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21548,7 +21548,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str));
+        const node2 = new Scalar2.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node2.minFractionDigits = str.length - dot - 1;
@@ -21639,7 +21639,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map2 = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -21656,7 +21656,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -21707,7 +21707,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -21751,15 +21751,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -21774,7 +21774,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
@@ -21785,7 +21785,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -21928,7 +21928,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -21940,7 +21940,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -21948,7 +21948,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -21960,7 +21960,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21988,7 +21988,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node2 = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -22436,7 +22436,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -22451,7 +22451,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify2.createStringifyContext(doc, options);
+      const ctx = stringify3.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -22473,7 +22473,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -22481,7 +22481,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines.push(stringify3.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -23496,7 +23496,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -23545,7 +23545,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token2, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node2 = identity.isNode(res) ? res : new Scalar2.Scalar(res);
       node2.range = coll.range;
       node2.tag = tagName;
       if (tag?.format)
@@ -23560,13 +23560,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -23628,7 +23628,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep2 + indent2.slice(trimIndent) + content;
           sep2 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
@@ -23665,7 +23665,7 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    function parseBlockScalarHeader({ offset, props }, strict2, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
@@ -23702,7 +23702,7 @@ var require_resolve_block_scalar = __commonJS({
             length += token2.source.length;
             break;
           case "comment":
-            if (strict && !hasSpace) {
+            if (strict2 && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
               onError(token2, "MISSING_CHAR", message);
             }
@@ -23743,24 +23743,24 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
+    function resolveFlowScalar(scalar, strict2, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
       const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -23774,7 +23774,7 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict2, onError);
       return {
         value,
         type: _type,
@@ -23965,7 +23965,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token2, tagToken, onError) {
@@ -23983,11 +23983,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error63) {
         const msg = error63 instanceof Error ? error63.message : String(error63);
         onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar2.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -24436,7 +24436,7 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors2();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token2, strict = true, onError) {
+    function resolveAsScalar(token2, strict2 = true, onError) {
       if (token2) {
         const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
@@ -24449,9 +24449,9 @@ var require_cst_scalar = __commonJS({
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token2, strict, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token2, strict2, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token2, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict: strict2 } }, token2, _onError);
         }
       }
       return null;
@@ -24617,7 +24617,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token2) {
       switch (token2.type) {
         case "block-scalar": {
@@ -24670,7 +24670,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -26348,7 +26348,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26400,7 +26400,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify2(value, replacer, options) {
+    function stringify3(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26423,9 +26423,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse6;
-    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
-    exports.stringify = stringify2;
+    exports.stringify = stringify3;
   }
 });
 
@@ -26440,7 +26440,7 @@ var require_dist = __commonJS({
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -26465,7 +26465,7 @@ var require_dist = __commonJS({
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
+    exports.Scalar = Scalar2.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
@@ -27783,12 +27783,12 @@ var require_nacl_fast = __commonJS({
         }
         o[0] += c - 1 + 37 * (c - 1);
       }
-      function sel25519(p, q, b) {
+      function sel25519(p, q3, b) {
         var t, c = ~(b - 1);
         for (var i = 0; i < 16; i++) {
-          t = c & (p[i] ^ q[i]);
+          t = c & (p[i] ^ q3[i]);
           p[i] ^= t;
-          q[i] ^= t;
+          q3[i] ^= t;
         }
       }
       function pack25519(o, n) {
@@ -28265,7 +28265,7 @@ var require_nacl_fast = __commonJS({
         }
         for (a = 0; a < 16; a++) o[a] = c[a];
       }
-      function crypto_scalarmult(q, n, p) {
+      function crypto_scalarmult(q3, n, p) {
         var z2 = new Uint8Array(32);
         var x = new Float64Array(80), r, i;
         var a = gf(), b = gf(), c = gf(), d = gf(), e = gf(), f = gf();
@@ -28313,11 +28313,11 @@ var require_nacl_fast = __commonJS({
         var x16 = x.subarray(16);
         inv25519(x32, x32);
         M(x16, x16, x32);
-        pack25519(q, x16);
+        pack25519(q3, x16);
         return 0;
       }
-      function crypto_scalarmult_base(q, n) {
-        return crypto_scalarmult(q, n, _9);
+      function crypto_scalarmult_base(q3, n) {
+        return crypto_scalarmult(q3, n, _9);
       }
       function crypto_box_keypair(y, x) {
         randombytes(x, 32);
@@ -28828,17 +28828,17 @@ var require_nacl_fast = __commonJS({
         for (i = 0; i < 8; i++) ts64(out, 8 * i, hh[i], hl[i]);
         return 0;
       }
-      function add(p, q) {
+      function add(p, q3) {
         var a = gf(), b = gf(), c = gf(), d = gf(), e = gf(), f = gf(), g = gf(), h = gf(), t = gf();
         Z(a, p[1], p[0]);
-        Z(t, q[1], q[0]);
+        Z(t, q3[1], q3[0]);
         M(a, a, t);
         A(b, p[0], p[1]);
-        A(t, q[0], q[1]);
+        A(t, q3[0], q3[1]);
         M(b, b, t);
-        M(c, p[3], q[3]);
+        M(c, p[3], q3[3]);
         M(c, c, D2);
-        M(d, p[2], q[2]);
+        M(d, p[2], q3[2]);
         A(d, d, d);
         Z(e, b, a);
         Z(f, d, c);
@@ -28849,10 +28849,10 @@ var require_nacl_fast = __commonJS({
         M(p[2], g, f);
         M(p[3], e, h);
       }
-      function cswap(p, q, b) {
+      function cswap(p, q3, b) {
         var i;
         for (i = 0; i < 4; i++) {
-          sel25519(p[i], q[i], b);
+          sel25519(p[i], q3[i], b);
         }
       }
       function pack(r, p) {
@@ -28863,7 +28863,7 @@ var require_nacl_fast = __commonJS({
         pack25519(r, ty);
         r[31] ^= par25519(tx) << 7;
       }
-      function scalarmult(p, q, s) {
+      function scalarmult(p, q3, s) {
         var b, i;
         set25519(p[0], gf0);
         set25519(p[1], gf1);
@@ -28871,19 +28871,19 @@ var require_nacl_fast = __commonJS({
         set25519(p[3], gf0);
         for (i = 255; i >= 0; --i) {
           b = s[i / 8 | 0] >> (i & 7) & 1;
-          cswap(p, q, b);
-          add(q, p);
+          cswap(p, q3, b);
+          add(q3, p);
           add(p, p);
-          cswap(p, q, b);
+          cswap(p, q3, b);
         }
       }
       function scalarbase(p, s) {
-        var q = [gf(), gf(), gf(), gf()];
-        set25519(q[0], X);
-        set25519(q[1], Y);
-        set25519(q[2], gf1);
-        M(q[3], X, Y);
-        scalarmult(p, q, s);
+        var q3 = [gf(), gf(), gf(), gf()];
+        set25519(q3[0], X);
+        set25519(q3[1], Y);
+        set25519(q3[2], gf1);
+        M(q3[3], X, Y);
+        scalarmult(p, q3, s);
       }
       function crypto_sign_keypair(pk, sk, seeded) {
         var d = new Uint8Array(64);
@@ -28989,17 +28989,17 @@ var require_nacl_fast = __commonJS({
       function crypto_sign_open(m, sm, n, pk) {
         var i, mlen;
         var t = new Uint8Array(32), h = new Uint8Array(64);
-        var p = [gf(), gf(), gf(), gf()], q = [gf(), gf(), gf(), gf()];
+        var p = [gf(), gf(), gf(), gf()], q3 = [gf(), gf(), gf(), gf()];
         mlen = -1;
         if (n < 64) return -1;
-        if (unpackneg(q, pk)) return -1;
+        if (unpackneg(q3, pk)) return -1;
         for (i = 0; i < n; i++) m[i] = sm[i];
         for (i = 0; i < 32; i++) m[i + 32] = pk[i];
         crypto_hash(h, m, n);
         reduce(h);
-        scalarmult(p, q, h);
-        scalarbase(q, sm.subarray(32));
-        add(p, q);
+        scalarmult(p, q3, h);
+        scalarbase(q3, sm.subarray(32));
+        add(p, q3);
         pack(t, p);
         n -= 64;
         if (crypto_verify_32(sm, 0, t, 0)) {
@@ -29107,16 +29107,16 @@ var require_nacl_fast = __commonJS({
         checkArrayTypes(n, p);
         if (n.length !== crypto_scalarmult_SCALARBYTES) throw new Error("bad n size");
         if (p.length !== crypto_scalarmult_BYTES) throw new Error("bad p size");
-        var q = new Uint8Array(crypto_scalarmult_BYTES);
-        crypto_scalarmult(q, n, p);
-        return q;
+        var q3 = new Uint8Array(crypto_scalarmult_BYTES);
+        crypto_scalarmult(q3, n, p);
+        return q3;
       };
       nacl.scalarMult.base = function(n) {
         checkArrayTypes(n);
         if (n.length !== crypto_scalarmult_SCALARBYTES) throw new Error("bad n size");
-        var q = new Uint8Array(crypto_scalarmult_BYTES);
-        crypto_scalarmult_base(q, n);
-        return q;
+        var q3 = new Uint8Array(crypto_scalarmult_BYTES);
+        crypto_scalarmult_base(q3, n);
+        return q3;
       };
       nacl.scalarMult.scalarLength = crypto_scalarmult_SCALARBYTES;
       nacl.scalarMult.groupElementLength = crypto_scalarmult_BYTES;
@@ -31239,9 +31239,9 @@ var require_poly1305 = __commonJS({
         createPoly13052 = createPoly13052 || {};
         var b;
         b || (b = typeof createPoly13052 !== "undefined" ? createPoly13052 : {});
-        var q, r;
+        var q3, r;
         b.ready = new Promise(function(a, c) {
-          q = a;
+          q3 = a;
           r = c;
         });
         var u = {}, w;
@@ -31620,7 +31620,7 @@ var require_poly1305 = __commonJS({
           function a() {
             if (!Y && (Y = true, b.calledRun = true, !M)) {
               X(ka);
-              q(b);
+              q3(b);
               if (b.onRuntimeInitialized) b.onRuntimeInitialized();
               if (b.postRun) for ("function" == typeof b.postRun && (b.postRun = [b.postRun]); b.postRun.length; ) {
                 var c = b.postRun.shift();
@@ -33082,7 +33082,7 @@ ${formatted}-----END ${type} KEY-----`;
       return publicKey;
     }
     var genOpenSSLRSAPriv = /* @__PURE__ */ (() => {
-      function genRSAASN1Buf(n, e, d, p, q, dmp1, dmq1, iqmp) {
+      function genRSAASN1Buf(n, e, d, p, q3, dmp1, dmq1, iqmp) {
         const asnWriter = new Ber.Writer();
         asnWriter.startSequence();
         asnWriter.writeInt(0, Ber.Integer);
@@ -33090,7 +33090,7 @@ ${formatted}-----END ${type} KEY-----`;
         asnWriter.writeBuffer(e, Ber.Integer);
         asnWriter.writeBuffer(d, Ber.Integer);
         asnWriter.writeBuffer(p, Ber.Integer);
-        asnWriter.writeBuffer(q, Ber.Integer);
+        asnWriter.writeBuffer(q3, Ber.Integer);
         asnWriter.writeBuffer(dmp1, Ber.Integer);
         asnWriter.writeBuffer(dmq1, Ber.Integer);
         asnWriter.writeBuffer(iqmp, Ber.Integer);
@@ -33112,24 +33112,24 @@ ${formatted}-----END ${type} KEY-----`;
         }
         return Buffer.from(hex3, "hex");
       }
-      return function genOpenSSLRSAPriv2(n, e, d, iqmp, p, q) {
+      return function genOpenSSLRSAPriv2(n, e, d, iqmp, p, q3) {
         const bn_d = bigIntFromBuffer(d);
         const dmp1 = bigIntToBuffer(bn_d % (bigIntFromBuffer(p) - 1n));
-        const dmq1 = bigIntToBuffer(bn_d % (bigIntFromBuffer(q) - 1n));
+        const dmq1 = bigIntToBuffer(bn_d % (bigIntFromBuffer(q3) - 1n));
         return makePEM(
           "RSA PRIVATE",
-          genRSAASN1Buf(n, e, d, p, q, dmp1, dmq1, iqmp)
+          genRSAASN1Buf(n, e, d, p, q3, dmp1, dmq1, iqmp)
         );
       };
     })();
-    function genOpenSSLDSAPub(p, q, g, y) {
+    function genOpenSSLDSAPub(p, q3, g, y) {
       const asnWriter = new Ber.Writer();
       asnWriter.startSequence();
       asnWriter.startSequence();
       asnWriter.writeOID("1.2.840.10040.4.1");
       asnWriter.startSequence();
       asnWriter.writeBuffer(p, Ber.Integer);
-      asnWriter.writeBuffer(q, Ber.Integer);
+      asnWriter.writeBuffer(q3, Ber.Integer);
       asnWriter.writeBuffer(g, Ber.Integer);
       asnWriter.endSequence();
       asnWriter.endSequence();
@@ -33140,29 +33140,29 @@ ${formatted}-----END ${type} KEY-----`;
       asnWriter.endSequence();
       return makePEM("PUBLIC", asnWriter.buffer);
     }
-    function genOpenSSHDSAPub(p, q, g, y) {
+    function genOpenSSHDSAPub(p, q3, g, y) {
       const publicKey = Buffer.allocUnsafe(
-        4 + 7 + 4 + p.length + 4 + q.length + 4 + g.length + 4 + y.length
+        4 + 7 + 4 + p.length + 4 + q3.length + 4 + g.length + 4 + y.length
       );
       writeUInt32BE(publicKey, 7, 0);
       publicKey.utf8Write("ssh-dss", 4, 7);
       let i = 4 + 7;
       writeUInt32BE(publicKey, p.length, i);
       publicKey.set(p, i += 4);
-      writeUInt32BE(publicKey, q.length, i += p.length);
-      publicKey.set(q, i += 4);
-      writeUInt32BE(publicKey, g.length, i += q.length);
+      writeUInt32BE(publicKey, q3.length, i += p.length);
+      publicKey.set(q3, i += 4);
+      writeUInt32BE(publicKey, g.length, i += q3.length);
       publicKey.set(g, i += 4);
       writeUInt32BE(publicKey, y.length, i += g.length);
       publicKey.set(y, i + 4);
       return publicKey;
     }
-    function genOpenSSLDSAPriv(p, q, g, y, x) {
+    function genOpenSSLDSAPriv(p, q3, g, y, x) {
       const asnWriter = new Ber.Writer();
       asnWriter.startSequence();
       asnWriter.writeInt(0, Ber.Integer);
       asnWriter.writeBuffer(p, Ber.Integer);
-      asnWriter.writeBuffer(q, Ber.Integer);
+      asnWriter.writeBuffer(q3, Ber.Integer);
       asnWriter.writeBuffer(g, Ber.Integer);
       asnWriter.writeBuffer(y, Ber.Integer);
       asnWriter.writeBuffer(x, Ber.Integer);
@@ -33402,12 +33402,12 @@ ${formatted}-----END ${type} KEY-----`;
               const p = readString(data, data._pos);
               if (p === void 0)
                 return new Error("Malformed OpenSSH private key");
-              const q = readString(data, data._pos);
-              if (q === void 0)
+              const q3 = readString(data, data._pos);
+              if (q3 === void 0)
                 return new Error("Malformed OpenSSH private key");
               pubPEM = genOpenSSLRSAPub(n, e);
               pubSSH = genOpenSSHRSAPub(n, e);
-              privPEM = genOpenSSLRSAPriv(n, e, d, iqmp, p, q);
+              privPEM = genOpenSSLRSAPriv(n, e, d, iqmp, p, q3);
               algo = "sha1";
               break;
             }
@@ -33415,8 +33415,8 @@ ${formatted}-----END ${type} KEY-----`;
               const p = readString(data, data._pos);
               if (p === void 0)
                 return new Error("Malformed OpenSSH private key");
-              const q = readString(data, data._pos);
-              if (q === void 0)
+              const q3 = readString(data, data._pos);
+              if (q3 === void 0)
                 return new Error("Malformed OpenSSH private key");
               const g = readString(data, data._pos);
               if (g === void 0)
@@ -33427,9 +33427,9 @@ ${formatted}-----END ${type} KEY-----`;
               const x = readString(data, data._pos);
               if (x === void 0)
                 return new Error("Malformed OpenSSH private key");
-              pubPEM = genOpenSSLDSAPub(p, q, g, y);
-              pubSSH = genOpenSSHDSAPub(p, q, g, y);
-              privPEM = genOpenSSLDSAPriv(p, q, g, y, x);
+              pubPEM = genOpenSSLDSAPub(p, q3, g, y);
+              pubSSH = genOpenSSHDSAPub(p, q3, g, y);
+              privPEM = genOpenSSLDSAPriv(p, q3, g, y, x);
               algo = "sha1";
               break;
             }
@@ -33739,8 +33739,8 @@ ${formatted}-----END ${type} KEY-----`;
               const p = reader.readString(Ber.Integer, true);
               if (p === null)
                 return new Error(errMsg);
-              const q = reader.readString(Ber.Integer, true);
-              if (q === null)
+              const q3 = reader.readString(Ber.Integer, true);
+              if (q3 === null)
                 return new Error(errMsg);
               const g = reader.readString(Ber.Integer, true);
               if (g === null)
@@ -33748,8 +33748,8 @@ ${formatted}-----END ${type} KEY-----`;
               const y = reader.readString(Ber.Integer, true);
               if (y === null)
                 return new Error(errMsg);
-              pubPEM = genOpenSSLDSAPub(p, q, g, y);
-              pubSSH = genOpenSSHDSAPub(p, q, g, y);
+              pubPEM = genOpenSSLDSAPub(p, q3, g, y);
+              pubSSH = genOpenSSHDSAPub(p, q3, g, y);
             } catch {
               return new Error(errMsg);
             }
@@ -33915,23 +33915,23 @@ ${formatted}-----END ${type} KEY-----`;
             const p2 = readString(privBlob, privBlob._pos);
             if (p2 === void 0)
               return new Error("Malformed PPK private key");
-            const q = readString(privBlob, privBlob._pos);
-            if (q === void 0)
+            const q3 = readString(privBlob, privBlob._pos);
+            if (q3 === void 0)
               return new Error("Malformed PPK private key");
             const iqmp = readString(privBlob, privBlob._pos);
             if (iqmp === void 0)
               return new Error("Malformed PPK private key");
             pubPEM = genOpenSSLRSAPub(n, e);
             pubSSH = genOpenSSHRSAPub(n, e);
-            privPEM = genOpenSSLRSAPriv(n, e, d, iqmp, p2, q);
+            privPEM = genOpenSSLRSAPriv(n, e, d, iqmp, p2, q3);
             break;
           }
           case "ssh-dss": {
             const p2 = readString(pubBlob, pubBlob._pos);
             if (p2 === void 0)
               return new Error("Malformed PPK public key");
-            const q = readString(pubBlob, pubBlob._pos);
-            if (q === void 0)
+            const q3 = readString(pubBlob, pubBlob._pos);
+            if (q3 === void 0)
               return new Error("Malformed PPK public key");
             const g = readString(pubBlob, pubBlob._pos);
             if (g === void 0)
@@ -33942,9 +33942,9 @@ ${formatted}-----END ${type} KEY-----`;
             const x = readString(privBlob, 0);
             if (x === void 0)
               return new Error("Malformed PPK private key");
-            pubPEM = genOpenSSLDSAPub(p2, q, g, y);
-            pubSSH = genOpenSSHDSAPub(p2, q, g, y);
-            privPEM = genOpenSSLDSAPriv(p2, q, g, y, x);
+            pubPEM = genOpenSSLDSAPub(p2, q3, g, y);
+            pubSSH = genOpenSSHDSAPub(p2, q3, g, y);
+            privPEM = genOpenSSLDSAPriv(p2, q3, g, y, x);
             break;
           }
         }
@@ -34051,8 +34051,8 @@ ${formatted}-----END ${type} KEY-----`;
             const p = readString(data, data._pos);
             if (p === void 0)
               return new Error("Malformed RFC4716 public key");
-            const q = readString(data, data._pos);
-            if (q === void 0)
+            const q3 = readString(data, data._pos);
+            if (q3 === void 0)
               return new Error("Malformed RFC4716 public key");
             const g = readString(data, data._pos);
             if (g === void 0)
@@ -34060,8 +34060,8 @@ ${formatted}-----END ${type} KEY-----`;
             const y = readString(data, data._pos);
             if (y === void 0)
               return new Error("Malformed RFC4716 public key");
-            pubPEM = genOpenSSLDSAPub(p, q, g, y);
-            pubSSH = genOpenSSHDSAPub(p, q, g, y);
+            pubPEM = genOpenSSLDSAPub(p, q3, g, y);
+            pubSSH = genOpenSSHDSAPub(p, q3, g, y);
             break;
           }
           default:
@@ -34094,8 +34094,8 @@ ${formatted}-----END ${type} KEY-----`;
           const p = readString(data, data._pos || 0);
           if (p === void 0)
             return new Error("Malformed OpenSSH public key");
-          const q = readString(data, data._pos);
-          if (q === void 0)
+          const q3 = readString(data, data._pos);
+          if (q3 === void 0)
             return new Error("Malformed OpenSSH public key");
           const g = readString(data, data._pos);
           if (g === void 0)
@@ -34103,8 +34103,8 @@ ${formatted}-----END ${type} KEY-----`;
           const y = readString(data, data._pos);
           if (y === void 0)
             return new Error("Malformed OpenSSH public key");
-          pubPEM = genOpenSSLDSAPub(p, q, g, y);
-          pubSSH = genOpenSSHDSAPub(p, q, g, y);
+          pubPEM = genOpenSSLDSAPub(p, q3, g, y);
+          pubSSH = genOpenSSHDSAPub(p, q3, g, y);
           algo = "sha1";
           break;
         }
@@ -46140,7 +46140,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes7
+      randomBytes: randomBytes8
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -46219,13 +46219,13 @@ var require_keygen = __commonJS({
           const e = reader.readString(Ber.Integer, true);
           const d = reader.readString(Ber.Integer, true);
           const p = reader.readString(Ber.Integer, true);
-          const q = reader.readString(Ber.Integer, true);
+          const q3 = reader.readString(Ber.Integer, true);
           reader.readString(Ber.Integer, true);
           reader.readString(Ber.Integer, true);
           const iqmp = reader.readString(Ber.Integer, true);
           const keyName = Buffer.from("ssh-rsa");
           const privBuf = Buffer.allocUnsafe(
-            4 + keyName.length + 4 + n.length + 4 + e.length + 4 + d.length + 4 + iqmp.length + 4 + p.length + 4 + q.length
+            4 + keyName.length + 4 + n.length + 4 + e.length + 4 + d.length + 4 + iqmp.length + 4 + p.length + 4 + q3.length
           );
           let pos = 0;
           privBuf.writeUInt32BE(keyName.length, pos += 0);
@@ -46240,8 +46240,8 @@ var require_keygen = __commonJS({
           privBuf.set(iqmp, pos += 4);
           privBuf.writeUInt32BE(p.length, pos += iqmp.length);
           privBuf.set(p, pos += 4);
-          privBuf.writeUInt32BE(q.length, pos += p.length);
-          privBuf.set(q, pos += 4);
+          privBuf.writeUInt32BE(q3.length, pos += p.length);
+          privBuf.set(q3, pos += 4);
           const pubBuf = Buffer.allocUnsafe(
             4 + keyName.length + 4 + e.length + 4 + n.length
           );
@@ -46404,7 +46404,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes7(SALT_LEN);
+            const salt = randomBytes8(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -46443,7 +46443,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes7(4);
+          const checkInt = randomBytes8(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -68009,8 +68009,8 @@ function buildPlan(config2, profile) {
   };
 }
 function resolveVersions(config2, profile, errors, warnings) {
-  const kubernetes = config2.versions.kubernetes ?? profile.kubernetes.version;
-  const minor = minorOf(kubernetes);
+  const kubernetes2 = config2.versions.kubernetes ?? profile.kubernetes.version;
+  const minor = minorOf(kubernetes2);
   const at = config2.versions.kubernetes ? ["versions", "kubernetes"] : ["profile"];
   const bad = profile.kubernetes.unsupported.find((u) => u.minor === minor);
   const outside = !profile.kubernetes["supported-minors"].includes(minor);
@@ -68018,20 +68018,20 @@ function resolveVersions(config2, profile, errors, warnings) {
     const reason = bad ? bad.reason : `profile ${profile.name} is proven with Kubernetes ${profile.kubernetes["supported-minors"].join(", ")} only`;
     if (config2.allowUnsupported) {
       warnings.push(
-        `Kubernetes ${kubernetes} with profile ${profile.name} is unsupported (${reason}); running anyway because allow-unsupported is true.`
+        `Kubernetes ${kubernetes2} with profile ${profile.name} is unsupported (${reason}); running anyway because allow-unsupported is true.`
       );
     } else {
       errors.push(
         errorAt(
           config2,
           at,
-          `Kubernetes ${kubernetes} with profile ${profile.name} is refused: ${reason}; use ${profile.kubernetes.version}, or set allow-unsupported: true to try it anyway.`
+          `Kubernetes ${kubernetes2} with profile ${profile.name} is refused: ${reason}; use ${profile.kubernetes.version}, or set allow-unsupported: true to try it anyway.`
         )
       );
     }
   }
   const tfRegistry = config2.registry.mirror ? throughMirror(config2.registry.mirror, profile.tf.registry) : profile.tf.registry;
-  return { kubernetes, tfRegistry, tfTag: config2.versions.tfTag ?? profile.tf.tag };
+  return { kubernetes: kubernetes2, tfRegistry, tfTag: config2.versions.tfTag ?? profile.tf.tag };
 }
 function throughMirror(mirror, repository) {
   const [first, ...rest] = repository.split("/");
@@ -68364,9 +68364,6 @@ async function forgetRunKey(stateDir, runId) {
   await rm2(join3(stateDir, "known_hosts"), { force: true });
   return gone ? state.keyFile : void 0;
 }
-
-// src/version.ts
-var VERSION = "0.1.0";
 
 // src/remote/target.ts
 function describeHost(host) {
@@ -68759,8 +68756,8 @@ function union2(a, b) {
   if (a.any || b.any) return ANY;
   return { any: false, ips: [.../* @__PURE__ */ new Set([...a.ips, ...b.ips])].sort() };
 }
-function matches(selector, labels) {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+function matches(selector, labels2) {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels2[k] === v);
 }
 function namespaceLabels(config2, name) {
   return { ...config2.namespaces.find((n) => n.name === name)?.labels ?? {} };
@@ -69601,9 +69598,1614 @@ ${renderServices(this.runId, services)}EOF`,
   }
 };
 
+// src/fabric/tungsten/index.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { appendFile as appendFile2, mkdir as mkdir3 } from "node:fs/promises";
+import { dirname as dirname3, join as join5 } from "node:path";
+
+// src/plan/render/manifest.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+var PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+var ANY_PLACEHOLDER = /\{\{.*?\}\}/g;
+function renderManifest(input2) {
+  const filled = input2.text.replace(
+    PLACEHOLDER,
+    (whole, name) => Object.hasOwn(input2.placeholders, name) ? input2.placeholders[name] : whole
+  );
+  refuseLeftovers(filled, input2);
+  const docs = (0, import_yaml4.parseAllDocuments)(filled);
+  if (!Array.isArray(docs)) return filled;
+  const broken = docs.flatMap((d) => d.errors);
+  if (broken.length > 0) {
+    const e = broken[0];
+    const line2 = e.linePos?.[0]?.line;
+    throw new UserError(
+      `${input2.source}${line2 ? `:${line2}` : ""}: the rendered manifest is not valid YAML (${e.message.split("\n")[0]}); check the manifest at that line.`
+    );
+  }
+  const pending = new Map(input2.edits.map((e) => [`${e.namespace}/${e.name}`, e]));
+  const changed = /* @__PURE__ */ new Set();
+  docs.forEach((doc, i) => {
+    const meta3 = configMapIdentity(doc);
+    if (!meta3) return;
+    const edit = pending.get(`${meta3.namespace}/${meta3.name}`);
+    if (!edit) return;
+    for (const [key, value] of Object.entries(edit.data)) {
+      const node2 = new import_yaml4.Scalar(value);
+      node2.type = import_yaml4.Scalar.QUOTE_DOUBLE;
+      doc.setIn(["data", key], node2);
+    }
+    pending.delete(`${meta3.namespace}/${meta3.name}`);
+    changed.add(i);
+  });
+  if (pending.size > 0) {
+    const missing = [...pending.values()].map((e) => `${e.namespace}/${e.name}`).join(", ");
+    throw new UserError(
+      `${input2.source}: the manifest has no ConfigMap ${missing}, which profile ${input2.profile} expects to edit; use the manifest the profile names or update the profile.`
+    );
+  }
+  return reassemble(filled, docs, changed);
+}
+function refuseLeftovers(text2, input2) {
+  const errors = [];
+  const lines = text2.split("\n");
+  const seen = /* @__PURE__ */ new Set();
+  lines.forEach((line2, i) => {
+    for (const m of line2.matchAll(ANY_PLACEHOLDER)) {
+      if (seen.has(m[0])) continue;
+      seen.add(m[0]);
+      const known = Object.keys(input2.placeholders).join(", ");
+      errors.push(
+        new UserError(
+          `${input2.source}:${i + 1}: placeholder ${m[0]} is not filled by profile ${input2.profile} (it fills ${known}); add it to the profile's tf.manifest.placeholders or remove it from the manifest.`
+        )
+      );
+    }
+  });
+  if (errors.length > 0) throw new UserErrors(errors);
+}
+function configMapIdentity(doc) {
+  const js = doc.toJS();
+  if (!js || js.kind !== "ConfigMap" || typeof js.metadata?.name !== "string") return void 0;
+  const namespace = typeof js.metadata.namespace === "string" ? js.metadata.namespace : "default";
+  return { name: js.metadata.name, namespace };
+}
+function reassemble(text2, docs, changed) {
+  const starts = docs.map((d, i) => i === 0 ? 0 : d.range[0]);
+  return docs.map((doc, i) => {
+    const original = text2.slice(starts[i], i + 1 < docs.length ? starts[i + 1] : text2.length);
+    if (!changed.has(i)) return original;
+    let out = doc.toString({ lineWidth: 0 });
+    if (/^---/.test(original) && !/^---/.test(out)) out = `---
+${out}`;
+    return out;
+  }).join("");
+}
+
+// src/plan/render/site.ts
+function renderSiteManifest(text2, source, plan, site2) {
+  const m = plan.profile.tf.manifest;
+  return renderManifest({
+    text: text2,
+    source,
+    profile: plan.profile.name,
+    placeholders: site2.manifestValues,
+    edits: [
+      { name: m["env-configmap"], namespace: m.namespace, data: site2.configMapValues.env },
+      {
+        name: m["kube-manager-configmap"],
+        namespace: m.namespace,
+        data: site2.configMapValues.kubeManager
+      }
+    ]
+  });
+}
+
+// src/fabric/tungsten/configApi.ts
+import { request } from "node:http";
+function httpOver(connect, method, path, body, timeoutMs) {
+  return connect().then(
+    (stream) => new Promise((resolve6, reject) => {
+      const payload = body === void 0 ? void 0 : JSON.stringify(body);
+      const req = request(
+        {
+          method,
+          path,
+          host: "127.0.0.1",
+          createConnection: () => stream,
+          headers: {
+            Connection: "close",
+            ...payload !== void 0 ? {
+              "Content-Type": "application/json; charset=UTF-8",
+              "Content-Length": Buffer.byteLength(payload)
+            } : {}
+          },
+          timeout: timeoutMs
+        },
+        (res) => {
+          const chunks = [];
+          res.on("data", (c) => chunks.push(c));
+          res.on("end", () => {
+            stream.destroy();
+            resolve6({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8")
+            });
+          });
+          res.on("error", reject);
+        }
+      );
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on("error", (e) => {
+        stream.destroy();
+        reject(e);
+      });
+      req.end(payload);
+    })
+  );
+}
+var ConfigApi = class {
+  constructor(connect, where, timeoutMs = 3e4) {
+    this.connect = connect;
+    this.where = where;
+    this.timeoutMs = timeoutMs;
+  }
+  connect;
+  where;
+  timeoutMs;
+  async call(method, path, body) {
+    try {
+      return await httpOver(this.connect, method, path, body, this.timeoutMs);
+    } catch (e) {
+      if (e instanceof InfraError) throw e;
+      throw new InfraError(`${this.where}: ${method} ${path} failed: ${e.message}`);
+    }
+  }
+  fail(method, path, a) {
+    throw new InfraError(
+      `${this.where}: ${method} ${path} answered HTTP ${a.status}: ${a.body.trim().slice(0, 300)}`
+    );
+  }
+  json(method, path, a) {
+    try {
+      return JSON.parse(a.body);
+    } catch {
+      throw new InfraError(
+        `${this.where}: ${method} ${path} did not answer JSON: ${a.body.slice(0, 200)}`
+      );
+    }
+  }
+  /** The uuid of the object with this fq_name, or undefined when there is none. */
+  async idOf(type, fqName) {
+    const a = await this.call("POST", "/fqname-to-id", { type, fq_name: fqName });
+    if (a.status === 404) return void 0;
+    if (a.status !== 200) this.fail("POST", "/fqname-to-id", a);
+    const uuid3 = this.json("POST", "/fqname-to-id", a).uuid;
+    if (typeof uuid3 !== "string") this.fail("POST", "/fqname-to-id", a);
+    return uuid3;
+  }
+  async read(type, uuid3) {
+    const path = `/${type}/${encodeURIComponent(uuid3)}`;
+    const a = await this.call("GET", path);
+    if (a.status !== 200) this.fail("GET", path, a);
+    const obj = this.json("GET", path, a)[type];
+    if (!obj || typeof obj !== "object") this.fail("GET", path, a);
+    return obj;
+  }
+  /** Create an object; 'exists' when its fq_name is taken already. */
+  async create(type, fields) {
+    const path = `/${type}s`;
+    const a = await this.call("POST", path, { [type]: fields });
+    if (a.status === 409) return "exists";
+    if (a.status !== 200) this.fail("POST", path, a);
+    const made = this.json("POST", path, a)[type];
+    if (typeof made?.uuid !== "string") this.fail("POST", path, a);
+    return { uuid: made.uuid };
+  }
+  /** Replace the fields given (each whole: a list or a ref list is replaced, never merged). */
+  async update(type, uuid3, fields) {
+    const path = `/${type}/${encodeURIComponent(uuid3)}`;
+    const a = await this.call("PUT", path, { [type]: fields });
+    if (a.status !== 200) this.fail("PUT", path, a);
+  }
+  async remove(type, uuid3) {
+    const path = `/${type}/${encodeURIComponent(uuid3)}`;
+    const a = await this.call("DELETE", path);
+    if (a.status !== 200 && a.status !== 404) this.fail("DELETE", path, a);
+  }
+  /** The uuids of every object of a type (GET /<type>s lists hrefs, fq_names and uuids). */
+  async list(type) {
+    const path = `/${type}s`;
+    const a = await this.call("GET", path);
+    if (a.status !== 200) this.fail("GET", path, a);
+    const items = this.json("GET", path, a)[`${type}s`];
+    if (!Array.isArray(items)) this.fail("GET", path, a);
+    return items;
+  }
+};
+
+// src/fabric/tungsten/peering.ts
+var IP_FABRIC_RI = [
+  "default-domain",
+  "default-project",
+  "ip-fabric",
+  "__default__"
+];
+var PEER_FAMILIES = ["route-target", "inet-vpn", "e-vpn", "inet6-vpn"];
+var PEER_VENDOR = "tungsten-fabric";
+var CLUSTER_NAME = "k8s";
+var ROUTE_TARGET_NUMBER = 7000100;
+function clusterNetworks(cluster = CLUSTER_NAME) {
+  const project = `${cluster}-default`;
+  return [
+    ["default-domain", project, `${cluster}-default-pod-network`],
+    ["default-domain", project, `${cluster}-default-service-network`]
+  ];
+}
+function sharedRouteTarget(plan) {
+  return `target:${Math.min(...plan.sites.map((s) => s.asn))}:${ROUTE_TARGET_NUMBER}`;
+}
+function peeringSpec(plan, site2) {
+  const me = plan.sites.find((s) => s.name === site2);
+  const masterOf2 = (name) => {
+    const s = plan.sites.find((x) => x.name === name);
+    const m = s?.hosts.find((h) => h.role === "master");
+    if (!m) throw new InfraError(`site ${site2}: peer site ${name} has no master in the plan`);
+    return m.name;
+  };
+  return {
+    asn: me.asn,
+    local: masterOf2(site2),
+    peers: me.peers.map((p) => ({ name: masterOf2(p.site), address: p.address, asn: p.asn })),
+    routeTarget: sharedRouteTarget(plan),
+    networks: clusterNetworks()
+  };
+}
+function peerParameters(p) {
+  return {
+    router_type: "router",
+    vendor: PEER_VENDOR,
+    autonomous_system: p.asn,
+    identifier: p.address,
+    address: p.address,
+    port: 179,
+    address_families: { family: [...PEER_FAMILIES] }
+  };
+}
+var sameName = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+function sessionTo(local) {
+  return {
+    to: [...IP_FABRIC_RI, local],
+    attr: { session: [{ attributes: [{ address_families: { family: [...PEER_FAMILIES] } }] }] }
+  };
+}
+function covers(have, want) {
+  if (!have || typeof have !== "object") return false;
+  const h = have;
+  return Object.entries(want).every(([k, v]) => JSON.stringify(h[k]) === JSON.stringify(v));
+}
+async function configurePeering(api, spec) {
+  const changed = [];
+  const [gsc] = await api.list("global-system-config");
+  if (!gsc) throw new InfraError("the config API lists no global-system-config");
+  const global2 = await api.read("global-system-config", gsc.uuid);
+  if (global2.autonomous_system !== spec.asn) {
+    await api.update("global-system-config", gsc.uuid, { autonomous_system: spec.asn });
+    changed.push(`global ASN ${String(global2.autonomous_system)} \u2192 ${spec.asn}`);
+  }
+  const localName = [...IP_FABRIC_RI, spec.local];
+  if (!await api.idOf("bgp-router", localName)) {
+    throw new InfraError(
+      `the control node's own bgp-router ${spec.local} does not exist, so no session can be made to it (the race: the readiness ladder's "provision bgp-router" creates it)`
+    );
+  }
+  for (const p of spec.peers) {
+    const fqName = [...IP_FABRIC_RI, p.name];
+    const params = peerParameters(p);
+    const id = await api.idOf("bgp-router", fqName);
+    if (!id) {
+      const made = await api.create("bgp-router", {
+        fq_name: fqName,
+        parent_type: "routing-instance",
+        bgp_router_parameters: params,
+        bgp_router_refs: [sessionTo(spec.local)]
+      });
+      if (made !== "exists") {
+        changed.push(`bgp-router ${p.name} (AS${p.asn} at ${p.address}) created`);
+        continue;
+      }
+    }
+    const uuid3 = id ?? await api.idOf("bgp-router", fqName);
+    const have = await api.read("bgp-router", uuid3);
+    const refs = (have.bgp_router_refs ?? []).map((r) => ({
+      to: r.to,
+      ...r.attr !== void 0 ? { attr: r.attr } : {}
+    }));
+    const hasSession = refs.some((r) => sameName(r.to, localName));
+    const paramsOk = covers(have.bgp_router_parameters, params);
+    if (paramsOk && hasSession) continue;
+    const update = {};
+    if (!paramsOk) {
+      update.bgp_router_parameters = {
+        ...have.bgp_router_parameters ?? {},
+        ...params
+      };
+    }
+    if (!hasSession) update.bgp_router_refs = [...refs, sessionTo(spec.local)];
+    await api.update("bgp-router", uuid3, update);
+    changed.push(`bgp-router ${p.name} updated (${Object.keys(update).join(", ")})`);
+  }
+  for (const vn of spec.networks) {
+    const uuid3 = await api.idOf("virtual-network", vn);
+    if (!uuid3) {
+      throw new InfraError(
+        `virtual network ${vn.join(":")} does not exist (kube-manager creates it when it starts)`
+      );
+    }
+    const have = await api.read("virtual-network", uuid3);
+    const list = have.route_target_list?.route_target ?? [];
+    if (list.includes(spec.routeTarget)) continue;
+    await api.update("virtual-network", uuid3, {
+      route_target_list: { route_target: [...list, spec.routeTarget] }
+    });
+    changed.push(`route target ${spec.routeTarget} on ${vn.at(-1)}`);
+  }
+  return changed;
+}
+function namespaceNetworks(namespace, cluster = CLUSTER_NAME) {
+  const project = `${cluster}-${namespace}`;
+  return [
+    ["default-domain", project, `${cluster}-${namespace}-pod-network`],
+    ["default-domain", project, `${cluster}-${namespace}-service-network`]
+  ];
+}
+function firewallPolicyName(namespace, policy, cluster = CLUSTER_NAME) {
+  return `${cluster}-${namespace}-${policy}`;
+}
+var ISOLATED = "opencontrail.org/isolation";
+async function waitIsolation(api, config2, routeTarget, o) {
+  const started = Date.now();
+  for (; ; ) {
+    const missing = [];
+    for (const ns of config2.namespaces.filter((n) => n.annotations[ISOLATED] === "true")) {
+      for (const vn of namespaceNetworks(ns.name)) {
+        const uuid3 = await api.idOf("virtual-network", vn);
+        if (!uuid3) {
+          missing.push(`virtual network ${vn.join(":")}`);
+          continue;
+        }
+        const have = await api.read("virtual-network", uuid3);
+        const list = have.route_target_list?.route_target ?? [];
+        if (!list.includes(routeTarget)) {
+          await api.update("virtual-network", uuid3, {
+            route_target_list: { route_target: [...list, routeTarget] }
+          });
+        }
+      }
+    }
+    if (config2.networkPolicies.length > 0) {
+      const names = new Set((await api.list("firewall-policy")).map((f) => f.fq_name.at(-1)));
+      for (const p of config2.networkPolicies) {
+        const name = firewallPolicyName(p.namespace, p.name);
+        if (!names.has(name)) missing.push(`firewall policy ${name}`);
+      }
+    }
+    if (missing.length === 0) return;
+    if (Date.now() - started >= o.deadlineMs) {
+      throw new InfraError(
+        `${o.where}: kube-manager has not applied isolation mode ${config2.mode} after ${Math.round(o.deadlineMs / 1e3)} s: no ${missing.join(", no ")} in the config API`
+      );
+    }
+    o.signal.throwIfAborted();
+    await new Promise((r) => setTimeout(r, o.pollMs));
+  }
+}
+var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+var unescape = (s) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e) => ENTITIES[e]);
+function parseBgpNeighbors(xml) {
+  if (!/<BgpNeighborListResp\b/.test(xml)) {
+    throw new InfraError(
+      `the introspect did not answer with a BgpNeighborListResp: ${xml.trim().slice(0, 200)}`
+    );
+  }
+  const out = [];
+  for (const m of xml.matchAll(/<BgpNeighborResp>([\s\S]*?)<\/BgpNeighborResp>/g)) {
+    const field = (name) => unescape(new RegExp(`<${name}\\b[^>]*>([^<]*)</${name}>`).exec(m[1])?.[1]?.trim() ?? "");
+    out.push({
+      peer: field("peer"),
+      address: field("peer_address"),
+      asn: Number(field("peer_asn")),
+      encoding: field("encoding"),
+      state: field("state")
+    });
+  }
+  return out;
+}
+function neighborSessions(neighbors, peers) {
+  return peers.map((p) => {
+    const n = neighbors.find((x) => x.encoding === "BGP" && x.address === p.address);
+    const state = n ? n.state : "not configured";
+    return { site: p.site, state, established: n?.state === "Established" };
+  });
+}
+
+// src/fabric/workloads.ts
+var BACKEND_LABELS2 = { app: "echo" };
+var CLIENT_LABELS2 = { app: "client" };
+var NAMESPACE_LABEL = "tungsten-e2e.io/namespace";
+var BACKEND_NAME = "echo";
+var SERVICE_NAME2 = "echo";
+var CLIENT_NAME = "client";
+var ECHO_PORT = 8080;
+var SERVICE_PORT2 = 80;
+function matchesLabels(labels2, selector) {
+  return Object.entries(selector).every(([k, v]) => labels2[k] === v);
+}
+
+// src/fabric/tungsten/manifests.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+var ECHO_IMAGE = "busybox:1.28";
+var WORKLOAD_LABEL = "tungsten-e2e.io/workload";
+function echoServerScript(port = ECHO_PORT, root = "/www") {
+  const dir = quoteArg(root);
+  return `mkdir -p ${dir} && echo "$POD_NAME" > ${dir}/index.html && exec httpd -f -p ${port} -h ${dir}`;
+}
+var CLIENT_SCRIPT = "trap 'exit 0' TERM; while :; do sleep 60 & wait $!; done";
+var workload = { [WORKLOAD_LABEL]: "true" };
+function namespaceObject(name, annotations2 = {}, labels2 = { [NAMESPACE_LABEL]: name }) {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name,
+      labels: { ...labels2, ...workload },
+      ...Object.keys(annotations2).length ? { annotations: { ...annotations2 } } : {}
+    }
+  };
+}
+function workloadObjects(namespaces, options = {}) {
+  const image = options.image ?? ECHO_IMAGE;
+  return namespaces.flatMap((ns) => [
+    namespaceObject(ns),
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: BACKEND_NAME, namespace: ns, labels: { ...BACKEND_LABELS2, ...workload } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { ...BACKEND_LABELS2 } },
+        template: {
+          metadata: { labels: { ...BACKEND_LABELS2, ...workload } },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name: "echo",
+                image,
+                command: ["sh", "-c", echoServerScript()],
+                env: [
+                  { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }
+                ],
+                ports: [{ containerPort: ECHO_PORT, protocol: "TCP" }]
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: SERVICE_NAME2, namespace: ns, labels: { ...workload } },
+      spec: {
+        type: "ClusterIP",
+        selector: { ...BACKEND_LABELS2 },
+        ports: [{ name: "http", protocol: "TCP", port: SERVICE_PORT2, targetPort: ECHO_PORT }]
+      }
+    },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: CLIENT_NAME, namespace: ns, labels: { ...CLIENT_LABELS2, ...workload } },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: "client", image, command: ["sh", "-c", CLIENT_SCRIPT] }]
+      }
+    }
+  ]);
+}
+function policyObject(p) {
+  const selector = (labels2) => ({ matchLabels: { ...labels2 } });
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: p.name, namespace: p.namespace, labels: { ...workload } },
+    spec: {
+      podSelector: Object.keys(p.podSelector).length ? selector(p.podSelector) : {},
+      policyTypes: [...p.policyTypes],
+      ingress: p.ingress.map((rule) => ({
+        from: rule.from.map((peer) => ({
+          ...peer.namespaceSelector ? { namespaceSelector: selector(peer.namespaceSelector) } : {},
+          ...peer.podSelector ? { podSelector: selector(peer.podSelector) } : {}
+        }))
+      }))
+    }
+  };
+}
+function isolationObjects(config2) {
+  return [
+    ...config2.namespaces.map((n) => namespaceObject(n.name, n.annotations, n.labels)),
+    ...config2.networkPolicies.map(policyObject)
+  ];
+}
+function renderYaml(objects) {
+  return objects.map((o) => (0, import_yaml5.stringify)(o, { lineWidth: 0 })).join("---\n");
+}
+
+// src/fabric/tungsten/commands.ts
+var K8S_NAME2 = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
+function checkName(what, value) {
+  if (!K8S_NAME2.test(value))
+    throw new InfraError(`not a Kubernetes ${what} name: ${JSON.stringify(value)}`);
+  return value;
+}
+function checkIp(value) {
+  if (parseIp(value) === void 0)
+    throw new InfraError(`not an IPv4 address: ${JSON.stringify(value)}`);
+  return value;
+}
+function checkPort(value) {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new InfraError(`not a TCP port: ${value}`);
+  }
+  return String(value);
+}
+function contrailStatusCommand() {
+  return ["contrail-status"];
+}
+function kubectlApplyCommand(path) {
+  return ["kubectl", "apply", "-f", path];
+}
+function deletePoliciesCommand(namespace) {
+  return ["kubectl", "-n", checkName("namespace", namespace), "delete", "networkpolicy", "--all"];
+}
+function workloadsQueryCommand() {
+  return [
+    "kubectl",
+    "get",
+    "pods,services",
+    "--all-namespaces",
+    "-l",
+    `${WORKLOAD_LABEL}=true`,
+    "-o",
+    "json"
+  ];
+}
+function deleteControlPodCommand(profile) {
+  return [
+    "kubectl",
+    "-n",
+    profile.tf.manifest.namespace,
+    "delete",
+    "pod",
+    "-l",
+    profile.tf["control-pod-selector"]
+  ];
+}
+var PROBE_EXEC_SLACK_S = 15;
+var PROBE_BATCH_SCRIPT = [
+  "t=$1; shift",
+  "d=$(mktemp -d)",
+  "i=0",
+  'for target in "$@"; do',
+  "  i=$((i+1))",
+  `  ( printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w "$t" "\${target%:*}" "\${target##*:}" >"$d/$i.out" 2>"$d/$i.err"; echo $? >"$d/$i.rc" ) &`,
+  "done",
+  "wait",
+  "n=$i; i=0",
+  'while [ "$i" -lt "$n" ]; do',
+  "  i=$((i+1))",
+  `  printf '%s\\t%s\\t%s\\t%s\\n' "$i" "$(cat "$d/$i.rc")" "$(tr -d '\\r\\t' <"$d/$i.out" | tail -n 1)" "$(tr -d '\\r\\t' <"$d/$i.err" | tail -n 1)"`,
+  "done",
+  'rm -rf "$d"'
+].join("\n");
+function probeBatchCommand(from, targets, timeoutMs) {
+  const seconds2 = Math.max(1, Math.ceil(timeoutMs / 1e3));
+  return [
+    "timeout",
+    String(seconds2 + PROBE_EXEC_SLACK_S),
+    "kubectl",
+    "exec",
+    "-n",
+    checkName("namespace", from.namespace),
+    checkName("pod", from.name),
+    "--",
+    "sh",
+    "-c",
+    PROBE_BATCH_SCRIPT,
+    "probe",
+    String(seconds2),
+    ...targets.map((t) => `${checkIp(t.ip)}:${checkPort(t.port)}`)
+  ];
+}
+function parseProbeBatch(r, targets) {
+  if (r.exitCode !== 0) {
+    const why = r.exitCode === 124 ? "kubectl exec did not return (exit 124 from timeout)" : `kubectl exec failed (exit ${r.exitCode})`;
+    const detail = `${why}: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 300)}`;
+    return targets.map(() => ({ result: "error", detail, durationMs: r.durationMs }));
+  }
+  const lines = /* @__PURE__ */ new Map();
+  for (const line2 of r.stdout.split("\n")) {
+    const f = line2.split("	");
+    if (f.length >= 2 && /^\d+$/.test(f[0])) lines.set(Number(f[0]), f);
+  }
+  return targets.map((t, i) => {
+    const f = lines.get(i + 1);
+    if (!f) {
+      return {
+        result: "error",
+        detail: `no answer for ${t.ip}:${t.port} in the probe's output`,
+        durationMs: r.durationMs
+      };
+    }
+    return parseProbeResult({
+      exitCode: Number(f[1]),
+      stdout: f[2] ?? "",
+      stderr: f[3] ?? "",
+      durationMs: r.durationMs
+    });
+  });
+}
+function parseProbeResult(r) {
+  const said = `${r.stderr}
+${r.stdout}`;
+  if (r.exitCode === 124) {
+    return {
+      result: "error",
+      detail: `kubectl exec did not return (exit 124 from timeout): ${r.stderr.trim()}`,
+      durationMs: r.durationMs
+    };
+  }
+  if (/connection refused/i.test(said)) {
+    return { result: "refused", detail: "connection refused", durationMs: r.durationMs };
+  }
+  if (/no route to host|network is unreachable|host is unreachable/i.test(said)) {
+    return {
+      result: "refused",
+      detail: said.match(/no route to host|network is unreachable|host is unreachable/i)[0],
+      durationMs: r.durationMs
+    };
+  }
+  if (/timed out/i.test(said)) {
+    return { result: "timeout", detail: "timed out", durationMs: r.durationMs };
+  }
+  if (r.exitCode === 0) {
+    return { result: "connected", detail: r.stdout, durationMs: r.durationMs };
+  }
+  const detail = (r.stderr.trim() || r.stdout.trim() || `exit code ${r.exitCode}`).slice(0, 500);
+  return { result: "error", detail, durationMs: r.durationMs };
+}
+var IP_FABRIC = ["default-domain", "default-project", "ip-fabric", "__default__"];
+var DEFAULT_FAMILIES = ["route-target", "inet-vpn", "e-vpn", "erm-vpn", "inet6-vpn"];
+function bgpRouterBody(input2) {
+  checkName("bgp-router", input2.name);
+  checkIp(input2.address);
+  if (!Number.isInteger(input2.asn) || input2.asn < 1 || input2.asn > 4294967294) {
+    throw new InfraError(`not an AS number: ${input2.asn}`);
+  }
+  const type = input2.routerType ?? "control-node";
+  const families = input2.families ?? (type === "control-node" ? DEFAULT_FAMILIES : DEFAULT_FAMILIES.filter((f) => f !== "erm-vpn"));
+  return {
+    "bgp-router": {
+      fq_name: [...IP_FABRIC, input2.name],
+      parent_type: "routing-instance",
+      bgp_router_parameters: {
+        router_type: type,
+        vendor: "contrail",
+        autonomous_system: input2.asn,
+        identifier: input2.address,
+        address: input2.address,
+        port: input2.port ?? 179,
+        address_families: { family: families }
+      },
+      ...input2.peers?.length ? {
+        bgp_router_refs: input2.peers.map((peer) => ({
+          to: [...IP_FABRIC, checkName("bgp-router", peer)],
+          attr: { session: [{ attributes: [{ address_families: { family: [] } }] }] }
+        }))
+      } : {}
+    }
+  };
+}
+function provisionBgpRouterCommand(apiAddress, body, apiPort = 8082) {
+  return [
+    "curl",
+    "-sS",
+    "--max-time",
+    "30",
+    "-X",
+    "POST",
+    "-H",
+    "Content-Type: application/json",
+    "--data-binary",
+    JSON.stringify(body),
+    "-w",
+    "\n%{http_code}",
+    `http://${checkIp(apiAddress)}:${checkPort(apiPort)}/bgp-routers`
+  ];
+}
+function interpretBgpRouterResponse(r) {
+  const lines = r.stdout.trimEnd().split("\n");
+  const status = Number(lines.pop());
+  const body = lines.join("\n");
+  if (r.exitCode !== 0 || !Number.isInteger(status) || status === 0) {
+    return { outcome: "failed", body: (r.stderr.trim() || r.stdout.trim()).slice(0, 500) };
+  }
+  if (status >= 200 && status < 300) return { outcome: "created", httpStatus: status, body };
+  if (status === 409) return { outcome: "exists", httpStatus: status, body };
+  return { outcome: "failed", httpStatus: status, body: body.slice(0, 500) };
+}
+function parseWorkloads(site2, json2) {
+  let list;
+  try {
+    list = JSON.parse(json2);
+  } catch (e) {
+    throw new InfraError(`site ${site2}: kubectl get did not print JSON: ${e.message}`);
+  }
+  const out = { pods: [], services: [], pending: [] };
+  const matches3 = (labels2, sel) => Object.entries(sel).every(([k, v]) => labels2[k] === v);
+  for (const item of list.items ?? []) {
+    const name = item.metadata?.name;
+    const namespace = item.metadata?.namespace;
+    if (!name || !namespace) continue;
+    const labels2 = item.metadata?.labels ?? {};
+    if (item.kind === "Service") {
+      const port = item.spec?.ports?.[0]?.port;
+      const ip2 = item.spec?.clusterIP;
+      if (!ip2 || port === void 0) continue;
+      const service = {
+        site: site2,
+        namespace,
+        name,
+        ip: ip2,
+        port,
+        selector: { ...item.spec?.selector ?? {} }
+      };
+      out.services.push(service);
+    } else if (item.kind === "Pod") {
+      const role = matches3(labels2, BACKEND_LABELS2) ? "backend" : matches3(labels2, CLIENT_LABELS2) ? "client" : void 0;
+      if (!role) continue;
+      const ip2 = item.status?.podIP;
+      if (item.status?.phase !== "Running" || !ip2) {
+        out.pending.push(`${namespace}/${name} (${item.status?.phase ?? "unknown"})`);
+        continue;
+      }
+      const port = item.spec?.containers?.[0]?.ports?.[0]?.containerPort;
+      const pod = {
+        site: site2,
+        namespace,
+        name,
+        role,
+        ip: ip2,
+        labels: { ...labels2 },
+        ...port !== void 0 ? { port } : {}
+      };
+      out.pods.push(pod);
+    }
+  }
+  return out;
+}
+
+// src/fabric/tungsten/install/flavour.ts
+var q = quoteArg;
+var BINARIES = ["kubeadm", "kubelet", "kubectl"];
+function onlyMissing(install, packages) {
+  const list = packages.map(q).join(" ");
+  return `if rpm -q ${list} >/dev/null; then echo "packages ${packages.join(", ")}: already installed"; else ${install} ${list}; fi`;
+}
+var fetchFunction = (bin) => [
+  "fetch() { # name url tool sum",
+  `  local dest=${q(bin)}/"$1"`,
+  '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
+  '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
+  '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
+  '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
+  "}"
+];
+function binaryInstall(plan, at) {
+  const k = plan.profile.kubernetes;
+  const url2 = (name) => k.binaries.url.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+  const lines = [`mkdir -p ${q(at("/usr/local/bin"))}`, ...fetchFunction(at("/usr/local/bin"))];
+  for (const name of BINARIES) {
+    const pinned = k.binaries.checksums[name];
+    if (pinned) {
+      const [algo, sum] = pinned.split(":");
+      lines.push(`fetch ${q(name)} ${q(url2(name))} ${q(`${algo}sum`)} ${q(sum)}`);
+    } else if (k.binaries["checksum-url"]) {
+      const sumUrl = k.binaries["checksum-url"].replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+      const tool = sumUrl.endsWith(".sha512") ? "sha512sum" : "sha256sum";
+      lines.push(
+        `sum=$(curl -fsSL --retry 3 ${q(sumUrl)} | cut -d' ' -f1)`,
+        `fetch ${q(name)} ${q(url2(name))} ${q(tool)} "$sum"`
+      );
+    } else {
+      throw new Error(`profile ${plan.profile.name} gives no checksum for ${name}`);
+    }
+  }
+  return lines;
+}
+function kubeletFiles(plan, site2, at) {
+  const dns = nthAddress(mustParseCidr(site2.cidrs.service), 10);
+  const pause = plan.profile.kubernetes["pause-image"];
+  const flags = [
+    "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf",
+    "--kubeconfig=/etc/kubernetes/kubelet.conf",
+    "--pod-manifest-path=/etc/kubernetes/manifests",
+    "--allow-privileged=true",
+    "--network-plugin=cni",
+    "--cni-conf-dir=/etc/cni/net.d",
+    "--cni-bin-dir=/opt/cni/bin",
+    `--cluster-dns=${dns}`,
+    "--cluster-domain=cluster.local",
+    "--authorization-mode=Webhook",
+    "--client-ca-file=/etc/kubernetes/pki/ca.crt",
+    "--cgroup-driver=systemd",
+    ...pause ? [`--pod-infra-container-image=${pause}`] : []
+  ];
+  return [
+    {
+      path: at("/etc/systemd/system/kubelet.service"),
+      content: [
+        "[Unit]",
+        "Description=kubelet (tungsten-e2e)",
+        "After=docker.service",
+        "[Service]",
+        "ExecStart=/usr/local/bin/kubelet",
+        "Restart=always",
+        "RestartSec=5",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        ""
+      ].join("\n"),
+      mode: 420
+    },
+    {
+      path: at("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"),
+      content: [
+        "[Service]",
+        `Environment="KUBELET_ARGS=${flags.join(" ")}"`,
+        "ExecStart=",
+        "ExecStart=/usr/local/bin/kubelet $KUBELET_ARGS",
+        ""
+      ].join("\n"),
+      mode: 420
+    }
+  ];
+}
+var CERTS_D = "/etc/containerd/certs.d";
+function mirrorParts(mirror) {
+  const url2 = new URL(/^[a-z]+:\/\//.test(mirror) ? mirror : `https://${mirror}`);
+  return { origin: url2.origin, path: url2.pathname.replace(/\/+$/, "") };
+}
+function dockerConfig(mirror, at) {
+  if (!mirror || mirrorParts(mirror).path !== "") return [];
+  return [
+    {
+      path: at("/etc/docker/daemon.json"),
+      content: `${JSON.stringify({ "registry-mirrors": [mirrorParts(mirror).origin] }, null, 2)}
+`
+    }
+  ];
+}
+function containerdMirror(mirror, at) {
+  if (!mirror) return [];
+  const { origin, path } = mirrorParts(mirror);
+  return [
+    {
+      path: at(`${CERTS_D}/docker.io/hosts.toml`),
+      content: [
+        'server = "https://registry-1.docker.io"',
+        "",
+        `[host."${origin}${path ? `/v2${path}` : ""}"]`,
+        '  capabilities = ["pull", "resolve"]',
+        ...path ? ["  override_path = true"] : [],
+        ""
+      ].join("\n")
+    }
+  ];
+}
+function profileFlavour(plan, site2, at = (x) => x) {
+  const p = plan.profile;
+  const pinned = !p.os["kernel-headers"];
+  const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith("7");
+  const install = yum ? "yum install -y" : "dnf install -y";
+  const repoText = p.os.repos.map((r) => `[${r.name}]
+name=${r.name}
+baseurl=${r.baseurl}
+enabled=1
+gpgcheck=0
+`).join("\n");
+  const docker = p["container-runtime"].name === "docker";
+  const pause = p.kubernetes["pause-image"];
+  const runtime2 = docker ? {
+    name: "docker",
+    packages: ["docker", "docker-client", "docker-common"].map((n) => p.os.packages[n] ?? n),
+    service: "docker",
+    // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
+    files: [],
+    config: dockerConfig(plan.registry.mirror, at),
+    login: (user, host, file2) => `docker login --username ${user} --password-stdin ${host} < ${file2}`
+  } : {
+    name: "containerd",
+    packages: ["containerd.io"],
+    service: "containerd",
+    files: [
+      {
+        path: at("/etc/yum.repos.d/docker-ce.repo"),
+        content: "[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n",
+        mode: 420
+      }
+    ],
+    config: [
+      {
+        path: at("/etc/containerd/config.toml"),
+        content: [
+          "version = 2",
+          'imports = ["/etc/containerd/conf.d/*.toml"]',
+          '[plugins."io.containerd.grpc.v1.cri"]',
+          ...pause ? [`  sandbox_image = "${pause}"`] : [],
+          '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+          "  SystemdCgroup = true",
+          ...plan.registry.mirror ? ['[plugins."io.containerd.grpc.v1.cri".registry]', `  config_path = "${CERTS_D}"`] : [],
+          ""
+        ].join("\n")
+      },
+      ...containerdMirror(plan.registry.mirror, at)
+    ],
+    // the password goes from its file into a 0600 config through the shell, never an argv
+    login: (user, host, file2) => [
+      `install -d -m 0700 ${q(at("/etc/containerd/conf.d"))}`,
+      `pw=$(cat ${file2})`,
+      `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at("/etc/containerd/conf.d/registry-auth.toml"))}`,
+      "systemctl restart containerd"
+    ].join("\n")
+  };
+  const repo = p.kubernetes["package-repo"];
+  const version2 = plan.versions.kubernetes;
+  const kube = repo ? {
+    files: [
+      {
+        path: at("/etc/yum.repos.d/kubernetes.repo"),
+        content: `[kubernetes]
+name=Kubernetes
+baseurl=${repo}
+enabled=1
+gpgcheck=1
+gpgkey=${repo}repodata/repomd.xml.key
+`,
+        mode: 420
+      }
+    ],
+    install: [
+      onlyMissing(install, [
+        "socat",
+        "conntrack-tools",
+        ...["kubelet", "kubeadm", "kubectl"].map((n) => `${n}-${version2}`),
+        "cri-tools"
+      ])
+    ],
+    initFlags: "",
+    untaint: ["node-role.kubernetes.io/control-plane:NoSchedule-"]
+  } : {
+    files: kubeletFiles(plan, site2, at),
+    install: [
+      onlyMissing(install, ["socat", "ebtables", "ethtool", "conntrack-tools"]),
+      ...binaryInstall(plan, at)
+    ],
+    initFlags: "",
+    untaint: []
+  };
+  return {
+    install,
+    timeService: "chronyd",
+    repoFile: at("/etc/yum.repos.d/tungsten-e2e.repo"),
+    repoText,
+    kernel: pinned ? {
+      kind: "pinned",
+      release: p.os.kernel,
+      package: p.os.packages.kernel ?? `kernel-${p.os.kernel.replace(/\.x86_64$/, "")}`
+    } : { kind: "headers" },
+    runtime: runtime2,
+    kube
+  };
+}
+
+// src/fabric/tungsten/install/steps.ts
+var STATE_DIR = "/etc/tungsten-e2e";
+var REBOOT_EXIT = 100;
+var q2 = quoteArg;
+function strict(lines) {
+  return ["#!/bin/bash", "set -euo pipefail", ...lines, ""].join("\n");
+}
+function nodesOf(site2) {
+  return site2.hosts.filter((h) => h.role !== "edge");
+}
+function hostsBlock(site2) {
+  return nodesOf(site2).map((h) => `${h.privateAddress} ${h.name}`).join("\n");
+}
+function hostPrep(site2, f, at) {
+  const dirs = ["/var/log/contrail", "/var/lib/contrail/kafka-logs", "/var/crashes"].map(at);
+  return {
+    name: "host prep",
+    on: "all",
+    files: () => [
+      {
+        path: at(`${STATE_DIR}/hosts`),
+        content: `# tungsten-e2e begin
+${hostsBlock(site2)}
+# tungsten-e2e end
+`,
+        mode: 420
+      },
+      {
+        path: at("/etc/sysctl.d/90-tungsten-e2e.conf"),
+        content: "net.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n",
+        mode: 420
+      },
+      {
+        path: at("/etc/modules-load.d/tungsten-e2e.conf"),
+        content: "br_netfilter\n",
+        mode: 420
+      }
+    ],
+    script: (host) => strict([
+      `hostnamectl set-hostname ${q2(host.name)}`,
+      "swapoff -a",
+      `if [ -f ${q2(at("/etc/fstab"))} ]; then sed -i '/\\sswap\\s/s/^[^#]/#&/' ${q2(at("/etc/fstab"))}; fi`,
+      'if command -v setenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then setenforce 0; fi',
+      `if [ -f ${q2(at("/etc/selinux/config"))} ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' ${q2(at("/etc/selinux/config"))}; fi`,
+      'if systemctl is-enabled --quiet firewalld 2>/dev/null; then systemctl disable --now firewalld; else echo "firewalld: already off"; fi',
+      `systemctl enable --now ${f.timeService}`,
+      "modprobe br_netfilter",
+      "sysctl --system >/dev/null",
+      // the block between the markers is replaced, so a re-run does not add lines
+      `touch ${q2(at("/etc/hosts"))}`,
+      `sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' ${q2(at("/etc/hosts"))}`,
+      `cat ${q2(at(`${STATE_DIR}/hosts`))} >> ${q2(at("/etc/hosts"))}`,
+      `mkdir -p ${dirs.map(q2).join(" ")}`
+    ])
+  };
+}
+function kernel(f, at) {
+  return {
+    name: "kernel",
+    on: "all",
+    mayReboot: f.kernel.kind === "pinned",
+    files: () => f.kernel.kind === "pinned" ? [{ path: f.repoFile, content: f.repoText, mode: 420 }] : [],
+    script: () => {
+      const k = f.kernel;
+      if (k.kind === "pinned") {
+        return strict([
+          `want=${q2(k.release)}`,
+          'if [ "$(uname -r)" = "$want" ]; then echo "kernel $want: already running"; exit 0; fi',
+          `if ! rpm -q ${q2(k.package)} >/dev/null; then ${f.install} ${q2(k.package)}; fi`,
+          `grubby --set-default ${q2(at("/boot/vmlinuz-"))}"$want"`,
+          `echo "kernel $want installed; rebooting into it"`,
+          `exit ${REBOOT_EXIT}`
+        ]);
+      }
+      return strict([
+        'want="kernel-devel-$(uname -r)"',
+        `if rpm -q "$want" >/dev/null; then echo "$want: already installed"; else ${f.install} "$want"; fi`,
+        // vrouter.ko is built against these at container start: they must match the running kernel
+        `test -d ${q2(at("/usr/src/kernels/"))}"$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }`
+      ]);
+    }
+  };
+}
+function runtime(plan, f, secrets2, at) {
+  const user = plan.registry.username;
+  const registryHost = plan.versions.tfRegistry.split("/")[0];
+  const password = at(`${STATE_DIR}/registry-password`);
+  const login = user && secrets2.registryPassword !== void 0;
+  const staged = (path) => at(`${STATE_DIR}/runtime${path.slice(at("").length)}`);
+  const svc = q2(f.runtime.service);
+  return {
+    name: "container runtime",
+    on: "all",
+    files: () => [
+      ...f.runtime.files,
+      ...f.runtime.config.map((c) => ({ path: staged(c.path), content: c.content, mode: 420 })),
+      ...login ? [{ path: password, content: secrets2.registryPassword, mode: 384, secret: true }] : []
+    ],
+    script: () => strict([
+      `if rpm -q ${f.runtime.packages.map(q2).join(" ")} >/dev/null; then echo "${f.runtime.name}: already installed"; else ${f.install} ${f.runtime.packages.map(q2).join(" ")}; fi`,
+      "changed=0",
+      // the runtime's config moves into place only when it differs, so a re-run restarts nothing
+      ...f.runtime.config.map(
+        (c) => `if cmp -s ${q2(staged(c.path))} ${q2(c.path)}; then echo ${q2(`${c.path.slice(at("").length)}: already in place`)}; else install -D -m 0644 ${q2(staged(c.path))} ${q2(c.path)}; changed=1; fi`
+      ),
+      `systemctl enable --now ${svc}`,
+      `if [ "$changed" = 1 ]; then systemctl restart ${svc}; fi`,
+      // credentials before the first pull; the password only ever on stdin
+      ...login ? [f.runtime.login(q2(user), q2(registryHost), q2(password))] : []
+    ])
+  };
+}
+function kubernetes(f, at) {
+  return {
+    name: "kubernetes",
+    on: "all",
+    files: () => f.kube.files,
+    script: () => strict([
+      ...f.kube.install,
+      // no CNI config until TF writes its own: kubelet must not pick a default
+      `mkdir -p ${q2(at("/etc/cni/net.d"))}`,
+      "systemctl daemon-reload",
+      "systemctl enable kubelet"
+    ])
+  };
+}
+function kubeadmInit(site2, f, at) {
+  const config2 = at(`${STATE_DIR}/kubeadm.yaml`);
+  const admin = at("/etc/kubernetes/admin.conf");
+  const joinFile = at(`${STATE_DIR}/join.sh`);
+  return {
+    name: "kubeadm init",
+    on: "master",
+    files: () => [{ path: config2, content: site2.kubeadm.config, mode: 384 }],
+    script: () => strict([
+      `if [ -f ${q2(admin)} ]; then echo "kubeadm init: already done"; else`,
+      `  kubeadm init --config ${q2(config2)}${f.kube.initFlags}`,
+      "fi",
+      `mkdir -p ${q2(at("/root/.kube"))}`,
+      `install -m 0600 ${q2(admin)} ${q2(at("/root/.kube/config"))}`,
+      // a join command for the workers, with a token of its own (the fabric copies it over)
+      `kubeadm token create --ttl 2h --print-join-command > ${q2(joinFile)}`,
+      `chmod 0600 ${q2(joinFile)}`
+    ])
+  };
+}
+var JOIN_FILE = `${STATE_DIR}/join.sh`;
+function join4(at) {
+  return {
+    name: "join",
+    on: "workers",
+    files: () => [],
+    script: () => strict([
+      `if [ -f ${q2(at("/etc/kubernetes/kubelet.conf"))} ]; then echo "join: already a node"; exit 0; fi`,
+      `bash ${q2(at(JOIN_FILE))}`
+    ])
+  };
+}
+function labels(site2, f) {
+  const master = site2.hosts.find((h) => h.role === "master");
+  return {
+    name: "node labels",
+    on: "master",
+    files: () => [],
+    script: () => strict([
+      // the TF manifest runs its controller DaemonSets on nodes with this label
+      `kubectl label node ${q2(master.name)} node-role.kubernetes.io/master= --overwrite`,
+      ...f.kube.untaint.map((t) => `kubectl taint node ${q2(master.name)} ${q2(t)} || true`)
+    ])
+  };
+}
+var manifestPath = (plan) => `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
+function manifest(plan, at) {
+  const path = at(manifestPath(plan));
+  return {
+    name: "tf manifest",
+    on: "master",
+    // rendered from the profile's manifest (downloaded at install) and the site's plan
+    files: () => [{ path, content: "(the rendered TF manifest)", mode: 384 }],
+    script: () => strict([`kubectl apply -f ${q2(path)}`])
+  };
+}
+function installSteps(plan, site2, secrets2 = {}, options = {}) {
+  const at = (path) => `${options.root ?? ""}${path}`;
+  const f = profileFlavour(plan, site2, at);
+  return [
+    hostPrep(site2, f, at),
+    kernel(f, at),
+    runtime(plan, f, secrets2, at),
+    kubernetes(f, at),
+    kubeadmInit(site2, f, at),
+    join4(at),
+    labels(site2, f),
+    manifest(plan, at)
+  ];
+}
+function stepHosts(site2, step) {
+  const nodes = nodesOf(site2);
+  if (step.on === "master") return nodes.filter((h) => h.role === "master");
+  if (step.on === "workers") return nodes.filter((h) => h.role === "worker");
+  return nodes;
+}
+function renderedCommands(plan, secrets2 = {}) {
+  return plan.sites.filter((s) => s.provider !== "local").flatMap(
+    (site2) => installSteps(plan, site2, secrets2).flatMap(
+      (step) => stepHosts(site2, step).map((host) => {
+        const files = step.files(host).map(
+          (f) => `# file ${f.path} (mode ${f.mode.toString(8).padStart(4, "0")})
+${f.secret ? "***" : f.content.trimEnd()}
+# end of ${f.path}`
+        );
+        return {
+          site: site2.name,
+          host: host.name,
+          step: step.name,
+          script: [...files, step.script(host).trimEnd()].join("\n")
+        };
+      })
+    )
+  );
+}
+
+// src/fabric/tungsten/index.ts
+var TRANSCRIPT_LINES = 40;
+var tail = (text2, lines = 5) => text2.trim().split("\n").slice(-lines).join(" / ");
+async function download(plan) {
+  const url2 = plan.profile.tf.manifest.url;
+  const r = await fetch(url2, { signal: AbortSignal.timeout(6e4) }).catch((e) => {
+    throw new InfraError(
+      `the TF manifest ${url2} could not be downloaded: ${e instanceof Error ? e.message : String(e)}`
+    );
+  });
+  if (!r.ok) throw new InfraError(`the TF manifest ${url2} answered HTTP ${r.status}`);
+  return r.text();
+}
+var sleepFor = (ms, signal2) => new Promise((resolve6, reject) => {
+  signal2.throwIfAborted();
+  const t = setTimeout(resolve6, ms);
+  signal2.addEventListener(
+    "abort",
+    () => {
+      clearTimeout(t);
+      reject(signal2.reason instanceof Error ? signal2.reason : new Error("cancelled"));
+    },
+    { once: true }
+  );
+});
+var TungstenFabric = class {
+  name = "tungsten";
+  remote;
+  options;
+  manifest;
+  /** the sites whose workloads this fabric deployed (probes find their master here) */
+  sites = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.options = options;
+    this.remote = options.remote;
+  }
+  async install(site2, ctx) {
+    const hosts = remoteHostsOf(site2.machines.hosts);
+    for (const host of site2.plan.hosts.filter((h) => h.role !== "edge")) {
+      if (!hosts.has(host.name)) {
+        throw new InfraError(`site ${site2.plan.name}: no machine named ${host.name}`);
+      }
+    }
+    const name = site2.plan.name;
+    const stepsFor = (host) => installSteps(
+      ctx.plan,
+      site2.plan,
+      {
+        ...this.options.credentials.registryPassword !== void 0 ? { registryPassword: this.options.credentials.registryPassword } : {}
+      },
+      this.options.rootOf ? { root: this.options.rootOf(host) } : {}
+    );
+    const nodes = site2.plan.hosts.filter((h) => h.role !== "edge");
+    const perHost = new Map(nodes.map((h) => [h.name, stepsFor(h.name)]));
+    const order = perHost.get(nodes[0].name);
+    for (const [index, step] of order.entries()) {
+      await fabricStep(ctx, name, step.name, async () => {
+        const on = stepHosts(site2.plan, step);
+        if (step.name === "join") await this.copyJoinCommand(site2, hosts);
+        const extra = step.name === "tf manifest" ? await this.manifestFile(ctx.plan, site2) : void 0;
+        await Promise.all(
+          on.map((h) => {
+            const own2 = perHost.get(h.name)[index];
+            return this.runOnHost(hosts.get(h.name), h, own2, extra, ctx);
+          })
+        );
+      });
+    }
+  }
+  /** The master's join command (written by kubeadm init), as a 0600 file on each worker. */
+  async copyJoinCommand(site2, hosts) {
+    const master = site2.plan.hosts.find((h) => h.role === "master");
+    const path = (host) => `${this.options.rootOf?.(host) ?? ""}${JOIN_FILE}`;
+    const r = await this.remote.exec(hosts.get(master.name), ["cat", path(master.name)], {
+      sudo: true,
+      timeoutMs: 3e4
+    });
+    if (r.code !== 0 || !/kubeadm join /.test(r.stdout)) {
+      throw new InfraError(
+        `${master.name}: no join command in ${path(master.name)} (exit ${r.code}): ${tail(r.stderr || r.stdout)}`
+      );
+    }
+    await Promise.all(
+      site2.plan.hosts.filter((h) => h.role === "worker").map((h) => this.put(hosts.get(h.name), path(h.name), r.stdout, 384))
+    );
+  }
+  /** The rendered manifest, for the master's files. */
+  async manifestFile(plan, site2) {
+    this.manifest ??= (this.options.manifestText ?? download)(plan);
+    return renderSiteManifest(await this.manifest, plan.profile.tf.manifest.url, plan, site2.plan);
+  }
+  async runOnHost(host, hostPlan, step, manifest2, ctx) {
+    const files = step.files(hostPlan).map(
+      (f) => manifest2 !== void 0 && f.path.endsWith(manifestPath(ctx.plan)) ? { ...f, content: manifest2 } : f
+    );
+    const tries = this.options.tries ?? 2;
+    let last = { code: 0, out: "" };
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      ctx.signal.throwIfAborted();
+      for (const f of files) await this.put(host, f.path, f.content, f.mode);
+      let r = await this.exec(host, hostPlan, step);
+      if (r.code === REBOOT_EXIT && step.mayReboot) {
+        ctx.logger.info(`install: ${host.name}: ${step.name}: rebooting (${tail(r.stdout, 1)})`);
+        await this.remote.reboot(host, this.options.rebootDeadlineMs ?? 6e5);
+        r = await this.exec(host, hostPlan, step);
+        if (r.code === REBOOT_EXIT) {
+          throw new InfraError(
+            `${host.name}: still asks for a reboot after one (${tail(r.stdout, 1)})`
+          );
+        }
+      }
+      if (r.code === 0) {
+        for (const line2 of r.stdout.split("\n").filter((l) => / already /.test(l))) {
+          ctx.logger.info(`install: ${host.name}: ${line2.trim()}`);
+        }
+        return;
+      }
+      last = { code: r.code, out: r.stderr.trim() || r.stdout.trim() };
+      if (attempt < tries) {
+        ctx.logger.warn(
+          `install: ${host.name}: ${step.name} failed (exit ${r.code}): ${tail(last.out, 2)}; trying again`
+        );
+      }
+    }
+    throw new InfraError(`${host.name}: exit ${last.code}: ${tail(last.out)}`);
+  }
+  /**
+   * A file where only root may write: as root straight there; otherwise into
+   * the login user's own 0600 file first, then moved into place with sudo.
+   */
+  async put(host, path, content, mode) {
+    if (host.user === "root") {
+      await this.remote.exec(host, ["mkdir", "-p", dirname3(path)], { timeoutMs: 3e4 });
+      await this.remote.upload(host, path, content, mode);
+      return;
+    }
+    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes2(6).toString("hex")}`;
+    await this.remote.upload(host, staged, content, 384);
+    const r = await this.remote.exec(
+      host,
+      ["install", "-D", "-m", mode.toString(8), staged, path],
+      { sudo: true, timeoutMs: 3e4 }
+    );
+    await this.remote.exec(host, ["rm", "-f", staged], { timeoutMs: 3e4 });
+    if (r.code !== 0) throw new InfraError(`${host.name}: cannot write ${path}: ${tail(r.stderr)}`);
+  }
+  async exec(host, hostPlan, step) {
+    const started = Date.now();
+    const r = await this.remote.exec(
+      host,
+      { script: step.script(hostPlan) },
+      { sudo: true, timeoutMs: this.options.stepTimeoutMs ?? 12e5 }
+    );
+    await this.transcribe(host.name, `install / ${step.name}`, r, Date.now() - started);
+    return r;
+  }
+  /** One entry of the host's transcript (0600, secrets masked): what a failed nightly is read from. */
+  async transcribe(host, what, r, ms) {
+    const dir = this.options.transcriptDir;
+    if (!dir) return;
+    const lines = (text2) => text2.trimEnd().split("\n").slice(-TRANSCRIPT_LINES).join("\n");
+    const entry = [
+      `=== ${(/* @__PURE__ */ new Date()).toISOString()} ${what}: exit ${r.code} in ${(ms / 1e3).toFixed(1)}s`,
+      ...r.stdout.trim() ? [`--- stdout (last ${TRANSCRIPT_LINES} lines)`, lines(r.stdout)] : [],
+      ...r.stderr.trim() ? [`--- stderr (last ${TRANSCRIPT_LINES} lines)`, lines(r.stderr)] : [],
+      ""
+    ].join("\n");
+    await mkdir3(dir, { recursive: true, mode: 448 });
+    await appendFile2(join5(dir, `${host}.log`), `${secrets.redact(entry)}
+`, { mode: 384 });
+  }
+  async status(site2, _ctx) {
+    const hosts = remoteHostsOf(site2.machines.hosts);
+    const out = {};
+    await Promise.all(
+      site2.plan.hosts.filter((h) => h.role !== "edge").map(async (h) => {
+        const r = await this.remote.exec(hosts.get(h.name), contrailStatusCommand(), {
+          sudo: true,
+          timeoutMs: 6e4
+        });
+        out[h.name] = r.code === 0 ? r.stdout : `contrail-status: exit ${r.code}: ${tail(r.stderr || r.stdout)}`;
+      })
+    );
+    return out;
+  }
+  /**
+   * The race's ladder on the site's master: delete the control pod (its
+   * DaemonSet starts a new one, which looks for its bgp-router again), or
+   * create the control node's own bgp-router through the config API, as
+   * provision_control.py does (an existing one is fine).
+   */
+  async remediate(site2, action, ctx) {
+    const master = site2.plan.hosts.find((h) => h.role === "master");
+    const host = remoteHostsOf(site2.machines.hosts).get(master.name);
+    const started = Date.now();
+    const argv = action === "delete-control-pod" ? deleteControlPodCommand(ctx.plan.profile) : provisionBgpRouterCommand(
+      master.privateAddress,
+      bgpRouterBody({
+        name: master.name,
+        address: master.privateAddress,
+        asn: site2.plan.asn
+      })
+    );
+    const r = await this.remote.exec(host, argv, { sudo: true, timeoutMs: 6e4 });
+    await this.transcribe(master.name, `remediate / ${action}`, r, Date.now() - started);
+    if (action === "delete-control-pod") {
+      if (r.code !== 0) {
+        throw new InfraError(
+          `${master.name}: deleting the control pod failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`
+        );
+      }
+      return;
+    }
+    const answer = interpretBgpRouterResponse({
+      exitCode: r.code,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      durationMs: Date.now() - started
+    });
+    if (answer.outcome === "failed") {
+      throw new InfraError(
+        `${master.name}: the config API did not create bgp-router ${master.name}${answer.httpStatus ? ` (HTTP ${answer.httpStatus})` : ""}: ${tail(answer.body)}`
+      );
+    }
+    ctx.logger.info(
+      `remediate: ${master.name}: bgp-router ${master.name} ${answer.outcome === "created" ? "created" : "exists already"}`
+    );
+  }
+  endpointsOf(site2) {
+    const master = site2.plan.hosts.find((h) => h.role === "master");
+    const host = remoteHostsOf(site2.machines.hosts).get(master.name);
+    if (!host) throw new InfraError(`site ${site2.plan.name}: no machine named ${master.name}`);
+    const at = this.options.endpoints?.(master) ?? {
+      address: master.privateAddress,
+      configPort: 8082,
+      introspectPort: 8083
+    };
+    return { master, host, at };
+  }
+  /** The site's config API, over a port forward from its master. */
+  configApi(site2) {
+    const { master, host, at } = this.endpointsOf(site2);
+    return new ConfigApi(
+      () => this.remote.forward(host, at.configPort, at.address),
+      `the config API of ${master.name}`
+    );
+  }
+  /** BGP to every peer the plan names: global ASN, peer bgp-routers with sessions, shared route target. */
+  async peer(site2, _all, ctx) {
+    await fabricStep(ctx, site2.plan.name, "BGP peers", async () => {
+      const changed = await configurePeering(
+        this.configApi(site2),
+        peeringSpec(ctx.plan, site2.plan.name)
+      );
+      ctx.logger.info(
+        `connect ${site2.plan.name}: ${changed.length ? changed.join("; ") : "BGP peering already in place"}`
+      );
+    });
+  }
+  /** The control node's BGP neighbors, from its introspect. */
+  async peerStatus(site2, _ctx) {
+    const { master, host, at } = this.endpointsOf(site2);
+    const path = "/Snh_BgpNeighborReq?search_string=";
+    const a = await httpOver(
+      () => this.remote.forward(host, at.introspectPort, at.address),
+      "GET",
+      path,
+      void 0,
+      3e4
+    ).catch((e) => {
+      throw new InfraError(
+        `${master.name}: the control node's introspect did not answer: ${e instanceof Error ? e.message : String(e)}`
+      );
+    });
+    if (a.status !== 200) {
+      throw new InfraError(
+        `${master.name}: the control node's introspect answered HTTP ${a.status}`
+      );
+    }
+    return neighborSessions(parseBgpNeighbors(a.body), site2.plan.peers);
+  }
+  /** The test workloads from the manifests for Kubernetes 1.10, applied on the master, waited for. */
+  async deployWorkloads(site2, namespaces, ctx) {
+    this.sites.set(site2.plan.name, site2);
+    return fabricStep(ctx, site2.plan.name, "pods and services", async () => {
+      const { master, host } = this.endpointsOf(site2);
+      const path = this.at(master.name, `${STATE_DIR}/workloads.yaml`);
+      await this.put(host, path, renderYaml(workloadObjects(namespaces)), 420);
+      await this.kubectl(host, master.name, kubectlApplyCommand(path));
+      const deadline = Date.now() + (this.options.workloadDeadlineMs ?? 6e5);
+      for (; ; ) {
+        const r = await this.kubectl(host, master.name, workloadsQueryCommand());
+        const w = parseWorkloads(site2.plan.name, r.stdout);
+        const complete = w.pending.length === 0 && w.pods.length >= namespaces.length * 2 && w.services.length >= namespaces.length;
+        if (complete) return { pods: w.pods, services: w.services };
+        if (Date.now() > deadline) {
+          throw new InfraError(
+            `site ${site2.plan.name}: the test workloads are not running after ${Math.round((this.options.workloadDeadlineMs ?? 6e5) / 1e3)} s: ${w.pending.length ? `pending ${w.pending.join(", ")}` : `${w.pods.length} pods and ${w.services.length} services of ${namespaces.length * 2} and ${namespaces.length}`}`
+          );
+        }
+        await sleepFor(this.options.pollMs ?? 5e3, ctx.signal);
+      }
+    });
+  }
+  /**
+   * A mode as TF's kube-manager reads it: the namespaces' annotations and the
+   * NetworkPolicies (the previous mode's deleted first), then a wait until
+   * the config API shows kube-manager made them (an isolated namespace's own
+   * networks, a firewall policy per NetworkPolicy); an isolated namespace's
+   * networks get the run's shared route target, as the cluster's do.
+   */
+  async applyIsolation(site2, config2, _world, ctx) {
+    this.sites.set(site2.plan.name, site2);
+    await fabricStep(ctx, site2.plan.name, `isolation ${config2.mode}`, async () => {
+      const { master, host } = this.endpointsOf(site2);
+      for (const ns of config2.namespaces) {
+        await this.kubectl(host, master.name, deletePoliciesCommand(ns.name));
+      }
+      const path = this.at(master.name, `${STATE_DIR}/isolation.yaml`);
+      await this.put(host, path, renderYaml(isolationObjects(config2)), 420);
+      await this.kubectl(host, master.name, kubectlApplyCommand(path));
+      await waitIsolation(this.configApi(site2), config2, sharedRouteTarget(ctx.plan), {
+        deadlineMs: this.options.isolationDeadlineMs ?? 18e4,
+        pollMs: this.options.pollMs ?? 5e3,
+        signal: ctx.signal,
+        where: `site ${site2.plan.name}`
+      });
+    });
+  }
+  /** Many TCP probes from one client pod in one kubectl exec on its site's master. */
+  async probe(from, targets, timeoutMs, _ctx) {
+    const site2 = this.sites.get(from.site);
+    if (!site2) throw new InfraError(`no workloads were deployed on site ${from.site}`);
+    const { host } = this.endpointsOf(site2);
+    const started = Date.now();
+    const argv = probeBatchCommand(from, targets, timeoutMs);
+    const r = await this.remote.exec(host, argv, {
+      sudo: true,
+      timeoutMs: (Math.ceil(timeoutMs / 1e3) + PROBE_EXEC_SLACK_S + 5) * 1e3
+    });
+    return parseProbeBatch(
+      { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, durationMs: Date.now() - started },
+      targets
+    );
+  }
+  /** A path on a host, under its test root when there is one. */
+  at(host, path) {
+    return `${this.options.rootOf?.(host) ?? ""}${path}`;
+  }
+  /** kubectl on the master as root; a failure names the host and the command. */
+  async kubectl(host, name, argv) {
+    const r = await this.remote.exec(host, argv, { sudo: true, timeoutMs: 12e4 });
+    if (r.code !== 0) {
+      throw new InfraError(
+        `${name}: ${argv.slice(0, 4).join(" ")} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`
+      );
+    }
+    return r;
+  }
+};
+
 // src/providers/local/index.ts
 import { resolve as resolve4 } from "node:path";
-import { mkdir as mkdir6 } from "node:fs/promises";
+import { mkdir as mkdir7 } from "node:fs/promises";
 
 // src/remote/sshd.ts
 import { spawn } from "node:child_process";
@@ -69617,9 +71219,9 @@ import {
   readFileSync as readFileSync2,
   statSync
 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile3, readdir as readdir2, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, readFile as readFile3, readdir as readdir2, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join6, resolve as resolve2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var SSHD_PATH = "/usr/sbin/sshd";
@@ -69633,7 +71235,7 @@ var NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function sshdFiles(dir, tag) {
   if (!NAME.test(tag))
     throw new TypeError(`sshd tag must be [A-Za-z0-9_.-]+, got ${JSON.stringify(tag)}`);
-  const base = join4(resolve2(dir), `sshd-${tag}`);
+  const base = join6(resolve2(dir), `sshd-${tag}`);
   return {
     config: `${base}.conf`,
     authorizedKeys: `${base}-authorized_keys`,
@@ -69653,7 +71255,7 @@ function strictModesSafe(dir) {
     } catch {
       return false;
     }
-    const parent = dirname3(current);
+    const parent = dirname4(current);
     if (parent === current) return true;
     current = parent;
   }
@@ -69726,7 +71328,7 @@ async function ensureHostKey(path, type, tag) {
   return (await readFile3(`${path}.pub`, "utf8")).trim();
 }
 async function ensurePrivsepDir() {
-  await mkdir3(PRIVSEP_DIR, { recursive: true, mode: 493 });
+  await mkdir4(PRIVSEP_DIR, { recursive: true, mode: 493 });
 }
 function randomPort() {
   return 2e4 + Math.floor(Math.random() * 4e4);
@@ -69739,7 +71341,7 @@ async function startSshd(options) {
     );
   }
   const files = sshdFiles(options.dir, options.tag);
-  await mkdir3(resolve2(options.dir), { recursive: true, mode: 448 });
+  await mkdir4(resolve2(options.dir), { recursive: true, mode: 448 });
   await ensurePrivsepDir();
   const home = options.home ?? files.home;
   const env = { HOME: home, ...options.env };
@@ -69753,7 +71355,7 @@ async function startSshd(options) {
     throw new TypeError(
       "sshd: pass session variables as env, not as a SetEnv line (sshd uses only the first)"
     );
-  await mkdir3(home, { recursive: true, mode: 448 });
+  await mkdir4(home, { recursive: true, mode: 448 });
   const hostKeyTypes = options.hostKeyTypes ?? ["ed25519"];
   const hostPublicKeys = [];
   for (const type of hostKeyTypes) {
@@ -69915,7 +71517,7 @@ async function stopProcessTree(pid) {
 
 // src/providers/local/marker.ts
 import {
-  mkdir as mkdir4,
+  mkdir as mkdir5,
   readdir as readdir3,
   readFile as readFile4,
   readlink as readlink2,
@@ -69929,8 +71531,8 @@ function markerPath(runId) {
   return `${runDir(runId)}/${MARKER_FILE}`;
 }
 async function writeMarker(marker) {
-  await mkdir4(RUN_ROOT, { recursive: true, mode: 493 });
-  await mkdir4(runDir(marker.runId), { recursive: true, mode: 493 });
+  await mkdir5(RUN_ROOT, { recursive: true, mode: 493 });
+  await mkdir5(runDir(marker.runId), { recursive: true, mode: 493 });
   const tmp = `${markerPath(marker.runId)}.${process.pid}.tmp`;
   await writeFile4(tmp, `${JSON.stringify(marker, null, 2)}
 `, { mode: 420 });
@@ -69959,7 +71561,7 @@ function blockLink(block2) {
   return `${RUN_ROOT}/block-${block2}`;
 }
 async function reserveBlock(block2, runId) {
-  await mkdir4(RUN_ROOT, { recursive: true, mode: 493 });
+  await mkdir5(RUN_ROOT, { recursive: true, mode: 493 });
   const link = blockLink(block2);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -70004,8 +71606,8 @@ function processAlive(pid) {
 }
 
 // src/providers/local/preflight.ts
-import { delimiter, join as join5 } from "node:path";
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { delimiter, join as join7 } from "node:path";
+import { randomBytes as randomBytes3 } from "node:crypto";
 
 // src/providers/local/sys.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -70308,7 +71910,7 @@ var REQUIRED_TOOLS = [
 var SBIN = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 function findTool(name, path = process.env.PATH ?? "") {
   for (const dir of [...path.split(delimiter).filter(Boolean), ...SBIN]) {
-    const candidate = join5(dir, name);
+    const candidate = join7(dir, name);
     try {
       accessSync2(candidate, constants5.X_OK);
       return candidate;
@@ -70347,7 +71949,7 @@ async function preflightLocal(sys, plan, host) {
 }
 var PROBE_PREFIX = "tepf-";
 function probeNetns(pid = process.pid) {
-  return `${PROBE_PREFIX}${pid}-${randomBytes2(3).toString("hex")}`;
+  return `${PROBE_PREFIX}${pid}-${randomBytes3(3).toString("hex")}`;
 }
 function probeOwner(ns) {
   const m = /^tepf-(\d+)-[0-9a-f]{6}$/.exec(ns);
@@ -70615,11 +72217,11 @@ import {
   rmSync,
   writeSync
 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/state/owner.ts
-import { chown, mkdir as mkdir5 } from "node:fs/promises";
-import { dirname as dirname4, resolve as resolve3 } from "node:path";
+import { chown, mkdir as mkdir6 } from "node:fs/promises";
+import { dirname as dirname5, resolve as resolve3 } from "node:path";
 function sudoUser(env = process.env) {
   if (process.getuid?.() !== 0) return void 0;
   const uid = Number(env.SUDO_UID);
@@ -70638,14 +72240,14 @@ async function handToSudoUser(paths, env = process.env) {
   }
 }
 async function makeDirs(dir) {
-  return dirsMade(dir, await mkdir5(dir, { recursive: true }));
+  return dirsMade(dir, await mkdir6(dir, { recursive: true }));
 }
 function dirsMade(dir, first) {
   if (first === void 0) return [];
   const made = [];
-  for (let d = resolve3(dir); ; d = dirname4(d)) {
+  for (let d = resolve3(dir); ; d = dirname5(d)) {
     made.unshift(d);
-    if (d === resolve3(first) || dirname4(d) === d) break;
+    if (d === resolve3(first) || dirname5(d) === d) break;
   }
   return made;
 }
@@ -70674,12 +72276,12 @@ function tryCreate(path, command) {
   }
 }
 function deadOwner(dir) {
-  const holder = holderOf(join6(dir, LOCK_FILE));
+  const holder = holderOf(join8(dir, LOCK_FILE));
   if (!holder || !["up", "run"].includes(holder.command) || processAlive(holder.pid)) return void 0;
   return { pid: holder.pid, command: holder.command };
 }
 function lockStateDir(dir, command, options = {}) {
-  const path = join6(dir, LOCK_FILE);
+  const path = join8(dir, LOCK_FILE);
   if (options.create === false && !existsSync5(dir)) return () => {
   };
   const mine = held.get(path);
@@ -70944,7 +72546,7 @@ var LocalProvider = class {
     return made;
   }
   async makeRunNetwork(plan, ctx) {
-    await mkdir6(runDir(ctx.runId), { recursive: true, mode: 493 });
+    await mkdir7(runDir(ctx.runId), { recursive: true, mode: 493 });
     const existing = await readMarker(ctx.runId);
     const block2 = existing?.publicBlock ?? await this.chooseBlock(plan, ctx.runId);
     await writeMarker({
@@ -71013,7 +72615,7 @@ function masterOf(layout) {
 function formatElapsed(ms) {
   return `${(ms / 1e3).toFixed(1)}s`;
 }
-function tail(text2, maxChars = 1500) {
+function tail2(text2, maxChars = 1500) {
   const trimmed = text2.trimEnd();
   if (trimmed.length <= maxChars) return trimmed;
   return `\u2026${trimmed.slice(trimmed.length - maxChars)}`;
@@ -71046,7 +72648,7 @@ var HostKeyMismatchError = class extends RemoteError {
 };
 var RemoteCommandError = class extends RemoteError {
   constructor(host, command, code2, stdout, stderr, elapsedMs2) {
-    const err = tail(stderr);
+    const err = tail2(stderr);
     super(
       host,
       `command on ${host} exited with code ${code2} after ${formatElapsed(elapsedMs2)}: ${command}` + (err ? `
@@ -71100,14 +72702,14 @@ var ConnectionLostError = class extends RemoteError {
 };
 
 // src/remote/hostKeys.ts
-import { appendFile as appendFile2, mkdir as mkdir8, readFile as readFile8 } from "node:fs/promises";
-import { dirname as dirname5 } from "node:path";
+import { appendFile as appendFile3, mkdir as mkdir9, readFile as readFile8 } from "node:fs/promises";
+import { dirname as dirname6 } from "node:path";
 
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
-import { createHash, generateKeyPairSync, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile7, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { createHash, generateKeyPairSync, randomBytes as randomBytes4 } from "node:crypto";
+import { mkdir as mkdir8, readFile as readFile7, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
   const blob = typeof key === "string" ? publicKeyBlob(key) : key;
@@ -71147,7 +72749,7 @@ function encodeEd25519(seed, pub, comment) {
   if (seed.length !== 32 || pub.length !== 32) throw new TypeError("ed25519 keys are 32 bytes");
   const type = "ssh-ed25519";
   const blob = Buffer.concat([sshString(type), sshString(pub)]);
-  const check2 = randomBytes3(4);
+  const check2 = randomBytes4(4);
   let secret = Buffer.concat([
     check2,
     check2,
@@ -71185,9 +72787,9 @@ function generateRunKey(comment = "tungsten-e2e") {
   return makeRunKey(encoded.privateKey, encoded.publicKey);
 }
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
-  await mkdir7(dir, { recursive: true, mode: 448 });
-  const path = join7(dir, fileName);
-  const fresh = join7(dir, `.${fileName}.${randomBytes3(4).toString("hex")}`);
+  await mkdir8(dir, { recursive: true, mode: 448 });
+  const path = join9(dir, fileName);
+  const fresh = join9(dir, `.${fileName}.${randomBytes4(4).toString("hex")}`);
   try {
     await writeFile5(fresh, privateKey, { mode: 384, flag: "wx" });
     await rename4(fresh, path);
@@ -71317,16 +72919,16 @@ var HostKeyStore = class _HostKeyStore {
   async persist(name, address, blobs) {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
-    await mkdir8(dirname5(file2), { recursive: true, mode: 448 });
+    await mkdir9(dirname6(file2), { recursive: true, mode: 448 });
     const text2 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
-    await appendFile2(file2, text2, { mode: 384 });
+    await appendFile3(file2, text2, { mode: 384 });
   }
 };
 
 // src/remote/pool.ts
 var import_ssh22 = __toESM(require_lib2(), 1);
-import { randomBytes as randomBytes5 } from "node:crypto";
+import { randomBytes as randomBytes6 } from "node:crypto";
 import { readFile as readFile9 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
@@ -71481,7 +73083,7 @@ var TrailerScanner = class {
 };
 
 // src/remote/runner.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes5 } from "node:crypto";
 var RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
 set --
 while IFS= read -r n; do
@@ -71502,7 +73104,7 @@ var RunnerClosedError = class extends Error {
   }
 };
 function nonce() {
-  return `te${randomBytes4(16).toString("hex")}`;
+  return `te${randomBytes5(16).toString("hex")}`;
 }
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
@@ -72256,7 +73858,7 @@ var RemotePool = class {
   async upload(host, remotePath, content, mode = 420) {
     const started = Date.now();
     const conn = await this.sessionSlot(host);
-    const tmp = `${remotePath}.tmp-${randomBytes5(4).toString("hex")}`;
+    const tmp = `${remotePath}.tmp-${randomBytes6(4).toString("hex")}`;
     let sftp;
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
@@ -72458,13 +74060,13 @@ var FACTS_SCRIPT = [
 ].join("\n");
 var TOLERANCE = 0.9;
 function parseFacts(stdout) {
-  const [kernel, mem, disk, root] = stdout.trim().split("\n").map((l) => l.trim());
+  const [kernel2, mem, disk, root] = stdout.trim().split("\n").map((l) => l.trim());
   const memTotalKiB = Number(mem);
   const rootFsKiB = Number(disk);
-  if (!kernel || !Number.isFinite(memTotalKiB) || !Number.isFinite(rootFsKiB)) return void 0;
+  if (!kernel2 || !Number.isFinite(memTotalKiB) || !Number.isFinite(rootFsKiB)) return void 0;
   if (memTotalKiB <= 0 || rootFsKiB <= 0) return void 0;
   if (root !== "root-ok" && root !== "no-sudo") return void 0;
-  return { kernel, memTotalKiB, rootFsKiB, canBecomeRoot: root === "root-ok" };
+  return { kernel: kernel2, memTotalKiB, rootFsKiB, canBecomeRoot: root === "root-ok" };
 }
 var gib = (kib) => {
   const v = kib / 1024 / 1024;
@@ -72891,6 +74493,14 @@ function providerRegistry(options = {}) {
     return p;
   };
 }
+function tungstenFabric(run2) {
+  return new TungstenFabric({
+    runId: run2.runId,
+    remote: run2.remote,
+    credentials: run2.credentials,
+    ...run2.transcriptDir ? { transcriptDir: run2.transcriptDir } : {}
+  });
+}
 var defaultFabric = (plan) => {
   const local = plan.sites.filter((s) => s.provider === "local");
   if (local.length === plan.sites.length) {
@@ -72901,9 +74511,7 @@ var defaultFabric = (plan) => {
       `sites ${local.map((s) => `"${s.name}"`).join(", ")} use provider local, which runs the emulated fabric on this host, and cannot be joined with cloud sites; make every site local or none.`
     );
   }
-  throw new UserError(
-    `the tungsten fabric (real TF on cloud machines) is not available yet in version ${VERSION}: its builders exist (the TF manifest and kubeadm config in the plan, the test workloads for Kubernetes 1.10, the kubectl and config-API commands, contrail-status reading) but not the install, peering and isolation steps; use provider: local for every site.`
-  );
+  return (run2) => tungstenFabric(run2);
 };
 
 // src/state/janitor.ts
@@ -73583,6 +75191,9 @@ async function waitSite(fabric, site2, ctx, options, record2) {
   }
 }
 
+// src/version.ts
+var VERSION = "0.1.0";
+
 // src/report/results.ts
 function siteRecords(plan) {
   return plan.sites.map((s) => ({
@@ -73640,7 +75251,7 @@ function probeErrorsText(totals) {
 
 // src/report/outputs.ts
 import { writeFile as writeFile6 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/report/githubContext.ts
 import { readFileSync as readFileSync4 } from "node:fs";
@@ -75426,23 +77037,23 @@ function withDefaults2(oldEndpoint, newDefaults) {
     if (!endpointOptions.request || !endpointOptions.request.hook) {
       return fetchWrapper(endpoint2.parse(endpointOptions));
     }
-    const request2 = (route2, parameters2) => {
+    const request22 = (route2, parameters2) => {
       return fetchWrapper(
         endpoint2.parse(endpoint2.merge(route2, parameters2))
       );
     };
-    Object.assign(request2, {
+    Object.assign(request22, {
       endpoint: endpoint2,
       defaults: withDefaults2.bind(null, endpoint2)
     });
-    return endpointOptions.request.hook(request2, endpointOptions);
+    return endpointOptions.request.hook(request22, endpointOptions);
   };
   return Object.assign(newApi, {
     endpoint: endpoint2,
     defaults: withDefaults2.bind(null, endpoint2)
   });
 }
-var request = withDefaults2(endpoint, defaults_default);
+var request2 = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION4 = "0.0.0-development";
@@ -75451,9 +77062,9 @@ function _buildMessageForResponseErrors(data) {
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
 }
 var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
+  constructor(request22, headers, response) {
     super(_buildMessageForResponseErrors(response));
-    this.request = request2;
+    this.request = request22;
     this.headers = headers;
     this.response = response;
     this.errors = response.errors;
@@ -75481,7 +77092,7 @@ var NON_VARIABLE_OPTIONS = [
 ];
 var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
 var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
+function graphql(request22, query, options) {
   if (options) {
     if (typeof query === "string" && "query" in options) {
       return Promise.reject(
@@ -75511,11 +77122,11 @@ function graphql(request2, query, options) {
     result.variables[key] = parsedOptions[key];
     return result;
   }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  const baseUrl = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
   if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
     requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
-  return request2(requestOptions).then((response) => {
+  return request22(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
       for (const key of Object.keys(response.headers)) {
@@ -75530,8 +77141,8 @@ function graphql(request2, query, options) {
     return response.data.data;
   });
 }
-function withDefaults3(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
+function withDefaults3(request22, newDefaults) {
+  const newRequest = request22.defaults(newDefaults);
   const newApi = (query, options) => {
     return graphql(newRequest, query, options);
   };
@@ -75540,7 +77151,7 @@ function withDefaults3(request2, newDefaults) {
     endpoint: newRequest.endpoint
   });
 }
-var graphql2 = withDefaults3(request, {
+var graphql2 = withDefaults3(request2, {
   headers: {
     "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
   },
@@ -75576,13 +77187,13 @@ function withAuthorizationPrefix(token2) {
   }
   return `token ${token2}`;
 }
-async function hook(token2, request2, route, parameters) {
-  const endpoint2 = request2.endpoint.merge(
+async function hook(token2, request3, route, parameters) {
+  const endpoint2 = request3.endpoint.merge(
     route,
     parameters
   );
   endpoint2.headers.authorization = withAuthorizationPrefix(token2);
-  return request2(endpoint2);
+  return request3(endpoint2);
 }
 var createTokenAuth = function createTokenAuth2(token2) {
   if (!token2) {
@@ -75666,7 +77277,7 @@ var Octokit = class {
   constructor(options = {}) {
     const hook2 = new before_after_hook_default.Collection();
     const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      baseUrl: request2.endpoint.DEFAULTS.baseUrl,
       headers: {},
       request: Object.assign({}, options.request, {
         // @ts-ignore internal usage only, no need to type
@@ -75687,7 +77298,7 @@ var Octokit = class {
     if (options.timeZone) {
       requestDefaults.headers["time-zone"] = options.timeZone;
     }
-    this.request = request.defaults(requestDefaults);
+    this.request = request2.defaults(requestDefaults);
     this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
     this.log = createLogger(options.log);
     this.hook = hook2;
@@ -76025,9 +77636,9 @@ function renderResultsJson(results) {
 async function writeResultsFiles(dir, results, options = {}) {
   const made = await makeDirs(dir);
   const files = {
-    json: join8(dir, RESULT_FILES.json),
-    markdown: join8(dir, RESULT_FILES.markdown),
-    junit: join8(dir, RESULT_FILES.junit)
+    json: join10(dir, RESULT_FILES.json),
+    markdown: join10(dir, RESULT_FILES.markdown),
+    junit: join10(dir, RESULT_FILES.junit)
   };
   await writeFile6(files.json, renderResultsJson(results));
   await writeFile6(
@@ -76072,11 +77683,12 @@ async function publishResults(results, o) {
 }
 
 // src/pipeline/testRun.ts
-import { join as join11, resolve as resolve5 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir11, readdir as readdir5 } from "node:fs/promises";
+import { join as join13, resolve as resolve5 } from "node:path";
 
 // src/pipeline.ts
 import { stat as stat6, rm as rm6 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/pipeline/connect.ts
 var sleep4 = (ms, signal2) => new Promise((resolve6, reject) => {
@@ -76133,7 +77745,7 @@ async function waitPeered(fabric, sites, pairs, ctx, options) {
 }
 
 // src/tunnel/edges.ts
-import { randomBytes as randomBytes6 } from "node:crypto";
+import { randomBytes as randomBytes7 } from "node:crypto";
 function edgeEndpoints(sites, filesOf = () => void 0) {
   const out = [];
   for (const s of sites) {
@@ -76167,7 +77779,7 @@ function makeTunnels(runId, plan, edges) {
 }
 async function setUpTunnel(remote, sites, t, ctx) {
   const host = hostFor(hostsOf(sites), t.host);
-  const staged = `${t.files.stageDir}/tungsten-e2e-${t.device}-${randomBytes6(4).toString("hex")}.key`;
+  const staged = `${t.files.stageDir}/tungsten-e2e-${t.device}-${randomBytes7(4).toString("hex")}.key`;
   await remote.upload(host, staged, `${t.keys.privateKey}
 `, 384);
   const r = await remote.exec(
@@ -76470,8 +78082,8 @@ function stepRunner(store, phaseRecord, logger, signal2) {
 }
 
 // src/pipeline/diagnostics.ts
-import { mkdir as mkdir9, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { mkdir as mkdir10, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 var DIAGNOSTICS_DEADLINE_MS = 3e4;
 async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTICS_DEADLINE_MS) {
   if (!fabric.collectLogs) return [];
@@ -76489,13 +78101,13 @@ async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTIC
       ctx.logger.warn(`diagnostics: not gathered within ${deadlineMs / 1e3}s; none written`);
       return [];
     }
-    await mkdir9(dir, { recursive: true, mode: 448 });
+    await mkdir10(dir, { recursive: true, mode: 448 });
     const written = [];
     for (const [i, perHost] of gathered.entries()) {
       const expected = sites[i].machines.hosts.filter((h) => h.role !== "edge").map((h) => h.name);
       for (const [host, text2] of Object.entries(perHost)) {
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host)) continue;
-        const file2 = join9(dir, `${host}.txt`);
+        const file2 = join11(dir, `${host}.txt`);
         await writeFile7(file2, secrets.redact(text2), { mode: 384 });
         written.push(file2);
       }
@@ -76645,12 +78257,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join10(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join12(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join10(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join12(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -76661,7 +78273,7 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists2(join10(stateDir, STATE_FILE))) {
+  if (await exists2(join12(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
@@ -76759,7 +78371,7 @@ async function up(options, env) {
       runId,
       remote: abortableRemote(pool, work),
       credentials: fabricCredentials(env),
-      transcriptDir: join10(stateDir, TRANSCRIPTS)
+      transcriptDir: join12(stateDir, TRANSCRIPTS)
     });
     const ctx = { plan, logger, signal: signal2 };
     const workCtx = { plan, logger, signal: work };
@@ -76891,14 +78503,14 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join10(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join12(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
     runId,
     remote: abortableRemote(pool, signal2),
     credentials: fabricCredentials(env),
-    transcriptDir: join10(stateDir, TRANSCRIPTS)
+    transcriptDir: join12(stateDir, TRANSCRIPTS)
   });
   const ctx = { plan, logger, signal: signal2 };
   try {
@@ -77035,7 +78647,7 @@ async function downLocked(options, env) {
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);
   if (state.keyFile) await rm6(state.keyFile, { force: true });
-  await rm6(join10(options.stateDir, KNOWN_HOSTS), { force: true });
+  await rm6(join12(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
@@ -77068,7 +78680,7 @@ function keepsRun(policy, end) {
 }
 function run(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join10(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join12(".tungsten-e2e", runId);
   return withStateLock(stateDir, "run", () => runLocked({ ...options, runId, stateDir }, env));
 }
 async function runLocked(options, env) {
@@ -77090,7 +78702,7 @@ async function runLocked(options, env) {
   const end = cancelled ? "cancelled" : failure2 === void 0 && passed ? "passed" : "failed";
   const keep = keepsRun(policy, end);
   const leave = options.onCancel === "leave" && cancelled;
-  const made = await exists2(join10(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
+  const made = await exists2(join12(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
     (s) => s.state.runId === runId ? { providers: providersOfState(s.state) } : void 0
   ) : void 0;
   if (made) {
@@ -77171,14 +78783,6 @@ function expectedMatrix(mode, namespaces, clients, targets) {
       return expected === "deny" ? { from, to, expected, denyKind: intent.denyKind } : { from, to, expected };
     })
   );
-}
-
-// src/fabric/workloads.ts
-var BACKEND_LABELS2 = { app: "echo" };
-var CLIENT_LABELS2 = { app: "client" };
-var NAMESPACE_LABEL = "tungsten-e2e.io/namespace";
-function matchesLabels(labels, selector) {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 // src/suites/isolationConfig.ts
@@ -77632,8 +79236,16 @@ async function runSuites(fabric, sites, ctx, options) {
 // src/pipeline/testRun.ts
 var DIAGNOSTICS = "diagnostics";
 var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
+async function copyTranscripts(stateDir, resultsDir) {
+  const from = join13(stateDir, TRANSCRIPTS);
+  const names = await readdir5(from).catch(() => []);
+  if (names.length === 0) return;
+  const to = join13(resultsDir, TRANSCRIPTS);
+  await mkdir11(to, { recursive: true, mode: 448 });
+  for (const n of names) await copyFile2(join13(from, n), join13(to, n));
+}
 function runResultsDir(runId) {
-  return join11(DEFAULT_RESULTS_DIR, runId);
+  return join13(DEFAULT_RESULTS_DIR, runId);
 }
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
 function reproduceCommand(source, plan, reader) {
@@ -77709,7 +79321,7 @@ async function testAndReport(live, options) {
     error63 = `test: ${messageOf(e)}`;
     checks = finished;
     if (!ctx.signal.aborted) {
-      await writeDiagnostics(live.fabric, live.sites, ctx, join11(options.resultsDir, DIAGNOSTICS));
+      await writeDiagnostics(live.fabric, live.sites, ctx, join13(options.resultsDir, DIAGNOSTICS));
     }
   }
   if (!ctx.signal.aborted) {
@@ -77735,14 +79347,14 @@ async function testAndReport(live, options) {
 }
 async function runAndReport(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join11(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join13(".tungsten-e2e", runId);
   let tested;
   let outcome;
   let failure2;
   try {
     outcome = await run(
       {
-        diagnosticsDir: join11(options.resultsDir, DIAGNOSTICS),
+        diagnosticsDir: join13(options.resultsDir, DIAGNOSTICS),
         ...options,
         runId,
         stateDir,
@@ -77765,6 +79377,7 @@ async function runAndReport(options, env) {
   const error63 = failure2 !== void 0 ? messageOf(failure2) : tested?.results.error;
   const results = resultsOf(store.state, plan, tested?.results.checks ?? [], error63);
   const files = await writeResultsFiles(options.resultsDir, results);
+  await copyTranscripts(stateDir, options.resultsDir);
   return {
     runId,
     stateDir,
@@ -77780,8 +79393,8 @@ async function runAndReport(options, env) {
 
 // src/state/teardown.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { chmod as chmod2, copyFile as copyFile2 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { chmod as chmod2, copyFile as copyFile3 } from "node:fs/promises";
+import { join as join14 } from "node:path";
 function providersOf(state) {
   return [
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
@@ -77791,10 +79404,10 @@ function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join12(dir, "state");
+  const to = join14(dir, "state");
   const made = await makeDirs(to);
-  const file2 = join12(to, STATE_FILE);
-  await copyFile2(join12(stateDir, STATE_FILE), file2);
+  const file2 = join14(to, STATE_FILE);
+  await copyFile3(join14(stateDir, STATE_FILE), file2);
   await chmod2(to, 448);
   await chmod2(file2, 384);
   await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
@@ -77802,7 +79415,7 @@ async function exportState(stateDir, dir) {
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join12(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join14(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
@@ -77928,8 +79541,6 @@ export {
   saveState,
   getState,
   require_dist,
-  mustParseCidr,
-  nthAddress,
   closest,
   listProfiles,
   checkProfileName,
@@ -77950,8 +79561,9 @@ export {
   STATE_FILE,
   newRunId,
   StateStore,
+  renderSiteManifest,
+  renderedCommands,
   withStateLock,
-  VERSION,
   olderThanSeconds,
   janitorCommand,
   sitesNeedRoot,
@@ -77963,6 +79575,7 @@ export {
   attach,
   down,
   checkGroupTitle,
+  VERSION,
   resultsExitCode,
   probeErrorsText,
   publishResults,
