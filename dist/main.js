@@ -6,7 +6,7 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-Y75VBQSF.js";
+} from "./chunks/chunk-BWCCSQQX.js";
 import {
   listenForInterrupt,
   planCommand,
@@ -118,6 +118,7 @@ async function runAndPublish(inputs, logger, signal) {
   const runId = newRunId();
   const stateDir = resolve(process.env.RUNNER_TEMP || inputs.resultsDir, "tungsten-e2e", runId);
   saveState(SAVED.runId, runId);
+  setOutput("run-id", runId);
   saveState(SAVED.stateDir, stateDir);
   const overrides = overridesOf(inputs);
   const label = sitesLabel(inputs.sites);

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-Y75VBQSF.js";
+} from "./chunks/chunk-BWCCSQQX.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,

@@ -33,6 +33,24 @@ export const SECRET_INPUTS = [
   'ssh-private-key',
 ] as const;
 
+/**
+ * The reusable workflow's secret for each credential input: names GitHub
+ * accepts for secrets (letters, digits, underscores), the ones repositories
+ * usually have, so `secrets: inherit` delivers them.
+ */
+export const WORKFLOW_SECRETS: Record<
+  Exclude<(typeof SECRET_INPUTS)[number], 'github-token'>,
+  string
+> = {
+  'aws-access-key-id': 'AWS_ACCESS_KEY_ID',
+  'aws-secret-access-key': 'AWS_SECRET_ACCESS_KEY',
+  'aws-session-token': 'AWS_SESSION_TOKEN',
+  'gcp-credentials': 'GCP_CREDENTIALS',
+  'azure-credentials': 'AZURE_CREDENTIALS',
+  'registry-password': 'REGISTRY_PASSWORD',
+  'ssh-private-key': 'SSH_PRIVATE_KEY',
+};
+
 export type ActionCommand = 'run' | 'plan' | 'janitor';
 
 export interface ActionInputs {

@@ -117,6 +117,7 @@ async function runAndPublish(
   // RUNNER_TEMP is private to the job; the run's key lives in the state directory
   const stateDir = resolve(process.env.RUNNER_TEMP || inputs.resultsDir, 'tungsten-e2e', runId);
   core.saveState(SAVED.runId, runId);
+  core.setOutput('run-id', runId);
   core.saveState(SAVED.stateDir, stateDir);
   // the plan is pure: plan.json exists before the first resource, whatever happens later
   const overrides = overridesOf(inputs);

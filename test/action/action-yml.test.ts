@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SECRET_INPUTS } from '../../src/action/inputs.js';
+import { SECRET_INPUTS, WORKFLOW_SECRETS } from '../../src/action/inputs.js';
 import { DEFAULT_RACE_RETRIES } from '../../src/health/waitReady.js';
 import { DEFAULT_RESULTS_DIR } from '../../src/pipeline/testRun.js';
 
@@ -48,10 +48,55 @@ describe('action.yml', () => {
     expect(missing).toEqual([]);
     const call = wf.on.workflow_call;
     for (const [name, value] of Object.entries(step.with ?? {})) {
-      const secret = (SECRET_INPUTS as readonly string[]).includes(name);
-      expect(value, name).toBe(`\${{ ${secret ? 'secrets' : 'inputs'}.${name} }}`);
-      expect(Object.keys(secret ? call.secrets : call.inputs), name).toContain(name);
+      const secret = WORKFLOW_SECRETS[name as keyof typeof WORKFLOW_SECRETS];
+      expect(value, name).toBe(`\${{ ${secret ? `secrets.${secret}` : `inputs.${name}`} }}`);
+      expect(Object.keys(secret ? call.secrets : call.inputs), name).toContain(secret ?? name);
     }
+    // every credential input but the job's own token arrives as a secret
+    expect(Object.keys(WORKFLOW_SECRETS).sort()).toEqual(
+      SECRET_INPUTS.filter((n) => n !== 'github-token').sort(),
+    );
+    expect(Object.keys(call.secrets).sort()).toEqual(Object.values(WORKFLOW_SECRETS).sort());
+  });
+
+  it("the reusable workflow's secrets have names GitHub accepts, so `secrets: inherit` delivers them", () => {
+    // GitHub: letters, digits and underscores, not starting with a digit or GITHUB_
+    for (const name of Object.values(WORKFLOW_SECRETS)) {
+      expect(name, name).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+      expect(name.toUpperCase().startsWith('GITHUB_'), name).toBe(false);
+    }
+    // the control: the names the workflow had before could never be set in a repository
+    expect('aws-access-key-id').not.toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+  });
+
+  it('the reusable workflow names its artifact per call and hands back the verdict, comment, artifact and run id', () => {
+    const wf = parse(readFileSync('.github/workflows/e2e.yml', 'utf8')) as {
+      on: {
+        workflow_call: {
+          inputs: Record<string, { description?: string }>;
+          outputs: Record<string, unknown>;
+        };
+      };
+      jobs: {
+        e2e: {
+          permissions: Record<string, string>;
+          steps: { uses?: string; with?: Record<string, string> }[];
+        };
+      };
+    };
+    const upload = wf.jobs.e2e.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
+    expect(upload.with!.name).toBe('${{ steps.artifact.outputs.name }}');
+    expect(Object.keys(wf.on.workflow_call.outputs).sort()).toEqual([
+      'artifact-name',
+      'comment-url',
+      'passed',
+      'run-id',
+    ]);
+    expect(wf.jobs.e2e.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    for (const [name, input] of Object.entries(wf.on.workflow_call.inputs)) {
+      expect(input.description, `input ${name} is documented`).toBeTruthy();
+    }
+    expect(yml.outputs['run-id']).toBeDefined();
   });
 
   it('says which commands write plan.json', () => {
