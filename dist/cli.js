@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-YZZTLM35.js";
+} from "./chunks/chunk-TNAYI6MM.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -33,7 +33,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-N7H736S4.js";
+} from "./chunks/chunk-6XKZJFT4.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

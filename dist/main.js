@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-BWCCSQQX.js";
+} from "./chunks/chunk-KRTVVL4W.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-YZZTLM35.js";
+} from "./chunks/chunk-TNAYI6MM.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-N7H736S4.js";
+} from "./chunks/chunk-6XKZJFT4.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -52,7 +52,7 @@ import {
 import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/mainImpl.ts
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 var CANCEL_EXIT_MS = 5e3;
 async function runMain() {
   maskCredentialInputs();
@@ -143,7 +143,9 @@ async function runAndPublish(inputs, logger, signal) {
       logger,
       signal,
       credentials,
-      raceRetries: inputs.raceRetries
+      raceRetries: inputs.raceRetries,
+      // the runner's tool cache outlives the job on self-hosted runners
+      ...process.env.RUNNER_TOOL_CACHE ? { artifactCacheDir: join(process.env.RUNNER_TOOL_CACHE, "tungsten-e2e", "artifacts") } : {}
     }
   );
   let kept;

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-BWCCSQQX.js";
+} from "./chunks/chunk-KRTVVL4W.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,7 +19,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-N7H736S4.js";
+} from "./chunks/chunk-6XKZJFT4.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

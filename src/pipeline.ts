@@ -72,6 +72,8 @@ export interface PipelineEnv {
   connectDeadlineMs?: number;
   /** provision: how long the tunnels' handshakes may take; default 5 s locally, 60 s on clouds */
   handshakeDeadlineMs?: number;
+  /** where the profile's pinned downloads are kept between runs (default: the user's cache directory) */
+  artifactCacheDir?: string;
   /** the local benchmark's baseline only: join local sites by plain routes instead of WireGuard */
   siteJoin?: 'wireguard' | 'plain-routes';
   /** after one site failed: how long the other sites' work may take to stop; default 30 s */
@@ -290,6 +292,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       remote: abortableRemote(pool, work),
       credentials: fabricCredentials(env),
       transcriptDir: join(stateDir, TRANSCRIPTS),
+      ...(env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {}),
     });
     const ctx: FabricContext = { plan, logger, signal };
     const workCtx: FabricContext = { plan, logger, signal: work };
@@ -437,6 +440,7 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
     remote: abortableRemote(pool, signal),
     credentials: fabricCredentials(env),
     transcriptDir: join(stateDir, TRANSCRIPTS),
+    ...(env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {}),
   });
   const ctx: FabricContext = { plan, logger, signal };
   try {

@@ -6,7 +6,7 @@
  * before the first resource exists.
  */
 import * as core from '@actions/core';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { janitorCommand } from '../commands/janitor.js';
 import { listenForInterrupt } from '../commands/interrupt.js';
 import { planCommand, writePlanJson } from '../commands/plan.js';
@@ -144,6 +144,10 @@ async function runAndPublish(
       signal,
       credentials,
       raceRetries: inputs.raceRetries,
+      // the runner's tool cache outlives the job on self-hosted runners
+      ...(process.env.RUNNER_TOOL_CACHE
+        ? { artifactCacheDir: join(process.env.RUNNER_TOOL_CACHE, 'tungsten-e2e', 'artifacts') }
+        : {}),
     },
   );
 

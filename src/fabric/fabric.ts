@@ -47,6 +47,8 @@ export interface FabricRun {
   credentials: FabricCredentials;
   /** where a fabric keeps a transcript per host (each step's exit, time and output tail) */
   transcriptDir?: string;
+  /** where the runner keeps the profile's pinned downloads between runs (the tungsten fabric) */
+  artifactDir?: string;
 }
 
 export interface FabricCredentials {

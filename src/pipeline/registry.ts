@@ -10,6 +10,7 @@
 import type { ProviderName } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { EmulatedFabric } from '../fabric/emulated/index.js';
+import { ArtifactCache, defaultCacheDir } from '../fabric/tungsten/artifacts.js';
 import { TungstenFabric } from '../fabric/tungsten/index.js';
 import type { Fabric, FabricRun } from '../fabric/fabric.js';
 import { hostDir } from '../providers/local/naming.js';
@@ -117,6 +118,7 @@ export function tungstenFabric(run: FabricRun): TungstenFabric {
     remote: run.remote,
     credentials: run.credentials,
     ...(run.transcriptDir ? { transcriptDir: run.transcriptDir } : {}),
+    artifacts: new ArtifactCache(run.artifactDir ?? defaultCacheDir()),
   });
 }
 

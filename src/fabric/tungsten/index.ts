@@ -13,7 +13,7 @@
  * registry refuses cloud sites.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InfraError } from '../../errors.js';
 import { secrets } from '../../log.js';
@@ -36,6 +36,7 @@ import type {
   Workloads,
 } from '../fabric.js';
 import { fabricStep } from '../fabric.js';
+import { NODE_ARTIFACT_DIR, type ArtifactCache, type CachedArtifact } from './artifacts.js';
 import { ConfigApi, httpOver } from './configApi.js';
 import {
   configurePeering,
@@ -77,6 +78,8 @@ export interface TungstenFabricOptions {
   credentials: FabricCredentials;
   /** the profile's TF manifest text (default: downloaded from the profile's URL) */
   manifestText?: (plan: Plan) => Promise<string>;
+  /** the runner's cache of the profile's pinned downloads, pushed to the nodes; none: nodes download */
+  artifacts?: ArtifactCache;
   /** how long the test pods may take to run (image pulls); default 10 min */
   workloadDeadlineMs?: number;
   /** how long kube-manager may take to reflect a mode in the config API; default 3 min */
@@ -142,6 +145,8 @@ export class TungstenFabric implements Fabric {
   private readonly remote: RemoteRunner;
   private readonly options: TungstenFabricOptions;
   private manifest: Promise<string> | undefined;
+  /** the profile's downloads, resolved once per fabric */
+  private cached: Promise<CachedArtifact[]> | undefined;
   /** the sites whose workloads this fabric deployed (probes find their master here) */
   private readonly sites = new Map<string, FabricSite>();
 
@@ -178,6 +183,7 @@ export class TungstenFabric implements Fabric {
       await fabricStep(ctx, name, step.name, async () => {
         const on = stepHosts(site.plan, step);
         if (step.name === 'join') await this.copyJoinCommand(site, hosts);
+        if (step.name === 'kubernetes') await this.pushArtifacts(ctx, on, hosts);
         const extra =
           step.name === 'tf manifest' ? await this.manifestFile(ctx.plan, site) : undefined;
         await Promise.all(
@@ -188,6 +194,39 @@ export class TungstenFabric implements Fabric {
         );
       });
     }
+  }
+
+  /**
+   * The profile's pinned downloads from the runner's cache onto each host,
+   * before the step that installs them (which takes a pushed file whose
+   * checksum matches, and downloads otherwise).
+   */
+  private async pushArtifacts(
+    ctx: FabricContext,
+    on: HostPlan[],
+    hosts: Map<string, RemoteHost>,
+  ): Promise<void> {
+    const cache = this.options.artifacts;
+    if (!cache) return;
+    this.cached ??= cache.resolveAll(ctx.plan);
+    const files = await this.cached;
+    if (files.length === 0) return;
+    const data = await Promise.all(files.map((f) => readFile(f.path)));
+    await Promise.all(
+      on.map(async (h) => {
+        for (const [i, f] of files.entries()) {
+          await this.put(
+            hosts.get(h.name)!,
+            this.at(h.name, `${NODE_ARTIFACT_DIR}/${f.name}`),
+            data[i]!,
+            0o755,
+          );
+        }
+      }),
+    );
+    ctx.logger.info(
+      `install: pushed ${files.map((f) => `${f.name} (${f.hit ? 'cached' : 'downloaded'})`).join(', ')} to ${on.map((h) => h.name).join(', ')}`,
+    );
   }
 
   /** The master's join command (written by kubeadm init), as a 0600 file on each worker. */
@@ -247,7 +286,9 @@ export class TungstenFabric implements Fabric {
         }
       }
       if (r.code === 0) {
-        for (const line of r.stdout.split('\n').filter((l) => / already /.test(l))) {
+        for (const line of r.stdout
+          .split('\n')
+          .filter((l) => / already |from the runner's artifact cache/.test(l))) {
           ctx.logger.info(`install: ${host.name}: ${line.trim()}`);
         }
         return;
@@ -266,7 +307,12 @@ export class TungstenFabric implements Fabric {
    * A file where only root may write: as root straight there; otherwise into
    * the login user's own 0600 file first, then moved into place with sudo.
    */
-  private async put(host: RemoteHost, path: string, content: string, mode: number): Promise<void> {
+  private async put(
+    host: RemoteHost,
+    path: string,
+    content: string | Buffer,
+    mode: number,
+  ): Promise<void> {
     if (host.user === 'root') {
       await this.remote.exec(host, ['mkdir', '-p', dirname(path)], { timeoutMs: 30_000 });
       await this.remote.upload(host, path, content, mode);

@@ -12,12 +12,15 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadSiteFile } from '../../../src/config/load.js';
 import { InfraError } from '../../../src/errors.js';
 import { ReadinessError, waitReady } from '../../../src/health/waitReady.js';
 import type { FabricContext, FabricSite } from '../../../src/fabric/fabric.js';
+import { ArtifactCache } from '../../../src/fabric/tungsten/artifacts.js';
 import { TungstenFabric } from '../../../src/fabric/tungsten/index.js';
 import { memoryLogger } from '../../../src/log.js';
 import { buildPlanFromConfig } from '../../../src/plan/plan.js';
@@ -308,6 +311,57 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
         `install: ${master}: container runtime failed \\(exit 1\\): Error: Cannot retrieve repository metadata .*; trying again`,
       ),
     );
+  }, 120_000);
+
+  it("with the runner's artifact cache, the binaries are pushed over SFTP and the nodes download nothing", async () => {
+    // the pinned files, served as dl.k8s.io would (kubelet by its .sha512)
+    const served: string[] = [];
+    const server = createServer((req, res) => {
+      served.push(req.url ?? '');
+      const name = (req.url ?? '').split('/').pop()!;
+      const content = `standin binary ${name.replace('.sha512', '')}\n`;
+      res.end(
+        name.endsWith('.sha512')
+          ? `${createHash('sha512').update(content).digest('hex')}  ${name}\n`
+          : content,
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.add(() => new Promise<void>((r) => server.close(() => r())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const local = structuredClone(plan);
+    local.profile.kubernetes.binaries.url = `${base}/v{version}/{name}`;
+    local.profile.kubernetes.binaries['checksum-url'] = `${base}/v{version}/{name}.sha512`;
+    const worker = `${sites[0]!.plan.name}-worker-1`;
+    for (const b of ['kubeadm', 'kubelet', 'kubectl']) {
+      rmSync(join(nodes.get(worker)!.root, 'usr/local/bin', b), { force: true });
+    }
+    const cache = new ArtifactCache(join(dir, 'artifact-cache'));
+    const before = calls().length;
+    logger.lines.length = 0;
+    await fabric({ artifacts: cache }).install(sites[0]!, { ...ctx, plan: local });
+    expect(cache.downloads).toBe(3);
+    const made = calls().slice(before);
+    // the worker took the pushed copies: no binary fetched there
+    expect(made.filter((l) => l.startsWith(`${worker} curl`) && !l.endsWith('.sha512'))).toEqual(
+      [],
+    );
+    const said = logger.lines.join('\n');
+    for (const b of ['kubeadm', 'kubelet', 'kubectl']) {
+      expect(said).toContain(`install: ${worker}: ${b}: from the runner's artifact cache`);
+      expect(readFileSync(join(nodes.get(worker)!.root, 'usr/local/bin', b), 'utf8')).toBe(
+        `standin binary ${b}\n`,
+      );
+    }
+    expect(said).toMatch(
+      /install: pushed kubeadm \(downloaded\), kubelet \(downloaded\), kubectl \(downloaded\) to /,
+    );
+    // a second run of the same fabric pushes from the cache: nothing more is downloaded
+    await fabric({ artifacts: new ArtifactCache(join(dir, 'artifact-cache')) }).install(sites[0]!, {
+      ...ctx,
+      plan: local,
+    });
+    expect(served.filter((u) => !u.endsWith('.sha512'))).toHaveLength(3);
   }, 120_000);
 
   it('a checksum that does not match is refused, naming the host, the step, the binary and the URL', async () => {

@@ -7,7 +7,7 @@
 import { mustParseCidr, nthAddress } from '../../../plan/cidr.js';
 import type { Plan, SitePlan } from '../../../plan/types.js';
 import { quoteArg } from '../../../remote/quote.js';
-import type { At, StepFile } from './steps.js';
+import { STATE_DIR, type At, type StepFile } from './steps.js';
 
 const q = quoteArg;
 
@@ -50,11 +50,15 @@ function onlyMissing(install: string, packages: readonly string[]): string {
   return `if rpm -q ${list} >/dev/null; then echo "packages ${packages.join(', ')}: already installed"; else ${install} ${list}; fi`;
 }
 
-/** Download a binary, check it, install it; skip it when the installed one matches. */
-const fetchFunction = (bin: string) => [
+/**
+ * Install a binary: skip it when the installed one matches; take the copy the
+ * runner pushed (its artifact cache) when that matches; else download and check.
+ */
+const fetchFunction = (bin: string, pushed: string) => [
   'fetch() { # name url tool sum',
-  `  local dest=${q(bin)}/"$1"`,
+  `  local dest=${q(bin)}/"$1" staged=${q(pushed)}/"$1"`,
   '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
+  '  if [ -f "$staged" ] && echo "$4  $staged" | "$3" -c --quiet 2>/dev/null; then install -m 0755 "$staged" "$dest"; echo "$1: from the runner\'s artifact cache"; return 0; fi',
   '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
   '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
   '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
@@ -65,7 +69,10 @@ function binaryInstall(plan: Plan, at: At): string[] {
   const k = plan.profile.kubernetes;
   const url = (name: string) =>
     k.binaries.url.replace('{version}', plan.versions.kubernetes).replace('{name}', name);
-  const lines = [`mkdir -p ${q(at('/usr/local/bin'))}`, ...fetchFunction(at('/usr/local/bin'))];
+  const lines = [
+    `mkdir -p ${q(at('/usr/local/bin'))}`,
+    ...fetchFunction(at('/usr/local/bin'), at(`${STATE_DIR}/artifacts`)),
+  ];
   for (const name of BINARIES) {
     const pinned = k.binaries.checksums[name];
     if (pinned) {

@@ -17,7 +17,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-N7H736S4.js";
+} from "./chunk-6XKZJFT4.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-N7H736S4.js";
+} from "./chunk-6XKZJFT4.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

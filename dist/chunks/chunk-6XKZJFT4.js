@@ -17228,8 +17228,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest2) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -32042,10 +32042,10 @@ var require_crypto = __commonJS({
           mac3.update(BUF_INT);
           mac3.update(packet);
         }
-        let digest = mac3.digest();
-        if (digest.length > this._macActualLen)
-          digest = digest.slice(0, this._macActualLen);
-        this._onWrite(digest);
+        let digest2 = mac3.digest();
+        if (digest2.length > this._macActualLen)
+          digest2 = digest2.slice(0, this._macActualLen);
+        this._onWrite(digest2);
         this.outSeqno = this.outSeqno + 1 >>> 0;
       }
     };
@@ -32988,7 +32988,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createHmac,
       createSign,
       createVerify,
@@ -33676,11 +33676,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash2("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash3("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash2("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash3("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -33845,8 +33845,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash2("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash2("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash3("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash3("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -33886,7 +33886,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac(
           "sha1",
-          createHash2("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash3("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac3) {
           if (encrypted) {
@@ -34229,7 +34229,7 @@ var require_agent2 = __commonJS({
     var { Socket: Socket2 } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve: resolve6 } = __require("path");
-    var { readFile: readFile10 } = __require("fs");
+    var { readFile: readFile12 } = __require("fs");
     var { execFile: execFile2, spawn: spawn4 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -34447,7 +34447,7 @@ var require_agent2 = __commonJS({
           cb = once2(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile10(socketPath, function readCygsocket(err, data) {
+          readFile12(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -34456,7 +34456,7 @@ var require_agent2 = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile10(socketPath, readCygsocket);
+                readFile12(socketPath, readCygsocket);
               });
               return;
             }
@@ -36208,7 +36208,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync: generateKeyPairSync2,
@@ -36634,7 +36634,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash2(this.hashName);
+          const hash2 = createHash3(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -37642,18 +37642,18 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash2(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
-        while (digest.length < len) {
-          const chunk = createHash2(hashName).update(secret).update(exchangeHash).update(digest).digest();
-          const extended2 = Buffer.allocUnsafe(digest.length + chunk.length);
-          extended2.set(digest, 0);
-          extended2.set(chunk, digest.length);
-          digest = extended2;
+        let digest2 = createHash3(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        while (digest2.length < len) {
+          const chunk = createHash3(hashName).update(secret).update(exchangeHash).update(digest2).digest();
+          const extended2 = Buffer.allocUnsafe(digest2.length + chunk.length);
+          extended2.set(digest2, 0);
+          extended2.set(chunk, digest2.length);
+          digest2 = extended2;
         }
-        if (digest.length === len)
-          ret = digest;
+        if (digest2.length === len)
+          ret = digest2;
         else
-          ret = new FastBuffer(digest.buffer, digest.byteOffset, len);
+          ret = new FastBuffer(digest2.buffer, digest2.byteOffset, len);
       } else {
         ret = EMPTY_BUFFER;
       }
@@ -43079,7 +43079,7 @@ var require_client2 = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash2,
+      createHash: createHash3,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -43301,7 +43301,7 @@ var require_client2 = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash2(hashAlgo).update(key).digest("hex");
+              key = createHash3(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -46140,7 +46140,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes8
+      randomBytes: randomBytes9
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -46404,7 +46404,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes8(SALT_LEN);
+            const salt = randomBytes9(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -46443,7 +46443,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes8(4);
+          const checkInt = randomBytes9(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -69598,10 +69598,544 @@ ${renderServices(this.runId, services)}EOF`,
   }
 };
 
+// src/fabric/tungsten/artifacts.ts
+import { createHash, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir as mkdir3, readFile as readFile3, rename as rename3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join as join5 } from "node:path";
+
+// src/fabric/tungsten/install/flavour.ts
+var q = quoteArg;
+var BINARIES = ["kubeadm", "kubelet", "kubectl"];
+function onlyMissing(install, packages) {
+  const list = packages.map(q).join(" ");
+  return `if rpm -q ${list} >/dev/null; then echo "packages ${packages.join(", ")}: already installed"; else ${install} ${list}; fi`;
+}
+var fetchFunction = (bin, pushed) => [
+  "fetch() { # name url tool sum",
+  `  local dest=${q(bin)}/"$1" staged=${q(pushed)}/"$1"`,
+  '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
+  `  if [ -f "$staged" ] && echo "$4  $staged" | "$3" -c --quiet 2>/dev/null; then install -m 0755 "$staged" "$dest"; echo "$1: from the runner's artifact cache"; return 0; fi`,
+  '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
+  '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
+  '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
+  "}"
+];
+function binaryInstall(plan, at) {
+  const k = plan.profile.kubernetes;
+  const url2 = (name) => k.binaries.url.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+  const lines = [
+    `mkdir -p ${q(at("/usr/local/bin"))}`,
+    ...fetchFunction(at("/usr/local/bin"), at(`${STATE_DIR}/artifacts`))
+  ];
+  for (const name of BINARIES) {
+    const pinned = k.binaries.checksums[name];
+    if (pinned) {
+      const [algo, sum] = pinned.split(":");
+      lines.push(`fetch ${q(name)} ${q(url2(name))} ${q(`${algo}sum`)} ${q(sum)}`);
+    } else if (k.binaries["checksum-url"]) {
+      const sumUrl = k.binaries["checksum-url"].replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+      const tool = sumUrl.endsWith(".sha512") ? "sha512sum" : "sha256sum";
+      lines.push(
+        `sum=$(curl -fsSL --retry 3 ${q(sumUrl)} | cut -d' ' -f1)`,
+        `fetch ${q(name)} ${q(url2(name))} ${q(tool)} "$sum"`
+      );
+    } else {
+      throw new Error(`profile ${plan.profile.name} gives no checksum for ${name}`);
+    }
+  }
+  return lines;
+}
+function kubeletFiles(plan, site2, at) {
+  const dns = nthAddress(mustParseCidr(site2.cidrs.service), 10);
+  const pause = plan.profile.kubernetes["pause-image"];
+  const flags = [
+    "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf",
+    "--kubeconfig=/etc/kubernetes/kubelet.conf",
+    "--pod-manifest-path=/etc/kubernetes/manifests",
+    "--allow-privileged=true",
+    "--network-plugin=cni",
+    "--cni-conf-dir=/etc/cni/net.d",
+    "--cni-bin-dir=/opt/cni/bin",
+    `--cluster-dns=${dns}`,
+    "--cluster-domain=cluster.local",
+    "--authorization-mode=Webhook",
+    "--client-ca-file=/etc/kubernetes/pki/ca.crt",
+    "--cgroup-driver=systemd",
+    ...pause ? [`--pod-infra-container-image=${pause}`] : []
+  ];
+  return [
+    {
+      path: at("/etc/systemd/system/kubelet.service"),
+      content: [
+        "[Unit]",
+        "Description=kubelet (tungsten-e2e)",
+        "After=docker.service",
+        "[Service]",
+        "ExecStart=/usr/local/bin/kubelet",
+        "Restart=always",
+        "RestartSec=5",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        ""
+      ].join("\n"),
+      mode: 420
+    },
+    {
+      path: at("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"),
+      content: [
+        "[Service]",
+        `Environment="KUBELET_ARGS=${flags.join(" ")}"`,
+        "ExecStart=",
+        "ExecStart=/usr/local/bin/kubelet $KUBELET_ARGS",
+        ""
+      ].join("\n"),
+      mode: 420
+    }
+  ];
+}
+var CERTS_D = "/etc/containerd/certs.d";
+function mirrorParts(mirror) {
+  const url2 = new URL(/^[a-z]+:\/\//.test(mirror) ? mirror : `https://${mirror}`);
+  return { origin: url2.origin, path: url2.pathname.replace(/\/+$/, "") };
+}
+function dockerConfig(mirror, at) {
+  if (!mirror || mirrorParts(mirror).path !== "") return [];
+  return [
+    {
+      path: at("/etc/docker/daemon.json"),
+      content: `${JSON.stringify({ "registry-mirrors": [mirrorParts(mirror).origin] }, null, 2)}
+`
+    }
+  ];
+}
+function containerdMirror(mirror, at) {
+  if (!mirror) return [];
+  const { origin, path } = mirrorParts(mirror);
+  return [
+    {
+      path: at(`${CERTS_D}/docker.io/hosts.toml`),
+      content: [
+        'server = "https://registry-1.docker.io"',
+        "",
+        `[host."${origin}${path ? `/v2${path}` : ""}"]`,
+        '  capabilities = ["pull", "resolve"]',
+        ...path ? ["  override_path = true"] : [],
+        ""
+      ].join("\n")
+    }
+  ];
+}
+function profileFlavour(plan, site2, at = (x) => x) {
+  const p = plan.profile;
+  const pinned = !p.os["kernel-headers"];
+  const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith("7");
+  const install = yum ? "yum install -y" : "dnf install -y";
+  const repoText = p.os.repos.map((r) => `[${r.name}]
+name=${r.name}
+baseurl=${r.baseurl}
+enabled=1
+gpgcheck=0
+`).join("\n");
+  const docker = p["container-runtime"].name === "docker";
+  const pause = p.kubernetes["pause-image"];
+  const runtime2 = docker ? {
+    name: "docker",
+    packages: ["docker", "docker-client", "docker-common"].map((n) => p.os.packages[n] ?? n),
+    service: "docker",
+    // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
+    files: [],
+    config: dockerConfig(plan.registry.mirror, at),
+    login: (user, host, file2) => `docker login --username ${user} --password-stdin ${host} < ${file2}`
+  } : {
+    name: "containerd",
+    packages: ["containerd.io"],
+    service: "containerd",
+    files: [
+      {
+        path: at("/etc/yum.repos.d/docker-ce.repo"),
+        content: "[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n",
+        mode: 420
+      }
+    ],
+    config: [
+      {
+        path: at("/etc/containerd/config.toml"),
+        content: [
+          "version = 2",
+          'imports = ["/etc/containerd/conf.d/*.toml"]',
+          '[plugins."io.containerd.grpc.v1.cri"]',
+          ...pause ? [`  sandbox_image = "${pause}"`] : [],
+          '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+          "  SystemdCgroup = true",
+          ...plan.registry.mirror ? ['[plugins."io.containerd.grpc.v1.cri".registry]', `  config_path = "${CERTS_D}"`] : [],
+          ""
+        ].join("\n")
+      },
+      ...containerdMirror(plan.registry.mirror, at)
+    ],
+    // the password goes from its file into a 0600 config through the shell, never an argv
+    login: (user, host, file2) => [
+      `install -d -m 0700 ${q(at("/etc/containerd/conf.d"))}`,
+      `pw=$(cat ${file2})`,
+      `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at("/etc/containerd/conf.d/registry-auth.toml"))}`,
+      "systemctl restart containerd"
+    ].join("\n")
+  };
+  const repo = p.kubernetes["package-repo"];
+  const version2 = plan.versions.kubernetes;
+  const kube = repo ? {
+    files: [
+      {
+        path: at("/etc/yum.repos.d/kubernetes.repo"),
+        content: `[kubernetes]
+name=Kubernetes
+baseurl=${repo}
+enabled=1
+gpgcheck=1
+gpgkey=${repo}repodata/repomd.xml.key
+`,
+        mode: 420
+      }
+    ],
+    install: [
+      onlyMissing(install, [
+        "socat",
+        "conntrack-tools",
+        ...["kubelet", "kubeadm", "kubectl"].map((n) => `${n}-${version2}`),
+        "cri-tools"
+      ])
+    ],
+    initFlags: "",
+    untaint: ["node-role.kubernetes.io/control-plane:NoSchedule-"]
+  } : {
+    files: kubeletFiles(plan, site2, at),
+    install: [
+      onlyMissing(install, ["socat", "ebtables", "ethtool", "conntrack-tools"]),
+      ...binaryInstall(plan, at)
+    ],
+    initFlags: "",
+    untaint: []
+  };
+  return {
+    install,
+    timeService: "chronyd",
+    repoFile: at("/etc/yum.repos.d/tungsten-e2e.repo"),
+    repoText,
+    kernel: pinned ? {
+      kind: "pinned",
+      release: p.os.kernel,
+      package: p.os.packages.kernel ?? `kernel-${p.os.kernel.replace(/\.x86_64$/, "")}`
+    } : { kind: "headers" },
+    runtime: runtime2,
+    kube
+  };
+}
+
+// src/fabric/tungsten/install/steps.ts
+var STATE_DIR = "/etc/tungsten-e2e";
+var REBOOT_EXIT = 100;
+var q2 = quoteArg;
+function strict(lines) {
+  return ["#!/bin/bash", "set -euo pipefail", ...lines, ""].join("\n");
+}
+function nodesOf(site2) {
+  return site2.hosts.filter((h) => h.role !== "edge");
+}
+function hostsBlock(site2) {
+  return nodesOf(site2).map((h) => `${h.privateAddress} ${h.name}`).join("\n");
+}
+function hostPrep(site2, f, at) {
+  const dirs = ["/var/log/contrail", "/var/lib/contrail/kafka-logs", "/var/crashes"].map(at);
+  return {
+    name: "host prep",
+    on: "all",
+    files: () => [
+      {
+        path: at(`${STATE_DIR}/hosts`),
+        content: `# tungsten-e2e begin
+${hostsBlock(site2)}
+# tungsten-e2e end
+`,
+        mode: 420
+      },
+      {
+        path: at("/etc/sysctl.d/90-tungsten-e2e.conf"),
+        content: "net.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n",
+        mode: 420
+      },
+      {
+        path: at("/etc/modules-load.d/tungsten-e2e.conf"),
+        content: "br_netfilter\n",
+        mode: 420
+      }
+    ],
+    script: (host) => strict([
+      `hostnamectl set-hostname ${q2(host.name)}`,
+      "swapoff -a",
+      `if [ -f ${q2(at("/etc/fstab"))} ]; then sed -i '/\\sswap\\s/s/^[^#]/#&/' ${q2(at("/etc/fstab"))}; fi`,
+      'if command -v setenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then setenforce 0; fi',
+      `if [ -f ${q2(at("/etc/selinux/config"))} ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' ${q2(at("/etc/selinux/config"))}; fi`,
+      'if systemctl is-enabled --quiet firewalld 2>/dev/null; then systemctl disable --now firewalld; else echo "firewalld: already off"; fi',
+      `systemctl enable --now ${f.timeService}`,
+      "modprobe br_netfilter",
+      "sysctl --system >/dev/null",
+      // the block between the markers is replaced, so a re-run does not add lines
+      `touch ${q2(at("/etc/hosts"))}`,
+      `sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' ${q2(at("/etc/hosts"))}`,
+      `cat ${q2(at(`${STATE_DIR}/hosts`))} >> ${q2(at("/etc/hosts"))}`,
+      `mkdir -p ${dirs.map(q2).join(" ")}`
+    ])
+  };
+}
+function kernel(f, at) {
+  return {
+    name: "kernel",
+    on: "all",
+    mayReboot: f.kernel.kind === "pinned",
+    files: () => f.kernel.kind === "pinned" ? [{ path: f.repoFile, content: f.repoText, mode: 420 }] : [],
+    script: () => {
+      const k = f.kernel;
+      if (k.kind === "pinned") {
+        return strict([
+          `want=${q2(k.release)}`,
+          'if [ "$(uname -r)" = "$want" ]; then echo "kernel $want: already running"; exit 0; fi',
+          `if ! rpm -q ${q2(k.package)} >/dev/null; then ${f.install} ${q2(k.package)}; fi`,
+          `grubby --set-default ${q2(at("/boot/vmlinuz-"))}"$want"`,
+          `echo "kernel $want installed; rebooting into it"`,
+          `exit ${REBOOT_EXIT}`
+        ]);
+      }
+      return strict([
+        'want="kernel-devel-$(uname -r)"',
+        `if rpm -q "$want" >/dev/null; then echo "$want: already installed"; else ${f.install} "$want"; fi`,
+        // vrouter.ko is built against these at container start: they must match the running kernel
+        `test -d ${q2(at("/usr/src/kernels/"))}"$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }`
+      ]);
+    }
+  };
+}
+function runtime(plan, f, secrets2, at) {
+  const user = plan.registry.username;
+  const registryHost = plan.versions.tfRegistry.split("/")[0];
+  const password = at(`${STATE_DIR}/registry-password`);
+  const login = user && secrets2.registryPassword !== void 0;
+  const staged = (path) => at(`${STATE_DIR}/runtime${path.slice(at("").length)}`);
+  const svc = q2(f.runtime.service);
+  return {
+    name: "container runtime",
+    on: "all",
+    files: () => [
+      ...f.runtime.files,
+      ...f.runtime.config.map((c) => ({ path: staged(c.path), content: c.content, mode: 420 })),
+      ...login ? [{ path: password, content: secrets2.registryPassword, mode: 384, secret: true }] : []
+    ],
+    script: () => strict([
+      `if rpm -q ${f.runtime.packages.map(q2).join(" ")} >/dev/null; then echo "${f.runtime.name}: already installed"; else ${f.install} ${f.runtime.packages.map(q2).join(" ")}; fi`,
+      "changed=0",
+      // the runtime's config moves into place only when it differs, so a re-run restarts nothing
+      ...f.runtime.config.map(
+        (c) => `if cmp -s ${q2(staged(c.path))} ${q2(c.path)}; then echo ${q2(`${c.path.slice(at("").length)}: already in place`)}; else install -D -m 0644 ${q2(staged(c.path))} ${q2(c.path)}; changed=1; fi`
+      ),
+      `systemctl enable --now ${svc}`,
+      `if [ "$changed" = 1 ]; then systemctl restart ${svc}; fi`,
+      // credentials before the first pull; the password only ever on stdin
+      ...login ? [f.runtime.login(q2(user), q2(registryHost), q2(password))] : []
+    ])
+  };
+}
+function kubernetes(f, at) {
+  return {
+    name: "kubernetes",
+    on: "all",
+    files: () => f.kube.files,
+    script: () => strict([
+      ...f.kube.install,
+      // no CNI config until TF writes its own: kubelet must not pick a default
+      `mkdir -p ${q2(at("/etc/cni/net.d"))}`,
+      "systemctl daemon-reload",
+      "systemctl enable kubelet"
+    ])
+  };
+}
+function kubeadmInit(site2, f, at) {
+  const config2 = at(`${STATE_DIR}/kubeadm.yaml`);
+  const admin = at("/etc/kubernetes/admin.conf");
+  const joinFile = at(`${STATE_DIR}/join.sh`);
+  return {
+    name: "kubeadm init",
+    on: "master",
+    files: () => [{ path: config2, content: site2.kubeadm.config, mode: 384 }],
+    script: () => strict([
+      `if [ -f ${q2(admin)} ]; then echo "kubeadm init: already done"; else`,
+      `  kubeadm init --config ${q2(config2)}${f.kube.initFlags}`,
+      "fi",
+      `mkdir -p ${q2(at("/root/.kube"))}`,
+      `install -m 0600 ${q2(admin)} ${q2(at("/root/.kube/config"))}`,
+      // a join command for the workers, with a token of its own (the fabric copies it over)
+      `kubeadm token create --ttl 2h --print-join-command > ${q2(joinFile)}`,
+      `chmod 0600 ${q2(joinFile)}`
+    ])
+  };
+}
+var JOIN_FILE = `${STATE_DIR}/join.sh`;
+function join4(at) {
+  return {
+    name: "join",
+    on: "workers",
+    files: () => [],
+    script: () => strict([
+      `if [ -f ${q2(at("/etc/kubernetes/kubelet.conf"))} ]; then echo "join: already a node"; exit 0; fi`,
+      `bash ${q2(at(JOIN_FILE))}`
+    ])
+  };
+}
+function labels(site2, f) {
+  const master = site2.hosts.find((h) => h.role === "master");
+  return {
+    name: "node labels",
+    on: "master",
+    files: () => [],
+    script: () => strict([
+      // the TF manifest runs its controller DaemonSets on nodes with this label
+      `kubectl label node ${q2(master.name)} node-role.kubernetes.io/master= --overwrite`,
+      ...f.kube.untaint.map((t) => `kubectl taint node ${q2(master.name)} ${q2(t)} || true`)
+    ])
+  };
+}
+var manifestPath = (plan) => `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
+function manifest(plan, at) {
+  const path = at(manifestPath(plan));
+  return {
+    name: "tf manifest",
+    on: "master",
+    // rendered from the profile's manifest (downloaded at install) and the site's plan
+    files: () => [{ path, content: "(the rendered TF manifest)", mode: 384 }],
+    script: () => strict([`kubectl apply -f ${q2(path)}`])
+  };
+}
+function installSteps(plan, site2, secrets2 = {}, options = {}) {
+  const at = (path) => `${options.root ?? ""}${path}`;
+  const f = profileFlavour(plan, site2, at);
+  return [
+    hostPrep(site2, f, at),
+    kernel(f, at),
+    runtime(plan, f, secrets2, at),
+    kubernetes(f, at),
+    kubeadmInit(site2, f, at),
+    join4(at),
+    labels(site2, f),
+    manifest(plan, at)
+  ];
+}
+function stepHosts(site2, step) {
+  const nodes = nodesOf(site2);
+  if (step.on === "master") return nodes.filter((h) => h.role === "master");
+  if (step.on === "workers") return nodes.filter((h) => h.role === "worker");
+  return nodes;
+}
+function renderedCommands(plan, secrets2 = {}) {
+  return plan.sites.filter((s) => s.provider !== "local").flatMap(
+    (site2) => installSteps(plan, site2, secrets2).flatMap(
+      (step) => stepHosts(site2, step).map((host) => {
+        const files = step.files(host).map(
+          (f) => `# file ${f.path} (mode ${f.mode.toString(8).padStart(4, "0")})
+${f.secret ? "***" : f.content.trimEnd()}
+# end of ${f.path}`
+        );
+        return {
+          site: site2.name,
+          host: host.name,
+          step: step.name,
+          script: [...files, step.script(host).trimEnd()].join("\n")
+        };
+      })
+    )
+  );
+}
+
+// src/fabric/tungsten/artifacts.ts
+var NODE_ARTIFACT_DIR = `${STATE_DIR}/artifacts`;
+var BINARIES2 = ["kubeadm", "kubelet", "kubectl"];
+function pinnedArtifacts(plan) {
+  const k = plan.profile.kubernetes;
+  if (k["package-repo"]) return [];
+  const fill = (t, name) => t.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+  return BINARIES2.map((name) => {
+    const pinned = k.binaries.checksums[name];
+    if (pinned) {
+      const [algo, sum] = pinned.split(":");
+      return { name, url: fill(k.binaries.url, name), algo, sum };
+    }
+    const sumUrl = fill(k.binaries["checksum-url"] ?? "", name);
+    return {
+      name,
+      url: fill(k.binaries.url, name),
+      algo: sumUrl.endsWith(".sha512") ? "sha512" : "sha256",
+      sumUrl
+    };
+  });
+}
+function defaultCacheDir(env = process.env) {
+  return join5(env.XDG_CACHE_HOME || join5(homedir(), ".cache"), "tungsten-e2e", "artifacts");
+}
+var digest = (algo, data) => createHash(algo).update(data).digest("hex");
+var ArtifactCache = class {
+  constructor(dir, get = fetch) {
+    this.dir = dir;
+    this.get = get;
+  }
+  dir;
+  get;
+  /** files downloaded by this cache (not counting sum files) */
+  downloads = 0;
+  async download(url2, what) {
+    const r = await this.get(url2, { signal: AbortSignal.timeout(3e5) }).catch((e) => {
+      throw new InfraError(
+        `${what}: ${url2} could not be downloaded: ${e instanceof Error ? e.message : String(e)}`
+      );
+    });
+    if (!r.ok) throw new InfraError(`${what}: ${url2} answered HTTP ${r.status}`);
+    return Buffer.from(await r.arrayBuffer());
+  }
+  /** The artifact from the cache, downloading and checking it when it is not there. */
+  async resolve(a) {
+    const sum = a.sum ?? (await this.download(a.sumUrl, `${a.name}'s checksum`)).toString("utf8").trim().split(/\s+/)[0];
+    if (!/^[0-9a-f]{40,128}$/.test(sum)) {
+      throw new InfraError(`${a.name}: ${a.sumUrl} does not hold a ${a.algo} checksum`);
+    }
+    const path = join5(this.dir, `${a.algo}-${sum}-${a.name}`);
+    const cached2 = await readFile3(path).catch(() => void 0);
+    if (cached2 && digest(a.algo, cached2) === sum)
+      return { name: a.name, path, algo: a.algo, sum, hit: true };
+    const data = await this.download(a.url, a.name);
+    this.downloads++;
+    const got = digest(a.algo, data);
+    if (got !== sum) {
+      throw new InfraError(
+        `${a.name}: checksum mismatch for ${a.url}: the profile wants ${a.algo} ${sum}, the download has ${got}; nothing was kept`
+      );
+    }
+    await mkdir3(this.dir, { recursive: true });
+    const tmp = `${path}.${randomBytes2(4).toString("hex")}.tmp`;
+    try {
+      await writeFile3(tmp, data, { mode: 420 });
+      await rename3(tmp, path);
+    } finally {
+      await rm3(tmp, { force: true });
+    }
+    return { name: a.name, path, algo: a.algo, sum, hit: false };
+  }
+  /** Every pinned download of a plan, at once. */
+  resolveAll(plan) {
+    return Promise.all(pinnedArtifacts(plan).map((a) => this.resolve(a)));
+  }
+};
+
 // src/fabric/tungsten/index.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { appendFile as appendFile2, mkdir as mkdir3 } from "node:fs/promises";
-import { dirname as dirname3, join as join5 } from "node:path";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { appendFile as appendFile2, mkdir as mkdir4, readFile as readFile4 } from "node:fs/promises";
+import { dirname as dirname3, join as join6 } from "node:path";
 
 // src/plan/render/manifest.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -70396,452 +70930,6 @@ function parseWorkloads(site2, json2) {
   return out;
 }
 
-// src/fabric/tungsten/install/flavour.ts
-var q = quoteArg;
-var BINARIES = ["kubeadm", "kubelet", "kubectl"];
-function onlyMissing(install, packages) {
-  const list = packages.map(q).join(" ");
-  return `if rpm -q ${list} >/dev/null; then echo "packages ${packages.join(", ")}: already installed"; else ${install} ${list}; fi`;
-}
-var fetchFunction = (bin) => [
-  "fetch() { # name url tool sum",
-  `  local dest=${q(bin)}/"$1"`,
-  '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
-  '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
-  '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
-  '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
-  "}"
-];
-function binaryInstall(plan, at) {
-  const k = plan.profile.kubernetes;
-  const url2 = (name) => k.binaries.url.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
-  const lines = [`mkdir -p ${q(at("/usr/local/bin"))}`, ...fetchFunction(at("/usr/local/bin"))];
-  for (const name of BINARIES) {
-    const pinned = k.binaries.checksums[name];
-    if (pinned) {
-      const [algo, sum] = pinned.split(":");
-      lines.push(`fetch ${q(name)} ${q(url2(name))} ${q(`${algo}sum`)} ${q(sum)}`);
-    } else if (k.binaries["checksum-url"]) {
-      const sumUrl = k.binaries["checksum-url"].replace("{version}", plan.versions.kubernetes).replace("{name}", name);
-      const tool = sumUrl.endsWith(".sha512") ? "sha512sum" : "sha256sum";
-      lines.push(
-        `sum=$(curl -fsSL --retry 3 ${q(sumUrl)} | cut -d' ' -f1)`,
-        `fetch ${q(name)} ${q(url2(name))} ${q(tool)} "$sum"`
-      );
-    } else {
-      throw new Error(`profile ${plan.profile.name} gives no checksum for ${name}`);
-    }
-  }
-  return lines;
-}
-function kubeletFiles(plan, site2, at) {
-  const dns = nthAddress(mustParseCidr(site2.cidrs.service), 10);
-  const pause = plan.profile.kubernetes["pause-image"];
-  const flags = [
-    "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf",
-    "--kubeconfig=/etc/kubernetes/kubelet.conf",
-    "--pod-manifest-path=/etc/kubernetes/manifests",
-    "--allow-privileged=true",
-    "--network-plugin=cni",
-    "--cni-conf-dir=/etc/cni/net.d",
-    "--cni-bin-dir=/opt/cni/bin",
-    `--cluster-dns=${dns}`,
-    "--cluster-domain=cluster.local",
-    "--authorization-mode=Webhook",
-    "--client-ca-file=/etc/kubernetes/pki/ca.crt",
-    "--cgroup-driver=systemd",
-    ...pause ? [`--pod-infra-container-image=${pause}`] : []
-  ];
-  return [
-    {
-      path: at("/etc/systemd/system/kubelet.service"),
-      content: [
-        "[Unit]",
-        "Description=kubelet (tungsten-e2e)",
-        "After=docker.service",
-        "[Service]",
-        "ExecStart=/usr/local/bin/kubelet",
-        "Restart=always",
-        "RestartSec=5",
-        "[Install]",
-        "WantedBy=multi-user.target",
-        ""
-      ].join("\n"),
-      mode: 420
-    },
-    {
-      path: at("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"),
-      content: [
-        "[Service]",
-        `Environment="KUBELET_ARGS=${flags.join(" ")}"`,
-        "ExecStart=",
-        "ExecStart=/usr/local/bin/kubelet $KUBELET_ARGS",
-        ""
-      ].join("\n"),
-      mode: 420
-    }
-  ];
-}
-var CERTS_D = "/etc/containerd/certs.d";
-function mirrorParts(mirror) {
-  const url2 = new URL(/^[a-z]+:\/\//.test(mirror) ? mirror : `https://${mirror}`);
-  return { origin: url2.origin, path: url2.pathname.replace(/\/+$/, "") };
-}
-function dockerConfig(mirror, at) {
-  if (!mirror || mirrorParts(mirror).path !== "") return [];
-  return [
-    {
-      path: at("/etc/docker/daemon.json"),
-      content: `${JSON.stringify({ "registry-mirrors": [mirrorParts(mirror).origin] }, null, 2)}
-`
-    }
-  ];
-}
-function containerdMirror(mirror, at) {
-  if (!mirror) return [];
-  const { origin, path } = mirrorParts(mirror);
-  return [
-    {
-      path: at(`${CERTS_D}/docker.io/hosts.toml`),
-      content: [
-        'server = "https://registry-1.docker.io"',
-        "",
-        `[host."${origin}${path ? `/v2${path}` : ""}"]`,
-        '  capabilities = ["pull", "resolve"]',
-        ...path ? ["  override_path = true"] : [],
-        ""
-      ].join("\n")
-    }
-  ];
-}
-function profileFlavour(plan, site2, at = (x) => x) {
-  const p = plan.profile;
-  const pinned = !p.os["kernel-headers"];
-  const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith("7");
-  const install = yum ? "yum install -y" : "dnf install -y";
-  const repoText = p.os.repos.map((r) => `[${r.name}]
-name=${r.name}
-baseurl=${r.baseurl}
-enabled=1
-gpgcheck=0
-`).join("\n");
-  const docker = p["container-runtime"].name === "docker";
-  const pause = p.kubernetes["pause-image"];
-  const runtime2 = docker ? {
-    name: "docker",
-    packages: ["docker", "docker-client", "docker-common"].map((n) => p.os.packages[n] ?? n),
-    service: "docker",
-    // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
-    files: [],
-    config: dockerConfig(plan.registry.mirror, at),
-    login: (user, host, file2) => `docker login --username ${user} --password-stdin ${host} < ${file2}`
-  } : {
-    name: "containerd",
-    packages: ["containerd.io"],
-    service: "containerd",
-    files: [
-      {
-        path: at("/etc/yum.repos.d/docker-ce.repo"),
-        content: "[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n",
-        mode: 420
-      }
-    ],
-    config: [
-      {
-        path: at("/etc/containerd/config.toml"),
-        content: [
-          "version = 2",
-          'imports = ["/etc/containerd/conf.d/*.toml"]',
-          '[plugins."io.containerd.grpc.v1.cri"]',
-          ...pause ? [`  sandbox_image = "${pause}"`] : [],
-          '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
-          "  SystemdCgroup = true",
-          ...plan.registry.mirror ? ['[plugins."io.containerd.grpc.v1.cri".registry]', `  config_path = "${CERTS_D}"`] : [],
-          ""
-        ].join("\n")
-      },
-      ...containerdMirror(plan.registry.mirror, at)
-    ],
-    // the password goes from its file into a 0600 config through the shell, never an argv
-    login: (user, host, file2) => [
-      `install -d -m 0700 ${q(at("/etc/containerd/conf.d"))}`,
-      `pw=$(cat ${file2})`,
-      `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at("/etc/containerd/conf.d/registry-auth.toml"))}`,
-      "systemctl restart containerd"
-    ].join("\n")
-  };
-  const repo = p.kubernetes["package-repo"];
-  const version2 = plan.versions.kubernetes;
-  const kube = repo ? {
-    files: [
-      {
-        path: at("/etc/yum.repos.d/kubernetes.repo"),
-        content: `[kubernetes]
-name=Kubernetes
-baseurl=${repo}
-enabled=1
-gpgcheck=1
-gpgkey=${repo}repodata/repomd.xml.key
-`,
-        mode: 420
-      }
-    ],
-    install: [
-      onlyMissing(install, [
-        "socat",
-        "conntrack-tools",
-        ...["kubelet", "kubeadm", "kubectl"].map((n) => `${n}-${version2}`),
-        "cri-tools"
-      ])
-    ],
-    initFlags: "",
-    untaint: ["node-role.kubernetes.io/control-plane:NoSchedule-"]
-  } : {
-    files: kubeletFiles(plan, site2, at),
-    install: [
-      onlyMissing(install, ["socat", "ebtables", "ethtool", "conntrack-tools"]),
-      ...binaryInstall(plan, at)
-    ],
-    initFlags: "",
-    untaint: []
-  };
-  return {
-    install,
-    timeService: "chronyd",
-    repoFile: at("/etc/yum.repos.d/tungsten-e2e.repo"),
-    repoText,
-    kernel: pinned ? {
-      kind: "pinned",
-      release: p.os.kernel,
-      package: p.os.packages.kernel ?? `kernel-${p.os.kernel.replace(/\.x86_64$/, "")}`
-    } : { kind: "headers" },
-    runtime: runtime2,
-    kube
-  };
-}
-
-// src/fabric/tungsten/install/steps.ts
-var STATE_DIR = "/etc/tungsten-e2e";
-var REBOOT_EXIT = 100;
-var q2 = quoteArg;
-function strict(lines) {
-  return ["#!/bin/bash", "set -euo pipefail", ...lines, ""].join("\n");
-}
-function nodesOf(site2) {
-  return site2.hosts.filter((h) => h.role !== "edge");
-}
-function hostsBlock(site2) {
-  return nodesOf(site2).map((h) => `${h.privateAddress} ${h.name}`).join("\n");
-}
-function hostPrep(site2, f, at) {
-  const dirs = ["/var/log/contrail", "/var/lib/contrail/kafka-logs", "/var/crashes"].map(at);
-  return {
-    name: "host prep",
-    on: "all",
-    files: () => [
-      {
-        path: at(`${STATE_DIR}/hosts`),
-        content: `# tungsten-e2e begin
-${hostsBlock(site2)}
-# tungsten-e2e end
-`,
-        mode: 420
-      },
-      {
-        path: at("/etc/sysctl.d/90-tungsten-e2e.conf"),
-        content: "net.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n",
-        mode: 420
-      },
-      {
-        path: at("/etc/modules-load.d/tungsten-e2e.conf"),
-        content: "br_netfilter\n",
-        mode: 420
-      }
-    ],
-    script: (host) => strict([
-      `hostnamectl set-hostname ${q2(host.name)}`,
-      "swapoff -a",
-      `if [ -f ${q2(at("/etc/fstab"))} ]; then sed -i '/\\sswap\\s/s/^[^#]/#&/' ${q2(at("/etc/fstab"))}; fi`,
-      'if command -v setenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then setenforce 0; fi',
-      `if [ -f ${q2(at("/etc/selinux/config"))} ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' ${q2(at("/etc/selinux/config"))}; fi`,
-      'if systemctl is-enabled --quiet firewalld 2>/dev/null; then systemctl disable --now firewalld; else echo "firewalld: already off"; fi',
-      `systemctl enable --now ${f.timeService}`,
-      "modprobe br_netfilter",
-      "sysctl --system >/dev/null",
-      // the block between the markers is replaced, so a re-run does not add lines
-      `touch ${q2(at("/etc/hosts"))}`,
-      `sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' ${q2(at("/etc/hosts"))}`,
-      `cat ${q2(at(`${STATE_DIR}/hosts`))} >> ${q2(at("/etc/hosts"))}`,
-      `mkdir -p ${dirs.map(q2).join(" ")}`
-    ])
-  };
-}
-function kernel(f, at) {
-  return {
-    name: "kernel",
-    on: "all",
-    mayReboot: f.kernel.kind === "pinned",
-    files: () => f.kernel.kind === "pinned" ? [{ path: f.repoFile, content: f.repoText, mode: 420 }] : [],
-    script: () => {
-      const k = f.kernel;
-      if (k.kind === "pinned") {
-        return strict([
-          `want=${q2(k.release)}`,
-          'if [ "$(uname -r)" = "$want" ]; then echo "kernel $want: already running"; exit 0; fi',
-          `if ! rpm -q ${q2(k.package)} >/dev/null; then ${f.install} ${q2(k.package)}; fi`,
-          `grubby --set-default ${q2(at("/boot/vmlinuz-"))}"$want"`,
-          `echo "kernel $want installed; rebooting into it"`,
-          `exit ${REBOOT_EXIT}`
-        ]);
-      }
-      return strict([
-        'want="kernel-devel-$(uname -r)"',
-        `if rpm -q "$want" >/dev/null; then echo "$want: already installed"; else ${f.install} "$want"; fi`,
-        // vrouter.ko is built against these at container start: they must match the running kernel
-        `test -d ${q2(at("/usr/src/kernels/"))}"$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }`
-      ]);
-    }
-  };
-}
-function runtime(plan, f, secrets2, at) {
-  const user = plan.registry.username;
-  const registryHost = plan.versions.tfRegistry.split("/")[0];
-  const password = at(`${STATE_DIR}/registry-password`);
-  const login = user && secrets2.registryPassword !== void 0;
-  const staged = (path) => at(`${STATE_DIR}/runtime${path.slice(at("").length)}`);
-  const svc = q2(f.runtime.service);
-  return {
-    name: "container runtime",
-    on: "all",
-    files: () => [
-      ...f.runtime.files,
-      ...f.runtime.config.map((c) => ({ path: staged(c.path), content: c.content, mode: 420 })),
-      ...login ? [{ path: password, content: secrets2.registryPassword, mode: 384, secret: true }] : []
-    ],
-    script: () => strict([
-      `if rpm -q ${f.runtime.packages.map(q2).join(" ")} >/dev/null; then echo "${f.runtime.name}: already installed"; else ${f.install} ${f.runtime.packages.map(q2).join(" ")}; fi`,
-      "changed=0",
-      // the runtime's config moves into place only when it differs, so a re-run restarts nothing
-      ...f.runtime.config.map(
-        (c) => `if cmp -s ${q2(staged(c.path))} ${q2(c.path)}; then echo ${q2(`${c.path.slice(at("").length)}: already in place`)}; else install -D -m 0644 ${q2(staged(c.path))} ${q2(c.path)}; changed=1; fi`
-      ),
-      `systemctl enable --now ${svc}`,
-      `if [ "$changed" = 1 ]; then systemctl restart ${svc}; fi`,
-      // credentials before the first pull; the password only ever on stdin
-      ...login ? [f.runtime.login(q2(user), q2(registryHost), q2(password))] : []
-    ])
-  };
-}
-function kubernetes(f, at) {
-  return {
-    name: "kubernetes",
-    on: "all",
-    files: () => f.kube.files,
-    script: () => strict([
-      ...f.kube.install,
-      // no CNI config until TF writes its own: kubelet must not pick a default
-      `mkdir -p ${q2(at("/etc/cni/net.d"))}`,
-      "systemctl daemon-reload",
-      "systemctl enable kubelet"
-    ])
-  };
-}
-function kubeadmInit(site2, f, at) {
-  const config2 = at(`${STATE_DIR}/kubeadm.yaml`);
-  const admin = at("/etc/kubernetes/admin.conf");
-  const joinFile = at(`${STATE_DIR}/join.sh`);
-  return {
-    name: "kubeadm init",
-    on: "master",
-    files: () => [{ path: config2, content: site2.kubeadm.config, mode: 384 }],
-    script: () => strict([
-      `if [ -f ${q2(admin)} ]; then echo "kubeadm init: already done"; else`,
-      `  kubeadm init --config ${q2(config2)}${f.kube.initFlags}`,
-      "fi",
-      `mkdir -p ${q2(at("/root/.kube"))}`,
-      `install -m 0600 ${q2(admin)} ${q2(at("/root/.kube/config"))}`,
-      // a join command for the workers, with a token of its own (the fabric copies it over)
-      `kubeadm token create --ttl 2h --print-join-command > ${q2(joinFile)}`,
-      `chmod 0600 ${q2(joinFile)}`
-    ])
-  };
-}
-var JOIN_FILE = `${STATE_DIR}/join.sh`;
-function join4(at) {
-  return {
-    name: "join",
-    on: "workers",
-    files: () => [],
-    script: () => strict([
-      `if [ -f ${q2(at("/etc/kubernetes/kubelet.conf"))} ]; then echo "join: already a node"; exit 0; fi`,
-      `bash ${q2(at(JOIN_FILE))}`
-    ])
-  };
-}
-function labels(site2, f) {
-  const master = site2.hosts.find((h) => h.role === "master");
-  return {
-    name: "node labels",
-    on: "master",
-    files: () => [],
-    script: () => strict([
-      // the TF manifest runs its controller DaemonSets on nodes with this label
-      `kubectl label node ${q2(master.name)} node-role.kubernetes.io/master= --overwrite`,
-      ...f.kube.untaint.map((t) => `kubectl taint node ${q2(master.name)} ${q2(t)} || true`)
-    ])
-  };
-}
-var manifestPath = (plan) => `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
-function manifest(plan, at) {
-  const path = at(manifestPath(plan));
-  return {
-    name: "tf manifest",
-    on: "master",
-    // rendered from the profile's manifest (downloaded at install) and the site's plan
-    files: () => [{ path, content: "(the rendered TF manifest)", mode: 384 }],
-    script: () => strict([`kubectl apply -f ${q2(path)}`])
-  };
-}
-function installSteps(plan, site2, secrets2 = {}, options = {}) {
-  const at = (path) => `${options.root ?? ""}${path}`;
-  const f = profileFlavour(plan, site2, at);
-  return [
-    hostPrep(site2, f, at),
-    kernel(f, at),
-    runtime(plan, f, secrets2, at),
-    kubernetes(f, at),
-    kubeadmInit(site2, f, at),
-    join4(at),
-    labels(site2, f),
-    manifest(plan, at)
-  ];
-}
-function stepHosts(site2, step) {
-  const nodes = nodesOf(site2);
-  if (step.on === "master") return nodes.filter((h) => h.role === "master");
-  if (step.on === "workers") return nodes.filter((h) => h.role === "worker");
-  return nodes;
-}
-function renderedCommands(plan, secrets2 = {}) {
-  return plan.sites.filter((s) => s.provider !== "local").flatMap(
-    (site2) => installSteps(plan, site2, secrets2).flatMap(
-      (step) => stepHosts(site2, step).map((host) => {
-        const files = step.files(host).map(
-          (f) => `# file ${f.path} (mode ${f.mode.toString(8).padStart(4, "0")})
-${f.secret ? "***" : f.content.trimEnd()}
-# end of ${f.path}`
-        );
-        return {
-          site: site2.name,
-          host: host.name,
-          step: step.name,
-          script: [...files, step.script(host).trimEnd()].join("\n")
-        };
-      })
-    )
-  );
-}
-
 // src/fabric/tungsten/index.ts
 var TRANSCRIPT_LINES = 40;
 var tail = (text2, lines = 5) => text2.trim().split("\n").slice(-lines).join(" / ");
@@ -70872,6 +70960,8 @@ var TungstenFabric = class {
   remote;
   options;
   manifest;
+  /** the profile's downloads, resolved once per fabric */
+  cached;
   /** the sites whose workloads this fabric deployed (probes find their master here) */
   sites = /* @__PURE__ */ new Map();
   constructor(options) {
@@ -70901,6 +70991,7 @@ var TungstenFabric = class {
       await fabricStep(ctx, name, step.name, async () => {
         const on = stepHosts(site2.plan, step);
         if (step.name === "join") await this.copyJoinCommand(site2, hosts);
+        if (step.name === "kubernetes") await this.pushArtifacts(ctx, on, hosts);
         const extra = step.name === "tf manifest" ? await this.manifestFile(ctx.plan, site2) : void 0;
         await Promise.all(
           on.map((h) => {
@@ -70910,6 +71001,34 @@ var TungstenFabric = class {
         );
       });
     }
+  }
+  /**
+   * The profile's pinned downloads from the runner's cache onto each host,
+   * before the step that installs them (which takes a pushed file whose
+   * checksum matches, and downloads otherwise).
+   */
+  async pushArtifacts(ctx, on, hosts) {
+    const cache2 = this.options.artifacts;
+    if (!cache2) return;
+    this.cached ??= cache2.resolveAll(ctx.plan);
+    const files = await this.cached;
+    if (files.length === 0) return;
+    const data = await Promise.all(files.map((f) => readFile4(f.path)));
+    await Promise.all(
+      on.map(async (h) => {
+        for (const [i, f] of files.entries()) {
+          await this.put(
+            hosts.get(h.name),
+            this.at(h.name, `${NODE_ARTIFACT_DIR}/${f.name}`),
+            data[i],
+            493
+          );
+        }
+      })
+    );
+    ctx.logger.info(
+      `install: pushed ${files.map((f) => `${f.name} (${f.hit ? "cached" : "downloaded"})`).join(", ")} to ${on.map((h) => h.name).join(", ")}`
+    );
   }
   /** The master's join command (written by kubeadm init), as a 0600 file on each worker. */
   async copyJoinCommand(site2, hosts) {
@@ -70954,7 +71073,7 @@ var TungstenFabric = class {
         }
       }
       if (r.code === 0) {
-        for (const line2 of r.stdout.split("\n").filter((l) => / already /.test(l))) {
+        for (const line2 of r.stdout.split("\n").filter((l) => / already |from the runner's artifact cache/.test(l))) {
           ctx.logger.info(`install: ${host.name}: ${line2.trim()}`);
         }
         return;
@@ -70978,7 +71097,7 @@ var TungstenFabric = class {
       await this.remote.upload(host, path, content, mode);
       return;
     }
-    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes2(6).toString("hex")}`;
+    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes3(6).toString("hex")}`;
     await this.remote.upload(host, staged, content, 384);
     const r = await this.remote.exec(
       host,
@@ -71009,8 +71128,8 @@ var TungstenFabric = class {
       ...r.stderr.trim() ? [`--- stderr (last ${TRANSCRIPT_LINES} lines)`, lines(r.stderr)] : [],
       ""
     ].join("\n");
-    await mkdir3(dir, { recursive: true, mode: 448 });
-    await appendFile2(join5(dir, `${host}.log`), `${secrets.redact(entry)}
+    await mkdir4(dir, { recursive: true, mode: 448 });
+    await appendFile2(join6(dir, `${host}.log`), `${secrets.redact(entry)}
 `, { mode: 384 });
   }
   async status(site2, _ctx) {
@@ -71205,7 +71324,7 @@ var TungstenFabric = class {
 
 // src/providers/local/index.ts
 import { resolve as resolve4 } from "node:path";
-import { mkdir as mkdir7 } from "node:fs/promises";
+import { mkdir as mkdir8 } from "node:fs/promises";
 
 // src/remote/sshd.ts
 import { spawn } from "node:child_process";
@@ -71219,9 +71338,9 @@ import {
   readFileSync as readFileSync2,
   statSync
 } from "node:fs";
-import { mkdir as mkdir4, readFile as readFile3, readdir as readdir2, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir5, readFile as readFile5, readdir as readdir2, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { dirname as dirname4, join as join6, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join7, resolve as resolve2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var SSHD_PATH = "/usr/sbin/sshd";
@@ -71235,7 +71354,7 @@ var NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function sshdFiles(dir, tag) {
   if (!NAME.test(tag))
     throw new TypeError(`sshd tag must be [A-Za-z0-9_.-]+, got ${JSON.stringify(tag)}`);
-  const base = join6(resolve2(dir), `sshd-${tag}`);
+  const base = join7(resolve2(dir), `sshd-${tag}`);
   return {
     config: `${base}.conf`,
     authorizedKeys: `${base}-authorized_keys`,
@@ -71325,10 +71444,10 @@ async function ensureHostKey(path, type, tag) {
       path
     ]);
   }
-  return (await readFile3(`${path}.pub`, "utf8")).trim();
+  return (await readFile5(`${path}.pub`, "utf8")).trim();
 }
 async function ensurePrivsepDir() {
-  await mkdir4(PRIVSEP_DIR, { recursive: true, mode: 493 });
+  await mkdir5(PRIVSEP_DIR, { recursive: true, mode: 493 });
 }
 function randomPort() {
   return 2e4 + Math.floor(Math.random() * 4e4);
@@ -71341,7 +71460,7 @@ async function startSshd(options) {
     );
   }
   const files = sshdFiles(options.dir, options.tag);
-  await mkdir4(resolve2(options.dir), { recursive: true, mode: 448 });
+  await mkdir5(resolve2(options.dir), { recursive: true, mode: 448 });
   await ensurePrivsepDir();
   const home = options.home ?? files.home;
   const env = { HOME: home, ...options.env };
@@ -71355,13 +71474,13 @@ async function startSshd(options) {
     throw new TypeError(
       "sshd: pass session variables as env, not as a SetEnv line (sshd uses only the first)"
     );
-  await mkdir4(home, { recursive: true, mode: 448 });
+  await mkdir5(home, { recursive: true, mode: 448 });
   const hostKeyTypes = options.hostKeyTypes ?? ["ed25519"];
   const hostPublicKeys = [];
   for (const type of hostKeyTypes) {
     hostPublicKeys.push(await ensureHostKey(files.hostKey(type), type, options.tag));
   }
-  await writeFile3(
+  await writeFile4(
     files.authorizedKeys,
     options.authorizedKeys.map((k) => k.trim()).join("\n") + "\n",
     {
@@ -71375,7 +71494,7 @@ async function startSshd(options) {
   let lastError = "";
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? randomPort();
-    await writeFile3(
+    await writeFile4(
       files.config,
       renderConfig(files, {
         listenAddress,
@@ -71430,7 +71549,7 @@ async function launch(files, options, port) {
   child.on("exit", (code2, signal2) => exited = { code: code2, signal: signal2 });
   child.unref();
   const deadline = Date.now() + (options.startTimeoutMs ?? 1e4);
-  const logSince = async () => (await readFile3(files.log)).subarray(logStart).toString("utf8");
+  const logSince = async () => (await readFile5(files.log)).subarray(logStart).toString("utf8");
   for (; ; ) {
     const log = await logSince();
     if (spawnError) return { error: spawnError.message, portTaken: false };
@@ -71455,7 +71574,7 @@ async function processTable() {
   for (const entry of await readdir2("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat7 = await readFile3(`/proc/${entry}/stat`, "utf8");
+      const stat7 = await readFile5(`/proc/${entry}/stat`, "utf8");
       const rest = stat7.slice(stat7.lastIndexOf(")") + 2).split(" ");
       out.push({ pid: Number(entry), state: rest[0] ?? "?", ppid: Number(rest[1]) });
     } catch {
@@ -71480,7 +71599,7 @@ async function descendantsOf(pid) {
 }
 async function isAlive(pid) {
   try {
-    const stat7 = await readFile3(`/proc/${pid}/stat`, "utf8");
+    const stat7 = await readFile5(`/proc/${pid}/stat`, "utf8");
     return stat7.slice(stat7.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
@@ -71517,30 +71636,30 @@ async function stopProcessTree(pid) {
 
 // src/providers/local/marker.ts
 import {
-  mkdir as mkdir5,
+  mkdir as mkdir6,
   readdir as readdir3,
-  readFile as readFile4,
+  readFile as readFile6,
   readlink as readlink2,
-  rename as rename3,
-  rm as rm3,
+  rename as rename4,
+  rm as rm4,
   symlink as symlink2,
-  writeFile as writeFile4
+  writeFile as writeFile5
 } from "node:fs/promises";
 var MARKER_FILE = "run.json";
 function markerPath(runId) {
   return `${runDir(runId)}/${MARKER_FILE}`;
 }
 async function writeMarker(marker) {
-  await mkdir5(RUN_ROOT, { recursive: true, mode: 493 });
-  await mkdir5(runDir(marker.runId), { recursive: true, mode: 493 });
+  await mkdir6(RUN_ROOT, { recursive: true, mode: 493 });
+  await mkdir6(runDir(marker.runId), { recursive: true, mode: 493 });
   const tmp = `${markerPath(marker.runId)}.${process.pid}.tmp`;
-  await writeFile4(tmp, `${JSON.stringify(marker, null, 2)}
+  await writeFile5(tmp, `${JSON.stringify(marker, null, 2)}
 `, { mode: 420 });
-  await rename3(tmp, markerPath(marker.runId));
+  await rename4(tmp, markerPath(marker.runId));
 }
 async function readMarker(runId) {
   try {
-    const m = JSON.parse(await readFile4(markerPath(runId), "utf8"));
+    const m = JSON.parse(await readFile6(markerPath(runId), "utf8"));
     return m.runId === runId ? m : void 0;
   } catch {
     return void 0;
@@ -71561,7 +71680,7 @@ function blockLink(block2) {
   return `${RUN_ROOT}/block-${block2}`;
 }
 async function reserveBlock(block2, runId) {
-  await mkdir5(RUN_ROOT, { recursive: true, mode: 493 });
+  await mkdir6(RUN_ROOT, { recursive: true, mode: 493 });
   const link = blockLink(block2);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -71572,7 +71691,7 @@ async function reserveBlock(block2, runId) {
       const owner = await readlink2(link).catch(() => void 0);
       if (owner === runId) return true;
       if (owner !== void 0 && (await runIdsOnHost()).includes(owner)) return false;
-      await rm3(link, { force: true });
+      await rm4(link, { force: true });
     }
   }
   return false;
@@ -71606,8 +71725,8 @@ function processAlive(pid) {
 }
 
 // src/providers/local/preflight.ts
-import { delimiter, join as join7 } from "node:path";
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { delimiter, join as join8 } from "node:path";
+import { randomBytes as randomBytes4 } from "node:crypto";
 
 // src/providers/local/sys.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -71826,7 +71945,7 @@ function blockInUse(block2, used) {
 
 // src/providers/local/capacity.ts
 import { availableParallelism } from "node:os";
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 var RSS_MIB = { host: 25, bird: 3, echo: 45, prober: 45, runner: 150 };
 var PROBERS = 8;
 var MEASURED = { sites: 40, hosts: 120, cores: 2 };
@@ -71847,7 +71966,7 @@ function localNeed(plan) {
   return { sites: local.length, hosts, birds, backends, mib, neighbours };
 }
 async function availableMib(file2 = "/proc/meminfo") {
-  const text2 = await readFile5(file2, "utf8").catch(() => "");
+  const text2 = await readFile7(file2, "utf8").catch(() => "");
   const m = /^MemAvailable:\s+(\d+)\s+kB$/m.exec(text2);
   return m ? Math.floor(Number(m[1]) / 1024) : void 0;
 }
@@ -71884,7 +72003,7 @@ function capacityErrors(need, host) {
   return errors;
 }
 async function neighbourLimit(file2 = "/proc/sys/net/ipv4/neigh/default/gc_thresh3") {
-  const text2 = (await readFile5(file2, "utf8").catch(() => "")).trim();
+  const text2 = (await readFile7(file2, "utf8").catch(() => "")).trim();
   return /^\d+$/.test(text2) ? Number(text2) : void 0;
 }
 async function hostCapacity() {
@@ -71910,7 +72029,7 @@ var REQUIRED_TOOLS = [
 var SBIN = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 function findTool(name, path = process.env.PATH ?? "") {
   for (const dir of [...path.split(delimiter).filter(Boolean), ...SBIN]) {
-    const candidate = join7(dir, name);
+    const candidate = join8(dir, name);
     try {
       accessSync2(candidate, constants5.X_OK);
       return candidate;
@@ -71949,7 +72068,7 @@ async function preflightLocal(sys, plan, host) {
 }
 var PROBE_PREFIX = "tepf-";
 function probeNetns(pid = process.pid) {
-  return `${PROBE_PREFIX}${pid}-${randomBytes3(3).toString("hex")}`;
+  return `${PROBE_PREFIX}${pid}-${randomBytes4(3).toString("hex")}`;
 }
 function probeOwner(ns) {
   const m = /^tepf-(\d+)-[0-9a-f]{6}$/.exec(ns);
@@ -71997,7 +72116,7 @@ async function kernelCheck(sys) {
 }
 
 // src/providers/local/sweep.ts
-import { readdir as readdir4, readFile as readFile6, rm as rm4, stat as stat5 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile8, rm as rm5, stat as stat5 } from "node:fs/promises";
 async function wireguardSockets(runId) {
   const names = await readdir4(WIREGUARD_SOCKET_DIR).catch(() => []);
   return names.filter((n) => ownsWireguardSocket(runId, n)).map((n) => `${WIREGUARD_SOCKET_DIR}/${n}`);
@@ -72005,7 +72124,7 @@ async function wireguardSockets(runId) {
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
-    const raw = await readFile6(`/proc/${pid}/cmdline`, "utf8");
+    const raw = await readFile8(`/proc/${pid}/cmdline`, "utf8");
     return raw.split("\0").filter((a) => a !== "");
   } catch {
     return void 0;
@@ -72013,7 +72132,7 @@ async function commandLine(pid) {
 }
 async function alive(pid) {
   try {
-    const s = await readFile6(`/proc/${pid}/stat`, "utf8");
+    const s = await readFile8(`/proc/${pid}/stat`, "utf8");
     return s.slice(s.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
@@ -72181,16 +72300,16 @@ async function sweepRun(runId, sites, sys, logger) {
   if (late > 0)
     logger.info(`teardown ${runId}: stopped ${late} processes that started during teardown`);
   for (const socket of await wireguardSockets(runId)) {
-    await rm4(socket, { force: true });
+    await rm5(socket, { force: true });
     report.deleted.push(resource("socket", socket));
   }
   for (const link of await blocksOf(runId)) {
-    await rm4(link, { force: true });
+    await rm5(link, { force: true });
     report.deleted.push(resource("reservation", link));
   }
   if (found.dir) {
     try {
-      await rm4(found.dir, { recursive: true, force: true });
+      await rm5(found.dir, { recursive: true, force: true });
       report.deleted.push(resource("dir", found.dir));
     } catch (e) {
       report.remaining.push({
@@ -72217,10 +72336,10 @@ import {
   rmSync,
   writeSync
 } from "node:fs";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/state/owner.ts
-import { chown, mkdir as mkdir6 } from "node:fs/promises";
+import { chown, mkdir as mkdir7 } from "node:fs/promises";
 import { dirname as dirname5, resolve as resolve3 } from "node:path";
 function sudoUser(env = process.env) {
   if (process.getuid?.() !== 0) return void 0;
@@ -72240,7 +72359,7 @@ async function handToSudoUser(paths, env = process.env) {
   }
 }
 async function makeDirs(dir) {
-  return dirsMade(dir, await mkdir6(dir, { recursive: true }));
+  return dirsMade(dir, await mkdir7(dir, { recursive: true }));
 }
 function dirsMade(dir, first) {
   if (first === void 0) return [];
@@ -72276,12 +72395,12 @@ function tryCreate(path, command) {
   }
 }
 function deadOwner(dir) {
-  const holder = holderOf(join8(dir, LOCK_FILE));
+  const holder = holderOf(join9(dir, LOCK_FILE));
   if (!holder || !["up", "run"].includes(holder.command) || processAlive(holder.pid)) return void 0;
   return { pid: holder.pid, command: holder.command };
 }
 function lockStateDir(dir, command, options = {}) {
-  const path = join8(dir, LOCK_FILE);
+  const path = join9(dir, LOCK_FILE);
   if (options.create === false && !existsSync5(dir)) return () => {
   };
   const mine = held.get(path);
@@ -72546,7 +72665,7 @@ var LocalProvider = class {
     return made;
   }
   async makeRunNetwork(plan, ctx) {
-    await mkdir7(runDir(ctx.runId), { recursive: true, mode: 493 });
+    await mkdir8(runDir(ctx.runId), { recursive: true, mode: 493 });
     const existing = await readMarker(ctx.runId);
     const block2 = existing?.publicBlock ?? await this.chooseBlock(plan, ctx.runId);
     await writeMarker({
@@ -72702,19 +72821,19 @@ var ConnectionLostError = class extends RemoteError {
 };
 
 // src/remote/hostKeys.ts
-import { appendFile as appendFile3, mkdir as mkdir9, readFile as readFile8 } from "node:fs/promises";
+import { appendFile as appendFile3, mkdir as mkdir10, readFile as readFile10 } from "node:fs/promises";
 import { dirname as dirname6 } from "node:path";
 
 // src/remote/keys.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
-import { createHash, generateKeyPairSync, randomBytes as randomBytes4 } from "node:crypto";
-import { mkdir as mkdir8, readFile as readFile7, rename as rename4, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { createHash as createHash2, generateKeyPairSync, randomBytes as randomBytes5 } from "node:crypto";
+import { mkdir as mkdir9, readFile as readFile9, rename as rename5, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join10 } from "node:path";
 var DEFAULT_KEY_FILE = "id_ed25519";
 function fingerprintOf(key) {
   const blob = typeof key === "string" ? publicKeyBlob(key) : key;
-  const digest = createHash("sha256").update(blob).digest("base64").replace(/=+$/, "");
-  return `SHA256:${digest}`;
+  const digest2 = createHash2("sha256").update(blob).digest("base64").replace(/=+$/, "");
+  return `SHA256:${digest2}`;
 }
 function publicKeyBlob(line2) {
   const parts = line2.trim().split(/\s+/);
@@ -72749,7 +72868,7 @@ function encodeEd25519(seed, pub, comment) {
   if (seed.length !== 32 || pub.length !== 32) throw new TypeError("ed25519 keys are 32 bytes");
   const type = "ssh-ed25519";
   const blob = Buffer.concat([sshString(type), sshString(pub)]);
-  const check2 = randomBytes4(4);
+  const check2 = randomBytes5(4);
   let secret = Buffer.concat([
     check2,
     check2,
@@ -72787,20 +72906,20 @@ function generateRunKey(comment = "tungsten-e2e") {
   return makeRunKey(encoded.privateKey, encoded.publicKey);
 }
 async function writePrivateKey(dir, privateKey, fileName = DEFAULT_KEY_FILE) {
-  await mkdir8(dir, { recursive: true, mode: 448 });
-  const path = join9(dir, fileName);
-  const fresh = join9(dir, `.${fileName}.${randomBytes4(4).toString("hex")}`);
+  await mkdir9(dir, { recursive: true, mode: 448 });
+  const path = join10(dir, fileName);
+  const fresh = join10(dir, `.${fileName}.${randomBytes5(4).toString("hex")}`);
   try {
-    await writeFile5(fresh, privateKey, { mode: 384, flag: "wx" });
-    await rename4(fresh, path);
+    await writeFile6(fresh, privateKey, { mode: 384, flag: "wx" });
+    await rename5(fresh, path);
   } catch (e) {
-    await rm5(fresh, { force: true });
+    await rm6(fresh, { force: true });
     throw e;
   }
   return path;
 }
 async function loadRunKey(path) {
-  const privateKey = await readFile7(path, "utf8");
+  const privateKey = await readFile9(path, "utf8");
   secrets.add(privateKey);
   const parsed = import_ssh2.default.utils.parseKey(privateKey);
   if (parsed instanceof Error) {
@@ -72840,7 +72959,7 @@ var HostKeyStore = class _HostKeyStore {
     const store = new _HostKeyStore({ file: file2, ...logger ? { logger } : {} });
     let text2 = "";
     try {
-      text2 = await readFile8(file2, "utf8");
+      text2 = await readFile10(file2, "utf8");
     } catch (e) {
       if (e.code !== "ENOENT") throw e;
     }
@@ -72919,7 +73038,7 @@ var HostKeyStore = class _HostKeyStore {
   async persist(name, address, blobs) {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
-    await mkdir9(dirname6(file2), { recursive: true, mode: 448 });
+    await mkdir10(dirname6(file2), { recursive: true, mode: 448 });
     const text2 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
     await appendFile3(file2, text2, { mode: 384 });
@@ -72928,8 +73047,8 @@ var HostKeyStore = class _HostKeyStore {
 
 // src/remote/pool.ts
 var import_ssh22 = __toESM(require_lib2(), 1);
-import { randomBytes as randomBytes6 } from "node:crypto";
-import { readFile as readFile9 } from "node:fs/promises";
+import { randomBytes as randomBytes7 } from "node:crypto";
+import { readFile as readFile11 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
 
@@ -73083,7 +73202,7 @@ var TrailerScanner = class {
 };
 
 // src/remote/runner.ts
-import { randomBytes as randomBytes5 } from "node:crypto";
+import { randomBytes as randomBytes6 } from "node:crypto";
 var RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
 set --
 while IFS= read -r n; do
@@ -73104,7 +73223,7 @@ var RunnerClosedError = class extends Error {
   }
 };
 function nonce() {
-  return `te${randomBytes5(16).toString("hex")}`;
+  return `te${randomBytes6(16).toString("hex")}`;
 }
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
@@ -73858,7 +73977,7 @@ var RemotePool = class {
   async upload(host, remotePath, content, mode = 420) {
     const started = Date.now();
     const conn = await this.sessionSlot(host);
-    const tmp = `${remotePath}.tmp-${randomBytes6(4).toString("hex")}`;
+    const tmp = `${remotePath}.tmp-${randomBytes7(4).toString("hex")}`;
     let sftp;
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
@@ -73921,7 +74040,7 @@ var RemotePool = class {
   }
   /** Upload a local file (see upload). */
   async uploadFile(host, remotePath, localPath, mode = 420) {
-    await this.upload(host, remotePath, await readFile9(localPath), mode);
+    await this.upload(host, remotePath, await readFile11(localPath), mode);
   }
   // ---- waiting ------------------------------------------------------------
   /**
@@ -74498,7 +74617,8 @@ function tungstenFabric(run2) {
     runId: run2.runId,
     remote: run2.remote,
     credentials: run2.credentials,
-    ...run2.transcriptDir ? { transcriptDir: run2.transcriptDir } : {}
+    ...run2.transcriptDir ? { transcriptDir: run2.transcriptDir } : {},
+    artifacts: new ArtifactCache(run2.artifactDir ?? defaultCacheDir())
   });
 }
 var defaultFabric = (plan) => {
@@ -75250,8 +75370,8 @@ function probeErrorsText(totals) {
 }
 
 // src/report/outputs.ts
-import { writeFile as writeFile6 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { writeFile as writeFile7 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 
 // src/report/githubContext.ts
 import { readFileSync as readFileSync4 } from "node:fs";
@@ -77636,19 +77756,19 @@ function renderResultsJson(results) {
 async function writeResultsFiles(dir, results, options = {}) {
   const made = await makeDirs(dir);
   const files = {
-    json: join10(dir, RESULT_FILES.json),
-    markdown: join10(dir, RESULT_FILES.markdown),
-    junit: join10(dir, RESULT_FILES.junit)
+    json: join11(dir, RESULT_FILES.json),
+    markdown: join11(dir, RESULT_FILES.markdown),
+    junit: join11(dir, RESULT_FILES.junit)
   };
-  await writeFile6(files.json, renderResultsJson(results));
-  await writeFile6(
+  await writeFile7(files.json, renderResultsJson(results));
+  await writeFile7(
     files.markdown,
     renderMarkdown(results, {
       variant: "full",
       ...options.runUrl ? { runUrl: options.runUrl } : {}
     })
   );
-  await writeFile6(files.junit, renderJunit(results));
+  await writeFile7(files.junit, renderJunit(results));
   await handToSudoUser([...made, files.json, files.markdown, files.junit]);
   return files;
 }
@@ -77683,12 +77803,12 @@ async function publishResults(results, o) {
 }
 
 // src/pipeline/testRun.ts
-import { copyFile as copyFile2, mkdir as mkdir11, readdir as readdir5 } from "node:fs/promises";
-import { join as join13, resolve as resolve5 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir12, readdir as readdir5 } from "node:fs/promises";
+import { join as join14, resolve as resolve5 } from "node:path";
 
 // src/pipeline.ts
-import { stat as stat6, rm as rm6 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { stat as stat6, rm as rm7 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 
 // src/pipeline/connect.ts
 var sleep4 = (ms, signal2) => new Promise((resolve6, reject) => {
@@ -77745,7 +77865,7 @@ async function waitPeered(fabric, sites, pairs, ctx, options) {
 }
 
 // src/tunnel/edges.ts
-import { randomBytes as randomBytes7 } from "node:crypto";
+import { randomBytes as randomBytes8 } from "node:crypto";
 function edgeEndpoints(sites, filesOf = () => void 0) {
   const out = [];
   for (const s of sites) {
@@ -77779,7 +77899,7 @@ function makeTunnels(runId, plan, edges) {
 }
 async function setUpTunnel(remote, sites, t, ctx) {
   const host = hostFor(hostsOf(sites), t.host);
-  const staged = `${t.files.stageDir}/tungsten-e2e-${t.device}-${randomBytes7(4).toString("hex")}.key`;
+  const staged = `${t.files.stageDir}/tungsten-e2e-${t.device}-${randomBytes8(4).toString("hex")}.key`;
   await remote.upload(host, staged, `${t.keys.privateKey}
 `, 384);
   const r = await remote.exec(
@@ -78082,8 +78202,8 @@ function stepRunner(store, phaseRecord, logger, signal2) {
 }
 
 // src/pipeline/diagnostics.ts
-import { mkdir as mkdir10, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { mkdir as mkdir11, writeFile as writeFile8 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 var DIAGNOSTICS_DEADLINE_MS = 3e4;
 async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTICS_DEADLINE_MS) {
   if (!fabric.collectLogs) return [];
@@ -78101,14 +78221,14 @@ async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTIC
       ctx.logger.warn(`diagnostics: not gathered within ${deadlineMs / 1e3}s; none written`);
       return [];
     }
-    await mkdir10(dir, { recursive: true, mode: 448 });
+    await mkdir11(dir, { recursive: true, mode: 448 });
     const written = [];
     for (const [i, perHost] of gathered.entries()) {
       const expected = sites[i].machines.hosts.filter((h) => h.role !== "edge").map((h) => h.name);
       for (const [host, text2] of Object.entries(perHost)) {
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host)) continue;
-        const file2 = join11(dir, `${host}.txt`);
-        await writeFile7(file2, secrets.redact(text2), { mode: 384 });
+        const file2 = join12(dir, `${host}.txt`);
+        await writeFile8(file2, secrets.redact(text2), { mode: 384 });
         written.push(file2);
       }
       const silent = expected.filter((h) => !(h in perHost));
@@ -78257,12 +78377,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join12(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join13(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join12(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join13(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -78273,7 +78393,7 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists2(join12(stateDir, STATE_FILE))) {
+  if (await exists2(join13(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
@@ -78371,7 +78491,8 @@ async function up(options, env) {
       runId,
       remote: abortableRemote(pool, work),
       credentials: fabricCredentials(env),
-      transcriptDir: join12(stateDir, TRANSCRIPTS)
+      transcriptDir: join13(stateDir, TRANSCRIPTS),
+      ...env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {}
     });
     const ctx = { plan, logger, signal: signal2 };
     const workCtx = { plan, logger, signal: work };
@@ -78503,14 +78624,15 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join12(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join13(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
     runId,
     remote: abortableRemote(pool, signal2),
     credentials: fabricCredentials(env),
-    transcriptDir: join12(stateDir, TRANSCRIPTS)
+    transcriptDir: join13(stateDir, TRANSCRIPTS),
+    ...env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {}
   });
   const ctx = { plan, logger, signal: signal2 };
   try {
@@ -78646,8 +78768,8 @@ async function downLocked(options, env) {
   }
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);
-  if (state.keyFile) await rm6(state.keyFile, { force: true });
-  await rm6(join12(options.stateDir, KNOWN_HOSTS), { force: true });
+  if (state.keyFile) await rm7(state.keyFile, { force: true });
+  await rm7(join13(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
@@ -78680,7 +78802,7 @@ function keepsRun(policy, end) {
 }
 function run(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join12(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join13(".tungsten-e2e", runId);
   return withStateLock(stateDir, "run", () => runLocked({ ...options, runId, stateDir }, env));
 }
 async function runLocked(options, env) {
@@ -78702,7 +78824,7 @@ async function runLocked(options, env) {
   const end = cancelled ? "cancelled" : failure2 === void 0 && passed ? "passed" : "failed";
   const keep = keepsRun(policy, end);
   const leave = options.onCancel === "leave" && cancelled;
-  const made = await exists2(join12(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
+  const made = await exists2(join13(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
     (s) => s.state.runId === runId ? { providers: providersOfState(s.state) } : void 0
   ) : void 0;
   if (made) {
@@ -79237,15 +79359,15 @@ async function runSuites(fabric, sites, ctx, options) {
 var DIAGNOSTICS = "diagnostics";
 var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
 async function copyTranscripts(stateDir, resultsDir) {
-  const from = join13(stateDir, TRANSCRIPTS);
+  const from = join14(stateDir, TRANSCRIPTS);
   const names = await readdir5(from).catch(() => []);
   if (names.length === 0) return;
-  const to = join13(resultsDir, TRANSCRIPTS);
-  await mkdir11(to, { recursive: true, mode: 448 });
-  for (const n of names) await copyFile2(join13(from, n), join13(to, n));
+  const to = join14(resultsDir, TRANSCRIPTS);
+  await mkdir12(to, { recursive: true, mode: 448 });
+  for (const n of names) await copyFile2(join14(from, n), join14(to, n));
 }
 function runResultsDir(runId) {
-  return join13(DEFAULT_RESULTS_DIR, runId);
+  return join14(DEFAULT_RESULTS_DIR, runId);
 }
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
 function reproduceCommand(source, plan, reader) {
@@ -79321,7 +79443,7 @@ async function testAndReport(live, options) {
     error63 = `test: ${messageOf(e)}`;
     checks = finished;
     if (!ctx.signal.aborted) {
-      await writeDiagnostics(live.fabric, live.sites, ctx, join13(options.resultsDir, DIAGNOSTICS));
+      await writeDiagnostics(live.fabric, live.sites, ctx, join14(options.resultsDir, DIAGNOSTICS));
     }
   }
   if (!ctx.signal.aborted) {
@@ -79347,14 +79469,14 @@ async function testAndReport(live, options) {
 }
 async function runAndReport(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join13(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join14(".tungsten-e2e", runId);
   let tested;
   let outcome;
   let failure2;
   try {
     outcome = await run(
       {
-        diagnosticsDir: join13(options.resultsDir, DIAGNOSTICS),
+        diagnosticsDir: join14(options.resultsDir, DIAGNOSTICS),
         ...options,
         runId,
         stateDir,
@@ -79394,7 +79516,7 @@ async function runAndReport(options, env) {
 // src/state/teardown.ts
 import { existsSync as existsSync6 } from "node:fs";
 import { chmod as chmod2, copyFile as copyFile3 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 function providersOf(state) {
   return [
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
@@ -79404,10 +79526,10 @@ function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join14(dir, "state");
+  const to = join15(dir, "state");
   const made = await makeDirs(to);
-  const file2 = join14(to, STATE_FILE);
-  await copyFile3(join14(stateDir, STATE_FILE), file2);
+  const file2 = join15(to, STATE_FILE);
+  await copyFile3(join15(stateDir, STATE_FILE), file2);
   await chmod2(to, 448);
   await chmod2(file2, 384);
   await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
@@ -79415,7 +79537,7 @@ async function exportState(stateDir, dir) {
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join14(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join15(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
@@ -79561,8 +79683,8 @@ export {
   STATE_FILE,
   newRunId,
   StateStore,
-  renderSiteManifest,
   renderedCommands,
+  renderSiteManifest,
   withStateLock,
   olderThanSeconds,
   janitorCommand,
