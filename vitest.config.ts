@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Test files that stand up local sites (network namespaces, sshd, BIRD) or run
  * the bundled action: each loads both cores for a while, so they run one file
  * at a time, after the unit tests, and at most two runs at once inside a file.
- * Everything else runs in parallel first.
+ * Everything else runs first, two files at a time.
  */
 export const SITE_TESTS = [
   'test/local/**/*.test.ts',
@@ -28,6 +28,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: SITE_TESTS,
+          // vitest's default is one worker on 2 cores; these files mostly wait (sshd, timers)
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
