@@ -94,8 +94,8 @@ export const PROBE_SCRIPT = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w "$3" "$
 /** Slack for kubectl exec itself on top of the connect timeout. */
 export const PROBE_EXEC_SLACK_S = 15;
 
-export function probeCommand(from: PodRef, to: ProbeTarget, timeoutMs: number): string[] {
-  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+/** A script in the client pod under a wall timeout: the connect timeout plus kubectl's slack. */
+function inClientPod(from: PodRef, seconds: number, script: string, args: string[]): string[] {
   return [
     'timeout',
     String(seconds + PROBE_EXEC_SLACK_S),
@@ -107,12 +107,21 @@ export function probeCommand(from: PodRef, to: ProbeTarget, timeoutMs: number): 
     '--',
     'sh',
     '-c',
-    PROBE_SCRIPT,
+    script,
     'probe',
+    ...args,
+  ];
+}
+
+const connectSeconds = (timeoutMs: number) => Math.max(1, Math.ceil(timeoutMs / 1000));
+
+export function probeCommand(from: PodRef, to: ProbeTarget, timeoutMs: number): string[] {
+  const seconds = connectSeconds(timeoutMs);
+  return inClientPod(from, seconds, PROBE_SCRIPT, [
     checkIp(to.ip),
     checkPort(to.port),
     String(seconds),
-  ];
+  ]);
 }
 
 /**
@@ -144,23 +153,11 @@ export function probeBatchCommand(
   targets: readonly ProbeTarget[],
   timeoutMs: number,
 ): string[] {
-  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-  return [
-    'timeout',
-    String(seconds + PROBE_EXEC_SLACK_S),
-    'kubectl',
-    'exec',
-    '-n',
-    checkName('namespace', from.namespace),
-    checkName('pod', from.name),
-    '--',
-    'sh',
-    '-c',
-    PROBE_BATCH_SCRIPT,
-    'probe',
+  const seconds = connectSeconds(timeoutMs);
+  return inClientPod(from, seconds, PROBE_BATCH_SCRIPT, [
     String(seconds),
     ...targets.map((t) => `${checkIp(t.ip)}:${checkPort(t.port)}`),
-  ];
+  ]);
 }
 
 /** One outcome per target from the batch's lines; a target without its line is an error. */

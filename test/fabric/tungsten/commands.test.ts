@@ -36,6 +36,25 @@ const asRootWithBusybox = it.skipIf(
   noBusybox ?? needsRoot('the probe timeout (a network namespace with nftables)'),
 );
 
+/** busybox's applets the probe, the batch and the echo server use, as commands in `bin` */
+function linkApplets(bin: string): void {
+  for (const applet of [
+    'sh',
+    'nc',
+    'httpd',
+    'printf',
+    'mkdir',
+    'echo',
+    'mktemp',
+    'cat',
+    'tr',
+    'tail',
+    'rm',
+  ]) {
+    symlinkSync(busybox, join(bin, applet));
+  }
+}
+
 /** Run a shell line the way the remote login shell would (sh -c), capturing everything. */
 function runLine(line: string, env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
   const started = Date.now();
@@ -97,21 +116,7 @@ describe('probe and echo server, run for real with busybox', () => {
     dir = tempDir('te-probe-');
     bin = join(dir, 'bin');
     mkdirSync(bin);
-    for (const applet of [
-      'sh',
-      'nc',
-      'httpd',
-      'printf',
-      'mkdir',
-      'echo',
-      'mktemp',
-      'cat',
-      'tr',
-      'tail',
-      'rm',
-    ]) {
-      symlinkSync(busybox, join(bin, applet));
-    }
+    linkApplets(bin);
     echoPort = await freePort();
     echo = spawn(join(bin, 'sh'), ['-c', echoServerScript(echoPort, join(dir, 'www'))], {
       env: { PATH: bin, POD_NAME: `echo-east-${id}` },
@@ -207,21 +212,7 @@ describe('many probes in one exec, run for real with busybox', () => {
       dir = tempDir('te-batch-');
       bin = join(dir, 'bin');
       mkdirSync(bin);
-      for (const applet of [
-        'sh',
-        'nc',
-        'httpd',
-        'printf',
-        'mkdir',
-        'echo',
-        'mktemp',
-        'cat',
-        'tr',
-        'tail',
-        'rm',
-      ]) {
-        symlinkSync(busybox, join(bin, applet));
-      }
+      linkApplets(bin);
       execFileSync('ip', ['netns', 'add', netns]);
       made = true;
       execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);

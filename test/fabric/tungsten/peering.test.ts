@@ -27,14 +27,9 @@ import {
 import { memoryLogger } from '../../../src/log.js';
 import { buildPlanFromConfig } from '../../../src/plan/plan.js';
 import type { Plan } from '../../../src/plan/types.js';
-import {
-  Cleanup,
-  describeWithSshd,
-  generateRunKey,
-  makePool,
-  startServer,
-} from '../../remote/harness.js';
+import { Cleanup, describeWithSshd, generateRunKey, makePool } from '../../remote/harness.js';
 import { ConfigApiStandIn } from './configApiStandIn.js';
+import { startMasters, type Masters } from './masters.js';
 
 const direct = (port: number) => () =>
   new Promise<Duplex>((resolve, reject) => {
@@ -226,49 +221,20 @@ describeWithSshd('tungsten peer and peerStatus over SSH port forwards', () => {
   let plan: Plan;
   let sites: FabricSite[];
   let apis: Map<string, ConfigApiStandIn>;
+  let endpoints: Masters['endpoints'];
   let fabric: TungstenFabric;
   let ctx: FabricContext;
   let logger: ReturnType<typeof memoryLogger>;
 
   beforeAll(async () => {
     plan = buildPlanFromConfig(await loadSiteFile('examples/aws-azure.yml'));
-    apis = new Map();
-    sites = [];
-    for (const p of plan.sites) {
-      const master = p.hosts.find((h) => h.role === 'master')!;
-      const tf = new ConfigApiStandIn(master.name, master.privateAddress);
-      await tf.start();
-      cleanup.add(() => tf.stop());
-      tf.seedCluster();
-      apis.set(master.name, tf);
-      const server = await startServer(cleanup, key, { name: master.name });
-      sites.push({
-        plan: p,
-        machines: {
-          name: p.name,
-          provider: p.provider,
-          hosts: [
-            {
-              name: master.name,
-              site: p.name,
-              role: 'master',
-              privateAddress: master.privateAddress,
-              ssh: { host: '127.0.0.1', port: server.sshd.port, user: 'root' },
-            },
-          ],
-        },
-      });
-    }
+    ({ sites, apis, endpoints } = await startMasters(cleanup, key, plan));
     const { pool } = makePool(cleanup, key);
     fabric = new TungstenFabric({
       runId: 'tpeer',
       remote: pool,
       credentials: {},
-      endpoints: (m) => ({
-        address: '127.0.0.1',
-        configPort: apis.get(m.name)!.configPort,
-        introspectPort: apis.get(m.name)!.introspectPort,
-      }),
+      endpoints,
     });
     logger = memoryLogger();
     ctx = { plan, logger, signal: new AbortController().signal };

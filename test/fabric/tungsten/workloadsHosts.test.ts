@@ -26,10 +26,10 @@ import {
   describeWithSshd,
   generateRunKey,
   makePool,
-  startServer,
   tempDir,
 } from '../../remote/harness.js';
-import { ConfigApiStandIn } from './configApiStandIn.js';
+import type { ConfigApiStandIn } from './configApiStandIn.js';
+import { startMasters, type Masters } from './masters.js';
 
 const STANDINS = resolve('test/fabric/tungsten/standins');
 const NAMESPACES = ['tenant-a', 'tenant-b'];
@@ -79,6 +79,7 @@ describeWithSshd(
     let sites: FabricSite[];
     let roots: Map<string, string>;
     let apis: Map<string, ConfigApiStandIn>;
+    let endpoints: Masters['endpoints'];
     let fabric: TungstenFabric;
     let ctx: FabricContext;
     let log: string;
@@ -89,45 +90,16 @@ describeWithSshd(
       const dir = tempDir(cleanup, 'te-tf-workloads-');
       log = join(dir, 'calls.log');
       writeFileSync(log, '');
-      roots = new Map();
-      apis = new Map();
-      sites = [];
+      roots = new Map(plan.sites.map((p) => [p.name, join(dir, `${p.name}-master`)]));
+      ({ sites, apis, endpoints } = await startMasters(cleanup, key, plan, (m) => ({
+        PATH: `${STANDINS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+        TE_ROOT: join(dir, m.name),
+        TE_LOG: log,
+        TE_HOST: m.name,
+      })));
       for (const [i, p] of plan.sites.entries()) {
-        const master = p.hosts.find((h) => h.role === 'master')!;
-        const root = join(dir, master.name);
-        roots.set(p.name, root);
-        const server = await startServer(cleanup, key, {
-          name: master.name,
-          env: {
-            PATH: `${STANDINS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-            TE_ROOT: root,
-            TE_LOG: log,
-            TE_HOST: master.name,
-          },
-        });
-        mkdirSync(root, { recursive: true });
-        writeFileSync(join(root, 'world.json'), world(p.name, 20 + 2 * i));
-        const tf = new ConfigApiStandIn(master.name, master.privateAddress);
-        await tf.start();
-        cleanup.add(() => tf.stop());
-        tf.seedCluster();
-        apis.set(master.name, tf);
-        sites.push({
-          plan: p,
-          machines: {
-            name: p.name,
-            provider: p.provider,
-            hosts: [
-              {
-                name: master.name,
-                site: p.name,
-                role: 'master',
-                privateAddress: master.privateAddress,
-                ssh: { host: '127.0.0.1', port: server.sshd.port, user: 'root' },
-              },
-            ],
-          },
-        });
+        mkdirSync(roots.get(p.name)!, { recursive: true });
+        writeFileSync(join(roots.get(p.name)!, 'world.json'), world(p.name, 20 + 2 * i));
       }
       const { pool } = makePool(cleanup, key);
       fabric = new TungstenFabric({
@@ -138,11 +110,7 @@ describeWithSshd(
         pollMs: 100,
         workloadDeadlineMs: 10_000,
         isolationDeadlineMs: 3_000,
-        endpoints: (m) => ({
-          address: '127.0.0.1',
-          configPort: apis.get(m.name)!.configPort,
-          introspectPort: apis.get(m.name)!.introspectPort,
-        }),
+        endpoints,
       });
       ctx = { plan, logger: memoryLogger(), signal: new AbortController().signal };
     }, 60_000);
