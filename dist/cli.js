@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-TNAYI6MM.js";
+} from "./chunks/chunk-EQVS7IMT.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -33,7 +33,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-6XKZJFT4.js";
+} from "./chunks/chunk-2JV65D5J.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -11,7 +11,7 @@ import { DEFAULT_RACE_RETRIES } from '../../src/health/waitReady.js';
 import { DEFAULT_RESULTS_DIR } from '../../src/pipeline/testRun.js';
 
 interface ActionYml {
-  inputs: Record<string, { description: string; default?: string }>;
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
   outputs: Record<string, { description: string }>;
 }
 
@@ -101,5 +101,37 @@ describe('action.yml', () => {
 
   it('says which commands write plan.json', () => {
     expect(yml.outputs['plan-json']!.description).toMatch(/`plan` and `run`/);
+  });
+
+  it("the README's input and output tables are action.yml's: names, order and defaults", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    /** The rows of the Markdown table whose header starts with `first`: the cells of each row. */
+    const table = (first: string) => {
+      const lines = readme.split('\n');
+      const head = lines.findIndex((l) => new RegExp(`^\\| ${first} +\\|`).test(l));
+      expect(head, `a table headed "${first}"`).toBeGreaterThanOrEqual(0);
+      const rows: string[][] = [];
+      for (const line of lines.slice(head + 2)) {
+        if (!line.startsWith('|')) break;
+        rows.push(
+          line
+            .split(/(?<!\\)\|/)
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        );
+      }
+      return rows;
+    };
+    const inputs = table('input');
+    expect(inputs.map((r) => r[0])).toEqual(Object.keys(yml.inputs).map((n) => `\`${n}\``));
+    for (const [name, cell, description] of inputs) {
+      const spec = yml.inputs[name!.slice(1, -1)]!;
+      expect(cell, `${name}'s default`).toBe(spec.default ? `\`${spec.default}\`` : '');
+      expect(description, `${name} is described`).not.toBe('');
+      expect(spec.required ?? false, `${name} is optional, as the table says`).toBe(false);
+    }
+    expect(table('output').map((r) => r[0])).toEqual(
+      Object.keys(yml.outputs).map((n) => `\`${n}\``),
+    );
   });
 });

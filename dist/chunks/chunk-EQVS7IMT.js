@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-6XKZJFT4.js";
+} from "./chunk-2JV65D5J.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -17,7 +17,7 @@ import {
   parseRaceRetries,
   setSecret,
   warning
-} from "./chunk-6XKZJFT4.js";
+} from "./chunk-2JV65D5J.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -70727,6 +70727,24 @@ function deleteControlPodCommand(profile) {
   ];
 }
 var PROBE_EXEC_SLACK_S = 15;
+function inClientPod(from, seconds2, script, args) {
+  return [
+    "timeout",
+    String(seconds2 + PROBE_EXEC_SLACK_S),
+    "kubectl",
+    "exec",
+    "-n",
+    checkName("namespace", from.namespace),
+    checkName("pod", from.name),
+    "--",
+    "sh",
+    "-c",
+    script,
+    "probe",
+    ...args
+  ];
+}
+var connectSeconds = (timeoutMs) => Math.max(1, Math.ceil(timeoutMs / 1e3));
 var PROBE_BATCH_SCRIPT = [
   "t=$1; shift",
   "d=$(mktemp -d)",
@@ -70744,23 +70762,11 @@ var PROBE_BATCH_SCRIPT = [
   'rm -rf "$d"'
 ].join("\n");
 function probeBatchCommand(from, targets, timeoutMs) {
-  const seconds2 = Math.max(1, Math.ceil(timeoutMs / 1e3));
-  return [
-    "timeout",
-    String(seconds2 + PROBE_EXEC_SLACK_S),
-    "kubectl",
-    "exec",
-    "-n",
-    checkName("namespace", from.namespace),
-    checkName("pod", from.name),
-    "--",
-    "sh",
-    "-c",
-    PROBE_BATCH_SCRIPT,
-    "probe",
+  const seconds2 = connectSeconds(timeoutMs);
+  return inClientPod(from, seconds2, PROBE_BATCH_SCRIPT, [
     String(seconds2),
     ...targets.map((t) => `${checkIp(t.ip)}:${checkPort(t.port)}`)
-  ];
+  ]);
 }
 function parseProbeBatch(r, targets) {
   if (r.exitCode !== 0) {
