@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-EQVS7IMT.js";
+} from "./chunks/chunk-I56OHJLC.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -33,7 +33,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-2JV65D5J.js";
+} from "./chunks/chunk-Y4XLYLZM.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

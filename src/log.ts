@@ -8,6 +8,13 @@ export interface Logger {
   warn(message: string): void;
   error(message: string): void;
   debug(message: string): void;
+  /**
+   * A phase's lines begin (the action folds them into a log group; warnings
+   * and errors stay visible as annotations). Loggers without groups leave it out.
+   */
+  group?(title: string): void;
+  /** the phase's lines end */
+  groupEnd?(): void;
 }
 
 export class SecretRegistry {

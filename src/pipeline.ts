@@ -573,49 +573,54 @@ async function downLocked(options: DownOptions, env: PipelineEnv): Promise<DownR
         `${downCommandLine(options.stateDir, [name])} (again, once the cause is fixed)`,
     });
   };
-  // a teardown of many sites takes a while: say it is still at work, never silent for long
-  const heartbeat = setInterval(
-    () =>
-      logger.info(
-        `teardown ${runId}: still deleting (${state.resources.length} resources recorded, ${formatSeconds(Date.now() - started)} so far)`,
-      ),
-    options.heartbeatMs ?? TEARDOWN_HEARTBEAT_MS,
-  );
   let swept: Awaited<ReturnType<typeof sweep>>;
-  try {
-    swept = await sweep(state);
-  } finally {
-    clearInterval(heartbeat);
-  }
-  // the run's work that had not stopped yet may record resources while teardown runs:
-  // the state on disk is the truth, and what was added to it is swept again
   let latest = store;
-  for (let pass = 1; ; pass++) {
-    const now = await StateStore.open(options.stateDir);
-    const added = now.state.resources.slice(latest.state.resources.length);
-    latest = now;
-    if (added.length === 0) break;
-    if (pass === MAX_SWEEPS) {
-      for (const resource of added) {
-        swept.remaining.push({
-          resource,
-          error: 'recorded while teardown ran, after its last sweep',
-          howToDelete: downCommandLine(options.stateDir, [resource.provider]),
-        });
-      }
-      break;
-    }
-    logger.warn(
-      `teardown ${runId}: ${added.length} resources were recorded while teardown ran; sweeping again`,
+  logger.group?.('tungsten-e2e: teardown');
+  try {
+    // a teardown of many sites takes a while: say it is still at work, never silent for long
+    const heartbeat = setInterval(
+      () =>
+        logger.info(
+          `teardown ${runId}: still deleting (${state.resources.length} resources recorded, ${formatSeconds(Date.now() - started)} so far)`,
+        ),
+      options.heartbeatMs ?? TEARDOWN_HEARTBEAT_MS,
     );
-    const again = await sweep(now.state);
-    swept = {
-      deleted: [...swept.deleted, ...again.deleted],
-      remaining: again.remaining,
-      ...(again.userError !== undefined || swept.userError !== undefined
-        ? { userError: swept.userError ?? again.userError }
-        : {}),
-    };
+    try {
+      swept = await sweep(state);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    // the run's work that had not stopped yet may record resources while teardown runs:
+    // the state on disk is the truth, and what was added to it is swept again
+    for (let pass = 1; ; pass++) {
+      const now = await StateStore.open(options.stateDir);
+      const added = now.state.resources.slice(latest.state.resources.length);
+      latest = now;
+      if (added.length === 0) break;
+      if (pass === MAX_SWEEPS) {
+        for (const resource of added) {
+          swept.remaining.push({
+            resource,
+            error: 'recorded while teardown ran, after its last sweep',
+            howToDelete: downCommandLine(options.stateDir, [resource.provider]),
+          });
+        }
+        break;
+      }
+      logger.warn(
+        `teardown ${runId}: ${added.length} resources were recorded while teardown ran; sweeping again`,
+      );
+      const again = await sweep(now.state);
+      swept = {
+        deleted: [...swept.deleted, ...again.deleted],
+        remaining: again.remaining,
+        ...(again.userError !== undefined || swept.userError !== undefined
+          ? { userError: swept.userError ?? again.userError }
+          : {}),
+      };
+    }
+  } finally {
+    logger.groupEnd?.();
   }
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);

@@ -9,5 +9,8 @@ export function actionLogger(): Logger {
     warn: (m) => core.warning(secrets.redact(m)),
     error: (m) => core.error(secrets.redact(m)),
     debug: (m) => core.debug(secrets.redact(m)),
+    // each phase folds in the job's log; warnings and errors are annotations, seen outside the folds
+    group: (t) => core.startGroup(secrets.redact(t)),
+    groupEnd: () => core.endGroup(),
   };
 }

@@ -27,6 +27,7 @@ export async function phase<T>(
   const record: PhaseRecord = { name, startedAt: new Date().toISOString(), status: 'ok' };
   await store.update((s) => s.phases.push(record));
   const started = Date.now();
+  logger.group?.(`tungsten-e2e: ${name}`);
   try {
     signal.throwIfAborted();
     logger.info(`${name}: started`);
@@ -46,6 +47,8 @@ export async function phase<T>(
     if (signal.aborted)
       logger.warn(`${name}: cancelled after ${formatSeconds(Date.now() - started)}`);
     throw e;
+  } finally {
+    logger.groupEnd?.();
   }
 }
 

@@ -15,5 +15,7 @@ export function elapsedLogger(logger: Logger, startedAt: number, now = Date.now)
     warn: (m) => logger.warn(stamp(m)),
     error: (m) => logger.error(stamp(m)),
     debug: (m) => logger.debug(stamp(m)),
+    ...(logger.group ? { group: (t: string) => logger.group!(t) } : {}),
+    ...(logger.groupEnd ? { groupEnd: () => logger.groupEnd!() } : {}),
   };
 }

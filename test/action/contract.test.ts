@@ -136,6 +136,18 @@ describe.skipIf(!IS_ROOT)('the action as the runner runs it', { concurrent: true
       `::add-mask::${FAKE_CREDENTIALS['aws-secret-access-key']}`,
     );
 
+    // each phase folds into a log group of its own, every group closed
+    const groups = main.stdout.split('\n').filter((l) => /^::(group|endgroup)::/.test(l));
+    for (const p of ['provision', 'install', 'ready', 'connect', 'test', 'report', 'teardown']) {
+      expect(groups).toContain(`::group::tungsten-e2e: ${p}`);
+    }
+    expect(groups.filter((l) => l.startsWith('::group::')).length).toBe(
+      groups.filter((l) => l === '::endgroup::').length,
+    );
+    expect(
+      groups.every((l, i) => (i % 2 === 0 ? l.startsWith('::group::') : l === '::endgroup::')),
+    ).toBe(true);
+
     const outputs = runner.outputs(main);
     expect(outputs.passed).toBe('true');
     expect(outputs['results-json']).toBe('tungsten-e2e-results/results.json');

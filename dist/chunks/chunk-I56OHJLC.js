@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-2JV65D5J.js";
+} from "./chunk-Y4XLYLZM.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

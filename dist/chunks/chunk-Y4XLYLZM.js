@@ -46917,6 +46917,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -47104,6 +47107,12 @@ function notice(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
+}
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
 }
 function saveState(name, value) {
   const filePath = process.env["GITHUB_STATE"] || "";
@@ -78145,7 +78154,9 @@ function elapsedLogger(logger, startedAt, now = Date.now) {
     info: (m) => logger.info(stamp(m)),
     warn: (m) => logger.warn(stamp(m)),
     error: (m) => logger.error(stamp(m)),
-    debug: (m) => logger.debug(stamp(m))
+    debug: (m) => logger.debug(stamp(m)),
+    ...logger.group ? { group: (t) => logger.group(t) } : {},
+    ...logger.groupEnd ? { groupEnd: () => logger.groupEnd() } : {}
   };
 }
 
@@ -78155,6 +78166,7 @@ async function phase(store, name, logger, signal2, fn) {
   const record2 = { name, startedAt: (/* @__PURE__ */ new Date()).toISOString(), status: "ok" };
   await store.update((s) => s.phases.push(record2));
   const started = Date.now();
+  logger.group?.(`tungsten-e2e: ${name}`);
   try {
     signal2.throwIfAborted();
     logger.info(`${name}: started`);
@@ -78174,6 +78186,8 @@ async function phase(store, name, logger, signal2, fn) {
     if (signal2.aborted)
       logger.warn(`${name}: cancelled after ${formatSeconds(Date.now() - started)}`);
     throw e;
+  } finally {
+    logger.groupEnd?.();
   }
 }
 function stepRunner(store, phaseRecord, logger, signal2) {
@@ -78734,43 +78748,48 @@ async function downLocked(options, env) {
       howToDelete: (name) => `${downCommandLine(options.stateDir, [name])} (again, once the cause is fixed)`
     });
   };
-  const heartbeat = setInterval(
-    () => logger.info(
-      `teardown ${runId}: still deleting (${state.resources.length} resources recorded, ${formatSeconds(Date.now() - started)} so far)`
-    ),
-    options.heartbeatMs ?? TEARDOWN_HEARTBEAT_MS
-  );
   let swept;
-  try {
-    swept = await sweep(state);
-  } finally {
-    clearInterval(heartbeat);
-  }
   let latest = store;
-  for (let pass = 1; ; pass++) {
-    const now = await StateStore.open(options.stateDir);
-    const added = now.state.resources.slice(latest.state.resources.length);
-    latest = now;
-    if (added.length === 0) break;
-    if (pass === MAX_SWEEPS) {
-      for (const resource of added) {
-        swept.remaining.push({
-          resource,
-          error: "recorded while teardown ran, after its last sweep",
-          howToDelete: downCommandLine(options.stateDir, [resource.provider])
-        });
-      }
-      break;
-    }
-    logger.warn(
-      `teardown ${runId}: ${added.length} resources were recorded while teardown ran; sweeping again`
+  logger.group?.("tungsten-e2e: teardown");
+  try {
+    const heartbeat = setInterval(
+      () => logger.info(
+        `teardown ${runId}: still deleting (${state.resources.length} resources recorded, ${formatSeconds(Date.now() - started)} so far)`
+      ),
+      options.heartbeatMs ?? TEARDOWN_HEARTBEAT_MS
     );
-    const again = await sweep(now.state);
-    swept = {
-      deleted: [...swept.deleted, ...again.deleted],
-      remaining: again.remaining,
-      ...again.userError !== void 0 || swept.userError !== void 0 ? { userError: swept.userError ?? again.userError } : {}
-    };
+    try {
+      swept = await sweep(state);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    for (let pass = 1; ; pass++) {
+      const now = await StateStore.open(options.stateDir);
+      const added = now.state.resources.slice(latest.state.resources.length);
+      latest = now;
+      if (added.length === 0) break;
+      if (pass === MAX_SWEEPS) {
+        for (const resource of added) {
+          swept.remaining.push({
+            resource,
+            error: "recorded while teardown ran, after its last sweep",
+            howToDelete: downCommandLine(options.stateDir, [resource.provider])
+          });
+        }
+        break;
+      }
+      logger.warn(
+        `teardown ${runId}: ${added.length} resources were recorded while teardown ran; sweeping again`
+      );
+      const again = await sweep(now.state);
+      swept = {
+        deleted: [...swept.deleted, ...again.deleted],
+        remaining: again.remaining,
+        ...again.userError !== void 0 || swept.userError !== void 0 ? { userError: swept.userError ?? again.userError } : {}
+      };
+    }
+  } finally {
+    logger.groupEnd?.();
   }
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);
@@ -79666,6 +79685,8 @@ export {
   warning,
   notice,
   info,
+  startGroup,
+  endGroup,
   saveState,
   getState,
   require_dist,

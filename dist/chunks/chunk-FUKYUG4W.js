@@ -10,14 +10,16 @@ import {
   checkProfileName,
   closest,
   debug,
+  endGroup,
   error,
   getInput,
   info,
   olderThanSeconds,
   parseRaceRetries,
   setSecret,
+  startGroup,
   warning
-} from "./chunk-2JV65D5J.js";
+} from "./chunk-Y4XLYLZM.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
@@ -32,7 +34,10 @@ function actionLogger() {
     info: (m) => info(secrets.redact(m)),
     warn: (m) => warning(secrets.redact(m)),
     error: (m) => error(secrets.redact(m)),
-    debug: (m) => debug(secrets.redact(m))
+    debug: (m) => debug(secrets.redact(m)),
+    // each phase folds in the job's log; warnings and errors are annotations, seen outside the folds
+    group: (t) => startGroup(secrets.redact(t)),
+    groupEnd: () => endGroup()
   };
 }
 
