@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-I56OHJLC.js";
+} from "./chunks/chunk-D53JGERE.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -33,10 +33,11 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-Y4XLYLZM.js";
+} from "./chunks/chunk-4VYGSOMN.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
+import "./chunks/chunk-XCWAR6IE.js";
 import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-PYZPH3QF.js";

@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-FUKYUG4W.js";
+} from "./chunks/chunk-WPJKAAX7.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-I56OHJLC.js";
+} from "./chunks/chunk-D53JGERE.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,10 +36,11 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-Y4XLYLZM.js";
+} from "./chunks/chunk-4VYGSOMN.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
+import "./chunks/chunk-XCWAR6IE.js";
 import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-PYZPH3QF.js";

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-FUKYUG4W.js";
+} from "./chunks/chunk-WPJKAAX7.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,10 +19,11 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-Y4XLYLZM.js";
+} from "./chunks/chunk-4VYGSOMN.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
+import "./chunks/chunk-XCWAR6IE.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-PYZPH3QF.js";
 import {

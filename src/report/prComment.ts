@@ -10,6 +10,7 @@
  */
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
+import type { ProxyAgent } from 'undici';
 import type { Logger } from '../log.js';
 import { VERSION } from '../version.js';
 import { apiUrlFromEnv, commentTargetFromEnv, runUrlFromEnv } from './githubContext.js';
@@ -78,6 +79,31 @@ export interface UpsertCommentOptions {
   appLogin?: string;
   /** per request; default 30 s */
   timeoutMs?: number;
+  /** where HTTP(S)_PROXY and NO_PROXY are read (the runner's proxy settings); default none */
+  proxyEnv?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The runner's proxy for a URL, as the toolkit's clients honour it:
+ * HTTPS_PROXY for https URLs, HTTP_PROXY for http (upper or lower case), none
+ * for a host NO_PROXY names (a host, a `.domain` suffix, or `*`).
+ */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
+  const proxy =
+    url.protocol === 'https:'
+      ? env.HTTPS_PROXY || env.https_proxy
+      : env.HTTP_PROXY || env.http_proxy;
+  if (!proxy) return undefined;
+  const host = url.hostname.toLowerCase();
+  const bypass = (env.NO_PROXY || env.no_proxy || '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase().replace(/:\d+$/, ''))
+    .filter((e) => e !== '');
+  const skip = bypass.some(
+    (e) =>
+      e === '*' || host === e.replace(/^\./, '') || host.endsWith(e.startsWith('.') ? e : `.${e}`),
+  );
+  return skip ? undefined : proxy;
 }
 
 const GitHub = Octokit.plugin(paginateRest);
@@ -116,6 +142,22 @@ export async function upsertPrComment(o: UpsertCommentOptions): Promise<CommentR
 
 function client(o: UpsertCommentOptions): GitHubClient {
   const timeoutMs = o.timeoutMs ?? 30_000;
+  // undici (for its ProxyAgent) is loaded only when a proxy is set
+  const agents = new Map<string, { agent: ProxyAgent; fetch: typeof fetch }>();
+  const viaProxy = async (url: string | URL | Request) => {
+    const proxy = o.proxyEnv
+      ? proxyFor(new URL(url instanceof Request ? url.url : url), o.proxyEnv)
+      : undefined;
+    if (!proxy) return undefined;
+    if (!agents.has(proxy)) {
+      const undici = await import('undici');
+      agents.set(proxy, {
+        agent: new undici.ProxyAgent(proxy),
+        fetch: undici.fetch as unknown as typeof fetch,
+      });
+    }
+    return agents.get(proxy);
+  };
   return new GitHub({
     auth: o.token,
     baseUrl: (o.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
@@ -127,13 +169,16 @@ function client(o: UpsertCommentOptions): GitHubClient {
       error: (m: string) => o.logger.error(m),
     },
     request: {
-      fetch: (url: string | URL | Request, init?: RequestInit) =>
-        fetch(url, {
-          ...init,
-          signal: init?.signal
-            ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
-            : AbortSignal.timeout(timeoutMs),
-        }),
+      fetch: async (url: string | URL | Request, init?: RequestInit) => {
+        const signal = init?.signal
+          ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs);
+        // through the runner's proxy when one is set (undici's fetch takes a dispatcher)
+        const proxied = await viaProxy(url);
+        return proxied
+          ? proxied.fetch(url, { ...init, signal, dispatcher: proxied.agent } as RequestInit)
+          : fetch(url, { ...init, signal });
+      },
     },
   });
 }
@@ -235,6 +280,7 @@ export async function postResultsComment(
     body: renderCommentBody(results, { sites, ...(runUrl ? { runUrl } : {}) }),
     logger: o.logger,
     apiUrl: apiUrlFromEnv(env),
+    proxyEnv: env,
     ...(o.appLogin ? { appLogin: o.appLogin } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });

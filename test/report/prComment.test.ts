@@ -1,4 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log.js';
@@ -8,6 +10,7 @@ import {
   GITHUB_ACTIONS_BOT,
   MAX_COMMENT_CHARS,
   postResultsComment,
+  proxyFor,
   renderCommentBody,
   upsertPrComment,
 } from '../../src/report/prComment.js';
@@ -387,6 +390,93 @@ describe('PR comment', () => {
     expect(server.issueComments(OWNER, REPO, 5)).toHaveLength(1);
     expect(server.issueComments(OWNER, REPO, 6)).toHaveLength(1);
     expect(onIssue.status).toBe('skipped');
+  });
+
+  it('picks the proxy per URL: HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY hosts and suffixes direct', () => {
+    const env = {
+      HTTPS_PROXY: 'http://proxy:3128',
+      http_proxy: 'http://plain:8080',
+      NO_PROXY: 'internal.example, .corp.example:443',
+    };
+    expect(proxyFor(new URL('https://api.github.com/user'), env)).toBe('http://proxy:3128');
+    expect(proxyFor(new URL('http://ghe.local/api/v3'), env)).toBe('http://plain:8080');
+    expect(proxyFor(new URL('https://internal.example/x'), env)).toBeUndefined();
+    expect(proxyFor(new URL('https://ghe.corp.example/api'), env)).toBeUndefined();
+    expect(proxyFor(new URL('https://notcorp.example/api'), env)).toBe('http://proxy:3128');
+    expect(proxyFor(new URL('https://api.github.com/'), { ...env, NO_PROXY: '*' })).toBeUndefined();
+    expect(proxyFor(new URL('https://api.github.com/'), {})).toBeUndefined();
+  });
+
+  it("goes through the runner's proxy when one is set, and around it for NO_PROXY hosts", async () => {
+    // a forwarding HTTP proxy, as on a self-hosted runner behind one: it sees each request's absolute URL
+    const seen: string[] = [];
+    const proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const target = new URL(req.url!);
+      const upstream = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: req.method,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
+    // undici tunnels through a proxy with CONNECT, also to http URLs
+    proxy.on('connect', (req, client, head) => {
+      seen.push(`CONNECT ${req.url}`);
+      const [host, port] = req.url!.split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const out = await postResultsComment(sampleResults(), {
+        token: PAT,
+        logger: memoryLogger(),
+        env: { ...prEnv(), HTTP_PROXY: proxyUrl },
+      });
+      expect(out.status).toBe('created');
+      const api = new URL(server.url);
+      // every request of the comment went through the tunnel to the API's host
+      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(seen)).toEqual(new Set([`CONNECT ${api.host}`]));
+      expect(server.requests.map((r) => r.operationId)).toContain('issues/create-comment');
+      // the API's host in NO_PROXY: straight there, the proxy sees nothing
+      seen.length = 0;
+      const direct = await postResultsComment(sampleResults(), {
+        token: PAT,
+        logger: memoryLogger(),
+        env: { ...prEnv(), HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' },
+      });
+      expect(direct.status).toBe('updated');
+      expect(seen).toEqual([]);
+      // the control: a proxy that is not there makes the comment fail (a warning), so the proxy is used
+      const dead = await postResultsComment(sampleResults(), {
+        token: PAT,
+        logger: memoryLogger(),
+        env: { ...prEnv(), HTTP_PROXY: 'http://127.0.0.1:9' },
+        timeoutMs: 2_000,
+      });
+      expect(dead.status).toBe('failed');
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
   });
 
   it('uses GITHUB_API_URL as the base, path included (GitHub Enterprise Server)', async () => {

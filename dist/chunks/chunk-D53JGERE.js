@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-Y4XLYLZM.js";
+} from "./chunk-4VYGSOMN.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -19,7 +19,7 @@ import {
   setSecret,
   startGroup,
   warning
-} from "./chunk-Y4XLYLZM.js";
+} from "./chunk-4VYGSOMN.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -1,0 +1,6 @@
+import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
+import {
+  require_undici
+} from "./chunk-XCWAR6IE.js";
+import "./chunk-5VPQFH3J.js";
+export default require_undici();
