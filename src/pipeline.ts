@@ -125,6 +125,14 @@ export interface LiveRun {
   close(): Promise<void>;
 }
 
+/** A live run: its parts, and its tunnels read over the run's pool (cancelled with the run). */
+function liveRun(parts: Omit<LiveRun, 'tunnels'>, pool: RemotePool, signal: AbortSignal): LiveRun {
+  return {
+    ...parts,
+    tunnels: () => tunnelLinks(abortableRemote(pool, signal), parts.sites, parts.store),
+  };
+}
+
 export const KNOWN_HOSTS = 'known_hosts';
 
 /** how often a running teardown says it is still at work */
@@ -298,18 +306,8 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
     const workCtx: FabricContext = { plan, logger, signal: work };
 
     const remote = abortableRemote(pool, work);
-    const live = (connect: ConnectReport): LiveRun => ({
-      runId,
-      stateDir,
-      plan,
-      sites,
-      fabric,
-      store,
-      ctx,
-      connect,
-      tunnels: () => tunnelLinks(abortableRemote(pool, signal), sites, store),
-      close,
-    });
+    const live = (connect: ConnectReport): LiveRun =>
+      liveRun({ runId, stateDir, plan, sites, fabric, store, ctx, connect, close }, pool, signal);
     const last = UP_PHASES.indexOf(options.until ?? 'connect');
     const notConnected: ConnectReport = { established: [], down: [] };
     if (last < UP_PHASES.indexOf('install')) return live(notConnected);
@@ -445,18 +443,12 @@ export async function attach(stateDir: string, env: PipelineEnv): Promise<LiveRu
   const ctx: FabricContext = { plan, logger, signal };
   try {
     const connect = await waitPeered(fabric, sites, plan.peerings, ctx, { deadlineMs: 0 });
-    return {
-      runId,
-      stateDir,
-      plan,
-      sites,
-      fabric,
-      store,
-      ctx,
-      connect,
-      tunnels: () => tunnelLinks(abortableRemote(pool, signal), sites, store),
-      close: () => pool.close(),
-    };
+    const close = () => pool.close();
+    return liveRun(
+      { runId, stateDir, plan, sites, fabric, store, ctx, connect, close },
+      pool,
+      signal,
+    );
   } catch (e) {
     await pool.close();
     throw e;

@@ -104,19 +104,14 @@ export async function joinSites(
       ),
     ),
   );
-  const silent = await waitHandshakes(
-    o.remote,
-    machines,
-    states,
-    o.handshakeDeadlineMs,
-    ctx.signal,
-  );
+  const links = await waitHandshakes(o.remote, machines, states, o.handshakeDeadlineMs, ctx.signal);
+  const silent = links.filter((l) => !l.handshake);
   for (const l of silent) {
     ctx.logger.warn(
       `provision: the WireGuard tunnel ${l.a} ↔ ${l.b} has no handshake after ${Math.round(o.handshakeDeadlineMs / 1000)} s: its keys do not match, or UDP ${WIREGUARD_PORT} between the edges is blocked`,
     );
   }
-  for (const l of (await readLinks(o.remote, machines, states)).filter((x) => x.handshake)) {
+  for (const l of links.filter((x) => x.handshake)) {
     ctx.logger.info(`provision: the WireGuard tunnel ${l.a} ↔ ${l.b} is up`);
   }
   return silent;

@@ -151,7 +151,7 @@ export async function readLinks(
   return links.sort((x, y) => order(x.a) - order(y.a) || order(x.b) - order(y.b));
 }
 
-/** Wait until every tunnel has a handshake, or the deadline; returns the links without one. */
+/** Wait until every tunnel has a handshake, or the deadline; returns every link as last read. */
 export async function waitHandshakes(
   remote: RemoteRunner,
   sites: readonly ProvisionedSite[],
@@ -161,8 +161,8 @@ export async function waitHandshakes(
 ): Promise<TunnelLink[]> {
   const started = Date.now();
   for (;;) {
-    const silent = (await readLinks(remote, sites, states)).filter((l) => !l.handshake);
-    if (silent.length === 0 || Date.now() - started >= deadlineMs) return silent;
+    const links = await readLinks(remote, sites, states);
+    if (links.every((l) => l.handshake) || Date.now() - started >= deadlineMs) return links;
     signal.throwIfAborted();
     await new Promise((r) => setTimeout(r, 200));
   }

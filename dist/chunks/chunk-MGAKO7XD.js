@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-4VYGSOMN.js";
+} from "./chunk-AS6QKNQK.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

@@ -41268,8 +41268,8 @@ function withParser(schema, parser) {
     throw new ZodCompileUnsupportedError("a schema whose subtree contains a reference cycle");
   }
   const clone2 = clone(schema);
-  const liveRun = schema._zod.run;
-  const originalRun = liveRun.__originalRun ?? liveRun;
+  const liveRun2 = schema._zod.run;
+  const originalRun = liveRun2.__originalRun ?? liveRun2;
   const wrapped = (payload, ctx) => {
     if (ctx?.async || ctx?.direction === "backward" || ctx?.skipChecks || ctx?.[FALLBACK_FLAG]) {
       return originalRun(payload, ctx);
@@ -41290,7 +41290,7 @@ function withParser(schema, parser) {
   clone2._zod.bag.fallbackRun = originalRun;
   clone2._zod.bag.validator = parser;
   clone2._zod.run = wrapped;
-  if (!liveRun.__originalRun)
+  if (!liveRun2.__originalRun)
     installCompiledUserMethods(clone2, schema, parser);
   return clone2;
 }
@@ -59121,8 +59121,8 @@ async function readLinks(remote, sites, states) {
 async function waitHandshakes(remote, sites, states, deadlineMs, signal2) {
   const started = Date.now();
   for (; ; ) {
-    const silent = (await readLinks(remote, sites, states)).filter((l) => !l.handshake);
-    if (silent.length === 0 || Date.now() - started >= deadlineMs) return silent;
+    const links = await readLinks(remote, sites, states);
+    if (links.every((l) => l.handshake) || Date.now() - started >= deadlineMs) return links;
     signal2.throwIfAborted();
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -59177,19 +59177,14 @@ async function joinSites(machines, ctx, o) {
       )
     )
   );
-  const silent = await waitHandshakes(
-    o.remote,
-    machines,
-    states,
-    o.handshakeDeadlineMs,
-    ctx.signal
-  );
+  const links = await waitHandshakes(o.remote, machines, states, o.handshakeDeadlineMs, ctx.signal);
+  const silent = links.filter((l) => !l.handshake);
   for (const l of silent) {
     ctx.logger.warn(
       `provision: the WireGuard tunnel ${l.a} \u2194 ${l.b} has no handshake after ${Math.round(o.handshakeDeadlineMs / 1e3)} s: its keys do not match, or UDP ${WIREGUARD_PORT} between the edges is blocked`
     );
   }
-  for (const l of (await readLinks(o.remote, machines, states)).filter((x) => x.handshake)) {
+  for (const l of links.filter((x) => x.handshake)) {
     ctx.logger.info(`provision: the WireGuard tunnel ${l.a} \u2194 ${l.b} is up`);
   }
   return silent;
@@ -59519,6 +59514,12 @@ function fabricCredentials(env) {
   return password ? { registryPassword: password } : {};
 }
 var UP_PHASES = ["provision", "install", "ready", "connect"];
+function liveRun(parts, pool, signal2) {
+  return {
+    ...parts,
+    tunnels: () => tunnelLinks(abortableRemote(pool, signal2), parts.sites, parts.store)
+  };
+}
 var KNOWN_HOSTS = "known_hosts";
 var TEARDOWN_HEARTBEAT_MS = 5e3;
 var ID = /^[a-z][a-z0-9]{5}$/;
@@ -59668,18 +59669,7 @@ async function up(options, env) {
     const ctx = { plan, logger, signal: signal2 };
     const workCtx = { plan, logger, signal: work };
     const remote = abortableRemote(pool, work);
-    const live = (connect2) => ({
-      runId,
-      stateDir,
-      plan,
-      sites,
-      fabric,
-      store,
-      ctx,
-      connect: connect2,
-      tunnels: () => tunnelLinks(abortableRemote(pool, signal2), sites, store),
-      close
-    });
+    const live = (connect2) => liveRun({ runId, stateDir, plan, sites, fabric, store, ctx, connect: connect2, close }, pool, signal2);
     const last = UP_PHASES.indexOf(options.until ?? "connect");
     const notConnected = { established: [], down: [] };
     if (last < UP_PHASES.indexOf("install")) return live(notConnected);
@@ -59808,18 +59798,12 @@ async function attach(stateDir, env) {
   const ctx = { plan, logger, signal: signal2 };
   try {
     const connect = await waitPeered(fabric, sites, plan.peerings, ctx, { deadlineMs: 0 });
-    return {
-      runId,
-      stateDir,
-      plan,
-      sites,
-      fabric,
-      store,
-      ctx,
-      connect,
-      tunnels: () => tunnelLinks(abortableRemote(pool, signal2), sites, store),
-      close: () => pool.close()
-    };
+    const close = () => pool.close();
+    return liveRun(
+      { runId, stateDir, plan, sites, fabric, store, ctx, connect, close },
+      pool,
+      signal2
+    );
   } catch (e) {
     await pool.close();
     throw e;

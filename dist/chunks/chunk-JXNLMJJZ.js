@@ -19,7 +19,7 @@ import {
   setSecret,
   startGroup,
   warning
-} from "./chunk-4VYGSOMN.js";
+} from "./chunk-AS6QKNQK.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
