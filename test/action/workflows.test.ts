@@ -3,8 +3,9 @@
  * every job; top-level permissions read-only, anything more granted per job;
  * a concurrency group where overlapping runs hurt (the PR gate, which
  * comments; the nightly, which uses the cloud accounts); cleanup steps that
- * run `if: always()`. A real validator (actionlint) is not installed here:
- * these are our rules on top of it, not a replacement.
+ * run `if: always()`; every action pinned by a full commit SHA with its
+ * version in a comment (dependabot moves both). The real validators run in
+ * validator.test.ts: these are our rules on top of them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,31 @@ const workflows = readdirSync(DIR)
 const readOnly = (p: Record<string, string> | undefined) =>
   p === undefined || Object.values(p).every((v) => v === 'read' || v === 'none');
 
+/** `uses:` lines that are not a local action and not pinned as `owner/repo@<40 hex> # vX.Y.Z`. */
+const unpinned = (source: string) =>
+  source
+    .split('\n')
+    .map((line, i) => ({ line: i + 1, text: line.trim() }))
+    .filter(({ text }) => /^(- )?uses: /.test(text))
+    .filter(({ text }) => !/uses: \.\//.test(text))
+    .filter(({ text }) => !/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(text))
+    .map(({ line, text }) => `${line}: ${text}`);
+
 describe('workflows', () => {
+  it('every action is pinned by commit SHA, its version in a comment', () => {
+    const bad = readdirSync(DIR)
+      .filter((f) => f.endsWith('.yml'))
+      .flatMap((f) => unpinned(readFileSync(join(DIR, f), 'utf8')).map((u) => `${f}:${u}`));
+    expect(bad).toEqual([]);
+    // the controls: a moving tag, a short SHA and a SHA without its version are caught
+    expect(unpinned('      - uses: actions/checkout@v7\n')).toHaveLength(1);
+    expect(unpinned('      - uses: actions/checkout@3d3c42e\n')).toHaveLength(1);
+    expect(
+      unpinned('      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n'),
+    ).toHaveLength(1);
+    expect(unpinned('        uses: ./.tungsten-e2e-action\n')).toHaveLength(0);
+  });
+
   it('every job has a timeout', () => {
     const missing = workflows.flatMap(({ file, wf }) =>
       Object.entries(wf.jobs)
