@@ -472,11 +472,15 @@ export interface DownResult {
 /** Sweeps at most, while the run's late work keeps recording resources during teardown. */
 const MAX_SWEEPS = 3;
 
-/** Which providers to ask, and for which sites, to delete a run. */
+/**
+ * Which providers to ask, and each one for which of the run's sites: a
+ * provider is told only its own sites (AWS must not search Azure's
+ * "westeurope" for EC2 resources).
+ */
 function teardownScope(
   state: Readonly<RunState>,
   plan: Plan | undefined,
-): { providers: ProviderName[]; target: TeardownTarget } {
+): { providers: ProviderName[]; target: (provider: ProviderName) => TeardownTarget } {
   const names = new Set<ProviderName>(providersOfState(state));
   if (names.size === 0) {
     // up stopped before it recorded anything: the site file says which providers to sweep
@@ -487,23 +491,30 @@ function teardownScope(
     ...state.sites.map((s) => s.name),
     ...state.resources.map((r) => r.site),
   ]);
-  const target: TeardownTarget = {
-    runId: state.runId,
-    sites: [...siteNames]
-      .filter((n) => n !== '')
-      .map((name) => {
-        const s = state.sites.find((x) => x.name === name);
-        // a site whose provisioning was cut short has resources, with their region, but no site record yet
-        const region =
-          s?.region ?? state.resources.find((r) => r.site === name && r.region)?.region;
-        return {
-          name,
-          ...(region ? { region } : {}),
-          ...(s?.zone ? { zone: s.zone } : {}),
-        };
-      }),
+  const sites = [...siteNames]
+    .filter((n) => n !== '')
+    .map((name) => {
+      const s = state.sites.find((x) => x.name === name);
+      // a site whose provisioning was cut short has resources, with their region, but no site record yet
+      const resource = state.resources.find((r) => r.site === name && r.region);
+      const region = s?.region ?? resource?.region;
+      const provider =
+        s?.provider ??
+        state.resources.find((r) => r.site === name)?.provider ??
+        plan?.sites.find((p) => p.name === name)?.provider;
+      return {
+        provider,
+        site: { name, ...(region ? { region } : {}), ...(s?.zone ? { zone: s.zone } : {}) },
+      };
+    });
+  return {
+    providers: [...names],
+    target: (provider) => ({
+      runId: state.runId,
+      // a site whose provider is not known is offered to every provider rather than missed
+      sites: sites.filter((s) => s.provider === provider || !s.provider).map((s) => s.site),
+    }),
   };
-  return { providers: [...names], target };
 }
 
 /** Tear a run down from its state directory; safe to repeat, and after `up` died half way. */
@@ -558,7 +569,7 @@ async function downLocked(options: DownOptions, env: PipelineEnv): Promise<DownR
     const scope = teardownScope(now, plan);
     return destroyEach(scope.providers, {
       providers,
-      target: () => scope.target,
+      target: scope.target,
       ctx: { logger, signal },
       recorded: now.resources,
       howToDelete: (name) =>

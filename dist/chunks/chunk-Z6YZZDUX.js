@@ -59820,19 +59820,24 @@ function teardownScope(state, plan) {
     ...state.sites.map((s) => s.name),
     ...state.resources.map((r) => r.site)
   ]);
-  const target = {
-    runId: state.runId,
-    sites: [...siteNames].filter((n) => n !== "").map((name) => {
-      const s = state.sites.find((x) => x.name === name);
-      const region = s?.region ?? state.resources.find((r) => r.site === name && r.region)?.region;
-      return {
-        name,
-        ...region ? { region } : {},
-        ...s?.zone ? { zone: s.zone } : {}
-      };
+  const sites = [...siteNames].filter((n) => n !== "").map((name) => {
+    const s = state.sites.find((x) => x.name === name);
+    const resource = state.resources.find((r) => r.site === name && r.region);
+    const region = s?.region ?? resource?.region;
+    const provider = s?.provider ?? state.resources.find((r) => r.site === name)?.provider ?? plan?.sites.find((p) => p.name === name)?.provider;
+    return {
+      provider,
+      site: { name, ...region ? { region } : {}, ...s?.zone ? { zone: s.zone } : {} }
+    };
+  });
+  return {
+    providers: [...names],
+    target: (provider) => ({
+      runId: state.runId,
+      // a site whose provider is not known is offered to every provider rather than missed
+      sites: sites.filter((s) => s.provider === provider || !s.provider).map((s) => s.site)
     })
   };
-  return { providers: [...names], target };
 }
 function lastStep(state) {
   for (const p of [...state.phases].reverse()) {
@@ -59877,7 +59882,7 @@ async function downLocked(options, env) {
     const scope = teardownScope(now, plan);
     return destroyEach(scope.providers, {
       providers,
-      target: () => scope.target,
+      target: scope.target,
       ctx: { logger, signal: signal2 },
       recorded: now.resources,
       howToDelete: (name) => `${downCommandLine(options.stateDir, [name])} (again, once the cause is fixed)`

@@ -19,7 +19,7 @@ import {
   setSecret,
   startGroup,
   warning
-} from "./chunk-AS6QKNQK.js";
+} from "./chunk-Z6YZZDUX.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

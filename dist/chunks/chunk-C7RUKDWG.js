@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-AS6QKNQK.js";
+} from "./chunk-Z6YZZDUX.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
