@@ -8,9 +8,9 @@
  * (contrail-status on every node) and `remediate` (the race's ladder on the
  * master: delete the control pod; create the control node's own bgp-router
  * through the config API), `peer` (peering.ts, through the config API over
- * an SSH port forward) and `peerStatus` (the control node's introspect).
- * Workloads and probes come with the workloads issue; until then the
- * registry refuses cloud sites.
+ * an SSH port forward), `peerStatus` (the control node's introspect),
+ * `deployWorkloads`, `applyIsolation` and `probe` (kubectl on the master).
+ * test/fabric/tungsten/staticRun.test.ts runs all of it through `run`.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';

@@ -29,47 +29,10 @@ import {
   tempDir,
 } from '../../remote/harness.js';
 import type { ConfigApiStandIn } from './configApiStandIn.js';
+import { kubeWorld, NAMESPACES } from './kubeWorld.js';
 import { startMasters, type Masters } from './masters.js';
 
 const STANDINS = resolve('test/fabric/tungsten/standins');
-const NAMESPACES = ['tenant-a', 'tenant-b'];
-
-/** What `kubectl get pods,services -o json` shows on a site once the workloads run. */
-function world(site: string, octet: number): string {
-  const items = NAMESPACES.flatMap((ns, i) => [
-    {
-      kind: 'Pod',
-      metadata: {
-        name: `echo-5d8f-${site}${i}`,
-        namespace: ns,
-        labels: { app: 'echo', 'tungsten-e2e.io/workload': 'true' },
-      },
-      spec: { containers: [{ ports: [{ containerPort: 8080 }] }] },
-      status: { phase: 'Running', podIP: `10.${octet}.0.${10 + i}` },
-    },
-    {
-      kind: 'Pod',
-      metadata: {
-        name: `client-${site}${i}`,
-        namespace: ns,
-        labels: { app: 'client', 'tungsten-e2e.io/workload': 'true' },
-      },
-      spec: { containers: [{}] },
-      status: { phase: 'Running', podIP: `10.${octet}.0.${20 + i}` },
-    },
-    {
-      kind: 'Service',
-      metadata: { name: 'echo', namespace: ns, labels: { 'tungsten-e2e.io/workload': 'true' } },
-      spec: {
-        clusterIP: `10.${octet + 1}.0.${10 + i}`,
-        selector: { app: 'echo' },
-        ports: [{ port: 80 }],
-      },
-    },
-  ]);
-  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
-}
-
 describeWithSshd(
   'tungsten workloads, isolation and probes on sshd hosts with kubectl stand-ins',
   () => {
@@ -99,7 +62,10 @@ describeWithSshd(
       })));
       for (const [i, p] of plan.sites.entries()) {
         mkdirSync(roots.get(p.name)!, { recursive: true });
-        writeFileSync(join(roots.get(p.name)!, 'world.json'), world(p.name, 20 + 2 * i));
+        writeFileSync(
+          join(roots.get(p.name)!, 'world.json'),
+          kubeWorld({ site: p.name, octet: 20 + 2 * i }),
+        );
       }
       const { pool } = makePool(cleanup, key);
       fabric = new TungstenFabric({
