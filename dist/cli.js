@@ -3,7 +3,7 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   listenForInterrupt,
   planCommand
-} from "./chunks/chunk-C7RUKDWG.js";
+} from "./chunks/chunk-V25WCS67.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -33,7 +33,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-Z6YZZDUX.js";
+} from "./chunks/chunk-KSRLLCDQ.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -84,13 +84,6 @@ export function deleteControlPodCommand(profile: Profile): string[] {
   ];
 }
 
-/**
- * The probe, run in the client pod (busybox): an HTTP/1.0 request through nc
- * with a connect timeout; the reply carries the backend's pod name. Arguments
- * arrive as $1 address, $2 port, $3 seconds, never inside the script text.
- */
-export const PROBE_SCRIPT = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w "$3" "$1" "$2"`;
-
 /** Slack for kubectl exec itself on top of the connect timeout. */
 export const PROBE_EXEC_SLACK_S = 15;
 
@@ -115,18 +108,10 @@ function inClientPod(from: PodRef, seconds: number, script: string, args: string
 
 const connectSeconds = (timeoutMs: number) => Math.max(1, Math.ceil(timeoutMs / 1000));
 
-export function probeCommand(from: PodRef, to: ProbeTarget, timeoutMs: number): string[] {
-  const seconds = connectSeconds(timeoutMs);
-  return inClientPod(from, seconds, PROBE_SCRIPT, [
-    checkIp(to.ip),
-    checkPort(to.port),
-    String(seconds),
-  ]);
-}
-
 /**
- * Many probes in one exec (busybox sh in the client pod): every target at
- * once in the background, each nc's output and exit status in its own file,
+ * The probes, run in the client pod (busybox sh): an HTTP/1.0 request through
+ * nc per target with a connect timeout; each reply carries the backend's pod
+ * name. Many probes in one exec: every target at once in the background, each nc's output and exit status in its own file,
  * then one line per target in the targets' order:
  * `<index>\t<exit>\t<last line of stdout>\t<last line of stderr>`.
  * Arguments: $1 the connect timeout in seconds, then address:port pairs.

@@ -1,8 +1,8 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, connect } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../../src/config/profile.js';
@@ -16,8 +16,7 @@ import {
   parseProbeResult,
   parseWorkloads,
   probeBatchCommand,
-  PROBE_SCRIPT,
-  probeCommand,
+  PROBE_BATCH_SCRIPT,
   provisionBgpRouterCommand,
   shellLine,
   workloadsQueryCommand,
@@ -31,7 +30,6 @@ import { needsRoot, needsTool } from '../../support/requirements.js';
 const busybox = spawnSync('sh', ['-c', 'command -v busybox']).stdout.toString().trim();
 /** In CI busybox is installed by .ci/run and the tests run as root: there these must run, never skip. */
 const noBusybox = needsTool('the probe and echo server on busybox', 'busybox', 'busybox');
-const withBusybox = it.skipIf(noBusybox);
 const asRootWithBusybox = it.skipIf(
   noBusybox ?? needsRoot('the probe timeout (a network namespace with nftables)'),
 );
@@ -81,118 +79,10 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitListening(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
 /** The probe as the client pod runs it: the argv after `kubectl exec … --`. */
 function inPodArgv(argv: string[]): string[] {
   return argv.slice(argv.indexOf('--') + 1);
 }
-
-describe('probe and echo server, run for real with busybox', () => {
-  const id = randomBytes(3).toString('hex');
-  let dir = '';
-  let bin = '';
-  let echo: ChildProcess | undefined;
-  let echoPort = 0;
-  const netns = `te-probe-${id}`;
-  let netnsMade = false;
-
-  beforeAll(async () => {
-    if (!busybox) return;
-    dir = tempDir('te-probe-');
-    bin = join(dir, 'bin');
-    mkdirSync(bin);
-    linkApplets(bin);
-    echoPort = await freePort();
-    echo = spawn(join(bin, 'sh'), ['-c', echoServerScript(echoPort, join(dir, 'www'))], {
-      env: { PATH: bin, POD_NAME: `echo-east-${id}` },
-      stdio: 'ignore',
-    });
-    await waitListening(echoPort);
-  });
-
-  afterAll(() => {
-    if (echo?.pid) {
-      try {
-        process.kill(echo.pid);
-      } catch {
-        // already gone
-      }
-    }
-    if (netnsMade) spawnSync('ip', ['netns', 'del', netns]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const env = () => ({ PATH: bin });
-
-  withBusybox('connected: the reply names the backend pod', async () => {
-    const argv = probeCommand(
-      { site: 'east', namespace: 'tenant-a', name: 'client' },
-      { ip: '127.0.0.1', port: echoPort },
-      2000,
-    );
-    const r = await runLine(shellLine(inPodArgv(argv)), env());
-    const outcome = parseProbeResult(r);
-    expect(outcome.result).toBe('connected');
-    expect(outcome.detail).toMatch(/^HTTP\/1\.[01] 200/);
-    expect(replyNames(outcome.detail, [`echo-east-${id}`])).toBe(`echo-east-${id}`);
-  });
-
-  withBusybox('refused: nothing listens on the port', async () => {
-    const closed = await freePort();
-    const argv = probeCommand(
-      { site: 'e', namespace: 'a', name: 'client' },
-      { ip: '127.0.0.1', port: closed },
-      1000,
-    );
-    const outcome = parseProbeResult(await runLine(shellLine(inPodArgv(argv)), env()));
-    expect(outcome).toMatchObject({ result: 'refused', detail: 'connection refused' });
-  });
-
-  asRootWithBusybox('timeout: packets to the port are dropped (netns + nftables)', async () => {
-    execFileSync('ip', ['netns', 'add', netns]);
-    netnsMade = true;
-    execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-    execFileSync('ip', [
-      'netns',
-      'exec',
-      netns,
-      'nft',
-      'add table inet probe; add chain inet probe out { type filter hook output priority 0 ; } ; add rule inet probe out tcp dport 7777 drop',
-    ]);
-    const argv = probeCommand(
-      { site: 'e', namespace: 'a', name: 'client' },
-      { ip: '127.0.0.1', port: 7777 },
-      1000,
-    );
-    const line = shellLine([
-      'ip',
-      'netns',
-      'exec',
-      netns,
-      'env',
-      `PATH=${bin}`,
-      ...inPodArgv(argv),
-    ]);
-    const outcome = parseProbeResult(await runLine(line));
-    expect(outcome.result).toBe('timeout');
-    expect(outcome.durationMs).toBeGreaterThanOrEqual(900);
-  });
-});
 
 describe('many probes in one exec, run for real with busybox', () => {
   const id = randomBytes(3).toString('hex');
@@ -318,11 +208,11 @@ describe('many probes in one exec, run for real with busybox', () => {
 });
 
 describe('probe command', () => {
-  it('is kubectl exec in the client pod under a wall timeout, with the address as arguments', () => {
+  it('is kubectl exec in the client pod under a wall timeout, with the addresses as arguments', () => {
     expect(
-      probeCommand(
+      probeBatchCommand(
         { site: 'east', namespace: 'tenant-a', name: 'client' },
-        { ip: '10.96.0.10', port: 80 },
+        [{ ip: '10.96.0.10', port: 80 }],
         2000,
       ),
     ).toEqual([
@@ -336,34 +226,20 @@ describe('probe command', () => {
       '--',
       'sh',
       '-c',
-      PROBE_SCRIPT,
+      PROBE_BATCH_SCRIPT,
       'probe',
-      '10.96.0.10',
-      '80',
       '2',
+      '10.96.0.10:80',
     ]);
-    expect(
-      shellLine(
-        probeCommand(
-          { site: 'e', namespace: 'a', name: 'client' },
-          { ip: '10.0.0.1', port: 80 },
-          2000,
-        ),
-      ),
-    ).toBe(
-      `timeout 17 kubectl exec -n a client -- sh -c 'printf '\\''GET / HTTP/1.0\\r\\n\\r\\n'\\'' | nc -w "$3" "$1" "$2"' probe 10.0.0.1 80 2`,
-    );
   });
 
   it('refuses values that are not what they claim to be', () => {
     const from = { site: 'e', namespace: 'a', name: 'client' };
-    expect(() => probeCommand(from, { ip: '10.0.0.1; reboot', port: 80 }, 2000)).toThrow(
-      InfraError,
-    );
-    expect(() => probeCommand(from, { ip: '10.0.0.1', port: 0 }, 2000)).toThrow(InfraError);
-    expect(() =>
-      probeCommand({ ...from, name: 'client$(id)' }, { ip: '10.0.0.1', port: 80 }, 2000),
-    ).toThrow(InfraError);
+    const one = (ip: string, port: number, pod = from) =>
+      probeBatchCommand(pod, [{ ip, port }], 2000);
+    expect(() => one('10.0.0.1; reboot', 80)).toThrow(InfraError);
+    expect(() => one('10.0.0.1', 0)).toThrow(InfraError);
+    expect(() => one('10.0.0.1', 80, { ...from, name: 'client$(id)' })).toThrow(InfraError);
     expect(() => deletePoliciesCommand('Tenant A')).toThrow(InfraError);
   });
 

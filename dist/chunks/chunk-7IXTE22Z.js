@@ -19,7 +19,7 @@ import {
   setSecret,
   startGroup,
   warning
-} from "./chunk-Z6YZZDUX.js";
+} from "./chunk-KSRLLCDQ.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

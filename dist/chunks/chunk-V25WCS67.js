@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-Z6YZZDUX.js";
+} from "./chunk-KSRLLCDQ.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
