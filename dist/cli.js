@@ -2,8 +2,9 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   listenForInterrupt,
-  planCommand
-} from "./chunks/chunk-V25WCS67.js";
+  planCommand,
+  writeInto
+} from "./chunks/chunk-UNY4BEBI.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -16,6 +17,7 @@ import {
   down,
   downCommandLine,
   elapsedLogger,
+  external_exports,
   janitorCommand,
   listProfiles,
   loadProfile,
@@ -33,7 +35,7 @@ import {
   testAndReport,
   up,
   withStateLock
-} from "./chunks/chunk-KSRLLCDQ.js";
+} from "./chunks/chunk-WIHYM36J.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -79,15 +81,15 @@ var require_liquid_node = __commonJS({
         return this.input.slice(this.begin, this.end);
       }
       getPosition() {
-        let [row, col] = [1, 1];
+        let [row2, col] = [1, 1];
         for (let i = 0; i < this.begin; i++) {
           if (this.input[i] === "\n") {
-            row++;
+            row2++;
             col = 1;
           } else
             col++;
         }
-        return [row, col];
+        return [row2, col];
       }
       size() {
         return this.end - this.begin;
@@ -529,8 +531,8 @@ var require_liquid_node = __commonJS({
       constructor() {
         this.buffer = "";
       }
-      write(html) {
-        this.buffer += stringify(html);
+      write(html2) {
+        this.buffer += stringify(html2);
       }
     };
     var StreamedEmitter = class {
@@ -538,8 +540,8 @@ var require_liquid_node = __commonJS({
         this.buffer = "";
         this.stream = new stream.PassThrough();
       }
-      write(html) {
-        this.stream.write(stringify(html));
+      write(html2) {
+        this.stream.write(stringify(html2));
       }
       error(err) {
         this.stream.emit("error", err);
@@ -552,12 +554,12 @@ var require_liquid_node = __commonJS({
       constructor() {
         this.buffer = "";
       }
-      write(html) {
-        html = toValue(html);
-        if (typeof html !== "string" && this.buffer === "") {
-          this.buffer = html;
+      write(html2) {
+        html2 = toValue(html2);
+        if (typeof html2 !== "string" && this.buffer === "") {
+          this.buffer = html2;
         } else {
-          this.buffer = stringify(this.buffer) + stringify(html);
+          this.buffer = stringify(this.buffer) + stringify(html2);
         }
       }
     };
@@ -1314,8 +1316,8 @@ var require_liquid_node = __commonJS({
         for (const tpl of templates) {
           ctx.renderLimit.check();
           try {
-            const html = yield tpl.render(ctx, emitter);
-            html && emitter.write(html);
+            const html2 = yield tpl.render(ctx, emitter);
+            html2 && emitter.write(html2);
             if (ctx.breakCalled || ctx.continueCalled)
               break;
           } catch (e) {
@@ -1665,7 +1667,7 @@ var require_liquid_node = __commonJS({
         return false;
       }
     }
-    function readFile2(filepath) {
+    function readFile4(filepath) {
       return readFileAsync(filepath, "utf8");
     }
     function existsSync(filepath) {
@@ -1717,7 +1719,7 @@ var require_liquid_node = __commonJS({
     var fs = /* @__PURE__ */ Object.freeze({
       __proto__: null,
       exists,
-      readFile: readFile2,
+      readFile: readFile4,
       existsSync,
       readFileSync,
       resolve,
@@ -2701,8 +2703,8 @@ var require_liquid_node = __commonJS({
           for (const ident of template.localScope()) {
             scope.add(ident.content);
             scope.deleteAlias(ident.content);
-            const [row, col] = ident.getPosition();
-            locals.push(new Variable([ident.content], { row, col, file: ident.file }));
+            const [row2, col] = ident.getPosition();
+            locals.push(new Variable([ident.content], { row: row2, col, file: ident.file }));
           }
         }
         if (template.children) {
@@ -2886,9 +2888,9 @@ var require_liquid_node = __commonJS({
           segments.push(extractPropertyAccessVariable(prop));
         }
       }
-      const [row, col] = token.getPosition();
+      const [row2, col] = token.getPosition();
       return new Variable(segments, {
-        row,
+        row: row2,
         col,
         file
       });
@@ -2996,10 +2998,10 @@ var require_liquid_node = __commonJS({
           throw new Error("readFile not implemented");
         }), this.fs.readFileSync?.bind(this.fs));
       }
-      parse(html, filepath) {
-        html = String(html);
-        this.parseLimit.use(html.length);
-        const tokenizer = new Tokenizer(html, this.liquid.options.operators, filepath, void 0, this.liquid.options.groupedExpressions);
+      parse(html2, filepath) {
+        html2 = String(html2);
+        this.parseLimit.use(html2.length);
+        const tokenizer = new Tokenizer(html2, this.liquid.options.operators, filepath, void 0, this.liquid.options.groupedExpressions);
         const tokens = tokenizer.readTopLevelTokens(this.liquid.options);
         return this.parseTokens(tokens);
       }
@@ -3379,7 +3381,7 @@ var require_liquid_node = __commonJS({
       uri_escape,
       slugify
     });
-    var join4 = argumentsToValue(function(v, arg) {
+    var join5 = argumentsToValue(function(v, arg) {
       const array = toArray(v);
       const sep = isNil(arg) ? " " : stringify(arg);
       let outputSize = sep.length * Math.max(array.length - 1, 0);
@@ -3630,7 +3632,7 @@ var require_liquid_node = __commonJS({
     }
     var arrayFilters = /* @__PURE__ */ Object.freeze({
       __proto__: null,
-      join: join4,
+      join: join5,
       last,
       first,
       reverse,
@@ -4175,8 +4177,8 @@ var require_liquid_node = __commonJS({
       }
       *render(ctx) {
         const r = this.liquid.renderer;
-        const html = yield r.renderTemplates(this.templates, ctx);
-        ctx.bottom()[this.variable] = html;
+        const html2 = yield r.renderTemplates(this.templates, ctx);
+        ctx.bottom()[this.variable] = html2;
       }
       *children() {
         return this.templates;
@@ -4631,10 +4633,10 @@ var require_liquid_node = __commonJS({
         assert(filepath, () => `illegal file path "${filepath}"`);
         const templates = yield liquid._parseLayoutFile(filepath, ctx.sync, this.currentFile);
         ctx.setRegister("blockMode", BlockMode.STORE);
-        const html = yield renderer.renderTemplates(this.templates, ctx);
+        const html2 = yield renderer.renderTemplates(this.templates, ctx);
         const blocks = ctx.getRegister("blocks", {});
         if (blocks[""] === void 0)
-          blocks[""] = (parent, emitter2) => emitter2.write(html);
+          blocks[""] = (parent, emitter2) => emitter2.write(html2);
         ctx.setRegister("blockMode", BlockMode.OUTPUT);
         ctx.push(createScope(yield args.render(ctx)));
         yield renderer.renderTemplates(templates, ctx, emitter);
@@ -4961,9 +4963,9 @@ var require_liquid_node = __commonJS({
         forOwn(tags, (conf, name) => this.registerTag(name, conf));
         forOwn(filters, (handler, name) => this.registerFilter(name, handler));
       }
-      parse(html, filepath) {
+      parse(html2, filepath) {
         const parser = new Parser(this);
-        return parser.parse(html, filepath);
+        return parser.parse(html2, filepath);
       }
       _render(tpl, scope, renderOptions) {
         const ctx = scope instanceof Context ? scope : new Context(scope, this.options, renderOptions, { liquid: this });
@@ -4979,15 +4981,15 @@ var require_liquid_node = __commonJS({
         const ctx = new Context(scope, this.options, renderOptions, { liquid: this });
         return this.renderer.renderTemplatesToNodeStream(tpl, ctx);
       }
-      _parseAndRender(html, scope, renderOptions) {
-        const tpl = this.parse(html);
+      _parseAndRender(html2, scope, renderOptions) {
+        const tpl = this.parse(html2);
         return this._render(tpl, scope, renderOptions);
       }
-      async parseAndRender(html, scope, renderOptions) {
-        return toPromise(this._parseAndRender(html, scope, { ...renderOptions, sync: false }));
+      async parseAndRender(html2, scope, renderOptions) {
+        return toPromise(this._parseAndRender(html2, scope, { ...renderOptions, sync: false }));
       }
-      parseAndRenderSync(html, scope, renderOptions) {
-        return toValueSync(this._parseAndRender(html, scope, { ...renderOptions, sync: true }));
+      parseAndRenderSync(html2, scope, renderOptions) {
+        return toValueSync(this._parseAndRender(html2, scope, { ...renderOptions, sync: true }));
       }
       _parsePartialFile(file, sync, currentFile) {
         return new Parser(this).parseFile(file, sync, exports.LookupType.Partials, currentFile);
@@ -5052,7 +5054,7 @@ var require_liquid_node = __commonJS({
             self.options.layouts.unshift(...dirs);
             self.options.partials.unshift(...dirs);
           }
-          self.renderFile(filePath, ctx).then((html) => callback(null, html), callback);
+          self.renderFile(filePath, ctx).then((html2) => callback(null, html2), callback);
         };
       }
       async analyze(template, options = {}) {
@@ -5061,11 +5063,11 @@ var require_liquid_node = __commonJS({
       analyzeSync(template, options = {}) {
         return analyzeSync(template, options);
       }
-      async parseAndAnalyze(html, filename, options = {}) {
-        return analyze(this.parse(html, filename), options);
+      async parseAndAnalyze(html2, filename, options = {}) {
+        return analyze(this.parse(html2, filename), options);
       }
-      parseAndAnalyzeSync(html, filename, options = {}) {
-        return analyzeSync(this.parse(html, filename), options);
+      parseAndAnalyzeSync(html2, filename, options = {}) {
+        return analyzeSync(this.parse(html2, filename), options);
       }
       /** Return an array of all variables without their properties. */
       async variables(template, options = {}) {
@@ -11739,9 +11741,9 @@ function compiler(options) {
       emphasis: opener(emphasis),
       hardBreakEscape: opener(hardBreak),
       hardBreakTrailing: opener(hardBreak),
-      htmlFlow: opener(html, buffer),
+      htmlFlow: opener(html2, buffer),
       htmlFlowData: onenterdata,
-      htmlText: opener(html, buffer),
+      htmlText: opener(html2, buffer),
       htmlTextData: onenterdata,
       image: opener(image),
       label: buffer,
@@ -12326,7 +12328,7 @@ function compiler(options) {
       position: void 0
     };
   }
-  function html() {
+  function html2() {
     return {
       type: "html",
       value: "",
@@ -12741,8 +12743,359 @@ async function lintDocsCommand(options, io) {
   return findings.some((f) => f.severity === "error") ? ExitCode.checksFailed : ExitCode.ok;
 }
 
-// src/cli/cliImpl.ts
+// src/commands/aggregate.ts
+import { appendFile, readFile as readFile3 } from "node:fs/promises";
+
+// src/grid/grid.ts
+var GRID_SCHEMA = "tungsten-e2e/grid@1";
+var SEVERITY = ["fail", "flaky", "pass", "not-run", "not-configured"];
+function legState(leg) {
+  if (leg.status) return leg.status;
+  const r = leg.results;
+  if (!r.passed) return "fail";
+  if (r.totals.flaky > 0 || r.remediations.length > 0) return "flaky";
+  return "pass";
+}
+function failing(leg) {
+  const r = leg.results;
+  if (!r) return [];
+  const suites = [
+    ...new Set(
+      r.checks.filter((c) => c.status === "fail" || c.status === "error").map((c) => c.mode ? `${c.suite} / ${c.mode}` : c.suite)
+    )
+  ];
+  if (r.error) suites.push(`stopped: ${r.error.split("\n")[0].slice(0, 160)}`);
+  return suites;
+}
+function row(profile, legs) {
+  const ran = legs.find((l) => l.profile === profile && l.results)?.results;
+  let os;
+  let kubernetes = ran?.versions.kubernetes;
+  let tfTag = ran?.versions.tfTag;
+  if (listProfiles().includes(profile)) {
+    const p = loadProfile(profile);
+    os = `${p.os.distro} ${p.os.release}`;
+    kubernetes ??= p.kubernetes.version;
+    tfTag ??= p.tf.tag;
+  }
+  return {
+    profile,
+    ...kubernetes ? { kubernetes } : {},
+    ...tfTag ? { tfTag } : {},
+    ...os ? { os } : {}
+  };
+}
+var ordered = (values, first) => [...new Set(values)].sort((a, b) => first(a) - first(b) || a.localeCompare(b));
+function buildGrid(legs, now = /* @__PURE__ */ new Date()) {
+  const columns = ordered(
+    legs.map((l) => l.pair),
+    (p) => p.startsWith("local") ? 0 : 1
+  );
+  const rows = ordered(
+    legs.map((l) => l.profile),
+    () => 0
+  ).map((p) => row(p, legs));
+  const cells = [];
+  for (const r of rows) {
+    for (const pair of columns) {
+      const here = legs.filter((l) => l.profile === r.profile && l.pair === pair);
+      const gridLegs = here.map((l) => ({
+        state: legState(l),
+        ...l.results ? { runId: l.results.runId } : {},
+        ...l.url ? { url: l.url } : {},
+        failing: failing(l),
+        ...l.reason ? { reason: l.reason } : {}
+      }));
+      const state = SEVERITY.find((s) => gridLegs.some((g) => g.state === s)) ?? "not-run";
+      cells.push({ profile: r.profile, pair, state, legs: gridLegs });
+    }
+  }
+  return { schema: GRID_SCHEMA, generatedAt: now.toISOString(), rows, columns, cells };
+}
+var red = (s) => s === "fail";
+var green = (s) => s === "pass" || s === "flaky";
+function compareGrids(grid, previous2) {
+  if (!previous2) return grid;
+  const before = new Map(previous2.cells.map((c) => [`${c.profile}\0${c.pair}`, c.state]));
+  return {
+    ...grid,
+    cells: grid.cells.map((c) => {
+      const was = before.get(`${c.profile}\0${c.pair}`);
+      const { change: _old, ...rest } = c;
+      if (red(c.state) && !red(was)) return { ...rest, change: "newly-red" };
+      if (green(c.state) && red(was)) return { ...rest, change: "newly-green" };
+      return rest;
+    })
+  };
+}
+function newlyRed(grid) {
+  return grid.cells.filter((c) => c.change === "newly-red");
+}
+
+// src/grid/legs.ts
+import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
+var RESULTS_FILE = "results.json";
+var LEG_FILE = "leg.json";
+var legFileSchema = external_exports.strictObject({
+  profile: external_exports.string().min(1).optional(),
+  pair: external_exports.string().min(1).optional(),
+  url: external_exports.url().optional(),
+  status: external_exports.enum(["not-configured", "not-run"]).optional(),
+  reason: external_exports.string().optional()
+});
+var resultsSchema = external_exports.object({
+  runId: external_exports.string(),
+  passed: external_exports.boolean(),
+  profile: external_exports.string(),
+  versions: external_exports.object({ kubernetes: external_exports.string(), tfTag: external_exports.string() }).loose(),
+  sites: external_exports.array(external_exports.object({ name: external_exports.string(), provider: external_exports.string() }).loose()).min(1),
+  remediations: external_exports.array(external_exports.object({ resolved: external_exports.boolean() }).loose()),
+  checks: external_exports.array(
+    external_exports.object({ suite: external_exports.string(), mode: external_exports.string().nullable(), status: external_exports.string() }).loose()
+  ),
+  totals: external_exports.object({ pass: external_exports.number(), fail: external_exports.number(), flaky: external_exports.number() }).loose(),
+  error: external_exports.string().optional()
+});
+function pairOf(sites) {
+  if (sites.every((s) => s.provider === "local")) return `local \xD7${sites.length}`;
+  return sites.map((s) => s.provider).join(" + ");
+}
+async function readJson(file) {
+  let text3;
+  try {
+    text3 = await readFile2(file, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw new UserError(`${file}: cannot be read (${e.code}).`);
+  }
+  try {
+    return JSON.parse(text3);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new UserError(`${file}: not valid JSON (${why}); pass the leg's results directory.`);
+  }
+}
+function firstIssue(file, error, fix) {
+  const issue = error.issues[0];
+  const field = issue.path.length ? issue.path.join(".") : "(the whole file)";
+  const message = issue.message.replace(/^Invalid input: /, "");
+  return new UserError(`${file}: field ${field}: ${message}; ${fix}.`);
+}
+async function readLeg(dir) {
+  const info = await stat2(dir).catch(() => void 0);
+  if (!info?.isDirectory()) {
+    throw new UserError(`${dir}: not a directory; pass each leg's results directory.`);
+  }
+  const legPath = join3(dir, LEG_FILE);
+  const resultsPath = join3(dir, RESULTS_FILE);
+  const [legRaw, resultsRaw] = await Promise.all([readJson(legPath), readJson(resultsPath)]);
+  if (legRaw === void 0 && resultsRaw === void 0) {
+    throw new UserError(
+      `${dir}: has neither ${RESULTS_FILE} nor ${LEG_FILE}; pass each leg's results directory.`
+    );
+  }
+  let leg = {};
+  if (legRaw !== void 0) {
+    const parsed = legFileSchema.safeParse(legRaw);
+    if (!parsed.success) {
+      throw firstIssue(
+        legPath,
+        parsed.error,
+        'see README, "Nightly compatibility grid", for its fields'
+      );
+    }
+    leg = parsed.data;
+  }
+  let results;
+  if (resultsRaw !== void 0 && leg.status === void 0) {
+    const parsed = resultsSchema.safeParse(resultsRaw);
+    if (!parsed.success) {
+      throw firstIssue(
+        resultsPath,
+        parsed.error,
+        "pass the results directory a tungsten-e2e run wrote"
+      );
+    }
+    results = parsed.data;
+  }
+  const profile = leg.profile ?? results?.profile;
+  const pair = leg.pair ?? (results ? pairOf(results.sites) : void 0);
+  if (!profile || !pair) {
+    throw new UserError(
+      `${legPath}: field ${profile ? "pair" : "profile"}: required for a leg without ${RESULTS_FILE}.`
+    );
+  }
+  return {
+    dir,
+    profile,
+    pair,
+    ...leg.url ? { url: leg.url } : {},
+    ...leg.status ? { status: leg.status } : results ? {} : { status: "not-run" },
+    ...leg.reason ? { reason: leg.reason } : {},
+    ...results ? { results } : {}
+  };
+}
+
+// src/grid/render.ts
+var STATE_TEXT = {
+  pass: { symbol: "\u2705", text: "pass", colour: "#2da44e" },
+  flaky: { symbol: "\u26A0\uFE0F", text: "flaky", colour: "#d4a72c" },
+  fail: { symbol: "\u274C", text: "fail", colour: "#cf222e" },
+  "not-run": { symbol: "\u2796", text: "not run", colour: "#8c959f" },
+  "not-configured": { symbol: "\u26AA", text: "not configured", colour: "#d0d7de" }
+};
+var CHANGE_TEXT = { "newly-red": "newly red", "newly-green": "newly green" };
+function rowLabel(r) {
+  return [
+    r.kubernetes ? `Kubernetes ${r.kubernetes}` : void 0,
+    r.tfTag ? `TF ${r.tfTag}` : void 0,
+    r.os
+  ].filter(Boolean).join(" \xB7 ");
+}
+function cellWords(c) {
+  const s = STATE_TEXT[c.state];
+  const failing2 = [...new Set(c.legs.flatMap((l) => l.failing))];
+  const reasons = [...new Set(c.legs.flatMap((l) => l.reason ? [l.reason] : []))];
+  return [
+    `${s.symbol} ${s.text}`,
+    c.change ? `(${CHANGE_TEXT[c.change]})` : void 0,
+    failing2.length ? `: ${failing2.join(", ")}` : void 0,
+    reasons.length ? `: ${reasons.join(", ")}` : void 0
+  ].filter(Boolean).join(" ").replace(" :", ":");
+}
+var mdEscape = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function cellMarkdown(c) {
+  const links = c.legs.filter((l) => l.url).map((l, i, all2) => `[${all2.length > 1 ? `run ${i + 1}` : "run"}](${l.url})`);
+  return mdEscape([cellWords(c), ...links].join(" "));
+}
+function gridMarkdown(grid) {
+  const cell = (i, j) => grid.cells[i * grid.columns.length + j];
+  const lines = [
+    "## Compatibility grid",
+    "",
+    `| profile | ${grid.columns.map(mdEscape).join(" | ")} |`,
+    `| --- | ${grid.columns.map(() => "---").join(" | ")} |`,
+    ...grid.rows.map(
+      (r, i) => `| **${mdEscape(r.profile)}**<br>${mdEscape(rowLabel(r))} | ${grid.columns.map((_, j) => cellMarkdown(cell(i, j))).join(" | ")} |`
+    ),
+    "",
+    `Legend: ${Object.values(STATE_TEXT).map((s) => `${s.symbol} ${s.text}`).join(" \xB7 ")}. Flaky: passed only after retries or a remediation.`,
+    ""
+  ];
+  return lines.join("\n");
+}
+var html = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+function gridHtml(grid) {
+  const cell = (i, j) => grid.cells[i * grid.columns.length + j];
+  const td = (c) => {
+    const s = STATE_TEXT[c.state];
+    const links = c.legs.filter((l) => l.url).map((l) => ` <a href="${html(l.url)}">run</a>`).join("");
+    return `<td class="cell ${c.state}${c.change ? ` ${c.change}` : ""}" style="background:${s.colour}" data-profile="${html(c.profile)}" data-pair="${html(c.pair)}">${html(cellWords(c))}${links}</td>`;
+  };
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8"><title>tungsten-e2e compatibility grid</title>',
+    "<style>",
+    "body{font-family:system-ui,sans-serif;margin:1.5em;color:#1f2328}",
+    "table{border-collapse:collapse}",
+    "th,td{border:1px solid #8c959f;padding:.5em .75em;text-align:left;vertical-align:top;max-width:22em}",
+    "th{background:#f6f8fa}",
+    ".cell{color:#1f2328;font-weight:600}",
+    ".cell a{color:inherit}",
+    ".fail{color:#fff}",
+    ".newly-red,.newly-green{outline:3px dashed #1f2328;outline-offset:-5px}",
+    "small{font-weight:400;color:#57606a}",
+    "</style></head><body>",
+    "<h1>Compatibility grid</h1>",
+    `<p><small>generated ${html(grid.generatedAt)}</small></p>`,
+    "<table>",
+    `<tr><th>profile</th>${grid.columns.map((c) => `<th>${html(c)}</th>`).join("")}</tr>`,
+    ...grid.rows.map(
+      (r, i) => `<tr><th>${html(r.profile)}<br><small>${html(rowLabel(r))}</small></th>${grid.columns.map((_, j) => td(cell(i, j))).join("")}</tr>`
+    ),
+    "</table>",
+    `<p>${Object.values(STATE_TEXT).map((s) => `${s.symbol} ${html(s.text)}`).join(
+      " \xB7 "
+    )}. Flaky: passed only after retries or a remediation. A dashed outline: changed since the previous grid.</p>`,
+    "</body></html>",
+    ""
+  ].join("\n");
+}
+
+// src/commands/aggregate.ts
+var DEFAULT_GRID_DIR = "tungsten-e2e-grid";
+var USAGE = "aggregate [--out DIR] [--previous GRID.json] [--format markdown|json] RESULTS-DIR...";
+var previousSchema = external_exports.object({
+  schema: external_exports.literal(GRID_SCHEMA),
+  cells: external_exports.array(external_exports.object({ profile: external_exports.string(), pair: external_exports.string(), state: external_exports.string() }).loose())
+}).loose();
+async function readPrevious(file, io) {
+  let text3;
+  try {
+    text3 = await readFile3(file, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") {
+      io.logger.info(`aggregate: no previous grid at ${file}; nothing to compare with`);
+      return void 0;
+    }
+    throw new UserError(
+      `--previous ${file}: cannot be read (${e.code}).`
+    );
+  }
+  let raw;
+  try {
+    raw = JSON.parse(text3);
+  } catch {
+    throw new UserError(
+      `--previous ${file}: not valid JSON; pass a grid.json that aggregate wrote.`
+    );
+  }
+  const parsed = previousSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(
+      `--previous ${file}: field ${issue.path.join(".") || "(the whole file)"}: ${issue.message}; pass a grid.json (schema ${GRID_SCHEMA}) that aggregate wrote.`
+    );
+  }
+  return parsed.data;
+}
+async function aggregateCommand(options, io) {
+  const format = options.format ?? "markdown";
+  if (format !== "markdown" && format !== "json") {
+    throw new UserError(`aggregate: --format is "${format}"; it must be markdown or json.`);
+  }
+  if (options.dirs.length === 0) {
+    throw new UserError(
+      `aggregate needs the legs' results directories; usage: tungsten-e2e ${USAGE}`
+    );
+  }
+  const legs = [];
+  for (const dir of options.dirs) legs.push(await readLeg(dir));
+  const previous2 = options.previous ? await readPrevious(options.previous, io) : void 0;
+  const grid = compareGrids(buildGrid(legs, options.now), previous2);
+  const markdown = gridMarkdown(grid);
+  const json = `${JSON.stringify(grid, null, 2)}
+`;
+  const out = options.out ?? DEFAULT_GRID_DIR;
+  const files = await writeInto(out, "--out", {
+    "grid.md": markdown,
+    "grid.json": json,
+    "grid.html": gridHtml(grid)
+  });
+  const summary = (options.env ?? process.env).GITHUB_STEP_SUMMARY;
+  if (summary) await appendFile(summary, `${markdown}
+`);
+  io.stdout(format === "json" ? json : markdown);
+  const red2 = newlyRed(grid);
+  io.logger.info(
+    `aggregate: ${legs.length} legs, ${grid.rows.length} profiles \xD7 ${grid.columns.length} site pairs; ${red2.length} newly red; ${files.join(", ")}`
+  );
+  return { exitCode: ExitCode.ok, grid, files };
+}
+
+// src/cli/cliImpl.ts
+import { join as join4 } from "node:path";
 var AGAIN = "press Ctrl-C again to exit at once";
 async function stateNeedsRoot(stateDir) {
   try {
@@ -12882,7 +13235,7 @@ var COMMANDS = {
       const root = await sitesNeedRoot(sites);
       if (shouldReexecAsRoot(root)) return reexecAsRoot(args);
       const runId = newRunId();
-      const stateDir = typeof v.state === "string" ? v.state : join3(".tungsten-e2e", runId);
+      const stateDir = typeof v.state === "string" ? v.state : join4(".tungsten-e2e", runId);
       const interrupt = listen(`stopping; tearing down what the run made (${AGAIN})`);
       interrupt.setDownCommand(downCommandLine(stateDir, root ? ["local"] : []));
       const report = await runCommand(
@@ -12943,6 +13296,25 @@ var COMMANDS = {
       },
       io
     )
+  },
+  aggregate: {
+    summary: "the legs of a matrix (each run's results directory) as one compatibility grid: markdown, JSON and HTML",
+    usage: USAGE,
+    options: {
+      out: { type: "string" },
+      previous: { type: "string" },
+      format: { type: "string" }
+    },
+    positionals: true,
+    run: async (v, io, _args, _listen, dirs) => (await aggregateCommand(
+      {
+        dirs,
+        ...typeof v.out === "string" ? { out: v.out } : {},
+        ...typeof v.previous === "string" ? { previous: v.previous } : {},
+        ...typeof v.format === "string" ? { format: v.format } : {}
+      },
+      io
+    )).exitCode
   },
   profiles: {
     summary: "list the version profiles",

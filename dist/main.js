@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-7IXTE22Z.js";
+} from "./chunks/chunk-42Q2CLHF.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-V25WCS67.js";
+} from "./chunks/chunk-UNY4BEBI.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,7 +36,7 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-KSRLLCDQ.js";
+} from "./chunks/chunk-WIHYM36J.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-7IXTE22Z.js";
+} from "./chunks/chunk-42Q2CLHF.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,7 +19,7 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-KSRLLCDQ.js";
+} from "./chunks/chunk-WIHYM36J.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";

@@ -23,6 +23,7 @@ import { listenForInterrupt } from '../commands/interrupt.js';
 import type { Interrupt } from '../commands/interrupt.js';
 import { janitorCommand } from '../commands/janitor.js';
 import { lintDocsCommand } from '../commands/lintDocs.js';
+import { aggregateCommand, USAGE as AGGREGATE_USAGE } from '../commands/aggregate.js';
 import { TEARDOWN_POLICIES } from '../config/schema.js';
 import { resultsExitCode } from '../report/results.js';
 import type { TeardownPolicy } from '../config/types.js';
@@ -266,6 +267,29 @@ export const COMMANDS: Record<string, CommandSpec> = {
         },
         io,
       ),
+  },
+  aggregate: {
+    summary:
+      "the legs of a matrix (each run's results directory) as one compatibility grid: markdown, JSON and HTML",
+    usage: AGGREGATE_USAGE,
+    options: {
+      out: { type: 'string' },
+      previous: { type: 'string' },
+      format: { type: 'string' },
+    },
+    positionals: true,
+    run: async (v, io, _args, _listen, dirs) =>
+      (
+        await aggregateCommand(
+          {
+            dirs,
+            ...(typeof v.out === 'string' ? { out: v.out } : {}),
+            ...(typeof v.previous === 'string' ? { previous: v.previous } : {}),
+            ...(typeof v.format === 'string' ? { format: v.format } : {}),
+          },
+          io,
+        )
+      ).exitCode,
   },
   profiles: {
     summary: 'list the version profiles',

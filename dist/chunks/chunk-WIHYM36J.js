@@ -60830,6 +60830,7 @@ export {
   saveState,
   getState,
   require_dist,
+  external_exports,
   closest,
   listProfiles,
   checkProfileName,

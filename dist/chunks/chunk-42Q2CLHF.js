@@ -19,7 +19,7 @@ import {
   setSecret,
   startGroup,
   warning
-} from "./chunk-KSRLLCDQ.js";
+} from "./chunk-WIHYM36J.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-KSRLLCDQ.js";
+} from "./chunk-WIHYM36J.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
@@ -331,6 +331,7 @@ ${c.script}
 export {
   listenForInterrupt,
   planToJson,
+  writeInto,
   writePlanJson,
   planCommand
 };

@@ -1,0 +1,109 @@
+/**
+ * `tungsten-e2e aggregate [--out DIR] [--previous FILE] [--format markdown|json] DIR…`:
+ * the legs of a matrix (each a results directory, see grid/legs.ts) as one
+ * compatibility grid: grid.md, grid.json and grid.html in --out, the
+ * markdown (or JSON) on stdout, and in Actions the markdown in the job
+ * summary. With --previous (last night's grid.json) the cells that turned
+ * red or green again are marked; a previous grid that does not exist (the
+ * first night) is said and skipped.
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
+import { buildGrid, compareGrids, GRID_SCHEMA, newlyRed, type Grid } from '../grid/grid.js';
+import { readLeg } from '../grid/legs.js';
+import { gridHtml, gridMarkdown } from '../grid/render.js';
+import type { CommandIO } from './io.js';
+import { writeInto } from './outputFiles.js';
+
+export const DEFAULT_GRID_DIR = 'tungsten-e2e-grid';
+export const USAGE =
+  'aggregate [--out DIR] [--previous GRID.json] [--format markdown|json] RESULTS-DIR...';
+
+export interface AggregateOptions {
+  dirs: string[];
+  out?: string;
+  previous?: string;
+  format?: string;
+  env?: NodeJS.ProcessEnv;
+  now?: Date;
+}
+
+export interface AggregateResult {
+  exitCode: ExitCodeValue;
+  grid: Grid;
+  files: string[];
+}
+
+const previousSchema = z
+  .object({
+    schema: z.literal(GRID_SCHEMA),
+    cells: z.array(z.object({ profile: z.string(), pair: z.string(), state: z.string() }).loose()),
+  })
+  .loose();
+
+async function readPrevious(file: string, io: CommandIO): Promise<Grid | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      io.logger.info(`aggregate: no previous grid at ${file}; nothing to compare with`);
+      return undefined;
+    }
+    throw new UserError(
+      `--previous ${file}: cannot be read (${(e as NodeJS.ErrnoException).code}).`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new UserError(
+      `--previous ${file}: not valid JSON; pass a grid.json that aggregate wrote.`,
+    );
+  }
+  const parsed = previousSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(
+      `--previous ${file}: field ${issue.path.join('.') || '(the whole file)'}: ${issue.message}; pass a grid.json (schema ${GRID_SCHEMA}) that aggregate wrote.`,
+    );
+  }
+  return parsed.data as unknown as Grid;
+}
+
+export async function aggregateCommand(
+  options: AggregateOptions,
+  io: CommandIO,
+): Promise<AggregateResult> {
+  const format = options.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'json') {
+    throw new UserError(`aggregate: --format is "${format}"; it must be markdown or json.`);
+  }
+  if (options.dirs.length === 0) {
+    throw new UserError(
+      `aggregate needs the legs' results directories; usage: tungsten-e2e ${USAGE}`,
+    );
+  }
+  const legs = [];
+  for (const dir of options.dirs) legs.push(await readLeg(dir));
+  const previous = options.previous ? await readPrevious(options.previous, io) : undefined;
+  const grid = compareGrids(buildGrid(legs, options.now), previous);
+  const markdown = gridMarkdown(grid);
+  const json = `${JSON.stringify(grid, null, 2)}\n`;
+  const out = options.out ?? DEFAULT_GRID_DIR;
+  const files = await writeInto(out, '--out', {
+    'grid.md': markdown,
+    'grid.json': json,
+    'grid.html': gridHtml(grid),
+  });
+  const summary = (options.env ?? process.env).GITHUB_STEP_SUMMARY;
+  if (summary) await appendFile(summary, `${markdown}\n`);
+  io.stdout(format === 'json' ? json : markdown);
+  const red = newlyRed(grid);
+  io.logger.info(
+    `aggregate: ${legs.length} legs, ${grid.rows.length} profiles × ${grid.columns.length} site pairs; ${red.length} newly red; ${files.join(', ')}`,
+  );
+  return { exitCode: ExitCode.ok, grid, files };
+}
