@@ -4,12 +4,13 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-UNY4BEBI.js";
+} from "./chunks/chunk-466GJ6CV.js";
 import {
   DIAGNOSTICS,
   StateStore,
   TEARDOWN_POLICIES,
   VERSION,
+  apiUrlFromEnv,
   attach,
   checkGroupTitle,
   checkProfileName,
@@ -18,9 +19,11 @@ import {
   downCommandLine,
   elapsedLogger,
   external_exports,
+  githubClient,
   janitorCommand,
   listProfiles,
   loadProfile,
+  loadSiteFile,
   minorOf,
   newRunId,
   parseRaceRetries,
@@ -30,12 +33,15 @@ import {
   resultsExitCode,
   runAndReport,
   runResultsDir,
+  runUrlFromEnv,
   shouldReexecAsRoot,
   sitesNeedRoot,
+  statusOf,
   testAndReport,
+  tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-WIHYM36J.js";
+} from "./chunks/chunk-KYAYMZPB.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
@@ -1667,7 +1673,7 @@ var require_liquid_node = __commonJS({
         return false;
       }
     }
-    function readFile4(filepath) {
+    function readFile5(filepath) {
       return readFileAsync(filepath, "utf8");
     }
     function existsSync(filepath) {
@@ -1719,7 +1725,7 @@ var require_liquid_node = __commonJS({
     var fs = /* @__PURE__ */ Object.freeze({
       __proto__: null,
       exists,
-      readFile: readFile4,
+      readFile: readFile5,
       existsSync,
       readFileSync,
       resolve,
@@ -12879,7 +12885,7 @@ async function readJson(file) {
 function firstIssue(file, error, fix) {
   const issue = error.issues[0];
   const field = issue.path.length ? issue.path.join(".") : "(the whole file)";
-  const message = issue.message.replace(/^Invalid input: /, "");
+  const message = issue.message.replace(/^Invalid (input|option): /, "");
   return new UserError(`${file}: field ${field}: ${message}; ${fix}.`);
 }
 async function readLeg(dir) {
@@ -13023,9 +13029,85 @@ function gridHtml(grid) {
   ].join("\n");
 }
 
+// src/grid/trackingIssue.ts
+var TRACKING_MARKER = "<!-- tungsten-e2e:compatibility-grid -->";
+var TRACKING_TITLE = "Compatibility grid: cells turned red";
+function cellLine(c) {
+  const links = c.legs.filter((l) => l.url).map((l) => ` ([run](${l.url}))`);
+  return `- **${c.profile}** \xD7 **${c.pair}**: ${cellWords(c)}${links.join("")}`;
+}
+async function findOpen(octokit, owner, repo, login) {
+  const pages = octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", {
+    owner,
+    repo,
+    state: "open",
+    creator: login,
+    per_page: 100
+  });
+  for await (const page of pages) {
+    for (const issue of page.data) {
+      if (issue.pull_request) continue;
+      if (issue.body?.includes(TRACKING_MARKER)) return issue.number;
+    }
+  }
+  return void 0;
+}
+async function upsertTrackingIssue(o) {
+  const red2 = newlyRed(o.grid);
+  if (red2.length === 0) return { status: "skipped", reason: "no cell turned red" };
+  const [owner, repo] = o.repository.split("/");
+  const octokit = githubClient(o);
+  const body = `${TRACKING_MARKER}
+${gridMarkdown(o.grid)}
+This issue is updated by the nightly workflow whenever a cell turns red; close it once they are green again.
+`;
+  const tonight = [
+    `Newly red in the grid of ${o.grid.generatedAt}${o.runUrl ? ` ([workflow run](${o.runUrl}))` : ""}:`,
+    "",
+    ...red2.map(cellLine),
+    ""
+  ].join("\n");
+  try {
+    const login = await tokenLogin(octokit, o);
+    const existing = await findOpen(octokit, owner, repo, login);
+    if (existing !== void 0) {
+      const { data: data2 } = await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        owner,
+        repo,
+        issue_number: existing,
+        body
+      });
+      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner,
+        repo,
+        issue_number: existing,
+        body: tonight
+      });
+      o.logger.info(`Updated the tracking issue: ${data2.html_url}`);
+      return { status: "updated", url: data2.html_url, number: data2.number };
+    }
+    const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues", {
+      owner,
+      repo,
+      title: TRACKING_TITLE,
+      body: `${body}
+${tonight}`
+    });
+    o.logger.info(`Opened the tracking issue: ${data.html_url}`);
+    return { status: "created", url: data.html_url, number: data.number };
+  } catch (e) {
+    const status = statusOf(e);
+    const hint = status === 401 || status === 403 ? "; the workflow's token needs 'issues: write'" : "";
+    throw new Error(
+      `could not open or update the tracking issue in ${o.repository}: ${e instanceof Error ? e.message : String(e)}${hint}`,
+      { cause: e }
+    );
+  }
+}
+
 // src/commands/aggregate.ts
 var DEFAULT_GRID_DIR = "tungsten-e2e-grid";
-var USAGE = "aggregate [--out DIR] [--previous GRID.json] [--format markdown|json] RESULTS-DIR...";
+var USAGE = "aggregate [--out DIR] [--previous GRID.json] [--format markdown|json] [--tracking-issue] RESULTS-DIR...";
 var previousSchema = external_exports.object({
   schema: external_exports.literal(GRID_SCHEMA),
   cells: external_exports.array(external_exports.object({ profile: external_exports.string(), pair: external_exports.string(), state: external_exports.string() }).loose())
@@ -13036,8 +13118,10 @@ async function readPrevious(file, io) {
     text3 = await readFile3(file, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") {
-      io.logger.info(`aggregate: no previous grid at ${file}; nothing to compare with`);
-      return void 0;
+      io.logger.info(
+        `aggregate: no previous grid at ${file} (the first night?): every red cell counts as newly red`
+      );
+      return { schema: GRID_SCHEMA, generatedAt: "", rows: [], columns: [], cells: [] };
     }
     throw new UserError(
       `--previous ${file}: cannot be read (${e.code}).`
@@ -13061,7 +13145,15 @@ async function readPrevious(file, io) {
   return parsed.data;
 }
 async function aggregateCommand(options, io) {
+  const env = options.env ?? process.env;
   const format = options.format ?? "markdown";
+  const token = env.GITHUB_TOKEN;
+  const repository = env.GITHUB_REPOSITORY;
+  if (options.trackingIssue && (!token || !repository?.includes("/"))) {
+    throw new UserError(
+      "aggregate --tracking-issue needs GITHUB_TOKEN (with issues: write) and GITHUB_REPOSITORY (owner/name) in the environment."
+    );
+  }
   if (format !== "markdown" && format !== "json") {
     throw new UserError(`aggregate: --format is "${format}"; it must be markdown or json.`);
   }
@@ -13083,7 +13175,7 @@ async function aggregateCommand(options, io) {
     "grid.json": json,
     "grid.html": gridHtml(grid)
   });
-  const summary = (options.env ?? process.env).GITHUB_STEP_SUMMARY;
+  const summary = env.GITHUB_STEP_SUMMARY;
   if (summary) await appendFile(summary, `${markdown}
 `);
   io.stdout(format === "json" ? json : markdown);
@@ -13091,7 +13183,118 @@ async function aggregateCommand(options, io) {
   io.logger.info(
     `aggregate: ${legs.length} legs, ${grid.rows.length} profiles \xD7 ${grid.columns.length} site pairs; ${red2.length} newly red; ${files.join(", ")}`
   );
+  if (options.trackingIssue) {
+    const runUrl = runUrlFromEnv(env);
+    const tracked = await upsertTrackingIssue({
+      token,
+      repository,
+      grid,
+      logger: io.logger,
+      apiUrl: apiUrlFromEnv(env),
+      proxyEnv: env,
+      ...runUrl ? { runUrl } : {}
+    }).catch((e) => {
+      throw new InfraError(e instanceof Error ? e.message : String(e));
+    });
+    if (tracked.status === "skipped")
+      io.logger.info(`aggregate: tracking issue: ${tracked.reason}`);
+  }
   return { exitCode: ExitCode.ok, grid, files };
+}
+
+// src/grid/matrix.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+import { readFile as readFile4 } from "node:fs/promises";
+var CLOUDS = ["aws", "gcp", "azure"];
+var CONFIGURED_ENV = {
+  aws: "HAS_AWS",
+  gcp: "HAS_GCP",
+  azure: "HAS_AZURE"
+};
+var dataSchema = external_exports.strictObject({
+  local: external_exports.array(external_exports.string().min(1)).default([]),
+  clouds: external_exports.array(external_exports.strictObject({ sites: external_exports.string().min(1), needs: external_exports.array(external_exports.enum(CLOUDS)).min(1) })).default([])
+});
+async function readData(file) {
+  let text3;
+  try {
+    text3 = await readFile4(file, "utf8");
+  } catch (e) {
+    throw new UserError(`--legs ${file}: cannot be read (${e.code}).`);
+  }
+  const doc = (0, import_yaml3.parseDocument)(text3, { prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new UserError(
+      `${file}:${e.linePos?.[0]?.line ?? 1}: not valid YAML (${e.message.split("\n")[0]}).`
+    );
+  }
+  const parsed = dataSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const node2 = doc.getIn(issue.path, true);
+    const line = node2?.range ? text3.slice(0, node2.range[0]).split("\n").length : 1;
+    throw new UserError(
+      `${file}:${line}: field ${issue.path.join(".") || "(the whole file)"}: ${issue.message.replace(/^Invalid (input|option): /, "")}; it lists local site files and clouds: [{ sites, needs: [aws|gcp|azure] }].`
+    );
+  }
+  return parsed.data;
+}
+var idPart = (s) => s.replace(/×/g, "x").replace(/[^A-Za-z0-9.]+/g, "-");
+async function nightlyMatrix(file, env = process.env, profiles = listProfiles()) {
+  const data = await readData(file);
+  const sitesOf = async (path) => {
+    const config = await loadSiteFile(path);
+    return config.sites.map((s) => ({ provider: s.provider }));
+  };
+  const legs = [];
+  for (const profile of profiles) {
+    for (const sites of data.local) {
+      const pair = pairOf(await sitesOf(sites));
+      legs.push({
+        id: `${profile}-${idPart(pair)}`,
+        profile,
+        sites,
+        pair,
+        local: true,
+        configured: true
+      });
+    }
+    for (const cloud of data.clouds) {
+      const pair = pairOf(await sitesOf(cloud.sites));
+      const missing = cloud.needs.filter((c) => env[CONFIGURED_ENV[c]] !== "true");
+      legs.push({
+        id: `${profile}-${idPart(pair)}`,
+        profile,
+        sites: cloud.sites,
+        pair,
+        local: false,
+        configured: missing.length === 0,
+        ...missing.length ? { reason: `no credentials for ${missing.join(", ")}` } : {}
+      });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const l of legs) {
+    if (seen.has(l.id)) {
+      throw new UserError(
+        `${file}: two legs of profile ${l.profile} are both "${l.pair}"; list each site pair once.`
+      );
+    }
+    seen.add(l.id);
+  }
+  return legs;
+}
+
+// src/commands/matrix.ts
+async function matrixCommand(options, io) {
+  const legs = await nightlyMatrix(options.legs, options.env ?? process.env);
+  for (const l of legs.filter((x) => !x.configured)) {
+    io.logger.info(`matrix: ${l.id} is not configured (${l.reason})`);
+  }
+  io.stdout(`${JSON.stringify({ include: legs })}
+`);
+  return ExitCode.ok;
 }
 
 // src/cli/cliImpl.ts
@@ -13303,7 +13506,8 @@ var COMMANDS = {
     options: {
       out: { type: "string" },
       previous: { type: "string" },
-      format: { type: "string" }
+      format: { type: "string" },
+      "tracking-issue": { type: "boolean" }
     },
     positionals: true,
     run: async (v, io, _args, _listen, dirs) => (await aggregateCommand(
@@ -13311,10 +13515,17 @@ var COMMANDS = {
         dirs,
         ...typeof v.out === "string" ? { out: v.out } : {},
         ...typeof v.previous === "string" ? { previous: v.previous } : {},
-        ...typeof v.format === "string" ? { format: v.format } : {}
+        ...typeof v.format === "string" ? { format: v.format } : {},
+        ...v["tracking-issue"] === true ? { trackingIssue: true } : {}
       },
       io
     )).exitCode
+  },
+  matrix: {
+    summary: "the nightly's legs (every profile \xD7 the data file's site files) as a GitHub Actions matrix",
+    usage: "matrix --legs FILE",
+    options: { legs: { type: "string" } },
+    run: async (v, io) => matrixCommand({ legs: required(v, "legs", "matrix") }, io)
   },
   profiles: {
     summary: "list the version profiles",

@@ -24,6 +24,7 @@ import type { Interrupt } from '../commands/interrupt.js';
 import { janitorCommand } from '../commands/janitor.js';
 import { lintDocsCommand } from '../commands/lintDocs.js';
 import { aggregateCommand, USAGE as AGGREGATE_USAGE } from '../commands/aggregate.js';
+import { matrixCommand } from '../commands/matrix.js';
 import { TEARDOWN_POLICIES } from '../config/schema.js';
 import { resultsExitCode } from '../report/results.js';
 import type { TeardownPolicy } from '../config/types.js';
@@ -276,6 +277,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       out: { type: 'string' },
       previous: { type: 'string' },
       format: { type: 'string' },
+      'tracking-issue': { type: 'boolean' },
     },
     positionals: true,
     run: async (v, io, _args, _listen, dirs) =>
@@ -286,10 +288,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
             ...(typeof v.out === 'string' ? { out: v.out } : {}),
             ...(typeof v.previous === 'string' ? { previous: v.previous } : {}),
             ...(typeof v.format === 'string' ? { format: v.format } : {}),
+            ...(v['tracking-issue'] === true ? { trackingIssue: true } : {}),
           },
           io,
         )
       ).exitCode,
+  },
+  matrix: {
+    summary:
+      "the nightly's legs (every profile × the data file's site files) as a GitHub Actions matrix",
+    usage: 'matrix --legs FILE',
+    options: { legs: { type: 'string' } },
+    run: async (v, io) => matrixCommand({ legs: required(v, 'legs', 'matrix') }, io),
   },
   profiles: {
     summary: 'list the version profiles',

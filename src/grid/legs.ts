@@ -80,7 +80,7 @@ async function readJson(file: string): Promise<unknown | undefined> {
 function firstIssue(file: string, error: z.ZodError, fix: string): UserError {
   const issue = error.issues[0]!;
   const field = issue.path.length ? issue.path.join('.') : '(the whole file)';
-  const message = issue.message.replace(/^Invalid input: /, '');
+  const message = issue.message.replace(/^Invalid (input|option): /, '');
   return new UserError(`${file}: field ${field}: ${message}; ${fix}.`);
 }
 

@@ -107,7 +107,13 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 const GitHub = Octokit.plugin(paginateRest);
-type GitHubClient = InstanceType<typeof GitHub>;
+export type GitHubClient = InstanceType<typeof GitHub>;
+
+/** What a client is made with: the token, where the API is, and the runner's proxy settings. */
+export type GitHubClientOptions = Pick<
+  UpsertCommentOptions,
+  'token' | 'logger' | 'apiUrl' | 'timeoutMs' | 'proxyEnv' | 'appLogin'
+>;
 
 /** Update our marked comment on the PR, or create it. Never throws: failures come back as `failed`. */
 export async function upsertPrComment(o: UpsertCommentOptions): Promise<CommentResult> {
@@ -115,7 +121,7 @@ export async function upsertPrComment(o: UpsertCommentOptions): Promise<CommentR
   const where = `${owner}/${repo}#${issueNumber}`;
   const marker = commentMarker(o.sites, o.profile);
   const body = o.body.includes(marker) ? o.body : `${marker}\n${o.body}`;
-  const octokit = client(o);
+  const octokit = githubClient(o);
   try {
     const login = await tokenLogin(octokit, o);
     const existing = await findComment(octokit, o.target, marker, commentMarker(o.sites), login);
@@ -140,7 +146,8 @@ export async function upsertPrComment(o: UpsertCommentOptions): Promise<CommentR
   }
 }
 
-function client(o: UpsertCommentOptions): GitHubClient {
+/** A REST client as the toolkit's: our user agent, a timeout per request, the runner's proxy. */
+export function githubClient(o: GitHubClientOptions): GitHubClient {
   const timeoutMs = o.timeoutMs ?? 30_000;
   // undici (for its ProxyAgent) is loaded only when a proxy is set
   const agents = new Map<string, { agent: ProxyAgent; fetch: typeof fetch }>();
@@ -184,7 +191,7 @@ function client(o: UpsertCommentOptions): GitHubClient {
 }
 
 /** The login whose comments are ours: the token's user, or the app's bot for app tokens. */
-async function tokenLogin(octokit: GitHubClient, o: UpsertCommentOptions): Promise<string> {
+export async function tokenLogin(octokit: GitHubClient, o: GitHubClientOptions): Promise<string> {
   try {
     const { data } = await octokit.request('GET /user');
     return data.login;
@@ -192,7 +199,7 @@ async function tokenLogin(octokit: GitHubClient, o: UpsertCommentOptions): Promi
     if (statusOf(e) !== 403) throw e;
     const login = o.appLogin ?? GITHUB_ACTIONS_BOT;
     o.logger.debug(
-      `The token cannot call GET /user (an app installation token such as GITHUB_TOKEN); taking comments by ${login} as ours.`,
+      `The token cannot call GET /user (an app installation token such as GITHUB_TOKEN); taking what ${login} wrote as ours.`,
     );
     return login;
   }
@@ -225,7 +232,7 @@ async function findComment(
   return old;
 }
 
-function statusOf(e: unknown): number | undefined {
+export function statusOf(e: unknown): number | undefined {
   const status = (e as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
 }

@@ -133,10 +133,14 @@ describe('aggregate', () => {
     expect(out).toContain('✅ pass (newly green)');
   });
 
-  it('the first night: no previous grid is said, and nothing is marked', async () => {
+  it('the first night: no previous grid is said, and every red cell is newly red', async () => {
     const { grid, logger } = await aggregate(LEGS, { previous: '/nonexistent/grid.json' });
-    expect(grid.cells.some((c) => c.change)).toBe(false);
+    expect(
+      grid.cells.filter((c) => c.change).map((c) => `${c.profile} ${c.pair} ${c.change}`),
+    ).toEqual(['opensdn-24 aws + azure newly-red', 'tf-2018 local ×3 newly-red']);
     expect(logger.lines.join('\n')).toContain('no previous grid at /nonexistent/grid.json');
+    // without --previous nothing is compared
+    expect((await aggregate(LEGS)).grid.cells.some((c) => c.change)).toBe(false);
   });
 
   it('appends the grid to the job summary in Actions', async () => {

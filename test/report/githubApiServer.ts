@@ -1,6 +1,7 @@
 /**
  * A small GitHub REST server on 127.0.0.1 for the PR comment code: users,
- * issue comments (list with Link pagination, create, update). Every request
+ * issue comments (list with Link pagination, create, update), and for the
+ * grid's tracking issue: issues (list by state and creator, create, update). Every request
  * and every response body it sends is validated against GitHub's published
  * OpenAPI description; violations are collected and fail the test.
  */
@@ -40,6 +41,7 @@ export class GitHubApiServer {
   /** a last change to response bodies, for the negative control */
   mutateResponse?: (operationId: string, body: unknown) => unknown;
   private readonly comments = new Map<string, Json[]>();
+  private readonly issueList = new Map<string, Json[]>();
   private readonly tokens = new Map<string, Identity>();
   private nextId = 1_000_001;
   private clock = Date.parse('2024-05-01T12:00:00Z');
@@ -84,6 +86,64 @@ export class GitHubApiServer {
     const c = this.newComment(owner, repo, issue, login, body);
     this.comments.set(`${owner}/${repo}#${issue}`, [...this.issueComments(owner, repo, issue), c]);
     return c;
+  }
+
+  /** Issues of a repository, as GitHub would list them (newest first). */
+  issues(owner: string, repo: string): Json[] {
+    return this.issueList.get(`${owner}/${repo}`) ?? [];
+  }
+
+  seedIssue(
+    owner: string,
+    repo: string,
+    login: string,
+    fields: { title: string; body: string; state?: string; pullRequest?: boolean },
+  ): Json {
+    const issue = this.newIssue(owner, repo, login, fields.title, fields.body);
+    if (fields.state) issue.state = fields.state;
+    if (fields.pullRequest) {
+      issue.pull_request = {
+        url: `${this.url}/repos/${owner}/${repo}/pulls/${String(issue.number)}`,
+        html_url: `https://github.com/${owner}/${repo}/pull/${String(issue.number)}`,
+        diff_url: null,
+        patch_url: null,
+      };
+    }
+    return issue;
+  }
+
+  private newIssue(owner: string, repo: string, login: string, title: string, body: string): Json {
+    const example = structuredClone(
+      (this.api.components.examples as Record<string, { value: Json }>)['issue']!.value,
+    );
+    const key = `${owner}/${repo}`;
+    const number = (this.issueList.get(key)?.length ?? 0) + 1;
+    const id = this.nextId++;
+    const at = this.now();
+    const { pull_request: _pr, ...rest } = example;
+    const issue: Json = {
+      ...rest,
+      id,
+      node_id: Buffer.from(`Issue${id}`).toString('base64'),
+      number,
+      title,
+      body,
+      state: 'open',
+      url: `${this.url}/repos/${key}/issues/${number}`,
+      html_url: `https://github.com/${key}/issues/${number}`,
+      user: { ...(example.user as Json), login, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
+      labels: [],
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      comments: 0,
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+      closed_by: null,
+    };
+    this.issueList.set(key, [issue, ...(this.issueList.get(key) ?? [])]);
+    return issue;
   }
 
   /** Throws with every violation seen; call at the end of each test. */
@@ -248,6 +308,47 @@ export class GitHubApiServer {
         c.body = String((body as Json | undefined)?.body ?? '');
         c.updated_at = this.now();
         return reply(200, c);
+      }
+      case 'issues/list-for-repo': {
+        const state = url.searchParams.get('state') ?? 'open';
+        const creator = url.searchParams.get('creator');
+        const all = this.issues(pathParams.owner!, pathParams.repo!).filter(
+          (i) =>
+            (state === 'all' || i.state === state) &&
+            (!creator || (i.user as Json).login === creator),
+        );
+        const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
+        const page = Number(url.searchParams.get('page') ?? 1);
+        const last = Math.max(1, Math.ceil(all.length / perPage));
+        const u = new URL(`${this.url}${path}${url.search}`);
+        u.searchParams.set('page', String(page + 1));
+        return reply(
+          200,
+          all.slice((page - 1) * perPage, page * perPage),
+          page < last ? { link: `<${u.href}>; rel="next"` } : {},
+        );
+      }
+      case 'issues/create': {
+        const login = who.kind === 'user' ? who.login : who.botLogin;
+        const b = (body ?? {}) as Json;
+        const issue = this.newIssue(
+          pathParams.owner!,
+          pathParams.repo!,
+          login,
+          String(b.title ?? ''),
+          String(b.body ?? ''),
+        );
+        return reply(201, issue, { location: String(issue.url) });
+      }
+      case 'issues/update': {
+        const issue = this.issues(pathParams.owner!, pathParams.repo!).find(
+          (i) => i.number === Number(pathParams.issue_number),
+        );
+        if (!issue) return reply(404, errorBody(404, operationId));
+        const b = (body ?? {}) as Json;
+        for (const f of ['title', 'body', 'state'] as const) if (f in b) issue[f] = b[f];
+        issue.updated_at = this.now();
+        return reply(200, issue);
       }
       default:
         this.violations.push(`${operationId} is not served here`);

@@ -50,7 +50,7 @@ export class GitHubOpenApi {
     this.components = spec.components as Json;
     this.ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(this.ajv);
-    this.ajv.addSchema({ $id: DOC_ID, components: this.components });
+    this.ajv.addSchema({ $id: DOC_ID, components: untypedNullable(this.components) as Json });
     for (const [template, item] of Object.entries(spec.paths as Record<string, Json>)) {
       const shared = (item.parameters as Json[] | undefined) ?? [];
       for (const method of ['get', 'post', 'patch', 'put', 'delete']) {
@@ -198,7 +198,7 @@ export class GitHubOpenApi {
   check(key: string, schema: Json, value: unknown, what: string): string[] {
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(rebase(schema) as Json);
+      validate = this.ajv.compile(rebase(untypedNullable(schema)) as Json);
       this.validators.set(key, validate);
     }
     if (validate(value)) return [];
@@ -207,6 +207,23 @@ export class GitHubOpenApi {
         `${what}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
     );
   }
+}
+
+/**
+ * OpenAPI 3.0's `nullable: true` beside `anyOf`/`allOf`/`$ref` instead of a
+ * `type` (the issue schema has them): Ajv takes `nullable` only with `type`,
+ * so these become `anyOf: [the schema, null]`.
+ */
+function untypedNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(untypedNullable);
+  if (!node || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([k, v]) => [k, untypedNullable(v)] as const);
+  const out = Object.fromEntries(entries) as Json;
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _n, ...rest } = out;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
 }
 
 /** Point local `#/components/...` references at the added description document. */

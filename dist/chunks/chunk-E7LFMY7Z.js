@@ -19,7 +19,7 @@ import {
   setSecret,
   startGroup,
   warning
-} from "./chunk-WIHYM36J.js";
+} from "./chunk-KYAYMZPB.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

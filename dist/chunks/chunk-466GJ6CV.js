@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-WIHYM36J.js";
+} from "./chunk-KYAYMZPB.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";

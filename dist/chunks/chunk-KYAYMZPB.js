@@ -20767,11 +20767,11 @@ var require_SFTP = __commonJS({
     function noop3() {
     }
     var SFTP = class extends EventEmitter {
-      constructor(client2, chanInfo, cfg) {
+      constructor(client, chanInfo, cfg) {
         super();
         if (typeof cfg !== "object" || !cfg)
           cfg = {};
-        const remoteIdentRaw = client2._protocol._remoteIdentRaw;
+        const remoteIdentRaw = client._protocol._remoteIdentRaw;
         this.server = !!cfg.server;
         this._debug = typeof cfg.debug === "function" ? cfg.debug : void 0;
         this._isOpenSSH = remoteIdentRaw && RE_OPENSSH.test(remoteIdentRaw);
@@ -20790,8 +20790,8 @@ var require_SFTP = __commonJS({
         this._maxReadLen = (this._isOpenSSH ? OPENSSH_MAX_PKT_LEN : 34e3) - PKT_RW_OVERHEAD;
         this._maxWriteLen = (this._isOpenSSH ? OPENSSH_MAX_PKT_LEN : 34e3) - PKT_RW_OVERHEAD;
         this.maxOpenHandles = void 0;
-        this._client = client2;
-        this._protocol = client2._protocol;
+        this._client = client;
+        this._protocol = client._protocol;
         this._callbacks = [];
         this._hasX11 = false;
         this._exit = {
@@ -23757,7 +23757,7 @@ var require_Channel = __commonJS({
       }
     };
     var Channel = class extends DuplexStream {
-      constructor(client2, info2, opts) {
+      constructor(client, info2, opts) {
         const streamOpts = {
           highWaterMark: MAX_WINDOW,
           allowHalfOpen: !opts || opts && opts.allowHalfOpen !== false,
@@ -23772,7 +23772,7 @@ var require_Channel = __commonJS({
         this.incoming = info2.incoming;
         this.outgoing = info2.outgoing;
         this._callbacks = [];
-        this._client = client2;
+        this._client = client;
         this._hasX11 = false;
         this._exit = {
           code: void 0,
@@ -24015,8 +24015,8 @@ var require_utils2 = __commonJS({
       }
     }
     var ChannelManager = class {
-      constructor(client2) {
-        this._client = client2;
+      constructor(client) {
+        this._client = client;
         this._channels = {};
         this._cur = -1;
         this._count = 0;
@@ -24069,11 +24069,11 @@ var require_utils2 = __commonJS({
         this._cur = -1;
         this._count = 0;
         const chanIDs = Object.keys(channels);
-        const client2 = this._client;
+        const client = this._client;
         for (let i = 0; i < chanIDs.length; ++i) {
           const id = +chanIDs[i];
           const channel = channels[id];
-          onCHANNEL_CLOSE(client2, id, channel._channel || channel, err, true);
+          onCHANNEL_CLOSE(client, id, channel._channel || channel, err, true);
         }
       }
     };
@@ -25906,8 +25906,8 @@ var require_client = __commonJS({
         return authList[a++];
       };
     }
-    function hostKeysProve(client2, keys_, cb) {
-      if (!client2._sock || !isWritable(client2._sock))
+    function hostKeysProve(client, keys_, cb) {
+      if (!client._sock || !isWritable(client._sock))
         return;
       if (typeof cb !== "function")
         cb = noop3;
@@ -25920,8 +25920,8 @@ var require_client = __commonJS({
           throw parsed;
         keys.push(parsed);
       }
-      if (!client2.config.strictVendor || client2.config.strictVendor && RE_OPENSSH.test(client2._remoteVer)) {
-        client2._callbacks.push((had_err, data) => {
+      if (!client.config.strictVendor || client.config.strictVendor && RE_OPENSSH.test(client._remoteVer)) {
+        client._callbacks.push((had_err, data) => {
           if (had_err) {
             cb(had_err !== true ? had_err : new Error("Server failed to prove supplied keys"));
             return;
@@ -25955,7 +25955,7 @@ var require_client = __commonJS({
                 continue;
               }
             }
-            const sessionID = client2._protocol._kex.sessionID;
+            const sessionID = client._protocol._kex.sessionID;
             const verifyData = Buffer.allocUnsafe(
               4 + 29 + 4 + sessionID.length + 4 + keyPublic.length
             );
@@ -25975,7 +25975,7 @@ var require_client = __commonJS({
           bufferParser.clear();
           cb(null, ret);
         });
-        client2._protocol.openssh_hostKeysProve(keys);
+        client._protocol.openssh_hostKeysProve(keys);
         return;
       }
       process.nextTick(
@@ -25985,10 +25985,10 @@ var require_client = __commonJS({
         )
       );
     }
-    function getKeyAlgos(client2, key, serverSigAlgs) {
+    function getKeyAlgos(client, key, serverSigAlgs) {
       switch (key.type) {
         case "ssh-rsa":
-          if (client2._protocol._compatFlags & COMPAT.IMPLY_RSA_SHA2_SIGALGS) {
+          if (client._protocol._compatFlags & COMPAT.IMPLY_RSA_SHA2_SIGALGS) {
             if (!Array.isArray(serverSigAlgs))
               serverSigAlgs = ["rsa-sha2-256", "rsa-sha2-512"];
             else
@@ -26031,16 +26031,16 @@ var require_http_agents = __commonJS({
           const dstPort = options.port;
           if (Client === void 0)
             Client = require_client();
-          const client2 = new Client();
+          const client = new Client();
           let triedForward = false;
-          client2.on("ready", () => {
-            client2.forwardOut(srcIP, srcPort, dstIP, dstPort, (err, stream) => {
+          client.on("ready", () => {
+            client.forwardOut(srcIP, srcPort, dstIP, dstPort, (err, stream) => {
               triedForward = true;
               if (err) {
-                client2.end();
+                client.end();
                 return cb(err);
               }
-              stream.once("close", () => client2.end());
+              stream.once("close", () => client.end());
               cb(null, decorateStream(stream, ctor, options));
             });
           }).on("error", cb).on("close", () => {
@@ -26240,7 +26240,7 @@ var require_server = __commonJS({
       }
     };
     var Session = class extends EventEmitter {
-      constructor(client2, info2, localChan) {
+      constructor(client, info2, localChan) {
         super();
         this.type = "session";
         this.subtype = void 0;
@@ -54523,15 +54523,15 @@ function signalNumber(name) {
   return osConstants.signals[signalName(name)] ?? 0;
 }
 var Connection = class {
-  constructor(host, client2, limit, onClose) {
+  constructor(host, client, limit, onClose) {
     this.host = host;
-    this.client = client2;
+    this.client = client;
     this.limit = limit;
-    client2.on("error", (e) => {
+    client.on("error", (e) => {
       this.closeReason = e.message;
     });
     this.closed = new Promise((resolve6) => {
-      client2.on("close", () => {
+      client.on("close", () => {
         this.alive = false;
         for (const w of this.waiters.splice(0)) w.reject(new ConnectionGone(this.closeReason));
         onClose(this);
@@ -54899,20 +54899,20 @@ var RemotePool = class {
     const started = Date.now();
     const deadline = started + timeoutMs;
     const sock = host.jump ? await this.forwardThrough(host, deadline) : await this.tcpConnect(host, timeoutMs);
-    const client2 = new import_ssh22.default.Client();
-    client2.on("error", () => {
+    const client = new import_ssh22.default.Client();
+    client.on("error", () => {
     });
     let mismatch;
     const algorithms = this.options.hostKeys.algorithmsFor(host);
     try {
       await new Promise((resolve6, reject) => {
-        client2.once("ready", resolve6);
-        client2.once("error", reject);
-        client2.once(
+        client.once("ready", resolve6);
+        client.once("error", reject);
+        client.once(
           "close",
           () => reject(new Error("the server closed the connection during login"))
         );
-        client2.connect({
+        client.connect({
           sock,
           username: host.user,
           privateKey: this.privateKey,
@@ -54932,7 +54932,7 @@ var RemotePool = class {
         });
       });
     } catch (e) {
-      client2.end();
+      client.end();
       sock.destroy();
       if (mismatch) throw mismatch;
       const err = e;
@@ -54960,7 +54960,7 @@ var RemotePool = class {
       );
     }
     const key = endpointKey(host);
-    const conn = new Connection(host, client2, this.limit, (c) => {
+    const conn = new Connection(host, client, this.limit, (c) => {
       if (this.conns.get(key) === c) this.conns.delete(key);
       if (!this.isClosed) {
         this.lost.set(key, c.closeReason);
@@ -58761,7 +58761,7 @@ async function upsertPrComment(o) {
   const marker = commentMarker(o.sites, o.profile);
   const body = o.body.includes(marker) ? o.body : `${marker}
 ${o.body}`;
-  const octokit = client(o);
+  const octokit = githubClient(o);
   try {
     const login = await tokenLogin(octokit, o);
     const existing = await findComment(octokit, o.target, marker, commentMarker(o.sites), login);
@@ -58785,7 +58785,7 @@ ${o.body}`;
     return { status: "failed", reason };
   }
 }
-function client(o) {
+function githubClient(o) {
   const timeoutMs = o.timeoutMs ?? 3e4;
   const agents = /* @__PURE__ */ new Map();
   const viaProxy = async (url2) => {
@@ -58827,7 +58827,7 @@ async function tokenLogin(octokit, o) {
     if (statusOf(e) !== 403) throw e;
     const login = o.appLogin ?? GITHUB_ACTIONS_BOT;
     o.logger.debug(
-      `The token cannot call GET /user (an app installation token such as GITHUB_TOKEN); taking comments by ${login} as ours.`
+      `The token cannot call GET /user (an app installation token such as GITHUB_TOKEN); taking what ${login} wrote as ours.`
     );
     return login;
   }
@@ -60864,10 +60864,15 @@ export {
   up,
   attach,
   down,
+  apiUrlFromEnv,
+  runUrlFromEnv,
   checkGroupTitle,
   VERSION,
   resultsExitCode,
   probeErrorsText,
+  githubClient,
+  tokenLogin,
+  statusOf,
   publishResults,
   DIAGNOSTICS,
   DEFAULT_RESULTS_DIR,
