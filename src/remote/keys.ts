@@ -106,12 +106,29 @@ export function encodeEd25519(
   };
 }
 
+/**
+ * A Curve25519/Ed25519 pair as raw 32-byte keys. The encodings are asked of
+ * generateKeyPairSync itself: exporting the returned KeyObjects afterwards
+ * (as JWK) can deadlock Node 20 when a garbage collection during the export
+ * frees the finished key-generation job, which takes the key's lock again.
+ */
+export function rawKeyPair(type: 'ed25519' | 'x25519'): { secret: Buffer; pub: Buffer } {
+  const { privateKey, publicKey } = generateKeyPairSync(type as 'ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+  });
+  // pkcs8: 16 bytes of header, then the 32-byte key; spki: 12 bytes of header, then 32
+  if (privateKey.length !== 48 || publicKey.length !== 44) {
+    throw new Error(
+      `unexpected ${type} key encoding (${privateKey.length}/${publicKey.length} bytes)`,
+    );
+  }
+  return { secret: privateKey.subarray(16), pub: publicKey.subarray(12) };
+}
+
 /** A fresh ed25519 key pair for one run. */
 export function generateRunKey(comment = 'tungsten-e2e'): RunKey {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
-  const seed = Buffer.from(jwk.d!, 'base64url');
-  const pub = Buffer.from(jwk.x!, 'base64url');
+  const { secret: seed, pub } = rawKeyPair('ed25519');
   const encoded = encodeEd25519(seed, pub, comment);
   return makeRunKey(encoded.privateKey, encoded.publicKey);
 }

@@ -12,7 +12,8 @@
  * provider's edge (wireguard-go, the userspace implementation, where the
  * kernel has no module): it takes whichever the host has.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { rawKeyPair } from '../remote/keys.js';
 import type { Plan } from '../plan/types.js';
 import { quoteArg } from '../remote/quote.js';
 
@@ -39,13 +40,8 @@ export interface KeyPair {
 
 /** A Curve25519 key pair in WireGuard's base64 form. */
 export function keyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  const b64 = (jwkValue: string | undefined) =>
-    Buffer.from(jwkValue!, 'base64url').toString('base64');
-  return {
-    privateKey: b64(privateKey.export({ format: 'jwk' }).d),
-    publicKey: b64(publicKey.export({ format: 'jwk' }).x),
-  };
+  const { secret, pub } = rawKeyPair('x25519');
+  return { privateKey: secret.toString('base64'), publicKey: pub.toString('base64') };
 }
 
 /** A public key nobody holds the private half of (the wrong-tunnel-key fault). */
