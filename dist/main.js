@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-E7LFMY7Z.js";
+} from "./chunks/chunk-SDGBRCDZ.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-466GJ6CV.js";
+} from "./chunks/chunk-QRGU2GJJ.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
@@ -36,14 +36,14 @@ import {
   setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-KYAYMZPB.js";
+} from "./chunks/chunk-M57LK2QZ.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import "./chunks/chunk-XCWAR6IE.js";
 import "./chunks/chunk-WI6UNROS.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-PYZPH3QF.js";
+import "./chunks/chunk-EUZEQ5ZH.js";
 import {
   ExitCode,
   InfraError,
@@ -138,7 +138,8 @@ async function runAndPublish(inputs, logger, signal) {
       resultsDir: inputs.resultsDir,
       teardown: inputs.teardown,
       onCancel: "leave",
-      ...repo ? { repo } : {}
+      ...repo ? { repo } : {},
+      ...inputs.doc ? { doc: inputs.doc } : {}
     },
     {
       logger,

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-E7LFMY7Z.js";
+} from "./chunks/chunk-SDGBRCDZ.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -19,13 +19,13 @@ import {
   setFailed,
   shouldReexecAsRoot,
   summary
-} from "./chunks/chunk-KYAYMZPB.js";
+} from "./chunks/chunk-M57LK2QZ.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-NUMCWI5H.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import "./chunks/chunk-XCWAR6IE.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-PYZPH3QF.js";
+import "./chunks/chunk-EUZEQ5ZH.js";
 import {
   ExitCode
 } from "./chunks/chunk-IAZJZTPR.js";

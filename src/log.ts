@@ -15,6 +15,8 @@ export interface Logger {
   group?(title: string): void;
   /** the phase's lines end */
   groupEnd?(): void;
+  /** An error about a line of a file the user gave (the action annotates that line). */
+  errorAt?(message: string, where: { file: string; line: number }): void;
 }
 
 export class SecretRegistry {

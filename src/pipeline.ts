@@ -11,6 +11,8 @@
  * `up` died half way); `run` is up, then whatever runs between (the suites
  * and the report: pipeline/testRun.ts), then down.
  */
+import { readDoc } from './docs/readDoc.js';
+import { docSteps, type DocStep } from './docs/steps.js';
 import { stat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigOverrides } from './config/load.js';
@@ -104,6 +106,8 @@ export interface UpOptions {
   until?: UpPhase;
   /** after a failed install, ready or connect: each host's diagnostics go here */
   diagnosticsDir?: string;
+  /** a Markdown doc whose marked install steps replace the built-in TF apply (docs/steps.ts) */
+  doc?: string;
 }
 
 export type UpPhase = 'provision' | 'install' | 'ready' | 'connect';
@@ -155,6 +159,17 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** The doc's steps, before anything exists: a doc without steps, or local sites, is bad input. */
+async function readDocSteps(file: string, plan: Plan): Promise<DocStep[]> {
+  const local = plan.sites.filter((s) => s.provider === 'local');
+  if (local.length > 0) {
+    throw new UserError(
+      `--doc ${file}: a doc's install steps run on real machines, but site "${local[0]!.name}" is local (the emulated fabric installs nothing); use cloud or static sites.`,
+    );
+  }
+  return docSteps(await readDoc(file), file);
+}
+
 export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun> {
   const started = Date.now();
   const logger = elapsedLogger(env.logger, started);
@@ -167,6 +182,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
   const planStart = new Date().toISOString();
   const plan = buildPlanFromConfig(config);
   for (const w of plan.warnings) logger.warn(w);
+  const docSteps = options.doc ? await readDocSteps(options.doc, plan) : undefined;
   const planEnd = new Date().toISOString();
 
   const runId = options.runId ?? newRunId();
@@ -301,6 +317,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       credentials: fabricCredentials(env),
       transcriptDir: join(stateDir, TRANSCRIPTS),
       ...(env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {}),
+      ...(docSteps ? { docSteps } : {}),
     });
     const ctx: FabricContext = { plan, logger, signal };
     const workCtx: FabricContext = { plan, logger, signal: work };

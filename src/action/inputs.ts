@@ -69,6 +69,8 @@ export interface ActionInputs {
   olderThan?: string;
   /** janitor: list what would go, delete nothing */
   dryRun: boolean;
+  /** run: a Markdown doc whose marked install steps replace the built-in TF apply */
+  doc?: string;
   credentials: Partial<Record<(typeof SECRET_INPUTS)[number], string>>;
 }
 
@@ -188,6 +190,12 @@ export function readInputs(): ActionInputs {
     }
   }
   if (olderThan) olderThanSeconds(olderThan, "action input 'older-than'");
+  const doc = input('doc');
+  if (doc && command !== 'run') {
+    throw new UserError(
+      `action input 'doc' is only for command: run, and the command is ${command}; remove it or set command: run.`,
+    );
+  }
   const prText = input('pr-number');
   const prNumber = prText ? Number(prText) : undefined;
   if (prNumber !== undefined && (!Number.isInteger(prNumber) || prNumber <= 0)) {
@@ -218,6 +226,7 @@ export function readInputs(): ActionInputs {
     ...(registryUsername ? { registryUsername } : {}),
     ...(olderThan ? { olderThan } : {}),
     dryRun,
+    ...(doc ? { doc } : {}),
     credentials,
   };
 }

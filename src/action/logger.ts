@@ -12,5 +12,7 @@ export function actionLogger(): Logger {
     // each phase folds in the job's log; warnings and errors are annotations, seen outside the folds
     group: (t) => core.startGroup(secrets.redact(t)),
     groupEnd: () => core.endGroup(),
+    errorAt: (m, where) =>
+      core.error(secrets.redact(m), { file: where.file, startLine: where.line }),
   };
 }

@@ -138,6 +138,7 @@ async function runAndPublish(
       teardown: inputs.teardown,
       onCancel: 'leave',
       ...(repo ? { repo } : {}),
+      ...(inputs.doc ? { doc: inputs.doc } : {}),
     },
     {
       logger,

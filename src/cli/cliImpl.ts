@@ -187,7 +187,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   run: {
     summary: 'up, test, report, down',
     usage:
-      'run --sites FILE [--state DIR] [--results DIR] [--teardown always|on-success|never] [--profile NAME] [--race-retries N]',
+      'run --sites FILE [--state DIR] [--results DIR] [--teardown always|on-success|never] [--profile NAME] [--race-retries N] [--doc FILE]',
     options: {
       sites: { type: 'string' },
       state: { type: 'string' },
@@ -195,6 +195,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       teardown: { type: 'string' },
       profile: { type: 'string' },
       'race-retries': { type: 'string' },
+      doc: { type: 'string' },
     },
     run: async (v, io, args, listen) => {
       const sites = required(v, 'sites', 'run');
@@ -214,6 +215,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
           stateDir,
           ...(typeof v.results === 'string' ? { resultsDir: v.results } : {}),
           ...(teardown ? { teardown } : {}),
+          ...(typeof v.doc === 'string' ? { doc: v.doc } : {}),
           ...overrides,
         },
         io,

@@ -5,11 +5,12 @@
  * on the changed files when running in Actions. Exit 0 clean, 1 findings, 2
  * bad input (a file that cannot be read or is not Markdown, a bad flag).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { listProfiles, loadProfile } from '../config/profile.js';
 import { jekyllLiquid, lintDoc, type DocFinding } from '../docs/lintDocs.js';
+import { readDoc } from '../docs/readDoc.js';
 import { ExitCode, UserError, UserErrors, type ExitCodeValue } from '../errors.js';
 import type { CommandIO } from './io.js';
 
@@ -23,8 +24,6 @@ export interface LintDocsOptions {
 export interface FileFinding extends DocFinding {
   file: string;
 }
-
-const MARKDOWN = new Set(['.md', '.markdown', '.mdown', '.mkd']);
 
 async function siteVariables(root: string | undefined): Promise<Record<string, unknown>> {
   if (!root) return {};
@@ -48,22 +47,6 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
 
 export function annotation(f: FileFinding): string {
   return `::${f.severity} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty('tungsten-e2e lint-docs')}::${escapeData(f.message)}`;
-}
-
-async function readDoc(file: string): Promise<string> {
-  if (!MARKDOWN.has(extname(file).toLowerCase())) {
-    throw new UserError(
-      `${file}: not a Markdown file (.md or .markdown); lint-docs reads Markdown docs only.`,
-    );
-  }
-  const info = await stat(file).catch(() => undefined);
-  if (!info) throw new UserError(`${file}: no such file; pass the paths of Markdown docs.`);
-  if (!info.isFile())
-    throw new UserError(`${file}: not a regular file; pass the paths of Markdown docs.`);
-  const bytes = await readFile(file);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.includes('\uFFFD')) throw new UserError(`${file}: not UTF-8 text; save it as UTF-8.`);
-  return text;
 }
 
 export async function lintDocsCommand(

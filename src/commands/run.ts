@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   resultsDir?: string;
   teardown?: TeardownPolicy;
   overrides?: ConfigOverrides;
+  /** a Markdown doc whose marked install steps run instead of the built-in TF apply */
+  doc?: string;
 }
 
 /** up, test, report, down; the exit code comes from the results. */
@@ -34,6 +36,7 @@ export async function runCommand(
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.teardown ? { teardown: options.teardown } : {}),
       ...(options.overrides ? { overrides: options.overrides } : {}),
+      ...(options.doc ? { doc: options.doc } : {}),
     },
     { ...env, logger: io.logger },
   );

@@ -4,6 +4,7 @@
  * pods and nftables on the local provider. Health logic and the suites sit
  * above this interface and must not know which fabric they talk to.
  */
+import type { DocStep } from '../docs/steps.js';
 import type { Duplex } from 'node:stream';
 import type { IsolationMode } from '../config/types.js';
 import type { Logger } from '../log.js';
@@ -49,6 +50,8 @@ export interface FabricRun {
   transcriptDir?: string;
   /** where the runner keeps the profile's pinned downloads between runs (the tungsten fabric) */
   artifactDir?: string;
+  /** a doc's marked install steps (run --doc), run instead of the built-in TF manifest step */
+  docSteps?: readonly DocStep[];
 }
 
 export interface FabricCredentials {

@@ -17,5 +17,8 @@ export function elapsedLogger(logger: Logger, startedAt: number, now = Date.now)
     debug: (m) => logger.debug(stamp(m)),
     ...(logger.group ? { group: (t: string) => logger.group!(t) } : {}),
     ...(logger.groupEnd ? { groupEnd: () => logger.groupEnd!() } : {}),
+    ...(logger.errorAt
+      ? { errorAt: (m: string, where: { file: string; line: number }) => logger.errorAt!(m, where) }
+      : {}),
   };
 }

@@ -119,6 +119,7 @@ export function tungstenFabric(run: FabricRun): TungstenFabric {
     credentials: run.credentials,
     ...(run.transcriptDir ? { transcriptDir: run.transcriptDir } : {}),
     artifacts: new ArtifactCache(run.artifactDir ?? defaultCacheDir()),
+    ...(run.docSteps ? { docSteps: run.docSteps } : {}),
   });
 }
 

@@ -109,6 +109,12 @@ describe('aggregate', () => {
     });
     expect(files.map((f) => f.split('/').pop())).toEqual(['grid.md', 'grid.json', 'grid.html']);
     golden('grid.md', out);
+    // the README shows this grid (prettier pads its cells)
+    const cells = (l: string) => l.replace(/\s*\|\s*/g, '|');
+    const readme = readFileSync('README.md', 'utf8').split('\n').map(cells);
+    for (const line of out.split('\n').filter((l) => l.startsWith('| **'))) {
+      expect(readme).toContain(cells(line));
+    }
     golden('grid.json', readFileSync(files[1]!, 'utf8'));
   });
 

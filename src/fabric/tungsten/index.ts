@@ -61,6 +61,7 @@ import {
   workloadsQueryCommand,
 } from './commands.js';
 import { isolationObjects, renderYaml, workloadObjects } from './manifests.js';
+import { docValues, stepScript, type DocStep } from '../../docs/steps.js';
 import {
   installSteps,
   JOIN_FILE,
@@ -96,6 +97,8 @@ export interface TungstenFabricOptions {
   tries?: number;
   /** a transcript per host goes here: each step's exit, time and output tail */
   transcriptDir?: string;
+  /** a doc's marked install steps (run --doc), run instead of the built-in TF manifest step */
+  docSteps?: readonly DocStep[];
   /**
    * Where a master's config API and control introspect answer, as seen from
    * the master itself (reached over an SSH port forward). Default: its
@@ -180,6 +183,10 @@ export class TungstenFabric implements Fabric {
     const perHost = new Map(nodes.map((h) => [h.name, stepsFor(h.name)]));
     const order = perHost.get(nodes[0]!.name)!;
     for (const [index, step] of order.entries()) {
+      if (step.name === 'tf manifest' && this.options.docSteps?.length) {
+        await this.runDocSteps(site, hosts, this.options.docSteps, ctx);
+        continue;
+      }
       await fabricStep(ctx, name, step.name, async () => {
         const on = stepHosts(site.plan, step);
         if (step.name === 'join') await this.copyJoinCommand(site, hosts);
@@ -338,6 +345,51 @@ export class TungstenFabric implements Fabric {
     );
     await this.transcribe(host.name, `install / ${step.name}`, r, Date.now() - started);
     return r;
+  }
+
+  /**
+   * The doc's steps in its order, each a named step on the hosts it marks,
+   * as its readers would run them (no retry: a doc's commands need not be
+   * idempotent), stopping at the first failing command of a block. A
+   * failure names the doc's file and line, with the output's tail, and is an
+   * annotation on that line in Actions.
+   */
+  private async runDocSteps(
+    site: FabricSite,
+    hosts: Map<string, RemoteHost>,
+    steps: readonly DocStep[],
+    ctx: FabricContext,
+  ): Promise<void> {
+    const nodes = site.plan.hosts.filter((h) => h.role !== 'edge');
+    for (const [i, step] of steps.entries()) {
+      const where = `${step.file}:${step.line}`;
+      await fabricStep(ctx, site.plan.name, `doc step ${i + 1} (${where})`, async () => {
+        const on = nodes.filter((h) =>
+          step.hosts === 'all'
+            ? true
+            : step.hosts === 'workers'
+              ? h.role === 'worker'
+              : h.role === 'master',
+        );
+        const script = `set -eo pipefail\n${stepScript(step, docValues(site.plan))}`;
+        await Promise.all(
+          on.map(async (h) => {
+            const started = Date.now();
+            const r = await this.remote.exec(
+              hosts.get(h.name)!,
+              { script },
+              { sudo: true, timeoutMs: this.options.stepTimeoutMs ?? 1_200_000 },
+            );
+            await this.transcribe(h.name, `install / doc step ${where}`, r, Date.now() - started);
+            if (r.code !== 0) {
+              const message = `${where}: the doc's step failed on ${h.name} (exit ${r.code}): ${tail(r.stderr.trim() || r.stdout.trim())}`;
+              ctx.logger.errorAt?.(message, { file: step.file, line: step.line });
+              throw new InfraError(message);
+            }
+          }),
+        );
+      });
+    }
   }
 
   /** One entry of the host's transcript (0600, secrets masked): what a failed nightly is read from. */

@@ -45,6 +45,7 @@ import { kubeWorld, openNet, type SiteWorld } from './kubeWorld.js';
 
 const STANDINS = resolve('test/fabric/tungsten/standins');
 const MANIFEST = readFileSync('test/fixtures/manifests/opensdn-standalone.yaml', 'utf8');
+const DOC = 'test/fixtures/docs/install-steps.md';
 const SITES = [
   { name: 'east', underlay: '172.16.0.0/24', master: '172.16.0.10', asn: 64512, octet: 32 },
   { name: 'west', underlay: '172.17.0.0/24', master: '172.17.0.10', asn: 64513, octet: 40 },
@@ -173,14 +174,16 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
           pollMs: 100,
           workloadDeadlineMs: 10_000,
           ...(run.transcriptDir ? { transcriptDir: run.transcriptDir } : {}),
+          ...(run.docSteps ? { docSteps: run.docSteps } : {}),
         }),
       readyDeadlineMs: 20_000,
       connectDeadlineMs: 10_000,
     };
   };
 
-  const runOnce = async (runId: string) => {
+  const runOnce = async (runId: string, doc?: string) => {
     const logger = memoryLogger();
+    const annotations: string[] = [];
     const out: string[] = [];
     const results = join(dir, `results-${runId}`);
     const report = await runCommand(
@@ -189,11 +192,15 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
         runId,
         stateDir: join(dir, `state-${runId}`),
         resultsDir: results,
+        ...(doc ? { doc } : {}),
       },
-      { logger, stdout: (t) => out.push(t) },
+      {
+        logger: { ...logger, errorAt: (m, w) => annotations.push(`${w.file}:${w.line} ${m}`) },
+        stdout: (t) => out.push(t),
+      },
       env(),
     );
-    return { report, logger, out: out.join(''), results };
+    return { report, logger, out: out.join(''), results, annotations };
   };
 
   it('provisions, installs, waits for TF, peers, deploys, probes, reports and tears down: every check passes', async () => {
@@ -271,5 +278,36 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
     expect(failed.length).toBe(8);
     expect(failed.every((c) => c.from.startsWith('east/') && c.to.startsWith('west/'))).toBe(true);
     expect(out).toContain('run kstat2: torn down');
+  }, 120_000);
+
+  it("run --doc: the doc's marked steps, as the site renders them, run in place of the TF apply with the plan's values", async () => {
+    setWorld(() => openNet(worlds));
+    const { report, out, logger } = await runOnce('kstat3', DOC);
+    expect(report.exitCode, `${out}\n${logger.lines.join('\n')}`).toBe(0);
+    const install = report.results.phases.find((p) => p.name === 'install')!;
+    const east = install.steps!.filter((x) => x.site === 'east').map((x) => x.name);
+    expect(east.slice(-2)).toEqual([`doc step 1 (${DOC}:11)`, `doc step 2 (${DOC}:19)`]);
+    expect(east).not.toContain('tf manifest');
+    for (const [i, m] of machines.entries()) {
+      // the doc's example address replaced by the master's, the manifest applied
+      expect(readFileSync(join(m.root, 'tf.yaml'), 'utf8')).toBe(`server: ${SITES[i]!.master}\n`);
+      expect(existsSync(join(m.root, 'var/lib/contrail/kafka-logs'))).toBe(true);
+    }
+  }, 120_000);
+
+  it("run --doc, the control: the edit that dropped {% raw %} breaks the sed at the doc's line, reported there", async () => {
+    setWorld(() => openNet(worlds));
+    const broken = join(dir, 'install-steps.md');
+    writeFileSync(broken, readFileSync(DOC, 'utf8').replace(/\{% (end)?raw %\}\n/g, ''));
+    const { report, annotations } = await runOnce('kstat4', broken);
+    expect(report.exitCode).toBe(3);
+    expect(report.results.error).toMatch(
+      new RegExp(
+        `${broken}:18: the doc's step failed on (east|west)-master \\(exit 1\\): .*no previous regular expression`,
+      ),
+    );
+    // the broken doc's own line: the block starts a line earlier without its {% raw %}
+    expect(annotations.some((a) => a.startsWith(`${broken}:18 `))).toBe(true);
+    expect(report.teardown?.complete).toBe(true);
   }, 120_000);
 });

@@ -31,7 +31,7 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-PYZPH3QF.js";
+} from "./chunk-EUZEQ5ZH.js";
 import {
   InfraError,
   UserError

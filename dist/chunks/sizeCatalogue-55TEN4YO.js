@@ -1,7 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   GcpProvider
-} from "./chunk-O4SRK4IP.js";
+} from "./chunk-XMHE3BRA.js";
 import {
   gcpCredentialSource
 } from "./chunk-T5G7RGOZ.js";
@@ -11,7 +11,7 @@ import {
   CATALOGUE_RETRY,
   providerSizeCatalogue
 } from "./chunk-WI6UNROS.js";
-import "./chunk-PYZPH3QF.js";
+import "./chunk-EUZEQ5ZH.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 

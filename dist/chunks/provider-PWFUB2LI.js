@@ -3,12 +3,12 @@ import {
   DEFAULT_GCP_WAITS,
   GcpProvider,
   placeOf
-} from "./chunk-O4SRK4IP.js";
+} from "./chunk-XMHE3BRA.js";
 import "./chunk-T5G7RGOZ.js";
 import "./chunk-VE4IKPWZ.js";
 import "./chunk-A7FLL4EU.js";
 import "./chunk-WI6UNROS.js";
-import "./chunk-PYZPH3QF.js";
+import "./chunk-EUZEQ5ZH.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 export {

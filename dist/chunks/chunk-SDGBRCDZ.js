@@ -19,7 +19,7 @@ import {
   setSecret,
   startGroup,
   warning
-} from "./chunk-KYAYMZPB.js";
+} from "./chunk-M57LK2QZ.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
@@ -37,7 +37,8 @@ function actionLogger() {
     debug: (m) => debug(secrets.redact(m)),
     // each phase folds in the job's log; warnings and errors are annotations, seen outside the folds
     group: (t) => startGroup(secrets.redact(t)),
-    groupEnd: () => endGroup()
+    groupEnd: () => endGroup(),
+    errorAt: (m, where) => error(secrets.redact(m), { file: where.file, startLine: where.line })
   };
 }
 
@@ -147,6 +148,12 @@ function readInputs() {
     }
   }
   if (olderThan) olderThanSeconds(olderThan, "action input 'older-than'");
+  const doc = input("doc");
+  if (doc && command !== "run") {
+    throw new UserError(
+      `action input 'doc' is only for command: run, and the command is ${command}; remove it or set command: run.`
+    );
+  }
   const prText = input("pr-number");
   const prNumber = prText ? Number(prText) : void 0;
   if (prNumber !== void 0 && (!Number.isInteger(prNumber) || prNumber <= 0)) {
@@ -177,6 +184,7 @@ function readInputs() {
     ...registryUsername ? { registryUsername } : {},
     ...olderThan ? { olderThan } : {},
     dryRun,
+    ...doc ? { doc } : {},
     credentials
   };
 }

@@ -5,7 +5,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-KYAYMZPB.js";
+} from "./chunk-M57LK2QZ.js";
 import {
   sizeTable
 } from "./chunk-WI6UNROS.js";
@@ -142,9 +142,9 @@ import { readFile } from "node:fs/promises";
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-DPU6DMSA.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-EFIPOIGC.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-53PDLJYV.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-WNZXLQLP.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-55TEN4YO.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-DGKTVMPH.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts
