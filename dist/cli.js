@@ -246,14 +246,30 @@ var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2
 function annotation(f) {
   return `::${f.severity} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty("tungsten-e2e lint-docs")}::${escapeData(f.message)}`;
 }
+var LINT_DOCS_MARKER = "<!-- tungsten-e2e:lint-docs -->";
+var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function findingsMarkdown(findings, files) {
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const of = `${files} file${files === 1 ? "" : "s"}`;
+  const head = findings.length === 0 ? `### \u2705 tungsten-e2e lint-docs: no findings in ${of}` : `### ${errors ? "\u274C" : "\u26A0\uFE0F"} tungsten-e2e lint-docs: ${errors} error${errors === 1 ? "" : "s"}, ${findings.length - errors} warning${findings.length - errors === 1 ? "" : "s"} in ${of}`;
+  const rows = findings.map(
+    (f) => `| \`${cell(f.file)}:${f.line}:${f.column}\` | ${f.severity} | ${cell(f.message)} |`
+  );
+  return [
+    LINT_DOCS_MARKER,
+    head,
+    ...rows.length ? ["", "| where | severity | finding |", "| --- | --- | --- |", ...rows] : [],
+    ""
+  ].join("\n");
+}
 async function lintDocsCommand(options, io) {
   const format = options.format ?? "text";
-  if (format !== "text" && format !== "json") {
-    throw new UserError(`lint-docs: --format is "${format}"; it must be text or json.`);
+  if (format !== "text" && format !== "json" && format !== "markdown") {
+    throw new UserError(`lint-docs: --format is "${format}"; it must be text, json or markdown.`);
   }
   if (options.files.length === 0) {
     throw new UserError(
-      "lint-docs needs the Markdown files to check; usage: tungsten-e2e lint-docs [--site-root DIR] [--format text|json] FILE..."
+      "lint-docs needs the Markdown files to check; usage: tungsten-e2e lint-docs [--site-root DIR] [--format text|json|markdown] FILE..."
     );
   }
   const errors = [];
@@ -276,6 +292,7 @@ async function lintDocsCommand(options, io) {
   const env = options.env ?? process.env;
   if (format === "json") io.stdout(`${JSON.stringify(findings, null, 2)}
 `);
+  else if (format === "markdown") io.stdout(findingsMarkdown(findings, texts.length));
   else {
     for (const f of findings)
       io.stdout(`${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message}
@@ -517,14 +534,14 @@ function cellMarkdown(c) {
   return mdEscape([cellWords(c), ...links].join(" "));
 }
 function gridMarkdown(grid) {
-  const cell = (i, j) => grid.cells[i * grid.columns.length + j];
+  const cell2 = (i, j) => grid.cells[i * grid.columns.length + j];
   const lines = [
     "## Compatibility grid",
     "",
     `| profile | ${grid.columns.map(mdEscape).join(" | ")} |`,
     `| --- | ${grid.columns.map(() => "---").join(" | ")} |`,
     ...grid.rows.map(
-      (r, i) => `| **${mdEscape(r.profile)}**<br>${mdEscape(rowLabel(r))} | ${grid.columns.map((_, j) => cellMarkdown(cell(i, j))).join(" | ")} |`
+      (r, i) => `| **${mdEscape(r.profile)}**<br>${mdEscape(rowLabel(r))} | ${grid.columns.map((_, j) => cellMarkdown(cell2(i, j))).join(" | ")} |`
     ),
     "",
     `Legend: ${Object.values(STATE_TEXT).map((s) => `${s.symbol} ${s.text}`).join(" \xB7 ")}. Flaky: passed only after retries or a remediation.`,
@@ -534,7 +551,7 @@ function gridMarkdown(grid) {
 }
 var html = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 function gridHtml(grid) {
-  const cell = (i, j) => grid.cells[i * grid.columns.length + j];
+  const cell2 = (i, j) => grid.cells[i * grid.columns.length + j];
   const td = (c) => {
     const s = STATE_TEXT[c.state];
     const links = c.legs.filter((l) => l.url).map((l) => ` <a href="${html(l.url)}">run</a>`).join("");
@@ -559,7 +576,7 @@ function gridHtml(grid) {
     "<table>",
     `<tr><th>profile</th>${grid.columns.map((c) => `<th>${html(c)}</th>`).join("")}</tr>`,
     ...grid.rows.map(
-      (r, i) => `<tr><th>${html(r.profile)}<br><small>${html(rowLabel(r))}</small></th>${grid.columns.map((_, j) => td(cell(i, j))).join("")}</tr>`
+      (r, i) => `<tr><th>${html(r.profile)}<br><small>${html(rowLabel(r))}</small></th>${grid.columns.map((_, j) => td(cell2(i, j))).join("")}</tr>`
     ),
     "</table>",
     `<p>${Object.values(STATE_TEXT).map((s) => `${s.symbol} ${html(s.text)}`).join(
@@ -1028,7 +1045,7 @@ var COMMANDS = {
   },
   "lint-docs": {
     summary: "find Liquid that a Jekyll site (the TF website) would eat inside the code of Markdown docs",
-    usage: "lint-docs [--site-root DIR] [--format text|json] FILE...",
+    usage: "lint-docs [--site-root DIR] [--format text|json|markdown] FILE...",
     options: {
       "site-root": { type: "string" },
       format: { type: "string" }

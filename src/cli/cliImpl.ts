@@ -255,7 +255,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'lint-docs': {
     summary:
       'find Liquid that a Jekyll site (the TF website) would eat inside the code of Markdown docs',
-    usage: 'lint-docs [--site-root DIR] [--format text|json] FILE...',
+    usage: 'lint-docs [--site-root DIR] [--format text|json|markdown] FILE...',
     options: {
       'site-root': { type: 'string' },
       format: { type: 'string' },

@@ -49,17 +49,41 @@ export function annotation(f: FileFinding): string {
   return `::${f.severity} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty('tungsten-e2e lint-docs')}::${escapeData(f.message)}`;
 }
 
+/** The marker of the sticky PR comment that holds lint-docs' findings. */
+export const LINT_DOCS_MARKER = '<!-- tungsten-e2e:lint-docs -->';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The findings as a PR comment's body: the marker, a verdict line, a table. */
+export function findingsMarkdown(findings: readonly FileFinding[], files: number): string {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const of = `${files} file${files === 1 ? '' : 's'}`;
+  const head =
+    findings.length === 0
+      ? `### ✅ tungsten-e2e lint-docs: no findings in ${of}`
+      : `### ${errors ? '❌' : '⚠️'} tungsten-e2e lint-docs: ${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'} in ${of}`;
+  const rows = findings.map(
+    (f) => `| \`${cell(f.file)}:${f.line}:${f.column}\` | ${f.severity} | ${cell(f.message)} |`,
+  );
+  return [
+    LINT_DOCS_MARKER,
+    head,
+    ...(rows.length ? ['', '| where | severity | finding |', '| --- | --- | --- |', ...rows] : []),
+    '',
+  ].join('\n');
+}
+
 export async function lintDocsCommand(
   options: LintDocsOptions,
   io: CommandIO,
 ): Promise<ExitCodeValue> {
   const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    throw new UserError(`lint-docs: --format is "${format}"; it must be text or json.`);
+  if (format !== 'text' && format !== 'json' && format !== 'markdown') {
+    throw new UserError(`lint-docs: --format is "${format}"; it must be text, json or markdown.`);
   }
   if (options.files.length === 0) {
     throw new UserError(
-      'lint-docs needs the Markdown files to check; usage: tungsten-e2e lint-docs [--site-root DIR] [--format text|json] FILE...',
+      'lint-docs needs the Markdown files to check; usage: tungsten-e2e lint-docs [--site-root DIR] [--format text|json|markdown] FILE...',
     );
   }
   const errors: UserError[] = [];
@@ -81,6 +105,7 @@ export async function lintDocsCommand(
   );
   const env = options.env ?? process.env;
   if (format === 'json') io.stdout(`${JSON.stringify(findings, null, 2)}\n`);
+  else if (format === 'markdown') io.stdout(findingsMarkdown(findings, texts.length));
   else {
     for (const f of findings)
       io.stdout(`${f.file}:${f.line}:${f.column}: ${f.severity}: ${f.message}\n`);

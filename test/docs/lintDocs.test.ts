@@ -177,6 +177,27 @@ describe('tungsten-e2e lint-docs', () => {
     expect(list[0]!.file).toBe(file);
   });
 
+  it('--format markdown gives a PR comment: the marker, the verdict, a row per finding', async () => {
+    const out: string[] = [];
+    const io = { logger: memoryLogger(), stdout: (t: string) => void out.push(t) };
+    expect(await lintDocsCommand({ files: [file, clean], format: 'markdown', env: {} }, io)).toBe(
+      1,
+    );
+    const lines = out.join('').trim().split('\n');
+    expect(lines[0]).toBe('<!-- tungsten-e2e:lint-docs -->');
+    expect(lines[1]).toBe('### ❌ tungsten-e2e lint-docs: 4 errors, 0 warnings in 2 files');
+    const rows = lines.filter((l) => l.startsWith('| `'));
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatch(
+      new RegExp(`^\\| \`${file}:11:36\` \\| error \\| \\{\\{ K8S_MASTER_IP`),
+    );
+    out.length = 0;
+    expect(await lintDocsCommand({ files: [clean], format: 'markdown', env: {} }, io)).toBe(0);
+    expect(out.join('')).toBe(
+      '<!-- tungsten-e2e:lint-docs -->\n### ✅ tungsten-e2e lint-docs: no findings in 1 file\n',
+    );
+  });
+
   it('in GitHub Actions, also writes one ::error annotation per finding, escaped', async () => {
     const out: string[] = [];
     const io = { logger: memoryLogger(), stdout: (t: string) => void out.push(t) };
