@@ -4,7 +4,8 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-QRGU2GJJ.js";
+} from "./chunks/chunk-VPSGL4XE.js";
+import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
   StateStore,
@@ -43,14 +44,12 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-M57LK2QZ.js";
-import "./chunks/chunk-T5G7RGOZ.js";
-import "./chunks/chunk-NUMCWI5H.js";
-import "./chunks/chunk-VE4IKPWZ.js";
-import "./chunks/chunk-XCWAR6IE.js";
-import "./chunks/chunk-WI6UNROS.js";
+} from "./chunks/chunk-Q6XRQNKN.js";
+import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-EUZEQ5ZH.js";
+import "./chunks/chunk-PWOKK2HS.js";
+import "./chunks/chunk-T5G7RGOZ.js";
+import "./chunks/chunk-VE4IKPWZ.js";
 import {
   ExitCode,
   InfraError,
@@ -61,6 +60,8 @@ import {
   streamLogger,
   userErrorsOf
 } from "./chunks/chunk-IAZJZTPR.js";
+import "./chunks/chunk-RQ7FSDD4.js";
+import "./chunks/chunk-XCWAR6IE.js";
 import {
   __toESM
 } from "./chunks/chunk-5VPQFH3J.js";

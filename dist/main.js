@@ -6,51 +6,102 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-SDGBRCDZ.js";
+} from "./chunks/chunk-B4C55TET.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-QRGU2GJJ.js";
+} from "./chunks/chunk-VPSGL4XE.js";
+import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,
   StateStore,
   buildPlanFromConfig,
+  cacheKey,
   downCommandLine,
-  error,
   exportState,
-  info,
   janitorCommand,
   keptMessage,
   loadSiteFile,
   looksInline,
   newRunId,
-  notice,
+  pinnedArtifacts,
   providersOf,
   publishResults,
   reexecAsRoot,
   runAndReport,
-  saveState,
-  setFailed,
-  setOutput,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-M57LK2QZ.js";
-import "./chunks/chunk-T5G7RGOZ.js";
-import "./chunks/chunk-NUMCWI5H.js";
-import "./chunks/chunk-VE4IKPWZ.js";
-import "./chunks/chunk-XCWAR6IE.js";
-import "./chunks/chunk-WI6UNROS.js";
+} from "./chunks/chunk-Q6XRQNKN.js";
+import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-EUZEQ5ZH.js";
+import "./chunks/chunk-PWOKK2HS.js";
+import "./chunks/chunk-T5G7RGOZ.js";
+import "./chunks/chunk-VE4IKPWZ.js";
 import {
   ExitCode,
   InfraError,
   isUserError,
   userErrorsOf
 } from "./chunks/chunk-IAZJZTPR.js";
+import {
+  error,
+  info,
+  notice,
+  saveState,
+  setFailed,
+  setOutput
+} from "./chunks/chunk-RQ7FSDD4.js";
+import "./chunks/chunk-XCWAR6IE.js";
 import "./chunks/chunk-5VPQFH3J.js";
+
+// src/action/artifactCache.ts
+import { readdir } from "node:fs/promises";
+async function actionsCache() {
+  const cache = await import("./chunks/cache-RTXIZVWZ.js");
+  return {
+    available: () => cache.isFeatureAvailable(),
+    restore: (paths, key) => cache.restoreCache(paths, key),
+    save: async (paths, key) => await cache.saveCache(paths, key) !== -1
+  };
+}
+var why = (e) => e instanceof Error ? e.message : String(e);
+async function restoreArtifacts(plan, dir, backend, logger) {
+  if (plan.sites.every((s) => s.provider === "local")) return void 0;
+  if (pinnedArtifacts(plan).length === 0) return void 0;
+  const key = cacheKey(plan);
+  let cache;
+  try {
+    cache = await backend();
+    if (!cache.available()) {
+      logger.info(`artifact cache: GitHub's cache is not available here; the run downloads ${key}`);
+      return void 0;
+    }
+    const hit = await cache.restore([dir], key) === key;
+    logger.info(
+      `artifact cache: ${hit ? `restored ${key}` : `${key} not restored (no entry yet, or the cache failed: the library warns then); the run downloads`}`
+    );
+    return { key, dir, hit };
+  } catch (e) {
+    logger.warn(`artifact cache: ${key} could not be restored (${why(e)}); the run downloads`);
+    return { key, dir, hit: false };
+  }
+}
+async function saveArtifacts(restored, backend, logger) {
+  if (!restored || restored.hit) return;
+  const files = await readdir(restored.dir).catch(() => []);
+  if (files.length === 0) return;
+  try {
+    if (await (await backend()).save([restored.dir], restored.key)) {
+      logger.info(`artifact cache: saved ${restored.key} (${files.length} files)`);
+    } else {
+      logger.warn(`artifact cache: ${restored.key} was not saved (see the library's warning)`);
+    }
+  } catch (e) {
+    logger.warn(`artifact cache: ${restored.key} could not be saved (${why(e)})`);
+  }
+}
 
 // src/action/mainImpl.ts
 import { join, resolve } from "node:path";
@@ -123,10 +174,10 @@ async function runAndPublish(inputs, logger, signal) {
   saveState(SAVED.stateDir, stateDir);
   const overrides = overridesOf(inputs);
   const label = sitesLabel(inputs.sites);
-  await publishPlan(
-    inputs,
-    planToJson(buildPlanFromConfig(await loadSiteFile(inputs.sites, overrides, label.sitesLabel)))
-  );
+  const plan = buildPlanFromConfig(await loadSiteFile(inputs.sites, overrides, label.sitesLabel));
+  await publishPlan(inputs, planToJson(plan));
+  const artifactDir = process.env.RUNNER_TOOL_CACHE ? join(process.env.RUNNER_TOOL_CACHE, "tungsten-e2e", "artifacts") : void 0;
+  const restored = artifactDir ? await restoreArtifacts(plan, artifactDir, actionsCache, logger) : void 0;
   const repo = process.env.GITHUB_REPOSITORY;
   const report = await runAndReport(
     {
@@ -146,10 +197,10 @@ async function runAndPublish(inputs, logger, signal) {
       signal,
       credentials,
       raceRetries: inputs.raceRetries,
-      // the runner's tool cache outlives the job on self-hosted runners
-      ...process.env.RUNNER_TOOL_CACHE ? { artifactCacheDir: join(process.env.RUNNER_TOOL_CACHE, "tungsten-e2e", "artifacts") } : {}
+      ...artifactDir ? { artifactCacheDir: artifactDir } : {}
     }
   );
+  if (!report.cancelled) await saveArtifacts(restored, actionsCache, logger);
   let kept;
   if (report.teardown) {
     saveState(SAVED.decision, "done");

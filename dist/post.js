@@ -5,30 +5,32 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-SDGBRCDZ.js";
+} from "./chunks/chunk-B4C55TET.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
   TEARDOWN_POLICIES,
-  getInput,
-  getState,
   looksInline,
-  notice,
   postTeardown,
   reexecAsRoot,
-  setFailed,
-  shouldReexecAsRoot,
-  summary
-} from "./chunks/chunk-M57LK2QZ.js";
-import "./chunks/chunk-T5G7RGOZ.js";
-import "./chunks/chunk-NUMCWI5H.js";
-import "./chunks/chunk-VE4IKPWZ.js";
-import "./chunks/chunk-XCWAR6IE.js";
+  shouldReexecAsRoot
+} from "./chunks/chunk-Q6XRQNKN.js";
+import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-EUZEQ5ZH.js";
+import "./chunks/chunk-PWOKK2HS.js";
+import "./chunks/chunk-T5G7RGOZ.js";
+import "./chunks/chunk-VE4IKPWZ.js";
 import {
   ExitCode
 } from "./chunks/chunk-IAZJZTPR.js";
+import {
+  getInput,
+  getState,
+  notice,
+  setFailed,
+  summary
+} from "./chunks/chunk-RQ7FSDD4.js";
+import "./chunks/chunk-XCWAR6IE.js";
 import "./chunks/chunk-5VPQFH3J.js";
 
 // src/action/postImpl.ts

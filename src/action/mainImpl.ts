@@ -5,6 +5,7 @@
  * directory, the run id, the teardown decision) is saved with core.saveState
  * before the first resource exists.
  */
+import { actionsCache, restoreArtifacts, saveArtifacts } from './artifactCache.js';
 import * as core from '@actions/core';
 import { join, resolve } from 'node:path';
 import { janitorCommand } from '../commands/janitor.js';
@@ -122,10 +123,15 @@ async function runAndPublish(
   // the plan is pure: plan.json exists before the first resource, whatever happens later
   const overrides = overridesOf(inputs);
   const label = sitesLabel(inputs.sites);
-  await publishPlan(
-    inputs,
-    planToJson(buildPlanFromConfig(await loadSiteFile(inputs.sites, overrides, label.sitesLabel))),
-  );
+  const plan = buildPlanFromConfig(await loadSiteFile(inputs.sites, overrides, label.sitesLabel));
+  await publishPlan(inputs, planToJson(plan));
+  // the runner's tool cache outlives the job on self-hosted runners; GitHub's cache refills it on hosted ones
+  const artifactDir = process.env.RUNNER_TOOL_CACHE
+    ? join(process.env.RUNNER_TOOL_CACHE, 'tungsten-e2e', 'artifacts')
+    : undefined;
+  const restored = artifactDir
+    ? await restoreArtifacts(plan, artifactDir, actionsCache, logger)
+    : undefined;
   const repo = process.env.GITHUB_REPOSITORY;
   const report = await runAndReport(
     {
@@ -145,12 +151,10 @@ async function runAndPublish(
       signal,
       credentials,
       raceRetries: inputs.raceRetries,
-      // the runner's tool cache outlives the job on self-hosted runners
-      ...(process.env.RUNNER_TOOL_CACHE
-        ? { artifactCacheDir: join(process.env.RUNNER_TOOL_CACHE, 'tungsten-e2e', 'artifacts') }
-        : {}),
+      ...(artifactDir ? { artifactCacheDir: artifactDir } : {}),
     },
   );
+  if (!report.cancelled) await saveArtifacts(restored, actionsCache, logger);
 
   let kept: string | undefined;
   if (report.teardown) {

@@ -40,7 +40,7 @@ async function makeClients(options) {
       "no Azure subscription: set the azure-credentials input (with subscriptionId) or the AZURE_SUBSCRIPTION_ID environment variable (docs/azure.md)."
     );
   }
-  const sdk = await import("./sdk-JD2IHIXT.js");
+  const sdk = await import("./sdk-BIZ4FEJJ.js");
   const credential = options.credential ?? (options.key ? new sdk.ClientSecretCredential(
     options.key.tenantId,
     options.key.clientId,

@@ -1,18 +1,14 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  AzureProvider,
-  DEFAULT_AZURE_WAITS,
-  locationOf
-} from "./chunk-Y3JI2PLG.js";
-import "./chunk-NUMCWI5H.js";
+  azureClientFactory,
+  azureCredentialSource,
+  keyFromInput
+} from "./chunk-D66SPQEI.js";
 import "./chunk-VE4IKPWZ.js";
-import "./chunk-A7FLL4EU.js";
-import "./chunk-WI6UNROS.js";
-import "./chunk-EUZEQ5ZH.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  AzureProvider,
-  DEFAULT_AZURE_WAITS,
-  locationOf
+  azureClientFactory,
+  azureCredentialSource,
+  keyFromInput
 };

@@ -1,8 +1,5 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  azureClientFactory
-} from "./chunk-NUMCWI5H.js";
-import {
   DEFAULT_RETRY_POLICY,
   ExpiredRuns,
   SiteChecks,
@@ -25,8 +22,11 @@ import {
   typeField
 } from "./chunk-WI6UNROS.js";
 import {
+  azureClientFactory
+} from "./chunk-D66SPQEI.js";
+import {
   WIREGUARD_PORT
-} from "./chunk-EUZEQ5ZH.js";
+} from "./chunk-PWOKK2HS.js";
 import {
   InfraError,
   UserError

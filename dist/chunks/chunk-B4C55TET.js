@@ -9,17 +9,9 @@ import {
   TEARDOWN_POLICIES,
   checkProfileName,
   closest,
-  debug,
-  endGroup,
-  error,
-  getInput,
-  info,
   olderThanSeconds,
-  parseRaceRetries,
-  setSecret,
-  startGroup,
-  warning
-} from "./chunk-M57LK2QZ.js";
+  parseRaceRetries
+} from "./chunk-Q6XRQNKN.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
@@ -27,6 +19,16 @@ import {
   UserError,
   secrets
 } from "./chunk-IAZJZTPR.js";
+import {
+  debug,
+  endGroup,
+  error,
+  getInput,
+  info,
+  setSecret,
+  startGroup,
+  warning
+} from "./chunk-RQ7FSDD4.js";
 
 // src/action/logger.ts
 function actionLogger() {

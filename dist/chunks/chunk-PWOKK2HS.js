@@ -20388,15 +20388,15 @@ function parseStatus(text) {
 }
 
 export {
+  quoteArg,
+  quoteArgv,
+  checkEnvName,
   require_lib2 as require_lib,
   fingerprintOf,
   publicKeyBlob,
   keyTypeOfBlob,
   generateRunKey,
   loadRunKey,
-  quoteArg,
-  quoteArgv,
-  checkEnvName,
   WIREGUARD_PORT,
   WIREGUARD_OVERHEAD,
   UNDERLAY_MTU,

@@ -1,8 +1,5 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  gcpClientFactory
-} from "./chunk-T5G7RGOZ.js";
-import {
   DEFAULT_RETRY_POLICY,
   ExpiredRuns,
   SiteChecks,
@@ -31,7 +28,10 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-EUZEQ5ZH.js";
+} from "./chunk-PWOKK2HS.js";
+import {
+  gcpClientFactory
+} from "./chunk-T5G7RGOZ.js";
 import {
   InfraError,
   UserError

@@ -1,14 +1,14 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
+  sizeTable
+} from "./chunk-WI6UNROS.js";
+import {
   buildPlanFromConfig,
   loadSiteFile,
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-M57LK2QZ.js";
-import {
-  sizeTable
-} from "./chunk-WI6UNROS.js";
+} from "./chunk-Q6XRQNKN.js";
 import {
   CancelledError,
   ExitCode,
@@ -142,9 +142,9 @@ import { readFile } from "node:fs/promises";
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-WNZXLQLP.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-55TEN4YO.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-DGKTVMPH.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-5RDVEN7F.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-UEEMX7OZ.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-PXDPEA4E.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

@@ -24,7 +24,7 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-EUZEQ5ZH.js";
+} from "./chunk-PWOKK2HS.js";
 import {
   InfraError,
   UserError

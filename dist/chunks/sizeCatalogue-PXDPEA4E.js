@@ -1,17 +1,17 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   AzureProvider
-} from "./chunk-Y3JI2PLG.js";
-import {
-  azureCredentialSource
-} from "./chunk-NUMCWI5H.js";
-import "./chunk-VE4IKPWZ.js";
+} from "./chunk-CNM47WYB.js";
 import "./chunk-A7FLL4EU.js";
 import {
   CATALOGUE_RETRY,
   providerSizeCatalogue
 } from "./chunk-WI6UNROS.js";
-import "./chunk-EUZEQ5ZH.js";
+import {
+  azureCredentialSource
+} from "./chunk-D66SPQEI.js";
+import "./chunk-PWOKK2HS.js";
+import "./chunk-VE4IKPWZ.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 

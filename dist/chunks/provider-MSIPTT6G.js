@@ -1,14 +1,18 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  azureClientFactory,
-  azureCredentialSource,
-  keyFromInput
-} from "./chunk-NUMCWI5H.js";
+  DEFAULT_GCP_WAITS,
+  GcpProvider,
+  placeOf
+} from "./chunk-TC34BOWR.js";
+import "./chunk-A7FLL4EU.js";
+import "./chunk-WI6UNROS.js";
+import "./chunk-PWOKK2HS.js";
+import "./chunk-T5G7RGOZ.js";
 import "./chunk-VE4IKPWZ.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  azureClientFactory,
-  azureCredentialSource,
-  keyFromInput
+  DEFAULT_GCP_WAITS,
+  GcpProvider,
+  placeOf
 };

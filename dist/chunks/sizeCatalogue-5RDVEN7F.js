@@ -1,32 +1,32 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  GcpProvider
-} from "./chunk-XMHE3BRA.js";
-import {
-  gcpCredentialSource
-} from "./chunk-T5G7RGOZ.js";
-import "./chunk-VE4IKPWZ.js";
+  AwsProvider
+} from "./chunk-R45PVSWV.js";
 import "./chunk-A7FLL4EU.js";
 import {
   CATALOGUE_RETRY,
   providerSizeCatalogue
 } from "./chunk-WI6UNROS.js";
-import "./chunk-EUZEQ5ZH.js";
+import {
+  awsCredentialSource
+} from "./chunk-AERCAA66.js";
+import "./chunk-PWOKK2HS.js";
 import "./chunk-IAZJZTPR.js";
+import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 
-// src/providers/gcp/sizeCatalogue.ts
-function gcpSizeCatalogue(options = {}) {
-  const provider = new GcpProvider({
-    ...options.key ? { key: options.key } : {},
+// src/providers/aws/sizeCatalogue.ts
+function awsSizeCatalogue(options = {}) {
+  const provider = new AwsProvider({
+    ...options.keys ? { keys: options.keys } : {},
     ...options.clients ? { clients: options.clients } : {},
     retry: CATALOGUE_RETRY
   });
-  return providerSizeCatalogue("gcp", provider, {
-    credentialSource: () => gcpCredentialSource(options.env, options.home, options.key),
-    credentialsHint: "set GOOGLE_APPLICATION_CREDENTIALS, run gcloud auth application-default login, or use google-github-actions/auth"
+  return providerSizeCatalogue("aws", provider, {
+    credentialSource: () => awsCredentialSource(options.env, options.home, options.keys),
+    credentialsHint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or assume a role (aws-actions/configure-aws-credentials)"
   });
 }
 export {
-  gcpSizeCatalogue
+  awsSizeCatalogue
 };
