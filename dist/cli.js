@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-VPSGL4XE.js";
+} from "./chunks/chunk-EL66WFHL.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,10 +44,10 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-Q6XRQNKN.js";
+} from "./chunks/chunk-MZ4TKLDY.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-PWOKK2HS.js";
+import "./chunks/chunk-HDPU2FIX.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import {

@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-B4C55TET.js";
+} from "./chunks/chunk-GCS4J7HE.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-VPSGL4XE.js";
+} from "./chunks/chunk-EL66WFHL.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,
@@ -33,10 +33,10 @@ import {
   runAndReport,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-Q6XRQNKN.js";
+} from "./chunks/chunk-MZ4TKLDY.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-PWOKK2HS.js";
+import "./chunks/chunk-HDPU2FIX.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import {

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-B4C55TET.js";
+} from "./chunks/chunk-GCS4J7HE.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -14,10 +14,10 @@ import {
   postTeardown,
   reexecAsRoot,
   shouldReexecAsRoot
-} from "./chunks/chunk-Q6XRQNKN.js";
+} from "./chunks/chunk-MZ4TKLDY.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-PWOKK2HS.js";
+import "./chunks/chunk-HDPU2FIX.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import {

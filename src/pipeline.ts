@@ -26,7 +26,7 @@ import type { Plan } from './plan/types.js';
 import { DEFAULT_RACE_RETRIES, waitReady } from './health/waitReady.js';
 import type { ConnectReport } from './pipeline/connect.js';
 import { waitPeered } from './pipeline/connect.js';
-import { blockedPairs, joinSites, tunnelLinks } from './pipeline/tunnels.js';
+import { blockedPairs, joinSites, tunnelLinks, type JoinOptions } from './pipeline/tunnels.js';
 import type { TunnelLink } from './tunnel/edges.js';
 import { abortableRemote, runSignal } from './pipeline/abort.js';
 import { CANCEL_GRACE_MS, phase } from './pipeline/phase.js';
@@ -78,6 +78,8 @@ export interface PipelineEnv {
   artifactCacheDir?: string;
   /** the local benchmark's baseline only: join local sites by plain routes instead of WireGuard */
   siteJoin?: 'wireguard' | 'plain-routes';
+  /** tests only: where a non-local edge keeps its WireGuard key (default /etc/tungsten-e2e/wireguard) */
+  edgeFiles?: JoinOptions['edgeFiles'];
   /** after one site failed: how long the other sites' work may take to stop; default 30 s */
   settleMs?: number;
 }
@@ -304,6 +306,7 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
             (plan.sites.every((s) => s.provider === 'local') ? 5_000 : 60_000),
           allSites: (fn) => allOrStop(made, fn, together).then(() => {}),
           ...(env.siteJoin ? { join: env.siteJoin } : {}),
+          ...(env.edgeFiles ? { edgeFiles: env.edgeFiles } : {}),
         }),
       );
       return made;

@@ -22,7 +22,7 @@ import {
   waitHandshakes,
   type TunnelLink,
 } from '../tunnel/edges.js';
-import { WIREGUARD_PORT } from '../tunnel/wireguard.js';
+import { WIREGUARD_PORT, type EdgeFiles } from '../tunnel/wireguard.js';
 
 export interface JoinOptions {
   runId: string;
@@ -40,6 +40,8 @@ export interface JoinOptions {
    * baseline (how sites were joined before WireGuard); never on a cloud.
    */
   join?: 'wireguard' | 'plain-routes';
+  /** tests only: where a non-local edge keeps its key (default EDGE_FILES) */
+  edgeFiles?: (site: ProvisionedSite, host: string) => EdgeFiles | undefined;
 }
 
 /** The benchmark's baseline: plain routes between the edges (local sites only). */
@@ -76,7 +78,7 @@ export async function joinSites(
   const edges = edgeEndpoints(machines, (site, host) =>
     site.provider === 'local'
       ? { keyDir: hostDir(o.runId, host), stageDir: hostDir(o.runId, host) }
-      : undefined,
+      : o.edgeFiles?.(site, host),
   );
   if (!edges || machines.length < 2) {
     if (machines.length > 1) ctx.logger.warn('provision: a site has no edge host: no tunnels');

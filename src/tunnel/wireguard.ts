@@ -82,9 +82,12 @@ export interface EdgeEndpoint {
   files?: EdgeFiles;
 }
 
+/** What every tunnel device of a run starts with: teardown finds them by it. */
+export const tunnelDevicePrefix = (runId: string): string => `te${runId}g`;
+
 /** The interface name on every edge of a run: te<run id>g<site index> (15 characters at most). */
 export function tunnelDevice(runId: string, siteIndex: number): string {
-  return `te${runId}g${siteIndex}`;
+  return `${tunnelDevicePrefix(runId)}${siteIndex}`;
 }
 
 /** Every edge's tunnel for a run: each site a peer of every other. */

@@ -7,11 +7,12 @@
  *   authorized-key <file> <the line added>
  *   path <absolute path>            (removed with rm -rf at teardown)
  *
- * This version installs only the run's key (the tungsten fabric, which would
- * put files on the hosts and list them as `path` entries, is not built yet);
- * teardown honours `path` entries all the same, so a run directory written by
- * a version that installs more is still removed completely. The scripts below
- * take every value as an argument ("$1", …), never inside their text.
+ * The run's key is listed there. An edge's WireGuard tunnel is found by its
+ * name instead, like a cloud resource by its tag (TUNNEL_REMOVE_SCRIPT): the
+ * device and its key file carry the run id. Teardown honours `path` entries
+ * too, so a run directory written by a version that installs more is still
+ * removed completely. The scripts below take every value as an argument
+ * ("$1", …), never inside their text.
  */
 import { RUN_ID } from '../../state/runState.js';
 
@@ -86,6 +87,26 @@ if [ -f "$key_file" ] && grep -q -- " $marker\\$" "$key_file"; then
   rm -f -- "$key_file.tungsten-e2e-tmp"
   printf 'removed\\tauthorized-key\\t%s\\n' "$key_file"
 fi`;
+
+/**
+ * As root on an edge, $1 the run's device prefix (te<run id>g), $2 the key
+ * directory: delete the run's WireGuard devices (their routes go with them;
+ * a wireguard-go serving one exits) and their key files.
+ */
+export const TUNNEL_REMOVE_SCRIPT = `set -eu
+prefix=$1 key_dir=$2
+for link in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+  case "$link" in
+    "$prefix"*)
+      ip link delete dev "$link"
+      printf 'removed\tlink\t%s\n' "$link";;
+  esac
+done
+for f in "$key_dir/$prefix"*.key; do
+  [ -e "$f" ] || continue
+  rm -f -- "$f"
+  printf 'removed\tpath\t%s\n' "$f"
+done`;
 
 /** $1 root: one "run id, expires-at, site" line per run directory. */
 export const LIST_SCRIPT = `set -eu

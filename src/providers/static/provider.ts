@@ -33,6 +33,7 @@ import type {
   TeardownTarget,
 } from '../provider.js';
 import { describeFacts, FACTS_SCRIPT, factsProblem, parseFacts } from './facts.js';
+import { EDGE_FILES, tunnelDevicePrefix } from '../../tunnel/wireguard.js';
 import type { HostFacts } from './facts.js';
 import {
   DEFAULT_AUTHORIZED_KEYS,
@@ -42,6 +43,7 @@ import {
   LIST_SCRIPT,
   REMOVE_SCRIPT,
   runDir,
+  TUNNEL_REMOVE_SCRIPT,
   runKeyLine,
   shArgs,
 } from './installed.js';
@@ -71,6 +73,8 @@ export interface StaticProviderOptions {
   authorizedKeysFile?: (host: HostPlan) => string;
   /** pins of host keys across calls (default: pinned on first contact, kept in memory) */
   hostKeys?: HostKeyStore;
+  /** tests only: where an edge keeps its WireGuard keys (default EDGE_FILES.keyDir) */
+  edgeKeyDir?: (host: HostPlan) => string;
   /** how long a host may take to answer SSH (default 60 s) */
   reachMs?: number;
   connectTimeoutMs?: number;
@@ -254,7 +258,17 @@ export class StaticProvider implements Provider {
         return site.hosts.map((h) => ({ site, h, r: remote.get(h.name)! }));
       });
       const results = await Promise.all(
-        jobs.map(({ site, h, r }) => this.removeRun(pool, site, h, r, target.runId)),
+        jobs.map(async ({ site, h, r }) => {
+          const tunnel =
+            h.role === 'edge'
+              ? await this.removeTunnel(pool, site, h, r, target.runId)
+              : { deleted: [], remaining: [] };
+          const run = await this.removeRun(pool, site, h, r, target.runId);
+          return {
+            deleted: [...tunnel.deleted, ...run.deleted],
+            remaining: [...tunnel.remaining, ...run.remaining],
+          };
+        }),
       );
       for (const r of results) {
         report.deleted.push(...r.deleted);
@@ -264,6 +278,37 @@ export class StaticProvider implements Provider {
       await pool.close();
     }
     return report;
+  }
+
+  /** The run's WireGuard devices and key files on an edge, found by the run id in their names. */
+  private async removeTunnel(
+    pool: RemotePool,
+    site: SitePlan,
+    h: HostPlan,
+    r: RemoteHost,
+    runId: string,
+  ): Promise<DestroyReport> {
+    const out: DestroyReport = { deleted: [], remaining: [] };
+    const prefix = tunnelDevicePrefix(runId);
+    const keyDir = this.options.edgeKeyDir?.(h) ?? EDGE_FILES.keyDir;
+    try {
+      const res = await pool.run(r, shArgs(TUNNEL_REMOVE_SCRIPT, [prefix, keyDir]), {
+        sudo: true,
+        timeoutMs: 60_000,
+      });
+      for (const l of res.stdout.split('\n')) {
+        const [word, kind, what] = l.split('\t');
+        if (word !== 'removed' || !kind || !what) continue;
+        out.deleted.push({ provider: 'static', site: site.name, kind, id: `${h.name}:${what}` });
+      }
+    } catch (e) {
+      out.remaining.push({
+        resource: { provider: 'static', site: site.name, kind: 'link', id: `${h.name}:${prefix}*` },
+        error: (e as Error).message,
+        howToDelete: `on ${describeHost(r)}: sudo ip link delete dev <each ${prefix}* device>; sudo rm -f ${keyDir}/${prefix}*.key`,
+      });
+    }
+    return out;
   }
 
   private async removeRun(

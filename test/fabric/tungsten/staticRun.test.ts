@@ -47,8 +47,22 @@ const STANDINS = resolve('test/fabric/tungsten/standins');
 const MANIFEST = readFileSync('test/fixtures/manifests/opensdn-standalone.yaml', 'utf8');
 const DOC = 'test/fixtures/docs/install-steps.md';
 const SITES = [
-  { name: 'east', underlay: '172.16.0.0/24', master: '172.16.0.10', asn: 64512, octet: 32 },
-  { name: 'west', underlay: '172.17.0.0/24', master: '172.17.0.10', asn: 64513, octet: 40 },
+  {
+    name: 'east',
+    underlay: '172.16.0.0/24',
+    master: '172.16.0.10',
+    edge: '172.16.0.5',
+    asn: 64512,
+    octet: 32,
+  },
+  {
+    name: 'west',
+    underlay: '172.17.0.0/24',
+    master: '172.17.0.10',
+    edge: '172.17.0.5',
+    asn: 64513,
+    octet: 40,
+  },
 ];
 
 interface Machine {
@@ -60,10 +74,20 @@ interface Machine {
   markerRoot: string;
 }
 
+/** A site's edge: its own sshd, the edge stand-ins (ip, wg) first on its PATH. */
+interface Edge {
+  site: string;
+  host: string;
+  root: string;
+  server: Server;
+  markerRoot: string;
+}
+
 describeWithSshd('run on a static site file through every phase (stand-in tools)', () => {
   const cleanup = new Cleanup();
   const userKey = generateRunKey();
   const machines: Machine[] = [];
+  const edges: Edge[] = [];
   const worlds: SiteWorld[] = SITES.map((s) => ({ site: s.name, octet: s.octet }));
   let dir: string;
   let log: string;
@@ -104,6 +128,25 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
         api,
         markerRoot: join(dir, `runs-${host}`),
       });
+      const edgeHost = `${s.name}-edge`;
+      const edgeRoot = join(dir, edgeHost);
+      mkdirSync(join(edgeRoot, 'tmp'), { recursive: true });
+      edges.push({
+        site: s.name,
+        host: edgeHost,
+        root: edgeRoot,
+        markerRoot: join(dir, `runs-${edgeHost}`),
+        server: await startServer(cleanup, userKey, {
+          name: edgeHost,
+          listenAddress: `127.${second}.${i}.2`,
+          env: {
+            PATH: `${STANDINS}/edge:${STANDINS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+            TE_ROOT: edgeRoot,
+            TE_LOG: log,
+            TE_HOST: edgeHost,
+          },
+        }),
+      });
     }
     sitesText = [
       'profile: opensdn-24',
@@ -116,6 +159,7 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
         `    asn: ${s.asn}`,
         '    hosts:',
         `      - { address: ${machines[i]!.server.host.host}, port: ${machines[i]!.server.sshd.port}, role: master, private-address: ${s.master} }`,
+        `      - { address: ${edges[i]!.server.host.host}, port: ${edges[i]!.server.sshd.port}, role: edge, private-address: ${s.edge} }`,
       ]),
       '',
     ].join('\n');
@@ -136,12 +180,15 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
 
   const env = (): Omit<PipelineEnv, 'logger'> => {
     const byHost = (name: string) => machines.find((m) => m.host === name)!;
+    const anyHost = (name: string) => [...machines, ...edges].find((m) => m.host === name)!;
+    const edgeKeys = (name: string) => join(anyHost(name).root, 'etc/tungsten-e2e/wireguard');
     const staticProvider = new StaticProvider({
       privateKey: userKey.privateKey,
       sites: plan.sites,
-      markerRoot: (h) => byHost(h.name).markerRoot,
-      authorizedKeysFile: (h) => byHost(h.name).server.sshd.files.authorizedKeys,
+      markerRoot: (h) => anyHost(h.name).markerRoot,
+      authorizedKeysFile: (h) => anyHost(h.name).server.sshd.files.authorizedKeys,
       hostKeys: new HostKeyStore(),
+      edgeKeyDir: (h) => edgeKeys(h.name),
     });
     // this machine is smaller than a master: the facts are checked against low minimums
     const small = (p: Plan): Plan => {
@@ -178,6 +225,11 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
         }),
       readyDeadlineMs: 20_000,
       connectDeadlineMs: 10_000,
+      // the edges' keys under their stand-in roots, not this machine's /etc
+      edgeFiles: (_site, host) => ({
+        keyDir: edgeKeys(host),
+        stageDir: join(anyHost(host).root, 'tmp'),
+      }),
     };
   };
 
@@ -263,8 +315,30 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
     expect(out).toContain('connectivity: expected');
     expect(out).toContain('connectivity: 16 checks, 16 pass, 0 fail, 0 flaky');
     expect(out).toContain('run kstat1: torn down');
+    // the sites joined over their edges: the tunnel set up by the edge script, its handshake read back
+    expect(report.results.tunnels).toEqual([
+      { a: 'east', b: 'west', handshake: true, rxBytes: 4096, txBytes: 8192 },
+    ]);
+    for (const [i, e] of edges.entries()) {
+      const dev = `tekstat1g${i}`;
+      expect(calls).toContain(`${e.host} ip link add dev ${dev} type wireguard`);
+      expect(calls).toContain(
+        `${e.host} wg set ${dev} private-key ${join(e.root, 'etc/tungsten-e2e/wireguard')}/${dev}.key listen-port 51820`,
+      );
+      expect(calls).toMatch(
+        new RegExp(
+          `${e.host} ip route replace ${SITES[1 - i]!.underlay.replace(/[./]/g, '\\$&')} dev ${dev}`,
+        ),
+      );
+    }
+    // nothing of the run is left on the edges: the devices, their routes and their keys are gone
+    for (const e of edges) {
+      expect(readdirSync(join(e.root, 'links'))).toEqual([]);
+      expect(readFileSync(join(e.root, 'routes'), 'utf8')).toBe('');
+      expect(readdirSync(join(e.root, 'etc/tungsten-e2e/wireguard'))).toEqual([]);
+    }
     // nothing of the run is left on the machines: its key and its run directory are gone
-    for (const m of machines) {
+    for (const m of [...machines, ...edges]) {
       expect(readFileSync(m.server.sshd.files.authorizedKeys, 'utf8')).not.toContain('kstat1');
       expect(existsSync(m.markerRoot) ? readdirSync(m.markerRoot) : []).toEqual([]);
     }

@@ -7,6 +7,7 @@ import {
   awsCredentialSource
 } from "./chunk-AERCAA66.js";
 import {
+  EDGE_FILES,
   UNDERLAY_MTU,
   WIREGUARD_OVERHEAD,
   WIREGUARD_PORT,
@@ -22,8 +23,9 @@ import {
   quoteArg,
   quoteArgv,
   require_lib,
-  statusScript
-} from "./chunk-PWOKK2HS.js";
+  statusScript,
+  tunnelDevicePrefix
+} from "./chunk-HDPU2FIX.js";
 import {
   gcpCredentialSource,
   keyFromInput
@@ -47001,6 +47003,22 @@ if [ -f "$key_file" ] && grep -q -- " $marker\\$" "$key_file"; then
   rm -f -- "$key_file.tungsten-e2e-tmp"
   printf 'removed\\tauthorized-key\\t%s\\n' "$key_file"
 fi`;
+var TUNNEL_REMOVE_SCRIPT = `set -eu
+prefix=$1 key_dir=$2
+for link in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+  case "$link" in
+    "$prefix"*)
+      ip link delete dev "$link"
+      printf 'removed	link	%s
+' "$link";;
+  esac
+done
+for f in "$key_dir/$prefix"*.key; do
+  [ -e "$f" ] || continue
+  rm -f -- "$f"
+  printf 'removed	path	%s
+' "$f"
+done`;
 var LIST_SCRIPT = `set -eu
 root=$1
 [ -d "$root" ] || exit 0
@@ -47179,7 +47197,14 @@ var StaticProvider = class {
         return site2.hosts.map((h) => ({ site: site2, h, r: remote.get(h.name) }));
       });
       const results = await Promise.all(
-        jobs.map(({ site: site2, h, r }) => this.removeRun(pool, site2, h, r, target.runId))
+        jobs.map(async ({ site: site2, h, r }) => {
+          const tunnel = h.role === "edge" ? await this.removeTunnel(pool, site2, h, r, target.runId) : { deleted: [], remaining: [] };
+          const run2 = await this.removeRun(pool, site2, h, r, target.runId);
+          return {
+            deleted: [...tunnel.deleted, ...run2.deleted],
+            remaining: [...tunnel.remaining, ...run2.remaining]
+          };
+        })
       );
       for (const r of results) {
         report.deleted.push(...r.deleted);
@@ -47189,6 +47214,30 @@ var StaticProvider = class {
       await pool.close();
     }
     return report;
+  }
+  /** The run's WireGuard devices and key files on an edge, found by the run id in their names. */
+  async removeTunnel(pool, site2, h, r, runId) {
+    const out = { deleted: [], remaining: [] };
+    const prefix = tunnelDevicePrefix(runId);
+    const keyDir = this.options.edgeKeyDir?.(h) ?? EDGE_FILES.keyDir;
+    try {
+      const res = await pool.run(r, shArgs(TUNNEL_REMOVE_SCRIPT, [prefix, keyDir]), {
+        sudo: true,
+        timeoutMs: 6e4
+      });
+      for (const l of res.stdout.split("\n")) {
+        const [word, kind, what] = l.split("	");
+        if (word !== "removed" || !kind || !what) continue;
+        out.deleted.push({ provider: "static", site: site2.name, kind, id: `${h.name}:${what}` });
+      }
+    } catch (e) {
+      out.remaining.push({
+        resource: { provider: "static", site: site2.name, kind: "link", id: `${h.name}:${prefix}*` },
+        error: e.message,
+        howToDelete: `on ${describeHost(r)}: sudo ip link delete dev <each ${prefix}* device>; sudo rm -f ${keyDir}/${prefix}*.key`
+      });
+    }
+    return out;
   }
   async removeRun(pool, site2, h, r, runId) {
     const out = { deleted: [], remaining: [] };
@@ -47300,7 +47349,7 @@ function emulatedFabric(run2, options = {}) {
 var LOADERS = {
   local: async () => new LocalProvider(),
   aws: async (o) => {
-    const { AwsProvider } = await import("./provider-NVMQXWYT.js");
+    const { AwsProvider } = await import("./provider-3GAFV6SC.js");
     return new AwsProvider({
       ...o.awsKeys ? { keys: o.awsKeys } : {},
       ...o.ssh ? { ssh: o.ssh } : {}
@@ -47316,7 +47365,7 @@ var LOADERS = {
   // each cloud's module and SDK are imported only when a site uses that cloud
   gcp: async (o) => {
     const [{ GcpProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-MSIPTT6G.js"),
+      import("./provider-3VV7WB74.js"),
       import("./client-QUJEMIBC.js")
     ]);
     const key = keyFromInput3(o.gcpCredentials);
@@ -47324,7 +47373,7 @@ var LOADERS = {
   },
   azure: async (o) => {
     const [{ AzureProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-6VSZDYMU.js"),
+      import("./provider-5RHKG2JK.js"),
       import("./client-HTHFVAYC.js")
     ]);
     const key = keyFromInput3(o.azureCredentials);
@@ -50761,7 +50810,7 @@ async function plainRoutes(machines, edges, o) {
 async function joinSites(machines, ctx, o) {
   const edges = edgeEndpoints(
     machines,
-    (site2, host) => site2.provider === "local" ? { keyDir: hostDir(o.runId, host), stageDir: hostDir(o.runId, host) } : void 0
+    (site2, host) => site2.provider === "local" ? { keyDir: hostDir(o.runId, host), stageDir: hostDir(o.runId, host) } : o.edgeFiles?.(site2, host)
   );
   if (!edges || machines.length < 2) {
     if (machines.length > 1) ctx.logger.warn("provision: a site has no edge host: no tunnels");
@@ -51277,7 +51326,8 @@ async function up(options, env) {
           handshakeDeadlineMs: env.handshakeDeadlineMs ?? (plan.sites.every((s) => s.provider === "local") ? 5e3 : 6e4),
           allSites: (fn) => allOrStop(made2, fn, together).then(() => {
           }),
-          ...env.siteJoin ? { join: env.siteJoin } : {}
+          ...env.siteJoin ? { join: env.siteJoin } : {},
+          ...env.edgeFiles ? { edgeFiles: env.edgeFiles } : {}
         })
       );
       return made2;

@@ -24,7 +24,7 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-PWOKK2HS.js";
+} from "./chunk-HDPU2FIX.js";
 import {
   InfraError,
   UserError

@@ -20311,8 +20311,9 @@ function strangerKey() {
   return randomBytes2(32).toString("base64");
 }
 var KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/;
+var tunnelDevicePrefix = (runId) => `te${runId}g`;
 function tunnelDevice(runId, siteIndex) {
-  return `te${runId}g${siteIndex}`;
+  return `${tunnelDevicePrefix(runId)}${siteIndex}`;
 }
 function planTunnels(runId, plan, edges) {
   const keys = new Map(edges.map((e) => [e.site, keyPair()]));
@@ -20400,6 +20401,8 @@ export {
   WIREGUARD_PORT,
   WIREGUARD_OVERHEAD,
   UNDERLAY_MTU,
+  EDGE_FILES,
+  tunnelDevicePrefix,
   planTunnels,
   edgeScript,
   statusScript,

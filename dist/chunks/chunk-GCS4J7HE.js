@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-Q6XRQNKN.js";
+} from "./chunk-MZ4TKLDY.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

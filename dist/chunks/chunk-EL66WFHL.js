@@ -8,7 +8,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-Q6XRQNKN.js";
+} from "./chunk-MZ4TKLDY.js";
 import {
   CancelledError,
   ExitCode,
@@ -142,9 +142,9 @@ import { readFile } from "node:fs/promises";
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-5RDVEN7F.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-UEEMX7OZ.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-PXDPEA4E.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-E3NR3ZOI.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-NUME4UQW.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-V7FZRV2W.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts

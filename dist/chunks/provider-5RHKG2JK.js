@@ -1,16 +1,18 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  AwsProvider,
-  DEFAULT_AWS_WAITS
-} from "./chunk-R45PVSWV.js";
+  AzureProvider,
+  DEFAULT_AZURE_WAITS,
+  locationOf
+} from "./chunk-XILSKFKT.js";
 import "./chunk-A7FLL4EU.js";
 import "./chunk-WI6UNROS.js";
-import "./chunk-AERCAA66.js";
-import "./chunk-PWOKK2HS.js";
+import "./chunk-D66SPQEI.js";
+import "./chunk-HDPU2FIX.js";
+import "./chunk-VE4IKPWZ.js";
 import "./chunk-IAZJZTPR.js";
-import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  AwsProvider,
-  DEFAULT_AWS_WAITS
+  AzureProvider,
+  DEFAULT_AZURE_WAITS,
+  locationOf
 };

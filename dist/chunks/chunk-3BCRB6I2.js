@@ -28,7 +28,7 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-PWOKK2HS.js";
+} from "./chunk-HDPU2FIX.js";
 import {
   gcpClientFactory
 } from "./chunk-T5G7RGOZ.js";

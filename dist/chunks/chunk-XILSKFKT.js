@@ -26,7 +26,7 @@ import {
 } from "./chunk-D66SPQEI.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-PWOKK2HS.js";
+} from "./chunk-HDPU2FIX.js";
 import {
   InfraError,
   UserError

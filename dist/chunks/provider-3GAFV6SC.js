@@ -1,18 +1,16 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  DEFAULT_GCP_WAITS,
-  GcpProvider,
-  placeOf
-} from "./chunk-TC34BOWR.js";
+  AwsProvider,
+  DEFAULT_AWS_WAITS
+} from "./chunk-AMPLSTQV.js";
 import "./chunk-A7FLL4EU.js";
 import "./chunk-WI6UNROS.js";
-import "./chunk-PWOKK2HS.js";
-import "./chunk-T5G7RGOZ.js";
-import "./chunk-VE4IKPWZ.js";
+import "./chunk-AERCAA66.js";
+import "./chunk-HDPU2FIX.js";
 import "./chunk-IAZJZTPR.js";
+import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  DEFAULT_GCP_WAITS,
-  GcpProvider,
-  placeOf
+  AwsProvider,
+  DEFAULT_AWS_WAITS
 };
