@@ -303,8 +303,10 @@ async function lintDocsCommand(options, io) {
 `
     );
   }
-  if (env.GITHUB_ACTIONS === "true") for (const f of findings) io.stdout(`${annotation(f)}
+  if (format === "text" && env.GITHUB_ACTIONS === "true") {
+    for (const f of findings) io.stdout(`${annotation(f)}
 `);
+  }
   return findings.some((f) => f.severity === "error") ? ExitCode.checksFailed : ExitCode.ok;
 }
 

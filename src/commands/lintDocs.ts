@@ -113,6 +113,9 @@ export async function lintDocsCommand(
       `lint-docs: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${texts.length} file${texts.length === 1 ? '' : 's'}\n`,
     );
   }
-  if (env.GITHUB_ACTIONS === 'true') for (const f of findings) io.stdout(`${annotation(f)}\n`);
+  // annotations go with the text output only: JSON and a comment's markdown must stay what they are
+  if (format === 'text' && env.GITHUB_ACTIONS === 'true') {
+    for (const f of findings) io.stdout(`${annotation(f)}\n`);
+  }
   return findings.some((f) => f.severity === 'error') ? ExitCode.checksFailed : ExitCode.ok;
 }

@@ -191,6 +191,16 @@ describe('tungsten-e2e lint-docs', () => {
     expect(rows[0]).toMatch(
       new RegExp(`^\\| \`${file}:11:36\` \\| error \\| \\{\\{ K8S_MASTER_IP`),
     );
+    // in Actions too: annotations go with the text output, never into JSON or a comment
+    out.length = 0;
+    await lintDocsCommand({ files: [file], format: 'json', env: { GITHUB_ACTIONS: 'true' } }, io);
+    expect(() => JSON.parse(out.join(''))).not.toThrow();
+    out.length = 0;
+    await lintDocsCommand(
+      { files: [file], format: 'markdown', env: { GITHUB_ACTIONS: 'true' } },
+      io,
+    );
+    expect(out.join('')).not.toContain('::error');
     out.length = 0;
     expect(await lintDocsCommand({ files: [clean], format: 'markdown', env: {} }, io)).toBe(0);
     expect(out.join('')).toBe(
