@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BUNDLE } from '../bundle.js';
@@ -128,6 +128,41 @@ describe("docs-pr.yml's lint step", () => {
     expect(n.code, n.stderr).toBe(0);
     expect(n.summary).toBe('No Markdown file changed.\n');
     expect(n.output).toBe('code=0\n');
+  });
+});
+
+describe("nightly.yml's matrix step", () => {
+  const script = stepOf('nightly.yml', 'matrix', (s) => s.id === 'legs');
+
+  /** A checkout with the bundled CLI, the examples and a legs file. */
+  const checkout = (legs: string) => {
+    const dir = join(tempDir('te-nightly-matrix-'), 'repo');
+    mkdirSync(join(dir, '.github'), { recursive: true });
+    symlinkSync(BUNDLE, join(dir, 'dist'));
+    symlinkSync(resolve('examples'), join(dir, 'examples'));
+    writeFileSync(join(dir, '.github', 'nightly-legs.yml'), legs);
+    return dir;
+  };
+
+  it('writes the matrix to the step output; a bad legs file fails the step', () => {
+    const dir = checkout(readFileSync('.github/nightly-legs.yml', 'utf8'));
+    const r = runStep(script, dir, { HAS_AWS: 'true', HAS_GCP: 'false', HAS_AZURE: 'true' });
+    expect(r.code, r.stderr).toBe(0);
+    const line = r.output.trim();
+    expect(line.startsWith('legs={"include":[')).toBe(true);
+    const legs = (
+      JSON.parse(line.slice('legs='.length)) as { include: { id: string; configured: boolean }[] }
+    ).include;
+    expect(legs.find((l) => l.id === 'tf-2018-aws-azure')?.configured).toBe(true);
+    expect(legs.find((l) => l.id === 'tf-2018-aws-gcp')?.configured).toBe(false);
+    const bad = runStep(
+      script,
+      checkout('local: [examples/local.yml]\nclouds: [{ sites: x.yml, needs: [oracle] }]\n'),
+      {},
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toBe('');
+    expect(bad.stderr).toContain('field clouds.0.needs.0');
   });
 });
 
