@@ -234,8 +234,8 @@ async function siteVariables(root) {
   const text = await readFile(file, "utf8").catch(() => void 0);
   if (text === void 0) return {};
   try {
-    const parsed = (0, import_yaml.parse)(text);
-    return parsed && typeof parsed === "object" ? parsed : {};
+    const parsed2 = (0, import_yaml.parse)(text);
+    return parsed2 && typeof parsed2 === "object" ? parsed2 : {};
   } catch {
     throw new UserError(
       `${file}: not valid YAML, so the site's variables cannot be read; fix it or leave out --site-root.`
@@ -443,11 +443,13 @@ async function readJson(file) {
     throw new UserError(`${file}: not valid JSON (${why}); pass the leg's results directory.`);
   }
 }
-function firstIssue(file, error, fix) {
-  const issue = error.issues[0];
+function parsed(schema, raw, file, fix) {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
   const field = issue.path.length ? issue.path.join(".") : "(the whole file)";
   const message = issue.message.replace(/^Invalid (input|option): /, "");
-  return new UserError(`${file}: field ${field}: ${message}; ${fix}.`);
+  throw new UserError(`${file}: field ${field}: ${message}; ${fix}.`);
 }
 async function readLeg(dir) {
   const info = await stat(dir).catch(() => void 0);
@@ -462,30 +464,18 @@ async function readLeg(dir) {
       `${dir}: has neither ${RESULTS_FILE} nor ${LEG_FILE}; pass each leg's results directory.`
     );
   }
-  let leg = {};
-  if (legRaw !== void 0) {
-    const parsed = legFileSchema.safeParse(legRaw);
-    if (!parsed.success) {
-      throw firstIssue(
-        legPath,
-        parsed.error,
-        'see README, "Nightly compatibility grid", for its fields'
-      );
-    }
-    leg = parsed.data;
-  }
-  let results;
-  if (resultsRaw !== void 0 && leg.status === void 0) {
-    const parsed = resultsSchema.safeParse(resultsRaw);
-    if (!parsed.success) {
-      throw firstIssue(
-        resultsPath,
-        parsed.error,
-        "pass the results directory a tungsten-e2e run wrote"
-      );
-    }
-    results = parsed.data;
-  }
+  const leg = legRaw === void 0 ? {} : parsed(
+    legFileSchema,
+    legRaw,
+    legPath,
+    'see README, "The compatibility grid", for its fields'
+  );
+  const results = resultsRaw === void 0 || leg.status !== void 0 ? void 0 : parsed(
+    resultsSchema,
+    resultsRaw,
+    resultsPath,
+    "pass the results directory a tungsten-e2e run wrote"
+  );
   const profile = leg.profile ?? results?.profile;
   const pair = leg.pair ?? (results ? pairOf(results.sites) : void 0);
   if (!profile || !pair) {
@@ -696,14 +686,14 @@ async function readPrevious(file, io) {
       `--previous ${file}: not valid JSON; pass a grid.json that aggregate wrote.`
     );
   }
-  const parsed = previousSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const parsed2 = previousSchema.safeParse(raw);
+  if (!parsed2.success) {
+    const issue = parsed2.error.issues[0];
     throw new UserError(
       `--previous ${file}: field ${issue.path.join(".") || "(the whole file)"}: ${issue.message}; pass a grid.json (schema ${GRID_SCHEMA}) that aggregate wrote.`
     );
   }
-  return parsed.data;
+  return parsed2.data;
 }
 async function aggregateCommand(options, io) {
   const env = options.env ?? process.env;
@@ -790,16 +780,16 @@ async function readData(file) {
       `${file}:${e.linePos?.[0]?.line ?? 1}: not valid YAML (${e.message.split("\n")[0]}).`
     );
   }
-  const parsed = dataSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const parsed2 = dataSchema.safeParse(doc.toJS());
+  if (!parsed2.success) {
+    const issue = parsed2.error.issues[0];
     const node = doc.getIn(issue.path, true);
     const line = node?.range ? text.slice(0, node.range[0]).split("\n").length : 1;
     throw new UserError(
       `${file}:${line}: field ${issue.path.join(".") || "(the whole file)"}: ${issue.message.replace(/^Invalid (input|option): /, "")}; it lists local site files and clouds: [{ sites, needs: [aws|gcp|azure] }].`
     );
   }
-  return parsed.data;
+  return parsed2.data;
 }
 var idPart = (s) => s.replace(/×/g, "x").replace(/[^A-Za-z0-9.]+/g, "-");
 async function nightlyMatrix(file, env = process.env, profiles = listProfiles()) {

@@ -77,11 +77,14 @@ async function readJson(file: string): Promise<unknown | undefined> {
   }
 }
 
-function firstIssue(file: string, error: z.ZodError, fix: string): UserError {
-  const issue = error.issues[0]!;
+/** The file's data as the schema reads it, or one sentence naming the file, the field and the fix. */
+function parsed<T>(schema: z.ZodType<T>, raw: unknown, file: string, fix: string): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
   const field = issue.path.length ? issue.path.join('.') : '(the whole file)';
   const message = issue.message.replace(/^Invalid (input|option): /, '');
-  return new UserError(`${file}: field ${field}: ${message}; ${fix}.`);
+  throw new UserError(`${file}: field ${field}: ${message}; ${fix}.`);
 }
 
 /** One leg from its directory; bad input is one sentence naming the file and field. */
@@ -98,30 +101,24 @@ export async function readLeg(dir: string): Promise<Leg> {
       `${dir}: has neither ${RESULTS_FILE} nor ${LEG_FILE}; pass each leg's results directory.`,
     );
   }
-  let leg: LegFile = {};
-  if (legRaw !== undefined) {
-    const parsed = legFileSchema.safeParse(legRaw);
-    if (!parsed.success) {
-      throw firstIssue(
-        legPath,
-        parsed.error,
-        'see README, "Nightly compatibility grid", for its fields',
-      );
-    }
-    leg = parsed.data;
-  }
-  let results: GridResults | undefined;
-  if (resultsRaw !== undefined && leg.status === undefined) {
-    const parsed = resultsSchema.safeParse(resultsRaw);
-    if (!parsed.success) {
-      throw firstIssue(
-        resultsPath,
-        parsed.error,
-        'pass the results directory a tungsten-e2e run wrote',
-      );
-    }
-    results = parsed.data;
-  }
+  const leg: LegFile =
+    legRaw === undefined
+      ? {}
+      : parsed(
+          legFileSchema,
+          legRaw,
+          legPath,
+          'see README, "The compatibility grid", for its fields',
+        );
+  const results =
+    resultsRaw === undefined || leg.status !== undefined
+      ? undefined
+      : parsed(
+          resultsSchema,
+          resultsRaw,
+          resultsPath,
+          'pass the results directory a tungsten-e2e run wrote',
+        );
   const profile = leg.profile ?? results?.profile;
   const pair = leg.pair ?? (results ? pairOf(results.sites) : undefined);
   if (!profile || !pair) {
