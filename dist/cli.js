@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-EL66WFHL.js";
+} from "./chunks/chunk-YAEQINXX.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,7 +44,7 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-MZ4TKLDY.js";
+} from "./chunks/chunk-SVWPD2FC.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-HDPU2FIX.js";
@@ -886,12 +886,13 @@ var common = {
 var COMMANDS = {
   plan: {
     summary: "validate a site file and print the plan (ranges, gateways, ASNs, peerings)",
-    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud] [--commands]",
+    usage: "plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud] [--commands [--doc FILE]]",
     options: {
       sites: { type: "string" },
       json: { type: "boolean" },
       "check-cloud": { type: "boolean" },
       commands: { type: "boolean" },
+      doc: { type: "string" },
       profile: { type: "string" },
       manifest: { type: "string" },
       out: { type: "string" }
@@ -903,6 +904,7 @@ var COMMANDS = {
           json: Boolean(v.json),
           checkCloud: Boolean(v["check-cloud"]),
           commands: Boolean(v.commands),
+          ...typeof v.doc === "string" ? { doc: v.doc } : {},
           ...profileOverride(v),
           ...typeof v.manifest === "string" ? { manifest: v.manifest } : {},
           ...typeof v.out === "string" ? { out: v.out } : {}

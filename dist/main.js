@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-GCS4J7HE.js";
+} from "./chunks/chunk-BLUGWAFB.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-EL66WFHL.js";
+} from "./chunks/chunk-YAEQINXX.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,
@@ -33,7 +33,7 @@ import {
   runAndReport,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-MZ4TKLDY.js";
+} from "./chunks/chunk-SVWPD2FC.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-HDPU2FIX.js";

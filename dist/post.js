@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-GCS4J7HE.js";
+} from "./chunks/chunk-BLUGWAFB.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -14,7 +14,7 @@ import {
   postTeardown,
   reexecAsRoot,
   shouldReexecAsRoot
-} from "./chunks/chunk-MZ4TKLDY.js";
+} from "./chunks/chunk-SVWPD2FC.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-HDPU2FIX.js";

@@ -100,12 +100,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
   plan: {
     summary: 'validate a site file and print the plan (ranges, gateways, ASNs, peerings)',
     usage:
-      'plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud] [--commands]',
+      'plan --sites FILE [--json] [--profile NAME] [--manifest FILE] [--out DIR] [--check-cloud] [--commands [--doc FILE]]',
     options: {
       sites: { type: 'string' },
       json: { type: 'boolean' },
       'check-cloud': { type: 'boolean' },
       commands: { type: 'boolean' },
+      doc: { type: 'string' },
       profile: { type: 'string' },
       manifest: { type: 'string' },
       out: { type: 'string' },
@@ -117,6 +118,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
           json: Boolean(v.json),
           checkCloud: Boolean(v['check-cloud']),
           commands: Boolean(v.commands),
+          ...(typeof v.doc === 'string' ? { doc: v.doc } : {}),
           ...profileOverride(v),
           ...(typeof v.manifest === 'string' ? { manifest: v.manifest } : {}),
           ...(typeof v.out === 'string' ? { out: v.out } : {}),

@@ -1,3 +1,5 @@
+import { readDoc } from '../docs/readDoc.js';
+import { docSteps } from '../docs/steps.js';
 import { readFile } from 'node:fs/promises';
 import { loadSiteFile, runnableErrors } from '../config/load.js';
 import type { ConfigOverrides } from '../config/load.js';
@@ -44,6 +46,8 @@ export interface PlanOptions {
   checkCloud?: boolean;
   /** print, per host and step, the install's files and scripts (the tungsten fabric's sites) */
   commands?: boolean;
+  /** with commands: a doc whose marked steps replace the TF apply (run --doc) */
+  doc?: string;
   /** the catalogues to ask (tests pass ones with a fake transport) */
   catalogues?: Partial<Record<string, CatalogueLoader>>;
 }
@@ -52,6 +56,11 @@ export async function planCommand(
   options: PlanOptions,
   io: CommandIO,
 ): Promise<PlanJson & { cloudSizes?: CloudSizes }> {
+  if (options.doc && !options.commands) {
+    throw new UserError(
+      "plan --doc shows a doc's steps in the install; it goes with --commands (plan --sites F --commands --doc FILE).",
+    );
+  }
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
   const unrunnable = runnableErrors(config);
   if (unrunnable.length > 0) throw new UserErrors(unrunnable);
@@ -89,7 +98,8 @@ export async function planCommand(
 
   if (options.commands) {
     // secrets are never needed to show them: a password file shows as ***
-    const commands = renderedCommands(plan, { registryPassword: '***' });
+    const steps = options.doc ? docSteps(await readDoc(options.doc), options.doc) : [];
+    const commands = renderedCommands(plan, { registryPassword: '***' }, steps);
     if (commands.length === 0) {
       throw new UserError(
         'plan --commands shows the install on cloud and static sites (the tungsten fabric); every site here is local, which runs the emulated fabric.',

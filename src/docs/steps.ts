@@ -148,3 +148,19 @@ export function stepScript(step: DocStep, values: Readonly<Record<string, string
   );
   return [...exports, filled].join('\n');
 }
+
+/** The site's nodes a step runs on: its master, its workers, or every node (never the edge). */
+export function docStepHosts<H extends { role: string }>(hosts: readonly H[], step: DocStep): H[] {
+  const nodes = hosts.filter((h) => h.role !== 'edge');
+  if (step.hosts === 'all') return nodes;
+  return nodes.filter((h) => h.role === (step.hosts === 'workers' ? 'worker' : 'master'));
+}
+
+/** A step as it runs on a site's node: strict at the first failing command, the plan's values in. */
+export function docStepCommand(step: DocStep, site: SitePlan): string {
+  return `set -eo pipefail\n${stepScript(step, docValues(site))}`;
+}
+
+/** How a step is named in progress, the timeline and JUnit: `doc step 2 (docs/install.md:19)`. */
+export const docStepName = (step: DocStep, index: number): string =>
+  `doc step ${index + 1} (${step.file}:${step.line})`;

@@ -11,6 +11,7 @@ import { isUserError } from '../../src/errors.js';
 import { docSteps, stepScript } from '../../src/docs/steps.js';
 import { memoryLogger } from '../../src/log.js';
 import { up } from '../../src/pipeline.js';
+import { runCli } from '../../src/cli/cliImpl.js';
 import { tempDir } from '../helpers.js';
 
 const FILE = 'test/fixtures/docs/install-steps.md';
@@ -79,5 +80,33 @@ describe('doc steps', () => {
       `--doc ${FILE}: a doc's install steps run on real machines, but site "east" is local (the emulated fabric installs nothing); use cloud or static sites.`,
     );
     expect(existsSync(state)).toBe(false);
+  });
+
+  it("plan --commands --doc shows the doc's steps where the TF apply would be, per host, with the plan's values", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const cli = (args: string[]) =>
+      runCli(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+    expect(
+      await cli(['plan', '--sites', 'examples/static-pair.yml', '--commands', '--doc', FILE]),
+    ).toBe(0);
+    const headings = out
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('### lab /'))
+      .map((l) => l.slice(4));
+    expect(headings.slice(-3)).toEqual([
+      `lab / lab-master / doc step 1 (${FILE}:11)`,
+      `lab / lab-worker-1 / doc step 1 (${FILE}:11)`,
+      `lab / lab-master / doc step 2 (${FILE}:19)`,
+    ]);
+    expect(headings.some((h) => h.endsWith('/ tf manifest'))).toBe(false);
+    const text = out.join('');
+    expect(text).toContain("K8S_MASTER_IP=192.168.10.10\nprintf 'server: {{ K8S_MASTER_IP }}\\n'");
+    expect(text).toContain('K8S_MASTER_IP=192.168.20.10');
+    // --doc belongs with --commands
+    err.length = 0;
+    expect(await cli(['plan', '--sites', 'examples/static-pair.yml', '--doc', FILE])).toBe(2);
+    expect(err.join('')).toContain('plan --doc shows a doc');
   });
 });

@@ -61,7 +61,7 @@ import {
   workloadsQueryCommand,
 } from './commands.js';
 import { isolationObjects, renderYaml, workloadObjects } from './manifests.js';
-import { docValues, stepScript, type DocStep } from '../../docs/steps.js';
+import { docStepCommand, docStepHosts, docStepName, type DocStep } from '../../docs/steps.js';
 import {
   installSteps,
   JOIN_FILE,
@@ -360,18 +360,11 @@ export class TungstenFabric implements Fabric {
     steps: readonly DocStep[],
     ctx: FabricContext,
   ): Promise<void> {
-    const nodes = site.plan.hosts.filter((h) => h.role !== 'edge');
     for (const [i, step] of steps.entries()) {
       const where = `${step.file}:${step.line}`;
-      await fabricStep(ctx, site.plan.name, `doc step ${i + 1} (${where})`, async () => {
-        const on = nodes.filter((h) =>
-          step.hosts === 'all'
-            ? true
-            : step.hosts === 'workers'
-              ? h.role === 'worker'
-              : h.role === 'master',
-        );
-        const script = `set -eo pipefail\n${stepScript(step, docValues(site.plan))}`;
+      await fabricStep(ctx, site.plan.name, docStepName(step, i), async () => {
+        const on = docStepHosts(site.plan.hosts, step);
+        const script = docStepCommand(step, site.plan);
         await Promise.all(
           on.map(async (h) => {
             const started = Date.now();

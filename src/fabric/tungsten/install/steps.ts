@@ -9,6 +9,7 @@
  * Exit status 100 from a step means "done, now reboot the host and run the
  * step again to verify" (the pinned kernel of tf-2018).
  */
+import { docStepCommand, docStepHosts, docStepName, type DocStep } from '../../../docs/steps.js';
 import type { HostPlan, Plan, SitePlan } from '../../../plan/types.js';
 import { quoteArg } from '../../../remote/quote.js';
 import { profileFlavour, type Flavour } from './flavour.js';
@@ -295,12 +296,27 @@ export interface RenderedCommand {
 }
 
 /** What `plan --commands` shows: per host and step, the files and the script. */
-export function renderedCommands(plan: Plan, secrets: InstallSecrets = {}): RenderedCommand[] {
+export function renderedCommands(
+  plan: Plan,
+  secrets: InstallSecrets = {},
+  /** run --doc: the doc's steps in place of the TF manifest step */
+  docSteps: readonly DocStep[] = [],
+): RenderedCommand[] {
   return plan.sites
     .filter((s) => s.provider !== 'local')
     .flatMap((site) =>
-      installSteps(plan, site, secrets).flatMap((step) =>
-        stepHosts(site, step).map((host) => {
+      installSteps(plan, site, secrets).flatMap((step) => {
+        if (step.name === 'tf manifest' && docSteps.length > 0) {
+          return docSteps.flatMap((d, i) =>
+            docStepHosts(site.hosts, d).map((host) => ({
+              site: site.name,
+              host: host.name,
+              step: docStepName(d, i),
+              script: docStepCommand(d, site),
+            })),
+          );
+        }
+        return stepHosts(site, step).map((host) => {
           const files = step
             .files(host)
             .map(
@@ -313,7 +329,7 @@ export function renderedCommands(plan: Plan, secrets: InstallSecrets = {}): Rend
             step: step.name,
             script: [...files, step.script(host).trimEnd()].join('\n'),
           };
-        }),
-      ),
+        });
+      }),
     );
 }

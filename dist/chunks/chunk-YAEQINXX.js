@@ -4,11 +4,13 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   buildPlanFromConfig,
+  docSteps,
   loadSiteFile,
+  readDoc,
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-MZ4TKLDY.js";
+} from "./chunk-SVWPD2FC.js";
 import {
   CancelledError,
   ExitCode,
@@ -252,6 +254,11 @@ async function writePlanJson(dir, label, json) {
   return path;
 }
 async function planCommand(options, io) {
+  if (options.doc && !options.commands) {
+    throw new UserError(
+      "plan --doc shows a doc's steps in the install; it goes with --commands (plan --sites F --commands --doc FILE)."
+    );
+  }
   const config = await loadSiteFile(options.sites, options.overrides, options.sitesLabel);
   const unrunnable = runnableErrors(config);
   if (unrunnable.length > 0) throw new UserErrors(unrunnable);
@@ -282,7 +289,8 @@ async function planCommand(options, io) {
     await writeInto(options.out, "--out", files);
   }
   if (options.commands) {
-    const commands = renderedCommands(plan, { registryPassword: "***" });
+    const steps = options.doc ? docSteps(await readDoc(options.doc), options.doc) : [];
+    const commands = renderedCommands(plan, { registryPassword: "***" }, steps);
     if (commands.length === 0) {
       throw new UserError(
         "plan --commands shows the install on cloud and static sites (the tungsten fabric); every site here is local, which runs the emulated fabric."

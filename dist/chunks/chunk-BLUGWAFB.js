@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-MZ4TKLDY.js";
+} from "./chunk-SVWPD2FC.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

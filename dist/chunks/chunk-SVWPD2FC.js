@@ -35002,1345 +35002,6 @@ import { mkdir as mkdir2, readFile as readFile3, rename as rename2, rm as rm2, w
 import { homedir } from "node:os";
 import { join as join5 } from "node:path";
 
-// src/fabric/tungsten/install/flavour.ts
-var q = quoteArg;
-var BINARIES = ["kubeadm", "kubelet", "kubectl"];
-function onlyMissing(install, packages) {
-  const list2 = packages.map(q).join(" ");
-  return `if rpm -q ${list2} >/dev/null; then echo "packages ${packages.join(", ")}: already installed"; else ${install} ${list2}; fi`;
-}
-var fetchFunction = (bin, pushed) => [
-  "fetch() { # name url tool sum",
-  `  local dest=${q(bin)}/"$1" staged=${q(pushed)}/"$1"`,
-  '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
-  `  if [ -f "$staged" ] && echo "$4  $staged" | "$3" -c --quiet 2>/dev/null; then install -m 0755 "$staged" "$dest"; echo "$1: from the runner's artifact cache"; return 0; fi`,
-  '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
-  '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
-  '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
-  "}"
-];
-function binaryInstall(plan, at) {
-  const k = plan.profile.kubernetes;
-  const url2 = (name) => k.binaries.url.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
-  const lines = [
-    `mkdir -p ${q(at("/usr/local/bin"))}`,
-    ...fetchFunction(at("/usr/local/bin"), at(`${STATE_DIR}/artifacts`))
-  ];
-  for (const name of BINARIES) {
-    const pinned = k.binaries.checksums[name];
-    if (pinned) {
-      const [algo, sum] = pinned.split(":");
-      lines.push(`fetch ${q(name)} ${q(url2(name))} ${q(`${algo}sum`)} ${q(sum)}`);
-    } else if (k.binaries["checksum-url"]) {
-      const sumUrl = k.binaries["checksum-url"].replace("{version}", plan.versions.kubernetes).replace("{name}", name);
-      const tool = sumUrl.endsWith(".sha512") ? "sha512sum" : "sha256sum";
-      lines.push(
-        `sum=$(curl -fsSL --retry 3 ${q(sumUrl)} | cut -d' ' -f1)`,
-        `fetch ${q(name)} ${q(url2(name))} ${q(tool)} "$sum"`
-      );
-    } else {
-      throw new Error(`profile ${plan.profile.name} gives no checksum for ${name}`);
-    }
-  }
-  return lines;
-}
-function kubeletFiles(plan, site2, at) {
-  const dns = nthAddress(mustParseCidr(site2.cidrs.service), 10);
-  const pause = plan.profile.kubernetes["pause-image"];
-  const flags = [
-    "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf",
-    "--kubeconfig=/etc/kubernetes/kubelet.conf",
-    "--pod-manifest-path=/etc/kubernetes/manifests",
-    "--allow-privileged=true",
-    "--network-plugin=cni",
-    "--cni-conf-dir=/etc/cni/net.d",
-    "--cni-bin-dir=/opt/cni/bin",
-    `--cluster-dns=${dns}`,
-    "--cluster-domain=cluster.local",
-    "--authorization-mode=Webhook",
-    "--client-ca-file=/etc/kubernetes/pki/ca.crt",
-    "--cgroup-driver=systemd",
-    ...pause ? [`--pod-infra-container-image=${pause}`] : []
-  ];
-  return [
-    {
-      path: at("/etc/systemd/system/kubelet.service"),
-      content: [
-        "[Unit]",
-        "Description=kubelet (tungsten-e2e)",
-        "After=docker.service",
-        "[Service]",
-        "ExecStart=/usr/local/bin/kubelet",
-        "Restart=always",
-        "RestartSec=5",
-        "[Install]",
-        "WantedBy=multi-user.target",
-        ""
-      ].join("\n"),
-      mode: 420
-    },
-    {
-      path: at("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"),
-      content: [
-        "[Service]",
-        `Environment="KUBELET_ARGS=${flags.join(" ")}"`,
-        "ExecStart=",
-        "ExecStart=/usr/local/bin/kubelet $KUBELET_ARGS",
-        ""
-      ].join("\n"),
-      mode: 420
-    }
-  ];
-}
-var CERTS_D = "/etc/containerd/certs.d";
-function mirrorParts(mirror) {
-  const url2 = new URL(/^[a-z]+:\/\//.test(mirror) ? mirror : `https://${mirror}`);
-  return { origin: url2.origin, path: url2.pathname.replace(/\/+$/, "") };
-}
-function dockerConfig(mirror, at) {
-  if (!mirror || mirrorParts(mirror).path !== "") return [];
-  return [
-    {
-      path: at("/etc/docker/daemon.json"),
-      content: `${JSON.stringify({ "registry-mirrors": [mirrorParts(mirror).origin] }, null, 2)}
-`
-    }
-  ];
-}
-function containerdMirror(mirror, at) {
-  if (!mirror) return [];
-  const { origin, path } = mirrorParts(mirror);
-  return [
-    {
-      path: at(`${CERTS_D}/docker.io/hosts.toml`),
-      content: [
-        'server = "https://registry-1.docker.io"',
-        "",
-        `[host."${origin}${path ? `/v2${path}` : ""}"]`,
-        '  capabilities = ["pull", "resolve"]',
-        ...path ? ["  override_path = true"] : [],
-        ""
-      ].join("\n")
-    }
-  ];
-}
-function profileFlavour(plan, site2, at = (x) => x) {
-  const p = plan.profile;
-  const pinned = !p.os["kernel-headers"];
-  const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith("7");
-  const install = yum ? "yum install -y" : "dnf install -y";
-  const repoText = p.os.repos.map((r) => `[${r.name}]
-name=${r.name}
-baseurl=${r.baseurl}
-enabled=1
-gpgcheck=0
-`).join("\n");
-  const docker = p["container-runtime"].name === "docker";
-  const pause = p.kubernetes["pause-image"];
-  const runtime2 = docker ? {
-    name: "docker",
-    packages: ["docker", "docker-client", "docker-common"].map((n) => p.os.packages[n] ?? n),
-    service: "docker",
-    // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
-    files: [],
-    config: dockerConfig(plan.registry.mirror, at),
-    login: (user, host, file2) => `docker login --username ${user} --password-stdin ${host} < ${file2}`
-  } : {
-    name: "containerd",
-    packages: ["containerd.io"],
-    service: "containerd",
-    files: [
-      {
-        path: at("/etc/yum.repos.d/docker-ce.repo"),
-        content: "[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n",
-        mode: 420
-      }
-    ],
-    config: [
-      {
-        path: at("/etc/containerd/config.toml"),
-        content: [
-          "version = 2",
-          'imports = ["/etc/containerd/conf.d/*.toml"]',
-          '[plugins."io.containerd.grpc.v1.cri"]',
-          ...pause ? [`  sandbox_image = "${pause}"`] : [],
-          '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
-          "  SystemdCgroup = true",
-          ...plan.registry.mirror ? ['[plugins."io.containerd.grpc.v1.cri".registry]', `  config_path = "${CERTS_D}"`] : [],
-          ""
-        ].join("\n")
-      },
-      ...containerdMirror(plan.registry.mirror, at)
-    ],
-    // the password goes from its file into a 0600 config through the shell, never an argv
-    login: (user, host, file2) => [
-      `install -d -m 0700 ${q(at("/etc/containerd/conf.d"))}`,
-      `pw=$(cat ${file2})`,
-      `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at("/etc/containerd/conf.d/registry-auth.toml"))}`,
-      "systemctl restart containerd"
-    ].join("\n")
-  };
-  const repo = p.kubernetes["package-repo"];
-  const version2 = plan.versions.kubernetes;
-  const kube = repo ? {
-    files: [
-      {
-        path: at("/etc/yum.repos.d/kubernetes.repo"),
-        content: `[kubernetes]
-name=Kubernetes
-baseurl=${repo}
-enabled=1
-gpgcheck=1
-gpgkey=${repo}repodata/repomd.xml.key
-`,
-        mode: 420
-      }
-    ],
-    install: [
-      onlyMissing(install, [
-        "socat",
-        "conntrack-tools",
-        ...["kubelet", "kubeadm", "kubectl"].map((n) => `${n}-${version2}`),
-        "cri-tools"
-      ])
-    ],
-    initFlags: "",
-    untaint: ["node-role.kubernetes.io/control-plane:NoSchedule-"]
-  } : {
-    files: kubeletFiles(plan, site2, at),
-    install: [
-      onlyMissing(install, ["socat", "ebtables", "ethtool", "conntrack-tools"]),
-      ...binaryInstall(plan, at)
-    ],
-    initFlags: "",
-    untaint: []
-  };
-  return {
-    install,
-    timeService: "chronyd",
-    repoFile: at("/etc/yum.repos.d/tungsten-e2e.repo"),
-    repoText,
-    kernel: pinned ? {
-      kind: "pinned",
-      release: p.os.kernel,
-      package: p.os.packages.kernel ?? `kernel-${p.os.kernel.replace(/\.x86_64$/, "")}`
-    } : { kind: "headers" },
-    runtime: runtime2,
-    kube
-  };
-}
-
-// src/fabric/tungsten/install/steps.ts
-var STATE_DIR = "/etc/tungsten-e2e";
-var REBOOT_EXIT = 100;
-var q2 = quoteArg;
-function strict(lines) {
-  return ["#!/bin/bash", "set -euo pipefail", ...lines, ""].join("\n");
-}
-function nodesOf(site2) {
-  return site2.hosts.filter((h) => h.role !== "edge");
-}
-function hostsBlock(site2) {
-  return nodesOf(site2).map((h) => `${h.privateAddress} ${h.name}`).join("\n");
-}
-function hostPrep(site2, f, at) {
-  const dirs = ["/var/log/contrail", "/var/lib/contrail/kafka-logs", "/var/crashes"].map(at);
-  return {
-    name: "host prep",
-    on: "all",
-    files: () => [
-      {
-        path: at(`${STATE_DIR}/hosts`),
-        content: `# tungsten-e2e begin
-${hostsBlock(site2)}
-# tungsten-e2e end
-`,
-        mode: 420
-      },
-      {
-        path: at("/etc/sysctl.d/90-tungsten-e2e.conf"),
-        content: "net.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n",
-        mode: 420
-      },
-      {
-        path: at("/etc/modules-load.d/tungsten-e2e.conf"),
-        content: "br_netfilter\n",
-        mode: 420
-      }
-    ],
-    script: (host) => strict([
-      `hostnamectl set-hostname ${q2(host.name)}`,
-      "swapoff -a",
-      `if [ -f ${q2(at("/etc/fstab"))} ]; then sed -i '/\\sswap\\s/s/^[^#]/#&/' ${q2(at("/etc/fstab"))}; fi`,
-      'if command -v setenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then setenforce 0; fi',
-      `if [ -f ${q2(at("/etc/selinux/config"))} ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' ${q2(at("/etc/selinux/config"))}; fi`,
-      'if systemctl is-enabled --quiet firewalld 2>/dev/null; then systemctl disable --now firewalld; else echo "firewalld: already off"; fi',
-      `systemctl enable --now ${f.timeService}`,
-      "modprobe br_netfilter",
-      "sysctl --system >/dev/null",
-      // the block between the markers is replaced, so a re-run does not add lines
-      `touch ${q2(at("/etc/hosts"))}`,
-      `sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' ${q2(at("/etc/hosts"))}`,
-      `cat ${q2(at(`${STATE_DIR}/hosts`))} >> ${q2(at("/etc/hosts"))}`,
-      `mkdir -p ${dirs.map(q2).join(" ")}`
-    ])
-  };
-}
-function kernel(f, at) {
-  return {
-    name: "kernel",
-    on: "all",
-    mayReboot: f.kernel.kind === "pinned",
-    files: () => f.kernel.kind === "pinned" ? [{ path: f.repoFile, content: f.repoText, mode: 420 }] : [],
-    script: () => {
-      const k = f.kernel;
-      if (k.kind === "pinned") {
-        return strict([
-          `want=${q2(k.release)}`,
-          'if [ "$(uname -r)" = "$want" ]; then echo "kernel $want: already running"; exit 0; fi',
-          `if ! rpm -q ${q2(k.package)} >/dev/null; then ${f.install} ${q2(k.package)}; fi`,
-          `grubby --set-default ${q2(at("/boot/vmlinuz-"))}"$want"`,
-          `echo "kernel $want installed; rebooting into it"`,
-          `exit ${REBOOT_EXIT}`
-        ]);
-      }
-      return strict([
-        'want="kernel-devel-$(uname -r)"',
-        `if rpm -q "$want" >/dev/null; then echo "$want: already installed"; else ${f.install} "$want"; fi`,
-        // vrouter.ko is built against these at container start: they must match the running kernel
-        `test -d ${q2(at("/usr/src/kernels/"))}"$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }`
-      ]);
-    }
-  };
-}
-function runtime(plan, f, secrets2, at) {
-  const user = plan.registry.username;
-  const registryHost = plan.versions.tfRegistry.split("/")[0];
-  const password = at(`${STATE_DIR}/registry-password`);
-  const login = user && secrets2.registryPassword !== void 0;
-  const staged = (path) => at(`${STATE_DIR}/runtime${path.slice(at("").length)}`);
-  const svc = q2(f.runtime.service);
-  return {
-    name: "container runtime",
-    on: "all",
-    files: () => [
-      ...f.runtime.files,
-      ...f.runtime.config.map((c) => ({ path: staged(c.path), content: c.content, mode: 420 })),
-      ...login ? [{ path: password, content: secrets2.registryPassword, mode: 384, secret: true }] : []
-    ],
-    script: () => strict([
-      `if rpm -q ${f.runtime.packages.map(q2).join(" ")} >/dev/null; then echo "${f.runtime.name}: already installed"; else ${f.install} ${f.runtime.packages.map(q2).join(" ")}; fi`,
-      "changed=0",
-      // the runtime's config moves into place only when it differs, so a re-run restarts nothing
-      ...f.runtime.config.map(
-        (c) => `if cmp -s ${q2(staged(c.path))} ${q2(c.path)}; then echo ${q2(`${c.path.slice(at("").length)}: already in place`)}; else install -D -m 0644 ${q2(staged(c.path))} ${q2(c.path)}; changed=1; fi`
-      ),
-      `systemctl enable --now ${svc}`,
-      `if [ "$changed" = 1 ]; then systemctl restart ${svc}; fi`,
-      // credentials before the first pull; the password only ever on stdin
-      ...login ? [f.runtime.login(q2(user), q2(registryHost), q2(password))] : []
-    ])
-  };
-}
-function kubernetes(f, at) {
-  return {
-    name: "kubernetes",
-    on: "all",
-    files: () => f.kube.files,
-    script: () => strict([
-      ...f.kube.install,
-      // no CNI config until TF writes its own: kubelet must not pick a default
-      `mkdir -p ${q2(at("/etc/cni/net.d"))}`,
-      "systemctl daemon-reload",
-      "systemctl enable kubelet"
-    ])
-  };
-}
-function kubeadmInit(site2, f, at) {
-  const config2 = at(`${STATE_DIR}/kubeadm.yaml`);
-  const admin = at("/etc/kubernetes/admin.conf");
-  const joinFile = at(`${STATE_DIR}/join.sh`);
-  return {
-    name: "kubeadm init",
-    on: "master",
-    files: () => [{ path: config2, content: site2.kubeadm.config, mode: 384 }],
-    script: () => strict([
-      `if [ -f ${q2(admin)} ]; then echo "kubeadm init: already done"; else`,
-      `  kubeadm init --config ${q2(config2)}${f.kube.initFlags}`,
-      "fi",
-      `mkdir -p ${q2(at("/root/.kube"))}`,
-      `install -m 0600 ${q2(admin)} ${q2(at("/root/.kube/config"))}`,
-      // a join command for the workers, with a token of its own (the fabric copies it over)
-      `kubeadm token create --ttl 2h --print-join-command > ${q2(joinFile)}`,
-      `chmod 0600 ${q2(joinFile)}`
-    ])
-  };
-}
-var JOIN_FILE = `${STATE_DIR}/join.sh`;
-function join4(at) {
-  return {
-    name: "join",
-    on: "workers",
-    files: () => [],
-    script: () => strict([
-      `if [ -f ${q2(at("/etc/kubernetes/kubelet.conf"))} ]; then echo "join: already a node"; exit 0; fi`,
-      `bash ${q2(at(JOIN_FILE))}`
-    ])
-  };
-}
-function labels(site2, f) {
-  const master = site2.hosts.find((h) => h.role === "master");
-  return {
-    name: "node labels",
-    on: "master",
-    files: () => [],
-    script: () => strict([
-      // the TF manifest runs its controller DaemonSets on nodes with this label
-      `kubectl label node ${q2(master.name)} node-role.kubernetes.io/master= --overwrite`,
-      ...f.kube.untaint.map((t) => `kubectl taint node ${q2(master.name)} ${q2(t)} || true`)
-    ])
-  };
-}
-var manifestPath = (plan) => `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
-function manifest(plan, at) {
-  const path = at(manifestPath(plan));
-  return {
-    name: "tf manifest",
-    on: "master",
-    // rendered from the profile's manifest (downloaded at install) and the site's plan
-    files: () => [{ path, content: "(the rendered TF manifest)", mode: 384 }],
-    script: () => strict([`kubectl apply -f ${q2(path)}`])
-  };
-}
-function installSteps(plan, site2, secrets2 = {}, options = {}) {
-  const at = (path) => `${options.root ?? ""}${path}`;
-  const f = profileFlavour(plan, site2, at);
-  return [
-    hostPrep(site2, f, at),
-    kernel(f, at),
-    runtime(plan, f, secrets2, at),
-    kubernetes(f, at),
-    kubeadmInit(site2, f, at),
-    join4(at),
-    labels(site2, f),
-    manifest(plan, at)
-  ];
-}
-function stepHosts(site2, step) {
-  const nodes = nodesOf(site2);
-  if (step.on === "master") return nodes.filter((h) => h.role === "master");
-  if (step.on === "workers") return nodes.filter((h) => h.role === "worker");
-  return nodes;
-}
-function renderedCommands(plan, secrets2 = {}) {
-  return plan.sites.filter((s) => s.provider !== "local").flatMap(
-    (site2) => installSteps(plan, site2, secrets2).flatMap(
-      (step) => stepHosts(site2, step).map((host) => {
-        const files = step.files(host).map(
-          (f) => `# file ${f.path} (mode ${f.mode.toString(8).padStart(4, "0")})
-${f.secret ? "***" : f.content.trimEnd()}
-# end of ${f.path}`
-        );
-        return {
-          site: site2.name,
-          host: host.name,
-          step: step.name,
-          script: [...files, step.script(host).trimEnd()].join("\n")
-        };
-      })
-    )
-  );
-}
-
-// src/fabric/tungsten/artifacts.ts
-var NODE_ARTIFACT_DIR = `${STATE_DIR}/artifacts`;
-var BINARIES2 = ["kubeadm", "kubelet", "kubectl"];
-function pinnedArtifacts(plan) {
-  const k = plan.profile.kubernetes;
-  if (k["package-repo"]) return [];
-  const fill = (t, name) => t.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
-  return BINARIES2.map((name) => {
-    const pinned = k.binaries.checksums[name];
-    if (pinned) {
-      const [algo, sum] = pinned.split(":");
-      return { name, url: fill(k.binaries.url, name), algo, sum };
-    }
-    const sumUrl = fill(k.binaries["checksum-url"] ?? "", name);
-    return {
-      name,
-      url: fill(k.binaries.url, name),
-      algo: sumUrl.endsWith(".sha512") ? "sha512" : "sha256",
-      sumUrl
-    };
-  });
-}
-function cacheKey(plan) {
-  const list2 = pinnedArtifacts(plan).map(
-    (a) => `${a.name} ${a.url} ${a.algo}:${a.sum ?? a.sumUrl}`
-  );
-  const hash2 = createHash("sha256").update(list2.join("\n")).digest("hex").slice(0, 16);
-  return `tungsten-e2e-artifacts-${plan.profile.name}-${hash2}`;
-}
-function defaultCacheDir(env = process.env) {
-  return join5(env.XDG_CACHE_HOME || join5(homedir(), ".cache"), "tungsten-e2e", "artifacts");
-}
-var digest = (algo, data) => createHash(algo).update(data).digest("hex");
-var ArtifactCache = class {
-  constructor(dir, get = fetch) {
-    this.dir = dir;
-    this.get = get;
-  }
-  dir;
-  get;
-  /** files downloaded by this cache (not counting sum files) */
-  downloads = 0;
-  async download(url2, what) {
-    const r = await this.get(url2, { signal: AbortSignal.timeout(3e5) }).catch((e) => {
-      throw new InfraError(
-        `${what}: ${url2} could not be downloaded: ${e instanceof Error ? e.message : String(e)}`
-      );
-    });
-    if (!r.ok) throw new InfraError(`${what}: ${url2} answered HTTP ${r.status}`);
-    return Buffer.from(await r.arrayBuffer());
-  }
-  /** The artifact from the cache, downloading and checking it when it is not there. */
-  async resolve(a) {
-    const sum = a.sum ?? (await this.download(a.sumUrl, `${a.name}'s checksum`)).toString("utf8").trim().split(/\s+/)[0];
-    if (!/^[0-9a-f]{40,128}$/.test(sum)) {
-      throw new InfraError(`${a.name}: ${a.sumUrl} does not hold a ${a.algo} checksum`);
-    }
-    const path = join5(this.dir, `${a.algo}-${sum}-${a.name}`);
-    const cached2 = await readFile3(path).catch(() => void 0);
-    if (cached2 && digest(a.algo, cached2) === sum)
-      return { name: a.name, path, algo: a.algo, sum, hit: true };
-    const data = await this.download(a.url, a.name);
-    this.downloads++;
-    const got = digest(a.algo, data);
-    if (got !== sum) {
-      throw new InfraError(
-        `${a.name}: checksum mismatch for ${a.url}: the profile wants ${a.algo} ${sum}, the download has ${got}; nothing was kept`
-      );
-    }
-    await mkdir2(this.dir, { recursive: true });
-    const tmp = `${path}.${randomBytes2(4).toString("hex")}.tmp`;
-    try {
-      await writeFile2(tmp, data, { mode: 420 });
-      await rename2(tmp, path);
-    } finally {
-      await rm2(tmp, { force: true });
-    }
-    return { name: a.name, path, algo: a.algo, sum, hit: false };
-  }
-  /** Every pinned download of a plan, at once. */
-  resolveAll(plan) {
-    return Promise.all(pinnedArtifacts(plan).map((a) => this.resolve(a)));
-  }
-};
-
-// src/fabric/tungsten/index.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { appendFile, mkdir as mkdir3, readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname3, join as join6 } from "node:path";
-
-// src/plan/render/manifest.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-var PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
-var ANY_PLACEHOLDER = /\{\{.*?\}\}/g;
-function renderManifest(input2) {
-  const filled = input2.text.replace(
-    PLACEHOLDER,
-    (whole, name) => Object.hasOwn(input2.placeholders, name) ? input2.placeholders[name] : whole
-  );
-  refuseLeftovers(filled, input2);
-  const docs = (0, import_yaml4.parseAllDocuments)(filled);
-  if (!Array.isArray(docs)) return filled;
-  const broken = docs.flatMap((d) => d.errors);
-  if (broken.length > 0) {
-    const e = broken[0];
-    const line2 = e.linePos?.[0]?.line;
-    throw new UserError(
-      `${input2.source}${line2 ? `:${line2}` : ""}: the rendered manifest is not valid YAML (${e.message.split("\n")[0]}); check the manifest at that line.`
-    );
-  }
-  const pending = new Map(input2.edits.map((e) => [`${e.namespace}/${e.name}`, e]));
-  const changed = /* @__PURE__ */ new Set();
-  docs.forEach((doc, i) => {
-    const meta3 = configMapIdentity(doc);
-    if (!meta3) return;
-    const edit = pending.get(`${meta3.namespace}/${meta3.name}`);
-    if (!edit) return;
-    for (const [key, value] of Object.entries(edit.data)) {
-      const node3 = new import_yaml4.Scalar(value);
-      node3.type = import_yaml4.Scalar.QUOTE_DOUBLE;
-      doc.setIn(["data", key], node3);
-    }
-    pending.delete(`${meta3.namespace}/${meta3.name}`);
-    changed.add(i);
-  });
-  if (pending.size > 0) {
-    const missing = [...pending.values()].map((e) => `${e.namespace}/${e.name}`).join(", ");
-    throw new UserError(
-      `${input2.source}: the manifest has no ConfigMap ${missing}, which profile ${input2.profile} expects to edit; use the manifest the profile names or update the profile.`
-    );
-  }
-  return reassemble(filled, docs, changed);
-}
-function refuseLeftovers(text4, input2) {
-  const errors = [];
-  const lines = text4.split("\n");
-  const seen = /* @__PURE__ */ new Set();
-  lines.forEach((line2, i) => {
-    for (const m of line2.matchAll(ANY_PLACEHOLDER)) {
-      if (seen.has(m[0])) continue;
-      seen.add(m[0]);
-      const known = Object.keys(input2.placeholders).join(", ");
-      errors.push(
-        new UserError(
-          `${input2.source}:${i + 1}: placeholder ${m[0]} is not filled by profile ${input2.profile} (it fills ${known}); add it to the profile's tf.manifest.placeholders or remove it from the manifest.`
-        )
-      );
-    }
-  });
-  if (errors.length > 0) throw new UserErrors(errors);
-}
-function configMapIdentity(doc) {
-  const js = doc.toJS();
-  if (!js || js.kind !== "ConfigMap" || typeof js.metadata?.name !== "string") return void 0;
-  const namespace = typeof js.metadata.namespace === "string" ? js.metadata.namespace : "default";
-  return { name: js.metadata.name, namespace };
-}
-function reassemble(text4, docs, changed) {
-  const starts = docs.map((d, i) => i === 0 ? 0 : d.range[0]);
-  return docs.map((doc, i) => {
-    const original = text4.slice(starts[i], i + 1 < docs.length ? starts[i + 1] : text4.length);
-    if (!changed.has(i)) return original;
-    let out = doc.toString({ lineWidth: 0 });
-    if (/^---/.test(original) && !/^---/.test(out)) out = `---
-${out}`;
-    return out;
-  }).join("");
-}
-
-// src/plan/render/site.ts
-function renderSiteManifest(text4, source, plan, site2) {
-  const m = plan.profile.tf.manifest;
-  return renderManifest({
-    text: text4,
-    source,
-    profile: plan.profile.name,
-    placeholders: site2.manifestValues,
-    edits: [
-      { name: m["env-configmap"], namespace: m.namespace, data: site2.configMapValues.env },
-      {
-        name: m["kube-manager-configmap"],
-        namespace: m.namespace,
-        data: site2.configMapValues.kubeManager
-      }
-    ]
-  });
-}
-
-// src/fabric/tungsten/configApi.ts
-import { request } from "node:http";
-function httpOver(connect, method, path, body, timeoutMs) {
-  return connect().then(
-    (stream) => new Promise((resolve6, reject) => {
-      const payload = body === void 0 ? void 0 : JSON.stringify(body);
-      const req = request(
-        {
-          method,
-          path,
-          host: "127.0.0.1",
-          createConnection: () => stream,
-          headers: {
-            Connection: "close",
-            ...payload !== void 0 ? {
-              "Content-Type": "application/json; charset=UTF-8",
-              "Content-Length": Buffer.byteLength(payload)
-            } : {}
-          },
-          timeout: timeoutMs
-        },
-        (res) => {
-          const chunks = [];
-          res.on("data", (c) => chunks.push(c));
-          res.on("end", () => {
-            stream.destroy();
-            resolve6({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString("utf8")
-            });
-          });
-          res.on("error", reject);
-        }
-      );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on("error", (e) => {
-        stream.destroy();
-        reject(e);
-      });
-      req.end(payload);
-    })
-  );
-}
-var ConfigApi = class {
-  constructor(connect, where, timeoutMs = 3e4) {
-    this.connect = connect;
-    this.where = where;
-    this.timeoutMs = timeoutMs;
-  }
-  connect;
-  where;
-  timeoutMs;
-  async call(method, path, body) {
-    try {
-      return await httpOver(this.connect, method, path, body, this.timeoutMs);
-    } catch (e) {
-      if (e instanceof InfraError) throw e;
-      throw new InfraError(`${this.where}: ${method} ${path} failed: ${e.message}`);
-    }
-  }
-  fail(method, path, a) {
-    throw new InfraError(
-      `${this.where}: ${method} ${path} answered HTTP ${a.status}: ${a.body.trim().slice(0, 300)}`
-    );
-  }
-  json(method, path, a) {
-    try {
-      return JSON.parse(a.body);
-    } catch {
-      throw new InfraError(
-        `${this.where}: ${method} ${path} did not answer JSON: ${a.body.slice(0, 200)}`
-      );
-    }
-  }
-  /** The uuid of the object with this fq_name, or undefined when there is none. */
-  async idOf(type, fqName) {
-    const a = await this.call("POST", "/fqname-to-id", { type, fq_name: fqName });
-    if (a.status === 404) return void 0;
-    if (a.status !== 200) this.fail("POST", "/fqname-to-id", a);
-    const uuid3 = this.json("POST", "/fqname-to-id", a).uuid;
-    if (typeof uuid3 !== "string") this.fail("POST", "/fqname-to-id", a);
-    return uuid3;
-  }
-  async read(type, uuid3) {
-    const path = `/${type}/${encodeURIComponent(uuid3)}`;
-    const a = await this.call("GET", path);
-    if (a.status !== 200) this.fail("GET", path, a);
-    const obj = this.json("GET", path, a)[type];
-    if (!obj || typeof obj !== "object") this.fail("GET", path, a);
-    return obj;
-  }
-  /** Create an object; 'exists' when its fq_name is taken already. */
-  async create(type, fields) {
-    const path = `/${type}s`;
-    const a = await this.call("POST", path, { [type]: fields });
-    if (a.status === 409) return "exists";
-    if (a.status !== 200) this.fail("POST", path, a);
-    const made = this.json("POST", path, a)[type];
-    if (typeof made?.uuid !== "string") this.fail("POST", path, a);
-    return { uuid: made.uuid };
-  }
-  /** Replace the fields given (each whole: a list or a ref list is replaced, never merged). */
-  async update(type, uuid3, fields) {
-    const path = `/${type}/${encodeURIComponent(uuid3)}`;
-    const a = await this.call("PUT", path, { [type]: fields });
-    if (a.status !== 200) this.fail("PUT", path, a);
-  }
-  async remove(type, uuid3) {
-    const path = `/${type}/${encodeURIComponent(uuid3)}`;
-    const a = await this.call("DELETE", path);
-    if (a.status !== 200 && a.status !== 404) this.fail("DELETE", path, a);
-  }
-  /** The uuids of every object of a type (GET /<type>s lists hrefs, fq_names and uuids). */
-  async list(type) {
-    const path = `/${type}s`;
-    const a = await this.call("GET", path);
-    if (a.status !== 200) this.fail("GET", path, a);
-    const items = this.json("GET", path, a)[`${type}s`];
-    if (!Array.isArray(items)) this.fail("GET", path, a);
-    return items;
-  }
-};
-
-// src/fabric/tungsten/peering.ts
-var IP_FABRIC_RI = [
-  "default-domain",
-  "default-project",
-  "ip-fabric",
-  "__default__"
-];
-var PEER_FAMILIES = ["route-target", "inet-vpn", "e-vpn", "inet6-vpn"];
-var PEER_VENDOR = "tungsten-fabric";
-var CLUSTER_NAME = "k8s";
-var ROUTE_TARGET_NUMBER = 7000100;
-function clusterNetworks(cluster = CLUSTER_NAME) {
-  const project = `${cluster}-default`;
-  return [
-    ["default-domain", project, `${cluster}-default-pod-network`],
-    ["default-domain", project, `${cluster}-default-service-network`]
-  ];
-}
-function sharedRouteTarget(plan) {
-  return `target:${Math.min(...plan.sites.map((s) => s.asn))}:${ROUTE_TARGET_NUMBER}`;
-}
-function peeringSpec(plan, site2) {
-  const me = plan.sites.find((s) => s.name === site2);
-  const masterOf2 = (name) => {
-    const s = plan.sites.find((x) => x.name === name);
-    const m = s?.hosts.find((h) => h.role === "master");
-    if (!m) throw new InfraError(`site ${site2}: peer site ${name} has no master in the plan`);
-    return m.name;
-  };
-  return {
-    asn: me.asn,
-    local: masterOf2(site2),
-    peers: me.peers.map((p) => ({ name: masterOf2(p.site), address: p.address, asn: p.asn })),
-    routeTarget: sharedRouteTarget(plan),
-    networks: clusterNetworks()
-  };
-}
-function peerParameters(p) {
-  return {
-    router_type: "router",
-    vendor: PEER_VENDOR,
-    autonomous_system: p.asn,
-    identifier: p.address,
-    address: p.address,
-    port: 179,
-    address_families: { family: [...PEER_FAMILIES] }
-  };
-}
-var sameName = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-function sessionTo(local) {
-  return {
-    to: [...IP_FABRIC_RI, local],
-    attr: { session: [{ attributes: [{ address_families: { family: [...PEER_FAMILIES] } }] }] }
-  };
-}
-function covers(have, want) {
-  if (!have || typeof have !== "object") return false;
-  const h = have;
-  return Object.entries(want).every(([k, v]) => JSON.stringify(h[k]) === JSON.stringify(v));
-}
-async function configurePeering(api, spec) {
-  const changed = [];
-  const [gsc] = await api.list("global-system-config");
-  if (!gsc) throw new InfraError("the config API lists no global-system-config");
-  const global2 = await api.read("global-system-config", gsc.uuid);
-  if (global2.autonomous_system !== spec.asn) {
-    await api.update("global-system-config", gsc.uuid, { autonomous_system: spec.asn });
-    changed.push(`global ASN ${String(global2.autonomous_system)} \u2192 ${spec.asn}`);
-  }
-  const localName = [...IP_FABRIC_RI, spec.local];
-  if (!await api.idOf("bgp-router", localName)) {
-    throw new InfraError(
-      `the control node's own bgp-router ${spec.local} does not exist, so no session can be made to it (the race: the readiness ladder's "provision bgp-router" creates it)`
-    );
-  }
-  for (const p of spec.peers) {
-    const fqName = [...IP_FABRIC_RI, p.name];
-    const params = peerParameters(p);
-    const id = await api.idOf("bgp-router", fqName);
-    if (!id) {
-      const made = await api.create("bgp-router", {
-        fq_name: fqName,
-        parent_type: "routing-instance",
-        bgp_router_parameters: params,
-        bgp_router_refs: [sessionTo(spec.local)]
-      });
-      if (made !== "exists") {
-        changed.push(`bgp-router ${p.name} (AS${p.asn} at ${p.address}) created`);
-        continue;
-      }
-    }
-    const uuid3 = id ?? await api.idOf("bgp-router", fqName);
-    const have = await api.read("bgp-router", uuid3);
-    const refs = (have.bgp_router_refs ?? []).map((r) => ({
-      to: r.to,
-      ...r.attr !== void 0 ? { attr: r.attr } : {}
-    }));
-    const hasSession = refs.some((r) => sameName(r.to, localName));
-    const paramsOk = covers(have.bgp_router_parameters, params);
-    if (paramsOk && hasSession) continue;
-    const update = {};
-    if (!paramsOk) {
-      update.bgp_router_parameters = {
-        ...have.bgp_router_parameters ?? {},
-        ...params
-      };
-    }
-    if (!hasSession) update.bgp_router_refs = [...refs, sessionTo(spec.local)];
-    await api.update("bgp-router", uuid3, update);
-    changed.push(`bgp-router ${p.name} updated (${Object.keys(update).join(", ")})`);
-  }
-  for (const vn of spec.networks) {
-    const uuid3 = await api.idOf("virtual-network", vn);
-    if (!uuid3) {
-      throw new InfraError(
-        `virtual network ${vn.join(":")} does not exist (kube-manager creates it when it starts)`
-      );
-    }
-    const have = await api.read("virtual-network", uuid3);
-    const list2 = have.route_target_list?.route_target ?? [];
-    if (list2.includes(spec.routeTarget)) continue;
-    await api.update("virtual-network", uuid3, {
-      route_target_list: { route_target: [...list2, spec.routeTarget] }
-    });
-    changed.push(`route target ${spec.routeTarget} on ${vn.at(-1)}`);
-  }
-  return changed;
-}
-function namespaceNetworks(namespace, cluster = CLUSTER_NAME) {
-  const project = `${cluster}-${namespace}`;
-  return [
-    ["default-domain", project, `${cluster}-${namespace}-pod-network`],
-    ["default-domain", project, `${cluster}-${namespace}-service-network`]
-  ];
-}
-function firewallPolicyName(namespace, policy, cluster = CLUSTER_NAME) {
-  return `${cluster}-${namespace}-${policy}`;
-}
-var ISOLATED = "opencontrail.org/isolation";
-async function waitIsolation(api, config2, routeTarget, o) {
-  const started = Date.now();
-  for (; ; ) {
-    const missing = [];
-    for (const ns of config2.namespaces.filter((n) => n.annotations[ISOLATED] === "true")) {
-      for (const vn of namespaceNetworks(ns.name)) {
-        const uuid3 = await api.idOf("virtual-network", vn);
-        if (!uuid3) {
-          missing.push(`virtual network ${vn.join(":")}`);
-          continue;
-        }
-        const have = await api.read("virtual-network", uuid3);
-        const list2 = have.route_target_list?.route_target ?? [];
-        if (!list2.includes(routeTarget)) {
-          await api.update("virtual-network", uuid3, {
-            route_target_list: { route_target: [...list2, routeTarget] }
-          });
-        }
-      }
-    }
-    if (config2.networkPolicies.length > 0) {
-      const names = new Set((await api.list("firewall-policy")).map((f) => f.fq_name.at(-1)));
-      for (const p of config2.networkPolicies) {
-        const name = firewallPolicyName(p.namespace, p.name);
-        if (!names.has(name)) missing.push(`firewall policy ${name}`);
-      }
-    }
-    if (missing.length === 0) return;
-    if (Date.now() - started >= o.deadlineMs) {
-      throw new InfraError(
-        `${o.where}: kube-manager has not applied isolation mode ${config2.mode} after ${Math.round(o.deadlineMs / 1e3)} s: no ${missing.join(", no ")} in the config API`
-      );
-    }
-    o.signal.throwIfAborted();
-    await new Promise((r) => setTimeout(r, o.pollMs));
-  }
-}
-var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-var unescape = (s) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e) => ENTITIES[e]);
-function parseBgpNeighbors(xml) {
-  if (!/<BgpNeighborListResp\b/.test(xml)) {
-    throw new InfraError(
-      `the introspect did not answer with a BgpNeighborListResp: ${xml.trim().slice(0, 200)}`
-    );
-  }
-  const out = [];
-  for (const m of xml.matchAll(/<BgpNeighborResp>([\s\S]*?)<\/BgpNeighborResp>/g)) {
-    const field = (name) => unescape(new RegExp(`<${name}\\b[^>]*>([^<]*)</${name}>`).exec(m[1])?.[1]?.trim() ?? "");
-    out.push({
-      peer: field("peer"),
-      address: field("peer_address"),
-      asn: Number(field("peer_asn")),
-      encoding: field("encoding"),
-      state: field("state")
-    });
-  }
-  return out;
-}
-function neighborSessions(neighbors, peers) {
-  return peers.map((p) => {
-    const n = neighbors.find((x) => x.encoding === "BGP" && x.address === p.address);
-    const state = n ? n.state : "not configured";
-    return { site: p.site, state, established: n?.state === "Established" };
-  });
-}
-
-// src/fabric/workloads.ts
-var BACKEND_LABELS2 = { app: "echo" };
-var CLIENT_LABELS2 = { app: "client" };
-var NAMESPACE_LABEL = "tungsten-e2e.io/namespace";
-var BACKEND_NAME = "echo";
-var SERVICE_NAME2 = "echo";
-var CLIENT_NAME = "client";
-var ECHO_PORT = 8080;
-var SERVICE_PORT2 = 80;
-function matchesLabels(labels2, selector) {
-  return Object.entries(selector).every(([k, v]) => labels2[k] === v);
-}
-
-// src/fabric/tungsten/manifests.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-var ECHO_IMAGE = "busybox:1.28";
-var WORKLOAD_LABEL = "tungsten-e2e.io/workload";
-function echoServerScript(port = ECHO_PORT, root = "/www") {
-  const dir = quoteArg(root);
-  return `mkdir -p ${dir} && echo "$POD_NAME" > ${dir}/index.html && exec httpd -f -p ${port} -h ${dir}`;
-}
-var CLIENT_SCRIPT = "trap 'exit 0' TERM; while :; do sleep 60 & wait $!; done";
-var workload = { [WORKLOAD_LABEL]: "true" };
-function namespaceObject(name, annotations2 = {}, labels2 = { [NAMESPACE_LABEL]: name }) {
-  return {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: {
-      name,
-      labels: { ...labels2, ...workload },
-      ...Object.keys(annotations2).length ? { annotations: { ...annotations2 } } : {}
-    }
-  };
-}
-function workloadObjects(namespaces, options = {}) {
-  const image = options.image ?? ECHO_IMAGE;
-  return namespaces.flatMap((ns) => [
-    namespaceObject(ns),
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: BACKEND_NAME, namespace: ns, labels: { ...BACKEND_LABELS2, ...workload } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { ...BACKEND_LABELS2 } },
-        template: {
-          metadata: { labels: { ...BACKEND_LABELS2, ...workload } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [
-              {
-                name: "echo",
-                image,
-                command: ["sh", "-c", echoServerScript()],
-                env: [
-                  { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }
-                ],
-                ports: [{ containerPort: ECHO_PORT, protocol: "TCP" }]
-              }
-            ]
-          }
-        }
-      }
-    },
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: SERVICE_NAME2, namespace: ns, labels: { ...workload } },
-      spec: {
-        type: "ClusterIP",
-        selector: { ...BACKEND_LABELS2 },
-        ports: [{ name: "http", protocol: "TCP", port: SERVICE_PORT2, targetPort: ECHO_PORT }]
-      }
-    },
-    {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: CLIENT_NAME, namespace: ns, labels: { ...CLIENT_LABELS2, ...workload } },
-      spec: {
-        terminationGracePeriodSeconds: 1,
-        containers: [{ name: "client", image, command: ["sh", "-c", CLIENT_SCRIPT] }]
-      }
-    }
-  ]);
-}
-function policyObject(p) {
-  const selector = (labels2) => ({ matchLabels: { ...labels2 } });
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: p.name, namespace: p.namespace, labels: { ...workload } },
-    spec: {
-      podSelector: Object.keys(p.podSelector).length ? selector(p.podSelector) : {},
-      policyTypes: [...p.policyTypes],
-      ingress: p.ingress.map((rule) => ({
-        from: rule.from.map((peer) => ({
-          ...peer.namespaceSelector ? { namespaceSelector: selector(peer.namespaceSelector) } : {},
-          ...peer.podSelector ? { podSelector: selector(peer.podSelector) } : {}
-        }))
-      }))
-    }
-  };
-}
-function isolationObjects(config2) {
-  return [
-    ...config2.namespaces.map((n) => namespaceObject(n.name, n.annotations, n.labels)),
-    ...config2.networkPolicies.map(policyObject)
-  ];
-}
-function renderYaml(objects) {
-  return objects.map((o) => (0, import_yaml5.stringify)(o, { lineWidth: 0 })).join("---\n");
-}
-
-// src/fabric/tungsten/commands.ts
-var K8S_NAME2 = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
-function checkName(what, value) {
-  if (!K8S_NAME2.test(value))
-    throw new InfraError(`not a Kubernetes ${what} name: ${JSON.stringify(value)}`);
-  return value;
-}
-function checkIp(value) {
-  if (parseIp(value) === void 0)
-    throw new InfraError(`not an IPv4 address: ${JSON.stringify(value)}`);
-  return value;
-}
-function checkPort(value) {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new InfraError(`not a TCP port: ${value}`);
-  }
-  return String(value);
-}
-function contrailStatusCommand() {
-  return ["contrail-status"];
-}
-function kubectlApplyCommand(path) {
-  return ["kubectl", "apply", "-f", path];
-}
-function deletePoliciesCommand(namespace) {
-  return ["kubectl", "-n", checkName("namespace", namespace), "delete", "networkpolicy", "--all"];
-}
-function workloadsQueryCommand() {
-  return [
-    "kubectl",
-    "get",
-    "pods,services",
-    "--all-namespaces",
-    "-l",
-    `${WORKLOAD_LABEL}=true`,
-    "-o",
-    "json"
-  ];
-}
-function deleteControlPodCommand(profile) {
-  return [
-    "kubectl",
-    "-n",
-    profile.tf.manifest.namespace,
-    "delete",
-    "pod",
-    "-l",
-    profile.tf["control-pod-selector"]
-  ];
-}
-var PROBE_EXEC_SLACK_S = 15;
-function inClientPod(from, seconds2, script, args) {
-  return [
-    "timeout",
-    String(seconds2 + PROBE_EXEC_SLACK_S),
-    "kubectl",
-    "exec",
-    "-n",
-    checkName("namespace", from.namespace),
-    checkName("pod", from.name),
-    "--",
-    "sh",
-    "-c",
-    script,
-    "probe",
-    ...args
-  ];
-}
-var connectSeconds = (timeoutMs) => Math.max(1, Math.ceil(timeoutMs / 1e3));
-var PROBE_BATCH_SCRIPT = [
-  "t=$1; shift",
-  "d=$(mktemp -d)",
-  "i=0",
-  'for target in "$@"; do',
-  "  i=$((i+1))",
-  `  ( printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w "$t" "\${target%:*}" "\${target##*:}" >"$d/$i.out" 2>"$d/$i.err"; echo $? >"$d/$i.rc" ) &`,
-  "done",
-  "wait",
-  "n=$i; i=0",
-  'while [ "$i" -lt "$n" ]; do',
-  "  i=$((i+1))",
-  `  printf '%s\\t%s\\t%s\\t%s\\n' "$i" "$(cat "$d/$i.rc")" "$(tr -d '\\r\\t' <"$d/$i.out" | tail -n 1)" "$(tr -d '\\r\\t' <"$d/$i.err" | tail -n 1)"`,
-  "done",
-  'rm -rf "$d"'
-].join("\n");
-function probeBatchCommand(from, targets, timeoutMs) {
-  const seconds2 = connectSeconds(timeoutMs);
-  return inClientPod(from, seconds2, PROBE_BATCH_SCRIPT, [
-    String(seconds2),
-    ...targets.map((t) => `${checkIp(t.ip)}:${checkPort(t.port)}`)
-  ]);
-}
-function parseProbeBatch(r, targets) {
-  if (r.exitCode !== 0) {
-    const why = r.exitCode === 124 ? "kubectl exec did not return (exit 124 from timeout)" : `kubectl exec failed (exit ${r.exitCode})`;
-    const detail = `${why}: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 300)}`;
-    return targets.map(() => ({ result: "error", detail, durationMs: r.durationMs }));
-  }
-  const lines = /* @__PURE__ */ new Map();
-  for (const line2 of r.stdout.split("\n")) {
-    const f = line2.split("	");
-    if (f.length >= 2 && /^\d+$/.test(f[0])) lines.set(Number(f[0]), f);
-  }
-  return targets.map((t, i) => {
-    const f = lines.get(i + 1);
-    if (!f) {
-      return {
-        result: "error",
-        detail: `no answer for ${t.ip}:${t.port} in the probe's output`,
-        durationMs: r.durationMs
-      };
-    }
-    return parseProbeResult({
-      exitCode: Number(f[1]),
-      stdout: f[2] ?? "",
-      stderr: f[3] ?? "",
-      durationMs: r.durationMs
-    });
-  });
-}
-function parseProbeResult(r) {
-  const said = `${r.stderr}
-${r.stdout}`;
-  if (r.exitCode === 124) {
-    return {
-      result: "error",
-      detail: `kubectl exec did not return (exit 124 from timeout): ${r.stderr.trim()}`,
-      durationMs: r.durationMs
-    };
-  }
-  if (/connection refused/i.test(said)) {
-    return { result: "refused", detail: "connection refused", durationMs: r.durationMs };
-  }
-  if (/no route to host|network is unreachable|host is unreachable/i.test(said)) {
-    return {
-      result: "refused",
-      detail: said.match(/no route to host|network is unreachable|host is unreachable/i)[0],
-      durationMs: r.durationMs
-    };
-  }
-  if (/timed out/i.test(said)) {
-    return { result: "timeout", detail: "timed out", durationMs: r.durationMs };
-  }
-  if (r.exitCode === 0) {
-    return { result: "connected", detail: r.stdout, durationMs: r.durationMs };
-  }
-  const detail = (r.stderr.trim() || r.stdout.trim() || `exit code ${r.exitCode}`).slice(0, 500);
-  return { result: "error", detail, durationMs: r.durationMs };
-}
-var IP_FABRIC = ["default-domain", "default-project", "ip-fabric", "__default__"];
-var DEFAULT_FAMILIES = ["route-target", "inet-vpn", "e-vpn", "erm-vpn", "inet6-vpn"];
-function bgpRouterBody(input2) {
-  checkName("bgp-router", input2.name);
-  checkIp(input2.address);
-  if (!Number.isInteger(input2.asn) || input2.asn < 1 || input2.asn > 4294967294) {
-    throw new InfraError(`not an AS number: ${input2.asn}`);
-  }
-  const type = input2.routerType ?? "control-node";
-  const families = input2.families ?? (type === "control-node" ? DEFAULT_FAMILIES : DEFAULT_FAMILIES.filter((f) => f !== "erm-vpn"));
-  return {
-    "bgp-router": {
-      fq_name: [...IP_FABRIC, input2.name],
-      parent_type: "routing-instance",
-      bgp_router_parameters: {
-        router_type: type,
-        vendor: "contrail",
-        autonomous_system: input2.asn,
-        identifier: input2.address,
-        address: input2.address,
-        port: input2.port ?? 179,
-        address_families: { family: families }
-      },
-      ...input2.peers?.length ? {
-        bgp_router_refs: input2.peers.map((peer) => ({
-          to: [...IP_FABRIC, checkName("bgp-router", peer)],
-          attr: { session: [{ attributes: [{ address_families: { family: [] } }] }] }
-        }))
-      } : {}
-    }
-  };
-}
-function provisionBgpRouterCommand(apiAddress, body, apiPort = 8082) {
-  return [
-    "curl",
-    "-sS",
-    "--max-time",
-    "30",
-    "-X",
-    "POST",
-    "-H",
-    "Content-Type: application/json",
-    "--data-binary",
-    JSON.stringify(body),
-    "-w",
-    "\n%{http_code}",
-    `http://${checkIp(apiAddress)}:${checkPort(apiPort)}/bgp-routers`
-  ];
-}
-function interpretBgpRouterResponse(r) {
-  const lines = r.stdout.trimEnd().split("\n");
-  const status = Number(lines.pop());
-  const body = lines.join("\n");
-  if (r.exitCode !== 0 || !Number.isInteger(status) || status === 0) {
-    return { outcome: "failed", body: (r.stderr.trim() || r.stdout.trim()).slice(0, 500) };
-  }
-  if (status >= 200 && status < 300) return { outcome: "created", httpStatus: status, body };
-  if (status === 409) return { outcome: "exists", httpStatus: status, body };
-  return { outcome: "failed", httpStatus: status, body: body.slice(0, 500) };
-}
-function parseWorkloads(site2, json2) {
-  let list2;
-  try {
-    list2 = JSON.parse(json2);
-  } catch (e) {
-    throw new InfraError(`site ${site2}: kubectl get did not print JSON: ${e.message}`);
-  }
-  const out = { pods: [], services: [], pending: [] };
-  const matches3 = (labels2, sel) => Object.entries(sel).every(([k, v]) => labels2[k] === v);
-  for (const item of list2.items ?? []) {
-    const name = item.metadata?.name;
-    const namespace = item.metadata?.namespace;
-    if (!name || !namespace) continue;
-    const labels2 = item.metadata?.labels ?? {};
-    if (item.kind === "Service") {
-      const port = item.spec?.ports?.[0]?.port;
-      const ip2 = item.spec?.clusterIP;
-      if (!ip2 || port === void 0) continue;
-      const service = {
-        site: site2,
-        namespace,
-        name,
-        ip: ip2,
-        port,
-        selector: { ...item.spec?.selector ?? {} }
-      };
-      out.services.push(service);
-    } else if (item.kind === "Pod") {
-      const role = matches3(labels2, BACKEND_LABELS2) ? "backend" : matches3(labels2, CLIENT_LABELS2) ? "client" : void 0;
-      if (!role) continue;
-      const ip2 = item.status?.podIP;
-      if (item.status?.phase !== "Running" || !ip2) {
-        out.pending.push(`${namespace}/${name} (${item.status?.phase ?? "unknown"})`);
-        continue;
-      }
-      const port = item.spec?.containers?.[0]?.ports?.[0]?.containerPort;
-      const pod = {
-        site: site2,
-        namespace,
-        name,
-        role,
-        ip: ip2,
-        labels: { ...labels2 },
-        ...port !== void 0 ? { port } : {}
-      };
-      out.pods.push(pod);
-    }
-  }
-  return out;
-}
-
 // node_modules/mdast-util-to-string/lib/index.js
 var emptyOptions = {};
 function toString2(value, options) {
@@ -43457,7 +42118,7 @@ function defaultOnError(left, right) {
 
 // src/docs/lintDocs.ts
 var import_liquidjs = __toESM(require_liquid_node(), 1);
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/docs/markdown.ts
 function codeNodes(tree) {
@@ -43568,7 +42229,7 @@ function splitFrontMatter(text4) {
   if (!m) return { page: {}, body: text4 };
   let page = {};
   try {
-    const parsed = (0, import_yaml6.parse)(m[1]);
+    const parsed = (0, import_yaml4.parse)(m[1]);
     if (parsed && typeof parsed === "object") page = parsed;
   } catch {
   }
@@ -43732,6 +42393,1365 @@ function stepScript(step, values) {
     (_all, lead, name) => `${lead}${name}=${quoteArg(values[name])}`
   );
   return [...exports, filled].join("\n");
+}
+function docStepHosts(hosts, step) {
+  const nodes = hosts.filter((h) => h.role !== "edge");
+  if (step.hosts === "all") return nodes;
+  return nodes.filter((h) => h.role === (step.hosts === "workers" ? "worker" : "master"));
+}
+function docStepCommand(step, site2) {
+  return `set -eo pipefail
+${stepScript(step, docValues(site2))}`;
+}
+var docStepName = (step, index2) => `doc step ${index2 + 1} (${step.file}:${step.line})`;
+
+// src/fabric/tungsten/install/flavour.ts
+var q = quoteArg;
+var BINARIES = ["kubeadm", "kubelet", "kubectl"];
+function onlyMissing(install, packages) {
+  const list2 = packages.map(q).join(" ");
+  return `if rpm -q ${list2} >/dev/null; then echo "packages ${packages.join(", ")}: already installed"; else ${install} ${list2}; fi`;
+}
+var fetchFunction = (bin, pushed) => [
+  "fetch() { # name url tool sum",
+  `  local dest=${q(bin)}/"$1" staged=${q(pushed)}/"$1"`,
+  '  if [ -x "$dest" ] && echo "$4  $dest" | "$3" -c --quiet 2>/dev/null; then echo "$1: already installed"; return 0; fi',
+  `  if [ -f "$staged" ] && echo "$4  $staged" | "$3" -c --quiet 2>/dev/null; then install -m 0755 "$staged" "$dest"; echo "$1: from the runner's artifact cache"; return 0; fi`,
+  '  curl -fsSL --retry 3 -o "$dest.tmp" "$2"',
+  '  if ! echo "$4  $dest.tmp" | "$3" -c --quiet; then rm -f "$dest.tmp"; echo "$1: checksum mismatch for $2" >&2; exit 1; fi',
+  '  chmod 0755 "$dest.tmp" && mv -f "$dest.tmp" "$dest"',
+  "}"
+];
+function binaryInstall(plan, at) {
+  const k = plan.profile.kubernetes;
+  const url2 = (name) => k.binaries.url.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+  const lines = [
+    `mkdir -p ${q(at("/usr/local/bin"))}`,
+    ...fetchFunction(at("/usr/local/bin"), at(`${STATE_DIR}/artifacts`))
+  ];
+  for (const name of BINARIES) {
+    const pinned = k.binaries.checksums[name];
+    if (pinned) {
+      const [algo, sum] = pinned.split(":");
+      lines.push(`fetch ${q(name)} ${q(url2(name))} ${q(`${algo}sum`)} ${q(sum)}`);
+    } else if (k.binaries["checksum-url"]) {
+      const sumUrl = k.binaries["checksum-url"].replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+      const tool = sumUrl.endsWith(".sha512") ? "sha512sum" : "sha256sum";
+      lines.push(
+        `sum=$(curl -fsSL --retry 3 ${q(sumUrl)} | cut -d' ' -f1)`,
+        `fetch ${q(name)} ${q(url2(name))} ${q(tool)} "$sum"`
+      );
+    } else {
+      throw new Error(`profile ${plan.profile.name} gives no checksum for ${name}`);
+    }
+  }
+  return lines;
+}
+function kubeletFiles(plan, site2, at) {
+  const dns = nthAddress(mustParseCidr(site2.cidrs.service), 10);
+  const pause = plan.profile.kubernetes["pause-image"];
+  const flags = [
+    "--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf",
+    "--kubeconfig=/etc/kubernetes/kubelet.conf",
+    "--pod-manifest-path=/etc/kubernetes/manifests",
+    "--allow-privileged=true",
+    "--network-plugin=cni",
+    "--cni-conf-dir=/etc/cni/net.d",
+    "--cni-bin-dir=/opt/cni/bin",
+    `--cluster-dns=${dns}`,
+    "--cluster-domain=cluster.local",
+    "--authorization-mode=Webhook",
+    "--client-ca-file=/etc/kubernetes/pki/ca.crt",
+    "--cgroup-driver=systemd",
+    ...pause ? [`--pod-infra-container-image=${pause}`] : []
+  ];
+  return [
+    {
+      path: at("/etc/systemd/system/kubelet.service"),
+      content: [
+        "[Unit]",
+        "Description=kubelet (tungsten-e2e)",
+        "After=docker.service",
+        "[Service]",
+        "ExecStart=/usr/local/bin/kubelet",
+        "Restart=always",
+        "RestartSec=5",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        ""
+      ].join("\n"),
+      mode: 420
+    },
+    {
+      path: at("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"),
+      content: [
+        "[Service]",
+        `Environment="KUBELET_ARGS=${flags.join(" ")}"`,
+        "ExecStart=",
+        "ExecStart=/usr/local/bin/kubelet $KUBELET_ARGS",
+        ""
+      ].join("\n"),
+      mode: 420
+    }
+  ];
+}
+var CERTS_D = "/etc/containerd/certs.d";
+function mirrorParts(mirror) {
+  const url2 = new URL(/^[a-z]+:\/\//.test(mirror) ? mirror : `https://${mirror}`);
+  return { origin: url2.origin, path: url2.pathname.replace(/\/+$/, "") };
+}
+function dockerConfig(mirror, at) {
+  if (!mirror || mirrorParts(mirror).path !== "") return [];
+  return [
+    {
+      path: at("/etc/docker/daemon.json"),
+      content: `${JSON.stringify({ "registry-mirrors": [mirrorParts(mirror).origin] }, null, 2)}
+`
+    }
+  ];
+}
+function containerdMirror(mirror, at) {
+  if (!mirror) return [];
+  const { origin, path } = mirrorParts(mirror);
+  return [
+    {
+      path: at(`${CERTS_D}/docker.io/hosts.toml`),
+      content: [
+        'server = "https://registry-1.docker.io"',
+        "",
+        `[host."${origin}${path ? `/v2${path}` : ""}"]`,
+        '  capabilities = ["pull", "resolve"]',
+        ...path ? ["  override_path = true"] : [],
+        ""
+      ].join("\n")
+    }
+  ];
+}
+function profileFlavour(plan, site2, at = (x) => x) {
+  const p = plan.profile;
+  const pinned = !p.os["kernel-headers"];
+  const yum = /centos/i.test(p.os.distro) && p.os.release.startsWith("7");
+  const install = yum ? "yum install -y" : "dnf install -y";
+  const repoText = p.os.repos.map((r) => `[${r.name}]
+name=${r.name}
+baseurl=${r.baseurl}
+enabled=1
+gpgcheck=0
+`).join("\n");
+  const docker = p["container-runtime"].name === "docker";
+  const pause = p.kubernetes["pause-image"];
+  const runtime2 = docker ? {
+    name: "docker",
+    packages: ["docker", "docker-client", "docker-common"].map((n) => p.os.packages[n] ?? n),
+    service: "docker",
+    // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
+    files: [],
+    config: dockerConfig(plan.registry.mirror, at),
+    login: (user, host, file2) => `docker login --username ${user} --password-stdin ${host} < ${file2}`
+  } : {
+    name: "containerd",
+    packages: ["containerd.io"],
+    service: "containerd",
+    files: [
+      {
+        path: at("/etc/yum.repos.d/docker-ce.repo"),
+        content: "[docker-ce-stable]\nname=Docker CE Stable\nbaseurl=https://download.docker.com/linux/rhel/$releasever/$basearch/stable\nenabled=1\ngpgcheck=1\ngpgkey=https://download.docker.com/linux/rhel/gpg\n",
+        mode: 420
+      }
+    ],
+    config: [
+      {
+        path: at("/etc/containerd/config.toml"),
+        content: [
+          "version = 2",
+          'imports = ["/etc/containerd/conf.d/*.toml"]',
+          '[plugins."io.containerd.grpc.v1.cri"]',
+          ...pause ? [`  sandbox_image = "${pause}"`] : [],
+          '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+          "  SystemdCgroup = true",
+          ...plan.registry.mirror ? ['[plugins."io.containerd.grpc.v1.cri".registry]', `  config_path = "${CERTS_D}"`] : [],
+          ""
+        ].join("\n")
+      },
+      ...containerdMirror(plan.registry.mirror, at)
+    ],
+    // the password goes from its file into a 0600 config through the shell, never an argv
+    login: (user, host, file2) => [
+      `install -d -m 0700 ${q(at("/etc/containerd/conf.d"))}`,
+      `pw=$(cat ${file2})`,
+      `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at("/etc/containerd/conf.d/registry-auth.toml"))}`,
+      "systemctl restart containerd"
+    ].join("\n")
+  };
+  const repo = p.kubernetes["package-repo"];
+  const version2 = plan.versions.kubernetes;
+  const kube = repo ? {
+    files: [
+      {
+        path: at("/etc/yum.repos.d/kubernetes.repo"),
+        content: `[kubernetes]
+name=Kubernetes
+baseurl=${repo}
+enabled=1
+gpgcheck=1
+gpgkey=${repo}repodata/repomd.xml.key
+`,
+        mode: 420
+      }
+    ],
+    install: [
+      onlyMissing(install, [
+        "socat",
+        "conntrack-tools",
+        ...["kubelet", "kubeadm", "kubectl"].map((n) => `${n}-${version2}`),
+        "cri-tools"
+      ])
+    ],
+    initFlags: "",
+    untaint: ["node-role.kubernetes.io/control-plane:NoSchedule-"]
+  } : {
+    files: kubeletFiles(plan, site2, at),
+    install: [
+      onlyMissing(install, ["socat", "ebtables", "ethtool", "conntrack-tools"]),
+      ...binaryInstall(plan, at)
+    ],
+    initFlags: "",
+    untaint: []
+  };
+  return {
+    install,
+    timeService: "chronyd",
+    repoFile: at("/etc/yum.repos.d/tungsten-e2e.repo"),
+    repoText,
+    kernel: pinned ? {
+      kind: "pinned",
+      release: p.os.kernel,
+      package: p.os.packages.kernel ?? `kernel-${p.os.kernel.replace(/\.x86_64$/, "")}`
+    } : { kind: "headers" },
+    runtime: runtime2,
+    kube
+  };
+}
+
+// src/fabric/tungsten/install/steps.ts
+var STATE_DIR = "/etc/tungsten-e2e";
+var REBOOT_EXIT = 100;
+var q2 = quoteArg;
+function strict(lines) {
+  return ["#!/bin/bash", "set -euo pipefail", ...lines, ""].join("\n");
+}
+function nodesOf(site2) {
+  return site2.hosts.filter((h) => h.role !== "edge");
+}
+function hostsBlock(site2) {
+  return nodesOf(site2).map((h) => `${h.privateAddress} ${h.name}`).join("\n");
+}
+function hostPrep(site2, f, at) {
+  const dirs = ["/var/log/contrail", "/var/lib/contrail/kafka-logs", "/var/crashes"].map(at);
+  return {
+    name: "host prep",
+    on: "all",
+    files: () => [
+      {
+        path: at(`${STATE_DIR}/hosts`),
+        content: `# tungsten-e2e begin
+${hostsBlock(site2)}
+# tungsten-e2e end
+`,
+        mode: 420
+      },
+      {
+        path: at("/etc/sysctl.d/90-tungsten-e2e.conf"),
+        content: "net.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.ip_forward = 1\n",
+        mode: 420
+      },
+      {
+        path: at("/etc/modules-load.d/tungsten-e2e.conf"),
+        content: "br_netfilter\n",
+        mode: 420
+      }
+    ],
+    script: (host) => strict([
+      `hostnamectl set-hostname ${q2(host.name)}`,
+      "swapoff -a",
+      `if [ -f ${q2(at("/etc/fstab"))} ]; then sed -i '/\\sswap\\s/s/^[^#]/#&/' ${q2(at("/etc/fstab"))}; fi`,
+      'if command -v setenforce >/dev/null && [ "$(getenforce)" = Enforcing ]; then setenforce 0; fi',
+      `if [ -f ${q2(at("/etc/selinux/config"))} ]; then sed -i 's/^SELINUX=enforcing/SELINUX=permissive/' ${q2(at("/etc/selinux/config"))}; fi`,
+      'if systemctl is-enabled --quiet firewalld 2>/dev/null; then systemctl disable --now firewalld; else echo "firewalld: already off"; fi',
+      `systemctl enable --now ${f.timeService}`,
+      "modprobe br_netfilter",
+      "sysctl --system >/dev/null",
+      // the block between the markers is replaced, so a re-run does not add lines
+      `touch ${q2(at("/etc/hosts"))}`,
+      `sed -i '/^# tungsten-e2e begin$/,/^# tungsten-e2e end$/d' ${q2(at("/etc/hosts"))}`,
+      `cat ${q2(at(`${STATE_DIR}/hosts`))} >> ${q2(at("/etc/hosts"))}`,
+      `mkdir -p ${dirs.map(q2).join(" ")}`
+    ])
+  };
+}
+function kernel(f, at) {
+  return {
+    name: "kernel",
+    on: "all",
+    mayReboot: f.kernel.kind === "pinned",
+    files: () => f.kernel.kind === "pinned" ? [{ path: f.repoFile, content: f.repoText, mode: 420 }] : [],
+    script: () => {
+      const k = f.kernel;
+      if (k.kind === "pinned") {
+        return strict([
+          `want=${q2(k.release)}`,
+          'if [ "$(uname -r)" = "$want" ]; then echo "kernel $want: already running"; exit 0; fi',
+          `if ! rpm -q ${q2(k.package)} >/dev/null; then ${f.install} ${q2(k.package)}; fi`,
+          `grubby --set-default ${q2(at("/boot/vmlinuz-"))}"$want"`,
+          `echo "kernel $want installed; rebooting into it"`,
+          `exit ${REBOOT_EXIT}`
+        ]);
+      }
+      return strict([
+        'want="kernel-devel-$(uname -r)"',
+        `if rpm -q "$want" >/dev/null; then echo "$want: already installed"; else ${f.install} "$want"; fi`,
+        // vrouter.ko is built against these at container start: they must match the running kernel
+        `test -d ${q2(at("/usr/src/kernels/"))}"$(uname -r)" || { echo "no headers for $(uname -r) in /usr/src/kernels" >&2; exit 1; }`
+      ]);
+    }
+  };
+}
+function runtime(plan, f, secrets2, at) {
+  const user = plan.registry.username;
+  const registryHost = plan.versions.tfRegistry.split("/")[0];
+  const password = at(`${STATE_DIR}/registry-password`);
+  const login = user && secrets2.registryPassword !== void 0;
+  const staged = (path) => at(`${STATE_DIR}/runtime${path.slice(at("").length)}`);
+  const svc = q2(f.runtime.service);
+  return {
+    name: "container runtime",
+    on: "all",
+    files: () => [
+      ...f.runtime.files,
+      ...f.runtime.config.map((c) => ({ path: staged(c.path), content: c.content, mode: 420 })),
+      ...login ? [{ path: password, content: secrets2.registryPassword, mode: 384, secret: true }] : []
+    ],
+    script: () => strict([
+      `if rpm -q ${f.runtime.packages.map(q2).join(" ")} >/dev/null; then echo "${f.runtime.name}: already installed"; else ${f.install} ${f.runtime.packages.map(q2).join(" ")}; fi`,
+      "changed=0",
+      // the runtime's config moves into place only when it differs, so a re-run restarts nothing
+      ...f.runtime.config.map(
+        (c) => `if cmp -s ${q2(staged(c.path))} ${q2(c.path)}; then echo ${q2(`${c.path.slice(at("").length)}: already in place`)}; else install -D -m 0644 ${q2(staged(c.path))} ${q2(c.path)}; changed=1; fi`
+      ),
+      `systemctl enable --now ${svc}`,
+      `if [ "$changed" = 1 ]; then systemctl restart ${svc}; fi`,
+      // credentials before the first pull; the password only ever on stdin
+      ...login ? [f.runtime.login(q2(user), q2(registryHost), q2(password))] : []
+    ])
+  };
+}
+function kubernetes(f, at) {
+  return {
+    name: "kubernetes",
+    on: "all",
+    files: () => f.kube.files,
+    script: () => strict([
+      ...f.kube.install,
+      // no CNI config until TF writes its own: kubelet must not pick a default
+      `mkdir -p ${q2(at("/etc/cni/net.d"))}`,
+      "systemctl daemon-reload",
+      "systemctl enable kubelet"
+    ])
+  };
+}
+function kubeadmInit(site2, f, at) {
+  const config2 = at(`${STATE_DIR}/kubeadm.yaml`);
+  const admin = at("/etc/kubernetes/admin.conf");
+  const joinFile = at(`${STATE_DIR}/join.sh`);
+  return {
+    name: "kubeadm init",
+    on: "master",
+    files: () => [{ path: config2, content: site2.kubeadm.config, mode: 384 }],
+    script: () => strict([
+      `if [ -f ${q2(admin)} ]; then echo "kubeadm init: already done"; else`,
+      `  kubeadm init --config ${q2(config2)}${f.kube.initFlags}`,
+      "fi",
+      `mkdir -p ${q2(at("/root/.kube"))}`,
+      `install -m 0600 ${q2(admin)} ${q2(at("/root/.kube/config"))}`,
+      // a join command for the workers, with a token of its own (the fabric copies it over)
+      `kubeadm token create --ttl 2h --print-join-command > ${q2(joinFile)}`,
+      `chmod 0600 ${q2(joinFile)}`
+    ])
+  };
+}
+var JOIN_FILE = `${STATE_DIR}/join.sh`;
+function join4(at) {
+  return {
+    name: "join",
+    on: "workers",
+    files: () => [],
+    script: () => strict([
+      `if [ -f ${q2(at("/etc/kubernetes/kubelet.conf"))} ]; then echo "join: already a node"; exit 0; fi`,
+      `bash ${q2(at(JOIN_FILE))}`
+    ])
+  };
+}
+function labels(site2, f) {
+  const master = site2.hosts.find((h) => h.role === "master");
+  return {
+    name: "node labels",
+    on: "master",
+    files: () => [],
+    script: () => strict([
+      // the TF manifest runs its controller DaemonSets on nodes with this label
+      `kubectl label node ${q2(master.name)} node-role.kubernetes.io/master= --overwrite`,
+      ...f.kube.untaint.map((t) => `kubectl taint node ${q2(master.name)} ${q2(t)} || true`)
+    ])
+  };
+}
+var manifestPath = (plan) => `${STATE_DIR}/${plan.profile.tf.manifest.name}`;
+function manifest(plan, at) {
+  const path = at(manifestPath(plan));
+  return {
+    name: "tf manifest",
+    on: "master",
+    // rendered from the profile's manifest (downloaded at install) and the site's plan
+    files: () => [{ path, content: "(the rendered TF manifest)", mode: 384 }],
+    script: () => strict([`kubectl apply -f ${q2(path)}`])
+  };
+}
+function installSteps(plan, site2, secrets2 = {}, options = {}) {
+  const at = (path) => `${options.root ?? ""}${path}`;
+  const f = profileFlavour(plan, site2, at);
+  return [
+    hostPrep(site2, f, at),
+    kernel(f, at),
+    runtime(plan, f, secrets2, at),
+    kubernetes(f, at),
+    kubeadmInit(site2, f, at),
+    join4(at),
+    labels(site2, f),
+    manifest(plan, at)
+  ];
+}
+function stepHosts(site2, step) {
+  const nodes = nodesOf(site2);
+  if (step.on === "master") return nodes.filter((h) => h.role === "master");
+  if (step.on === "workers") return nodes.filter((h) => h.role === "worker");
+  return nodes;
+}
+function renderedCommands(plan, secrets2 = {}, docSteps2 = []) {
+  return plan.sites.filter((s) => s.provider !== "local").flatMap(
+    (site2) => installSteps(plan, site2, secrets2).flatMap((step) => {
+      if (step.name === "tf manifest" && docSteps2.length > 0) {
+        return docSteps2.flatMap(
+          (d, i) => docStepHosts(site2.hosts, d).map((host) => ({
+            site: site2.name,
+            host: host.name,
+            step: docStepName(d, i),
+            script: docStepCommand(d, site2)
+          }))
+        );
+      }
+      return stepHosts(site2, step).map((host) => {
+        const files = step.files(host).map(
+          (f) => `# file ${f.path} (mode ${f.mode.toString(8).padStart(4, "0")})
+${f.secret ? "***" : f.content.trimEnd()}
+# end of ${f.path}`
+        );
+        return {
+          site: site2.name,
+          host: host.name,
+          step: step.name,
+          script: [...files, step.script(host).trimEnd()].join("\n")
+        };
+      });
+    })
+  );
+}
+
+// src/fabric/tungsten/artifacts.ts
+var NODE_ARTIFACT_DIR = `${STATE_DIR}/artifacts`;
+var BINARIES2 = ["kubeadm", "kubelet", "kubectl"];
+function pinnedArtifacts(plan) {
+  const k = plan.profile.kubernetes;
+  if (k["package-repo"]) return [];
+  const fill = (t, name) => t.replace("{version}", plan.versions.kubernetes).replace("{name}", name);
+  return BINARIES2.map((name) => {
+    const pinned = k.binaries.checksums[name];
+    if (pinned) {
+      const [algo, sum] = pinned.split(":");
+      return { name, url: fill(k.binaries.url, name), algo, sum };
+    }
+    const sumUrl = fill(k.binaries["checksum-url"] ?? "", name);
+    return {
+      name,
+      url: fill(k.binaries.url, name),
+      algo: sumUrl.endsWith(".sha512") ? "sha512" : "sha256",
+      sumUrl
+    };
+  });
+}
+function cacheKey(plan) {
+  const list2 = pinnedArtifacts(plan).map(
+    (a) => `${a.name} ${a.url} ${a.algo}:${a.sum ?? a.sumUrl}`
+  );
+  const hash2 = createHash("sha256").update(list2.join("\n")).digest("hex").slice(0, 16);
+  return `tungsten-e2e-artifacts-${plan.profile.name}-${hash2}`;
+}
+function defaultCacheDir(env = process.env) {
+  return join5(env.XDG_CACHE_HOME || join5(homedir(), ".cache"), "tungsten-e2e", "artifacts");
+}
+var digest = (algo, data) => createHash(algo).update(data).digest("hex");
+var ArtifactCache = class {
+  constructor(dir, get = fetch) {
+    this.dir = dir;
+    this.get = get;
+  }
+  dir;
+  get;
+  /** files downloaded by this cache (not counting sum files) */
+  downloads = 0;
+  async download(url2, what) {
+    const r = await this.get(url2, { signal: AbortSignal.timeout(3e5) }).catch((e) => {
+      throw new InfraError(
+        `${what}: ${url2} could not be downloaded: ${e instanceof Error ? e.message : String(e)}`
+      );
+    });
+    if (!r.ok) throw new InfraError(`${what}: ${url2} answered HTTP ${r.status}`);
+    return Buffer.from(await r.arrayBuffer());
+  }
+  /** The artifact from the cache, downloading and checking it when it is not there. */
+  async resolve(a) {
+    const sum = a.sum ?? (await this.download(a.sumUrl, `${a.name}'s checksum`)).toString("utf8").trim().split(/\s+/)[0];
+    if (!/^[0-9a-f]{40,128}$/.test(sum)) {
+      throw new InfraError(`${a.name}: ${a.sumUrl} does not hold a ${a.algo} checksum`);
+    }
+    const path = join5(this.dir, `${a.algo}-${sum}-${a.name}`);
+    const cached2 = await readFile3(path).catch(() => void 0);
+    if (cached2 && digest(a.algo, cached2) === sum)
+      return { name: a.name, path, algo: a.algo, sum, hit: true };
+    const data = await this.download(a.url, a.name);
+    this.downloads++;
+    const got = digest(a.algo, data);
+    if (got !== sum) {
+      throw new InfraError(
+        `${a.name}: checksum mismatch for ${a.url}: the profile wants ${a.algo} ${sum}, the download has ${got}; nothing was kept`
+      );
+    }
+    await mkdir2(this.dir, { recursive: true });
+    const tmp = `${path}.${randomBytes2(4).toString("hex")}.tmp`;
+    try {
+      await writeFile2(tmp, data, { mode: 420 });
+      await rename2(tmp, path);
+    } finally {
+      await rm2(tmp, { force: true });
+    }
+    return { name: a.name, path, algo: a.algo, sum, hit: false };
+  }
+  /** Every pinned download of a plan, at once. */
+  resolveAll(plan) {
+    return Promise.all(pinnedArtifacts(plan).map((a) => this.resolve(a)));
+  }
+};
+
+// src/fabric/tungsten/index.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { appendFile, mkdir as mkdir3, readFile as readFile4 } from "node:fs/promises";
+import { dirname as dirname3, join as join6 } from "node:path";
+
+// src/plan/render/manifest.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+var PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+var ANY_PLACEHOLDER = /\{\{.*?\}\}/g;
+function renderManifest(input2) {
+  const filled = input2.text.replace(
+    PLACEHOLDER,
+    (whole, name) => Object.hasOwn(input2.placeholders, name) ? input2.placeholders[name] : whole
+  );
+  refuseLeftovers(filled, input2);
+  const docs = (0, import_yaml5.parseAllDocuments)(filled);
+  if (!Array.isArray(docs)) return filled;
+  const broken = docs.flatMap((d) => d.errors);
+  if (broken.length > 0) {
+    const e = broken[0];
+    const line2 = e.linePos?.[0]?.line;
+    throw new UserError(
+      `${input2.source}${line2 ? `:${line2}` : ""}: the rendered manifest is not valid YAML (${e.message.split("\n")[0]}); check the manifest at that line.`
+    );
+  }
+  const pending = new Map(input2.edits.map((e) => [`${e.namespace}/${e.name}`, e]));
+  const changed = /* @__PURE__ */ new Set();
+  docs.forEach((doc, i) => {
+    const meta3 = configMapIdentity(doc);
+    if (!meta3) return;
+    const edit = pending.get(`${meta3.namespace}/${meta3.name}`);
+    if (!edit) return;
+    for (const [key, value] of Object.entries(edit.data)) {
+      const node3 = new import_yaml5.Scalar(value);
+      node3.type = import_yaml5.Scalar.QUOTE_DOUBLE;
+      doc.setIn(["data", key], node3);
+    }
+    pending.delete(`${meta3.namespace}/${meta3.name}`);
+    changed.add(i);
+  });
+  if (pending.size > 0) {
+    const missing = [...pending.values()].map((e) => `${e.namespace}/${e.name}`).join(", ");
+    throw new UserError(
+      `${input2.source}: the manifest has no ConfigMap ${missing}, which profile ${input2.profile} expects to edit; use the manifest the profile names or update the profile.`
+    );
+  }
+  return reassemble(filled, docs, changed);
+}
+function refuseLeftovers(text4, input2) {
+  const errors = [];
+  const lines = text4.split("\n");
+  const seen = /* @__PURE__ */ new Set();
+  lines.forEach((line2, i) => {
+    for (const m of line2.matchAll(ANY_PLACEHOLDER)) {
+      if (seen.has(m[0])) continue;
+      seen.add(m[0]);
+      const known = Object.keys(input2.placeholders).join(", ");
+      errors.push(
+        new UserError(
+          `${input2.source}:${i + 1}: placeholder ${m[0]} is not filled by profile ${input2.profile} (it fills ${known}); add it to the profile's tf.manifest.placeholders or remove it from the manifest.`
+        )
+      );
+    }
+  });
+  if (errors.length > 0) throw new UserErrors(errors);
+}
+function configMapIdentity(doc) {
+  const js = doc.toJS();
+  if (!js || js.kind !== "ConfigMap" || typeof js.metadata?.name !== "string") return void 0;
+  const namespace = typeof js.metadata.namespace === "string" ? js.metadata.namespace : "default";
+  return { name: js.metadata.name, namespace };
+}
+function reassemble(text4, docs, changed) {
+  const starts = docs.map((d, i) => i === 0 ? 0 : d.range[0]);
+  return docs.map((doc, i) => {
+    const original = text4.slice(starts[i], i + 1 < docs.length ? starts[i + 1] : text4.length);
+    if (!changed.has(i)) return original;
+    let out = doc.toString({ lineWidth: 0 });
+    if (/^---/.test(original) && !/^---/.test(out)) out = `---
+${out}`;
+    return out;
+  }).join("");
+}
+
+// src/plan/render/site.ts
+function renderSiteManifest(text4, source, plan, site2) {
+  const m = plan.profile.tf.manifest;
+  return renderManifest({
+    text: text4,
+    source,
+    profile: plan.profile.name,
+    placeholders: site2.manifestValues,
+    edits: [
+      { name: m["env-configmap"], namespace: m.namespace, data: site2.configMapValues.env },
+      {
+        name: m["kube-manager-configmap"],
+        namespace: m.namespace,
+        data: site2.configMapValues.kubeManager
+      }
+    ]
+  });
+}
+
+// src/fabric/tungsten/configApi.ts
+import { request } from "node:http";
+function httpOver(connect, method, path, body, timeoutMs) {
+  return connect().then(
+    (stream) => new Promise((resolve6, reject) => {
+      const payload = body === void 0 ? void 0 : JSON.stringify(body);
+      const req = request(
+        {
+          method,
+          path,
+          host: "127.0.0.1",
+          createConnection: () => stream,
+          headers: {
+            Connection: "close",
+            ...payload !== void 0 ? {
+              "Content-Type": "application/json; charset=UTF-8",
+              "Content-Length": Buffer.byteLength(payload)
+            } : {}
+          },
+          timeout: timeoutMs
+        },
+        (res) => {
+          const chunks = [];
+          res.on("data", (c) => chunks.push(c));
+          res.on("end", () => {
+            stream.destroy();
+            resolve6({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8")
+            });
+          });
+          res.on("error", reject);
+        }
+      );
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on("error", (e) => {
+        stream.destroy();
+        reject(e);
+      });
+      req.end(payload);
+    })
+  );
+}
+var ConfigApi = class {
+  constructor(connect, where, timeoutMs = 3e4) {
+    this.connect = connect;
+    this.where = where;
+    this.timeoutMs = timeoutMs;
+  }
+  connect;
+  where;
+  timeoutMs;
+  async call(method, path, body) {
+    try {
+      return await httpOver(this.connect, method, path, body, this.timeoutMs);
+    } catch (e) {
+      if (e instanceof InfraError) throw e;
+      throw new InfraError(`${this.where}: ${method} ${path} failed: ${e.message}`);
+    }
+  }
+  fail(method, path, a) {
+    throw new InfraError(
+      `${this.where}: ${method} ${path} answered HTTP ${a.status}: ${a.body.trim().slice(0, 300)}`
+    );
+  }
+  json(method, path, a) {
+    try {
+      return JSON.parse(a.body);
+    } catch {
+      throw new InfraError(
+        `${this.where}: ${method} ${path} did not answer JSON: ${a.body.slice(0, 200)}`
+      );
+    }
+  }
+  /** The uuid of the object with this fq_name, or undefined when there is none. */
+  async idOf(type, fqName) {
+    const a = await this.call("POST", "/fqname-to-id", { type, fq_name: fqName });
+    if (a.status === 404) return void 0;
+    if (a.status !== 200) this.fail("POST", "/fqname-to-id", a);
+    const uuid3 = this.json("POST", "/fqname-to-id", a).uuid;
+    if (typeof uuid3 !== "string") this.fail("POST", "/fqname-to-id", a);
+    return uuid3;
+  }
+  async read(type, uuid3) {
+    const path = `/${type}/${encodeURIComponent(uuid3)}`;
+    const a = await this.call("GET", path);
+    if (a.status !== 200) this.fail("GET", path, a);
+    const obj = this.json("GET", path, a)[type];
+    if (!obj || typeof obj !== "object") this.fail("GET", path, a);
+    return obj;
+  }
+  /** Create an object; 'exists' when its fq_name is taken already. */
+  async create(type, fields) {
+    const path = `/${type}s`;
+    const a = await this.call("POST", path, { [type]: fields });
+    if (a.status === 409) return "exists";
+    if (a.status !== 200) this.fail("POST", path, a);
+    const made = this.json("POST", path, a)[type];
+    if (typeof made?.uuid !== "string") this.fail("POST", path, a);
+    return { uuid: made.uuid };
+  }
+  /** Replace the fields given (each whole: a list or a ref list is replaced, never merged). */
+  async update(type, uuid3, fields) {
+    const path = `/${type}/${encodeURIComponent(uuid3)}`;
+    const a = await this.call("PUT", path, { [type]: fields });
+    if (a.status !== 200) this.fail("PUT", path, a);
+  }
+  async remove(type, uuid3) {
+    const path = `/${type}/${encodeURIComponent(uuid3)}`;
+    const a = await this.call("DELETE", path);
+    if (a.status !== 200 && a.status !== 404) this.fail("DELETE", path, a);
+  }
+  /** The uuids of every object of a type (GET /<type>s lists hrefs, fq_names and uuids). */
+  async list(type) {
+    const path = `/${type}s`;
+    const a = await this.call("GET", path);
+    if (a.status !== 200) this.fail("GET", path, a);
+    const items = this.json("GET", path, a)[`${type}s`];
+    if (!Array.isArray(items)) this.fail("GET", path, a);
+    return items;
+  }
+};
+
+// src/fabric/tungsten/peering.ts
+var IP_FABRIC_RI = [
+  "default-domain",
+  "default-project",
+  "ip-fabric",
+  "__default__"
+];
+var PEER_FAMILIES = ["route-target", "inet-vpn", "e-vpn", "inet6-vpn"];
+var PEER_VENDOR = "tungsten-fabric";
+var CLUSTER_NAME = "k8s";
+var ROUTE_TARGET_NUMBER = 7000100;
+function clusterNetworks(cluster = CLUSTER_NAME) {
+  const project = `${cluster}-default`;
+  return [
+    ["default-domain", project, `${cluster}-default-pod-network`],
+    ["default-domain", project, `${cluster}-default-service-network`]
+  ];
+}
+function sharedRouteTarget(plan) {
+  return `target:${Math.min(...plan.sites.map((s) => s.asn))}:${ROUTE_TARGET_NUMBER}`;
+}
+function peeringSpec(plan, site2) {
+  const me = plan.sites.find((s) => s.name === site2);
+  const masterOf2 = (name) => {
+    const s = plan.sites.find((x) => x.name === name);
+    const m = s?.hosts.find((h) => h.role === "master");
+    if (!m) throw new InfraError(`site ${site2}: peer site ${name} has no master in the plan`);
+    return m.name;
+  };
+  return {
+    asn: me.asn,
+    local: masterOf2(site2),
+    peers: me.peers.map((p) => ({ name: masterOf2(p.site), address: p.address, asn: p.asn })),
+    routeTarget: sharedRouteTarget(plan),
+    networks: clusterNetworks()
+  };
+}
+function peerParameters(p) {
+  return {
+    router_type: "router",
+    vendor: PEER_VENDOR,
+    autonomous_system: p.asn,
+    identifier: p.address,
+    address: p.address,
+    port: 179,
+    address_families: { family: [...PEER_FAMILIES] }
+  };
+}
+var sameName = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+function sessionTo(local) {
+  return {
+    to: [...IP_FABRIC_RI, local],
+    attr: { session: [{ attributes: [{ address_families: { family: [...PEER_FAMILIES] } }] }] }
+  };
+}
+function covers(have, want) {
+  if (!have || typeof have !== "object") return false;
+  const h = have;
+  return Object.entries(want).every(([k, v]) => JSON.stringify(h[k]) === JSON.stringify(v));
+}
+async function configurePeering(api, spec) {
+  const changed = [];
+  const [gsc] = await api.list("global-system-config");
+  if (!gsc) throw new InfraError("the config API lists no global-system-config");
+  const global2 = await api.read("global-system-config", gsc.uuid);
+  if (global2.autonomous_system !== spec.asn) {
+    await api.update("global-system-config", gsc.uuid, { autonomous_system: spec.asn });
+    changed.push(`global ASN ${String(global2.autonomous_system)} \u2192 ${spec.asn}`);
+  }
+  const localName = [...IP_FABRIC_RI, spec.local];
+  if (!await api.idOf("bgp-router", localName)) {
+    throw new InfraError(
+      `the control node's own bgp-router ${spec.local} does not exist, so no session can be made to it (the race: the readiness ladder's "provision bgp-router" creates it)`
+    );
+  }
+  for (const p of spec.peers) {
+    const fqName = [...IP_FABRIC_RI, p.name];
+    const params = peerParameters(p);
+    const id = await api.idOf("bgp-router", fqName);
+    if (!id) {
+      const made = await api.create("bgp-router", {
+        fq_name: fqName,
+        parent_type: "routing-instance",
+        bgp_router_parameters: params,
+        bgp_router_refs: [sessionTo(spec.local)]
+      });
+      if (made !== "exists") {
+        changed.push(`bgp-router ${p.name} (AS${p.asn} at ${p.address}) created`);
+        continue;
+      }
+    }
+    const uuid3 = id ?? await api.idOf("bgp-router", fqName);
+    const have = await api.read("bgp-router", uuid3);
+    const refs = (have.bgp_router_refs ?? []).map((r) => ({
+      to: r.to,
+      ...r.attr !== void 0 ? { attr: r.attr } : {}
+    }));
+    const hasSession = refs.some((r) => sameName(r.to, localName));
+    const paramsOk = covers(have.bgp_router_parameters, params);
+    if (paramsOk && hasSession) continue;
+    const update = {};
+    if (!paramsOk) {
+      update.bgp_router_parameters = {
+        ...have.bgp_router_parameters ?? {},
+        ...params
+      };
+    }
+    if (!hasSession) update.bgp_router_refs = [...refs, sessionTo(spec.local)];
+    await api.update("bgp-router", uuid3, update);
+    changed.push(`bgp-router ${p.name} updated (${Object.keys(update).join(", ")})`);
+  }
+  for (const vn of spec.networks) {
+    const uuid3 = await api.idOf("virtual-network", vn);
+    if (!uuid3) {
+      throw new InfraError(
+        `virtual network ${vn.join(":")} does not exist (kube-manager creates it when it starts)`
+      );
+    }
+    const have = await api.read("virtual-network", uuid3);
+    const list2 = have.route_target_list?.route_target ?? [];
+    if (list2.includes(spec.routeTarget)) continue;
+    await api.update("virtual-network", uuid3, {
+      route_target_list: { route_target: [...list2, spec.routeTarget] }
+    });
+    changed.push(`route target ${spec.routeTarget} on ${vn.at(-1)}`);
+  }
+  return changed;
+}
+function namespaceNetworks(namespace, cluster = CLUSTER_NAME) {
+  const project = `${cluster}-${namespace}`;
+  return [
+    ["default-domain", project, `${cluster}-${namespace}-pod-network`],
+    ["default-domain", project, `${cluster}-${namespace}-service-network`]
+  ];
+}
+function firewallPolicyName(namespace, policy, cluster = CLUSTER_NAME) {
+  return `${cluster}-${namespace}-${policy}`;
+}
+var ISOLATED = "opencontrail.org/isolation";
+async function waitIsolation(api, config2, routeTarget, o) {
+  const started = Date.now();
+  for (; ; ) {
+    const missing = [];
+    for (const ns of config2.namespaces.filter((n) => n.annotations[ISOLATED] === "true")) {
+      for (const vn of namespaceNetworks(ns.name)) {
+        const uuid3 = await api.idOf("virtual-network", vn);
+        if (!uuid3) {
+          missing.push(`virtual network ${vn.join(":")}`);
+          continue;
+        }
+        const have = await api.read("virtual-network", uuid3);
+        const list2 = have.route_target_list?.route_target ?? [];
+        if (!list2.includes(routeTarget)) {
+          await api.update("virtual-network", uuid3, {
+            route_target_list: { route_target: [...list2, routeTarget] }
+          });
+        }
+      }
+    }
+    if (config2.networkPolicies.length > 0) {
+      const names = new Set((await api.list("firewall-policy")).map((f) => f.fq_name.at(-1)));
+      for (const p of config2.networkPolicies) {
+        const name = firewallPolicyName(p.namespace, p.name);
+        if (!names.has(name)) missing.push(`firewall policy ${name}`);
+      }
+    }
+    if (missing.length === 0) return;
+    if (Date.now() - started >= o.deadlineMs) {
+      throw new InfraError(
+        `${o.where}: kube-manager has not applied isolation mode ${config2.mode} after ${Math.round(o.deadlineMs / 1e3)} s: no ${missing.join(", no ")} in the config API`
+      );
+    }
+    o.signal.throwIfAborted();
+    await new Promise((r) => setTimeout(r, o.pollMs));
+  }
+}
+var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+var unescape = (s) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e) => ENTITIES[e]);
+function parseBgpNeighbors(xml) {
+  if (!/<BgpNeighborListResp\b/.test(xml)) {
+    throw new InfraError(
+      `the introspect did not answer with a BgpNeighborListResp: ${xml.trim().slice(0, 200)}`
+    );
+  }
+  const out = [];
+  for (const m of xml.matchAll(/<BgpNeighborResp>([\s\S]*?)<\/BgpNeighborResp>/g)) {
+    const field = (name) => unescape(new RegExp(`<${name}\\b[^>]*>([^<]*)</${name}>`).exec(m[1])?.[1]?.trim() ?? "");
+    out.push({
+      peer: field("peer"),
+      address: field("peer_address"),
+      asn: Number(field("peer_asn")),
+      encoding: field("encoding"),
+      state: field("state")
+    });
+  }
+  return out;
+}
+function neighborSessions(neighbors, peers) {
+  return peers.map((p) => {
+    const n = neighbors.find((x) => x.encoding === "BGP" && x.address === p.address);
+    const state = n ? n.state : "not configured";
+    return { site: p.site, state, established: n?.state === "Established" };
+  });
+}
+
+// src/fabric/workloads.ts
+var BACKEND_LABELS2 = { app: "echo" };
+var CLIENT_LABELS2 = { app: "client" };
+var NAMESPACE_LABEL = "tungsten-e2e.io/namespace";
+var BACKEND_NAME = "echo";
+var SERVICE_NAME2 = "echo";
+var CLIENT_NAME = "client";
+var ECHO_PORT = 8080;
+var SERVICE_PORT2 = 80;
+function matchesLabels(labels2, selector) {
+  return Object.entries(selector).every(([k, v]) => labels2[k] === v);
+}
+
+// src/fabric/tungsten/manifests.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+var ECHO_IMAGE = "busybox:1.28";
+var WORKLOAD_LABEL = "tungsten-e2e.io/workload";
+function echoServerScript(port = ECHO_PORT, root = "/www") {
+  const dir = quoteArg(root);
+  return `mkdir -p ${dir} && echo "$POD_NAME" > ${dir}/index.html && exec httpd -f -p ${port} -h ${dir}`;
+}
+var CLIENT_SCRIPT = "trap 'exit 0' TERM; while :; do sleep 60 & wait $!; done";
+var workload = { [WORKLOAD_LABEL]: "true" };
+function namespaceObject(name, annotations2 = {}, labels2 = { [NAMESPACE_LABEL]: name }) {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name,
+      labels: { ...labels2, ...workload },
+      ...Object.keys(annotations2).length ? { annotations: { ...annotations2 } } : {}
+    }
+  };
+}
+function workloadObjects(namespaces, options = {}) {
+  const image = options.image ?? ECHO_IMAGE;
+  return namespaces.flatMap((ns) => [
+    namespaceObject(ns),
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: BACKEND_NAME, namespace: ns, labels: { ...BACKEND_LABELS2, ...workload } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { ...BACKEND_LABELS2 } },
+        template: {
+          metadata: { labels: { ...BACKEND_LABELS2, ...workload } },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name: "echo",
+                image,
+                command: ["sh", "-c", echoServerScript()],
+                env: [
+                  { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }
+                ],
+                ports: [{ containerPort: ECHO_PORT, protocol: "TCP" }]
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: SERVICE_NAME2, namespace: ns, labels: { ...workload } },
+      spec: {
+        type: "ClusterIP",
+        selector: { ...BACKEND_LABELS2 },
+        ports: [{ name: "http", protocol: "TCP", port: SERVICE_PORT2, targetPort: ECHO_PORT }]
+      }
+    },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: CLIENT_NAME, namespace: ns, labels: { ...CLIENT_LABELS2, ...workload } },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: "client", image, command: ["sh", "-c", CLIENT_SCRIPT] }]
+      }
+    }
+  ]);
+}
+function policyObject(p) {
+  const selector = (labels2) => ({ matchLabels: { ...labels2 } });
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: p.name, namespace: p.namespace, labels: { ...workload } },
+    spec: {
+      podSelector: Object.keys(p.podSelector).length ? selector(p.podSelector) : {},
+      policyTypes: [...p.policyTypes],
+      ingress: p.ingress.map((rule) => ({
+        from: rule.from.map((peer) => ({
+          ...peer.namespaceSelector ? { namespaceSelector: selector(peer.namespaceSelector) } : {},
+          ...peer.podSelector ? { podSelector: selector(peer.podSelector) } : {}
+        }))
+      }))
+    }
+  };
+}
+function isolationObjects(config2) {
+  return [
+    ...config2.namespaces.map((n) => namespaceObject(n.name, n.annotations, n.labels)),
+    ...config2.networkPolicies.map(policyObject)
+  ];
+}
+function renderYaml(objects) {
+  return objects.map((o) => (0, import_yaml6.stringify)(o, { lineWidth: 0 })).join("---\n");
+}
+
+// src/fabric/tungsten/commands.ts
+var K8S_NAME2 = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/;
+function checkName(what, value) {
+  if (!K8S_NAME2.test(value))
+    throw new InfraError(`not a Kubernetes ${what} name: ${JSON.stringify(value)}`);
+  return value;
+}
+function checkIp(value) {
+  if (parseIp(value) === void 0)
+    throw new InfraError(`not an IPv4 address: ${JSON.stringify(value)}`);
+  return value;
+}
+function checkPort(value) {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new InfraError(`not a TCP port: ${value}`);
+  }
+  return String(value);
+}
+function contrailStatusCommand() {
+  return ["contrail-status"];
+}
+function kubectlApplyCommand(path) {
+  return ["kubectl", "apply", "-f", path];
+}
+function deletePoliciesCommand(namespace) {
+  return ["kubectl", "-n", checkName("namespace", namespace), "delete", "networkpolicy", "--all"];
+}
+function workloadsQueryCommand() {
+  return [
+    "kubectl",
+    "get",
+    "pods,services",
+    "--all-namespaces",
+    "-l",
+    `${WORKLOAD_LABEL}=true`,
+    "-o",
+    "json"
+  ];
+}
+function deleteControlPodCommand(profile) {
+  return [
+    "kubectl",
+    "-n",
+    profile.tf.manifest.namespace,
+    "delete",
+    "pod",
+    "-l",
+    profile.tf["control-pod-selector"]
+  ];
+}
+var PROBE_EXEC_SLACK_S = 15;
+function inClientPod(from, seconds2, script, args) {
+  return [
+    "timeout",
+    String(seconds2 + PROBE_EXEC_SLACK_S),
+    "kubectl",
+    "exec",
+    "-n",
+    checkName("namespace", from.namespace),
+    checkName("pod", from.name),
+    "--",
+    "sh",
+    "-c",
+    script,
+    "probe",
+    ...args
+  ];
+}
+var connectSeconds = (timeoutMs) => Math.max(1, Math.ceil(timeoutMs / 1e3));
+var PROBE_BATCH_SCRIPT = [
+  "t=$1; shift",
+  "d=$(mktemp -d)",
+  "i=0",
+  'for target in "$@"; do',
+  "  i=$((i+1))",
+  `  ( printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w "$t" "\${target%:*}" "\${target##*:}" >"$d/$i.out" 2>"$d/$i.err"; echo $? >"$d/$i.rc" ) &`,
+  "done",
+  "wait",
+  "n=$i; i=0",
+  'while [ "$i" -lt "$n" ]; do',
+  "  i=$((i+1))",
+  `  printf '%s\\t%s\\t%s\\t%s\\n' "$i" "$(cat "$d/$i.rc")" "$(tr -d '\\r\\t' <"$d/$i.out" | tail -n 1)" "$(tr -d '\\r\\t' <"$d/$i.err" | tail -n 1)"`,
+  "done",
+  'rm -rf "$d"'
+].join("\n");
+function probeBatchCommand(from, targets, timeoutMs) {
+  const seconds2 = connectSeconds(timeoutMs);
+  return inClientPod(from, seconds2, PROBE_BATCH_SCRIPT, [
+    String(seconds2),
+    ...targets.map((t) => `${checkIp(t.ip)}:${checkPort(t.port)}`)
+  ]);
+}
+function parseProbeBatch(r, targets) {
+  if (r.exitCode !== 0) {
+    const why = r.exitCode === 124 ? "kubectl exec did not return (exit 124 from timeout)" : `kubectl exec failed (exit ${r.exitCode})`;
+    const detail = `${why}: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 300)}`;
+    return targets.map(() => ({ result: "error", detail, durationMs: r.durationMs }));
+  }
+  const lines = /* @__PURE__ */ new Map();
+  for (const line2 of r.stdout.split("\n")) {
+    const f = line2.split("	");
+    if (f.length >= 2 && /^\d+$/.test(f[0])) lines.set(Number(f[0]), f);
+  }
+  return targets.map((t, i) => {
+    const f = lines.get(i + 1);
+    if (!f) {
+      return {
+        result: "error",
+        detail: `no answer for ${t.ip}:${t.port} in the probe's output`,
+        durationMs: r.durationMs
+      };
+    }
+    return parseProbeResult({
+      exitCode: Number(f[1]),
+      stdout: f[2] ?? "",
+      stderr: f[3] ?? "",
+      durationMs: r.durationMs
+    });
+  });
+}
+function parseProbeResult(r) {
+  const said = `${r.stderr}
+${r.stdout}`;
+  if (r.exitCode === 124) {
+    return {
+      result: "error",
+      detail: `kubectl exec did not return (exit 124 from timeout): ${r.stderr.trim()}`,
+      durationMs: r.durationMs
+    };
+  }
+  if (/connection refused/i.test(said)) {
+    return { result: "refused", detail: "connection refused", durationMs: r.durationMs };
+  }
+  if (/no route to host|network is unreachable|host is unreachable/i.test(said)) {
+    return {
+      result: "refused",
+      detail: said.match(/no route to host|network is unreachable|host is unreachable/i)[0],
+      durationMs: r.durationMs
+    };
+  }
+  if (/timed out/i.test(said)) {
+    return { result: "timeout", detail: "timed out", durationMs: r.durationMs };
+  }
+  if (r.exitCode === 0) {
+    return { result: "connected", detail: r.stdout, durationMs: r.durationMs };
+  }
+  const detail = (r.stderr.trim() || r.stdout.trim() || `exit code ${r.exitCode}`).slice(0, 500);
+  return { result: "error", detail, durationMs: r.durationMs };
+}
+var IP_FABRIC = ["default-domain", "default-project", "ip-fabric", "__default__"];
+var DEFAULT_FAMILIES = ["route-target", "inet-vpn", "e-vpn", "erm-vpn", "inet6-vpn"];
+function bgpRouterBody(input2) {
+  checkName("bgp-router", input2.name);
+  checkIp(input2.address);
+  if (!Number.isInteger(input2.asn) || input2.asn < 1 || input2.asn > 4294967294) {
+    throw new InfraError(`not an AS number: ${input2.asn}`);
+  }
+  const type = input2.routerType ?? "control-node";
+  const families = input2.families ?? (type === "control-node" ? DEFAULT_FAMILIES : DEFAULT_FAMILIES.filter((f) => f !== "erm-vpn"));
+  return {
+    "bgp-router": {
+      fq_name: [...IP_FABRIC, input2.name],
+      parent_type: "routing-instance",
+      bgp_router_parameters: {
+        router_type: type,
+        vendor: "contrail",
+        autonomous_system: input2.asn,
+        identifier: input2.address,
+        address: input2.address,
+        port: input2.port ?? 179,
+        address_families: { family: families }
+      },
+      ...input2.peers?.length ? {
+        bgp_router_refs: input2.peers.map((peer) => ({
+          to: [...IP_FABRIC, checkName("bgp-router", peer)],
+          attr: { session: [{ attributes: [{ address_families: { family: [] } }] }] }
+        }))
+      } : {}
+    }
+  };
+}
+function provisionBgpRouterCommand(apiAddress, body, apiPort = 8082) {
+  return [
+    "curl",
+    "-sS",
+    "--max-time",
+    "30",
+    "-X",
+    "POST",
+    "-H",
+    "Content-Type: application/json",
+    "--data-binary",
+    JSON.stringify(body),
+    "-w",
+    "\n%{http_code}",
+    `http://${checkIp(apiAddress)}:${checkPort(apiPort)}/bgp-routers`
+  ];
+}
+function interpretBgpRouterResponse(r) {
+  const lines = r.stdout.trimEnd().split("\n");
+  const status = Number(lines.pop());
+  const body = lines.join("\n");
+  if (r.exitCode !== 0 || !Number.isInteger(status) || status === 0) {
+    return { outcome: "failed", body: (r.stderr.trim() || r.stdout.trim()).slice(0, 500) };
+  }
+  if (status >= 200 && status < 300) return { outcome: "created", httpStatus: status, body };
+  if (status === 409) return { outcome: "exists", httpStatus: status, body };
+  return { outcome: "failed", httpStatus: status, body: body.slice(0, 500) };
+}
+function parseWorkloads(site2, json2) {
+  let list2;
+  try {
+    list2 = JSON.parse(json2);
+  } catch (e) {
+    throw new InfraError(`site ${site2}: kubectl get did not print JSON: ${e.message}`);
+  }
+  const out = { pods: [], services: [], pending: [] };
+  const matches3 = (labels2, sel) => Object.entries(sel).every(([k, v]) => labels2[k] === v);
+  for (const item of list2.items ?? []) {
+    const name = item.metadata?.name;
+    const namespace = item.metadata?.namespace;
+    if (!name || !namespace) continue;
+    const labels2 = item.metadata?.labels ?? {};
+    if (item.kind === "Service") {
+      const port = item.spec?.ports?.[0]?.port;
+      const ip2 = item.spec?.clusterIP;
+      if (!ip2 || port === void 0) continue;
+      const service = {
+        site: site2,
+        namespace,
+        name,
+        ip: ip2,
+        port,
+        selector: { ...item.spec?.selector ?? {} }
+      };
+      out.services.push(service);
+    } else if (item.kind === "Pod") {
+      const role = matches3(labels2, BACKEND_LABELS2) ? "backend" : matches3(labels2, CLIENT_LABELS2) ? "client" : void 0;
+      if (!role) continue;
+      const ip2 = item.status?.podIP;
+      if (item.status?.phase !== "Running" || !ip2) {
+        out.pending.push(`${namespace}/${name} (${item.status?.phase ?? "unknown"})`);
+        continue;
+      }
+      const port = item.spec?.containers?.[0]?.ports?.[0]?.containerPort;
+      const pod = {
+        site: site2,
+        namespace,
+        name,
+        role,
+        ip: ip2,
+        labels: { ...labels2 },
+        ...port !== void 0 ? { port } : {}
+      };
+      out.pods.push(pod);
+    }
+  }
+  return out;
 }
 
 // src/fabric/tungsten/index.ts
@@ -43933,15 +43953,11 @@ var TungstenFabric = class {
    * annotation on that line in Actions.
    */
   async runDocSteps(site2, hosts, steps, ctx) {
-    const nodes = site2.plan.hosts.filter((h) => h.role !== "edge");
     for (const [i, step] of steps.entries()) {
       const where = `${step.file}:${step.line}`;
-      await fabricStep(ctx, site2.plan.name, `doc step ${i + 1} (${where})`, async () => {
-        const on = nodes.filter(
-          (h) => step.hosts === "all" ? true : step.hosts === "workers" ? h.role === "worker" : h.role === "master"
-        );
-        const script = `set -eo pipefail
-${stepScript(step, docValues(site2.plan))}`;
+      await fabricStep(ctx, site2.plan.name, docStepName(step, i), async () => {
+        const on = docStepHosts(site2.plan.hosts, step);
+        const script = docStepCommand(step, site2.plan);
         await Promise.all(
           on.map(async (h) => {
             const started = Date.now();
@@ -52491,15 +52507,18 @@ async function sweepByRunId(runId, plan, state, env, stateDir) {
 }
 
 export {
-  renderedCommands,
-  pinnedArtifacts,
-  cacheKey,
   require_dist,
   external_exports,
   closest,
   listProfiles,
   checkProfileName,
   loadProfile,
+  jekyllLiquid,
+  lintDoc,
+  docSteps,
+  renderedCommands,
+  pinnedArtifacts,
+  cacheKey,
   SUITES,
   TEARDOWN_POLICIES,
   DURATION,
@@ -52516,15 +52535,13 @@ export {
   newRunId,
   StateStore,
   renderSiteManifest,
-  jekyllLiquid,
-  lintDoc,
   withStateLock,
   olderThanSeconds,
   janitorCommand,
+  readDoc,
   sitesNeedRoot,
   shouldReexecAsRoot,
   reexecAsRoot,
-  readDoc,
   parseRaceRetries,
   elapsedLogger,
   up,
