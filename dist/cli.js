@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-YAEQINXX.js";
+} from "./chunks/chunk-YQAQMLQA.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,7 +44,7 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-SVWPD2FC.js";
+} from "./chunks/chunk-FR7GTRK7.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-HDPU2FIX.js";
@@ -311,7 +311,7 @@ async function lintDocsCommand(options, io) {
 }
 
 // src/commands/aggregate.ts
-import { appendFile, readFile as readFile3 } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 
 // src/grid/grid.ts
 var GRID_SCHEMA = "tungsten-e2e/grid@1";
@@ -428,7 +428,7 @@ function pairOf(sites) {
   if (sites.every((s) => s.provider === "local")) return `local \xD7${sites.length}`;
   return sites.map((s) => s.provider).join(" + ");
 }
-async function readJson(file) {
+async function readJson(file, fix) {
   let text;
   try {
     text = await readFile2(file, "utf8");
@@ -440,7 +440,7 @@ async function readJson(file) {
     return JSON.parse(text);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new UserError(`${file}: not valid JSON (${why}); pass the leg's results directory.`);
+    throw new UserError(`${file}: not valid JSON (${why}); ${fix}.`);
   }
 }
 function parsed(schema, raw, file, fix) {
@@ -458,7 +458,11 @@ async function readLeg(dir) {
   }
   const legPath = join3(dir, LEG_FILE);
   const resultsPath = join3(dir, RESULTS_FILE);
-  const [legRaw, resultsRaw] = await Promise.all([readJson(legPath), readJson(resultsPath)]);
+  const fix = "pass the leg's results directory";
+  const [legRaw, resultsRaw] = await Promise.all([
+    readJson(legPath, fix),
+    readJson(resultsPath, fix)
+  ]);
   if (legRaw === void 0 && resultsRaw === void 0) {
     throw new UserError(
       `${dir}: has neither ${RESULTS_FILE} nor ${LEG_FILE}; pass each leg's results directory.`
@@ -664,36 +668,15 @@ var previousSchema = external_exports.object({
   cells: external_exports.array(external_exports.object({ profile: external_exports.string(), pair: external_exports.string(), state: external_exports.string() }).loose())
 }).loose();
 async function readPrevious(file, io) {
-  let text;
-  try {
-    text = await readFile3(file, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") {
-      io.logger.info(
-        `aggregate: no previous grid at ${file} (the first night?): every red cell counts as newly red`
-      );
-      return { schema: GRID_SCHEMA, generatedAt: "", rows: [], columns: [], cells: [] };
-    }
-    throw new UserError(
-      `--previous ${file}: cannot be read (${e.code}).`
+  const fix = `pass a grid.json (schema ${GRID_SCHEMA}) that aggregate wrote`;
+  const raw = await readJson(file, fix);
+  if (raw === void 0) {
+    io.logger.info(
+      `aggregate: no previous grid at ${file} (the first night?): every red cell counts as newly red`
     );
+    return { schema: GRID_SCHEMA, generatedAt: "", rows: [], columns: [], cells: [] };
   }
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new UserError(
-      `--previous ${file}: not valid JSON; pass a grid.json that aggregate wrote.`
-    );
-  }
-  const parsed2 = previousSchema.safeParse(raw);
-  if (!parsed2.success) {
-    const issue = parsed2.error.issues[0];
-    throw new UserError(
-      `--previous ${file}: field ${issue.path.join(".") || "(the whole file)"}: ${issue.message}; pass a grid.json (schema ${GRID_SCHEMA}) that aggregate wrote.`
-    );
-  }
-  return parsed2.data;
+  return parsed(previousSchema, raw, file, fix);
 }
 async function aggregateCommand(options, io) {
   const env = options.env ?? process.env;
@@ -755,7 +738,7 @@ async function aggregateCommand(options, io) {
 
 // src/grid/matrix.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 var CLOUDS = ["aws", "gcp", "azure"];
 var CONFIGURED_ENV = {
   aws: "HAS_AWS",
@@ -769,7 +752,7 @@ var dataSchema = external_exports.strictObject({
 async function readData(file) {
   let text;
   try {
-    text = await readFile4(file, "utf8");
+    text = await readFile3(file, "utf8");
   } catch (e) {
     throw new UserError(`--legs ${file}: cannot be read (${e.code}).`);
   }

@@ -7,11 +7,11 @@
  * red or green again are marked; when the previous grid does not exist (the
  * first night) that is said, and every red cell is newly red.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ExitCode, InfraError, UserError, type ExitCodeValue } from '../errors.js';
 import { buildGrid, compareGrids, GRID_SCHEMA, newlyRed, type Grid } from '../grid/grid.js';
-import { readLeg } from '../grid/legs.js';
+import { parsed, readJson, readLeg } from '../grid/legs.js';
 import { gridHtml, gridMarkdown } from '../grid/render.js';
 import { upsertTrackingIssue } from '../grid/trackingIssue.js';
 import { apiUrlFromEnv, runUrlFromEnv } from '../report/githubContext.js';
@@ -46,37 +46,16 @@ const previousSchema = z
   })
   .loose();
 
-async function readPrevious(file: string, io: CommandIO): Promise<Grid | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      io.logger.info(
-        `aggregate: no previous grid at ${file} (the first night?): every red cell counts as newly red`,
-      );
-      return { schema: GRID_SCHEMA, generatedAt: '', rows: [], columns: [], cells: [] };
-    }
-    throw new UserError(
-      `--previous ${file}: cannot be read (${(e as NodeJS.ErrnoException).code}).`,
+async function readPrevious(file: string, io: CommandIO): Promise<Grid> {
+  const fix = `pass a grid.json (schema ${GRID_SCHEMA}) that aggregate wrote`;
+  const raw = await readJson(file, fix);
+  if (raw === undefined) {
+    io.logger.info(
+      `aggregate: no previous grid at ${file} (the first night?): every red cell counts as newly red`,
     );
+    return { schema: GRID_SCHEMA, generatedAt: '', rows: [], columns: [], cells: [] };
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new UserError(
-      `--previous ${file}: not valid JSON; pass a grid.json that aggregate wrote.`,
-    );
-  }
-  const parsed = previousSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(
-      `--previous ${file}: field ${issue.path.join('.') || '(the whole file)'}: ${issue.message}; pass a grid.json (schema ${GRID_SCHEMA}) that aggregate wrote.`,
-    );
-  }
-  return parsed.data as unknown as Grid;
+  return parsed(previousSchema, raw, file, fix) as unknown as Grid;
 }
 
 export async function aggregateCommand(

@@ -24,7 +24,7 @@ import {
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parse as parseYaml } from 'yaml';
 import type { Profile } from '../config/profile.js';
-import { codeNodes, positionOf } from './markdown.js';
+import { positionOf, renderedCounterparts } from './markdown.js';
 import { versionWarnings } from './versions.js';
 
 export interface DocFinding {
@@ -149,15 +149,13 @@ function liquidFindings(
     return [syntaxFinding(e, body)];
   }
   if (rendered === body) return [];
-  const before = codeNodes(fromMarkdown(body));
-  const after = codeNodes(fromMarkdown(rendered));
+  const counterparts = renderedCounterparts(fromMarkdown(body), rendered);
   const findings: DocFinding[] = [];
-  for (const [i, node] of before.entries()) {
+  for (const [node, now] of counterparts) {
     const start = node.position!.start.offset!;
     const raw = body.slice(start, node.position!.end.offset!);
     const tags = [...raw.matchAll(LIQUID)];
     if (tags.length === 0) continue;
-    const now = after[i];
     const same = now && now.type === node.type && now.value === node.value;
     if (same) continue;
     const change = now ? changedLine(node.value, now.value) : undefined;

@@ -20,7 +20,7 @@ import { UserError } from '../errors.js';
 import type { SitePlan } from '../plan/types.js';
 import { quoteArg } from '../remote/quote.js';
 import { jekyllLiquid, splitFrontMatter } from './lintDocs.js';
-import { codeNodes } from './markdown.js';
+import { renderedCounterparts } from './markdown.js';
 
 export type DocStepHosts = 'master' | 'workers' | 'all';
 
@@ -92,14 +92,13 @@ export function docSteps(
     );
   }
   const sourceTree = fromMarkdown(body);
-  const sourceCode = codeNodes(sourceTree);
-  const renderedCode = codeNodes(fromMarkdown(rendered));
+  const counterparts = renderedCounterparts(sourceTree, rendered);
   const steps: DocStep[] = [];
   for (const { node, previous } of blocksWithPrevious(sourceTree)) {
     const hosts = markOf(node, previous);
     if (!hosts) continue;
     const line = node.position!.start.line;
-    const shown = renderedCode[sourceCode.indexOf(node)];
+    const shown = counterparts.get(node);
     if (!shown || shown.type !== 'code') {
       throw new UserError(
         `${file}:${line}: after the site's Liquid this step's code block is no longer a code block; run lint-docs on the doc and protect the block with {% raw %}.`,

@@ -61,7 +61,8 @@ export function pairOf(sites: readonly { provider: string }[]): string {
   return sites.map((s) => s.provider).join(' + ');
 }
 
-async function readJson(file: string): Promise<unknown | undefined> {
+/** A JSON file's data; undefined when there is no such file; anything else one sentence with `fix`. */
+export async function readJson(file: string, fix: string): Promise<unknown | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -73,12 +74,12 @@ async function readJson(file: string): Promise<unknown | undefined> {
     return JSON.parse(text) as unknown;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new UserError(`${file}: not valid JSON (${why}); pass the leg's results directory.`);
+    throw new UserError(`${file}: not valid JSON (${why}); ${fix}.`);
   }
 }
 
 /** The file's data as the schema reads it, or one sentence naming the file, the field and the fix. */
-function parsed<T>(schema: z.ZodType<T>, raw: unknown, file: string, fix: string): T {
+export function parsed<T>(schema: z.ZodType<T>, raw: unknown, file: string, fix: string): T {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -95,7 +96,11 @@ export async function readLeg(dir: string): Promise<Leg> {
   }
   const legPath = join(dir, LEG_FILE);
   const resultsPath = join(dir, RESULTS_FILE);
-  const [legRaw, resultsRaw] = await Promise.all([readJson(legPath), readJson(resultsPath)]);
+  const fix = "pass the leg's results directory";
+  const [legRaw, resultsRaw] = await Promise.all([
+    readJson(legPath, fix),
+    readJson(resultsPath, fix),
+  ]);
   if (legRaw === undefined && resultsRaw === undefined) {
     throw new UserError(
       `${dir}: has neither ${RESULTS_FILE} nor ${LEG_FILE}; pass each leg's results directory.`,

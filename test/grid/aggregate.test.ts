@@ -177,6 +177,7 @@ describe('aggregate', () => {
     delete results.passed;
     writeFileSync(join(broken, 'results.json'), JSON.stringify(results));
     const empty = join(root, 'empty');
+    writeFileSync(join(root, 'not-a-grid.json'), '{"cells": []}');
     const cases: [string[], RegExp][] = [
       [
         [broken],
@@ -187,6 +188,10 @@ describe('aggregate', () => {
       [[root + '/missing'], /not a directory; pass each leg's results directory\.\n$/],
       [[], /needs the legs' results directories/],
       [['--format', 'yaml', broken], /--format is "yaml"; it must be markdown or json/],
+      [
+        ['--previous', join(root, 'not-a-grid.json'), writeLeg(root, LEGS[1]!)],
+        /not-a-grid\.json: field schema: .*; pass a grid\.json \(schema tungsten-e2e\/grid@1\) that aggregate wrote\.\n$/,
+      ],
     ];
     for (const [args, message] of cases) {
       const err: string[] = [];

@@ -39,6 +39,10 @@ const pick = (world: Workloads, site: string, ns: string) => ({
   service: world.services.find((s) => s.site === site && s.namespace === ns)!,
 });
 
+/** One probe from a client pod to a service's address, port 80, within 1.5 s. */
+const toService = (live: LiveRun, from: Workloads['pods'][number], to: { ip: string }) =>
+  probeOne(live.fabric, from, { ip: to.ip, port: 80 }, 1500, live.ctx);
+
 const RACE_CONTROL = 'control: initializing (No BGP configuration for self)';
 const raceAgent = (ip: string) =>
   `agent: initializing (XMPP:control-node:${ip} connection down, No Configuration for self)`;
@@ -63,21 +67,9 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: faults', () => {
     const world = await deploy(live);
     const east = pick(world, 'east', 'tenant-a');
     const west = pick(world, 'west', 'tenant-a');
-    const out = await probeOne(
-      live.fabric,
-      east.client,
-      { ip: west.service.ip, port: 80 },
-      1500,
-      live.ctx,
-    );
+    const out = await toService(live, east.client, west.service);
     expect(['refused', 'timeout']).toContain(out.result);
-    const back = await probeOne(
-      live.fabric,
-      west.client,
-      { ip: east.service.ip, port: 80 },
-      1500,
-      live.ctx,
-    );
+    const back = await toService(live, west.client, east.service);
     expect(['refused', 'timeout']).toContain(back.result);
     // no route to the other site anywhere: BIRD has no session and learned nothing
     expect(birdc(live.runId, 'east-master', 'control', 'show', 'protocols')).not.toContain(
@@ -86,13 +78,7 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: faults', () => {
     const westRanges = live.plan.sites.find((s) => s.name === 'west')!.cidrs.service;
     expect(ipIn(`te-${live.runId}-east-worker-1`, 'route', 'show', westRanges)).toBe('');
     // the same run still works inside a site: the fault is what broke it
-    const local = await probeOne(
-      live.fabric,
-      east.client,
-      { ip: east.service.ip, port: 80 },
-      1500,
-      live.ctx,
-    );
+    const local = await toService(live, east.client, east.service);
     expect(local).toMatchObject({ result: 'connected', detail: east.backend.name });
   }, 60_000);
 
@@ -117,13 +103,7 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: faults', () => {
     const world = await deploy(live);
     const east = pick(world, 'east', 'tenant-a');
     const west = pick(world, 'west', 'tenant-a');
-    const out = await probeOne(
-      live.fabric,
-      east.client,
-      { ip: west.service.ip, port: 80 },
-      1500,
-      live.ctx,
-    );
+    const out = await toService(live, east.client, west.service);
     expect(['refused', 'timeout', 'unreachable']).toContain(out.result);
     await live.close();
     live = undefined;
@@ -184,23 +164,11 @@ describe.skipIf(!IS_ROOT)('local provider + emulated fabric: faults', () => {
     const outsider = pick(world, 'west', 'tenant-b').client;
     // east leaks: its isolated namespace still answers an outsider
     const leaked = pick(world, 'east', 'tenant-a');
-    const r1 = await probeOne(
-      live.fabric,
-      outsider,
-      { ip: leaked.service.ip, port: 80 },
-      1500,
-      live.ctx,
-    );
+    const r1 = await toService(live, outsider, leaked.service);
     expect(r1).toMatchObject({ result: 'connected', detail: leaked.backend.name });
     // west enforces the same configuration: the positive control
     const enforced = pick(world, 'west', 'tenant-a');
-    const r2 = await probeOne(
-      live.fabric,
-      outsider,
-      { ip: enforced.service.ip, port: 80 },
-      1500,
-      live.ctx,
-    );
+    const r2 = await toService(live, outsider, enforced.service);
     expect(r2.result).toBe('timeout');
   }, 60_000);
 });

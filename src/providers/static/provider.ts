@@ -296,9 +296,7 @@ export class StaticProvider implements Provider {
         sudo: true,
         timeoutMs: 60_000,
       });
-      for (const l of res.stdout.split('\n')) {
-        const [word, kind, what] = l.split('\t');
-        if (word !== 'removed' || !kind || !what) continue;
+      for (const { kind, what } of removedLines(res.stdout)) {
         out.deleted.push({ provider: 'static', site: site.name, kind, id: `${h.name}:${what}` });
       }
     } catch (e) {
@@ -331,9 +329,7 @@ export class StaticProvider implements Provider {
       const res = await pool.run(r, shArgs(REMOVE_SCRIPT, [dir, keys, keyMarker(runId)]), {
         timeoutMs: 60_000,
       });
-      for (const l of res.stdout.split('\n')) {
-        const [word, kind, what] = l.split('\t');
-        if (word !== 'removed' || !kind || !what) continue;
+      for (const { kind, what } of removedLines(res.stdout)) {
         out.deleted.push(
           kind === 'run-dir' ? resource : { ...resource, kind, id: `${h.name}:${what}` },
         );
@@ -427,4 +423,12 @@ function pinnedKeys(store: HostKeyStore, name: string): string[] {
     .map((l) => l.trim().split(/\s+/))
     .filter((p) => p.length >= 4 && p[3] === name)
     .map((p) => `${p[1]} ${p[2]}`);
+}
+
+/** The `removed<TAB>kind<TAB>what` lines the removal scripts print. */
+function removedLines(stdout: string): { kind: string; what: string }[] {
+  return stdout.split('\n').flatMap((l) => {
+    const [word, kind, what] = l.split('\t');
+    return word === 'removed' && kind && what ? [{ kind, what }] : [];
+  });
 }

@@ -42134,6 +42134,10 @@ function positionOf2(text4, offset) {
   const before = text4.slice(0, offset);
   return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
 }
+function renderedCounterparts(source, rendered) {
+  const after = codeNodes(fromMarkdown(rendered));
+  return new Map(codeNodes(source).map((node3, i) => [node3, after[i]]));
+}
 
 // src/docs/versions.ts
 var PATTERNS = [
@@ -42282,15 +42286,13 @@ function liquidFindings(body, page, site2, engine) {
     return [syntaxFinding(e, body)];
   }
   if (rendered === body) return [];
-  const before = codeNodes(fromMarkdown(body));
-  const after = codeNodes(fromMarkdown(rendered));
+  const counterparts = renderedCounterparts(fromMarkdown(body), rendered);
   const findings = [];
-  for (const [i, node3] of before.entries()) {
+  for (const [node3, now] of counterparts) {
     const start = node3.position.start.offset;
     const raw = body.slice(start, node3.position.end.offset);
     const tags = [...raw.matchAll(LIQUID)];
     if (tags.length === 0) continue;
-    const now = after[i];
     const same = now && now.type === node3.type && now.value === node3.value;
     if (same) continue;
     const change = now ? changedLine(node3.value, now.value) : void 0;
@@ -42351,14 +42353,13 @@ function docSteps(text4, file2, site2 = {}) {
     );
   }
   const sourceTree = fromMarkdown(body);
-  const sourceCode = codeNodes(sourceTree);
-  const renderedCode = codeNodes(fromMarkdown(rendered));
+  const counterparts = renderedCounterparts(sourceTree, rendered);
   const steps = [];
   for (const { node: node3, previous: previous2 } of blocksWithPrevious(sourceTree)) {
     const hosts = markOf(node3, previous2);
     if (!hosts) continue;
     const line2 = node3.position.start.line;
-    const shown2 = renderedCode[sourceCode.indexOf(node3)];
+    const shown2 = counterparts.get(node3);
     if (!shown2 || shown2.type !== "code") {
       throw new UserError(
         `${file2}:${line2}: after the site's Liquid this step's code block is no longer a code block; run lint-docs on the doc and protect the block with {% raw %}.`
@@ -47241,9 +47242,7 @@ var StaticProvider = class {
         sudo: true,
         timeoutMs: 6e4
       });
-      for (const l of res.stdout.split("\n")) {
-        const [word, kind, what] = l.split("	");
-        if (word !== "removed" || !kind || !what) continue;
+      for (const { kind, what } of removedLines(res.stdout)) {
         out.deleted.push({ provider: "static", site: site2.name, kind, id: `${h.name}:${what}` });
       }
     } catch (e) {
@@ -47269,9 +47268,7 @@ var StaticProvider = class {
       const res = await pool.run(r, shArgs(REMOVE_SCRIPT, [dir, keys, keyMarker(runId)]), {
         timeoutMs: 6e4
       });
-      for (const l of res.stdout.split("\n")) {
-        const [word, kind, what] = l.split("	");
-        if (word !== "removed" || !kind || !what) continue;
+      for (const { kind, what } of removedLines(res.stdout)) {
         out.deleted.push(
           kind === "run-dir" ? resource : { ...resource, kind, id: `${h.name}:${what}` }
         );
@@ -47351,6 +47348,12 @@ function remoteHostsOf2(site2) {
 }
 function pinnedKeys(store, name) {
   return store.knownHosts().split("\n").map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 4 && p[3] === name).map((p) => `${p[1]} ${p[2]}`);
+}
+function removedLines(stdout) {
+  return stdout.split("\n").flatMap((l) => {
+    const [word, kind, what] = l.split("	");
+    return word === "removed" && kind && what ? [{ kind, what }] : [];
+  });
 }
 
 // src/pipeline/registry.ts

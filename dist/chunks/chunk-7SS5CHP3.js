@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-SVWPD2FC.js";
+} from "./chunk-FR7GTRK7.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

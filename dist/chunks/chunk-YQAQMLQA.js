@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-SVWPD2FC.js";
+} from "./chunk-FR7GTRK7.js";
 import {
   CancelledError,
   ExitCode,
