@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-YQAQMLQA.js";
+} from "./chunks/chunk-AS2XW72R.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,7 +44,7 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-FR7GTRK7.js";
+} from "./chunks/chunk-6WHAPDOE.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-HDPU2FIX.js";

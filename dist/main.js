@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-7SS5CHP3.js";
+} from "./chunks/chunk-O4DSCK6L.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-YQAQMLQA.js";
+} from "./chunks/chunk-AS2XW72R.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,
@@ -21,19 +21,19 @@ import {
   cacheKey,
   downCommandLine,
   exportState,
+  hasRunnerDownloads,
   janitorCommand,
   keptMessage,
   loadSiteFile,
   looksInline,
   newRunId,
-  pinnedArtifacts,
   providersOf,
   publishResults,
   reexecAsRoot,
   runAndReport,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-FR7GTRK7.js";
+} from "./chunks/chunk-6WHAPDOE.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-HDPU2FIX.js";
@@ -69,7 +69,7 @@ async function actionsCache() {
 var why = (e) => e instanceof Error ? e.message : String(e);
 async function restoreArtifacts(plan, dir, backend, logger) {
   if (plan.sites.every((s) => s.provider === "local")) return void 0;
-  if (pinnedArtifacts(plan).length === 0) return void 0;
+  if (!hasRunnerDownloads(plan)) return void 0;
   const key = cacheKey(plan);
   let cache;
   try {

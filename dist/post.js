@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-7SS5CHP3.js";
+} from "./chunks/chunk-O4DSCK6L.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -14,7 +14,7 @@ import {
   postTeardown,
   reexecAsRoot,
   shouldReexecAsRoot
-} from "./chunks/chunk-FR7GTRK7.js";
+} from "./chunks/chunk-6WHAPDOE.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-HDPU2FIX.js";

@@ -8,7 +8,7 @@
  * downloads instead.
  */
 import { readdir } from 'node:fs/promises';
-import { cacheKey, pinnedArtifacts } from '../fabric/tungsten/artifacts.js';
+import { cacheKey, hasRunnerDownloads } from '../fabric/tungsten/artifacts.js';
 import type { Logger } from '../log.js';
 import type { Plan } from '../plan/types.js';
 
@@ -47,7 +47,7 @@ export async function restoreArtifacts(
   logger: Logger,
 ): Promise<ArtifactRestore | undefined> {
   if (plan.sites.every((s) => s.provider === 'local')) return undefined;
-  if (pinnedArtifacts(plan).length === 0) return undefined;
+  if (!hasRunnerDownloads(plan)) return undefined;
   const key = cacheKey(plan);
   let cache: CacheBackend;
   try {

@@ -609,7 +609,11 @@ function toRunConfig(file: SiteFile, ctx: Pick<RunConfig, 'file' | 'positions'>)
     ttlSeconds: parseDuration(file.ttl)!,
     allowUnsupported: file['allow-unsupported'],
     versions: { kubernetes: file.versions.kubernetes, tfTag: file.versions['tf-tag'] },
-    registry: { mirror: file.registry.mirror, username: file.registry.username },
+    registry: {
+      mirror: file.registry.mirror,
+      username: file.registry.username,
+      images: file.registry.images,
+    },
     tests: {
       suites: file.tests.suites,
       isolationModes: file.tests['isolation-modes'],

@@ -129,6 +129,11 @@ export const siteFileSchema = z.strictObject({
         .string()
         .regex(REGISTRY_USER, { error: `must be ${REGISTRY_USER_RULE}` })
         .optional(),
+      images: z
+        .enum(['runner', 'nodes'], {
+          error: 'must be runner (the runner pulls once and pushes to the nodes) or nodes',
+        })
+        .optional(),
     })
     .default({}),
   tests: z

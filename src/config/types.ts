@@ -68,7 +68,7 @@ export interface RunConfig {
   ttlSeconds: number;
   allowUnsupported: boolean;
   versions: { kubernetes?: string; tfTag?: string };
-  registry: { mirror?: string; username?: string };
+  registry: { mirror?: string; username?: string; images?: 'runner' | 'nodes' };
   tests: { suites: SuiteName[]; isolationModes: IsolationMode[]; namespaces: string[] };
   /** readiness: service states the site file declares harmless (on top of the profile's) */
   health: { tolerate: ToleratedState[] };

@@ -35,6 +35,8 @@ export interface RemoteRunner {
     content: string | Buffer,
     mode?: number,
   ): Promise<void>;
+  /** upload a local file, streamed (see upload) */
+  uploadFile(host: RemoteHost, remotePath: string, localPath: string, mode?: number): Promise<void>;
   /** reboot the host and return once it is back with a new boot id (deadline: ms from now) */
   reboot(host: RemoteHost, deadlineMs: number): Promise<void>;
   /** a TCP connection from the host to address:port (default: its own loopback), over SSH */

@@ -97,6 +97,10 @@ export function abortableRemote(remote: RemoteRunner, signal: AbortSignal): Remo
       if (signal.aborted) return Promise.reject(abortReason(signal));
       return unlessAborted(remote.upload(host, path, content, mode), signal);
     },
+    uploadFile: (host, path, local, mode) => {
+      if (signal.aborted) return Promise.reject(abortReason(signal));
+      return unlessAborted(remote.uploadFile(host, path, local, mode), signal);
+    },
     reboot: (host, deadlineMs) => {
       if (signal.aborted) return Promise.reject(abortReason(signal));
       return unlessAborted(remote.reboot(host, deadlineMs), signal);

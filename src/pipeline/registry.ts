@@ -7,10 +7,12 @@
  * it, so a local run never loads the AWS SDK. GCP and Azure plug in below
  * (LOADERS) the same way: a dynamic import of their provider module.
  */
+import { join } from 'node:path';
 import type { ProviderName } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { EmulatedFabric } from '../fabric/emulated/index.js';
 import { ArtifactCache, defaultCacheDir } from '../fabric/tungsten/artifacts.js';
+import { ImageStore } from '../fabric/tungsten/images/store.js';
 import { TungstenFabric } from '../fabric/tungsten/index.js';
 import type { Fabric, FabricRun } from '../fabric/fabric.js';
 import { hostDir } from '../providers/local/naming.js';
@@ -119,6 +121,7 @@ export function tungstenFabric(run: FabricRun): TungstenFabric {
     credentials: run.credentials,
     ...(run.transcriptDir ? { transcriptDir: run.transcriptDir } : {}),
     artifacts: new ArtifactCache(run.artifactDir ?? defaultCacheDir()),
+    images: new ImageStore(join(run.artifactDir ?? defaultCacheDir(), 'images')),
     ...(run.docSteps ? { docSteps: run.docSteps } : {}),
   });
 }

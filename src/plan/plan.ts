@@ -55,10 +55,17 @@ export function buildPlan(config: RunConfig, profile: Profile): Plan {
   const cloudNodes = sites
     .filter((s) => s.provider !== 'local')
     .reduce((n, s) => n + s.hosts.filter((h) => h.role !== 'edge').length, 0);
-  if (cloudNodes > 0 && !config.registry.mirror && !config.registry.username) {
+  // the runner pulls once and pushes, unless a mirror serves the nodes
+  const images = config.registry.images ?? (config.registry.mirror ? 'nodes' : 'runner');
+  if (
+    cloudNodes > 0 &&
+    images === 'nodes' &&
+    !config.registry.mirror &&
+    !config.registry.username
+  ) {
     const pulls = cloudNodes * profile.tf['images-per-node'];
     warnings.push(
-      `about ${pulls} image pulls from ${versions.tfRegistry} (${profile.tf['images-per-node']} per node × ${cloudNodes} nodes) exceed Docker Hub's anonymous limit; set registry.mirror or registry credentials.`,
+      `about ${pulls} image pulls from ${versions.tfRegistry} (${profile.tf['images-per-node']} per node × ${cloudNodes} nodes) exceed Docker Hub's anonymous limit (10 an hour per address); set registry.mirror or registry credentials, or leave registry.images at runner.`,
     );
   }
   return {
@@ -72,6 +79,7 @@ export function buildPlan(config: RunConfig, profile: Profile): Plan {
     registry: {
       ...(config.registry.mirror ? { mirror: config.registry.mirror } : {}),
       ...(config.registry.username ? { username: config.registry.username } : {}),
+      images,
     },
     warnings,
   };

@@ -62,6 +62,9 @@ export interface ResolvedVersions {
   tfTag: string;
 }
 
+/** Who pulls the images: see Plan.registry. */
+export type ImagePulls = 'runner' | 'nodes';
+
 export interface Plan {
   profile: Profile;
   versions: ResolvedVersions;
@@ -71,7 +74,11 @@ export interface Plan {
   sites: SitePlan[];
   /** each unordered pair of sites once: full-mesh eBGP between control nodes */
   peerings: { a: string; b: string }[];
-  /** the TF image registry's mirror and user (the password comes with the run's credentials) */
-  registry: { mirror?: string; username?: string };
+  /**
+   * The TF image registry's mirror and user (the password comes with the
+   * run's credentials), and who pulls the images: the runner once, pushing
+   * them to the nodes (default without a mirror), or each node itself.
+   */
+  registry: { mirror?: string; username?: string; images: ImagePulls };
   warnings: string[];
 }

@@ -9,7 +9,7 @@
  * command when `commandChannel: false`, get a session of their own (`exec`).
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -831,6 +831,35 @@ export class RemotePool {
     content: string | Buffer,
     mode = 0o644,
   ): Promise<void> {
+    await this.sftpWrite(host, remotePath, mode, content.length, (s, tmp, cb) =>
+      s.writeFile(tmp, content, { mode }, cb),
+    );
+  }
+
+  /**
+   * Upload a local file (see upload), streamed in parallel chunks (SFTP's
+   * fastPut), so an image layer of hundreds of MiB is never held in memory.
+   */
+  async uploadFile(
+    host: RemoteHost,
+    remotePath: string,
+    localPath: string,
+    mode = 0o644,
+  ): Promise<void> {
+    const { size } = await stat(localPath);
+    await this.sftpWrite(host, remotePath, mode, size, (s, tmp, cb) =>
+      s.fastPut(localPath, tmp, { mode }, cb),
+    );
+  }
+
+  /** Write to a temporary name beside remotePath with `write`, set the mode, rename into place. */
+  private async sftpWrite(
+    host: RemoteHost,
+    remotePath: string,
+    mode: number,
+    size: number,
+    write: (s: SFTPWrapper, tmp: string, cb: (err: Error | null | undefined) => void) => void,
+  ): Promise<void> {
     const started = Date.now();
     const conn = await this.sessionSlot(host);
     const tmp = `${remotePath}.tmp-${randomBytes(4).toString('hex')}`;
@@ -841,7 +870,7 @@ export class RemotePool {
       const call = (fn: (cb: (err: Error | null | undefined) => void) => void) =>
         new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
       try {
-        await call((cb) => s.writeFile(tmp, content, { mode }, cb));
+        await call((cb) => write(s, tmp, cb));
         await call((cb) => s.chmod(tmp, mode, cb));
         await call((cb) => s.ext_openssh_rename(tmp, remotePath, cb));
       } catch (e) {
@@ -873,7 +902,7 @@ export class RemotePool {
       this.releaseSlot(conn);
     }
     this.options.logger.debug(
-      `${host.name}: uploaded ${remotePath} (${content.length} bytes, mode ${mode.toString(8)})`,
+      `${host.name}: uploaded ${remotePath} (${size} bytes, mode ${mode.toString(8)})`,
     );
   }
 
@@ -894,16 +923,6 @@ export class RemotePool {
         }
       }
     }
-  }
-
-  /** Upload a local file (see upload). */
-  async uploadFile(
-    host: RemoteHost,
-    remotePath: string,
-    localPath: string,
-    mode = 0o644,
-  ): Promise<void> {
-    await this.upload(host, remotePath, await readFile(localPath), mode);
   }
 
   // ---- waiting ------------------------------------------------------------

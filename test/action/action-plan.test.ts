@@ -147,9 +147,10 @@ describe('the action (bundled dist/main.js), command plan', () => {
 
   it('registry-username counts as registry credentials in the plan (Docker Hub limit warning)', () => {
     // cloud sites pulling from Docker Hub: no registry.mirror
+    // and the nodes pulling (registry.images: nodes), not the runner
     const cloudSites = readFileSync('examples/aws-azure.yml', 'utf8').replace(
       /^registry:\n {2}mirror: .*\n/m,
-      '',
+      'registry:\n  images: nodes\n',
     );
     expect(cloudSites).not.toContain('mirror');
     const plan = (inputs: Record<string, string>) => {
@@ -171,7 +172,10 @@ describe('the action (bundled dist/main.js), command plan', () => {
     expect(withUser.warnings.join('\n')).not.toContain('Docker Hub');
     expect(withUser.stdout).not.toContain('Docker Hub');
     // the site file's registry.username counts the same
-    const file = writeTemp('sites.yml', `${cloudSites}\nregistry: { username: ci-bot }\n`);
+    const file = writeTemp(
+      'sites.yml',
+      cloudSites.replace('  images: nodes\n', '  images: nodes\n  username: ci-bot\n'),
+    );
     const fromFile = runnerEnv({ command: 'plan', sites: file, 'results-dir': tempDir() });
     const r = runBundle('main', [], fromFile.env);
     expect(r.code).toBe(0);

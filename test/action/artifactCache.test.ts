@@ -193,13 +193,23 @@ describe("the pinned downloads in GitHub's cache", () => {
     expect(service.requests.slice(before)).toEqual([]);
   });
 
-  it('runs that download nothing (local sites, a profile with packages) never ask the cache', async () => {
+  it('runs that download nothing (local sites, a profile with packages whose nodes pull) never ask the cache', async () => {
     const before = service.requests.length;
     const local = buildPlanFromConfig(await loadSiteFile('examples/local.yml'));
-    const packages = buildPlanFromConfig(await loadSiteFile('examples/opensdn-aws-gcp.yml'));
+    const runnerPulls = buildPlanFromConfig(await loadSiteFile('examples/opensdn-aws-gcp.yml'));
+    const packages: Plan = {
+      ...runnerPulls,
+      registry: { ...runnerPulls.registry, images: 'nodes' },
+    };
     expect(await restoreArtifacts(local, dir, actionsCache, memoryLogger())).toBeUndefined();
     expect(await restoreArtifacts(packages, dir, actionsCache, memoryLogger())).toBeUndefined();
     expect(service.requests.length).toBe(before);
+    // the control: the same profile with the runner pulling its images keeps them in the cache
+    expect(runnerPulls.registry.images).toBe('runner');
+    expect(cacheKey(runnerPulls)).not.toBe(cacheKey(packages));
+    const restored = await restoreArtifacts(runnerPulls, dir, actionsCache, memoryLogger());
+    expect(restored?.key).toBe(cacheKey(runnerPulls));
+    expect(service.requests.length).toBeGreaterThan(before);
   });
 
   it('a cache service that fails is a warning and the run downloads; the control: its entry stays unsaved', async () => {

@@ -70,6 +70,10 @@ describe('abortableRemote', () => {
         calls.push(`upload ${path}`);
         return never();
       },
+      uploadFile: (_h, path) => {
+        calls.push(`uploadFile ${path}`);
+        return never();
+      },
       reboot: () => never(),
       forward: () => never(),
     };
@@ -80,6 +84,9 @@ describe('abortableRemote', () => {
     await expect(inFlight).rejects.toThrow('cancelled by SIGINT');
     await expect(wrapped.exec(host, ['true'])).rejects.toThrow('cancelled by SIGINT');
     await expect(wrapped.upload(host, '/tmp/x', 'x')).rejects.toThrow('cancelled by SIGINT');
+    await expect(wrapped.uploadFile(host, '/tmp/x', '/etc/hostname')).rejects.toThrow(
+      'cancelled by SIGINT',
+    );
     expect(calls).toEqual(['["sleep","3600"]']);
   });
 
@@ -87,6 +94,7 @@ describe('abortableRemote', () => {
     const remote: RemoteRunner = {
       exec: async () => ({ code: 0, stdout: 'ok\n', stderr: '' }),
       upload: async () => {},
+      uploadFile: async () => {},
       reboot: async () => {},
       forward: () => Promise.reject(new Error('no forwards here')),
     };

@@ -121,7 +121,27 @@ describe('plan', () => {
       't3.small',
     ]);
     expect(plan.sites[1]!.hosts.find((h) => h.role === 'edge')!.privateAddress).toBe('172.16.1.5');
-    expect(plan.warnings.join('\n')).toMatch(/exceed Docker Hub's anonymous limit/);
+    // the runner pulls the images once (registry.images defaults to runner without a mirror)
+    expect(plan.registry.images).toBe('runner');
+    expect(plan.warnings.join('\n')).not.toContain('Docker Hub');
+  });
+
+  it("warns of Docker Hub's limit when every node pulls anonymously, not with a mirror or a user", () => {
+    const sites = `sites:
+  - { name: a, provider: aws, region: us-east-1, image: ami-0123456789abcdef0 }
+  - { name: b, provider: aws, region: us-west-2, image: ami-0123456789abcdef0 }
+`;
+    const nodes = buildPlanFromConfig(load(`registry: { images: nodes }\n${sites}`));
+    expect(nodes.warnings.join('\n')).toMatch(
+      /about \d+ image pulls from docker.io\/opencontrailnightly .* exceed Docker Hub's anonymous limit \(10 an hour per address\)/,
+    );
+    const user = buildPlanFromConfig(
+      load(`registry: { images: nodes, username: ci-bot }\n${sites}`),
+    );
+    expect(user.warnings.join('\n')).not.toContain('Docker Hub');
+    const mirror = buildPlanFromConfig(load(`registry: { mirror: m.example.com }\n${sites}`));
+    expect(mirror.registry.images).toBe('nodes');
+    expect(mirror.warnings.join('\n')).not.toContain('Docker Hub');
   });
 
   it('uses a registry mirror for TF images, in place of the source registry host', () => {

@@ -61,11 +61,25 @@ export function pinnedArtifacts(plan: Plan): Artifact[] {
   });
 }
 
-/** What keys the CI cache: the profile's downloads, so a profile change starts a new cache. */
+/** The runner keeps something for the nodes: pinned binaries, or the images it pulls (registry.images: runner). */
+export function hasRunnerDownloads(plan: Plan): boolean {
+  return pinnedArtifacts(plan).length > 0 || plan.registry.images === 'runner';
+}
+
+/**
+ * What keys the CI cache: the profile's downloads and, when the runner pulls
+ * them, where the images come from (registry, tag, manifest), so a change of
+ * either starts a new cache.
+ */
 export function cacheKey(plan: Plan): string {
   const list = pinnedArtifacts(plan).map(
     (a) => `${a.name} ${a.url} ${a.algo}:${a.sum ?? a.sumUrl}`,
   );
+  if (plan.registry.images === 'runner') {
+    list.push(
+      `images ${plan.versions.tfRegistry}:${plan.versions.tfTag} ${plan.profile.tf.manifest.url}`,
+    );
+  }
   const hash = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 16);
   return `tungsten-e2e-artifacts-${plan.profile.name}-${hash}`;
 }

@@ -21,6 +21,7 @@ import { renderSiteManifest } from '../../plan/render/site.js';
 import type { HostPlan, Plan } from '../../plan/types.js';
 import type { RemoteHost } from '../../remote/target.js';
 import { remoteHostsOf } from '../../remote/target.js';
+import { quoteArg } from '../../remote/quote.js';
 import type {
   ProbeTarget,
   PodRef,
@@ -37,6 +38,9 @@ import type {
 } from '../fabric.js';
 import { fabricStep } from '../fabric.js';
 import { NODE_ARTIFACT_DIR, type ArtifactCache, type CachedArtifact } from './artifacts.js';
+import { manifestImages, nodeImageLayout } from './images/layout.js';
+import { RegistryClient } from './images/registry.js';
+import type { ImageStore, StoredImage } from './images/store.js';
 import { ConfigApi, httpOver } from './configApi.js';
 import {
   configurePeering,
@@ -60,9 +64,10 @@ import {
   provisionBgpRouterCommand,
   workloadsQueryCommand,
 } from './commands.js';
-import { isolationObjects, renderYaml, workloadObjects } from './manifests.js';
+import { ECHO_IMAGE, isolationObjects, renderYaml, workloadObjects } from './manifests.js';
 import { docStepCommand, docStepHosts, docStepName, type DocStep } from '../../docs/steps.js';
 import {
+  IMAGE_DIR,
   installSteps,
   JOIN_FILE,
   manifestPath,
@@ -81,6 +86,10 @@ export interface TungstenFabricOptions {
   manifestText?: (plan: Plan) => Promise<string>;
   /** the runner's cache of the profile's pinned downloads, pushed to the nodes; none: nodes download */
   artifacts?: ArtifactCache;
+  /** the runner's image store, used when the plan has the runner pull (registry.images: runner) */
+  images?: ImageStore;
+  /** the test pods' image; default busybox from Docker Hub (ECHO_IMAGE) */
+  workloadImage?: string;
   /** how long the test pods may take to run (image pulls); default 10 min */
   workloadDeadlineMs?: number;
   /** how long kube-manager may take to reflect a mode in the config API; default 3 min */
@@ -150,8 +159,14 @@ export class TungstenFabric implements Fabric {
   private manifest: Promise<string> | undefined;
   /** the profile's downloads, resolved once per fabric */
   private cached: Promise<CachedArtifact[]> | undefined;
+  /** the images pulled into the runner's store, per list of references */
+  private readonly pulled = new Map<string, Promise<StoredImage[]>>();
   /** the sites whose workloads this fabric deployed (probes find their master here) */
   private readonly sites = new Map<string, FabricSite>();
+
+  private get workloadImage(): string {
+    return this.options.workloadImage ?? ECHO_IMAGE;
+  }
 
   constructor(options: TungstenFabricOptions) {
     this.options = options;
@@ -191,6 +206,7 @@ export class TungstenFabric implements Fabric {
         const on = stepHosts(site.plan, step);
         if (step.name === 'join') await this.copyJoinCommand(site, hosts);
         if (step.name === 'kubernetes') await this.pushArtifacts(ctx, on, hosts);
+        if (step.name === 'images') await this.pushImages(ctx, site, on, hosts);
         const extra =
           step.name === 'tf manifest' ? await this.manifestFile(ctx.plan, site) : undefined;
         await Promise.all(
@@ -233,6 +249,61 @@ export class TungstenFabric implements Fabric {
     );
     ctx.logger.info(
       `install: pushed ${files.map((f) => `${f.name} (${f.hit ? 'cached' : 'downloaded'})`).join(', ')} to ${on.map((h) => h.name).join(', ')}`,
+    );
+  }
+
+  /**
+   * The images the site's nodes will run, pulled once into the runner's
+   * store (from the store when it has them) and pushed to each node: only
+   * the blobs the node does not hold yet, then each image's small files and
+   * the list the `images` step loads from.
+   */
+  private async pushImages(
+    ctx: FabricContext,
+    site: FabricSite,
+    on: HostPlan[],
+    hosts: Map<string, RemoteHost>,
+  ): Promise<void> {
+    const store = this.options.images;
+    if (!store || ctx.plan.registry.images !== 'runner') return;
+    const refs = manifestImages(await this.manifestFile(ctx.plan, site), [this.workloadImage]);
+    const key = refs.join('\n');
+    if (!this.pulled.has(key)) {
+      const password = this.options.credentials.registryPassword;
+      const user = ctx.plan.registry.username;
+      const client = new RegistryClient(
+        user && password !== undefined
+          ? { host: ctx.plan.versions.tfRegistry.split('/')[0]!, username: user, password }
+          : undefined,
+      );
+      this.pulled.set(key, store.resolveAll(refs, client));
+    }
+    const images = await this.pulled.get(key)!;
+    const layout = nodeImageLayout(images, store);
+    const root = (host: string) => this.at(host, IMAGE_DIR);
+    const pushed = await Promise.all(
+      on.map(async (h) => {
+        const host = hosts.get(h.name)!;
+        const there = await this.remote.exec(
+          host,
+          { script: `ls ${quoteArg(`${root(h.name)}/blobs/sha256`)} 2>/dev/null || true` },
+          { sudo: true, timeoutMs: 60_000 },
+        );
+        const held = new Set(there.stdout.split('\n').map((l) => l.trim()));
+        const missing = layout.blobs.filter((b) => !held.has(b.digest.slice('sha256:'.length)));
+        for (const b of missing) {
+          await this.put(host, `${root(h.name)}/${b.remote}`, { local: b.local }, 0o644);
+        }
+        for (const f of layout.files) {
+          await this.put(host, `${root(h.name)}/${f.path}`, f.content, 0o644);
+        }
+        const bytes = missing.reduce((n, b) => n + b.size, 0);
+        return `${h.name} ${missing.length} blobs (${(bytes / 2 ** 20).toFixed(1)} MiB)`;
+      }),
+    );
+    const fromStore = images.filter((i) => i.hit).length;
+    ctx.logger.info(
+      `install: images: ${images.length} (${fromStore} from the runner's store, ${images.length - fromStore} pulled); pushed ${pushed.join(', ')}`,
     );
   }
 
@@ -295,7 +366,7 @@ export class TungstenFabric implements Fabric {
       if (r.code === 0) {
         for (const line of r.stdout
           .split('\n')
-          .filter((l) => / already |from the runner's artifact cache/.test(l))) {
+          .filter((l) => / already |from the runner's (artifact cache|image store)/.test(l))) {
           ctx.logger.info(`install: ${host.name}: ${line.trim()}`);
         }
         return;
@@ -317,16 +388,21 @@ export class TungstenFabric implements Fabric {
   private async put(
     host: RemoteHost,
     path: string,
-    content: string | Buffer,
+    /** the bytes, or a local file streamed there */
+    content: string | Buffer | { local: string },
     mode: number,
   ): Promise<void> {
+    const upload = (to: string, m: number) =>
+      typeof content === 'object' && 'local' in content
+        ? this.remote.uploadFile(host, to, content.local, m)
+        : this.remote.upload(host, to, content, m);
     if (host.user === 'root') {
       await this.remote.exec(host, ['mkdir', '-p', dirname(path)], { timeoutMs: 30_000 });
-      await this.remote.upload(host, path, content, mode);
+      await upload(path, mode);
       return;
     }
     const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes(6).toString('hex')}`;
-    await this.remote.upload(host, staged, content, 0o600);
+    await upload(staged, 0o600);
     const r = await this.remote.exec(
       host,
       ['install', '-D', '-m', mode.toString(8), staged, path],
@@ -541,7 +617,12 @@ export class TungstenFabric implements Fabric {
     return fabricStep(ctx, site.plan.name, 'pods and services', async () => {
       const { master, host } = this.endpointsOf(site);
       const path = this.at(master.name, `${STATE_DIR}/workloads.yaml`);
-      await this.put(host, path, renderYaml(workloadObjects(namespaces)), 0o644);
+      await this.put(
+        host,
+        path,
+        renderYaml(workloadObjects(namespaces, { image: this.workloadImage })),
+        0o644,
+      );
       await this.kubectl(host, master.name, kubectlApplyCommand(path));
       const deadline = Date.now() + (this.options.workloadDeadlineMs ?? 600_000);
       for (;;) {

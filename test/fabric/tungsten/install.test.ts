@@ -42,6 +42,7 @@ const STEPS = [
   'host prep',
   'kernel',
   'container runtime',
+  'images',
   'kubernetes',
   'kubeadm init',
   'join',
@@ -112,7 +113,7 @@ describe('the tungsten install, as data', () => {
   it('a registry mirror is written on every node before the first pull: docker takes a host, containerd a host and path', async () => {
     const withMirror = (plan: Plan, mirror?: string): Plan => ({
       ...plan,
-      registry: { ...(mirror ? { mirror } : {}) },
+      registry: { ...(mirror ? { mirror } : {}), images: mirror ? 'nodes' : 'runner' },
     });
     const runtimeOf = (plan: Plan) => {
       const site = plan.sites[0]!;

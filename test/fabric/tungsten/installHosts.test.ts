@@ -21,6 +21,7 @@ import { InfraError } from '../../../src/errors.js';
 import { ReadinessError, waitReady } from '../../../src/health/waitReady.js';
 import type { FabricContext, FabricSite } from '../../../src/fabric/fabric.js';
 import { ArtifactCache } from '../../../src/fabric/tungsten/artifacts.js';
+import { ImageStore } from '../../../src/fabric/tungsten/images/store.js';
 import { TungstenFabric } from '../../../src/fabric/tungsten/index.js';
 import { memoryLogger } from '../../../src/log.js';
 import { buildPlanFromConfig } from '../../../src/plan/plan.js';
@@ -35,8 +36,13 @@ import {
   tempDir,
   type Server,
 } from '../../remote/harness.js';
+import { needsTool } from '../../support/requirements.js';
+import { startRegistry } from './registryServer.js';
 
 const STANDINS = resolve('test/fabric/tungsten/standins');
+const noRegistry =
+  needsTool('image pushes from a real registry', 'docker-registry', 'docker-registry') ??
+  needsTool('docker-archives checked by skopeo', 'skopeo', 'skopeo');
 const PASSWORD = 'pw-standin-Qx7-never-shown';
 const key = generateRunKey();
 const cleanup = new Cleanup();
@@ -177,6 +183,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
       'host prep',
       'kernel',
       'container runtime',
+      'images',
       'kubernetes',
       'kubeadm init',
       'join',
@@ -267,6 +274,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
       'install / kernel: exit 100',
       'install / kernel: exit 0',
       'install / container runtime: exit 0',
+      'install / images: exit 0',
       'install / kubernetes: exit 0',
       'install / kubeadm init: exit 0',
       'install / node labels: exit 0',
@@ -363,6 +371,74 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
     });
     expect(served.filter((u) => !u.endsWith('.sha512'))).toHaveLength(3);
   }, 120_000);
+
+  it.skipIf(noRegistry)(
+    'with registry.images: runner, the images are pulled once on the runner, each node gets only the blobs it lacks over SFTP and loads them; a second install pushes and loads nothing',
+    async () => {
+      const registry = await startRegistry(cleanup, join(dir, 'registry'));
+      const site0 = sites[0]!;
+      const tag = site0.plan.manifestValues.CONTRAIL_RELEASE!;
+      for (const name of [
+        'contrail-controller-control-control',
+        'contrail-kubernetes-kube-manager',
+      ]) {
+        await registry.push(`opencontrailnightly/${name}`, tag, {
+          base: 'base\n',
+          [name]: `${name}\n`,
+        });
+      }
+      const busybox = await registry.push('library/busybox', '1.28', { busybox: 'busybox\n' });
+      const site: FabricSite = {
+        ...site0,
+        plan: {
+          ...site0.plan,
+          manifestValues: {
+            ...site0.plan.manifestValues,
+            CONTRAIL_REPO: `${registry.host}/opencontrailnightly`,
+          },
+        },
+      };
+      const runner: Plan = { ...plan, registry: { ...plan.registry, images: 'runner' } };
+      const names = site.plan.hosts.filter((h) => h.role !== 'edge').map((h) => h.name);
+      const loads = () => calls().filter((l) => / docker-loaded /.test(l));
+      const install = async () => {
+        logger.lines.length = 0;
+        await fabric({
+          images: new ImageStore(join(dir, 'image-store')),
+          workloadImage: busybox.ref,
+        }).install(site, {
+          ...ctx,
+          plan: runner,
+        });
+        return logger.lines.join('\n');
+      };
+      const before = loads().length;
+      const first = await install();
+      // 3 configs, the shared base layer once, 3 own layers
+      expect(first).toContain(
+        `install: images: 3 (0 from the runner's store, 3 pulled); pushed ${names.map((n) => `${n} 7 blobs (0.0 MiB)`).join(', ')}`,
+      );
+      const loaded = loads().slice(before);
+      for (const n of names) {
+        expect(loaded.filter((l) => l.startsWith(`${n} `)).map((l) => l.split(' ').pop())).toEqual([
+          `${registry.host}/opencontrailnightly/contrail-controller-control-control:${tag}`,
+          `${registry.host}/opencontrailnightly/contrail-kubernetes-kube-manager:${tag}`,
+          busybox.ref,
+        ]);
+        expect(first).toContain(
+          `install: ${n}: ${busybox.ref}: loaded from the runner's image store`,
+        );
+      }
+      const second = await install();
+      expect(second).toContain(
+        `install: images: 3 (3 from the runner's store, 0 pulled); pushed ${names.map((n) => `${n} 0 blobs (0.0 MiB)`).join(', ')}`,
+      );
+      for (const n of names)
+        expect(second).toContain(`install: ${n}: ${busybox.ref}: already loaded`);
+      expect(loads().length - before).toBe(3 * names.length);
+    },
+    120_000,
+  );
 
   it('a checksum that does not match is refused, naming the host, the step, the binary and the URL', async () => {
     const real = buildPlanFromConfig(await loadSiteFile('examples/aws-azure.yml'));

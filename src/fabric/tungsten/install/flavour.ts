@@ -31,6 +31,10 @@ export interface Flavour {
     config: { path: string; content: string }[];
     /** a line that logs in to the registry with the password from a 0600 file (quoted values) */
     login(user: string, host: string, passwordFile: string): string;
+    /** a condition true when the image named by "$ref" is in the runtime (the one Kubernetes uses) */
+    hasImage: string;
+    /** a command that loads a docker-archive from its stdin */
+    loadImage: string;
   };
   kube: {
     files: StepFile[];
@@ -205,6 +209,8 @@ export function profileFlavour(plan: Plan, site: SitePlan, at: At = (x) => x): F
         config: dockerConfig(plan.registry.mirror, at),
         login: (user, host, file) =>
           `docker login --username ${user} --password-stdin ${host} < ${file}`,
+        hasImage: 'docker image inspect "$ref" >/dev/null 2>&1',
+        loadImage: 'docker load',
       }
     : {
         name: 'containerd',
@@ -244,6 +250,9 @@ export function profileFlavour(plan: Plan, site: SitePlan, at: At = (x) => x): F
             `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at('/etc/containerd/conf.d/registry-auth.toml'))}`,
             'systemctl restart containerd',
           ].join('\n'),
+        // kubelet's images live in containerd's k8s.io namespace
+        hasImage: 'ctr -n k8s.io images ls -q | grep -Fxq "$ref"',
+        loadImage: 'ctr -n k8s.io images import -',
       };
   const repo = p.kubernetes['package-repo'];
   const version = plan.versions.kubernetes;

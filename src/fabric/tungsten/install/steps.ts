@@ -175,6 +175,36 @@ function runtime(plan: Plan, f: Flavour, secrets: InstallSecrets, at: At): Insta
   };
 }
 
+/** Where the runner pushes images (fabric/tungsten/images/push.ts writes this layout). */
+export const IMAGE_DIR = `${STATE_DIR}/images`;
+
+/**
+ * The images the runner pulled and pushed, loaded into the runtime before
+ * anything would pull them: each checked blob by blob against its digest,
+ * put together as a docker-archive with tar and loaded, unless the runtime
+ * has it already. Nothing pushed (registry.images: nodes) is said and done.
+ */
+function images(f: Flavour, at: At): InstallStep {
+  const root = at(IMAGE_DIR);
+  return {
+    name: 'images',
+    on: 'all',
+    files: () => [],
+    script: () =>
+      strict([
+        `root=${q(root)}`,
+        'if [ ! -f "$root/list" ]; then echo "images: none pushed from the runner; the runtime pulls them"; exit 0; fi',
+        'while read -r d; do',
+        '  ref=$(cat "$root/$d/ref")',
+        `  if ${f.runtime.hasImage}; then echo "$ref: already loaded"; continue; fi`,
+        '  if ! (cd "$root" && sha256sum --quiet -c "$d/sums"); then echo "$ref: a pushed blob does not match its digest" >&2; exit 1; fi',
+        `  tar -cf - -C "$root/$d" manifest.json -C "$root" -T "$root/$d/files" | ${f.runtime.loadImage} >/dev/null`,
+        '  echo "$ref: loaded from the runner\'s image store"',
+        'done < "$root/list"',
+      ]),
+  };
+}
+
 function kubernetes(f: Flavour, at: At): InstallStep {
   return {
     name: 'kubernetes',
@@ -271,6 +301,7 @@ export function installSteps(
     hostPrep(site, f, at),
     kernel(f, at),
     runtime(plan, f, secrets, at),
+    images(f, at),
     kubernetes(f, at),
     kubeadmInit(site, f, at),
     join(at),

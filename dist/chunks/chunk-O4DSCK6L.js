@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-FR7GTRK7.js";
+} from "./chunk-6WHAPDOE.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-FR7GTRK7.js";
+} from "./chunk-6WHAPDOE.js";
 import {
   CancelledError,
   ExitCode,

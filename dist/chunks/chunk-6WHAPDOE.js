@@ -7247,7 +7247,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7322,7 +7322,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse7;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseAllDocuments = parseAllDocuments3;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify3;
   }
@@ -10701,7 +10701,7 @@ var require_liquid_node = __commonJS({
       uri_escape,
       slugify: slugify2
     });
-    var join15 = argumentsToValue(function(v, arg) {
+    var join17 = argumentsToValue(function(v, arg) {
       const array2 = toArray(v);
       const sep2 = isNil(arg) ? " " : stringify3(arg);
       let outputSize = sep2.length * Math.max(array2.length - 1, 0);
@@ -10952,7 +10952,7 @@ var require_liquid_node = __commonJS({
     }
     var arrayFilters = /* @__PURE__ */ Object.freeze({
       __proto__: null,
-      join: join15,
+      join: join17,
       last,
       first,
       reverse,
@@ -13853,8 +13853,8 @@ function base64urlToUint8Array(base64url3) {
 function uint8ArrayToBase64url(bytes2) {
   return uint8ArrayToBase64(bytes2).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
-function hexToUint8Array(hex3) {
-  const cleanHex = hex3.replace(/^0x/, "");
+function hexToUint8Array(hex4) {
+  const cleanHex = hex4.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
@@ -32521,7 +32521,10 @@ var siteFileSchema = external_exports.strictObject({
     mirror: external_exports.string().regex(/^[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._-]+)*$/, {
       error: "must be a registry host with an optional port and path, like mirror.example.com:5000/dockerhub"
     }).optional(),
-    username: external_exports.string().regex(REGISTRY_USER, { error: `must be ${REGISTRY_USER_RULE}` }).optional()
+    username: external_exports.string().regex(REGISTRY_USER, { error: `must be ${REGISTRY_USER_RULE}` }).optional(),
+    images: external_exports.enum(["runner", "nodes"], {
+      error: "must be runner (the runner pulls once and pushes to the nodes) or nodes"
+    }).optional()
   }).default({}),
   tests: external_exports.strictObject({
     suites: external_exports.array(external_exports.enum(SUITES)).min(1).default(["connectivity", "isolation"]),
@@ -33115,7 +33118,11 @@ function toRunConfig(file2, ctx) {
     ttlSeconds: parseDuration(file2.ttl),
     allowUnsupported: file2["allow-unsupported"],
     versions: { kubernetes: file2.versions.kubernetes, tfTag: file2.versions["tf-tag"] },
-    registry: { mirror: file2.registry.mirror, username: file2.registry.username },
+    registry: {
+      mirror: file2.registry.mirror,
+      username: file2.registry.username,
+      images: file2.registry.images
+    },
     tests: {
       suites: file2.tests.suites,
       isolationModes: file2.tests["isolation-modes"],
@@ -33385,10 +33392,11 @@ function buildPlan(config2, profile) {
     if (s.image.note) warnings.push(`site "${s.name}": ${s.image.note}`);
   }
   const cloudNodes = sites.filter((s) => s.provider !== "local").reduce((n, s) => n + s.hosts.filter((h) => h.role !== "edge").length, 0);
-  if (cloudNodes > 0 && !config2.registry.mirror && !config2.registry.username) {
+  const images2 = config2.registry.images ?? (config2.registry.mirror ? "nodes" : "runner");
+  if (cloudNodes > 0 && images2 === "nodes" && !config2.registry.mirror && !config2.registry.username) {
     const pulls = cloudNodes * profile.tf["images-per-node"];
     warnings.push(
-      `about ${pulls} image pulls from ${versions.tfRegistry} (${profile.tf["images-per-node"]} per node \xD7 ${cloudNodes} nodes) exceed Docker Hub's anonymous limit; set registry.mirror or registry credentials.`
+      `about ${pulls} image pulls from ${versions.tfRegistry} (${profile.tf["images-per-node"]} per node \xD7 ${cloudNodes} nodes) exceed Docker Hub's anonymous limit (10 an hour per address); set registry.mirror or registry credentials, or leave registry.images at runner.`
     );
   }
   return {
@@ -33401,7 +33409,8 @@ function buildPlan(config2, profile) {
     peerings,
     registry: {
       ...config2.registry.mirror ? { mirror: config2.registry.mirror } : {},
-      ...config2.registry.username ? { username: config2.registry.username } : {}
+      ...config2.registry.username ? { username: config2.registry.username } : {},
+      images: images2
     },
     warnings
   };
@@ -33762,6 +33771,9 @@ async function forgetRunKey(stateDir, runId) {
   await rm(join3(stateDir, "known_hosts"), { force: true });
   return gone ? state.keyFile : void 0;
 }
+
+// src/pipeline/registry.ts
+import { join as join11 } from "node:path";
 
 // src/remote/target.ts
 function describeHost(host) {
@@ -41314,8 +41326,8 @@ function decode3($0, $1, $2) {
   const head = $2.charCodeAt(0);
   if (head === 35) {
     const head2 = $2.charCodeAt(1);
-    const hex3 = head2 === 120 || head2 === 88;
-    return decodeNumericCharacterReference($2.slice(hex3 ? 2 : 1), hex3 ? 16 : 10);
+    const hex4 = head2 === 120 || head2 === 88;
+    return decodeNumericCharacterReference($2.slice(hex4 ? 2 : 1), hex4 ? 16 : 10);
   }
   return decodeNamedCharacterReference($2) || $0;
 }
@@ -42548,7 +42560,9 @@ gpgcheck=0
     // CentOS's docker unit already runs with the systemd cgroup driver kubelet is given
     files: [],
     config: dockerConfig(plan.registry.mirror, at),
-    login: (user, host, file2) => `docker login --username ${user} --password-stdin ${host} < ${file2}`
+    login: (user, host, file2) => `docker login --username ${user} --password-stdin ${host} < ${file2}`,
+    hasImage: 'docker image inspect "$ref" >/dev/null 2>&1',
+    loadImage: "docker load"
   } : {
     name: "containerd",
     packages: ["containerd.io"],
@@ -42582,7 +42596,10 @@ gpgcheck=0
       `pw=$(cat ${file2})`,
       `umask 077; printf '[plugins."io.containerd.grpc.v1.cri".registry.configs.%s.auth]\\n  username = %s\\n  password = "%s"\\n' '"'${host}'"' '"'${user}'"' "$pw" > ${q(at("/etc/containerd/conf.d/registry-auth.toml"))}`,
       "systemctl restart containerd"
-    ].join("\n")
+    ].join("\n"),
+    // kubelet's images live in containerd's k8s.io namespace
+    hasImage: 'ctr -n k8s.io images ls -q | grep -Fxq "$ref"',
+    loadImage: "ctr -n k8s.io images import -"
   };
   const repo = p.kubernetes["package-repo"];
   const version2 = plan.versions.kubernetes;
@@ -42746,6 +42763,26 @@ function runtime(plan, f, secrets2, at) {
     ])
   };
 }
+var IMAGE_DIR = `${STATE_DIR}/images`;
+function images(f, at) {
+  const root = at(IMAGE_DIR);
+  return {
+    name: "images",
+    on: "all",
+    files: () => [],
+    script: () => strict([
+      `root=${q2(root)}`,
+      'if [ ! -f "$root/list" ]; then echo "images: none pushed from the runner; the runtime pulls them"; exit 0; fi',
+      "while read -r d; do",
+      '  ref=$(cat "$root/$d/ref")',
+      `  if ${f.runtime.hasImage}; then echo "$ref: already loaded"; continue; fi`,
+      '  if ! (cd "$root" && sha256sum --quiet -c "$d/sums"); then echo "$ref: a pushed blob does not match its digest" >&2; exit 1; fi',
+      `  tar -cf - -C "$root/$d" manifest.json -C "$root" -T "$root/$d/files" | ${f.runtime.loadImage} >/dev/null`,
+      `  echo "$ref: loaded from the runner's image store"`,
+      'done < "$root/list"'
+    ])
+  };
+}
 function kubernetes(f, at) {
   return {
     name: "kubernetes",
@@ -42823,6 +42860,7 @@ function installSteps(plan, site2, secrets2 = {}, options = {}) {
     hostPrep(site2, f, at),
     kernel(f, at),
     runtime(plan, f, secrets2, at),
+    images(f, at),
     kubernetes(f, at),
     kubeadmInit(site2, f, at),
     join4(at),
@@ -42888,10 +42926,18 @@ function pinnedArtifacts(plan) {
     };
   });
 }
+function hasRunnerDownloads(plan) {
+  return pinnedArtifacts(plan).length > 0 || plan.registry.images === "runner";
+}
 function cacheKey(plan) {
   const list2 = pinnedArtifacts(plan).map(
     (a) => `${a.name} ${a.url} ${a.algo}:${a.sum ?? a.sumUrl}`
   );
+  if (plan.registry.images === "runner") {
+    list2.push(
+      `images ${plan.versions.tfRegistry}:${plan.versions.tfTag} ${plan.profile.tf.manifest.url}`
+    );
+  }
   const hash2 = createHash("sha256").update(list2.join("\n")).digest("hex").slice(0, 16);
   return `tungsten-e2e-artifacts-${plan.profile.name}-${hash2}`;
 }
@@ -42951,10 +42997,260 @@ var ArtifactCache = class {
   }
 };
 
+// src/fabric/tungsten/images/store.ts
+import { createHash as createHash3, randomBytes as randomBytes3 } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile4, rename as rename3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+// src/fabric/tungsten/images/registry.ts
+import { createHash as createHash2 } from "node:crypto";
+var DOCKER_HUB = "registry-1.docker.io";
+function parseImageRef(text4) {
+  const m = /^(?:([a-z0-9.-]+(?::\d+)?|localhost(?::\d+)?)\/)?([a-z0-9._/-]+?)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$/.exec(
+    text4
+  );
+  if (!m) throw new InfraError(`${text4}: not an image reference`);
+  const [, first, rest, tag, digest2] = m;
+  const namespace = first !== void 0 && !/[.:]/.test(first) && first !== "localhost";
+  const host = namespace ? void 0 : first;
+  const path = namespace ? `${first}/${rest}` : rest;
+  const hub = !host || host === "docker.io" || host === "index.docker.io";
+  const repository = hub && !path.includes("/") ? `library/${path}` : path;
+  const reference = digest2 ?? tag ?? "latest";
+  const shown2 = `${hub ? "docker.io" : host}/${repository}${digest2 ? `@${digest2}` : `:${reference}`}`;
+  return { ref: shown2, host: hub ? DOCKER_HUB : host, repository, reference };
+}
+var MANIFEST_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json"
+];
+var scheme = (host) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host) ? "http" : "https";
+function parseChallenge(header) {
+  const [, kind = "", rest = ""] = /^(\w+)\s*(.*)$/.exec(header.trim()) ?? [];
+  const params = {};
+  for (const m of rest.matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
+  return { scheme: kind.toLowerCase(), params };
+}
+var RegistryClient = class {
+  constructor(auth2, get = fetch, timeoutMs = 6e5) {
+    this.auth = auth2;
+    this.get = get;
+    this.timeoutMs = timeoutMs;
+  }
+  auth;
+  get;
+  timeoutMs;
+  /** manifests fetched (what Docker Hub's pull limit counts); blobs are not counted there */
+  manifestGets = 0;
+  tokens = /* @__PURE__ */ new Map();
+  credentialsFor(host) {
+    const a = this.auth;
+    if (!a) return void 0;
+    const same = parseImageRef(`${a.host}/x/y`).host === host;
+    return same ? a : void 0;
+  }
+  async token(image, challenge) {
+    const { scheme: kind, params } = parseChallenge(challenge);
+    const creds = this.credentialsFor(image.host);
+    const basic = creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}` : void 0;
+    if (kind === "basic") {
+      if (!basic) throw new InfraError(`${image.ref}: the registry asks for a user and password`);
+      return basic;
+    }
+    if (kind !== "bearer" || !params.realm) {
+      throw new InfraError(
+        `${image.ref}: the registry's challenge is not understood: ${challenge}`
+      );
+    }
+    const url2 = new URL(params.realm);
+    if (params.service) url2.searchParams.set("service", params.service);
+    url2.searchParams.set("scope", params.scope ?? `repository:${image.repository}:pull`);
+    const r = await this.request(url2.toString(), basic ? { authorization: basic } : {}, image.ref);
+    if (!r.ok) {
+      throw new InfraError(
+        `${image.ref}: the registry's token service ${url2.origin} answered HTTP ${r.status}${r.status === 401 ? " (check the registry user and password)" : ""}`
+      );
+    }
+    const body = await r.json();
+    const token2 = body.token ?? body.access_token;
+    if (!token2) throw new InfraError(`${image.ref}: the token service gave no token`);
+    return `Bearer ${token2}`;
+  }
+  async request(url2, headers, what) {
+    return this.get(url2, { headers, signal: AbortSignal.timeout(this.timeoutMs) }).catch(
+      (e) => {
+        throw new InfraError(
+          `${what}: ${url2} could not be reached: ${e instanceof Error ? e.message : String(e)}`
+        );
+      }
+    );
+  }
+  /** A GET on the repository's API, answering one auth challenge with a token. */
+  async api(image, path, accept) {
+    const url2 = `${scheme(image.host)}://${image.host}/v2/${image.repository}/${path}`;
+    const key = `${image.host}/${image.repository}`;
+    const headers = () => ({
+      ...accept ? { accept } : {},
+      ...this.tokens.has(key) ? { authorization: this.tokens.get(key) } : {}
+    });
+    let r = await this.request(url2, headers(), image.ref);
+    const challenge = r.headers.get("www-authenticate");
+    if (r.status === 401 && challenge) {
+      await r.body?.cancel();
+      this.tokens.set(key, await this.token(image, challenge));
+      r = await this.request(url2, headers(), image.ref);
+    }
+    if (!r.ok) {
+      await r.body?.cancel();
+      throw new InfraError(`${image.ref}: ${url2} answered HTTP ${r.status}`);
+    }
+    return r;
+  }
+  async manifest(image, reference) {
+    this.manifestGets++;
+    const r = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(", "));
+    const text4 = await r.text();
+    if (reference.startsWith("sha256:")) checkDigest(reference, text4, image.ref);
+    const doc = JSON.parse(text4);
+    return { ...doc, mediaType: doc.mediaType ?? r.headers.get("content-type") ?? void 0 };
+  }
+  /** The image's linux/amd64 config and layers, every blob in `sink` and checked. */
+  async pull(text4, sink) {
+    const image = parseImageRef(text4);
+    let doc = await this.manifest(image, image.reference);
+    if (doc.manifests) {
+      const amd64 = doc.manifests.find(
+        (m) => m.platform?.os === "linux" && m.platform.architecture === "amd64"
+      );
+      if (!amd64) throw new InfraError(`${image.ref}: no linux/amd64 image in its index`);
+      doc = await this.manifest(image, amd64.digest);
+    }
+    if (!doc.config || !doc.layers) {
+      throw new InfraError(`${image.ref}: the manifest (${doc.mediaType}) has no config or layers`);
+    }
+    for (const blob of [doc.config, ...doc.layers]) {
+      if (await sink.has(blob.digest)) continue;
+      const r = await this.api(image, `blobs/${blob.digest}`);
+      await sink.put(blob.digest, r.body, `${image.ref}: blob ${blob.digest}`);
+    }
+    return { ref: image.ref, config: doc.config, layers: doc.layers };
+  }
+};
+function checkDigest(digest2, text4, what) {
+  const got = `sha256:${createHash2("sha256").update(text4).digest("hex")}`;
+  if (got !== digest2) throw new InfraError(`${what}: the manifest ${digest2} arrived as ${got}`);
+}
+
+// src/fabric/tungsten/images/store.ts
+var hex3 = (digest2) => {
+  const m = /^sha256:([0-9a-f]{64})$/.exec(digest2);
+  if (!m) throw new InfraError(`${digest2}: not a sha256 digest`);
+  return m[1];
+};
+async function sha256Of(path) {
+  const hash2 = createHash3("sha256");
+  try {
+    await pipeline(createReadStream(path), hash2);
+  } catch {
+    return void 0;
+  }
+  return `sha256:${hash2.digest("hex")}`;
+}
+var ImageStore = class {
+  constructor(dir) {
+    this.dir = dir;
+  }
+  dir;
+  /** blobs verified in this process (each is hashed once per run, not per image) */
+  verified = /* @__PURE__ */ new Set();
+  /** A blob's file, by the name the nodes also use: blobs/sha256/<hex>. */
+  blobPath(digest2) {
+    return join6(this.dir, "blobs", "sha256", hex3(digest2));
+  }
+  async has(digest2) {
+    if (this.verified.has(digest2)) return true;
+    const ok = await sha256Of(this.blobPath(digest2)) === digest2;
+    if (ok) this.verified.add(digest2);
+    return ok;
+  }
+  async put(digest2, body, what) {
+    const path = this.blobPath(digest2);
+    await mkdir3(join6(this.dir, "blobs", "sha256"), { recursive: true });
+    const tmp = `${path}.${randomBytes3(4).toString("hex")}.tmp`;
+    const hash2 = createHash3("sha256");
+    const hashing = new Transform({
+      transform(chunk, _enc, done) {
+        hash2.update(chunk);
+        done(null, chunk);
+      }
+    });
+    try {
+      await pipeline(
+        Readable.fromWeb(body),
+        hashing,
+        createWriteStream(tmp, { mode: 420 })
+      );
+      const got = `sha256:${hash2.digest("hex")}`;
+      if (got !== digest2) {
+        throw new InfraError(`${what}: checksum mismatch: arrived as ${got}; nothing was kept`);
+      }
+      await rename3(tmp, path);
+      this.verified.add(digest2);
+    } catch (e) {
+      if (e instanceof InfraError) throw e;
+      throw new InfraError(
+        `${what}: download failed: ${e instanceof Error ? e.message : String(e)}`
+      );
+    } finally {
+      await rm3(tmp, { force: true });
+    }
+  }
+  recordPath(ref) {
+    return join6(this.dir, "refs", `${createHash3("sha256").update(ref).digest("hex")}.json`);
+  }
+  /** The image from the store when its record and every blob are there and whole; else pulled. */
+  async resolve(ref, client) {
+    const record2 = await readFile4(this.recordPath(ref), "utf8").then((t) => JSON.parse(t)).catch(() => void 0);
+    if (record2 && record2.ref === parseImageRef(ref).ref) {
+      const whole = await Promise.all(
+        [record2.config, ...record2.layers].map((b) => this.has(b.digest))
+      );
+      if (whole.every(Boolean)) return { ...record2, hit: true };
+    }
+    const pulled = await client.pull(ref, this);
+    await mkdir3(join6(this.dir, "refs"), { recursive: true });
+    await writeFile3(this.recordPath(ref), `${JSON.stringify(pulled, null, 2)}
+`);
+    return { ...pulled, hit: false };
+  }
+  /** Every image, one after another (one registry, and its limits, at a time). */
+  async resolveAll(refs, client) {
+    const out = [];
+    for (const ref of refs) out.push(await this.resolve(ref, client));
+    return out;
+  }
+};
+function archiveManifest(image) {
+  const path = (digest2) => `blobs/sha256/${hex3(digest2)}`;
+  return `${JSON.stringify([
+    {
+      Config: path(image.config.digest),
+      RepoTags: [image.ref],
+      Layers: image.layers.map((l) => path(l.digest))
+    }
+  ])}
+`;
+}
+
 // src/fabric/tungsten/index.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { appendFile, mkdir as mkdir3, readFile as readFile4 } from "node:fs/promises";
-import { dirname as dirname3, join as join6 } from "node:path";
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { appendFile, mkdir as mkdir4, readFile as readFile5 } from "node:fs/promises";
+import { dirname as dirname3, join as join7 } from "node:path";
 
 // src/plan/render/manifest.ts
 var import_yaml5 = __toESM(require_dist(), 1);
@@ -43052,6 +43348,66 @@ function renderSiteManifest(text4, source, plan, site2) {
       }
     ]
   });
+}
+
+// src/fabric/tungsten/images/layout.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+import { createHash as createHash4 } from "node:crypto";
+function manifestImages(rendered, extra = []) {
+  const found = [];
+  const visit3 = (node3, key) => {
+    if (Array.isArray(node3)) {
+      for (const item of node3) {
+        if ((key === "containers" || key === "initContainers") && item && typeof item === "object") {
+          const image = item.image;
+          if (typeof image === "string") found.push(image);
+        }
+        visit3(item);
+      }
+    } else if (node3 && typeof node3 === "object") {
+      for (const [k, v] of Object.entries(node3)) visit3(v, k);
+    }
+  };
+  for (const doc of (0, import_yaml6.parseAllDocuments)(rendered)) {
+    if ("toJS" in doc) visit3(doc.toJS());
+  }
+  return [.../* @__PURE__ */ new Set([...found, ...extra])].filter(
+    (r) => !parseImageRef(r).reference.startsWith("sha256:")
+  );
+}
+var blobName = (digest2) => `blobs/sha256/${digest2.slice("sha256:".length)}`;
+function nodeImageLayout(images2, store) {
+  const blobs = /* @__PURE__ */ new Map();
+  const files = [];
+  const dirs = [];
+  for (const image of images2) {
+    const parts = [image.config, ...image.layers];
+    for (const b of parts) {
+      blobs.set(b.digest, {
+        digest: b.digest,
+        size: b.size,
+        local: store.blobPath(b.digest),
+        remote: blobName(b.digest)
+      });
+    }
+    const dir = `i-${createHash4("sha256").update(image.ref).digest("hex").slice(0, 16)}`;
+    dirs.push(dir);
+    files.push(
+      { path: `${dir}/manifest.json`, content: archiveManifest(image) },
+      { path: `${dir}/ref`, content: `${image.ref}
+` },
+      { path: `${dir}/files`, content: parts.map((b) => `${blobName(b.digest)}
+`).join("") },
+      {
+        path: `${dir}/sums`,
+        content: parts.map((b) => `${b.digest.slice("sha256:".length)}  ${blobName(b.digest)}
+`).join("")
+      }
+    );
+  }
+  files.push({ path: "list", content: dirs.map((d) => `${d}
+`).join("") });
+  return { blobs: [...blobs.values()], files };
 }
 
 // src/fabric/tungsten/configApi.ts
@@ -43396,7 +43752,7 @@ function matchesLabels(labels2, selector) {
 }
 
 // src/fabric/tungsten/manifests.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 var ECHO_IMAGE = "busybox:1.28";
 var WORKLOAD_LABEL = "tungsten-e2e.io/workload";
 function echoServerScript(port = ECHO_PORT, root = "/www") {
@@ -43492,7 +43848,7 @@ function isolationObjects(config2) {
   ];
 }
 function renderYaml(objects) {
-  return objects.map((o) => (0, import_yaml6.stringify)(o, { lineWidth: 0 })).join("---\n");
+  return objects.map((o) => (0, import_yaml7.stringify)(o, { lineWidth: 0 })).join("---\n");
 }
 
 // src/fabric/tungsten/commands.ts
@@ -43787,8 +44143,13 @@ var TungstenFabric = class {
   manifest;
   /** the profile's downloads, resolved once per fabric */
   cached;
+  /** the images pulled into the runner's store, per list of references */
+  pulled = /* @__PURE__ */ new Map();
   /** the sites whose workloads this fabric deployed (probes find their master here) */
   sites = /* @__PURE__ */ new Map();
+  get workloadImage() {
+    return this.options.workloadImage ?? ECHO_IMAGE;
+  }
   constructor(options) {
     this.options = options;
     this.remote = options.remote;
@@ -43821,6 +44182,7 @@ var TungstenFabric = class {
         const on = stepHosts(site2.plan, step);
         if (step.name === "join") await this.copyJoinCommand(site2, hosts);
         if (step.name === "kubernetes") await this.pushArtifacts(ctx, on, hosts);
+        if (step.name === "images") await this.pushImages(ctx, site2, on, hosts);
         const extra = step.name === "tf manifest" ? await this.manifestFile(ctx.plan, site2) : void 0;
         await Promise.all(
           on.map((h) => {
@@ -43842,7 +44204,7 @@ var TungstenFabric = class {
     this.cached ??= cache2.resolveAll(ctx.plan);
     const files = await this.cached;
     if (files.length === 0) return;
-    const data = await Promise.all(files.map((f) => readFile4(f.path)));
+    const data = await Promise.all(files.map((f) => readFile5(f.path)));
     await Promise.all(
       on.map(async (h) => {
         for (const [i, f] of files.entries()) {
@@ -43857,6 +44219,53 @@ var TungstenFabric = class {
     );
     ctx.logger.info(
       `install: pushed ${files.map((f) => `${f.name} (${f.hit ? "cached" : "downloaded"})`).join(", ")} to ${on.map((h) => h.name).join(", ")}`
+    );
+  }
+  /**
+   * The images the site's nodes will run, pulled once into the runner's
+   * store (from the store when it has them) and pushed to each node: only
+   * the blobs the node does not hold yet, then each image's small files and
+   * the list the `images` step loads from.
+   */
+  async pushImages(ctx, site2, on, hosts) {
+    const store = this.options.images;
+    if (!store || ctx.plan.registry.images !== "runner") return;
+    const refs = manifestImages(await this.manifestFile(ctx.plan, site2), [this.workloadImage]);
+    const key = refs.join("\n");
+    if (!this.pulled.has(key)) {
+      const password = this.options.credentials.registryPassword;
+      const user = ctx.plan.registry.username;
+      const client = new RegistryClient(
+        user && password !== void 0 ? { host: ctx.plan.versions.tfRegistry.split("/")[0], username: user, password } : void 0
+      );
+      this.pulled.set(key, store.resolveAll(refs, client));
+    }
+    const images2 = await this.pulled.get(key);
+    const layout = nodeImageLayout(images2, store);
+    const root = (host) => this.at(host, IMAGE_DIR);
+    const pushed = await Promise.all(
+      on.map(async (h) => {
+        const host = hosts.get(h.name);
+        const there = await this.remote.exec(
+          host,
+          { script: `ls ${quoteArg(`${root(h.name)}/blobs/sha256`)} 2>/dev/null || true` },
+          { sudo: true, timeoutMs: 6e4 }
+        );
+        const held2 = new Set(there.stdout.split("\n").map((l) => l.trim()));
+        const missing = layout.blobs.filter((b) => !held2.has(b.digest.slice("sha256:".length)));
+        for (const b of missing) {
+          await this.put(host, `${root(h.name)}/${b.remote}`, { local: b.local }, 420);
+        }
+        for (const f of layout.files) {
+          await this.put(host, `${root(h.name)}/${f.path}`, f.content, 420);
+        }
+        const bytes2 = missing.reduce((n, b) => n + b.size, 0);
+        return `${h.name} ${missing.length} blobs (${(bytes2 / 2 ** 20).toFixed(1)} MiB)`;
+      })
+    );
+    const fromStore = images2.filter((i) => i.hit).length;
+    ctx.logger.info(
+      `install: images: ${images2.length} (${fromStore} from the runner's store, ${images2.length - fromStore} pulled); pushed ${pushed.join(", ")}`
     );
   }
   /** The master's join command (written by kubeadm init), as a 0600 file on each worker. */
@@ -43902,7 +44311,7 @@ var TungstenFabric = class {
         }
       }
       if (r.code === 0) {
-        for (const line2 of r.stdout.split("\n").filter((l) => / already |from the runner's artifact cache/.test(l))) {
+        for (const line2 of r.stdout.split("\n").filter((l) => / already |from the runner's (artifact cache|image store)/.test(l))) {
           ctx.logger.info(`install: ${host.name}: ${line2.trim()}`);
         }
         return;
@@ -43921,13 +44330,14 @@ var TungstenFabric = class {
    * the login user's own 0600 file first, then moved into place with sudo.
    */
   async put(host, path, content3, mode) {
+    const upload = (to, m) => typeof content3 === "object" && "local" in content3 ? this.remote.uploadFile(host, to, content3.local, m) : this.remote.upload(host, to, content3, m);
     if (host.user === "root") {
       await this.remote.exec(host, ["mkdir", "-p", dirname3(path)], { timeoutMs: 3e4 });
-      await this.remote.upload(host, path, content3, mode);
+      await upload(path, mode);
       return;
     }
-    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes3(6).toString("hex")}`;
-    await this.remote.upload(host, staged, content3, 384);
+    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes4(6).toString("hex")}`;
+    await upload(staged, 384);
     const r = await this.remote.exec(
       host,
       ["install", "-D", "-m", mode.toString(8), staged, path],
@@ -43989,8 +44399,8 @@ var TungstenFabric = class {
       ...r.stderr.trim() ? [`--- stderr (last ${TRANSCRIPT_LINES} lines)`, lines(r.stderr)] : [],
       ""
     ].join("\n");
-    await mkdir3(dir, { recursive: true, mode: 448 });
-    await appendFile(join6(dir, `${host}.log`), `${secrets.redact(entry)}
+    await mkdir4(dir, { recursive: true, mode: 448 });
+    await appendFile(join7(dir, `${host}.log`), `${secrets.redact(entry)}
 `, { mode: 384 });
   }
   async status(site2, _ctx) {
@@ -44109,7 +44519,12 @@ var TungstenFabric = class {
     return fabricStep(ctx, site2.plan.name, "pods and services", async () => {
       const { master, host } = this.endpointsOf(site2);
       const path = this.at(master.name, `${STATE_DIR}/workloads.yaml`);
-      await this.put(host, path, renderYaml(workloadObjects(namespaces)), 420);
+      await this.put(
+        host,
+        path,
+        renderYaml(workloadObjects(namespaces, { image: this.workloadImage })),
+        420
+      );
       await this.kubectl(host, master.name, kubectlApplyCommand(path));
       const deadline = Date.now() + (this.options.workloadDeadlineMs ?? 6e5);
       for (; ; ) {
@@ -44185,7 +44600,7 @@ var TungstenFabric = class {
 
 // src/providers/local/index.ts
 import { resolve as resolve4 } from "node:path";
-import { mkdir as mkdir7 } from "node:fs/promises";
+import { mkdir as mkdir8 } from "node:fs/promises";
 
 // src/remote/sshd.ts
 import { spawn } from "node:child_process";
@@ -44199,9 +44614,9 @@ import {
   readFileSync as readFileSync2,
   statSync
 } from "node:fs";
-import { mkdir as mkdir4, readFile as readFile5, readdir, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir5, readFile as readFile6, readdir, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { dirname as dirname4, join as join7, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join8, resolve as resolve2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var SSHD_PATH = "/usr/sbin/sshd";
@@ -44215,7 +44630,7 @@ var NAME2 = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function sshdFiles(dir, tag) {
   if (!NAME2.test(tag))
     throw new TypeError(`sshd tag must be [A-Za-z0-9_.-]+, got ${JSON.stringify(tag)}`);
-  const base = join7(resolve2(dir), `sshd-${tag}`);
+  const base = join8(resolve2(dir), `sshd-${tag}`);
   return {
     config: `${base}.conf`,
     authorizedKeys: `${base}-authorized_keys`,
@@ -44305,10 +44720,10 @@ async function ensureHostKey(path, type, tag) {
       path
     ]);
   }
-  return (await readFile5(`${path}.pub`, "utf8")).trim();
+  return (await readFile6(`${path}.pub`, "utf8")).trim();
 }
 async function ensurePrivsepDir() {
-  await mkdir4(PRIVSEP_DIR, { recursive: true, mode: 493 });
+  await mkdir5(PRIVSEP_DIR, { recursive: true, mode: 493 });
 }
 function randomPort() {
   return 2e4 + Math.floor(Math.random() * 4e4);
@@ -44321,7 +44736,7 @@ async function startSshd(options) {
     );
   }
   const files = sshdFiles(options.dir, options.tag);
-  await mkdir4(resolve2(options.dir), { recursive: true, mode: 448 });
+  await mkdir5(resolve2(options.dir), { recursive: true, mode: 448 });
   await ensurePrivsepDir();
   const home = options.home ?? files.home;
   const env = { HOME: home, ...options.env };
@@ -44335,13 +44750,13 @@ async function startSshd(options) {
     throw new TypeError(
       "sshd: pass session variables as env, not as a SetEnv line (sshd uses only the first)"
     );
-  await mkdir4(home, { recursive: true, mode: 448 });
+  await mkdir5(home, { recursive: true, mode: 448 });
   const hostKeyTypes = options.hostKeyTypes ?? ["ed25519"];
   const hostPublicKeys = [];
   for (const type of hostKeyTypes) {
     hostPublicKeys.push(await ensureHostKey(files.hostKey(type), type, options.tag));
   }
-  await writeFile3(
+  await writeFile4(
     files.authorizedKeys,
     options.authorizedKeys.map((k) => k.trim()).join("\n") + "\n",
     {
@@ -44355,7 +44770,7 @@ async function startSshd(options) {
   let lastError = "";
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? randomPort();
-    await writeFile3(
+    await writeFile4(
       files.config,
       renderConfig(files, {
         listenAddress,
@@ -44410,7 +44825,7 @@ async function launch(files, options, port) {
   child.on("exit", (code2, signal2) => exited = { code: code2, signal: signal2 });
   child.unref();
   const deadline = Date.now() + (options.startTimeoutMs ?? 1e4);
-  const logSince = async () => (await readFile5(files.log)).subarray(logStart).toString("utf8");
+  const logSince = async () => (await readFile6(files.log)).subarray(logStart).toString("utf8");
   for (; ; ) {
     const log = await logSince();
     if (spawnError) return { error: spawnError.message, portTaken: false };
@@ -44435,8 +44850,8 @@ async function processTable() {
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat7 = await readFile5(`/proc/${entry}/stat`, "utf8");
-      const rest = stat7.slice(stat7.lastIndexOf(")") + 2).split(" ");
+      const stat8 = await readFile6(`/proc/${entry}/stat`, "utf8");
+      const rest = stat8.slice(stat8.lastIndexOf(")") + 2).split(" ");
       out.push({ pid: Number(entry), state: rest[0] ?? "?", ppid: Number(rest[1]) });
     } catch {
     }
@@ -44460,8 +44875,8 @@ async function descendantsOf(pid) {
 }
 async function isAlive(pid) {
   try {
-    const stat7 = await readFile5(`/proc/${pid}/stat`, "utf8");
-    return stat7.slice(stat7.lastIndexOf(")") + 2)[0] !== "Z";
+    const stat8 = await readFile6(`/proc/${pid}/stat`, "utf8");
+    return stat8.slice(stat8.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
   }
@@ -44497,30 +44912,30 @@ async function stopProcessTree(pid) {
 
 // src/providers/local/marker.ts
 import {
-  mkdir as mkdir5,
+  mkdir as mkdir6,
   readdir as readdir2,
-  readFile as readFile6,
+  readFile as readFile7,
   readlink,
-  rename as rename3,
-  rm as rm3,
+  rename as rename4,
+  rm as rm4,
   symlink,
-  writeFile as writeFile4
+  writeFile as writeFile5
 } from "node:fs/promises";
 var MARKER_FILE = "run.json";
 function markerPath(runId) {
   return `${runDir(runId)}/${MARKER_FILE}`;
 }
 async function writeMarker(marker) {
-  await mkdir5(RUN_ROOT, { recursive: true, mode: 493 });
-  await mkdir5(runDir(marker.runId), { recursive: true, mode: 493 });
+  await mkdir6(RUN_ROOT, { recursive: true, mode: 493 });
+  await mkdir6(runDir(marker.runId), { recursive: true, mode: 493 });
   const tmp = `${markerPath(marker.runId)}.${process.pid}.tmp`;
-  await writeFile4(tmp, `${JSON.stringify(marker, null, 2)}
+  await writeFile5(tmp, `${JSON.stringify(marker, null, 2)}
 `, { mode: 420 });
-  await rename3(tmp, markerPath(marker.runId));
+  await rename4(tmp, markerPath(marker.runId));
 }
 async function readMarker(runId) {
   try {
-    const m = JSON.parse(await readFile6(markerPath(runId), "utf8"));
+    const m = JSON.parse(await readFile7(markerPath(runId), "utf8"));
     return m.runId === runId ? m : void 0;
   } catch {
     return void 0;
@@ -44541,7 +44956,7 @@ function blockLink(block2) {
   return `${RUN_ROOT}/block-${block2}`;
 }
 async function reserveBlock(block2, runId) {
-  await mkdir5(RUN_ROOT, { recursive: true, mode: 493 });
+  await mkdir6(RUN_ROOT, { recursive: true, mode: 493 });
   const link = blockLink(block2);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -44552,7 +44967,7 @@ async function reserveBlock(block2, runId) {
       const owner = await readlink(link).catch(() => void 0);
       if (owner === runId) return true;
       if (owner !== void 0 && (await runIdsOnHost()).includes(owner)) return false;
-      await rm3(link, { force: true });
+      await rm4(link, { force: true });
     }
   }
   return false;
@@ -44586,8 +45001,8 @@ function processAlive(pid) {
 }
 
 // src/providers/local/preflight.ts
-import { delimiter, join as join8 } from "node:path";
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { delimiter, join as join9 } from "node:path";
+import { randomBytes as randomBytes5 } from "node:crypto";
 
 // src/providers/local/sys.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -44806,7 +45221,7 @@ function blockInUse(block2, used) {
 
 // src/providers/local/capacity.ts
 import { availableParallelism } from "node:os";
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 var RSS_MIB = { host: 25, bird: 3, echo: 45, prober: 45, runner: 150 };
 var PROBERS = 8;
 var MEASURED = { sites: 40, hosts: 120, cores: 2 };
@@ -44827,7 +45242,7 @@ function localNeed(plan) {
   return { sites: local.length, hosts, birds, backends, mib, neighbours };
 }
 async function availableMib(file2 = "/proc/meminfo") {
-  const text4 = await readFile7(file2, "utf8").catch(() => "");
+  const text4 = await readFile8(file2, "utf8").catch(() => "");
   const m = /^MemAvailable:\s+(\d+)\s+kB$/m.exec(text4);
   return m ? Math.floor(Number(m[1]) / 1024) : void 0;
 }
@@ -44864,7 +45279,7 @@ function capacityErrors(need, host) {
   return errors;
 }
 async function neighbourLimit(file2 = "/proc/sys/net/ipv4/neigh/default/gc_thresh3") {
-  const text4 = (await readFile7(file2, "utf8").catch(() => "")).trim();
+  const text4 = (await readFile8(file2, "utf8").catch(() => "")).trim();
   return /^\d+$/.test(text4) ? Number(text4) : void 0;
 }
 async function hostCapacity() {
@@ -44890,7 +45305,7 @@ var REQUIRED_TOOLS = [
 var SBIN = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 function findTool(name, path = process.env.PATH ?? "") {
   for (const dir of [...path.split(delimiter).filter(Boolean), ...SBIN]) {
-    const candidate = join8(dir, name);
+    const candidate = join9(dir, name);
     try {
       accessSync2(candidate, constants3.X_OK);
       return candidate;
@@ -44929,7 +45344,7 @@ async function preflightLocal(sys, plan, host) {
 }
 var PROBE_PREFIX = "tepf-";
 function probeNetns(pid = process.pid) {
-  return `${PROBE_PREFIX}${pid}-${randomBytes4(3).toString("hex")}`;
+  return `${PROBE_PREFIX}${pid}-${randomBytes5(3).toString("hex")}`;
 }
 function probeOwner(ns) {
   const m = /^tepf-(\d+)-[0-9a-f]{6}$/.exec(ns);
@@ -44977,7 +45392,7 @@ async function kernelCheck(sys) {
 }
 
 // src/providers/local/sweep.ts
-import { readdir as readdir3, readFile as readFile8, rm as rm4, stat as stat4 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile9, rm as rm5, stat as stat4 } from "node:fs/promises";
 async function wireguardSockets(runId) {
   const names = await readdir3(WIREGUARD_SOCKET_DIR).catch(() => []);
   return names.filter((n) => ownsWireguardSocket(runId, n)).map((n) => `${WIREGUARD_SOCKET_DIR}/${n}`);
@@ -44985,7 +45400,7 @@ async function wireguardSockets(runId) {
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
-    const raw = await readFile8(`/proc/${pid}/cmdline`, "utf8");
+    const raw = await readFile9(`/proc/${pid}/cmdline`, "utf8");
     return raw.split("\0").filter((a) => a !== "");
   } catch {
     return void 0;
@@ -44993,7 +45408,7 @@ async function commandLine(pid) {
 }
 async function alive(pid) {
   try {
-    const s = await readFile8(`/proc/${pid}/stat`, "utf8");
+    const s = await readFile9(`/proc/${pid}/stat`, "utf8");
     return s.slice(s.lastIndexOf(")") + 2)[0] !== "Z";
   } catch {
     return false;
@@ -45161,16 +45576,16 @@ async function sweepRun(runId, sites, sys, logger) {
   if (late > 0)
     logger.info(`teardown ${runId}: stopped ${late} processes that started during teardown`);
   for (const socket of await wireguardSockets(runId)) {
-    await rm4(socket, { force: true });
+    await rm5(socket, { force: true });
     report.deleted.push(resource("socket", socket));
   }
   for (const link of await blocksOf(runId)) {
-    await rm4(link, { force: true });
+    await rm5(link, { force: true });
     report.deleted.push(resource("reservation", link));
   }
   if (found.dir) {
     try {
-      await rm4(found.dir, { recursive: true, force: true });
+      await rm5(found.dir, { recursive: true, force: true });
       report.deleted.push(resource("dir", found.dir));
     } catch (e) {
       report.remaining.push({
@@ -45197,10 +45612,10 @@ import {
   rmSync,
   writeSync
 } from "node:fs";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/state/owner.ts
-import { chown, mkdir as mkdir6 } from "node:fs/promises";
+import { chown, mkdir as mkdir7 } from "node:fs/promises";
 import { dirname as dirname5, resolve as resolve3 } from "node:path";
 function sudoUser(env = process.env) {
   if (process.getuid?.() !== 0) return void 0;
@@ -45220,7 +45635,7 @@ async function handToSudoUser(paths, env = process.env) {
   }
 }
 async function makeDirs(dir) {
-  return dirsMade(dir, await mkdir6(dir, { recursive: true }));
+  return dirsMade(dir, await mkdir7(dir, { recursive: true }));
 }
 function dirsMade(dir, first) {
   if (first === void 0) return [];
@@ -45256,12 +45671,12 @@ function tryCreate(path, command) {
   }
 }
 function deadOwner(dir) {
-  const holder = holderOf(join9(dir, LOCK_FILE));
+  const holder = holderOf(join10(dir, LOCK_FILE));
   if (!holder || !["up", "run"].includes(holder.command) || processAlive(holder.pid)) return void 0;
   return { pid: holder.pid, command: holder.command };
 }
 function lockStateDir(dir, command, options = {}) {
-  const path = join9(dir, LOCK_FILE);
+  const path = join10(dir, LOCK_FILE);
   if (options.create === false && !existsSync4(dir)) return () => {
   };
   const mine = held.get(path);
@@ -45526,7 +45941,7 @@ var LocalProvider = class {
     return made;
   }
   async makeRunNetwork(plan, ctx) {
-    await mkdir7(runDir(ctx.runId), { recursive: true, mode: 493 });
+    await mkdir8(runDir(ctx.runId), { recursive: true, mode: 493 });
     const existing = await readMarker(ctx.runId);
     const block2 = existing?.publicBlock ?? await this.chooseBlock(plan, ctx.runId);
     await writeMarker({
@@ -45682,7 +46097,7 @@ var ConnectionLostError = class extends RemoteError {
 };
 
 // src/remote/hostKeys.ts
-import { appendFile as appendFile2, mkdir as mkdir8, readFile as readFile9 } from "node:fs/promises";
+import { appendFile as appendFile2, mkdir as mkdir9, readFile as readFile10 } from "node:fs/promises";
 import { dirname as dirname6 } from "node:path";
 var ALGORITHMS_FOR_TYPE = {
   "ssh-ed25519": ["ssh-ed25519"],
@@ -45712,7 +46127,7 @@ var HostKeyStore = class _HostKeyStore {
     const store = new _HostKeyStore({ file: file2, ...logger ? { logger } : {} });
     let text4 = "";
     try {
-      text4 = await readFile9(file2, "utf8");
+      text4 = await readFile10(file2, "utf8");
     } catch (e) {
       if (e.code !== "ENOENT") throw e;
     }
@@ -45791,7 +46206,7 @@ var HostKeyStore = class _HostKeyStore {
   async persist(name, address, blobs) {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
-    await mkdir8(dirname6(file2), { recursive: true, mode: 448 });
+    await mkdir9(dirname6(file2), { recursive: true, mode: 448 });
     const text4 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
     await appendFile2(file2, text4, { mode: 384 });
@@ -45800,8 +46215,8 @@ var HostKeyStore = class _HostKeyStore {
 
 // src/remote/pool.ts
 var import_ssh2 = __toESM(require_lib(), 1);
-import { randomBytes as randomBytes6 } from "node:crypto";
-import { readFile as readFile10 } from "node:fs/promises";
+import { randomBytes as randomBytes7 } from "node:crypto";
+import { stat as stat5 } from "node:fs/promises";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
 
@@ -45955,7 +46370,7 @@ var TrailerScanner = class {
 };
 
 // src/remote/runner.ts
-import { randomBytes as randomBytes5 } from "node:crypto";
+import { randomBytes as randomBytes6 } from "node:crypto";
 var RUNNER_SCRIPT = `printf '%s ready\\n' "$1"
 set --
 while IFS= read -r n; do
@@ -45976,7 +46391,7 @@ var RunnerClosedError = class extends Error {
   }
 };
 function nonce() {
-  return `te${randomBytes5(16).toString("hex")}`;
+  return `te${randomBytes6(16).toString("hex")}`;
 }
 var CommandRunner = class _CommandRunner {
   constructor(channel) {
@@ -46728,16 +47143,40 @@ var RemotePool = class {
    * reader never sees half a file.
    */
   async upload(host, remotePath, content3, mode = 420) {
+    await this.sftpWrite(
+      host,
+      remotePath,
+      mode,
+      content3.length,
+      (s, tmp, cb) => s.writeFile(tmp, content3, { mode }, cb)
+    );
+  }
+  /**
+   * Upload a local file (see upload), streamed in parallel chunks (SFTP's
+   * fastPut), so an image layer of hundreds of MiB is never held in memory.
+   */
+  async uploadFile(host, remotePath, localPath, mode = 420) {
+    const { size: size3 } = await stat5(localPath);
+    await this.sftpWrite(
+      host,
+      remotePath,
+      mode,
+      size3,
+      (s, tmp, cb) => s.fastPut(localPath, tmp, { mode }, cb)
+    );
+  }
+  /** Write to a temporary name beside remotePath with `write`, set the mode, rename into place. */
+  async sftpWrite(host, remotePath, mode, size3, write) {
     const started = Date.now();
     const conn = await this.sessionSlot(host);
-    const tmp = `${remotePath}.tmp-${randomBytes6(4).toString("hex")}`;
+    const tmp = `${remotePath}.tmp-${randomBytes7(4).toString("hex")}`;
     let sftp;
     try {
       const s = await this.openSession(conn, (c, cb) => c.sftp(cb));
       sftp = s;
       const call = (fn) => new Promise((resolve6, reject) => fn((err) => err ? reject(err) : resolve6()));
       try {
-        await call((cb) => s.writeFile(tmp, content3, { mode }, cb));
+        await call((cb) => write(s, tmp, cb));
         await call((cb) => s.chmod(tmp, mode, cb));
         await call((cb) => s.ext_openssh_rename(tmp, remotePath, cb));
       } catch (e) {
@@ -46770,7 +47209,7 @@ var RemotePool = class {
       this.releaseSlot(conn);
     }
     this.options.logger.debug(
-      `${host.name}: uploaded ${remotePath} (${content3.length} bytes, mode ${mode.toString(8)})`
+      `${host.name}: uploaded ${remotePath} (${size3} bytes, mode ${mode.toString(8)})`
     );
   }
   /** A connection and a session slot on it, retrying if the connection closes while queued. */
@@ -46790,10 +47229,6 @@ var RemotePool = class {
         }
       }
     }
-  }
-  /** Upload a local file (see upload). */
-  async uploadFile(host, remotePath, localPath, mode = 420) {
-    await this.upload(host, remotePath, await readFile10(localPath), mode);
   }
   // ---- waiting ------------------------------------------------------------
   /**
@@ -47421,6 +47856,7 @@ function tungstenFabric(run2) {
     credentials: run2.credentials,
     ...run2.transcriptDir ? { transcriptDir: run2.transcriptDir } : {},
     artifacts: new ArtifactCache(run2.artifactDir ?? defaultCacheDir()),
+    images: new ImageStore(join11(run2.artifactDir ?? defaultCacheDir(), "images")),
     ...run2.docSteps ? { docSteps: run2.docSteps } : {}
   });
 }
@@ -48173,8 +48609,8 @@ function probeErrorsText(totals) {
 }
 
 // src/report/outputs.ts
-import { writeFile as writeFile5 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { writeFile as writeFile6 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 
 // src/report/githubContext.ts
 import { readFileSync as readFileSync4 } from "node:fs";
@@ -50584,19 +51020,19 @@ function renderResultsJson(results) {
 async function writeResultsFiles(dir, results, options = {}) {
   const made = await makeDirs(dir);
   const files = {
-    json: join10(dir, RESULT_FILES.json),
-    markdown: join10(dir, RESULT_FILES.markdown),
-    junit: join10(dir, RESULT_FILES.junit)
+    json: join12(dir, RESULT_FILES.json),
+    markdown: join12(dir, RESULT_FILES.markdown),
+    junit: join12(dir, RESULT_FILES.junit)
   };
-  await writeFile5(files.json, renderResultsJson(results));
-  await writeFile5(
+  await writeFile6(files.json, renderResultsJson(results));
+  await writeFile6(
     files.markdown,
     renderMarkdown(results, {
       variant: "full",
       ...options.runUrl ? { runUrl: options.runUrl } : {}
     })
   );
-  await writeFile5(files.junit, renderJunit(results));
+  await writeFile6(files.junit, renderJunit(results));
   await handToSudoUser([...made, files.json, files.markdown, files.junit]);
   return files;
 }
@@ -50631,11 +51067,11 @@ async function publishResults(results, o) {
 }
 
 // src/pipeline/testRun.ts
-import { copyFile, mkdir as mkdir10, readdir as readdir4 } from "node:fs/promises";
-import { join as join13, resolve as resolve5 } from "node:path";
+import { copyFile, mkdir as mkdir11, readdir as readdir4 } from "node:fs/promises";
+import { join as join15, resolve as resolve5 } from "node:path";
 
 // src/docs/readDoc.ts
-import { readFile as readFile11, stat as stat5 } from "node:fs/promises";
+import { readFile as readFile11, stat as stat6 } from "node:fs/promises";
 import { extname } from "node:path";
 var MARKDOWN = /* @__PURE__ */ new Set([".md", ".markdown", ".mdown", ".mkd"]);
 async function readDoc(file2) {
@@ -50644,7 +51080,7 @@ async function readDoc(file2) {
       `${file2}: not a Markdown file (.md or .markdown); lint-docs reads Markdown docs only.`
     );
   }
-  const info = await stat5(file2).catch(() => void 0);
+  const info = await stat6(file2).catch(() => void 0);
   if (!info) throw new UserError(`${file2}: no such file; pass the paths of Markdown docs.`);
   if (!info.isFile())
     throw new UserError(`${file2}: not a regular file; pass the paths of Markdown docs.`);
@@ -50655,8 +51091,8 @@ async function readDoc(file2) {
 }
 
 // src/pipeline.ts
-import { stat as stat6, rm as rm5 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { stat as stat7, rm as rm6 } from "node:fs/promises";
+import { join as join14 } from "node:path";
 
 // src/pipeline/connect.ts
 var sleep4 = (ms, signal2) => new Promise((resolve6, reject) => {
@@ -50713,7 +51149,7 @@ async function waitPeered(fabric, sites, pairs, ctx, options) {
 }
 
 // src/tunnel/edges.ts
-import { randomBytes as randomBytes7 } from "node:crypto";
+import { randomBytes as randomBytes8 } from "node:crypto";
 function edgeEndpoints(sites, filesOf = () => void 0) {
   const out = [];
   for (const s of sites) {
@@ -50747,7 +51183,7 @@ function makeTunnels(runId, plan, edges) {
 }
 async function setUpTunnel(remote, sites, t, ctx) {
   const host = hostFor(hostsOf(sites), t.host);
-  const staged = `${t.files.stageDir}/tungsten-e2e-${t.device}-${randomBytes7(4).toString("hex")}.key`;
+  const staged = `${t.files.stageDir}/tungsten-e2e-${t.device}-${randomBytes8(4).toString("hex")}.key`;
   await remote.upload(host, staged, `${t.keys.privateKey}
 `, 384);
   const r = await remote.exec(
@@ -50961,6 +51397,10 @@ function abortableRemote(remote, signal2) {
       if (signal2.aborted) return Promise.reject(abortReason(signal2));
       return unlessAborted(remote.upload(host, path, content3, mode), signal2);
     },
+    uploadFile: (host, path, local, mode) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.uploadFile(host, path, local, mode), signal2);
+    },
     reboot: (host, deadlineMs) => {
       if (signal2.aborted) return Promise.reject(abortReason(signal2));
       return unlessAborted(remote.reboot(host, deadlineMs), signal2);
@@ -51051,8 +51491,8 @@ function stepRunner(store, phaseRecord, logger, signal2) {
 }
 
 // src/pipeline/diagnostics.ts
-import { mkdir as mkdir9, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { mkdir as mkdir10, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 var DIAGNOSTICS_DEADLINE_MS = 3e4;
 async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTICS_DEADLINE_MS) {
   if (!fabric.collectLogs) return [];
@@ -51070,14 +51510,14 @@ async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTIC
       ctx.logger.warn(`diagnostics: not gathered within ${deadlineMs / 1e3}s; none written`);
       return [];
     }
-    await mkdir9(dir, { recursive: true, mode: 448 });
+    await mkdir10(dir, { recursive: true, mode: 448 });
     const written = [];
     for (const [i, perHost] of gathered.entries()) {
       const expected2 = sites[i].machines.hosts.filter((h) => h.role !== "edge").map((h) => h.name);
       for (const [host, text4] of Object.entries(perHost)) {
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host)) continue;
-        const file2 = join11(dir, `${host}.txt`);
-        await writeFile6(file2, secrets.redact(text4), { mode: 384 });
+        const file2 = join13(dir, `${host}.txt`);
+        await writeFile7(file2, secrets.redact(text4), { mode: 384 });
         written.push(file2);
       }
       const silent = expected2.filter((h) => !(h in perHost));
@@ -51213,7 +51653,7 @@ var providersOfState = (state) => [
   .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
 ];
 async function exists(path) {
-  return stat6(path).then(
+  return stat7(path).then(
     () => true,
     () => false
   );
@@ -51242,12 +51682,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join12(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join14(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join12(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join14(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -51258,7 +51698,7 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists(join12(stateDir, STATE_FILE))) {
+  if (await exists(join14(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
@@ -51357,7 +51797,7 @@ async function up(options, env) {
       runId,
       remote: abortableRemote(pool, work),
       credentials: fabricCredentials(env),
-      transcriptDir: join12(stateDir, TRANSCRIPTS),
+      transcriptDir: join14(stateDir, TRANSCRIPTS),
       ...env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {},
       ...docSteps2 ? { docSteps: docSteps2 } : {}
     });
@@ -51480,14 +51920,14 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join12(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join14(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
     runId,
     remote: abortableRemote(pool, signal2),
     credentials: fabricCredentials(env),
-    transcriptDir: join12(stateDir, TRANSCRIPTS),
+    transcriptDir: join14(stateDir, TRANSCRIPTS),
     ...env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {}
   });
   const ctx = { plan, logger, signal: signal2 };
@@ -51628,8 +52068,8 @@ async function downLocked(options, env) {
   }
   result.deleted.push(...swept.deleted);
   result.remaining.push(...swept.remaining);
-  if (state.keyFile) await rm5(state.keyFile, { force: true });
-  await rm5(join12(options.stateDir, KNOWN_HOSTS), { force: true });
+  if (state.keyFile) await rm6(state.keyFile, { force: true });
+  await rm6(join14(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
@@ -51662,7 +52102,7 @@ function keepsRun(policy, end) {
 }
 function run(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join12(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join14(".tungsten-e2e", runId);
   return withStateLock(stateDir, "run", () => runLocked({ ...options, runId, stateDir }, env));
 }
 async function runLocked(options, env) {
@@ -51684,7 +52124,7 @@ async function runLocked(options, env) {
   const end = cancelled ? "cancelled" : failure2 === void 0 && passed ? "passed" : "failed";
   const keep = keepsRun(policy, end);
   const leave = options.onCancel === "leave" && cancelled;
-  const made = await exists(join12(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
+  const made = await exists(join14(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
     (s) => s.state.runId === runId ? { providers: providersOfState(s.state) } : void 0
   ) : void 0;
   if (made) {
@@ -52219,15 +52659,15 @@ async function runSuites(fabric, sites, ctx, options) {
 var DIAGNOSTICS = "diagnostics";
 var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
 async function copyTranscripts(stateDir, resultsDir) {
-  const from = join13(stateDir, TRANSCRIPTS);
+  const from = join15(stateDir, TRANSCRIPTS);
   const names = await readdir4(from).catch(() => []);
   if (names.length === 0) return;
-  const to = join13(resultsDir, TRANSCRIPTS);
-  await mkdir10(to, { recursive: true, mode: 448 });
-  for (const n of names) await copyFile(join13(from, n), join13(to, n));
+  const to = join15(resultsDir, TRANSCRIPTS);
+  await mkdir11(to, { recursive: true, mode: 448 });
+  for (const n of names) await copyFile(join15(from, n), join15(to, n));
 }
 function runResultsDir(runId) {
-  return join13(DEFAULT_RESULTS_DIR, runId);
+  return join15(DEFAULT_RESULTS_DIR, runId);
 }
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
 function reproduceCommand(source, plan, reader) {
@@ -52303,7 +52743,7 @@ async function testAndReport(live, options) {
     error62 = `test: ${messageOf(e)}`;
     checks = finished;
     if (!ctx.signal.aborted) {
-      await writeDiagnostics(live.fabric, live.sites, ctx, join13(options.resultsDir, DIAGNOSTICS));
+      await writeDiagnostics(live.fabric, live.sites, ctx, join15(options.resultsDir, DIAGNOSTICS));
     }
   }
   if (!ctx.signal.aborted) {
@@ -52329,14 +52769,14 @@ async function testAndReport(live, options) {
 }
 async function runAndReport(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join13(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join15(".tungsten-e2e", runId);
   let tested;
   let outcome;
   let failure2;
   try {
     outcome = await run(
       {
-        diagnosticsDir: join13(options.resultsDir, DIAGNOSTICS),
+        diagnosticsDir: join15(options.resultsDir, DIAGNOSTICS),
         ...options,
         runId,
         stateDir,
@@ -52376,7 +52816,7 @@ async function runAndReport(options, env) {
 // src/state/teardown.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { chmod, copyFile as copyFile2 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join16 } from "node:path";
 function providersOf(state) {
   return [
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
@@ -52386,10 +52826,10 @@ function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join14(dir, "state");
+  const to = join16(dir, "state");
   const made = await makeDirs(to);
-  const file2 = join14(to, STATE_FILE);
-  await copyFile2(join14(stateDir, STATE_FILE), file2);
+  const file2 = join16(to, STATE_FILE);
+  await copyFile2(join16(stateDir, STATE_FILE), file2);
   await chmod(to, 448);
   await chmod(file2, 384);
   await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
@@ -52397,7 +52837,7 @@ async function exportState(stateDir, dir) {
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join14(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join16(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
@@ -52520,7 +52960,7 @@ export {
   lintDoc,
   docSteps,
   renderedCommands,
-  pinnedArtifacts,
+  hasRunnerDownloads,
   cacheKey,
   SUITES,
   TEARDOWN_POLICIES,
