@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-AS2XW72R.js";
+} from "./chunks/chunk-KPGZSEJQ.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,10 +44,10 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-6WHAPDOE.js";
+} from "./chunks/chunk-OP7D7RC5.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-HDPU2FIX.js";
+import "./chunks/chunk-2HS6D2WA.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import {

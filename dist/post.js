@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-O4DSCK6L.js";
+} from "./chunks/chunk-2KC63ZHS.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -14,10 +14,10 @@ import {
   postTeardown,
   reexecAsRoot,
   shouldReexecAsRoot
-} from "./chunks/chunk-6WHAPDOE.js";
+} from "./chunks/chunk-OP7D7RC5.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
-import "./chunks/chunk-HDPU2FIX.js";
+import "./chunks/chunk-2HS6D2WA.js";
 import "./chunks/chunk-T5G7RGOZ.js";
 import "./chunks/chunk-VE4IKPWZ.js";
 import {

@@ -102,6 +102,8 @@ export const profileSchema = z.strictObject({
       'api-versions': z.array(z.string()).default([]),
     }),
     'control-pod-selector': z.string(),
+    /** the env ConfigMap key TF's CNI takes the pods' MTU from; none: the CNI's own 1500 */
+    'pod-mtu-key': z.string().optional(),
   }),
   minimums: z.strictObject({ master: size, worker: size, edge: size }),
   images: z.strictObject({ aws: imageRef, gcp: imageRef, azure: imageRef }),

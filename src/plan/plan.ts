@@ -2,6 +2,7 @@
  * plan: everything decidable without touching a machine. Pure and total:
  * a RunConfig and a profile in, a Plan or positioned UserErrors out.
  */
+import { POD_MTU } from '../tunnel/wireguard.js';
 import type { Profile, PlaceholderSource } from '../config/profile.js';
 import { listProfiles, loadProfile, minorOf, unknownProfileMessage } from '../config/profile.js';
 import type { RunConfig, SiteConfig } from '../config/types.js';
@@ -193,7 +194,10 @@ function planSite(
     kubeadm: { args: kubeadmArgs(kube), config: kubeadmConfig(kube) },
     manifestValues,
     configMapValues: {
-      env: { VROUTER_GATEWAY: gateway },
+      env: {
+        VROUTER_GATEWAY: gateway,
+        ...(profile.tf['pod-mtu-key'] ? { [profile.tf['pod-mtu-key']]: String(POD_MTU) } : {}),
+      },
       kubeManager: {
         KUBERNETES_POD_SUBNETS: ip.cidrs.pod,
         KUBERNETES_SERVICE_SUBNETS: ip.cidrs.service,

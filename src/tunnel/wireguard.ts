@@ -23,6 +23,10 @@ export const WIREGUARD_PORT = 51820;
 export const WIREGUARD_OVERHEAD = 60;
 /** the underlay MTU every provider gives its VMs and the local veths */
 export const UNDERLAY_MTU = 1500;
+/** the largest overlay header between sites: VXLAN on IPv4, outer IP 20 + UDP 8 + VXLAN 8 + inner Ethernet 14 (MPLSoUDP is 32) */
+export const OVERLAY_OVERHEAD = 50;
+/** the pod MTU across sites: the underlay less the sites' tunnel less the overlay */
+export const POD_MTU = UNDERLAY_MTU - WIREGUARD_OVERHEAD - OVERLAY_OVERHEAD;
 /** seconds between keepalives: below every cloud NAT's UDP timeout */
 export const KEEPALIVE_SECONDS = 25;
 /** where an edge VM keeps its private key, and where the login user's copy waits for sudo */

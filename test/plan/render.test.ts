@@ -44,6 +44,15 @@ describe.each([
     }
   });
 
+  it("sets the pods' MTU for the tunnel where the profile's CNI takes one (opensdn-24's VROUTER_MTU), and leaves it out where it does not", () => {
+    for (const site of plan.sites) {
+      const env = configMap(docsOf(renderSiteManifest(text, file, plan, site)), 'env');
+      // 1500 underlay less WireGuard's 60 less VXLAN's 50
+      if (profile === 'opensdn-24') expect(env.data!.VROUTER_MTU).toBe('1390');
+      else expect(env.data!).not.toHaveProperty('VROUTER_MTU');
+    }
+  });
+
   it('adds the three subnet keys to kube-manager-config, matching the plan', () => {
     for (const site of plan.sites) {
       const km = configMap(

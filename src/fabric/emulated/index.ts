@@ -6,7 +6,7 @@
  * in cluster.json), as TF keeps it in its config database, so a new process
  * can pick a run up.
  */
-import { UNDERLAY_MTU, WIREGUARD_OVERHEAD } from '../../tunnel/wireguard.js';
+import { POD_MTU } from '../../tunnel/wireguard.js';
 import { InfraError } from '../../errors.js';
 import type { SitePlan } from '../../plan/types.js';
 import type { RemoteHost } from '../../remote/target.js';
@@ -92,10 +92,8 @@ interface Registry {
 const CONTROL = 'control';
 const AGENT = 'agent';
 
-/** VXLAN's own header on IPv4: outer IP 20 + UDP 8 + VXLAN 8 + inner Ethernet 14 */
-const VXLAN_OVERHEAD = 50;
-/** the pod MTU across sites: the underlay less the sites' tunnel less the overlay */
-export const OVERLAY_MTU = UNDERLAY_MTU - WIREGUARD_OVERHEAD - VXLAN_OVERHEAD;
+/** the pod MTU across sites (the emulation's overlay is VXLAN) */
+export const OVERLAY_MTU = POD_MTU;
 
 export class EmulatedFabric implements Fabric {
   readonly name = 'emulated' as const;

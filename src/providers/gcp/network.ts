@@ -12,6 +12,7 @@ import { resourceName, runTags } from '../cloud/tags.js';
 import type { GcpApi } from './api.js';
 import { isAlreadyExists } from './errors.js';
 import { describeTags } from './labels.js';
+import { UNDERLAY_MTU } from '../../tunnel/wireguard.js';
 
 type Firewall = protos.google.cloud.compute.v1.IFirewall;
 export type TagSource = Pick<ProviderContext, 'runId' | 'expiresAt' | 'repo'>;
@@ -138,6 +139,8 @@ export async function createSiteNetwork(
         description: describeTags(runTags(ctx, site.name, network)),
         autoCreateSubnetworks: false,
         routingConfig: { routingMode: 'REGIONAL' },
+        // GCP's default is 1460; the tunnel and the pods' MTU are planned on UNDERLAY_MTU
+        mtu: UNDERLAY_MTU,
       },
     }),
   );

@@ -279,6 +279,8 @@ export class FakeCompute {
         return this.insert(q, { global: true }, 'insert', body as Network, (n) => {
           this.unique(this.networks, n.name!, `global/networks/${n.name}`);
           this.networks.set(n.name!, {
+            // GCP's default for a network created without one
+            mtu: 1460,
             ...n,
             kind: 'compute#network',
             id: this.id(),

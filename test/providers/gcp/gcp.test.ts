@@ -1,4 +1,5 @@
 import type { protos } from '@google-cloud/compute';
+import { UNDERLAY_MTU } from '../../../src/tunnel/wireguard.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSiteFile } from '../../../src/config/load.js';
 import { loadProfile } from '../../../src/config/profile.js';
@@ -143,6 +144,8 @@ describe('GCP provider', () => {
     expect(Number(byHost.get('east-master')!.disks![0]!.initializeParams!.diskSizeGb)).toBe(50);
     expect(Number(byHost.get('east-worker-1')!.disks![0]!.initializeParams!.diskSizeGb)).toBe(40);
     expect(Number(byHost.get('east-edge')!.disks![0]!.initializeParams!.diskSizeGb)).toBe(20);
+    // the underlay the tunnel's and the pods' MTU are planned on, not GCP's default of 1460
+    expect([...fx.world.networks.values()].map((n) => n.mtu)).toEqual([UNDERLAY_MTU]);
     expect(fx.world.shapeErrors).toEqual([]);
   });
 

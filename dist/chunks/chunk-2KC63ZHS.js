@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-6WHAPDOE.js";
+} from "./chunk-OP7D7RC5.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

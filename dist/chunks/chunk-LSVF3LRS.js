@@ -24,7 +24,7 @@ import {
 } from "./chunk-WI6UNROS.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-HDPU2FIX.js";
+} from "./chunk-2HS6D2WA.js";
 import {
   InfraError,
   UserError

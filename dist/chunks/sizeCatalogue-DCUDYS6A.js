@@ -1,13 +1,13 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   GcpProvider
-} from "./chunk-3BCRB6I2.js";
+} from "./chunk-WH7OFZZN.js";
 import "./chunk-A7FLL4EU.js";
 import {
   CATALOGUE_RETRY,
   providerSizeCatalogue
 } from "./chunk-WI6UNROS.js";
-import "./chunk-HDPU2FIX.js";
+import "./chunk-2HS6D2WA.js";
 import {
   gcpCredentialSource
 } from "./chunk-T5G7RGOZ.js";

@@ -1,18 +1,18 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
-  DEFAULT_GCP_WAITS,
-  GcpProvider,
-  placeOf
-} from "./chunk-3BCRB6I2.js";
+  AzureProvider,
+  DEFAULT_AZURE_WAITS,
+  locationOf
+} from "./chunk-XEKVM3L3.js";
 import "./chunk-A7FLL4EU.js";
 import "./chunk-WI6UNROS.js";
-import "./chunk-HDPU2FIX.js";
-import "./chunk-T5G7RGOZ.js";
+import "./chunk-D66SPQEI.js";
+import "./chunk-2HS6D2WA.js";
 import "./chunk-VE4IKPWZ.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";
 export {
-  DEFAULT_GCP_WAITS,
-  GcpProvider,
-  placeOf
+  AzureProvider,
+  DEFAULT_AZURE_WAITS,
+  locationOf
 };

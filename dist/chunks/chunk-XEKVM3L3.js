@@ -26,7 +26,7 @@ import {
 } from "./chunk-D66SPQEI.js";
 import {
   WIREGUARD_PORT
-} from "./chunk-HDPU2FIX.js";
+} from "./chunk-2HS6D2WA.js";
 import {
   InfraError,
   UserError

@@ -8,8 +8,7 @@ import {
 } from "./chunk-AERCAA66.js";
 import {
   EDGE_FILES,
-  UNDERLAY_MTU,
-  WIREGUARD_OVERHEAD,
+  POD_MTU,
   WIREGUARD_PORT,
   checkEnvName,
   edgeScript,
@@ -25,7 +24,7 @@ import {
   require_lib,
   statusScript,
   tunnelDevicePrefix
-} from "./chunk-HDPU2FIX.js";
+} from "./chunk-2HS6D2WA.js";
 import {
   gcpCredentialSource,
   keyFromInput
@@ -32354,7 +32353,9 @@ var profileSchema = external_exports.strictObject({
       namespace: external_exports.string().default("kube-system"),
       "api-versions": external_exports.array(external_exports.string()).default([])
     }),
-    "control-pod-selector": external_exports.string()
+    "control-pod-selector": external_exports.string(),
+    /** the env ConfigMap key TF's CNI takes the pods' MTU from; none: the CNI's own 1500 */
+    "pod-mtu-key": external_exports.string().optional()
   }),
   minimums: external_exports.strictObject({ master: size, worker: size, edge: size }),
   images: external_exports.strictObject({ aws: imageRef, gcp: imageRef, azure: imageRef }),
@@ -33501,7 +33502,10 @@ function planSite(site2, index2, ip2, profile, versions) {
     kubeadm: { args: kubeadmArgs(kube), config: kubeadmConfig(kube) },
     manifestValues,
     configMapValues: {
-      env: { VROUTER_GATEWAY: gateway },
+      env: {
+        VROUTER_GATEWAY: gateway,
+        ...profile.tf["pod-mtu-key"] ? { [profile.tf["pod-mtu-key"]]: String(POD_MTU) } : {}
+      },
       kubeManager: {
         KUBERNETES_POD_SUBNETS: ip2.cidrs.pod,
         KUBERNETES_SERVICE_SUBNETS: ip2.cidrs.service,
@@ -34479,8 +34483,7 @@ function parseOutcomes(stdout, count) {
 }
 var CONTROL = "control";
 var AGENT = "agent";
-var VXLAN_OVERHEAD = 50;
-var OVERLAY_MTU = UNDERLAY_MTU - WIREGUARD_OVERHEAD - VXLAN_OVERHEAD;
+var OVERLAY_MTU = POD_MTU;
 var EmulatedFabric = class {
   name = "emulated";
   /**
@@ -47803,7 +47806,7 @@ function emulatedFabric(run2, options = {}) {
 var LOADERS = {
   local: async () => new LocalProvider(),
   aws: async (o) => {
-    const { AwsProvider } = await import("./provider-3GAFV6SC.js");
+    const { AwsProvider } = await import("./provider-4M5TDUCD.js");
     return new AwsProvider({
       ...o.awsKeys ? { keys: o.awsKeys } : {},
       ...o.ssh ? { ssh: o.ssh } : {}
@@ -47819,7 +47822,7 @@ var LOADERS = {
   // each cloud's module and SDK are imported only when a site uses that cloud
   gcp: async (o) => {
     const [{ GcpProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-3VV7WB74.js"),
+      import("./provider-NUMDV7TP.js"),
       import("./client-QUJEMIBC.js")
     ]);
     const key = keyFromInput3(o.gcpCredentials);
@@ -47827,7 +47830,7 @@ var LOADERS = {
   },
   azure: async (o) => {
     const [{ AzureProvider }, { keyFromInput: keyFromInput3 }] = await Promise.all([
-      import("./provider-5RHKG2JK.js"),
+      import("./provider-T73ILXN5.js"),
       import("./client-HTHFVAYC.js")
     ]);
     const key = keyFromInput3(o.azureCredentials);

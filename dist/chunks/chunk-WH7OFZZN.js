@@ -27,8 +27,9 @@ import {
   typeField
 } from "./chunk-WI6UNROS.js";
 import {
+  UNDERLAY_MTU,
   WIREGUARD_PORT
-} from "./chunk-HDPU2FIX.js";
+} from "./chunk-2HS6D2WA.js";
 import {
   gcpClientFactory
 } from "./chunk-T5G7RGOZ.js";
@@ -540,7 +541,9 @@ async function createSiteNetwork(api, site, plan, region, ctx) {
         name: network,
         description: describeTags(runTags(ctx, site.name, network)),
         autoCreateSubnetworks: false,
-        routingConfig: { routingMode: "REGIONAL" }
+        routingConfig: { routingMode: "REGIONAL" },
+        // GCP's default is 1460; the tunnel and the pods' MTU are planned on UNDERLAY_MTU
+        mtu: UNDERLAY_MTU
       }
     })
   );

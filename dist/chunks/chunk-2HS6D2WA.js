@@ -20301,6 +20301,8 @@ function checkEnvName(name) {
 var WIREGUARD_PORT = 51820;
 var WIREGUARD_OVERHEAD = 60;
 var UNDERLAY_MTU = 1500;
+var OVERLAY_OVERHEAD = 50;
+var POD_MTU = UNDERLAY_MTU - WIREGUARD_OVERHEAD - OVERLAY_OVERHEAD;
 var KEEPALIVE_SECONDS = 25;
 var EDGE_FILES = { keyDir: "/etc/tungsten-e2e/wireguard", stageDir: "/tmp" };
 function keyPair() {
@@ -20399,8 +20401,8 @@ export {
   generateRunKey,
   loadRunKey,
   WIREGUARD_PORT,
-  WIREGUARD_OVERHEAD,
   UNDERLAY_MTU,
+  POD_MTU,
   EDGE_FILES,
   tunnelDevicePrefix,
   planTunnels,

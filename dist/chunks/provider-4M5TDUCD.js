@@ -2,11 +2,11 @@ import { createRequire as __teCreateRequire } from 'node:module'; import { fileU
 import {
   AwsProvider,
   DEFAULT_AWS_WAITS
-} from "./chunk-AMPLSTQV.js";
+} from "./chunk-LSVF3LRS.js";
 import "./chunk-A7FLL4EU.js";
 import "./chunk-WI6UNROS.js";
 import "./chunk-AERCAA66.js";
-import "./chunk-HDPU2FIX.js";
+import "./chunk-2HS6D2WA.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-GCSWPIX6.js";
 import "./chunk-5VPQFH3J.js";

@@ -1,7 +1,7 @@
 import { createRequire as __teCreateRequire } from 'node:module'; import { fileURLToPath as __teFileURLToPath } from 'node:url'; import { dirname as __teDirname } from 'node:path'; const require = __teCreateRequire(import.meta.url); const __teFilenameValue = __teFileURLToPath(import.meta.url); const __teDirnameValue = __teDirname(__teFilenameValue);
 import {
   AzureProvider
-} from "./chunk-XILSKFKT.js";
+} from "./chunk-XEKVM3L3.js";
 import "./chunk-A7FLL4EU.js";
 import {
   CATALOGUE_RETRY,
@@ -10,7 +10,7 @@ import {
 import {
   azureCredentialSource
 } from "./chunk-D66SPQEI.js";
-import "./chunk-HDPU2FIX.js";
+import "./chunk-2HS6D2WA.js";
 import "./chunk-VE4IKPWZ.js";
 import "./chunk-IAZJZTPR.js";
 import "./chunk-5VPQFH3J.js";

@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-6WHAPDOE.js";
+} from "./chunk-OP7D7RC5.js";
 import {
   CancelledError,
   ExitCode,
@@ -144,9 +144,9 @@ import { readFile } from "node:fs/promises";
 
 // src/providers/catalogues.ts
 var SIZE_CATALOGUES = {
-  aws: async () => (await import("./sizeCatalogue-E3NR3ZOI.js")).awsSizeCatalogue(),
-  gcp: async () => (await import("./sizeCatalogue-NUME4UQW.js")).gcpSizeCatalogue(),
-  azure: async () => (await import("./sizeCatalogue-V7FZRV2W.js")).azureSizeCatalogue()
+  aws: async () => (await import("./sizeCatalogue-SQSE5GPR.js")).awsSizeCatalogue(),
+  gcp: async () => (await import("./sizeCatalogue-DCUDYS6A.js")).gcpSizeCatalogue(),
+  azure: async () => (await import("./sizeCatalogue-AYKYIID7.js")).azureSizeCatalogue()
 };
 
 // src/commands/cloudSizes.ts
