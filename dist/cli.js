@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-KPGZSEJQ.js";
+} from "./chunks/chunk-2LR3UAV7.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,7 +44,7 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-OP7D7RC5.js";
+} from "./chunks/chunk-KGAELKOF.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

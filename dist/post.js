@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-2KC63ZHS.js";
+} from "./chunks/chunk-MJP4AI47.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -14,7 +14,7 @@ import {
   postTeardown,
   reexecAsRoot,
   shouldReexecAsRoot
-} from "./chunks/chunk-OP7D7RC5.js";
+} from "./chunks/chunk-KGAELKOF.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

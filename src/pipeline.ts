@@ -335,16 +335,15 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       allOrStop(sites, (s) => fabric.install(s, { ...workCtx, step }), together),
     );
     if (last < UP_PHASES.indexOf('ready')) return live(notConnected);
-    // the emulated fabric settles in about a second; real TF in minutes
-    const local = fabric.name === 'emulated';
+    const timings = fabric.timings;
     await phase(store, 'ready', logger, signal, () =>
       inFlight.track(
         waitReady(fabric, sites, workCtx, {
-          timeoutMs: env.readyDeadlineMs ?? (local ? 90_000 : 1_800_000),
+          timeoutMs: env.readyDeadlineMs ?? timings.readyDeadlineMs,
           raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
-          raceGraceMs: env.raceGraceMs ?? (local ? 3_000 : 120_000),
-          pollIntervalMs: local ? 200 : 5_000,
-          progressEveryMs: local ? 2_000 : 30_000,
+          raceGraceMs: env.raceGraceMs ?? timings.raceGraceMs,
+          pollIntervalMs: timings.pollIntervalMs,
+          progressEveryMs: timings.progressEveryMs,
           onRemediation: (r) => store.update((st) => st.remediations.push(r)),
         }),
       ),

@@ -193,8 +193,24 @@ export interface BgpSession {
   established: boolean;
 }
 
+/**
+ * How long a fabric's clusters take, for the ready phase: the emulation
+ * settles in about a second, real TF in minutes.
+ */
+export interface FabricTimings {
+  /** how long every site may take to report healthy */
+  readyDeadlineMs: number;
+  /** how long a control node may sit in the race before its remedy */
+  raceGraceMs: number;
+  /** between contrail-status polls */
+  pollIntervalMs: number;
+  /** between progress lines while waiting */
+  progressEveryMs: number;
+}
+
 export interface Fabric {
   readonly name: 'tungsten' | 'emulated';
+  readonly timings: FabricTimings;
   /**
    * How long a connection may take on this fabric before the probe counts
    * it as dropped (a deny seen as a timeout). Default 2000 ms.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TEST_TIMINGS } from '../support/idleFabric.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeOf } from '../../src/errors.js';
@@ -45,6 +46,7 @@ function scriptedFabric(
   const notUsed = () => Promise.reject(new Error('not used by waitReady'));
   const fabric: Fabric = {
     name: 'emulated',
+    timings: TEST_TIMINGS,
     install: notUsed,
     peer: notUsed,
     deployWorkloads: notUsed,

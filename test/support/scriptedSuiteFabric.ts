@@ -9,6 +9,7 @@ import type {
   ServiceInfo,
   Workloads,
 } from '../../src/fabric/fabric.js';
+import { TEST_TIMINGS } from './idleFabric.js';
 import { mustParseCidr, nthAddress } from '../../src/plan/cidr.js';
 import {
   BACKEND_LABELS,
@@ -64,6 +65,7 @@ export function scriptedSuiteFabric(faults: SuiteFaults = {}) {
 
   const fabric: Fabric = {
     name: 'emulated',
+    timings: TEST_TIMINGS,
     install: notUsed,
     status: notUsed,
     remediate: notUsed,

@@ -14,6 +14,7 @@ import { remoteHostsOf } from '../../remote/target.js';
 import type {
   BgpSession,
   Fabric,
+  FabricTimings,
   FabricContext,
   FabricSite,
   IsolationConfig,
@@ -103,6 +104,12 @@ export class EmulatedFabric implements Fabric {
    * (programs.ts), so a starved prober does not see a drop that was not.
    */
   readonly probeTimeoutMs = 1_000;
+  readonly timings: FabricTimings = {
+    readyDeadlineMs: 90_000,
+    raceGraceMs: 3_000,
+    pollIntervalMs: 200,
+    progressEveryMs: 2_000,
+  };
   private readonly runId: string;
   private readonly remote: RemoteRunner;
   private readonly hostDir: (host: string) => string;

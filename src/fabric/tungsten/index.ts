@@ -31,6 +31,7 @@ import type {
   FabricContext,
   FabricCredentials,
   FabricSite,
+  FabricTimings,
   ProbeOutcome,
   RemediationAction,
   RemoteRunner,
@@ -154,6 +155,13 @@ const sleepFor = (ms: number, signal: AbortSignal) =>
 
 export class TungstenFabric implements Fabric {
   readonly name = 'tungsten' as const;
+  /** image pulls, kubeadm and TF's start: minutes per site */
+  readonly timings: FabricTimings = {
+    readyDeadlineMs: 1_800_000,
+    raceGraceMs: 120_000,
+    pollIntervalMs: 5_000,
+    progressEveryMs: 30_000,
+  };
   private readonly remote: RemoteRunner;
   private readonly options: TungstenFabricOptions;
   private manifest: Promise<string> | undefined;

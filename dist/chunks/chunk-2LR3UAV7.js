@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-OP7D7RC5.js";
+} from "./chunk-KGAELKOF.js";
 import {
   CancelledError,
   ExitCode,

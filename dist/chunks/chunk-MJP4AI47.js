@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-OP7D7RC5.js";
+} from "./chunk-KGAELKOF.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

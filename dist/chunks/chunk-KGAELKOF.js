@@ -34492,6 +34492,12 @@ var EmulatedFabric = class {
    * (programs.ts), so a starved prober does not see a drop that was not.
    */
   probeTimeoutMs = 1e3;
+  timings = {
+    readyDeadlineMs: 9e4,
+    raceGraceMs: 3e3,
+    pollIntervalMs: 200,
+    progressEveryMs: 2e3
+  };
   runId;
   remote;
   hostDir;
@@ -44141,6 +44147,13 @@ var sleepFor = (ms, signal2) => new Promise((resolve6, reject) => {
 });
 var TungstenFabric = class {
   name = "tungsten";
+  /** image pulls, kubeadm and TF's start: minutes per site */
+  timings = {
+    readyDeadlineMs: 18e5,
+    raceGraceMs: 12e4,
+    pollIntervalMs: 5e3,
+    progressEveryMs: 3e4
+  };
   remote;
   options;
   manifest;
@@ -51819,7 +51832,7 @@ async function up(options, env) {
       (step) => allOrStop(sites, (s) => fabric.install(s, { ...workCtx, step }), together)
     );
     if (last < UP_PHASES.indexOf("ready")) return live(notConnected);
-    const local = fabric.name === "emulated";
+    const timings = fabric.timings;
     await phase(
       store,
       "ready",
@@ -51827,11 +51840,11 @@ async function up(options, env) {
       signal2,
       () => inFlight.track(
         waitReady(fabric, sites, workCtx, {
-          timeoutMs: env.readyDeadlineMs ?? (local ? 9e4 : 18e5),
+          timeoutMs: env.readyDeadlineMs ?? timings.readyDeadlineMs,
           raceRetries: env.raceRetries ?? DEFAULT_RACE_RETRIES,
-          raceGraceMs: env.raceGraceMs ?? (local ? 3e3 : 12e4),
-          pollIntervalMs: local ? 200 : 5e3,
-          progressEveryMs: local ? 2e3 : 3e4,
+          raceGraceMs: env.raceGraceMs ?? timings.raceGraceMs,
+          pollIntervalMs: timings.pollIntervalMs,
+          progressEveryMs: timings.progressEveryMs,
           onRemediation: (r) => store.update((st) => st.remediations.push(r))
         })
       )
