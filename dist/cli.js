@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-2LR3UAV7.js";
+} from "./chunks/chunk-NL5J2GUO.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,7 +44,7 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-KGAELKOF.js";
+} from "./chunks/chunk-CEDZRWYP.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

@@ -409,7 +409,8 @@ export class TungstenFabric implements Fabric {
       await upload(path, mode);
       return;
     }
-    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes(6).toString('hex')}`;
+    // /var/tmp is on disk everywhere (/tmp may be a small tmpfs, and image layers are large)
+    const staged = `/var/tmp/tungsten-e2e-${this.options.runId}-${randomBytes(6).toString('hex')}`;
     await upload(staged, 0o600);
     const r = await this.remote.exec(
       host,

@@ -34,6 +34,8 @@ const noRegistry =
   needsTool('docker-archives checked by skopeo', 'skopeo', 'skopeo');
 
 const cleanup = new Cleanup();
+/** retries without the waits */
+const NO_WAIT = { retryDelaysMs: [0, 0] };
 
 describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes', () => {
   let registry: RegistryServer;
@@ -81,7 +83,7 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
   it('pulls each image once into blobs by digest: the amd64 entry of an index, shared layers stored once; then from the store with no registry asked', async () => {
     const storeDir = join(dir, 'store-cold-warm');
     const store = new ImageStore(storeDir);
-    const cold = new RegistryClient();
+    const cold = new RegistryClient(undefined, NO_WAIT);
     const first = await store.resolveAll([control.ref, agent.ref], cold);
     expect(first.map((i) => i.hit)).toEqual([false, false]);
     expect(first[1]!.layers.map((l) => l.digest)).toEqual(agent.layers);
@@ -95,7 +97,7 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
       new Set([...control.layers, ...agent.layers, control.config, agent.config]).size,
     );
 
-    const warm = new RegistryClient();
+    const warm = new RegistryClient(undefined, NO_WAIT);
     const again = await new ImageStore(storeDir).resolveAll([control.ref, agent.ref], warm);
     expect(again.map((i) => i.hit)).toEqual([true, true]);
     expect(warm.manifestGets).toBe(0);
@@ -103,7 +105,10 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
     // the control: a damaged blob in the store is not trusted; the image is pulled again
     const damaged = new ImageStore(storeDir).blobPath(control.layers[1]!);
     writeFileSync(damaged, 'not the layer');
-    const repaired = await new ImageStore(storeDir).resolve(control.ref, new RegistryClient());
+    const repaired = await new ImageStore(storeDir).resolve(
+      control.ref,
+      new RegistryClient(undefined, NO_WAIT),
+    );
     expect(repaired.hit).toBe(false);
     expect(sha256(readFileSync(damaged))).toBe(control.layers[1]);
   });
@@ -127,16 +132,18 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
     );
     writeFileSync(data, 'tampered bytes');
     const store = new ImageStore(join(dir, 'store-tampered'));
-    const e = await store.resolve(bad.ref, new RegistryClient()).catch((x: unknown) => x);
+    const e = await store
+      .resolve(bad.ref, new RegistryClient(undefined, NO_WAIT))
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InfraError);
     expect((e as Error).message).toMatch(
       new RegExp(
-        `^${escape(bad.ref)}: blob ${bad.layers[0]}: checksum mismatch: arrived as sha256:[0-9a-f]{64}; nothing was kept$`,
+        `^${escape(bad.ref)}: blob ${bad.layers[0]}: checksum mismatch: arrived as sha256:[0-9a-f]{64}; nothing was kept \\(3 tries\\)$`,
       ),
     );
     expect(readdir(join(dir, 'store-tampered', 'blobs', 'sha256'))).not.toContain(hex);
     const missing = await store
-      .resolve(`${registry.host}/opensdn/opensdn-none:1`, new RegistryClient())
+      .resolve(`${registry.host}/opensdn/opensdn-none:1`, new RegistryClient(undefined, NO_WAIT))
       .catch((x: unknown) => x);
     expect((missing as Error).message).toBe(
       `${registry.host}/opensdn/opensdn-none:1: http://${registry.host}/v2/opensdn/opensdn-none/manifests/1 answered HTTP 404`,
@@ -146,7 +153,10 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
   it("Docker Hub's token flow: a 401 with a Bearer challenge, a token for the repository's pull scope with the run's registry user, then the pull", async () => {
     const gate = await tokenGate(cleanup, registry, 'ci-bot', 'pw-0123');
     const ref = control.ref.replace(registry.host, gate.host);
-    const client = new RegistryClient({ host: gate.host, username: 'ci-bot', password: 'pw-0123' });
+    const client = new RegistryClient(
+      { host: gate.host, username: 'ci-bot', password: 'pw-0123' },
+      NO_WAIT,
+    );
     const image = await new ImageStore(join(dir, 'store-token')).resolve(ref, client);
     expect(image.layers.map((l) => l.digest)).toEqual(control.layers);
     expect(gate.tokenRequests[0]).toBe(
@@ -156,7 +166,10 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
     expect(gate.tokenRequests).toHaveLength(1);
     expect(gate.manifestGets).toBe(1);
     // the control: a wrong password is refused by the token service, and said so
-    const wrong = new RegistryClient({ host: gate.host, username: 'ci-bot', password: 'nope' });
+    const wrong = new RegistryClient(
+      { host: gate.host, username: 'ci-bot', password: 'nope' },
+      NO_WAIT,
+    );
     const e = await new ImageStore(join(dir, 'store-token-2'))
       .resolve(ref, wrong)
       .catch((x: unknown) => x);
@@ -164,16 +177,53 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
       `${gate.host}/opensdn/opensdn-controller-control:2025-11-03: the registry's token service http://${gate.host} answered HTTP 401 (check the registry user and password)`,
     );
     // credentials are only for their own registry: another host gets none
-    const elsewhere = new RegistryClient({
-      host: 'docker.io',
-      username: 'ci-bot',
-      password: 'pw-0123',
-    });
+    const elsewhere = new RegistryClient(
+      {
+        host: 'docker.io',
+        username: 'ci-bot',
+        password: 'pw-0123',
+      },
+      NO_WAIT,
+    );
     const e2 = await new ImageStore(join(dir, 'store-token-3'))
       .resolve(ref, elsewhere)
       .catch((x: unknown) => x);
     expect((e2 as Error).message).toContain('answered HTTP 401');
     expect(gate.tokenRequests.at(-1)).toMatch(/^ registry.test /);
+  });
+
+  it('a failing registry: a 5xx is tried again (3 tries), a 429 is not and names the pull limit and what to set', async () => {
+    const gate = await tokenGate(cleanup, registry, 'ci-bot', 'pw-0123');
+    const ref = agent.ref.replace(registry.host, gate.host);
+    const auth = { host: gate.host, username: 'ci-bot', password: 'pw-0123' };
+    gate.fail = { status: 503, count: 2 };
+    const image = await new ImageStore(join(dir, 'store-flaky')).resolve(
+      ref,
+      new RegistryClient(auth, NO_WAIT),
+    );
+    expect(image.layers.map((l) => l.digest)).toEqual(agent.layers);
+    expect(gate.failed).toBe(2);
+    // the control: one failure more than the tries
+    gate.fail = { status: 503, count: 3 };
+    const e = await new ImageStore(join(dir, 'store-flaky-2'))
+      .resolve(ref, new RegistryClient(auth, NO_WAIT))
+      .catch((x: unknown) => x);
+    expect((e as Error).message).toBe(
+      `${ref}: http://${gate.host}/v2/opensdn/opensdn-vrouter-agent/manifests/2025-11-03 answered HTTP 503 (3 tries)`,
+    );
+    gate.fail = {
+      status: 429,
+      count: 1,
+      body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your unauthenticated pull rate limit."}]}',
+    };
+    const before = gate.failed;
+    const limited = await new ImageStore(join(dir, 'store-limited'))
+      .resolve(ref, new RegistryClient(auth, NO_WAIT))
+      .catch((x: unknown) => x);
+    expect(gate.failed - before).toBe(1);
+    expect((limited as Error).message).toBe(
+      `${ref}: ${gate.host} refused the pull with HTTP 429 (its pull limit: {"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your unauthenticated pull rate limit."}]}); give registry credentials (registry.username and the registry-password input), or set registry.mirror`,
+    );
   });
 
   it("finds every image a rendered manifest runs (containers and init containers) and the test pods' image, each once", () => {
@@ -201,7 +251,10 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
       mkdirSync(root, { recursive: true });
       writeFileSync(log, '');
       const store = new ImageStore(join(dir, 'store-node'));
-      const images = await store.resolveAll([control.ref, agent.ref], new RegistryClient());
+      const images = await store.resolveAll(
+        [control.ref, agent.ref],
+        new RegistryClient(undefined, NO_WAIT),
+      );
       // what the fabric pushes, written here under the node's root
       const layout = nodeImageLayout(images, store);
       const at = (p: string) => join(root, IMAGE_DIR, p);

@@ -193,6 +193,10 @@ export interface TokenGate {
   tokenRequests: string[];
   /** manifest GETs that reached the registry */
   manifestGets: number;
+  /** the next `count` authorized API requests answer `status` with `body` instead */
+  fail: { status: number; count: number; body?: string };
+  /** authorized API requests answered with a failure */
+  failed: number;
 }
 
 /**
@@ -207,7 +211,13 @@ export async function tokenGate(
   password: string,
 ): Promise<TokenGate> {
   const token = 'tok-standin-0123';
-  const gate: TokenGate = { host: '', tokenRequests: [], manifestGets: 0 };
+  const gate: TokenGate = {
+    host: '',
+    tokenRequests: [],
+    manifestGets: 0,
+    fail: { status: 503, count: 0 },
+    failed: 0,
+  };
   const server: Server = createServer((req, res) => {
     const u = new URL(req.url!, 'http://x');
     if (u.pathname === '/token') {
@@ -230,6 +240,14 @@ export async function tokenGate(
           'www-authenticate': `Bearer realm="http://${gate.host}/token",service="registry.test",scope="repository:${repo}:pull"`,
         })
         .end();
+      return;
+    }
+    if (gate.fail.count > 0) {
+      gate.fail.count--;
+      gate.failed++;
+      res
+        .writeHead(gate.fail.status, { 'content-type': 'application/json' })
+        .end(gate.fail.body ?? '');
       return;
     }
     if (/\/manifests\//.test(u.pathname)) gate.manifestGets++;

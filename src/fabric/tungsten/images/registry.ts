@@ -98,16 +98,50 @@ export function parseChallenge(header: string): { scheme: string; params: Record
   return { scheme: kind.toLowerCase(), params };
 }
 
+/** A failure another try may not see: the network, a 5xx, a body cut short, bytes that do not hash. */
+export class TransientPullError extends InfraError {}
+
+export interface RegistryClientOptions {
+  fetch?: typeof fetch;
+  /** per request, body included; default 10 min (a layer of hundreds of MiB) */
+  timeoutMs?: number;
+  /** the waits before each further try of a request or blob; default 2 s and 10 s */
+  retryDelaysMs?: readonly number[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class RegistryClient {
   /** manifests fetched (what Docker Hub's pull limit counts); blobs are not counted there */
   manifestGets = 0;
   private readonly tokens = new Map<string, string>();
+  private readonly get: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly retryDelaysMs: readonly number[];
 
   constructor(
     private readonly auth?: RegistryAuth,
-    private readonly get: typeof fetch = fetch,
-    private readonly timeoutMs = 600_000,
-  ) {}
+    options: RegistryClientOptions = {},
+  ) {
+    this.get = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 600_000;
+    this.retryDelaysMs = options.retryDelaysMs ?? [2_000, 10_000];
+  }
+
+  /** `fn` again after each delay while it fails transiently; the last failure says how many tries. */
+  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof TransientPullError)) throw e;
+        if (attempt >= this.retryDelaysMs.length) {
+          throw new InfraError(`${e.message} (${attempt + 1} tries)`, { cause: e });
+        }
+        await sleep(this.retryDelaysMs[attempt]!);
+      }
+    }
+  }
 
   private credentialsFor(host: string): RegistryAuth | undefined {
     const a = this.auth;
@@ -149,7 +183,7 @@ export class RegistryClient {
   private async request(url: string, headers: Record<string, string>, what: string) {
     return this.get(url, { headers, signal: AbortSignal.timeout(this.timeoutMs) }).catch(
       (e: unknown) => {
-        throw new InfraError(
+        throw new TransientPullError(
           `${what}: ${url} could not be reached: ${e instanceof Error ? e.message : String(e)}`,
         );
       },
@@ -171,17 +205,27 @@ export class RegistryClient {
       this.tokens.set(key, await this.token(image, challenge));
       r = await this.request(url, headers(), image.ref);
     }
+    if (r.status === 429) {
+      // Docker Hub's pull limit: trying again within the hour only counts against it
+      const body = (await r.text()).slice(0, 200).trim();
+      throw new InfraError(
+        `${image.ref}: ${image.host} refused the pull with HTTP 429 (its pull limit${body ? `: ${body}` : ''}); give registry credentials (registry.username and the registry-password input), or set registry.mirror`,
+      );
+    }
     if (!r.ok) {
       await r.body?.cancel();
-      throw new InfraError(`${image.ref}: ${url} answered HTTP ${r.status}`);
+      const message = `${image.ref}: ${url} answered HTTP ${r.status}`;
+      throw r.status >= 500 ? new TransientPullError(message) : new InfraError(message);
     }
     return r;
   }
 
   private async manifest(image: ImageRef, reference: string): Promise<ManifestDoc> {
-    this.manifestGets++;
-    const r = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(', '));
-    const text = await r.text();
+    const { r, text } = await this.retrying(async () => {
+      this.manifestGets++;
+      const r = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(', '));
+      return { r, text: await r.text() };
+    });
     if (reference.startsWith('sha256:')) checkDigest(reference, text, image.ref);
     const doc = JSON.parse(text) as ManifestDoc;
     return { ...doc, mediaType: doc.mediaType ?? r.headers.get('content-type') ?? undefined };
@@ -203,8 +247,10 @@ export class RegistryClient {
     }
     for (const blob of [doc.config, ...doc.layers]) {
       if (await sink.has(blob.digest)) continue;
-      const r = await this.api(image, `blobs/${blob.digest}`);
-      await sink.put(blob.digest, r.body!, `${image.ref}: blob ${blob.digest}`);
+      await this.retrying(async () => {
+        const r = await this.api(image, `blobs/${blob.digest}`);
+        await sink.put(blob.digest, r.body!, `${image.ref}: blob ${blob.digest}`);
+      });
     }
     return { ref: image.ref, config: doc.config, layers: doc.layers };
   }

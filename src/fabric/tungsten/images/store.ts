@@ -14,7 +14,13 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { InfraError } from '../../../errors.js';
-import { parseImageRef, type BlobSink, type PulledImage, type RegistryClient } from './registry.js';
+import {
+  parseImageRef,
+  TransientPullError,
+  type BlobSink,
+  type PulledImage,
+  type RegistryClient,
+} from './registry.js';
 
 export interface StoredImage extends PulledImage {
   /** from the store, no registry asked */
@@ -74,13 +80,15 @@ export class ImageStore implements BlobSink {
       );
       const got = `sha256:${hash.digest('hex')}`;
       if (got !== digest) {
-        throw new InfraError(`${what}: checksum mismatch: arrived as ${got}; nothing was kept`);
+        throw new TransientPullError(
+          `${what}: checksum mismatch: arrived as ${got}; nothing was kept`,
+        );
       }
       await rename(tmp, path);
       this.verified.add(digest);
     } catch (e) {
       if (e instanceof InfraError) throw e;
-      throw new InfraError(
+      throw new TransientPullError(
         `${what}: download failed: ${e instanceof Error ? e.message : String(e)}`,
       );
     } finally {

@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-KGAELKOF.js";
+} from "./chunk-CEDZRWYP.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

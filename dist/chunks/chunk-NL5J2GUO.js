@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-KGAELKOF.js";
+} from "./chunk-CEDZRWYP.js";
 import {
   CancelledError,
   ExitCode,

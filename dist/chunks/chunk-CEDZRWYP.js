@@ -43045,18 +43045,37 @@ function parseChallenge(header) {
   for (const m of rest.matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2];
   return { scheme: kind.toLowerCase(), params };
 }
+var TransientPullError = class extends InfraError {
+};
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 var RegistryClient = class {
-  constructor(auth2, get = fetch, timeoutMs = 6e5) {
+  constructor(auth2, options = {}) {
     this.auth = auth2;
-    this.get = get;
-    this.timeoutMs = timeoutMs;
+    this.get = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 6e5;
+    this.retryDelaysMs = options.retryDelaysMs ?? [2e3, 1e4];
   }
   auth;
-  get;
-  timeoutMs;
   /** manifests fetched (what Docker Hub's pull limit counts); blobs are not counted there */
   manifestGets = 0;
   tokens = /* @__PURE__ */ new Map();
+  get;
+  timeoutMs;
+  retryDelaysMs;
+  /** `fn` again after each delay while it fails transiently; the last failure says how many tries. */
+  async retrying(fn) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof TransientPullError)) throw e;
+        if (attempt >= this.retryDelaysMs.length) {
+          throw new InfraError(`${e.message} (${attempt + 1} tries)`, { cause: e });
+        }
+        await sleep(this.retryDelaysMs[attempt]);
+      }
+    }
+  }
   credentialsFor(host) {
     const a = this.auth;
     if (!a) return void 0;
@@ -43093,7 +43112,7 @@ var RegistryClient = class {
   async request(url2, headers, what) {
     return this.get(url2, { headers, signal: AbortSignal.timeout(this.timeoutMs) }).catch(
       (e) => {
-        throw new InfraError(
+        throw new TransientPullError(
           `${what}: ${url2} could not be reached: ${e instanceof Error ? e.message : String(e)}`
         );
       }
@@ -43114,16 +43133,25 @@ var RegistryClient = class {
       this.tokens.set(key, await this.token(image, challenge));
       r = await this.request(url2, headers(), image.ref);
     }
+    if (r.status === 429) {
+      const body = (await r.text()).slice(0, 200).trim();
+      throw new InfraError(
+        `${image.ref}: ${image.host} refused the pull with HTTP 429 (its pull limit${body ? `: ${body}` : ""}); give registry credentials (registry.username and the registry-password input), or set registry.mirror`
+      );
+    }
     if (!r.ok) {
       await r.body?.cancel();
-      throw new InfraError(`${image.ref}: ${url2} answered HTTP ${r.status}`);
+      const message = `${image.ref}: ${url2} answered HTTP ${r.status}`;
+      throw r.status >= 500 ? new TransientPullError(message) : new InfraError(message);
     }
     return r;
   }
   async manifest(image, reference) {
-    this.manifestGets++;
-    const r = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(", "));
-    const text4 = await r.text();
+    const { r, text: text4 } = await this.retrying(async () => {
+      this.manifestGets++;
+      const r2 = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(", "));
+      return { r: r2, text: await r2.text() };
+    });
     if (reference.startsWith("sha256:")) checkDigest(reference, text4, image.ref);
     const doc = JSON.parse(text4);
     return { ...doc, mediaType: doc.mediaType ?? r.headers.get("content-type") ?? void 0 };
@@ -43144,8 +43172,10 @@ var RegistryClient = class {
     }
     for (const blob of [doc.config, ...doc.layers]) {
       if (await sink.has(blob.digest)) continue;
-      const r = await this.api(image, `blobs/${blob.digest}`);
-      await sink.put(blob.digest, r.body, `${image.ref}: blob ${blob.digest}`);
+      await this.retrying(async () => {
+        const r = await this.api(image, `blobs/${blob.digest}`);
+        await sink.put(blob.digest, r.body, `${image.ref}: blob ${blob.digest}`);
+      });
     }
     return { ref: image.ref, config: doc.config, layers: doc.layers };
   }
@@ -43206,13 +43236,15 @@ var ImageStore = class {
       );
       const got = `sha256:${hash2.digest("hex")}`;
       if (got !== digest2) {
-        throw new InfraError(`${what}: checksum mismatch: arrived as ${got}; nothing was kept`);
+        throw new TransientPullError(
+          `${what}: checksum mismatch: arrived as ${got}; nothing was kept`
+        );
       }
       await rename3(tmp, path);
       this.verified.add(digest2);
     } catch (e) {
       if (e instanceof InfraError) throw e;
-      throw new InfraError(
+      throw new TransientPullError(
         `${what}: download failed: ${e instanceof Error ? e.message : String(e)}`
       );
     } finally {
@@ -44352,7 +44384,7 @@ var TungstenFabric = class {
       await upload(path, mode);
       return;
     }
-    const staged = `/tmp/tungsten-e2e-${this.options.runId}-${randomBytes4(6).toString("hex")}`;
+    const staged = `/var/tmp/tungsten-e2e-${this.options.runId}-${randomBytes4(6).toString("hex")}`;
     await upload(staged, 384);
     const r = await this.remote.exec(
       host,
@@ -44744,7 +44776,7 @@ async function ensurePrivsepDir() {
 function randomPort() {
   return 2e4 + Math.floor(Math.random() * 4e4);
 }
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function startSshd(options) {
   if (options.netns !== void 0 && !NAME2.test(options.netns)) {
     throw new TypeError(
@@ -44858,7 +44890,7 @@ async function launch(files, options, port) {
         portTaken: false
       };
     }
-    await sleep(15);
+    await sleep2(15);
   }
 }
 async function processTable() {
@@ -44907,7 +44939,7 @@ async function waitGone(pids, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let alive2 = [...pids];
   while (alive2.length && Date.now() < deadline) {
-    await sleep(20);
+    await sleep2(20);
     const still = [];
     for (const p of alive2) if (await isAlive(p)) still.push(p);
     alive2 = still;
@@ -45413,7 +45445,7 @@ async function wireguardSockets(runId) {
   const names = await readdir3(WIREGUARD_SOCKET_DIR).catch(() => []);
   return names.filter((n) => ownsWireguardSocket(runId, n)).map((n) => `${WIREGUARD_SOCKET_DIR}/${n}`);
 }
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function commandLine(pid) {
   try {
     const raw = await readFile9(`/proc/${pid}/cmdline`, "utf8");
@@ -45500,7 +45532,7 @@ async function stopProcesses(procs) {
     if (sig) for (const p of left) signal2(p.pid, sig);
     const deadline = Date.now() + waitMs;
     while (left.length > 0 && Date.now() < deadline) {
-      await sleep2(20);
+      await sleep3(20);
       const still = [];
       for (const p of left) if (await alive(p.pid)) still.push(p);
       left = still;
@@ -46543,7 +46575,7 @@ var DEFAULT_REBOOT_COMMAND = {
 };
 var ConnectionGone = class extends Error {
 };
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function settlesWithin(promise2, ms) {
   let timer;
   const limit = new Promise((r) => timer = setTimeout(() => r(false), Math.max(0, ms)));
@@ -46889,7 +46921,7 @@ var RemotePool = class {
         conn.opening.delete(opening);
         await Promise.allSettled([...conn.opening]);
         if (Date.now() - conn.lastSessionClose < 250) {
-          await sleep3(pause);
+          await sleep4(pause);
           pause = Math.min(pause * 2, 500);
           continue;
         }
@@ -47275,7 +47307,7 @@ var RemotePool = class {
       }
       const pause = Math.min(delay, deadline - Date.now());
       if (pause <= 0) break;
-      await sleep3(pause);
+      await sleep4(pause);
       delay = Math.min(delay * 2, 5e3);
     }
     throw new RemoteError(
@@ -47358,7 +47390,7 @@ var RemotePool = class {
       sameIdSeen = true;
       if (Date.now() >= until) throw unchanged();
       await this.disconnect(host);
-      await sleep3(Math.min(1e3, Math.max(0, until - Date.now())));
+      await sleep4(Math.min(1e3, Math.max(0, until - Date.now())));
     }
   }
   // ---- lifecycle ----------------------------------------------------------
@@ -51111,7 +51143,7 @@ import { stat as stat7, rm as rm6 } from "node:fs/promises";
 import { join as join14 } from "node:path";
 
 // src/pipeline/connect.ts
-var sleep4 = (ms, signal2) => new Promise((resolve6, reject) => {
+var sleep5 = (ms, signal2) => new Promise((resolve6, reject) => {
   signal2.throwIfAborted();
   const onAbort = () => {
     clearTimeout(t);
@@ -51160,7 +51192,7 @@ async function waitPeered(fabric, sites, pairs, ctx, options) {
       });
     }
     if (!waiting || Date.now() - started > options.deadlineMs) return report;
-    await sleep4(options.pollMs ?? 200, ctx.signal);
+    await sleep5(options.pollMs ?? 200, ctx.signal);
   }
 }
 
