@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-NL5J2GUO.js";
+} from "./chunks/chunk-7KV6ARKJ.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,

@@ -12,7 +12,7 @@ import {
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-NL5J2GUO.js";
+} from "./chunks/chunk-7KV6ARKJ.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,

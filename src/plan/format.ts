@@ -66,6 +66,17 @@ function rangeLine(label: string, value: string, given: boolean): string {
   return `  ${label.padEnd(10)} ${value.padEnd(18)} ${given ? '(given)' : '(chosen)'}`;
 }
 
+/** Who pulls TF's images (registry.images), in words. */
+function imagesLine(plan: Plan): string {
+  const from = plan.registry.mirror
+    ? `through the mirror ${plan.registry.mirror}`
+    : `from ${plan.versions.tfRegistry.split('/')[0]}`;
+  const user = plan.registry.username ? ` as ${plan.registry.username}` : '';
+  return plan.registry.images === 'runner'
+    ? `Images: the runner pulls each once ${from}${user} and pushes it to every node (registry.images: runner).`
+    : `Images: every node pulls them ${from}${user} (registry.images: nodes).`;
+}
+
 export function planToText(plan: Plan): string {
   const v = plan.versions;
   const os = plan.profile.os;
@@ -96,6 +107,7 @@ export function planToText(plan: Plan): string {
     out.push('');
   }
   out.push(`BGP: full mesh of ${plan.peerings.length} eBGP session(s) between control nodes.`);
+  if (plan.sites.some((s) => s.provider !== 'local')) out.push(imagesLine(plan));
   for (const w of plan.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
 }

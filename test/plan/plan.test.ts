@@ -124,6 +124,9 @@ describe('plan', () => {
     // the runner pulls the images once (registry.images defaults to runner without a mirror)
     expect(plan.registry.images).toBe('runner');
     expect(plan.warnings.join('\n')).not.toContain('Docker Hub');
+    expect(planToText(plan)).toContain(
+      'Images: the runner pulls each once from docker.io and pushes it to every node (registry.images: runner).',
+    );
   });
 
   it("warns of Docker Hub's limit when every node pulls anonymously, not with a mirror or a user", () => {
@@ -135,12 +138,19 @@ describe('plan', () => {
     expect(nodes.warnings.join('\n')).toMatch(
       /about \d+ image pulls from docker.io\/opencontrailnightly .* exceed Docker Hub's anonymous limit \(10 an hour per address\)/,
     );
+    expect(planToText(nodes)).toContain(
+      'Images: every node pulls them from docker.io (registry.images: nodes).',
+    );
     const user = buildPlanFromConfig(
       load(`registry: { images: nodes, username: ci-bot }\n${sites}`),
     );
     expect(user.warnings.join('\n')).not.toContain('Docker Hub');
     const mirror = buildPlanFromConfig(load(`registry: { mirror: m.example.com }\n${sites}`));
     expect(mirror.registry.images).toBe('nodes');
+    expect(planToText(user)).toContain('from docker.io as ci-bot (registry.images: nodes).');
+    expect(planToText(mirror)).toContain(
+      'Images: every node pulls them through the mirror m.example.com (registry.images: nodes).',
+    );
     expect(mirror.warnings.join('\n')).not.toContain('Docker Hub');
   });
 
@@ -180,6 +190,8 @@ describe('plan', () => {
     const text = planToText(plan);
     expect(text).toContain('site east (local)');
     expect(text).toContain('peers      west AS64513 at 172.16.1.10, north AS64514 at 172.16.2.10');
+    // local sites pull no images
+    expect(text).not.toContain('Images:');
   });
 
   it('plans static hosts from the file', () => {

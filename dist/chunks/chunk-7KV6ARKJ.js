@@ -108,6 +108,11 @@ function where(s) {
 function rangeLine(label, value, given) {
   return `  ${label.padEnd(10)} ${value.padEnd(18)} ${given ? "(given)" : "(chosen)"}`;
 }
+function imagesLine(plan) {
+  const from = plan.registry.mirror ? `through the mirror ${plan.registry.mirror}` : `from ${plan.versions.tfRegistry.split("/")[0]}`;
+  const user = plan.registry.username ? ` as ${plan.registry.username}` : "";
+  return plan.registry.images === "runner" ? `Images: the runner pulls each once ${from}${user} and pushes it to every node (registry.images: runner).` : `Images: every node pulls them ${from}${user} (registry.images: nodes).`;
+}
 function planToText(plan) {
   const v = plan.versions;
   const os = plan.profile.os;
@@ -135,6 +140,7 @@ function planToText(plan) {
     out.push("");
   }
   out.push(`BGP: full mesh of ${plan.peerings.length} eBGP session(s) between control nodes.`);
+  if (plan.sites.some((s) => s.provider !== "local")) out.push(imagesLine(plan));
   for (const w of plan.warnings) out.push(`warning: ${w}`);
   return out.join("\n");
 }
