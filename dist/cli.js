@@ -4,7 +4,7 @@ import {
   listenForInterrupt,
   planCommand,
   writeInto
-} from "./chunks/chunk-7KV6ARKJ.js";
+} from "./chunks/chunk-PATTBK3E.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   DIAGNOSTICS,
@@ -44,7 +44,7 @@ import {
   tokenLogin,
   up,
   withStateLock
-} from "./chunks/chunk-CEDZRWYP.js";
+} from "./chunks/chunk-AMYCVVRI.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

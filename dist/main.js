@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-NR7XQB4U.js";
+} from "./chunks/chunk-ZZ7X2Q2V.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-7KV6ARKJ.js";
+} from "./chunks/chunk-PATTBK3E.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,
@@ -33,7 +33,7 @@ import {
   runAndReport,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-CEDZRWYP.js";
+} from "./chunks/chunk-AMYCVVRI.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-NR7XQB4U.js";
+} from "./chunks/chunk-ZZ7X2Q2V.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -14,7 +14,7 @@ import {
   postTeardown,
   reexecAsRoot,
   shouldReexecAsRoot
-} from "./chunks/chunk-CEDZRWYP.js";
+} from "./chunks/chunk-AMYCVVRI.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

@@ -11,6 +11,7 @@
  * `up` died half way); `run` is up, then whatever runs between (the suites
  * and the report: pipeline/testRun.ts), then down.
  */
+import { cleanKeptClusters } from './pipeline/clusterCleanup.js';
 import { readDoc } from './docs/readDoc.js';
 import { docSteps, type DocStep } from './docs/steps.js';
 import { stat, rm } from 'node:fs/promises';
@@ -584,6 +585,26 @@ async function downLocked(options: DownOptions, env: PipelineEnv): Promise<DownR
     status: 'ok',
   };
   const result: DownResult = { runId, alreadyDown, deleted: [], remaining: [] };
+  // the user's own machines keep their cluster: undo what the run made there first
+  const uncleaned = alreadyDown
+    ? []
+    : await cleanKeptClusters({
+        state,
+        plan,
+        stateDir: options.stateDir,
+        knownHostsFile: KNOWN_HOSTS,
+        providers,
+        makeFabric: (remote) =>
+          (env.fabric ?? defaultFabric)(plan!)({
+            runId,
+            remote,
+            credentials: fabricCredentials(env),
+          }),
+        logger,
+        signal,
+        howToDelete:
+          "on the site's master: kubectl delete namespace -l tungsten-e2e.io/workload=true, and delete the bgp-routers of vendor tungsten-fabric (the peers the run made) in the config API",
+      });
   const sweep = (now: Readonly<RunState>) => {
     const scope = teardownScope(now, plan);
     return destroyEach(scope.providers, {
@@ -645,7 +666,7 @@ async function downLocked(options: DownOptions, env: PipelineEnv): Promise<DownR
     logger.groupEnd?.();
   }
   result.deleted.push(...swept.deleted);
-  result.remaining.push(...swept.remaining);
+  result.remaining.push(...uncleaned, ...swept.remaining);
   if (state.keyFile) await rm(state.keyFile, { force: true });
   await rm(join(options.stateDir, KNOWN_HOSTS), { force: true });
   record.endedAt = new Date().toISOString();

@@ -231,6 +231,12 @@ export interface Fabric {
    */
   peerStatus?(site: FabricSite, ctx: FabricContext): Promise<BgpSession[]>;
   /**
+   * Undo on a cluster that outlives the run (a static site's) what connect
+   * and the tests made there: test namespaces, peers, route targets. Safe to
+   * repeat; returns what it removed.
+   */
+  cleanup?(site: FabricSite, ctx: FabricContext): Promise<string[]>;
+  /**
    * Each host's diagnostics after a failed phase (host name → text), written
    * to the results directory. Best effort: a host that does not answer is
    * left out.

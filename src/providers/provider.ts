@@ -102,6 +102,11 @@ export interface ProviderOpContext {
 export interface Provider {
   readonly name: ProviderName;
   /**
+   * The machines outlive the run (the user's own, static): teardown first
+   * has the fabric undo on their cluster what the run made there.
+   */
+  readonly keepsMachines?: boolean;
+  /**
    * Everything that can be checked before the first create: tools, privileges,
    * credentials, instance sizes against the profile's minimums. Throws UserError.
    */

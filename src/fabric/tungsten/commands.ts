@@ -57,6 +57,24 @@ export function deletePoliciesCommand(namespace: string): string[] {
   return ['kubectl', '-n', checkName('namespace', namespace), 'delete', 'networkpolicy', '--all'];
 }
 
+/**
+ * The test namespaces (and with them their pods, services and policies), by
+ * the label the harness puts on them, waited for: a kept cluster is left as
+ * it was before the run.
+ */
+export function deleteWorkloadNamespacesCommand(): string[] {
+  return [
+    'kubectl',
+    'delete',
+    'namespace',
+    '-l',
+    `${WORKLOAD_LABEL}=true`,
+    '--ignore-not-found',
+    '--wait=true',
+    '--timeout=300s',
+  ];
+}
+
 /** The suites' pods and services on a site, as JSON. */
 export function workloadsQueryCommand(): string[] {
   return [

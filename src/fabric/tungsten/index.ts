@@ -49,12 +49,14 @@ import {
   parseBgpNeighbors,
   peeringSpec,
   sharedRouteTarget,
+  unconfigurePeering,
   waitIsolation,
 } from './peering.js';
 import {
   bgpRouterBody,
   contrailStatusCommand,
   deleteControlPodCommand,
+  deleteWorkloadNamespacesCommand,
   deletePoliciesCommand,
   interpretBgpRouterResponse,
   kubectlApplyCommand,
@@ -591,6 +593,27 @@ export class TungstenFabric implements Fabric {
         `connect ${site.plan.name}: ${changed.length ? changed.join('; ') : 'BGP peering already in place'}`,
       );
     });
+  }
+
+  async cleanup(site: FabricSite, ctx: FabricContext): Promise<string[]> {
+    const { master, host } = this.endpointsOf(site);
+    const r = await this.remote.exec(host, deleteWorkloadNamespacesCommand(), {
+      sudo: true,
+      timeoutMs: 330_000,
+    });
+    if (r.code !== 0) {
+      throw new InfraError(
+        `${master.name}: the test namespaces could not be deleted (exit ${r.code}): ${tail(r.stderr || r.stdout)}`,
+      );
+    }
+    const namespaces = [...r.stdout.matchAll(/^namespace "([^"]+)" deleted$/gm)].map(
+      (m) => `namespace ${m[1]!}`,
+    );
+    const peering = await unconfigurePeering(
+      this.configApi(site),
+      peeringSpec(ctx.plan, site.plan.name),
+    );
+    return [...namespaces, ...peering];
   }
 
   /** The control node's BGP neighbors, from its introspect. */

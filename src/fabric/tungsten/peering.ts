@@ -280,6 +280,34 @@ export async function removePeers(api: ConfigApi, peers: readonly string[]): Pro
   return removed;
 }
 
+/**
+ * Undo one site's side of configurePeering on a cluster that stays (a static
+ * site): the peers' bgp-routers and the shared route target on the cluster's
+ * networks. The global ASN stays: it is the site's, and its earlier value is
+ * not known. Returns what was removed.
+ */
+export async function unconfigurePeering(api: ConfigApi, spec: PeeringSpec): Promise<string[]> {
+  const removed = (
+    await removePeers(
+      api,
+      spec.peers.map((p) => p.name),
+    )
+  ).map((n) => `bgp-router ${n}`);
+  for (const vn of spec.networks) {
+    const uuid = await api.idOf('virtual-network', vn);
+    if (!uuid) continue;
+    const have = await api.read('virtual-network', uuid);
+    const list =
+      (have.route_target_list as { route_target?: string[] } | undefined)?.route_target ?? [];
+    if (!list.includes(spec.routeTarget)) continue;
+    await api.update('virtual-network', uuid, {
+      route_target_list: { route_target: list.filter((rt) => rt !== spec.routeTarget) },
+    });
+    removed.push(`route target ${spec.routeTarget} on ${vn.at(-1)!}`);
+  }
+  return removed;
+}
+
 // ---- the control node's introspect (port 8083) --------------------------
 
 export interface BgpNeighbor {

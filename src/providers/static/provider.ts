@@ -87,6 +87,7 @@ interface SiteHosts {
 
 export class StaticProvider implements Provider {
   readonly name = 'static' as const;
+  readonly keepsMachines = true;
   private readonly hostKeys: HostKeyStore;
   private readonly facts = new Map<string, HostFacts>();
 

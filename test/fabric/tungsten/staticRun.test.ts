@@ -199,6 +199,7 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
     };
     const provider: Provider = {
       name: 'static',
+      keepsMachines: staticProvider.keepsMachines,
       preflight: (sites, p, ctx) => staticProvider.preflight(sites, small(p), ctx),
       provision: (site, p, ctx) => staticProvider.provision(site, small(p), ctx),
       destroy: (t, ctx) => staticProvider.destroy(t, ctx),
@@ -336,6 +337,21 @@ describeWithSshd('run on a static site file through every phase (stand-in tools)
       expect(readdirSync(join(e.root, 'links'))).toEqual([]);
       expect(readFileSync(join(e.root, 'routes'), 'utf8')).toBe('');
       expect(readdirSync(join(e.root, 'etc/tungsten-e2e/wireguard'))).toEqual([]);
+    }
+    // nothing of the run is left on the kept clusters: test namespaces, peers, route targets
+    for (const m of machines) {
+      const peer = machines.find((x) => x !== m)!;
+      expect(calls).toContain(
+        `${m.host} kubectl delete namespace -l tungsten-e2e.io/workload=true --ignore-not-found --wait=true --timeout=300s`,
+      );
+      expect(m.api.all('bgp-router').map((r) => (r.fq_name as string[]).at(-1))).toEqual([m.host]);
+      // the network's own route target stays; the shared one the run added is gone
+      for (const vn of m.api.all('virtual-network')) {
+        expect(vn.route_target_list).toEqual({ route_target: ['target:64512:8000003'] });
+      }
+      expect(lines).toContain(
+        `teardown kstat1: ${m.site}: removed namespace tenant-a, namespace tenant-b, bgp-router ${peer.host}, route target `,
+      );
     }
     // nothing of the run is left on the machines: its key and its run directory are gone
     for (const m of [...machines, ...edges]) {

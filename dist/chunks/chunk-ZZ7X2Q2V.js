@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-CEDZRWYP.js";
+} from "./chunk-AMYCVVRI.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-CEDZRWYP.js";
+} from "./chunk-AMYCVVRI.js";
 import {
   CancelledError,
   ExitCode,

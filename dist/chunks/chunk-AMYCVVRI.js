@@ -10700,7 +10700,7 @@ var require_liquid_node = __commonJS({
       uri_escape,
       slugify: slugify2
     });
-    var join17 = argumentsToValue(function(v, arg) {
+    var join18 = argumentsToValue(function(v, arg) {
       const array2 = toArray(v);
       const sep2 = isNil(arg) ? " " : stringify3(arg);
       let outputSize = sep2.length * Math.max(array2.length - 1, 0);
@@ -10951,7 +10951,7 @@ var require_liquid_node = __commonJS({
     }
     var arrayFilters = /* @__PURE__ */ Object.freeze({
       __proto__: null,
-      join: join17,
+      join: join18,
       last,
       first,
       reverse,
@@ -43750,6 +43750,37 @@ async function waitIsolation(api, config2, routeTarget, o) {
     await new Promise((r) => setTimeout(r, o.pollMs));
   }
 }
+async function removePeers(api, peers) {
+  const removed = [];
+  for (const name of peers) {
+    const uuid3 = await api.idOf("bgp-router", [...IP_FABRIC_RI, name]);
+    if (!uuid3) continue;
+    const have = await api.read("bgp-router", uuid3);
+    if (have.bgp_router_parameters?.vendor !== PEER_VENDOR)
+      continue;
+    await api.remove("bgp-router", uuid3);
+    removed.push(name);
+  }
+  return removed;
+}
+async function unconfigurePeering(api, spec) {
+  const removed = (await removePeers(
+    api,
+    spec.peers.map((p) => p.name)
+  )).map((n) => `bgp-router ${n}`);
+  for (const vn of spec.networks) {
+    const uuid3 = await api.idOf("virtual-network", vn);
+    if (!uuid3) continue;
+    const have = await api.read("virtual-network", uuid3);
+    const list2 = have.route_target_list?.route_target ?? [];
+    if (!list2.includes(spec.routeTarget)) continue;
+    await api.update("virtual-network", uuid3, {
+      route_target_list: { route_target: list2.filter((rt) => rt !== spec.routeTarget) }
+    });
+    removed.push(`route target ${spec.routeTarget} on ${vn.at(-1)}`);
+  }
+  return removed;
+}
 var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 var unescape = (s) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e) => ENTITIES[e]);
 function parseBgpNeighbors(xml) {
@@ -43918,6 +43949,18 @@ function kubectlApplyCommand(path) {
 }
 function deletePoliciesCommand(namespace) {
   return ["kubectl", "-n", checkName("namespace", namespace), "delete", "networkpolicy", "--all"];
+}
+function deleteWorkloadNamespacesCommand() {
+  return [
+    "kubectl",
+    "delete",
+    "namespace",
+    "-l",
+    `${WORKLOAD_LABEL}=true`,
+    "--ignore-not-found",
+    "--wait=true",
+    "--timeout=300s"
+  ];
 }
 function workloadsQueryCommand() {
   return [
@@ -44538,6 +44581,26 @@ var TungstenFabric = class {
         `connect ${site2.plan.name}: ${changed.length ? changed.join("; ") : "BGP peering already in place"}`
       );
     });
+  }
+  async cleanup(site2, ctx) {
+    const { master, host } = this.endpointsOf(site2);
+    const r = await this.remote.exec(host, deleteWorkloadNamespacesCommand(), {
+      sudo: true,
+      timeoutMs: 33e4
+    });
+    if (r.code !== 0) {
+      throw new InfraError(
+        `${master.name}: the test namespaces could not be deleted (exit ${r.code}): ${tail(r.stderr || r.stdout)}`
+      );
+    }
+    const namespaces = [...r.stdout.matchAll(/^namespace "([^"]+)" deleted$/gm)].map(
+      (m) => `namespace ${m[1]}`
+    );
+    const peering = await unconfigurePeering(
+      this.configApi(site2),
+      peeringSpec(ctx.plan, site2.plan.name)
+    );
+    return [...namespaces, ...peering];
   }
   /** The control node's BGP neighbors, from its introspect. */
   async peerStatus(site2, _ctx) {
@@ -47546,6 +47609,7 @@ var StaticProvider = class {
   }
   options;
   name = "static";
+  keepsMachines = true;
   hostKeys;
   facts = /* @__PURE__ */ new Map();
   root(host) {
@@ -51116,7 +51180,145 @@ async function publishResults(results, o) {
 
 // src/pipeline/testRun.ts
 import { copyFile, mkdir as mkdir11, readdir as readdir4 } from "node:fs/promises";
-import { join as join15, resolve as resolve5 } from "node:path";
+import { join as join16, resolve as resolve5 } from "node:path";
+
+// src/pipeline/clusterCleanup.ts
+import { join as join13 } from "node:path";
+
+// src/pipeline/abort.ts
+import { setMaxListeners } from "node:events";
+function runSignal(signal2) {
+  const s = signal2 ?? new AbortController().signal;
+  setMaxListeners(0, s);
+  return s;
+}
+function abortReason(signal2) {
+  const r = signal2.reason;
+  return r instanceof Error ? r : new Error("cancelled");
+}
+function unlessAborted(promise2, signal2) {
+  if (signal2.aborted) {
+    promise2.catch(() => {
+    });
+    return Promise.reject(abortReason(signal2));
+  }
+  return new Promise((resolve6, reject) => {
+    const onAbort = () => reject(abortReason(signal2));
+    signal2.addEventListener("abort", onAbort, { once: true });
+    promise2.then(
+      (v) => {
+        signal2.removeEventListener("abort", onAbort);
+        resolve6(v);
+      },
+      (e) => {
+        signal2.removeEventListener("abort", onAbort);
+        reject(e);
+      }
+    );
+  });
+}
+function settleOrAbandon(promise2, signal2, graceMs) {
+  return new Promise((resolve6, reject) => {
+    let timer;
+    const onAbort = () => {
+      timer = setTimeout(() => reject(abortReason(signal2)), graceMs);
+    };
+    if (signal2.aborted) onAbort();
+    else signal2.addEventListener("abort", onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal2.removeEventListener("abort", onAbort);
+    };
+    promise2.then(
+      (v) => {
+        done();
+        resolve6(v);
+      },
+      (e) => {
+        done();
+        reject(e);
+      }
+    );
+  });
+}
+function abortableRemote(remote, signal2) {
+  return {
+    exec: (host, command, options) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.exec(host, command, options), signal2);
+    },
+    upload: (host, path, content3, mode) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.upload(host, path, content3, mode), signal2);
+    },
+    uploadFile: (host, path, local, mode) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.uploadFile(host, path, local, mode), signal2);
+    },
+    reboot: (host, deadlineMs) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.reboot(host, deadlineMs), signal2);
+    },
+    forward: (host, port, address) => {
+      if (signal2.aborted) return Promise.reject(abortReason(signal2));
+      return unlessAborted(remote.forward(host, port, address), signal2);
+    }
+  };
+}
+
+// src/pipeline/clusterCleanup.ts
+async function cleanKeptClusters(o) {
+  const { state, plan, logger } = o;
+  if (!plan || !state.keyFile) return [];
+  if (!state.phases.some((p) => p.name === "connect" || p.name === "test")) return [];
+  const kept = [];
+  for (const p of plan.sites) {
+    const recorded = state.sites.find((s) => s.name === p.name);
+    if (!recorded || !(await o.providers(p.provider)).keepsMachines) continue;
+    kept.push({ plan: p, machines: { name: p.name, provider: p.provider, hosts: recorded.hosts } });
+  }
+  if (kept.length === 0) return [];
+  const key = await loadRunKey(state.keyFile).catch(() => void 0);
+  if (!key) {
+    logger.warn(
+      `teardown ${state.runId}: the run's key is gone; the kept clusters are not cleaned`
+    );
+    return [];
+  }
+  const pool = new RemotePool({
+    privateKey: key.privateKey,
+    hostKeys: await HostKeyStore.load(join13(o.stateDir, o.knownHostsFile), logger),
+    logger
+  });
+  const remaining = [];
+  try {
+    const fabric = o.makeFabric(abortableRemote(pool, o.signal));
+    if (!fabric.cleanup) return [];
+    const ctx = { plan, logger, signal: o.signal };
+    for (const site2 of kept) {
+      try {
+        const removed = await fabric.cleanup(site2, ctx);
+        logger.info(
+          `teardown ${state.runId}: ${site2.plan.name}: ${removed.length ? `removed ${removed.join(", ")}` : "nothing of the run's was left on the cluster"}`
+        );
+      } catch (e) {
+        remaining.push({
+          resource: {
+            provider: site2.plan.provider,
+            site: site2.plan.name,
+            kind: "cluster objects",
+            id: "test namespaces and BGP peers"
+          },
+          error: e instanceof Error ? e.message : String(e),
+          howToDelete: o.howToDelete
+        });
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  return remaining;
+}
 
 // src/docs/readDoc.ts
 import { readFile as readFile11, stat as stat6 } from "node:fs/promises";
@@ -51140,7 +51342,7 @@ async function readDoc(file2) {
 
 // src/pipeline.ts
 import { stat as stat7, rm as rm6 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/pipeline/connect.ts
 var sleep5 = (ms, signal2) => new Promise((resolve6, reject) => {
@@ -51379,87 +51581,6 @@ function tunnelLinks(remote, sites, store) {
   );
 }
 
-// src/pipeline/abort.ts
-import { setMaxListeners } from "node:events";
-function runSignal(signal2) {
-  const s = signal2 ?? new AbortController().signal;
-  setMaxListeners(0, s);
-  return s;
-}
-function abortReason(signal2) {
-  const r = signal2.reason;
-  return r instanceof Error ? r : new Error("cancelled");
-}
-function unlessAborted(promise2, signal2) {
-  if (signal2.aborted) {
-    promise2.catch(() => {
-    });
-    return Promise.reject(abortReason(signal2));
-  }
-  return new Promise((resolve6, reject) => {
-    const onAbort = () => reject(abortReason(signal2));
-    signal2.addEventListener("abort", onAbort, { once: true });
-    promise2.then(
-      (v) => {
-        signal2.removeEventListener("abort", onAbort);
-        resolve6(v);
-      },
-      (e) => {
-        signal2.removeEventListener("abort", onAbort);
-        reject(e);
-      }
-    );
-  });
-}
-function settleOrAbandon(promise2, signal2, graceMs) {
-  return new Promise((resolve6, reject) => {
-    let timer;
-    const onAbort = () => {
-      timer = setTimeout(() => reject(abortReason(signal2)), graceMs);
-    };
-    if (signal2.aborted) onAbort();
-    else signal2.addEventListener("abort", onAbort, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      signal2.removeEventListener("abort", onAbort);
-    };
-    promise2.then(
-      (v) => {
-        done();
-        resolve6(v);
-      },
-      (e) => {
-        done();
-        reject(e);
-      }
-    );
-  });
-}
-function abortableRemote(remote, signal2) {
-  return {
-    exec: (host, command, options) => {
-      if (signal2.aborted) return Promise.reject(abortReason(signal2));
-      return unlessAborted(remote.exec(host, command, options), signal2);
-    },
-    upload: (host, path, content3, mode) => {
-      if (signal2.aborted) return Promise.reject(abortReason(signal2));
-      return unlessAborted(remote.upload(host, path, content3, mode), signal2);
-    },
-    uploadFile: (host, path, local, mode) => {
-      if (signal2.aborted) return Promise.reject(abortReason(signal2));
-      return unlessAborted(remote.uploadFile(host, path, local, mode), signal2);
-    },
-    reboot: (host, deadlineMs) => {
-      if (signal2.aborted) return Promise.reject(abortReason(signal2));
-      return unlessAborted(remote.reboot(host, deadlineMs), signal2);
-    },
-    forward: (host, port, address) => {
-      if (signal2.aborted) return Promise.reject(abortReason(signal2));
-      return unlessAborted(remote.forward(host, port, address), signal2);
-    }
-  };
-}
-
 // src/pipeline/progress.ts
 function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(1)}s`;
@@ -51540,7 +51661,7 @@ function stepRunner(store, phaseRecord, logger, signal2) {
 
 // src/pipeline/diagnostics.ts
 import { mkdir as mkdir10, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 var DIAGNOSTICS_DEADLINE_MS = 3e4;
 async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTICS_DEADLINE_MS) {
   if (!fabric.collectLogs) return [];
@@ -51564,7 +51685,7 @@ async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTIC
       const expected2 = sites[i].machines.hosts.filter((h) => h.role !== "edge").map((h) => h.name);
       for (const [host, text4] of Object.entries(perHost)) {
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(host)) continue;
-        const file2 = join13(dir, `${host}.txt`);
+        const file2 = join14(dir, `${host}.txt`);
         await writeFile7(file2, secrets.redact(text4), { mode: 384 });
         written.push(file2);
       }
@@ -51730,12 +51851,12 @@ async function up(options, env) {
   const planEnd = (/* @__PURE__ */ new Date()).toISOString();
   const runId = options.runId ?? newRunId();
   if (!ID.test(runId)) throw new UserError(`run id ${runId} is not valid: it must match ${ID}.`);
-  const stateDir = options.stateDir ?? join14(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join15(".tungsten-e2e", runId);
   const makeFabric = (env.fabric ?? defaultFabric)(plan);
   const key = generateRunKey(`tungsten-e2e-${runId}`);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: new HostKeyStore({ file: join14(stateDir, KNOWN_HOSTS), logger }),
+    hostKeys: new HostKeyStore({ file: join15(stateDir, KNOWN_HOSTS), logger }),
     logger
   });
   const close = () => pool.close();
@@ -51746,7 +51867,7 @@ async function up(options, env) {
   for (const [name, sites] of byProvider) {
     await (await providers(name)).preflight(sites, plan, { logger, signal: signal2 });
   }
-  if (await exists(join14(stateDir, STATE_FILE))) {
+  if (await exists(join15(stateDir, STATE_FILE))) {
     const old = await StateStore.open(stateDir);
     if (!old.state.teardown?.complete) {
       throw new UserError(
@@ -51845,7 +51966,7 @@ async function up(options, env) {
       runId,
       remote: abortableRemote(pool, work),
       credentials: fabricCredentials(env),
-      transcriptDir: join14(stateDir, TRANSCRIPTS),
+      transcriptDir: join15(stateDir, TRANSCRIPTS),
       ...env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {},
       ...docSteps2 ? { docSteps: docSteps2 } : {}
     });
@@ -51968,14 +52089,14 @@ async function attach(stateDir, env) {
   const signal2 = runSignal(env.signal);
   const pool = new RemotePool({
     privateKey: key.privateKey,
-    hostKeys: await HostKeyStore.load(join14(stateDir, KNOWN_HOSTS), logger),
+    hostKeys: await HostKeyStore.load(join15(stateDir, KNOWN_HOSTS), logger),
     logger
   });
   const fabric = (env.fabric ?? defaultFabric)(plan)({
     runId,
     remote: abortableRemote(pool, signal2),
     credentials: fabricCredentials(env),
-    transcriptDir: join14(stateDir, TRANSCRIPTS),
+    transcriptDir: join15(stateDir, TRANSCRIPTS),
     ...env.artifactCacheDir ? { artifactDir: env.artifactCacheDir } : {}
   });
   const ctx = { plan, logger, signal: signal2 };
@@ -52061,6 +52182,21 @@ async function downLocked(options, env) {
     status: "ok"
   };
   const result = { runId, alreadyDown, deleted: [], remaining: [] };
+  const uncleaned = alreadyDown ? [] : await cleanKeptClusters({
+    state,
+    plan,
+    stateDir: options.stateDir,
+    knownHostsFile: KNOWN_HOSTS,
+    providers,
+    makeFabric: (remote) => (env.fabric ?? defaultFabric)(plan)({
+      runId,
+      remote,
+      credentials: fabricCredentials(env)
+    }),
+    logger,
+    signal: signal2,
+    howToDelete: "on the site's master: kubectl delete namespace -l tungsten-e2e.io/workload=true, and delete the bgp-routers of vendor tungsten-fabric (the peers the run made) in the config API"
+  });
   const sweep = (now) => {
     const scope = teardownScope(now, plan);
     return destroyEach(scope.providers, {
@@ -52115,9 +52251,9 @@ async function downLocked(options, env) {
     logger.groupEnd?.();
   }
   result.deleted.push(...swept.deleted);
-  result.remaining.push(...swept.remaining);
+  result.remaining.push(...uncleaned, ...swept.remaining);
   if (state.keyFile) await rm6(state.keyFile, { force: true });
-  await rm6(join14(options.stateDir, KNOWN_HOSTS), { force: true });
+  await rm6(join15(options.stateDir, KNOWN_HOSTS), { force: true });
   record2.endedAt = (/* @__PURE__ */ new Date()).toISOString();
   if (result.remaining.length > 0) {
     record2.status = "failed";
@@ -52150,7 +52286,7 @@ function keepsRun(policy, end) {
 }
 function run(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join14(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join15(".tungsten-e2e", runId);
   return withStateLock(stateDir, "run", () => runLocked({ ...options, runId, stateDir }, env));
 }
 async function runLocked(options, env) {
@@ -52172,7 +52308,7 @@ async function runLocked(options, env) {
   const end = cancelled ? "cancelled" : failure2 === void 0 && passed ? "passed" : "failed";
   const keep = keepsRun(policy, end);
   const leave = options.onCancel === "leave" && cancelled;
-  const made = await exists(join14(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
+  const made = await exists(join15(stateDir, STATE_FILE)) ? await StateStore.open(stateDir).then(
     (s) => s.state.runId === runId ? { providers: providersOfState(s.state) } : void 0
   ) : void 0;
   if (made) {
@@ -52707,15 +52843,15 @@ async function runSuites(fabric, sites, ctx, options) {
 var DIAGNOSTICS = "diagnostics";
 var DEFAULT_RESULTS_DIR = "tungsten-e2e-results";
 async function copyTranscripts(stateDir, resultsDir) {
-  const from = join15(stateDir, TRANSCRIPTS);
+  const from = join16(stateDir, TRANSCRIPTS);
   const names = await readdir4(from).catch(() => []);
   if (names.length === 0) return;
-  const to = join15(resultsDir, TRANSCRIPTS);
+  const to = join16(resultsDir, TRANSCRIPTS);
   await mkdir11(to, { recursive: true, mode: 448 });
-  for (const n of names) await copyFile(join15(from, n), join15(to, n));
+  for (const n of names) await copyFile(join16(from, n), join16(to, n));
 }
 function runResultsDir(runId) {
-  return join15(DEFAULT_RESULTS_DIR, runId);
+  return join16(DEFAULT_RESULTS_DIR, runId);
 }
 var messageOf = (e) => e instanceof Error ? e.message : String(e);
 function reproduceCommand(source, plan, reader) {
@@ -52791,7 +52927,7 @@ async function testAndReport(live, options) {
     error62 = `test: ${messageOf(e)}`;
     checks = finished;
     if (!ctx.signal.aborted) {
-      await writeDiagnostics(live.fabric, live.sites, ctx, join15(options.resultsDir, DIAGNOSTICS));
+      await writeDiagnostics(live.fabric, live.sites, ctx, join16(options.resultsDir, DIAGNOSTICS));
     }
   }
   if (!ctx.signal.aborted) {
@@ -52817,14 +52953,14 @@ async function testAndReport(live, options) {
 }
 async function runAndReport(options, env) {
   const runId = options.runId ?? newRunId();
-  const stateDir = options.stateDir ?? join15(".tungsten-e2e", runId);
+  const stateDir = options.stateDir ?? join16(".tungsten-e2e", runId);
   let tested;
   let outcome;
   let failure2;
   try {
     outcome = await run(
       {
-        diagnosticsDir: join15(options.resultsDir, DIAGNOSTICS),
+        diagnosticsDir: join16(options.resultsDir, DIAGNOSTICS),
         ...options,
         runId,
         stateDir,
@@ -52864,7 +53000,7 @@ async function runAndReport(options, env) {
 // src/state/teardown.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { chmod, copyFile as copyFile2 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 function providersOf(state) {
   return [
     .../* @__PURE__ */ new Set([...state.sites.map((s) => s.provider), ...state.resources.map((r) => r.provider)])
@@ -52874,10 +53010,10 @@ function keptMessage(o) {
   return `keeping run ${o.runId} (teardown: ${o.policy}); its resources still expire at ${o.expiresAt}, after which "tungsten-e2e janitor" deletes them. To delete them now: ${o.command}`;
 }
 async function exportState(stateDir, dir) {
-  const to = join16(dir, "state");
+  const to = join17(dir, "state");
   const made = await makeDirs(to);
-  const file2 = join16(to, STATE_FILE);
-  await copyFile2(join16(stateDir, STATE_FILE), file2);
+  const file2 = join17(to, STATE_FILE);
+  await copyFile2(join17(stateDir, STATE_FILE), file2);
   await chmod(to, 448);
   await chmod(file2, 384);
   await handToSudoUser([.../* @__PURE__ */ new Set([...made, to]), file2]);
@@ -52885,7 +53021,7 @@ async function exportState(stateDir, dir) {
 }
 async function postTeardown(o, env) {
   const { saved } = o;
-  const stateFile = saved.stateDir ? join16(saved.stateDir, STATE_FILE) : void 0;
+  const stateFile = saved.stateDir ? join17(saved.stateDir, STATE_FILE) : void 0;
   const store = saved.stateDir ? await StateStore.open(saved.stateDir).catch(() => void 0) : void 0;
   const runId = store?.state.runId ?? saved.runId;
   if (!runId || !RUN_ID.test(runId)) {
