@@ -20,8 +20,8 @@ import { ImageStore } from '../../../src/fabric/tungsten/images/store.js';
 import { IMAGE_DIR, installSteps } from '../../../src/fabric/tungsten/install/steps.js';
 import { buildPlanFromConfig } from '../../../src/plan/plan.js';
 import { Cleanup, tempDir } from '../../remote/harness.js';
-import { needsTool } from '../../support/requirements.js';
 import {
+  registryUnavailable,
   startRegistry,
   tokenGate,
   type RegistryServer,
@@ -29,9 +29,7 @@ import {
 } from './registryServer.js';
 
 const STANDINS = resolve('test/fabric/tungsten/standins');
-const noRegistry =
-  needsTool('image pulls against a real registry', 'docker-registry', 'docker-registry') ??
-  needsTool('docker-archives checked by skopeo', 'skopeo', 'skopeo');
+const noRegistry = registryUnavailable('image pulls against a real registry');
 
 const cleanup = new Cleanup();
 /** retries without the waits */

@@ -36,13 +36,10 @@ import {
   tempDir,
   type Server,
 } from '../../remote/harness.js';
-import { needsTool } from '../../support/requirements.js';
-import { startRegistry } from './registryServer.js';
+import { registryUnavailable, startRegistry } from './registryServer.js';
 
 const STANDINS = resolve('test/fabric/tungsten/standins');
-const noRegistry =
-  needsTool('image pushes from a real registry', 'docker-registry', 'docker-registry') ??
-  needsTool('docker-archives checked by skopeo', 'skopeo', 'skopeo');
+const noRegistry = registryUnavailable('image pushes from a real registry');
 const PASSWORD = 'pw-standin-Qx7-never-shown';
 const key = generateRunKey();
 const cleanup = new Cleanup();

@@ -14,6 +14,14 @@ import { createServer as netServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Cleanup } from '../../remote/harness.js';
+import { needsTool } from '../../support/requirements.js';
+
+/** Why `suite` cannot use a real registry here (Debian's docker-registry, and skopeo to check archives), or undefined. */
+export function registryUnavailable(suite: string): string | undefined {
+  return (
+    needsTool(suite, 'docker-registry', 'docker-registry') ?? needsTool(suite, 'skopeo', 'skopeo')
+  );
+}
 
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
