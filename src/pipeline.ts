@@ -26,8 +26,9 @@ import { buildPlanFromConfig } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import { DEFAULT_RACE_RETRIES, waitReady } from './health/waitReady.js';
 import type { ConnectReport } from './pipeline/connect.js';
-import { waitPeered } from './pipeline/connect.js';
-import { blockedPairs, joinSites, tunnelLinks, type JoinOptions } from './pipeline/tunnels.js';
+import { connectSites, waitPeered } from './pipeline/connect.js';
+import { tunnelLinks, type JoinOptions } from './pipeline/tunnels.js';
+import { provisionSites } from './pipeline/provision.js';
 import type { TunnelLink } from './tunnel/edges.js';
 import { abortableRemote, runSignal } from './pipeline/abort.js';
 import { CANCEL_GRACE_MS, phase } from './pipeline/phase.js';
@@ -40,7 +41,6 @@ import type {
   CreatedResource,
   DestroyReport,
   ProviderContext,
-  ProvisionedSite,
   TeardownTarget,
 } from './providers/provider.js';
 import { HostKeyStore } from './remote/hostKeys.js';
@@ -263,40 +263,14 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       signal: work,
       recordResource: (r: CreatedResource) => store.recordResource(r),
     };
-    const provisioned = await phase(store, 'provision', logger, signal, async (step) => {
-      const made = await allOrStop(
-        plan.sites,
-        async (site): Promise<ProvisionedSite> => {
-          const machines = await (
-            await providers(site.provider)
-          ).provision(site, plan, providerCtx);
-          await store.recordSite({
-            name: site.name,
-            provider: site.provider,
-            ...(site.region ? { region: site.region } : {}),
-            ...(site.zone ? { zone: site.zone } : {}),
-            hosts: machines.hosts,
-          });
-          return machines;
-        },
+    const provisioned = await phase(store, 'provision', logger, signal, (step) =>
+      provisionSites({
+        plan,
+        providers,
+        providerCtx,
+        store,
         together,
-      );
-      // every edge address is known now: let each site's edge accept WireGuard from the others
-      const edges = made.flatMap((m) =>
-        m.hosts
-          .filter((h) => h.role === 'edge' && h.publicAddress)
-          .map((h) => ({ site: m.name, publicAddress: h.publicAddress! })),
-      );
-      for (const site of plan.sites) {
-        const peers = edges.filter((e) => e.site !== site.name);
-        const provider = await providers(site.provider);
-        if (peers.length && provider.authorizeEdges) {
-          await inFlight.track(provider.authorizeEdges(site, peers, providerCtx));
-        }
-      }
-      // the sites' underlays reach each other through the edges' tunnels, and only so
-      await inFlight.track(
-        joinSites(made, providerCtx, {
+        join: {
           runId,
           plan,
           remote: abortableRemote(pool, work),
@@ -305,13 +279,11 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
           handshakeDeadlineMs:
             env.handshakeDeadlineMs ??
             (plan.sites.every((s) => s.provider === 'local') ? 5_000 : 60_000),
-          allSites: (fn) => allOrStop(made, fn, together).then(() => {}),
           ...(env.siteJoin ? { join: env.siteJoin } : {}),
           ...(env.edgeFiles ? { edgeFiles: env.edgeFiles } : {}),
-        }),
-      );
-      return made;
-    });
+        },
+      }),
+    );
 
     const sites: FabricSite[] = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i]! }));
     made = sites;
@@ -350,20 +322,17 @@ export async function up(options: UpOptions, env: PipelineEnv): Promise<LiveRun>
       ),
     );
     if (last < UP_PHASES.indexOf('connect')) return live(notConnected);
-    const connect = await phase(store, 'connect', logger, signal, async (step) => {
-      const blocked = await blockedPairs(remote, sites, store, workCtx);
-      await allOrStop(sites, (s) => fabric.peer(s, sites, { ...workCtx, step }), together);
-      const report = await inFlight.track(
-        waitPeered(fabric, sites, plan.peerings, workCtx, {
-          deadlineMs: env.connectDeadlineMs ?? 30_000,
-          blocked,
-        }),
-      );
-      for (const p of report.established) logger.info(`connect: ${p.a} ↔ ${p.b}: BGP established`);
-      for (const p of report.down)
-        logger.warn(`connect: ${p.a} ↔ ${p.b}: BGP not established (${p.state})`);
-      return report;
-    });
+    const connect = await phase(store, 'connect', logger, signal, (step) =>
+      connectSites({
+        fabric,
+        sites,
+        remote,
+        store,
+        ctx: { ...workCtx, step },
+        together,
+        deadlineMs: env.connectDeadlineMs ?? 30_000,
+      }),
+    );
     logger.info(`run ${runId} is up in ${formatSeconds(Date.now() - started)}`);
     return live(connect);
   } catch (e) {

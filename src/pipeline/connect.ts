@@ -3,7 +3,16 @@
  * must reach Established (an end that is not configured never will, so it is
  * reported at once instead of waited for).
  */
-import type { BgpSession, Fabric, FabricContext, FabricSite } from '../fabric/fabric.js';
+import type {
+  BgpSession,
+  Fabric,
+  FabricContext,
+  FabricSite,
+  RemoteRunner,
+} from '../fabric/fabric.js';
+import type { StateStore } from '../state/runState.js';
+import { allOrStop, type TogetherOptions } from './together.js';
+import { blockedPairs } from './tunnels.js';
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -82,4 +91,33 @@ export async function waitPeered(
     if (!waiting || Date.now() - started > options.deadlineMs) return report;
     await sleep(options.pollMs ?? 200, ctx.signal);
   }
+}
+
+export interface ConnectOptions {
+  fabric: Fabric;
+  sites: readonly FabricSite[];
+  remote: RemoteRunner;
+  store: StateStore;
+  ctx: FabricContext;
+  together: TogetherOptions;
+  /** how long BGP sessions may take to establish */
+  deadlineMs: number;
+}
+
+/**
+ * The connect phase's work: every site's control node peered with the
+ * others, then the sessions waited for (a pair whose tunnel is known to be
+ * down is reported at once, with the tunnel as the cause).
+ */
+export async function connectSites(o: ConnectOptions): Promise<ConnectReport> {
+  const { fabric, sites, ctx } = o;
+  const blocked = await blockedPairs(o.remote, sites, o.store, ctx);
+  await allOrStop(sites, (s) => fabric.peer(s, [...sites], ctx), o.together);
+  const report = await o.together.inFlight.track(
+    waitPeered(fabric, sites, ctx.plan.peerings, ctx, { deadlineMs: o.deadlineMs, blocked }),
+  );
+  for (const p of report.established) ctx.logger.info(`connect: ${p.a} ↔ ${p.b}: BGP established`);
+  for (const p of report.down)
+    ctx.logger.warn(`connect: ${p.a} ↔ ${p.b}: BGP not established (${p.state})`);
+  return report;
 }

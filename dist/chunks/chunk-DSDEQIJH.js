@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-AMYCVVRI.js";
+} from "./chunk-DCWPWE5K.js";
 import {
   CancelledError,
   ExitCode,

@@ -51344,58 +51344,78 @@ async function readDoc(file2) {
 import { stat as stat7, rm as rm6 } from "node:fs/promises";
 import { join as join15 } from "node:path";
 
-// src/pipeline/connect.ts
-var sleep5 = (ms, signal2) => new Promise((resolve6, reject) => {
-  signal2.throwIfAborted();
-  const onAbort = () => {
-    clearTimeout(t);
-    reject(signal2.reason instanceof Error ? signal2.reason : new Error("cancelled"));
-  };
-  const t = setTimeout(() => {
-    signal2.removeEventListener("abort", onAbort);
-    resolve6();
-  }, ms);
-  signal2.addEventListener("abort", onAbort, { once: true });
-});
-async function waitPeered(fabric, sites, pairs, ctx, options) {
-  const started = Date.now();
-  if (!fabric.peerStatus) {
-    ctx.logger.warn(`connect: the ${fabric.name} fabric cannot report BGP sessions; not waiting`);
-    return { established: [], down: [] };
-  }
-  for (; ; ) {
-    const sessions = /* @__PURE__ */ new Map();
-    await Promise.all(
-      sites.map(async (s) => sessions.set(s.plan.name, await fabric.peerStatus(s, ctx)))
-    );
-    const state = (from, to) => sessions.get(from)?.find((x) => x.site === to) ?? {
-      site: to,
-      state: "unknown",
-      established: false
-    };
-    const report = { established: [], down: [] };
-    let waiting = false;
-    for (const { a, b } of pairs) {
-      const ab = state(a, b);
-      const ba = state(b, a);
-      if (ab.established && ba.established) {
-        report.established.push({ a, b });
-        continue;
+// src/pipeline/together.ts
+var SETTLE_MS = 3e4;
+var InFlight = class {
+  running = /* @__PURE__ */ new Set();
+  /** `promise` itself, remembered until it settles. */
+  track(promise2) {
+    const settled = promise2.then(
+      () => {
+      },
+      () => {
       }
-      const cause = options.blocked?.find(
-        (x) => x.a === a && x.b === b || x.a === b && x.b === a
-      )?.cause;
-      const hopeless = ab.state === "not configured" || ba.state === "not configured" || cause !== void 0;
-      if (!hopeless) waiting = true;
-      report.down.push({
-        a,
-        b,
-        state: `${a}: ${ab.state}, ${b}: ${ba.state}${cause ? `; ${cause}` : ""}`
-      });
-    }
-    if (!waiting || Date.now() - started > options.deadlineMs) return report;
-    await sleep5(options.pollMs ?? 200, ctx.signal);
+    );
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return promise2;
   }
+  get size() {
+    return this.running.size;
+  }
+  /** Wait until everything tracked has settled, or `ms` passed; resolves with how many still run. */
+  async settle(ms) {
+    if (this.running.size === 0) return 0;
+    let timer;
+    const timeout = new Promise((resolve6) => {
+      timer = setTimeout(resolve6, ms);
+    });
+    const all2 = async () => {
+      while (this.running.size > 0) await Promise.all([...this.running]);
+    };
+    await Promise.race([all2(), timeout]);
+    clearTimeout(timer);
+    return this.running.size;
+  }
+};
+async function allOrStop(items, fn, o) {
+  let first;
+  const work = items.map(
+    (item) => o.inFlight.track(
+      Promise.resolve().then(() => fn(item)).catch((e) => {
+        if (!first) {
+          first = { error: e };
+          if (!o.stop.signal.aborted) o.stop.abort(e);
+        }
+        throw e;
+      })
+    )
+  );
+  const outcomes = await settleWithin(work, o);
+  if (first) throw first.error;
+  if (outcomes.some((r) => r.status === "rejected")) throw abortReason(o.stop.signal);
+  return outcomes.map((r) => r.value);
+}
+function settleWithin(work, o) {
+  const all2 = Promise.allSettled(work);
+  return new Promise((resolve6) => {
+    let timer;
+    const giveUp = () => {
+      timer = setTimeout(
+        () => resolve6(
+          work.map(() => ({ status: "rejected", reason: abortReason(o.stop.signal) }))
+        ),
+        o.settleMs
+      );
+    };
+    if (o.stop.signal.aborted) giveUp();
+    else o.stop.signal.addEventListener("abort", giveUp, { once: true });
+    void all2.then((r) => {
+      clearTimeout(timer);
+      o.stop.signal.removeEventListener("abort", giveUp);
+      resolve6(r);
+    });
+  });
 }
 
 // src/tunnel/edges.ts
@@ -51581,6 +51601,110 @@ function tunnelLinks(remote, sites, store) {
   );
 }
 
+// src/pipeline/connect.ts
+var sleep5 = (ms, signal2) => new Promise((resolve6, reject) => {
+  signal2.throwIfAborted();
+  const onAbort = () => {
+    clearTimeout(t);
+    reject(signal2.reason instanceof Error ? signal2.reason : new Error("cancelled"));
+  };
+  const t = setTimeout(() => {
+    signal2.removeEventListener("abort", onAbort);
+    resolve6();
+  }, ms);
+  signal2.addEventListener("abort", onAbort, { once: true });
+});
+async function waitPeered(fabric, sites, pairs, ctx, options) {
+  const started = Date.now();
+  if (!fabric.peerStatus) {
+    ctx.logger.warn(`connect: the ${fabric.name} fabric cannot report BGP sessions; not waiting`);
+    return { established: [], down: [] };
+  }
+  for (; ; ) {
+    const sessions = /* @__PURE__ */ new Map();
+    await Promise.all(
+      sites.map(async (s) => sessions.set(s.plan.name, await fabric.peerStatus(s, ctx)))
+    );
+    const state = (from, to) => sessions.get(from)?.find((x) => x.site === to) ?? {
+      site: to,
+      state: "unknown",
+      established: false
+    };
+    const report = { established: [], down: [] };
+    let waiting = false;
+    for (const { a, b } of pairs) {
+      const ab = state(a, b);
+      const ba = state(b, a);
+      if (ab.established && ba.established) {
+        report.established.push({ a, b });
+        continue;
+      }
+      const cause = options.blocked?.find(
+        (x) => x.a === a && x.b === b || x.a === b && x.b === a
+      )?.cause;
+      const hopeless = ab.state === "not configured" || ba.state === "not configured" || cause !== void 0;
+      if (!hopeless) waiting = true;
+      report.down.push({
+        a,
+        b,
+        state: `${a}: ${ab.state}, ${b}: ${ba.state}${cause ? `; ${cause}` : ""}`
+      });
+    }
+    if (!waiting || Date.now() - started > options.deadlineMs) return report;
+    await sleep5(options.pollMs ?? 200, ctx.signal);
+  }
+}
+async function connectSites(o) {
+  const { fabric, sites, ctx } = o;
+  const blocked = await blockedPairs(o.remote, sites, o.store, ctx);
+  await allOrStop(sites, (s) => fabric.peer(s, [...sites], ctx), o.together);
+  const report = await o.together.inFlight.track(
+    waitPeered(fabric, sites, ctx.plan.peerings, ctx, { deadlineMs: o.deadlineMs, blocked })
+  );
+  for (const p of report.established) ctx.logger.info(`connect: ${p.a} \u2194 ${p.b}: BGP established`);
+  for (const p of report.down)
+    ctx.logger.warn(`connect: ${p.a} \u2194 ${p.b}: BGP not established (${p.state})`);
+  return report;
+}
+
+// src/pipeline/provision.ts
+async function provisionSites(o) {
+  const { plan, providers, providerCtx, store, together } = o;
+  const made = await allOrStop(
+    plan.sites,
+    async (site2) => {
+      const machines = await (await providers(site2.provider)).provision(site2, plan, providerCtx);
+      await store.recordSite({
+        name: site2.name,
+        provider: site2.provider,
+        ...site2.region ? { region: site2.region } : {},
+        ...site2.zone ? { zone: site2.zone } : {},
+        hosts: machines.hosts
+      });
+      return machines;
+    },
+    together
+  );
+  const edges = made.flatMap(
+    (m) => m.hosts.filter((h) => h.role === "edge" && h.publicAddress).map((h) => ({ site: m.name, publicAddress: h.publicAddress }))
+  );
+  for (const site2 of plan.sites) {
+    const peers = edges.filter((e) => e.site !== site2.name);
+    const provider = await providers(site2.provider);
+    if (peers.length && provider.authorizeEdges) {
+      await together.inFlight.track(provider.authorizeEdges(site2, peers, providerCtx));
+    }
+  }
+  await together.inFlight.track(
+    joinSites(made, providerCtx, {
+      ...o.join,
+      allSites: (fn) => allOrStop(made, fn, together).then(() => {
+      })
+    })
+  );
+  return made;
+}
+
 // src/pipeline/progress.ts
 function formatSeconds(ms) {
   return `${(ms / 1e3).toFixed(1)}s`;
@@ -51701,80 +51825,6 @@ async function writeDiagnostics(fabric, sites, ctx, dir, deadlineMs = DIAGNOSTIC
   } finally {
     clearTimeout(timer);
   }
-}
-
-// src/pipeline/together.ts
-var SETTLE_MS = 3e4;
-var InFlight = class {
-  running = /* @__PURE__ */ new Set();
-  /** `promise` itself, remembered until it settles. */
-  track(promise2) {
-    const settled = promise2.then(
-      () => {
-      },
-      () => {
-      }
-    );
-    this.running.add(settled);
-    void settled.then(() => this.running.delete(settled));
-    return promise2;
-  }
-  get size() {
-    return this.running.size;
-  }
-  /** Wait until everything tracked has settled, or `ms` passed; resolves with how many still run. */
-  async settle(ms) {
-    if (this.running.size === 0) return 0;
-    let timer;
-    const timeout = new Promise((resolve6) => {
-      timer = setTimeout(resolve6, ms);
-    });
-    const all2 = async () => {
-      while (this.running.size > 0) await Promise.all([...this.running]);
-    };
-    await Promise.race([all2(), timeout]);
-    clearTimeout(timer);
-    return this.running.size;
-  }
-};
-async function allOrStop(items, fn, o) {
-  let first;
-  const work = items.map(
-    (item) => o.inFlight.track(
-      Promise.resolve().then(() => fn(item)).catch((e) => {
-        if (!first) {
-          first = { error: e };
-          if (!o.stop.signal.aborted) o.stop.abort(e);
-        }
-        throw e;
-      })
-    )
-  );
-  const outcomes = await settleWithin(work, o);
-  if (first) throw first.error;
-  if (outcomes.some((r) => r.status === "rejected")) throw abortReason(o.stop.signal);
-  return outcomes.map((r) => r.value);
-}
-function settleWithin(work, o) {
-  const all2 = Promise.allSettled(work);
-  return new Promise((resolve6) => {
-    let timer;
-    const giveUp = () => {
-      timer = setTimeout(
-        () => resolve6(
-          work.map(() => ({ status: "rejected", reason: abortReason(o.stop.signal) }))
-        ),
-        o.settleMs
-      );
-    };
-    if (o.stop.signal.aborted) giveUp();
-    else o.stop.signal.addEventListener("abort", giveUp, { once: true });
-    void all2.then((r) => {
-      clearTimeout(timer);
-      o.stop.signal.removeEventListener("abort", giveUp);
-      resolve6(r);
-    });
-  });
 }
 
 // src/state/destroyEach.ts
@@ -51918,48 +51968,29 @@ async function up(options, env) {
       signal: work,
       recordResource: (r) => store.recordResource(r)
     };
-    const provisioned = await phase(store, "provision", logger, signal2, async (step) => {
-      const made2 = await allOrStop(
-        plan.sites,
-        async (site2) => {
-          const machines = await (await providers(site2.provider)).provision(site2, plan, providerCtx);
-          await store.recordSite({
-            name: site2.name,
-            provider: site2.provider,
-            ...site2.region ? { region: site2.region } : {},
-            ...site2.zone ? { zone: site2.zone } : {},
-            hosts: machines.hosts
-          });
-          return machines;
-        },
-        together
-      );
-      const edges = made2.flatMap(
-        (m) => m.hosts.filter((h) => h.role === "edge" && h.publicAddress).map((h) => ({ site: m.name, publicAddress: h.publicAddress }))
-      );
-      for (const site2 of plan.sites) {
-        const peers = edges.filter((e) => e.site !== site2.name);
-        const provider = await providers(site2.provider);
-        if (peers.length && provider.authorizeEdges) {
-          await inFlight.track(provider.authorizeEdges(site2, peers, providerCtx));
-        }
-      }
-      await inFlight.track(
-        joinSites(made2, providerCtx, {
+    const provisioned = await phase(
+      store,
+      "provision",
+      logger,
+      signal2,
+      (step) => provisionSites({
+        plan,
+        providers,
+        providerCtx,
+        store,
+        together,
+        join: {
           runId,
           plan,
           remote: abortableRemote(pool, work),
           store,
           step,
           handshakeDeadlineMs: env.handshakeDeadlineMs ?? (plan.sites.every((s) => s.provider === "local") ? 5e3 : 6e4),
-          allSites: (fn) => allOrStop(made2, fn, together).then(() => {
-          }),
           ...env.siteJoin ? { join: env.siteJoin } : {},
           ...env.edgeFiles ? { edgeFiles: env.edgeFiles } : {}
-        })
-      );
-      return made2;
-    });
+        }
+      })
+    );
     const sites = plan.sites.map((p, i) => ({ plan: p, machines: provisioned[i] }));
     made = sites;
     const fabric = makeFabric({
@@ -52003,20 +52034,21 @@ async function up(options, env) {
       )
     );
     if (last < UP_PHASES.indexOf("connect")) return live(notConnected);
-    const connect = await phase(store, "connect", logger, signal2, async (step) => {
-      const blocked = await blockedPairs(remote, sites, store, workCtx);
-      await allOrStop(sites, (s) => fabric.peer(s, sites, { ...workCtx, step }), together);
-      const report = await inFlight.track(
-        waitPeered(fabric, sites, plan.peerings, workCtx, {
-          deadlineMs: env.connectDeadlineMs ?? 3e4,
-          blocked
-        })
-      );
-      for (const p of report.established) logger.info(`connect: ${p.a} \u2194 ${p.b}: BGP established`);
-      for (const p of report.down)
-        logger.warn(`connect: ${p.a} \u2194 ${p.b}: BGP not established (${p.state})`);
-      return report;
-    });
+    const connect = await phase(
+      store,
+      "connect",
+      logger,
+      signal2,
+      (step) => connectSites({
+        fabric,
+        sites,
+        remote,
+        store,
+        ctx: { ...workCtx, step },
+        together,
+        deadlineMs: env.connectDeadlineMs ?? 3e4
+      })
+    );
     logger.info(`run ${runId} is up in ${formatSeconds(Date.now() - started)}`);
     return live(connect);
   } catch (e) {

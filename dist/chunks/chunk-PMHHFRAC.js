@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-AMYCVVRI.js";
+} from "./chunk-DCWPWE5K.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
