@@ -9,7 +9,14 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSiteFile } from '../../../src/config/load.js';
@@ -306,8 +313,10 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
       const damaged = run();
       expect(damaged.status).toBe(1);
       expect(damaged.stderr).toContain(
-        `${images[1]!.ref}: a pushed blob does not match its digest`,
+        `${images[1]!.ref}: a pushed blob does not match its digest (removed; the next run pushes it again): blobs/sha256/${agent.layers[1]!.slice(7)}: FAILED`,
       );
+      expect(existsSync(at(`blobs/sha256/${agent.layers[1]!.slice(7)}`))).toBe(false);
+      expect(existsSync(at(`blobs/sha256/${agent.layers[0]!.slice(7)}`))).toBe(true);
     });
   }
 

@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-DCWPWE5K.js";
+} from "./chunk-B5UOGAEF.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-DCWPWE5K.js";
+} from "./chunk-B5UOGAEF.js";
 import {
   CancelledError,
   ExitCode,

@@ -42782,13 +42782,19 @@ function images(f, at) {
     script: () => strict([
       `root=${q2(root)}`,
       'if [ ! -f "$root/list" ]; then echo "images: none pushed from the runner; the runtime pulls them"; exit 0; fi',
-      "while read -r d; do",
+      // the list on its own descriptor: nothing in the loop can read it away
+      "while read -r d <&3; do",
       '  ref=$(cat "$root/$d/ref")',
       `  if ${f.runtime.hasImage}; then echo "$ref: already loaded"; continue; fi`,
-      '  if ! (cd "$root" && sha256sum --quiet -c "$d/sums"); then echo "$ref: a pushed blob does not match its digest" >&2; exit 1; fi',
+      // a damaged blob is removed, so the next run pushes it again
+      '  if ! bad=$(cd "$root" && sha256sum --quiet -c "$d/sums" 2>&1); then',
+      '    (cd "$root" && printf "%s\\n" "$bad" | sed -n "s/: FAILED.*$//p" | xargs -r rm -f)',
+      '    echo "$ref: a pushed blob does not match its digest (removed; the next run pushes it again): $bad" >&2',
+      "    exit 1",
+      "  fi",
       `  tar -cf - -C "$root/$d" manifest.json -C "$root" -T "$root/$d/files" | ${f.runtime.loadImage} >/dev/null`,
       `  echo "$ref: loaded from the runner's image store"`,
-      'done < "$root/list"'
+      'done 3< "$root/list"'
     ])
   };
 }
