@@ -181,6 +181,16 @@ describe.skipIf(noRegistry)('images pulled on the runner and loaded on the nodes
     expect((e as Error).message).toBe(
       `${gate.host}/opensdn/opensdn-controller-control:2025-11-03: the registry's token service http://${gate.host} answered HTTP 401 (check the registry user and password)`,
     );
+    // blobs behind a redirect to another origin, as Docker Hub's CDN: followed, and no credential goes along
+    gate.cdn.redirect = true;
+    const viaCdn = await new ImageStore(join(dir, 'store-cdn')).resolve(
+      ref,
+      new RegistryClient({ host: gate.host, username: 'ci-bot', password: 'pw-0123' }, NO_WAIT),
+    );
+    expect(viaCdn.layers.map((l) => l.digest)).toEqual(control.layers);
+    expect(gate.cdn.served).toBe(1 + control.layers.length);
+    expect(gate.cdn.withAuthorization).toBe(0);
+    gate.cdn.redirect = false;
     // credentials are only for their own registry: another host gets none
     const elsewhere = new RegistryClient(
       {

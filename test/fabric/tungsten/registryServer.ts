@@ -205,6 +205,12 @@ export interface TokenGate {
   fail: { status: number; count: number; body?: string };
   /** authorized API requests answered with a failure */
   failed: number;
+  /**
+   * As Docker Hub does: blob GETs answered with a 307 to another origin (its
+   * CDN, with a signed URL), which serves the blob. Counts what it served and
+   * how many of those requests carried an Authorization header.
+   */
+  cdn: { redirect: boolean; served: number; withAuthorization: number };
 }
 
 /**
@@ -225,7 +231,22 @@ export async function tokenGate(
     manifestGets: 0,
     fail: { status: 503, count: 0 },
     failed: 0,
+    cdn: { redirect: false, served: 0, withAuthorization: 0 },
   };
+  const cdn: Server = createServer((req, res) => {
+    gate.cdn.served++;
+    if (req.headers.authorization) gate.cdn.withAuthorization++;
+    const path = new URL(req.url!, 'http://x').pathname.replace(/^\/cdn/, '');
+    const upstream = httpRequest(`${registry.url}${path}`, { method: 'GET' }, (up) => {
+      res.writeHead(up.statusCode!, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    upstream.end();
+  });
+  await new Promise<void>((r) => cdn.listen(0, '127.0.0.1', r));
+  const cdnOrigin = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
+  cleanup.add(() => new Promise<void>((r) => cdn.close(() => r())));
   const server: Server = createServer((req, res) => {
     const u = new URL(req.url!, 'http://x');
     if (u.pathname === '/token') {
@@ -259,6 +280,10 @@ export async function tokenGate(
       return;
     }
     if (/\/manifests\//.test(u.pathname)) gate.manifestGets++;
+    if (gate.cdn.redirect && /\/blobs\/sha256:/.test(u.pathname)) {
+      res.writeHead(307, { location: `${cdnOrigin}/cdn${u.pathname}?signature=standin` }).end();
+      return;
+    }
     const upstream = httpRequest(
       `${registry.url}${req.url}`,
       { method: req.method, headers: { accept: req.headers.accept ?? '*/*' } },
