@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-4D3N6MNQ.js";
+} from "./chunks/chunk-B44JRFJZ.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-XD3RPV5U.js";
+} from "./chunks/chunk-NQNASSJR.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,
@@ -33,7 +33,7 @@ import {
   runAndReport,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-B5UOGAEF.js";
+} from "./chunks/chunk-XTIS6TXL.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

@@ -5,7 +5,7 @@ import {
   maskCredentialInputs,
   providerCredentials,
   readCredentialInputs
-} from "./chunks/chunk-4D3N6MNQ.js";
+} from "./chunks/chunk-B44JRFJZ.js";
 import {
   INLINE_SITES_LABEL,
   STATE_FILE,
@@ -14,7 +14,7 @@ import {
   postTeardown,
   reexecAsRoot,
   shouldReexecAsRoot
-} from "./chunks/chunk-B5UOGAEF.js";
+} from "./chunks/chunk-XTIS6TXL.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

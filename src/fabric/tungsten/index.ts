@@ -286,7 +286,16 @@ export class TungstenFabric implements Fabric {
           ? { host: ctx.plan.versions.tfRegistry.split('/')[0]!, username: user, password }
           : undefined,
       );
-      this.pulled.set(key, store.resolveAll(refs, client));
+      this.pulled.set(
+        key,
+        store.resolveAll(refs, client, (image, done, of) => {
+          if (image.hit) return;
+          const mib = image.layers.reduce((n, l) => n + l.size, 0) / 2 ** 20;
+          ctx.logger.info(
+            `install: images: pulled ${image.ref} (${done}/${of}, ${mib.toFixed(1)} MiB)`,
+          );
+        }),
+      );
     }
     const images = await this.pulled.get(key)!;
     const layout = nodeImageLayout(images, store);

@@ -415,6 +415,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
       expect(first).toContain(
         `install: images: 3 (0 from the runner's store, 3 pulled); pushed ${names.map((n) => `${n} 7 blobs (0.0 MiB)`).join(', ')}`,
       );
+      expect(first).toContain(`install: images: pulled ${busybox.ref} (3/3, 0.0 MiB)`);
       const loaded = loads().slice(before);
       for (const n of names) {
         expect(loaded.filter((l) => l.startsWith(`${n} `)).map((l) => l.split(' ').pop())).toEqual([
@@ -432,6 +433,7 @@ describeWithSshd('tungsten install on real sshd hosts with stand-in tools', () =
       );
       for (const n of names)
         expect(second).toContain(`install: ${n}: ${busybox.ref}: already loaded`);
+      expect(second).not.toContain('install: images: pulled');
       expect(loads().length - before).toBe(3 * names.length);
     },
     120_000,

@@ -118,9 +118,17 @@ export class ImageStore implements BlobSink {
   }
 
   /** Every image, one after another (one registry, and its limits, at a time). */
-  async resolveAll(refs: readonly string[], client: RegistryClient): Promise<StoredImage[]> {
+  async resolveAll(
+    refs: readonly string[],
+    client: RegistryClient,
+    /** after each image: a pull of many GB is never silent for long */
+    onImage?: (image: StoredImage, done: number, of: number) => void,
+  ): Promise<StoredImage[]> {
     const out: StoredImage[] = [];
-    for (const ref of refs) out.push(await this.resolve(ref, client));
+    for (const ref of refs) {
+      out.push(await this.resolve(ref, client));
+      onImage?.(out.at(-1)!, out.length, refs.length);
+    }
     return out;
   }
 }

@@ -43276,9 +43276,12 @@ var ImageStore = class {
     return { ...pulled, hit: false };
   }
   /** Every image, one after another (one registry, and its limits, at a time). */
-  async resolveAll(refs, client) {
+  async resolveAll(refs, client, onImage) {
     const out = [];
-    for (const ref of refs) out.push(await this.resolve(ref, client));
+    for (const ref of refs) {
+      out.push(await this.resolve(ref, client));
+      onImage?.(out.at(-1), out.length, refs.length);
+    }
     return out;
   }
 };
@@ -44335,7 +44338,16 @@ var TungstenFabric = class {
       const client = new RegistryClient(
         user && password !== void 0 ? { host: ctx.plan.versions.tfRegistry.split("/")[0], username: user, password } : void 0
       );
-      this.pulled.set(key, store.resolveAll(refs, client));
+      this.pulled.set(
+        key,
+        store.resolveAll(refs, client, (image, done, of) => {
+          if (image.hit) return;
+          const mib = image.layers.reduce((n, l) => n + l.size, 0) / 2 ** 20;
+          ctx.logger.info(
+            `install: images: pulled ${image.ref} (${done}/${of}, ${mib.toFixed(1)} MiB)`
+          );
+        })
+      );
     }
     const images2 = await this.pulled.get(key);
     const layout = nodeImageLayout(images2, store);

@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-B5UOGAEF.js";
+} from "./chunk-XTIS6TXL.js";
 import {
   CancelledError,
   ExitCode,

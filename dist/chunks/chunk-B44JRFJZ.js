@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-B5UOGAEF.js";
+} from "./chunk-XTIS6TXL.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
