@@ -6,13 +6,13 @@ import {
   providerCredentials,
   readInputs,
   registryPasswordNote
-} from "./chunks/chunk-B44JRFJZ.js";
+} from "./chunks/chunk-KIHZFZK7.js";
 import {
   listenForInterrupt,
   planCommand,
   planToJson,
   writePlanJson
-} from "./chunks/chunk-NQNASSJR.js";
+} from "./chunks/chunk-EF6VPWAC.js";
 import "./chunks/chunk-WI6UNROS.js";
 import {
   INLINE_SITES_LABEL,
@@ -33,7 +33,7 @@ import {
   runAndReport,
   shouldReexecAsRoot,
   sitesNeedRoot
-} from "./chunks/chunk-XTIS6TXL.js";
+} from "./chunks/chunk-3MTZ3MZL.js";
 import "./chunks/chunk-D66SPQEI.js";
 import "./chunks/chunk-AERCAA66.js";
 import "./chunks/chunk-2HS6D2WA.js";

@@ -10,7 +10,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
@@ -39,6 +38,7 @@ import type { HostKeyStore } from './hostKeys.js';
 import { fingerprintOf } from './keys.js';
 import { OutputBuffer } from './output.js';
 import { CommandRunner, RunnerClosedError, type OutputSink } from './runner.js';
+import { sshLogin, tcpConnect } from './login.js';
 import { describeHost, endpointKey, type RemoteHost } from './target.js';
 
 export type { RemoteCommand } from './command.js';
@@ -595,68 +595,16 @@ export class RemotePool {
     const deadline = started + timeoutMs;
     const sock = host.jump
       ? await this.forwardThrough(host, deadline)
-      : await this.tcpConnect(host, timeoutMs);
-    const client = new ssh2.Client();
-    // errors are handled through the promise below and, once connected, by Connection;
-    // this keeps a late second error during a failed login from going unhandled
-    client.on('error', () => {});
-    let mismatch: HostKeyMismatchError | undefined;
-    const algorithms = this.options.hostKeys.algorithmsFor(host);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        client.once('ready', resolve);
-        client.once('error', reject);
-        client.once('close', () =>
-          reject(new Error('the server closed the connection during login')),
-        );
-        client.connect({
-          sock,
-          username: host.user,
-          privateKey: this.privateKey,
-          readyTimeout: Math.max(1, deadline - Date.now()),
-          keepaliveInterval: this.options.keepaliveIntervalMs ?? 15_000,
-          keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
-          ...(algorithms ? { algorithms: { serverHostKey: algorithms as never } } : {}),
-          hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-            this.options.hostKeys.verify(host, key).then(
-              () => verify(true),
-              (e: unknown) => {
-                if (e instanceof HostKeyMismatchError) mismatch = e;
-                verify(false);
-              },
-            );
-          },
-        });
-      });
-    } catch (e) {
-      client.end();
-      sock.destroy();
-      if (mismatch) throw mismatch;
-      const err = e as Error & { level?: string };
-      if (err.level === 'client-authentication') {
-        throw new SshConnectError(
-          host.name,
-          'auth',
-          `SSH login to ${describeHost(host)} was refused: the server did not accept the run key ` +
-            `(${this.keyFingerprint}); it is not in ${host.user}'s authorized_keys there`,
-          { cause: e },
-        );
-      }
-      if (err.level === 'client-timeout') {
-        throw new SshConnectError(
-          host.name,
-          'handshake',
-          `no SSH login to ${describeHost(host)} within ${formatElapsed(timeoutMs)} (the handshake did not finish)`,
-          { cause: e },
-        );
-      }
-      throw new SshConnectError(
-        host.name,
-        'handshake',
-        `SSH connection to ${describeHost(host)} failed during login: ${err.message}`,
-        { cause: e },
-      );
-    }
+      : await tcpConnect(host, timeoutMs);
+    const client = await sshLogin(sock, host, {
+      privateKey: this.privateKey,
+      keyFingerprint: this.keyFingerprint,
+      hostKeys: this.options.hostKeys,
+      deadline,
+      timeoutMs,
+      keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
+    });
     const key = endpointKey(host);
     const conn = new Connection(host, client, this.limit, (c) => {
       if (this.conns.get(key) === c) this.conns.delete(key);
@@ -675,41 +623,6 @@ export class RemotePool {
       this.options.logger.debug(`connected to ${describeHost(host)} in ${Date.now() - started} ms`);
     }
     return conn;
-  }
-
-  private tcpConnect(host: RemoteHost, timeoutMs: number): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const sock = new Socket();
-      // Nagle's algorithm holds back SSH's small packets waiting for ACKs; off, each exec is ~1/3 faster
-      sock.setNoDelay(true);
-      const timer = setTimeout(() => {
-        sock.destroy();
-        reject(
-          new SshConnectError(
-            host.name,
-            'unreachable',
-            `cannot reach ${describeHost(host)}: no TCP connection within ${formatElapsed(timeoutMs)}`,
-          ),
-        );
-      }, timeoutMs);
-      sock.once('error', (e) => {
-        clearTimeout(timer);
-        sock.destroy();
-        reject(
-          new SshConnectError(
-            host.name,
-            'unreachable',
-            `cannot reach ${describeHost(host)}: ${e.message}`,
-            { cause: e },
-          ),
-        );
-      });
-      sock.connect(host.port, host.host, () => {
-        clearTimeout(timer);
-        sock.removeAllListeners('error');
-        resolve(sock);
-      });
-    });
   }
 
   private async forwardThrough(host: RemoteHost, deadline: number): Promise<Duplex> {

@@ -46343,10 +46343,9 @@ var HostKeyStore = class _HostKeyStore {
 };
 
 // src/remote/pool.ts
-var import_ssh2 = __toESM(require_lib(), 1);
+var import_ssh22 = __toESM(require_lib(), 1);
 import { randomBytes as randomBytes7 } from "node:crypto";
 import { stat as stat5 } from "node:fs/promises";
-import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
 
 // src/remote/command.ts
@@ -46648,6 +46647,106 @@ ${n}
   }
 };
 
+// src/remote/login.ts
+var import_ssh2 = __toESM(require_lib(), 1);
+import { Socket } from "node:net";
+function tcpConnect(host, timeoutMs) {
+  return new Promise((resolve6, reject) => {
+    const sock = new Socket();
+    sock.setNoDelay(true);
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(
+        new SshConnectError(
+          host.name,
+          "unreachable",
+          `cannot reach ${describeHost(host)}: no TCP connection within ${formatElapsed(timeoutMs)}`
+        )
+      );
+    }, timeoutMs);
+    sock.once("error", (e) => {
+      clearTimeout(timer);
+      sock.destroy();
+      reject(
+        new SshConnectError(
+          host.name,
+          "unreachable",
+          `cannot reach ${describeHost(host)}: ${e.message}`,
+          { cause: e }
+        )
+      );
+    });
+    sock.connect(host.port, host.host, () => {
+      clearTimeout(timer);
+      sock.removeAllListeners("error");
+      resolve6(sock);
+    });
+  });
+}
+async function sshLogin(sock, host, o) {
+  const client = new import_ssh2.default.Client();
+  client.on("error", () => {
+  });
+  let mismatch;
+  const algorithms = o.hostKeys.algorithmsFor(host);
+  try {
+    await new Promise((resolve6, reject) => {
+      client.once("ready", resolve6);
+      client.once("error", reject);
+      client.once(
+        "close",
+        () => reject(new Error("the server closed the connection during login"))
+      );
+      client.connect({
+        sock,
+        username: host.user,
+        privateKey: o.privateKey,
+        readyTimeout: Math.max(1, o.deadline - Date.now()),
+        keepaliveInterval: o.keepaliveIntervalMs,
+        keepaliveCountMax: o.keepaliveCountMax,
+        ...algorithms ? { algorithms: { serverHostKey: algorithms } } : {},
+        hostVerifier: (key, verify) => {
+          o.hostKeys.verify(host, key).then(
+            () => verify(true),
+            (e) => {
+              if (e instanceof HostKeyMismatchError) mismatch = e;
+              verify(false);
+            }
+          );
+        }
+      });
+    });
+  } catch (e) {
+    client.end();
+    sock.destroy();
+    if (mismatch) throw mismatch;
+    const err = e;
+    if (err.level === "client-authentication") {
+      throw new SshConnectError(
+        host.name,
+        "auth",
+        `SSH login to ${describeHost(host)} was refused: the server did not accept the run key (${o.keyFingerprint}); it is not in ${host.user}'s authorized_keys there`,
+        { cause: e }
+      );
+    }
+    if (err.level === "client-timeout") {
+      throw new SshConnectError(
+        host.name,
+        "handshake",
+        `no SSH login to ${describeHost(host)} within ${formatElapsed(o.timeoutMs)} (the handshake did not finish)`,
+        { cause: e }
+      );
+    }
+    throw new SshConnectError(
+      host.name,
+      "handshake",
+      `SSH connection to ${describeHost(host)} failed during login: ${err.message}`,
+      { cause: e }
+    );
+  }
+  return client;
+}
+
 // src/remote/pool.ts
 var DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 var DEFAULT_BOOT_ID_COMMAND = ["cat", "/proc/sys/kernel/random/boot_id"];
@@ -46716,7 +46815,7 @@ var RemotePool = class {
     this.options = options;
     this.privateKey = options.privateKey.toString();
     secrets.add(this.privateKey);
-    const parsed = import_ssh2.default.utils.parseKey(this.privateKey);
+    const parsed = import_ssh22.default.utils.parseKey(this.privateKey);
     if (parsed instanceof Error)
       throw new TypeError(`the SSH private key cannot be used: ${parsed.message}`);
     this.keyFingerprint = fingerprintOf(parsed.getPublicSSH());
@@ -47054,67 +47153,16 @@ var RemotePool = class {
   async connect(host, timeoutMs) {
     const started = Date.now();
     const deadline = started + timeoutMs;
-    const sock = host.jump ? await this.forwardThrough(host, deadline) : await this.tcpConnect(host, timeoutMs);
-    const client = new import_ssh2.default.Client();
-    client.on("error", () => {
+    const sock = host.jump ? await this.forwardThrough(host, deadline) : await tcpConnect(host, timeoutMs);
+    const client = await sshLogin(sock, host, {
+      privateKey: this.privateKey,
+      keyFingerprint: this.keyFingerprint,
+      hostKeys: this.options.hostKeys,
+      deadline,
+      timeoutMs,
+      keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15e3,
+      keepaliveCountMax: this.options.keepaliveCountMax ?? 3
     });
-    let mismatch;
-    const algorithms = this.options.hostKeys.algorithmsFor(host);
-    try {
-      await new Promise((resolve6, reject) => {
-        client.once("ready", resolve6);
-        client.once("error", reject);
-        client.once(
-          "close",
-          () => reject(new Error("the server closed the connection during login"))
-        );
-        client.connect({
-          sock,
-          username: host.user,
-          privateKey: this.privateKey,
-          readyTimeout: Math.max(1, deadline - Date.now()),
-          keepaliveInterval: this.options.keepaliveIntervalMs ?? 15e3,
-          keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
-          ...algorithms ? { algorithms: { serverHostKey: algorithms } } : {},
-          hostVerifier: (key2, verify) => {
-            this.options.hostKeys.verify(host, key2).then(
-              () => verify(true),
-              (e) => {
-                if (e instanceof HostKeyMismatchError) mismatch = e;
-                verify(false);
-              }
-            );
-          }
-        });
-      });
-    } catch (e) {
-      client.end();
-      sock.destroy();
-      if (mismatch) throw mismatch;
-      const err = e;
-      if (err.level === "client-authentication") {
-        throw new SshConnectError(
-          host.name,
-          "auth",
-          `SSH login to ${describeHost(host)} was refused: the server did not accept the run key (${this.keyFingerprint}); it is not in ${host.user}'s authorized_keys there`,
-          { cause: e }
-        );
-      }
-      if (err.level === "client-timeout") {
-        throw new SshConnectError(
-          host.name,
-          "handshake",
-          `no SSH login to ${describeHost(host)} within ${formatElapsed(timeoutMs)} (the handshake did not finish)`,
-          { cause: e }
-        );
-      }
-      throw new SshConnectError(
-        host.name,
-        "handshake",
-        `SSH connection to ${describeHost(host)} failed during login: ${err.message}`,
-        { cause: e }
-      );
-    }
     const key = endpointKey(host);
     const conn = new Connection(host, client, this.limit, (c) => {
       if (this.conns.get(key) === c) this.conns.delete(key);
@@ -47133,39 +47181,6 @@ var RemotePool = class {
       this.options.logger.debug(`connected to ${describeHost(host)} in ${Date.now() - started} ms`);
     }
     return conn;
-  }
-  tcpConnect(host, timeoutMs) {
-    return new Promise((resolve6, reject) => {
-      const sock = new Socket();
-      sock.setNoDelay(true);
-      const timer = setTimeout(() => {
-        sock.destroy();
-        reject(
-          new SshConnectError(
-            host.name,
-            "unreachable",
-            `cannot reach ${describeHost(host)}: no TCP connection within ${formatElapsed(timeoutMs)}`
-          )
-        );
-      }, timeoutMs);
-      sock.once("error", (e) => {
-        clearTimeout(timer);
-        sock.destroy();
-        reject(
-          new SshConnectError(
-            host.name,
-            "unreachable",
-            `cannot reach ${describeHost(host)}: ${e.message}`,
-            { cause: e }
-          )
-        );
-      });
-      sock.connect(host.port, host.host, () => {
-        clearTimeout(timer);
-        sock.removeAllListeners("error");
-        resolve6(sock);
-      });
-    });
   }
   async forwardThrough(host, deadline) {
     const jump = host.jump;

@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-XTIS6TXL.js";
+} from "./chunk-3MTZ3MZL.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-XTIS6TXL.js";
+} from "./chunk-3MTZ3MZL.js";
 import {
   CancelledError,
   ExitCode,
