@@ -9,7 +9,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } fro
 import type { Alias as YamlAlias, Document, Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { UserError, UserErrors } from '../errors.js';
-import { contains, parseCidr, parseIp } from '../plan/cidr.js';
+import { contains, parseCidr, parseIp } from '../net/cidr.js';
 import { parseDuration } from './duration.js';
 import { allowedKeys, siteFileSchema } from './schema.js';
 import type { SiteFile, SiteFileSite } from './schema.js';

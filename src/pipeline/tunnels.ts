@@ -10,7 +10,7 @@ import type { ProvisionedSite } from '../providers/provider.js';
 import { InfraError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { quoteArg } from '../remote/quote.js';
-import { remoteHostsOf } from '../remote/target.js';
+import { remoteHostsOf } from '../providers/remoteHosts.js';
 import { hostDir } from '../providers/local/naming.js';
 import type { StateStore } from '../state/runState.js';
 import {

@@ -19,8 +19,8 @@ import type { CidrKind } from '../config/types.js';
 import { errorAt } from '../config/load.js';
 import type { UserError } from '../errors.js';
 import { UserErrors } from '../errors.js';
-import { formatCidr, mustParseCidr, overlaps } from './cidr.js';
-import type { Cidr } from './cidr.js';
+import { formatCidr, mustParseCidr, overlaps } from '../net/cidr.js';
+import type { Cidr } from '../net/cidr.js';
 
 export const CIDR_KINDS: CidrKind[] = ['underlay', 'pod', 'service', 'ipFabric'];
 

@@ -9,7 +9,7 @@ import type { RunConfig, SiteConfig } from '../config/types.js';
 import { errorAt } from '../config/load.js';
 import { UserErrors } from '../errors.js';
 import type { UserError } from '../errors.js';
-import { mustParseCidr, nthAddress } from './cidr.js';
+import { mustParseCidr, nthAddress } from '../net/cidr.js';
 import { planAddresses } from './ipplan.js';
 import type { IpPlanSite } from './ipplan.js';
 import { kubeadmArgs, kubeadmConfig } from './render/kubeadm.js';

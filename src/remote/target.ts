@@ -2,8 +2,6 @@
  * Where a remote command goes: one SSH endpoint, optionally behind another
  * (a site's master for hosts with no public address).
  */
-import type { Host } from '../providers/provider.js';
-
 export interface RemoteHost {
   /** for messages and log prefixes, e.g. "east-master" */
   name: string;
@@ -27,33 +25,4 @@ export function describeHost(host: RemoteHost): string {
 export function endpointKey(host: RemoteHost): string {
   const self = `${host.name}|${host.user}@${host.host}:${host.port}`;
   return host.jump ? `${self}>${endpointKey(host.jump)}` : self;
-}
-
-/**
- * The provider's hosts as remote targets, resolving `ssh.jumpHost` names to the
- * jump host's own target. Throws on an unknown or cyclic jump host name.
- */
-export function remoteHostsOf(hosts: readonly Host[]): Map<string, RemoteHost> {
-  const byName = new Map(hosts.map((h) => [h.name, h]));
-  const out = new Map<string, RemoteHost>();
-  const resolve = (name: string, seen: string[]): RemoteHost => {
-    const done = out.get(name);
-    if (done) return done;
-    const h = byName.get(name);
-    if (!h) throw new Error(`host ${seen.at(-1) ?? name} jumps through unknown host ${name}`);
-    if (seen.includes(name))
-      throw new Error(`jump hosts form a cycle: ${[...seen, name].join(' -> ')}`);
-    const target: RemoteHost = {
-      name: h.name,
-      host: h.ssh.host,
-      port: h.ssh.port,
-      user: h.ssh.user,
-    };
-    if (h.hostKeys?.length) target.hostKeys = [...h.hostKeys];
-    if (h.ssh.jumpHost) target.jump = resolve(h.ssh.jumpHost, [...seen, name]);
-    out.set(name, target);
-    return target;
-  };
-  for (const h of hosts) resolve(h.name, []);
-  return out;
 }

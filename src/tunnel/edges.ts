@@ -11,7 +11,7 @@ import type { FabricContext, RemoteRunner } from '../fabric/fabric.js';
 import { secrets } from '../log.js';
 import type { ProvisionedSite } from '../providers/provider.js';
 import type { RemoteHost } from '../remote/target.js';
-import { remoteHostsOf } from '../remote/target.js';
+import { remoteHostsOf } from '../providers/remoteHosts.js';
 import {
   edgeScript,
   parseStatus,

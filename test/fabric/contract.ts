@@ -22,7 +22,7 @@ import type {
 } from '../../src/fabric/fabric.js';
 import { BACKEND_LABELS, CLIENT_LABELS, matchesLabels } from '../../src/fabric/workloads.js';
 import { parseContrailStatus } from '../../src/health/contrailStatus.js';
-import { contains, mustParseCidr, parseIp } from '../../src/plan/cidr.js';
+import { contains, mustParseCidr, parseIp } from '../../src/net/cidr.js';
 import type { Plan } from '../../src/plan/types.js';
 import {
   deployAll,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Host } from '../../src/providers/provider.js';
-import { describeHost, endpointKey, remoteHostsOf } from '../../src/remote/target.js';
+import { describeHost, endpointKey } from '../../src/remote/target.js';
+import { remoteHostsOf } from '../../src/providers/remoteHosts.js';
 
 const host = (name: string, jumpHost?: string): Host => ({
   name,

@@ -10,7 +10,7 @@ import type {
   Workloads,
 } from '../../src/fabric/fabric.js';
 import { TEST_TIMINGS } from './idleFabric.js';
-import { mustParseCidr, nthAddress } from '../../src/plan/cidr.js';
+import { mustParseCidr, nthAddress } from '../../src/net/cidr.js';
 import {
   BACKEND_LABELS,
   BACKEND_NAME,

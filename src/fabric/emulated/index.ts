@@ -10,7 +10,7 @@ import { POD_MTU } from '../../tunnel/wireguard.js';
 import { InfraError } from '../../errors.js';
 import type { SitePlan } from '../../plan/types.js';
 import type { RemoteHost } from '../../remote/target.js';
-import { remoteHostsOf } from '../../remote/target.js';
+import { remoteHostsOf } from '../../providers/remoteHosts.js';
 import type {
   BgpSession,
   Fabric,

@@ -17,7 +17,7 @@
  * Pods run on the workers (the master is tainted, as kubeadm leaves it), on
  * the master only when the site has no worker.
  */
-import { formatIp, mustParseCidr } from '../../plan/cidr.js';
+import { formatIp, mustParseCidr } from '../../net/cidr.js';
 import type { SitePlan } from '../../plan/types.js';
 import { linkName, podNetns } from '../../providers/local/naming.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Profile } from '../../config/profile.js';
 import { InfraError } from '../../errors.js';
-import { parseIp } from '../../plan/cidr.js';
+import { parseIp } from '../../net/cidr.js';
 import type {
   PodInfo,
   PodRef,

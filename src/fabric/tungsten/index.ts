@@ -20,7 +20,7 @@ import { secrets } from '../../log.js';
 import { renderSiteManifest } from '../../plan/render/site.js';
 import type { HostPlan, Plan } from '../../plan/types.js';
 import type { RemoteHost } from '../../remote/target.js';
-import { remoteHostsOf } from '../../remote/target.js';
+import { remoteHostsOf } from '../../providers/remoteHosts.js';
 import { quoteArg } from '../../remote/quote.js';
 import type {
   ProbeTarget,

@@ -16,7 +16,7 @@
  * The runner reaches masters and edges at their public addresses; workers only
  * through their master (a jump host), as in a cloud.
  */
-import { formatIp, mustParseCidr, parseIp } from '../../plan/cidr.js';
+import { formatIp, mustParseCidr, parseIp } from '../../net/cidr.js';
 import type { HostRole, Plan, SitePlan } from '../../plan/types.js';
 import { hostNetns, linkName, netnsPrefix, wanNetns } from './naming.js';
 

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { memoryLogger } from '../../../src/log.js';
-import { formatIp, mustParseCidr, networkOf, nthAddress, parseIp } from '../../../src/plan/cidr.js';
+import { formatIp, mustParseCidr, networkOf, nthAddress, parseIp } from '../../../src/net/cidr.js';
 import { InfraError } from '../../../src/errors.js';
 import { LocalProvider } from '../../../src/providers/local/index.js';
 import { hostSys } from '../../../src/providers/local/sys.js';

@@ -4,7 +4,7 @@
  * headers), the container runtime and how Kubernetes arrives (checked
  * binaries, or the versioned package repository).
  */
-import { mustParseCidr, nthAddress } from '../../../plan/cidr.js';
+import { mustParseCidr, nthAddress } from '../../../net/cidr.js';
 import type { Plan, SitePlan } from '../../../plan/types.js';
 import { quoteArg } from '../../../remote/quote.js';
 import { STATE_DIR, type At, type StepFile } from './steps.js';

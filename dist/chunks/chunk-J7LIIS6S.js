@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-3MTZ3MZL.js";
+} from "./chunk-AU2FV4GT.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

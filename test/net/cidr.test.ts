@@ -7,7 +7,7 @@ import {
   overlaps,
   parseCidr,
   parseIp,
-} from '../../src/plan/cidr.js';
+} from '../../src/net/cidr.js';
 
 describe('cidr', () => {
   it('parses and formats', () => {

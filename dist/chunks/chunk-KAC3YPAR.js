@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-3MTZ3MZL.js";
+} from "./chunk-AU2FV4GT.js";
 import {
   CancelledError,
   ExitCode,

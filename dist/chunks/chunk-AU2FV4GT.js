@@ -32574,7 +32574,7 @@ var import_yaml2 = __toESM(require_dist(), 1);
 import { constants } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 
-// src/plan/cidr.ts
+// src/net/cidr.ts
 var OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 function parseIp(text4) {
   const parts = text4.split(".");
@@ -33779,15 +33779,7 @@ async function forgetRunKey(stateDir, runId) {
 // src/pipeline/registry.ts
 import { join as join11 } from "node:path";
 
-// src/remote/target.ts
-function describeHost(host) {
-  const via = host.jump ? ` via ${host.jump.name}` : "";
-  return `${host.name} (${host.user}@${host.host}:${host.port}${via})`;
-}
-function endpointKey(host) {
-  const self = `${host.name}|${host.user}@${host.host}:${host.port}`;
-  return host.jump ? `${self}>${endpointKey(host.jump)}` : self;
-}
+// src/providers/remoteHosts.ts
 function remoteHostsOf(hosts) {
   const byName = new Map(hosts.map((h) => [h.name, h]));
   const out = /* @__PURE__ */ new Map();
@@ -46228,6 +46220,18 @@ var ConnectionLostError = class extends RemoteError {
 // src/remote/hostKeys.ts
 import { appendFile as appendFile2, mkdir as mkdir9, readFile as readFile10 } from "node:fs/promises";
 import { dirname as dirname6 } from "node:path";
+
+// src/remote/target.ts
+function describeHost(host) {
+  const via = host.jump ? ` via ${host.jump.name}` : "";
+  return `${host.name} (${host.user}@${host.host}:${host.port}${via})`;
+}
+function endpointKey(host) {
+  const self = `${host.name}|${host.user}@${host.host}:${host.port}`;
+  return host.jump ? `${self}>${endpointKey(host.jump)}` : self;
+}
+
+// src/remote/hostKeys.ts
 var ALGORITHMS_FOR_TYPE = {
   "ssh-ed25519": ["ssh-ed25519"],
   "ecdsa-sha2-nistp256": ["ecdsa-sha2-nistp256"],
