@@ -39,9 +39,12 @@ import { fingerprintOf } from './keys.js';
 import { OutputBuffer } from './output.js';
 import { CommandRunner, RunnerClosedError, type OutputSink } from './runner.js';
 import { sshLogin, tcpConnect } from './login.js';
+import { rebootHost, type RebootOptions } from './reboot.js';
+import { settlesWithin, sleep } from './wait.js';
 import { describeHost, endpointKey, type RemoteHost } from './target.js';
 
 export type { RemoteCommand } from './command.js';
+export { DEFAULT_BOOT_ID_COMMAND, DEFAULT_REBOOT_COMMAND, type RebootOptions } from './reboot.js';
 
 export interface ExecOptions {
   /** the remote process group is killed this long after the command starts (and the call fails) */
@@ -69,15 +72,6 @@ export interface ExecResult {
   signal?: string;
 }
 
-export interface RebootOptions {
-  /** what issues the reboot; default: a detached `systemctl reboot || reboot` one second later, with sudo */
-  command?: RemoteCommand;
-  /** what prints the boot id; default `cat /proc/sys/kernel/random/boot_id` */
-  bootIdCommand?: RemoteCommand;
-  /** run the reboot command with sudo (default true) */
-  sudo?: boolean;
-}
-
 export interface RemotePoolOptions {
   privateKey: string | Buffer;
   hostKeys: HostKeyStore;
@@ -96,11 +90,6 @@ export interface RemotePoolOptions {
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
-export const DEFAULT_BOOT_ID_COMMAND: RemoteCommand = ['cat', '/proc/sys/kernel/random/boot_id'];
-/** Returns at once; the machine goes down a second later, so the caller sees a clean exit first. */
-export const DEFAULT_REBOOT_COMMAND: RemoteCommand = {
-  script: 'setsid sh -c "sleep 1; systemctl reboot || reboot" </dev/null >/dev/null 2>&1 &',
-};
 
 /** A session slot, or an idle runner that already holds one. */
 type Lease = { kind: 'slot' } | { kind: 'runner'; runner: CommandRunner };
@@ -113,28 +102,6 @@ interface Waiter {
 
 /** The connection closed before a queued request got its turn; it is retried on a new one. */
 class ConnectionGone extends Error {}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Wait for `promise` at most `ms`: resolves true if it settled in time. The
- * timer is cleared either way, so a long limit never keeps the process alive.
- */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.max(0, ms))));
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      limit,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** ssh2 reports "SIGKILL" (some servers "KILL"); normalised to node's "SIGKILL". */
 function signalName(name: string): string {
@@ -722,7 +689,8 @@ export class RemotePool {
   }
 
   /** Drop a host's connection (the next command opens a new one). */
-  private async disconnect(host: RemoteHost): Promise<void> {
+  /** Drop the host's connection (the next command connects again). */
+  async disconnect(host: RemoteHost): Promise<void> {
     const conn = this.conns.get(endpointKey(host));
     if (!conn) return;
     this.conns.delete(endpointKey(host));
@@ -891,72 +859,23 @@ export class RemotePool {
   }
 
   /**
-   * Reboot a host and prove it happened: read the boot id, issue the reboot,
-   * see the connection drop, wait for SSH to return, and check the boot id
-   * changed. `deadline` is epoch ms (a value below 1e12 is taken as a
-   * duration from now).
+   * Reboot a host and prove it happened (reboot.ts). `deadline` is epoch ms
+   * (a value below 1e12 is taken as a duration from now).
    */
   async reboot(host: RemoteHost, deadline: number, options: RebootOptions = {}): Promise<void> {
-    const started = Date.now();
-    const until = deadline < 1e12 ? started + deadline : deadline;
-    const opts = { ...this.options.reboot, ...options };
-    const bootIdCommand = opts.bootIdCommand ?? DEFAULT_BOOT_ID_COMMAND;
-    const readBootId = async () => {
-      const r = await this.run(host, bootIdCommand, { timeoutMs: 30_000 });
-      const id = r.stdout.trim();
-      if (!id)
-        throw new RemoteError(
-          host.name,
-          `${host.name}: ${describeCommand(bootIdCommand)} printed no boot id`,
-        );
-      return id;
-    };
-    const before = await readBootId();
-    const conn = await this.connection(host);
-    const command = opts.command ?? DEFAULT_REBOOT_COMMAND;
-    this.options.logger.info(`${host.name}: rebooting (boot id ${before})`);
-    try {
-      await this.run(host, command, { sudo: opts.sudo ?? true, timeoutMs: 60_000 });
-    } catch (e) {
-      // the reboot may take the connection down before the command reports back
-      if (!(e instanceof ConnectionLostError)) throw e;
-    }
-    const dropped = await settlesWithin(conn.closed, until - Date.now());
-    if (!dropped) {
-      throw new RemoteError(
-        host.name,
-        `${host.name} did not go down within ${formatElapsed(Date.now() - started)} of the reboot command (${describeCommand(command)})`,
-      );
-    }
-    this.options.logger.info(
-      `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`,
+    await rebootHost(
+      this,
+      host,
+      deadline,
+      { ...this.options.reboot, ...options },
+      this.options.logger,
     );
-    const unchanged = () =>
-      new RemoteError(
-        host.name,
-        `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`,
-      );
-    let sameIdSeen = false;
-    for (;;) {
-      try {
-        await this.waitForSsh(host, until);
-      } catch (e) {
-        if (sameIdSeen && !(e instanceof HostKeyMismatchError)) throw unchanged();
-        throw e;
-      }
-      const after = await readBootId();
-      if (after !== before) {
-        this.options.logger.info(
-          `${host.name}: back after ${formatElapsed(Date.now() - started)} with a new boot id (${after})`,
-        );
-        return;
-      }
-      sameIdSeen = true;
-      if (Date.now() >= until) throw unchanged();
-      // an sshd that is still shutting down can answer once more; look again shortly
-      await this.disconnect(host);
-      await sleep(Math.min(1000, Math.max(0, until - Date.now())));
-    }
+  }
+
+  /** The host's connection (made if there is none): when it closes. */
+  async connectionClosed(host: RemoteHost): Promise<{ closed: Promise<void> }> {
+    const conn = await this.connection(host);
+    return { closed: conn.closed };
   }
 
   // ---- lifecycle ----------------------------------------------------------

@@ -46751,14 +46751,7 @@ async function sshLogin(sock, host, o) {
   return client;
 }
 
-// src/remote/pool.ts
-var DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
-var DEFAULT_BOOT_ID_COMMAND = ["cat", "/proc/sys/kernel/random/boot_id"];
-var DEFAULT_REBOOT_COMMAND = {
-  script: 'setsid sh -c "sleep 1; systemctl reboot || reboot" </dev/null >/dev/null 2>&1 &'
-};
-var ConnectionGone = class extends Error {
-};
+// src/remote/wait.ts
 var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function settlesWithin(promise2, ms) {
   let timer;
@@ -46775,6 +46768,75 @@ async function settlesWithin(promise2, ms) {
     clearTimeout(timer);
   }
 }
+
+// src/remote/reboot.ts
+var DEFAULT_BOOT_ID_COMMAND = ["cat", "/proc/sys/kernel/random/boot_id"];
+var DEFAULT_REBOOT_COMMAND = {
+  script: 'setsid sh -c "sleep 1; systemctl reboot || reboot" </dev/null >/dev/null 2>&1 &'
+};
+async function rebootHost(pool, host, deadline, opts, logger) {
+  const started = Date.now();
+  const until = deadline < 1e12 ? started + deadline : deadline;
+  const bootIdCommand = opts.bootIdCommand ?? DEFAULT_BOOT_ID_COMMAND;
+  const readBootId = async () => {
+    const r = await pool.run(host, bootIdCommand, { timeoutMs: 3e4 });
+    const id = r.stdout.trim();
+    if (!id)
+      throw new RemoteError(
+        host.name,
+        `${host.name}: ${describeCommand(bootIdCommand)} printed no boot id`
+      );
+    return id;
+  };
+  const before = await readBootId();
+  const conn = await pool.connectionClosed(host);
+  const command = opts.command ?? DEFAULT_REBOOT_COMMAND;
+  logger.info(`${host.name}: rebooting (boot id ${before})`);
+  try {
+    await pool.run(host, command, { sudo: opts.sudo ?? true, timeoutMs: 6e4 });
+  } catch (e) {
+    if (!(e instanceof ConnectionLostError)) throw e;
+  }
+  const dropped = await settlesWithin(conn.closed, until - Date.now());
+  if (!dropped) {
+    throw new RemoteError(
+      host.name,
+      `${host.name} did not go down within ${formatElapsed(Date.now() - started)} of the reboot command (${describeCommand(command)})`
+    );
+  }
+  logger.info(
+    `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`
+  );
+  const unchanged = () => new RemoteError(
+    host.name,
+    `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
+  );
+  let sameIdSeen = false;
+  for (; ; ) {
+    try {
+      await pool.waitForSsh(host, until);
+    } catch (e) {
+      if (sameIdSeen && !(e instanceof HostKeyMismatchError)) throw unchanged();
+      throw e;
+    }
+    const after = await readBootId();
+    if (after !== before) {
+      logger.info(
+        `${host.name}: back after ${formatElapsed(Date.now() - started)} with a new boot id (${after})`
+      );
+      return;
+    }
+    sameIdSeen = true;
+    if (Date.now() >= until) throw unchanged();
+    await pool.disconnect(host);
+    await sleep4(Math.min(1e3, Math.max(0, until - Date.now())));
+  }
+}
+
+// src/remote/pool.ts
+var DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+var ConnectionGone = class extends Error {
+};
 function signalName(name) {
   return name.startsWith("SIG") ? name : `SIG${name}`;
 }
@@ -47276,6 +47338,7 @@ var RemotePool = class {
     });
   }
   /** Drop a host's connection (the next command opens a new one). */
+  /** Drop the host's connection (the next command connects again). */
   async disconnect(host) {
     const conn = this.conns.get(endpointKey(host));
     if (!conn) return;
@@ -47429,69 +47492,22 @@ var RemotePool = class {
     throw new Error(`the connection did not answer within ${formatElapsed(timeoutMs)}`);
   }
   /**
-   * Reboot a host and prove it happened: read the boot id, issue the reboot,
-   * see the connection drop, wait for SSH to return, and check the boot id
-   * changed. `deadline` is epoch ms (a value below 1e12 is taken as a
-   * duration from now).
+   * Reboot a host and prove it happened (reboot.ts). `deadline` is epoch ms
+   * (a value below 1e12 is taken as a duration from now).
    */
   async reboot(host, deadline, options = {}) {
-    const started = Date.now();
-    const until = deadline < 1e12 ? started + deadline : deadline;
-    const opts = { ...this.options.reboot, ...options };
-    const bootIdCommand = opts.bootIdCommand ?? DEFAULT_BOOT_ID_COMMAND;
-    const readBootId = async () => {
-      const r = await this.run(host, bootIdCommand, { timeoutMs: 3e4 });
-      const id = r.stdout.trim();
-      if (!id)
-        throw new RemoteError(
-          host.name,
-          `${host.name}: ${describeCommand(bootIdCommand)} printed no boot id`
-        );
-      return id;
-    };
-    const before = await readBootId();
+    await rebootHost(
+      this,
+      host,
+      deadline,
+      { ...this.options.reboot, ...options },
+      this.options.logger
+    );
+  }
+  /** The host's connection (made if there is none): when it closes. */
+  async connectionClosed(host) {
     const conn = await this.connection(host);
-    const command = opts.command ?? DEFAULT_REBOOT_COMMAND;
-    this.options.logger.info(`${host.name}: rebooting (boot id ${before})`);
-    try {
-      await this.run(host, command, { sudo: opts.sudo ?? true, timeoutMs: 6e4 });
-    } catch (e) {
-      if (!(e instanceof ConnectionLostError)) throw e;
-    }
-    const dropped = await settlesWithin(conn.closed, until - Date.now());
-    if (!dropped) {
-      throw new RemoteError(
-        host.name,
-        `${host.name} did not go down within ${formatElapsed(Date.now() - started)} of the reboot command (${describeCommand(command)})`
-      );
-    }
-    this.options.logger.info(
-      `${host.name}: went down after ${formatElapsed(Date.now() - started)}; waiting for it to return`
-    );
-    const unchanged = () => new RemoteError(
-      host.name,
-      `${host.name} answered again after ${formatElapsed(Date.now() - started)} but its boot id is unchanged (${before}): it did not reboot`
-    );
-    let sameIdSeen = false;
-    for (; ; ) {
-      try {
-        await this.waitForSsh(host, until);
-      } catch (e) {
-        if (sameIdSeen && !(e instanceof HostKeyMismatchError)) throw unchanged();
-        throw e;
-      }
-      const after = await readBootId();
-      if (after !== before) {
-        this.options.logger.info(
-          `${host.name}: back after ${formatElapsed(Date.now() - started)} with a new boot id (${after})`
-        );
-        return;
-      }
-      sameIdSeen = true;
-      if (Date.now() >= until) throw unchanged();
-      await this.disconnect(host);
-      await sleep4(Math.min(1e3, Math.max(0, until - Date.now())));
-    }
+    return { closed: conn.closed };
   }
   // ---- lifecycle ----------------------------------------------------------
   /** Close every connection (commands still running fail). */

@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-AU2FV4GT.js";
+} from "./chunk-HMGQBOKO.js";
 import {
   CancelledError,
   ExitCode,

@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-AU2FV4GT.js";
+} from "./chunk-HMGQBOKO.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";
