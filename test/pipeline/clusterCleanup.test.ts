@@ -17,6 +17,7 @@ import { generateRunKey } from '../../src/remote/keys.js';
 import type { PhaseName } from '../../src/report/model.js';
 import type { RunState } from '../../src/state/runState.js';
 import { idleFabric } from '../support/idleFabric.js';
+import { machinesOf } from '../support/sites.js';
 import { Cleanup, tempDir } from '../remote/harness.js';
 
 const cleanup = new Cleanup();
@@ -31,16 +32,10 @@ async function setup(phases: PhaseName[], keeps: (name: ProviderName) => boolean
     createdAt: new Date().toISOString(),
     expiresAt: new Date().toISOString(),
     source: { sites: 'examples/static-pair.yml', overrides: {} },
-    sites: plan.sites.map((s) => ({
-      name: s.name,
-      provider: s.provider,
-      hosts: s.hosts.map((h) => ({
-        name: h.name,
-        site: s.name,
-        role: h.role,
-        privateAddress: h.privateAddress,
-        ssh: { host: h.privateAddress, port: 22, user: 'rocky' },
-      })),
+    sites: machinesOf(plan).map((s) => ({
+      name: s.plan.name,
+      provider: s.plan.provider,
+      hosts: s.machines.hosts,
     })),
     resources: [],
     phases: phases.map((name) => ({ name, startedAt: '', status: 'ok' as const })),

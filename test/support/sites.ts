@@ -17,7 +17,18 @@ export function localSites(
     '',
   ].join('\n');
   const plan = buildPlanFromConfig(parseSiteFile(text, 'sites.yml'));
-  const sites = plan.sites.map((sp) => ({
+  return { plan, sites: machinesOf(plan) };
+}
+
+export function testContext(plan: Plan, signal = new AbortController().signal) {
+  const logger = memoryLogger();
+  const ctx: FabricContext = { plan, logger, signal };
+  return { ctx, logger };
+}
+
+/** The machines a provider would have made for each of the plan's sites (SSH as root at the private address). */
+export function machinesOf(plan: Plan): FabricSite[] {
+  return plan.sites.map((sp) => ({
     plan: sp,
     machines: {
       name: sp.name,
@@ -31,11 +42,4 @@ export function localSites(
       })),
     },
   }));
-  return { plan, sites };
-}
-
-export function testContext(plan: Plan, signal = new AbortController().signal) {
-  const logger = memoryLogger();
-  const ctx: FabricContext = { plan, logger, signal };
-  return { ctx, logger };
 }
