@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../../errors.js';
 import { secrets } from '../../log.js';
 import { renderSiteManifest } from '../../plan/render/site.js';
@@ -41,7 +41,7 @@ import { fabricStep } from '../fabric.js';
 import { NODE_ARTIFACT_DIR, type ArtifactCache, type CachedArtifact } from './artifacts.js';
 import { manifestImages, nodeImageLayout } from './images/layout.js';
 import { RegistryClient } from './images/registry.js';
-import type { ImageStore, StoredImage } from './images/store.js';
+import { BLOB_DIR, type ImageStore, type StoredImage } from './images/store.js';
 import { ConfigApi, httpOver } from './configApi.js';
 import {
   configurePeering,
@@ -303,19 +303,28 @@ export class TungstenFabric implements Fabric {
     const pushed = await Promise.all(
       on.map(async (h) => {
         const host = hosts.get(h.name)!;
+        // every directory at once, and which blobs the node holds already
+        const dirs = new Set(
+          [...layout.blobs.map((b) => b.remote), ...layout.files.map((f) => f.path)].map(
+            (p) => `${root(h.name)}/${dirname(p)}`,
+          ),
+        );
         const there = await this.remote.exec(
           host,
-          { script: `ls ${quoteArg(`${root(h.name)}/blobs/sha256`)} 2>/dev/null || true` },
+          {
+            script: `mkdir -p ${[...dirs].map(quoteArg).join(' ')} && ls ${quoteArg(`${root(h.name)}/${BLOB_DIR}`)}`,
+          },
           { sudo: true, timeoutMs: 60_000 },
         );
+        if (there.code !== 0) {
+          throw new InfraError(`${h.name}: cannot make ${root(h.name)}: ${tail(there.stderr)}`);
+        }
         const held = new Set(there.stdout.split('\n').map((l) => l.trim()));
-        const missing = layout.blobs.filter((b) => !held.has(b.digest.slice('sha256:'.length)));
-        for (const b of missing) {
-          await this.put(host, `${root(h.name)}/${b.remote}`, { local: b.local }, 0o644);
-        }
-        for (const f of layout.files) {
-          await this.put(host, `${root(h.name)}/${f.path}`, f.content, 0o644);
-        }
+        const missing = layout.blobs.filter((b) => !held.has(basename(b.remote)));
+        const at = (path: string) => `${root(h.name)}/${path}`;
+        for (const b of missing)
+          await this.put(host, at(b.remote), { local: b.local }, 0o644, true);
+        for (const f of layout.files) await this.put(host, at(f.path), f.content, 0o644, true);
         const bytes = missing.reduce((n, b) => n + b.size, 0);
         return `${h.name} ${missing.length} blobs (${(bytes / 2 ** 20).toFixed(1)} MiB)`;
       }),
@@ -410,13 +419,17 @@ export class TungstenFabric implements Fabric {
     /** the bytes, or a local file streamed there */
     content: string | Buffer | { local: string },
     mode: number,
+    /** the caller made the directory already (root hosts skip their mkdir) */
+    dirMade = false,
   ): Promise<void> {
     const upload = (to: string, m: number) =>
       typeof content === 'object' && 'local' in content
         ? this.remote.uploadFile(host, to, content.local, m)
         : this.remote.upload(host, to, content, m);
     if (host.user === 'root') {
-      await this.remote.exec(host, ['mkdir', '-p', dirname(path)], { timeoutMs: 30_000 });
+      if (!dirMade) {
+        await this.remote.exec(host, ['mkdir', '-p', dirname(path)], { timeoutMs: 30_000 });
+      }
       await upload(path, mode);
       return;
     }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { parseImageRef } from './registry.js';
-import { archiveManifest, type ImageStore, type StoredImage } from './store.js';
+import { archiveManifest, blobName, type ImageStore, type StoredImage } from './store.js';
 
 /** Every image the rendered manifest's pods run, then `extra` (the test pods'); each once, in order. */
 export function manifestImages(rendered: string, extra: readonly string[] = []): string[] {
@@ -54,8 +54,6 @@ export interface NodeImageLayout {
   /** small files, under the node's image directory */
   files: { path: string; content: string }[];
 }
-
-const blobName = (digest: string) => `blobs/sha256/${digest.slice('sha256:'.length)}`;
 
 /** The files a node gets for `images`, every blob once however many images share it. */
 export function nodeImageLayout(

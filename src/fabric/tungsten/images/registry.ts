@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InfraError } from '../../../errors.js';
+import { sleep } from '../../../remote/wait.js';
 
 export interface ImageRef {
   /** as the manifest names it, e.g. docker.io/opensdn/opensdn-controller-control:2025-11-03 */
@@ -43,7 +44,7 @@ export function parseImageRef(text: string): ImageRef {
   return { ref: shown, host: hub ? DOCKER_HUB : host!, repository, reference };
 }
 
-export const MANIFEST_TYPES = [
+const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.oci.image.manifest.v1+json',
@@ -71,7 +72,7 @@ export interface PulledImage {
   layers: Descriptor[];
 }
 
-/** Where pulled blobs go (a directory by digest on the runner; see imageCache.ts). */
+/** Where pulled blobs go (a directory by digest on the runner: store.ts). */
 export interface BlobSink {
   /** the blob is there and whole */
   has(digest: string): Promise<boolean>;
@@ -91,7 +92,7 @@ const scheme = (host: string) =>
   /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host) ? 'http' : 'https';
 
 /** The parameters of a WWW-Authenticate challenge, e.g. Bearer realm="…",service="…",scope="…". */
-export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
   const [, kind = '', rest = ''] = /^(\w+)\s*(.*)$/.exec(header.trim()) ?? [];
   const params: Record<string, string> = {};
   for (const m of rest.matchAll(/(\w+)="([^"]*)"/g)) params[m[1]!] = m[2]!;
@@ -108,8 +109,6 @@ export interface RegistryClientOptions {
   /** the waits before each further try of a request or blob; default 2 s and 10 s */
   retryDelaysMs?: readonly number[];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class RegistryClient {
   /** manifests fetched (what Docker Hub's pull limit counts); blobs are not counted there */
@@ -157,7 +156,11 @@ export class RegistryClient {
       ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
       : undefined;
     if (kind === 'basic') {
-      if (!basic) throw new InfraError(`${image.ref}: the registry asks for a user and password`);
+      if (!basic) {
+        throw new InfraError(
+          `${image.ref}: ${image.host} asks for a user and password; set registry.username and the registry-password input`,
+        );
+      }
       return basic;
     }
     if (kind !== 'bearer' || !params.realm) {
@@ -221,14 +224,13 @@ export class RegistryClient {
   }
 
   private async manifest(image: ImageRef, reference: string): Promise<ManifestDoc> {
-    const { r, text } = await this.retrying(async () => {
+    const bytes = await this.retrying(async () => {
       this.manifestGets++;
       const r = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(', '));
-      return { r, text: await r.text() };
+      return Buffer.from(await r.arrayBuffer());
     });
-    if (reference.startsWith('sha256:')) checkDigest(reference, text, image.ref);
-    const doc = JSON.parse(text) as ManifestDoc;
-    return { ...doc, mediaType: doc.mediaType ?? r.headers.get('content-type') ?? undefined };
+    if (reference.startsWith('sha256:')) checkDigest(reference, bytes, image.ref);
+    return JSON.parse(bytes.toString('utf8')) as ManifestDoc;
   }
 
   /** The image's linux/amd64 config and layers, every blob in `sink` and checked. */
@@ -243,7 +245,9 @@ export class RegistryClient {
       doc = await this.manifest(image, amd64.digest);
     }
     if (!doc.config || !doc.layers) {
-      throw new InfraError(`${image.ref}: the manifest (${doc.mediaType}) has no config or layers`);
+      throw new InfraError(
+        `${image.ref}: its manifest (${doc.mediaType ?? 'no media type'}) names no config or layers; it is not an image this tool can load`,
+      );
     }
     for (const blob of [doc.config, ...doc.layers]) {
       if (await sink.has(blob.digest)) continue;
@@ -256,7 +260,7 @@ export class RegistryClient {
   }
 }
 
-function checkDigest(digest: string, text: string, what: string): void {
-  const got = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+function checkDigest(digest: string, bytes: Buffer, what: string): void {
+  const got = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   if (got !== digest) throw new InfraError(`${what}: the manifest ${digest} arrived as ${got}`);
 }

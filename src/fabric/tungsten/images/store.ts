@@ -3,13 +3,13 @@
  * cache keeps it with the binaries): blobs by digest, shared by every image
  * that has them (TF's images share their base layers), and one record per
  * image reference naming its config and layers. A blob is trusted only when
- * its bytes hash to its name, on every use; a record whose blobs are not all
- * there and whole is pulled again.
+ * its bytes hash to its name (checked once per run); a record whose blobs are
+ * not all there and whole is pulled again.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
@@ -43,15 +43,19 @@ async function sha256Of(path: string): Promise<string | undefined> {
   return `sha256:${hash.digest('hex')}`;
 }
 
+/** Where blobs live, below the store on the runner and below the image directory on a node. */
+export const BLOB_DIR = 'blobs/sha256';
+export const blobName = (digest: string): string => `${BLOB_DIR}/${hex(digest)}`;
+
 export class ImageStore implements BlobSink {
   /** blobs verified in this process (each is hashed once per run, not per image) */
   private readonly verified = new Set<string>();
 
   constructor(readonly dir: string) {}
 
-  /** A blob's file, by the name the nodes also use: blobs/sha256/<hex>. */
+  /** A blob's file, by the name the nodes also use (blobName). */
   blobPath(digest: string): string {
-    return join(this.dir, 'blobs', 'sha256', hex(digest));
+    return join(this.dir, blobName(digest));
   }
 
   async has(digest: string): Promise<boolean> {
@@ -63,7 +67,7 @@ export class ImageStore implements BlobSink {
 
   async put(digest: string, body: ReadableStream<Uint8Array>, what: string): Promise<void> {
     const path = this.blobPath(digest);
-    await mkdir(join(this.dir, 'blobs', 'sha256'), { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
     const hash = createHash('sha256');
     const hashing = new Transform({
@@ -138,12 +142,11 @@ export class ImageStore implements BlobSink {
  * manifest.json naming the config and the layers by their path in the tar.
  */
 export function archiveManifest(image: PulledImage): string {
-  const path = (digest: string) => `blobs/sha256/${hex(digest)}`;
   return `${JSON.stringify([
     {
-      Config: path(image.config.digest),
+      Config: blobName(image.config.digest),
       RepoTags: [image.ref],
-      Layers: image.layers.map((l) => path(l.digest)),
+      Layers: image.layers.map((l) => blobName(l.digest)),
     },
   ])}\n`;
 }

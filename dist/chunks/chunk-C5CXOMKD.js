@@ -10,7 +10,7 @@ import {
   renderSiteManifest,
   renderedCommands,
   runnableErrors
-} from "./chunk-HMGQBOKO.js";
+} from "./chunk-LZG3BL2F.js";
 import {
   CancelledError,
   ExitCode,

@@ -11,7 +11,7 @@ import {
   closest,
   olderThanSeconds,
   parseRaceRetries
-} from "./chunk-HMGQBOKO.js";
+} from "./chunk-LZG3BL2F.js";
 import {
   keysFromInputs
 } from "./chunk-AERCAA66.js";

@@ -9011,7 +9011,7 @@ var require_liquid_node = __commonJS({
       } catch (e) {
       }
     }
-    function dirname7(filepath) {
+    function dirname8(filepath) {
       return path.dirname(filepath);
     }
     var realpathAsync = promisify2(fs$1.realpath);
@@ -9043,7 +9043,7 @@ var require_liquid_node = __commonJS({
       readFileSync: readFileSync5,
       resolve: resolve6,
       fallback,
-      dirname: dirname7,
+      dirname: dirname8,
       contains: contains2,
       containsSync,
       sep: path.sep
@@ -43008,12 +43008,32 @@ var ArtifactCache = class {
 import { createHash as createHash3, randomBytes as randomBytes3 } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile4, rename as rename3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { dirname as dirname3, join as join6 } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 // src/fabric/tungsten/images/registry.ts
 import { createHash as createHash2 } from "node:crypto";
+
+// src/remote/wait.ts
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function settlesWithin(promise2, ms) {
+  let timer;
+  const limit = new Promise((r) => timer = setTimeout(() => r(false), Math.max(0, ms)));
+  try {
+    return await Promise.race([
+      promise2.then(
+        () => true,
+        () => true
+      ),
+      limit
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/fabric/tungsten/images/registry.ts
 var DOCKER_HUB = "registry-1.docker.io";
 function parseImageRef(text4) {
   const m = /^(?:([a-z0-9.-]+(?::\d+)?|localhost(?::\d+)?)\/)?([a-z0-9._/-]+?)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[0-9a-f]{64}))?$/.exec(
@@ -43045,7 +43065,6 @@ function parseChallenge(header) {
 }
 var TransientPullError = class extends InfraError {
 };
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 var RegistryClient = class {
   constructor(auth2, options = {}) {
     this.auth = auth2;
@@ -43085,7 +43104,11 @@ var RegistryClient = class {
     const creds = this.credentialsFor(image.host);
     const basic = creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}` : void 0;
     if (kind === "basic") {
-      if (!basic) throw new InfraError(`${image.ref}: the registry asks for a user and password`);
+      if (!basic) {
+        throw new InfraError(
+          `${image.ref}: ${image.host} asks for a user and password; set registry.username and the registry-password input`
+        );
+      }
       return basic;
     }
     if (kind !== "bearer" || !params.realm) {
@@ -43145,14 +43168,13 @@ var RegistryClient = class {
     return r;
   }
   async manifest(image, reference) {
-    const { r, text: text4 } = await this.retrying(async () => {
+    const bytes2 = await this.retrying(async () => {
       this.manifestGets++;
-      const r2 = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(", "));
-      return { r: r2, text: await r2.text() };
+      const r = await this.api(image, `manifests/${reference}`, MANIFEST_TYPES.join(", "));
+      return Buffer.from(await r.arrayBuffer());
     });
-    if (reference.startsWith("sha256:")) checkDigest(reference, text4, image.ref);
-    const doc = JSON.parse(text4);
-    return { ...doc, mediaType: doc.mediaType ?? r.headers.get("content-type") ?? void 0 };
+    if (reference.startsWith("sha256:")) checkDigest(reference, bytes2, image.ref);
+    return JSON.parse(bytes2.toString("utf8"));
   }
   /** The image's linux/amd64 config and layers, every blob in `sink` and checked. */
   async pull(text4, sink) {
@@ -43166,7 +43188,9 @@ var RegistryClient = class {
       doc = await this.manifest(image, amd64.digest);
     }
     if (!doc.config || !doc.layers) {
-      throw new InfraError(`${image.ref}: the manifest (${doc.mediaType}) has no config or layers`);
+      throw new InfraError(
+        `${image.ref}: its manifest (${doc.mediaType ?? "no media type"}) names no config or layers; it is not an image this tool can load`
+      );
     }
     for (const blob of [doc.config, ...doc.layers]) {
       if (await sink.has(blob.digest)) continue;
@@ -43178,8 +43202,8 @@ var RegistryClient = class {
     return { ref: image.ref, config: doc.config, layers: doc.layers };
   }
 };
-function checkDigest(digest2, text4, what) {
-  const got = `sha256:${createHash2("sha256").update(text4).digest("hex")}`;
+function checkDigest(digest2, bytes2, what) {
+  const got = `sha256:${createHash2("sha256").update(bytes2).digest("hex")}`;
   if (got !== digest2) throw new InfraError(`${what}: the manifest ${digest2} arrived as ${got}`);
 }
 
@@ -43198,6 +43222,8 @@ async function sha256Of(path) {
   }
   return `sha256:${hash2.digest("hex")}`;
 }
+var BLOB_DIR = "blobs/sha256";
+var blobName = (digest2) => `${BLOB_DIR}/${hex3(digest2)}`;
 var ImageStore = class {
   constructor(dir) {
     this.dir = dir;
@@ -43205,9 +43231,9 @@ var ImageStore = class {
   dir;
   /** blobs verified in this process (each is hashed once per run, not per image) */
   verified = /* @__PURE__ */ new Set();
-  /** A blob's file, by the name the nodes also use: blobs/sha256/<hex>. */
+  /** A blob's file, by the name the nodes also use (blobName). */
   blobPath(digest2) {
-    return join6(this.dir, "blobs", "sha256", hex3(digest2));
+    return join6(this.dir, blobName(digest2));
   }
   async has(digest2) {
     if (this.verified.has(digest2)) return true;
@@ -43217,7 +43243,7 @@ var ImageStore = class {
   }
   async put(digest2, body, what) {
     const path = this.blobPath(digest2);
-    await mkdir3(join6(this.dir, "blobs", "sha256"), { recursive: true });
+    await mkdir3(dirname3(path), { recursive: true });
     const tmp = `${path}.${randomBytes3(4).toString("hex")}.tmp`;
     const hash2 = createHash3("sha256");
     const hashing = new Transform({
@@ -43278,12 +43304,11 @@ var ImageStore = class {
   }
 };
 function archiveManifest(image) {
-  const path = (digest2) => `blobs/sha256/${hex3(digest2)}`;
   return `${JSON.stringify([
     {
-      Config: path(image.config.digest),
+      Config: blobName(image.config.digest),
       RepoTags: [image.ref],
-      Layers: image.layers.map((l) => path(l.digest))
+      Layers: image.layers.map((l) => blobName(l.digest))
     }
   ])}
 `;
@@ -43292,7 +43317,7 @@ function archiveManifest(image) {
 // src/fabric/tungsten/index.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
 import { appendFile, mkdir as mkdir4, readFile as readFile5 } from "node:fs/promises";
-import { dirname as dirname3, join as join7 } from "node:path";
+import { basename as basename2, dirname as dirname4, join as join7 } from "node:path";
 
 // src/plan/render/manifest.ts
 var import_yaml5 = __toESM(require_dist(), 1);
@@ -43417,7 +43442,6 @@ function manifestImages(rendered, extra = []) {
     (r) => !parseImageRef(r).reference.startsWith("sha256:")
   );
 }
-var blobName = (digest2) => `blobs/sha256/${digest2.slice("sha256:".length)}`;
 function nodeImageLayout(images2, store) {
   const blobs = /* @__PURE__ */ new Map();
   const files = [];
@@ -44347,19 +44371,27 @@ var TungstenFabric = class {
     const pushed = await Promise.all(
       on.map(async (h) => {
         const host = hosts.get(h.name);
+        const dirs = new Set(
+          [...layout.blobs.map((b) => b.remote), ...layout.files.map((f) => f.path)].map(
+            (p) => `${root(h.name)}/${dirname4(p)}`
+          )
+        );
         const there = await this.remote.exec(
           host,
-          { script: `ls ${quoteArg(`${root(h.name)}/blobs/sha256`)} 2>/dev/null || true` },
+          {
+            script: `mkdir -p ${[...dirs].map(quoteArg).join(" ")} && ls ${quoteArg(`${root(h.name)}/${BLOB_DIR}`)}`
+          },
           { sudo: true, timeoutMs: 6e4 }
         );
+        if (there.code !== 0) {
+          throw new InfraError(`${h.name}: cannot make ${root(h.name)}: ${tail(there.stderr)}`);
+        }
         const held2 = new Set(there.stdout.split("\n").map((l) => l.trim()));
-        const missing = layout.blobs.filter((b) => !held2.has(b.digest.slice("sha256:".length)));
-        for (const b of missing) {
-          await this.put(host, `${root(h.name)}/${b.remote}`, { local: b.local }, 420);
-        }
-        for (const f of layout.files) {
-          await this.put(host, `${root(h.name)}/${f.path}`, f.content, 420);
-        }
+        const missing = layout.blobs.filter((b) => !held2.has(basename2(b.remote)));
+        const at = (path) => `${root(h.name)}/${path}`;
+        for (const b of missing)
+          await this.put(host, at(b.remote), { local: b.local }, 420, true);
+        for (const f of layout.files) await this.put(host, at(f.path), f.content, 420, true);
         const bytes2 = missing.reduce((n, b) => n + b.size, 0);
         return `${h.name} ${missing.length} blobs (${(bytes2 / 2 ** 20).toFixed(1)} MiB)`;
       })
@@ -44430,10 +44462,12 @@ var TungstenFabric = class {
    * A file where only root may write: as root straight there; otherwise into
    * the login user's own 0600 file first, then moved into place with sudo.
    */
-  async put(host, path, content3, mode) {
+  async put(host, path, content3, mode, dirMade = false) {
     const upload = (to, m) => typeof content3 === "object" && "local" in content3 ? this.remote.uploadFile(host, to, content3.local, m) : this.remote.upload(host, to, content3, m);
     if (host.user === "root") {
-      await this.remote.exec(host, ["mkdir", "-p", dirname3(path)], { timeoutMs: 3e4 });
+      if (!dirMade) {
+        await this.remote.exec(host, ["mkdir", "-p", dirname4(path)], { timeoutMs: 3e4 });
+      }
       await upload(path, mode);
       return;
     }
@@ -44737,7 +44771,7 @@ import {
 } from "node:fs";
 import { mkdir as mkdir5, readFile as readFile6, readdir, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { dirname as dirname4, join as join8, resolve as resolve2 } from "node:path";
+import { dirname as dirname5, join as join8, resolve as resolve2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var SSHD_PATH = "/usr/sbin/sshd";
@@ -44771,7 +44805,7 @@ function strictModesSafe(dir) {
     } catch {
       return false;
     }
-    const parent = dirname4(current);
+    const parent = dirname5(current);
     if (parent === current) return true;
     current = parent;
   }
@@ -45737,7 +45771,7 @@ import { join as join10 } from "node:path";
 
 // src/state/owner.ts
 import { chown, mkdir as mkdir7 } from "node:fs/promises";
-import { dirname as dirname5, resolve as resolve3 } from "node:path";
+import { dirname as dirname6, resolve as resolve3 } from "node:path";
 function sudoUser(env = process.env) {
   if (process.getuid?.() !== 0) return void 0;
   const uid = Number(env.SUDO_UID);
@@ -45761,9 +45795,9 @@ async function makeDirs(dir) {
 function dirsMade(dir, first) {
   if (first === void 0) return [];
   const made = [];
-  for (let d = resolve3(dir); ; d = dirname5(d)) {
+  for (let d = resolve3(dir); ; d = dirname6(d)) {
     made.unshift(d);
-    if (d === resolve3(first) || dirname5(d) === d) break;
+    if (d === resolve3(first) || dirname6(d) === d) break;
   }
   return made;
 }
@@ -46219,7 +46253,7 @@ var ConnectionLostError = class extends RemoteError {
 
 // src/remote/hostKeys.ts
 import { appendFile as appendFile2, mkdir as mkdir9, readFile as readFile10 } from "node:fs/promises";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname7 } from "node:path";
 
 // src/remote/target.ts
 function describeHost(host) {
@@ -46339,7 +46373,7 @@ var HostKeyStore = class _HostKeyStore {
   async persist(name, address, blobs) {
     const file2 = this.options.file;
     if (!file2 || blobs.length === 0) return;
-    await mkdir9(dirname6(file2), { recursive: true, mode: 448 });
+    await mkdir9(dirname7(file2), { recursive: true, mode: 448 });
     const text4 = blobs.map((b) => `${address} ${keyTypeOfBlob(b)} ${b.toString("base64")} ${name}
 `).join("");
     await appendFile2(file2, text4, { mode: 384 });
@@ -46751,24 +46785,6 @@ async function sshLogin(sock, host, o) {
   return client;
 }
 
-// src/remote/wait.ts
-var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function settlesWithin(promise2, ms) {
-  let timer;
-  const limit = new Promise((r) => timer = setTimeout(() => r(false), Math.max(0, ms)));
-  try {
-    return await Promise.race([
-      promise2.then(
-        () => true,
-        () => true
-      ),
-      limit
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 // src/remote/reboot.ts
 var DEFAULT_BOOT_ID_COMMAND = ["cat", "/proc/sys/kernel/random/boot_id"];
 var DEFAULT_REBOOT_COMMAND = {
@@ -46829,7 +46845,7 @@ async function rebootHost(pool, host, deadline, opts, logger) {
     sameIdSeen = true;
     if (Date.now() >= until) throw unchanged();
     await pool.disconnect(host);
-    await sleep4(Math.min(1e3, Math.max(0, until - Date.now())));
+    await sleep(Math.min(1e3, Math.max(0, until - Date.now())));
   }
 }
 
@@ -47167,7 +47183,7 @@ var RemotePool = class {
         conn.opening.delete(opening);
         await Promise.allSettled([...conn.opening]);
         if (Date.now() - conn.lastSessionClose < 250) {
-          await sleep4(pause);
+          await sleep(pause);
           pause = Math.min(pause * 2, 500);
           continue;
         }
@@ -47470,7 +47486,7 @@ var RemotePool = class {
       }
       const pause = Math.min(delay, deadline - Date.now());
       if (pause <= 0) break;
-      await sleep4(pause);
+      await sleep(pause);
       delay = Math.min(delay * 2, 5e3);
     }
     throw new RemoteError(
@@ -51655,7 +51671,7 @@ function tunnelLinks(remote, sites, store) {
 }
 
 // src/pipeline/connect.ts
-var sleep5 = (ms, signal2) => new Promise((resolve6, reject) => {
+var sleep4 = (ms, signal2) => new Promise((resolve6, reject) => {
   signal2.throwIfAborted();
   const onAbort = () => {
     clearTimeout(t);
@@ -51704,7 +51720,7 @@ async function waitPeered(fabric, sites, pairs, ctx, options) {
       });
     }
     if (!waiting || Date.now() - started > options.deadlineMs) return report;
-    await sleep5(options.pollMs ?? 200, ctx.signal);
+    await sleep4(options.pollMs ?? 200, ctx.signal);
   }
 }
 async function connectSites(o) {
